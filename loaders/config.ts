@@ -1,0 +1,390 @@
+/**
+ * The one place for configuration: `segment.config.json` at the project root (or the file named by
+ * SEGMENT_CONFIG), merged over the defaults below, validated once here and typed everywhere after.
+ * SEGMENT_DATA overrides `data`. Unknown keys and wrong types are errors naming the key and what was expected.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "./errors.ts";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEMO_DATA = "data/demo/transactions.csv.gz";
+
+/** Logical column -> header name in the input file. Omitted names are recognised automatically. */
+export interface ColumnMapping {
+  invoice?: string;
+  stock_code?: string;
+  description?: string;
+  quantity?: string;
+  invoice_date?: string;
+  unit_price?: string;
+  customer_id?: string;
+  country?: string;
+}
+
+export interface CleaningConfig {
+  drop_cancellations: boolean;
+  drop_missing_customer: boolean;
+  drop_nonpositive_quantity: boolean;
+  drop_nonpositive_price: boolean;
+  drop_non_product_codes: boolean;
+  /** exact stock codes (case-insensitive) that are not products: postage, bank charges, manual adjustments ... */
+  non_product_codes: string[];
+  /** a regular expression (case-insensitive) for more non-product codes, matched against the whole code */
+  non_product_pattern: string;
+  /** drop exact repeats of a line (all columns equal); off by default, as in the canonical policy */
+  drop_duplicates: boolean;
+}
+
+/** One named RFM segment: first rule (in order) whose score ranges all contain the customer's scores wins. */
+export interface SegmentRule {
+  name: string;
+  /** inclusive [min, max] score ranges, 1..5 */
+  r: [number, number];
+  f: [number, number];
+  m: [number, number];
+  description: string;
+  action: string;
+}
+
+export interface RfmConfig {
+  /** explicit score thresholds (4 ascending cut points each) instead of quintiles */
+  thresholds: { recency?: number[]; frequency?: number[]; monetary?: number[] } | null;
+  segments: SegmentRule[];
+}
+
+export type FeatureName =
+  | "recency"
+  | "frequency"
+  | "monetary"
+  | "tenure"
+  | "avg_order_value"
+  | "items_per_order"
+  | "return_rate";
+export const FEATURE_NAMES: FeatureName[] = [
+  "recency",
+  "frequency",
+  "monetary",
+  "tenure",
+  "avg_order_value",
+  "items_per_order",
+  "return_rate",
+];
+
+export interface ClusteringConfig {
+  features: FeatureName[];
+  transform: "log1p" | "none";
+  scaler: "standard" | "robust";
+  k_min: number;
+  k_max: number;
+  /** a fixed k, or "auto" for the documented rule */
+  k: number | "auto";
+  restarts: number;
+  seed: number;
+  max_iterations: number;
+  tolerance: number;
+  /** |Pearson r| above this between two (transformed) features drops the later one */
+  correlation_threshold: number;
+  /** exact silhouette up to this many customers, a seeded sample of this size above it */
+  silhouette_sample: number;
+  /** bootstrap resamples for the stability check */
+  bootstrap_runs: number;
+}
+
+export interface ReportConfig {
+  title: string;
+  currency: string;
+  /** publish the per-customer segment list (customer_segments.csv) in the site: internal use only */
+  publish_customer_list: boolean;
+}
+
+export interface Config {
+  /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
+  data: string;
+  /** where `data` came from, for messages */
+  data_source: "default" | "config" | "SEGMENT_DATA" | "override";
+  /** the config file read, or null when only defaults apply */
+  config_file: string | null;
+  columns: ColumnMapping;
+  /** "auto" (by file extension and header), "," or "\t" or ";" */
+  delimiter: "auto" | "," | "\t" | ";";
+  /** YYYY-MM-DD; null = the day after the last invoice */
+  snapshot_date: string | null;
+  cleaning: CleaningConfig;
+  rfm: RfmConfig;
+  clustering: ClusteringConfig;
+  report: ReportConfig;
+}
+
+export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
+  {
+    name: "Champions",
+    r: [4, 5],
+    f: [4, 5],
+    m: [4, 5],
+    description: "Bought recently, buy often and spend the most.",
+    action: "Reward them; early access to new products; ask for reviews and referrals.",
+  },
+  {
+    name: "Loyal Customers",
+    r: [3, 5],
+    f: [3, 5],
+    m: [3, 5],
+    description: "Spend well and often; responsive to promotions.",
+    action: "Upsell higher-value products; loyalty programme; ask for reviews.",
+  },
+  {
+    name: "Potential Loyalists",
+    r: [4, 5],
+    f: [2, 3],
+    m: [1, 5],
+    description: "Recent customers with a few purchases.",
+    action: "Membership or loyalty offers; recommend related products.",
+  },
+  {
+    name: "New Customers",
+    r: [5, 5],
+    f: [1, 1],
+    m: [1, 5],
+    description: "Bought very recently, for the first time.",
+    action: "Onboarding; build the relationship early; a second-purchase incentive.",
+  },
+  {
+    name: "Promising",
+    r: [4, 4],
+    f: [1, 1],
+    m: [1, 5],
+    description: "Recent first-time buyers, not yet engaged.",
+    action: "Create brand awareness; free trials or small incentives.",
+  },
+  {
+    name: "Need Attention",
+    r: [3, 3],
+    f: [2, 3],
+    m: [1, 5],
+    description: "Average recency and frequency; may be slipping.",
+    action: "Limited-time offers; recommendations based on past purchases.",
+  },
+  {
+    name: "About to Sleep",
+    r: [3, 3],
+    f: [1, 1],
+    m: [1, 5],
+    description: "Below-average recency, few purchases.",
+    action: "Share popular products; renewed discounts; reconnect.",
+  },
+  {
+    name: "Can't Lose Them",
+    r: [1, 2],
+    f: [4, 5],
+    m: [4, 5],
+    description: "Used to buy often and spend a lot, but have not come back for a long time.",
+    action: "Win them back with renewals or new products; talk to them; do not lose them to a competitor.",
+  },
+  {
+    name: "At Risk",
+    r: [1, 2],
+    f: [3, 5],
+    m: [1, 5],
+    description: "Bought often some time ago; have not returned recently.",
+    action: "Personalised reactivation emails; offers tied to past purchases.",
+  },
+  {
+    name: "Hibernating",
+    r: [2, 2],
+    f: [1, 2],
+    m: [1, 5],
+    description: "Last purchase long ago, few orders, low spend.",
+    action: "Offer other relevant products and special discounts; recreate value.",
+  },
+  {
+    name: "Lost",
+    r: [1, 1],
+    f: [1, 2],
+    m: [1, 5],
+    description: "Lowest recency and frequency.",
+    action: "Revive interest with an outreach campaign; otherwise ignore.",
+  },
+];
+
+export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
+  data: DEMO_DATA,
+  columns: {},
+  delimiter: "auto",
+  snapshot_date: null,
+  cleaning: {
+    drop_cancellations: true,
+    drop_missing_customer: true,
+    drop_nonpositive_quantity: true,
+    drop_nonpositive_price: true,
+    drop_non_product_codes: true,
+    non_product_codes: ["POST", "DOT", "M", "D", "C2", "CRUK", "PADS", "S", "B", "BANK CHARGES", "AMAZONFEE"],
+    non_product_pattern: "^(gift_.*|adjust.*|test.*)$",
+    drop_duplicates: false,
+  },
+  rfm: {
+    thresholds: null,
+    segments: DEFAULT_SEGMENT_RULES,
+  },
+  clustering: {
+    features: ["recency", "frequency", "monetary"],
+    transform: "log1p",
+    scaler: "standard",
+    k_min: 2,
+    k_max: 10,
+    k: "auto",
+    restarts: 10,
+    seed: 42,
+    max_iterations: 1000,
+    tolerance: 1e-6,
+    correlation_threshold: 0.9,
+    silhouette_sample: 10000,
+    bootstrap_runs: 20,
+  },
+  report: {
+    title: "Customer segmentation report",
+    currency: "£",
+    publish_customer_list: false,
+  },
+};
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function kind(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** Merges `patch` over `base` key by key, checking every key exists in base and has the same kind. */
+function merge(base: Json, patch: Json, path: string, file: string): Json {
+  const expected = kind(base);
+  const got = kind(patch);
+  if (expected === "object" && got === "object") {
+    const out: { [key: string]: Json } = { ...(base as { [key: string]: Json }) };
+    for (const [key, value] of Object.entries(patch as { [key: string]: Json })) {
+      const sub = path ? `${path}.${key}` : key;
+      if (!(key in out)) {
+        // open maps: columns are all optional strings, thresholds entries optional arrays
+        if (path === "columns" || path === "rfm.thresholds") {
+          out[key] = value;
+          continue;
+        }
+        throw new InputError(`${file}: unknown setting "${sub}"`);
+      }
+      out[key] = merge(out[key], value, sub, file);
+    }
+    return out;
+  }
+  if (base === null || expected === got) return patch;
+  throw new InputError(`${file}: setting "${path}" should be ${expected === "object" ? "an object" : `a ${expected}`}, got ${got}`);
+}
+
+function fail(file: string, key: string, expected: string): never {
+  throw new InputError(`${file}: setting "${key}" should be ${expected}`);
+}
+
+const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
+
+/** Checks the merged configuration's values (types were checked by merge). */
+export function validateConfig(config: Config, file = config.config_file ?? "configuration"): Config {
+  const columnKeys = ["invoice", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"];
+  for (const [key, value] of Object.entries(config.columns)) {
+    if (!columnKeys.includes(key)) fail(file, `columns.${key}`, `one of ${columnKeys.join(", ")}`);
+    if (typeof value !== "string" || !value) fail(file, `columns.${key}`, "a non-empty column name");
+  }
+  if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');
+  if (config.snapshot_date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(config.snapshot_date))
+    fail(file, "snapshot_date", "a date YYYY-MM-DD or null");
+  try {
+    new RegExp(config.cleaning.non_product_pattern, "i");
+  } catch {
+    fail(file, "cleaning.non_product_pattern", "a valid regular expression");
+  }
+  const thresholds = config.rfm.thresholds;
+  if (thresholds) {
+    for (const [key, cuts] of Object.entries(thresholds)) {
+      if (!["recency", "frequency", "monetary"].includes(key)) fail(file, `rfm.thresholds.${key}`, "recency, frequency or monetary");
+      if (!Array.isArray(cuts) || cuts.length !== 4 || cuts.some((c, i) => typeof c !== "number" || (i > 0 && c <= cuts[i - 1])))
+        fail(file, `rfm.thresholds.${key}`, "4 ascending numbers (the cut points between scores 1..5)");
+    }
+  }
+  config.rfm.segments.forEach((rule, i) => {
+    const at = `rfm.segments[${i}]`;
+    if (!rule || typeof rule.name !== "string" || !rule.name) fail(file, `${at}.name`, "a non-empty string");
+    for (const axis of ["r", "f", "m"] as const) {
+      const range = rule[axis];
+      if (!Array.isArray(range) || range.length !== 2 || !range.every((s) => isInt(s) && s >= 1 && s <= 5) || range[0] > range[1])
+        fail(file, `${at}.${axis}`, "[min, max] with 1 <= min <= max <= 5");
+    }
+    if (typeof rule.description !== "string") fail(file, `${at}.description`, "a string");
+    if (typeof rule.action !== "string") fail(file, `${at}.action`, "a string");
+  });
+  const c = config.clustering;
+  if (!c.features.length || c.features.some((f) => !FEATURE_NAMES.includes(f)))
+    fail(file, "clustering.features", `a non-empty list of ${FEATURE_NAMES.join(", ")}`);
+  if (!["log1p", "none"].includes(c.transform)) fail(file, "clustering.transform", '"log1p" or "none"');
+  if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
+  if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)
+    fail(file, "clustering.k_min/k_max", "integers with 2 <= k_min <= k_max");
+  if (c.k !== "auto" && !(isInt(c.k) && c.k >= c.k_min && c.k <= c.k_max))
+    fail(file, "clustering.k", `"auto" or an integer between k_min (${c.k_min}) and k_max (${c.k_max})`);
+  for (const key of ["restarts", "max_iterations", "silhouette_sample", "bootstrap_runs"] as const)
+    if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1)) fail(file, `clustering.${key}`, "a positive integer");
+  if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");
+  if (!(c.correlation_threshold > 0 && c.correlation_threshold <= 1))
+    fail(file, "clustering.correlation_threshold", "a number in (0, 1]");
+  return config;
+}
+
+export interface LoadConfigOptions {
+  /** config file; default SEGMENT_CONFIG or segment.config.json in the project root when it exists */
+  file?: string | null;
+  /** overrides the data file (the CLI's --data) */
+  data?: string;
+  env?: NodeJS.ProcessEnv;
+  /** extra settings merged last (the CLI's options) */
+  overrides?: Record<string, unknown>;
+}
+
+/** Loads, merges and validates the configuration. Relative data paths resolve against the project root. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  let file = options.file === undefined ? env.SEGMENT_CONFIG ?? null : options.file;
+  if (file === null) {
+    const fallback = resolve(PROJECT_ROOT, "segment.config.json");
+    file = existsSync(fallback) ? fallback : null;
+  } else {
+    file = resolve(file);
+    if (!existsSync(file)) throw new InputError(`${file}: config file not found`);
+  }
+  let merged = structuredClone(DEFAULT_CONFIG) as unknown as Json;
+  let dataSource: Config["data_source"] = "default";
+  if (file) {
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+    }
+    if (kind(parsed) !== "object") throw new InputError(`${file}: expected a JSON object of settings`);
+    if ("data" in (parsed as object)) dataSource = "config";
+    merged = merge(merged, parsed, "", file);
+  }
+  if (options.overrides) merged = merge(merged, options.overrides as Json, "", "command line");
+  const config = merged as unknown as Config;
+  if (env.SEGMENT_DATA) {
+    config.data = env.SEGMENT_DATA;
+    dataSource = "SEGMENT_DATA";
+  }
+  if (options.data) {
+    config.data = options.data;
+    dataSource = "override";
+  }
+  // relative paths: from the config file's folder when set there, else from the current directory (CLI/env) or project root (default)
+  const base =
+    dataSource === "config" && file ? dirname(file) : dataSource === "default" ? PROJECT_ROOT : env.INIT_CWD ?? process.cwd();
+  config.data = isAbsolute(config.data) ? config.data : resolve(base, config.data);
+  config.data_source = dataSource;
+  config.config_file = file;
+  return validateConfig(config, file ?? "configuration");
+}

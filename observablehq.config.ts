@@ -1,0 +1,22 @@
+// Observable Framework configuration. Offline by design: no global (web-font) stylesheet, no CDN imports.
+import { existsSync, readFileSync } from "node:fs";
+
+/** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
+function segmentPaths(): string[] {
+  const file = ".segment-cache/current/segment-paths.json";
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
+}
+
+export default {
+  title: "Customer segmentation report",
+  root: "src",
+  output: "dist",
+  globalStylesheets: [],
+  style: "style.css",
+  search: false,
+  footer: "Built by segment-report from the data at build time.",
+  pages: [
+    { name: "Executive summary", path: "/" },
+  ],
+  dynamicPaths: segmentPaths(),
+};
