@@ -3,14 +3,15 @@ import { existsSync, readFileSync } from "node:fs";
 
 /** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
-  const file = ".segment-cache/current/segment-paths.json";
+  if (!existsSync(".segment-cache/CURRENT")) return [];
+  const file = `.segment-cache/${readFileSync(".segment-cache/CURRENT", "utf8").trim()}/segment-paths.json`;
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
 }
 
 export default {
   title: "Customer segmentation report",
   root: "src",
-  output: "dist",
+  output: process.env.SEGMENT_OUTPUT ?? "dist",
   globalStylesheets: [],
   style: "style.css",
   search: false,

@@ -1,0 +1,72 @@
+/**
+ * Builds the report for tests: once per (data file, config) per test run, into test-output/builds/<name>/,
+ * reusing a build whose inputs have not changed (the report data's fingerprint is stored beside it).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fingerprint } from "../../loaders/artifacts.ts";
+import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+
+export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
+export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");
+export const REFERENCE = join(SHARED, "reference");
+/** the reason a test using ../shared skips where it is absent (CI always has it) */
+export const NO_SHARED = existsSync(ONLINE_RETAIL) ? false : `../shared is absent (${SHARED}); this test needs ../shared/data`;
+
+export interface BuildOptions {
+  /** a name for the output folder */
+  name: string;
+  /** data file (SEGMENT_DATA); default the demo data */
+  data?: string;
+  /** config file (SEGMENT_CONFIG) */
+  config?: string;
+}
+
+export interface BuildResult {
+  dir: string;
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function env(options: BuildOptions): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: PROJECT_ROOT };
+  delete out.SEGMENT_DATA;
+  delete out.SEGMENT_CONFIG;
+  if (options.data) out.SEGMENT_DATA = resolve(options.data);
+  if (options.config) out.SEGMENT_CONFIG = resolve(options.config);
+  return out;
+}
+
+/** Runs `npm run build` into test-output/builds/<name>; throws with the build's output when it fails. */
+export async function buildReport(options: BuildOptions): Promise<BuildResult> {
+  const dir = join(PROJECT_ROOT, "test-output", "builds", options.name);
+  const stamp = join(dir, ".inputs");
+  const environment = env(options);
+  let print: string | null = null;
+  try {
+    const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
+    if (existsSync(config.data)) print = await fingerprint(config);
+  } catch {
+    print = null;
+  }
+  if (print && existsSync(stamp) && readFileSync(stamp, "utf8") === print) return { dir, status: 0, stdout: "", stderr: "" };
+  const result = runBuild(options, ["--out", dir]);
+  if (result.status !== 0) throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
+  // the fingerprint after the build: the demo data may only exist now
+  const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
+  writeFileSync(stamp, await fingerprint(config));
+  return { ...result, dir };
+}
+
+/** Runs the build command with the given data/config and extra arguments, returning its status and output. */
+export function runBuild(options: BuildOptions, args: string[] = []): BuildResult {
+  const result = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", ...args], {
+    cwd: PROJECT_ROOT,
+    env: env(options),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { dir: "", status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
