@@ -18,6 +18,13 @@ export default {
   footer: "Built by segment-report from the data at build time.",
   pages: [
     { name: "Executive summary", path: "/" },
+    { name: "Segment profiles", path: "/segments" },
+    { name: "RFM analysis", path: "/rfm" },
+    { name: "Purchase behaviour", path: "/behaviour" },
+    { name: "Geography", path: "/geography" },
+    { name: "Products", path: "/products" },
+    { name: "Strategy", path: "/strategy" },
+    { name: "Methodology", path: "/methodology" },
   ],
   dynamicPaths: segmentPaths(),
 };

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
 import { prepare } from "../site.ts";
 import { runCli } from "../errors.ts";
@@ -17,14 +17,21 @@ import { runCli } from "../errors.ts";
 async function main(): Promise<void> {
   await prepare();
   if (process.argv.includes("--prepare-only")) return;
-  const staging = join(".segment-cache", "dist-build");
+  const staging = join(".segment-cache", `dist-build-${process.pid}`);
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
   const result = spawnSync(bin, ["build"], {
     cwd: PROJECT_ROOT,
     stdio: "inherit",
-    env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", SEGMENT_OUTPUT: staging },
+    env: {
+      ...process.env,
+      OBSERVABLE_TELEMETRY_DISABLE: "1",
+      SEGMENT_OUTPUT: staging,
+      // Framework runs the .ts data loaders with `tsx`, found on PATH
+      PATH: `${join(PROJECT_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+    },
   });
   if (result.status !== 0) {
+    rmSync(join(PROJECT_ROOT, staging), { recursive: true, force: true });
     process.stderr.write(`segment-report: the site build failed; dist/ was left as it was\n`);
     process.exit(result.status ?? 1);
   }

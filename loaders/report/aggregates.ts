@@ -1,0 +1,320 @@
+/**
+ * Line-level aggregates by segment, in DuckDB SQL over the ingest's views `lines` (kept lines) and `returns`
+ * (cancellation lines with a customer), pre-aggregated once per customer by `prepareReportTables` and joined
+ * with the customer -> segment table. Every function computes its aggregate for every grouping at once: each
+ * customer is a member of one cluster per k (grouping k, label = cluster) and of everyone (grouping and label
+ * ALL = -1), listed in `report_memberships`. Only aggregates leave here.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { categoryOf, loadCategoryTable, type CategorySource } from "./categories.ts";
+import { kColumn, queryRows, registerAssignments, type CustomerAssignment } from "./sql.ts";
+import { descriptionWords } from "./words.ts";
+
+/** The grouping (and label) of every customer together. */
+export const ALL = -1;
+
+/** grouping (a k, or ALL) -> label (cluster, or ALL) -> value */
+export type Grouped<T> = Map<number, Map<number, T>>;
+
+function put<T>(out: Grouped<T>, grouping: number, label: number, value: T): void {
+  if (!out.has(grouping)) out.set(grouping, new Map());
+  out.get(grouping)!.set(label, value);
+}
+
+function push<T>(out: Grouped<T[]>, grouping: number, label: number, value: T): void {
+  if (!out.has(grouping)) out.set(grouping, new Map());
+  const inner = out.get(grouping)!;
+  if (!inner.has(label)) inner.set(label, []);
+  inner.get(label)!.push(value);
+}
+
+/** SQL: every customer's memberships, one row per grouping, joined to the aggregated tables. */
+const MEMBERS = "JOIN report_memberships USING (customer_id)";
+
+/** Box-plot summary from SQL: 5th and 95th percentiles as whiskers. */
+export interface Spread {
+  n: number;
+  p05: number;
+  q1: number;
+  median: number;
+  q3: number;
+  p95: number;
+  mean: number;
+}
+
+/** SQL: count, the five quantiles (one list, one sort) and the mean of `x`, as columns n, q, mean. */
+const spreadSql = (x: string) =>
+  `count(${x})::DOUBLE AS n, quantile_cont(${x}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q, avg(${x}) AS mean`;
+
+function spread(row: Record<string, unknown>): Spread {
+  const num = (v: unknown) => (typeof v === "number" ? v : 0);
+  const q = Array.isArray(row.q) ? (row.q as unknown[]) : [];
+  return { n: num(row.n), p05: num(q[0]), q1: num(q[1]), median: num(q[2]), q3: num(q[3]), p95: num(q[4]), mean: num(row.mean) };
+}
+
+/**
+ * Registers the customer -> segment table `report_customers` and builds the report's working tables, each
+ * aggregated once so that the per-k queries only join 'report_customers' (one row per customer):
+ * `report_categories` (stock code -> main description, category), `report_orders` (one row per invoice:
+ * customer, time, units, value), `report_gaps` (days between a customer's consecutive orders),
+ * `report_customer_products` (customer x product: lines, units, revenue), `report_returns` (returned units
+ * per customer), `report_memberships` (customer, grouping, label), `report_group_products` (grouping x label x
+ * product: revenue, units, customers, lines) and `report_product_words` (product x description word).
+ * Returns where the categories came from.
+ */
+export async function prepareReportTables(
+  conn: DuckDBConnection,
+  ks: readonly number[],
+  assignments: readonly CustomerAssignment[],
+  dataFile: string,
+): Promise<{ category_source: CategorySource }> {
+  await registerAssignments(conn, ks, assignments);
+  await conn.run(
+    `CREATE OR REPLACE TABLE report_memberships AS ` +
+      [`SELECT customer_id, ${ALL} AS grouping, ${ALL} AS label FROM report_customers`]
+        .concat(ks.map((k) => `SELECT customer_id, ${Math.trunc(k)} AS grouping, ${kColumn(k)} AS label FROM report_customers`))
+        .join(" UNION ALL "),
+  );
+  // product categories: products.csv beside the data when present, else description keywords
+  const table = loadCategoryTable(dataFile);
+  const products = await queryRows<{ stock_code: string; description: string }>(
+    conn,
+    `SELECT stock_code, coalesce(mode(trim(description)), '') AS description FROM lines GROUP BY stock_code`,
+  );
+  await conn.run(`CREATE OR REPLACE TABLE report_categories (stock_code VARCHAR PRIMARY KEY, description VARCHAR, category VARCHAR)`);
+  const appender = await conn.createAppender("report_categories");
+  try {
+    for (const p of products) {
+      const code = String(p.stock_code ?? "");
+      const description = String(p.description ?? "");
+      appender.appendVarchar(code);
+      appender.appendVarchar(description);
+      appender.appendVarchar(table?.get(code.trim().toUpperCase()) ?? categoryOf(description));
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await conn.run(`CREATE OR REPLACE TABLE report_product_words (stock_code VARCHAR, word VARCHAR)`);
+  const words = await conn.createAppender("report_product_words");
+  try {
+    for (const p of products)
+      for (const word of descriptionWords(String(p.description ?? ""))) {
+        words.appendVarchar(String(p.stock_code ?? ""));
+        words.appendVarchar(word);
+        words.endRow();
+      }
+    words.flushSync();
+  } finally {
+    words.closeSync();
+  }
+  await conn.run(`
+    CREATE OR REPLACE TABLE report_orders AS
+    SELECT invoice, customer_id, min(invoice_date) AS t, fsum(quantity) AS units, fsum(revenue) AS value
+    FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
+  await conn.run(`
+    CREATE OR REPLACE TABLE report_gaps AS
+    SELECT customer_id, days FROM (
+      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER (PARTITION BY customer_id ORDER BY t, invoice))) / 86400.0 AS days
+      FROM report_orders) WHERE days IS NOT NULL`);
+  await conn.run(`
+    CREATE OR REPLACE TABLE report_customer_products AS
+    SELECT customer_id, stock_code, count(*)::DOUBLE AS lines, fsum(quantity) AS units, fsum(revenue) AS revenue
+    FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, stock_code`);
+  await conn.run(`
+    CREATE OR REPLACE TABLE report_group_products AS
+    SELECT grouping, label, stock_code, fsum(revenue) AS revenue, fsum(units) AS units, count(*)::DOUBLE AS customers, fsum(lines) AS lines
+    FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`);
+  await conn.run(`
+    CREATE OR REPLACE TABLE report_returns AS
+    SELECT customer_id, fsum(abs(quantity)) AS units FROM returns GROUP BY customer_id`);
+  return { category_source: table ? "products.csv" : "description keywords" };
+}
+
+/** Per label: orders, units, revenue, returned units, and the spread of units and value per order. */
+export interface OrderStats {
+  orders: number;
+  units: number;
+  revenue: number;
+  returned_units: number;
+  order_units: Spread;
+  order_value: Spread;
+}
+
+type Row = Record<string, unknown> & { grouping: number; label: number };
+
+export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderStats>> {
+  const rows = await queryRows<Row>(
+    conn,
+    `SELECT grouping, label, count(*)::DOUBLE AS orders, fsum(units) AS units, fsum(value) AS revenue,
+            ${spreadSql("units").replace(/AS (\w+)/g, "AS u_$1")}, ${spreadSql("value").replace(/AS (\w+)/g, "AS v_$1")}
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const returned = await queryRows<Row & { units: number }>(
+    conn,
+    `SELECT grouping, label, fsum(units) AS units FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r.units]));
+  const pick = (row: Record<string, unknown>, prefix: string) =>
+    spread(Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
+  const out: Grouped<OrderStats> = new Map();
+  for (const row of rows)
+    put(out, row.grouping, row.label, {
+      orders: row.orders as number,
+      units: row.units as number,
+      revenue: row.revenue as number,
+      returned_units: back.get(`${row.grouping}/${row.label}`) ?? 0,
+      order_units: pick(row, "u_"),
+      order_value: pick(row, "v_"),
+    });
+  return out;
+}
+
+/** Per label: the spread of days between a customer's consecutive orders (customers with 2+ orders). */
+export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Spread & { customers: number }>> {
+  const rows = await queryRows<Row>(
+    conn,
+    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, ${spreadSql("days")}
+     FROM report_gaps ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const out: Grouped<Spread & { customers: number }> = new Map();
+  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number });
+  return out;
+}
+
+export interface MonthRevenue {
+  month: string;
+  revenue: number;
+  orders: number;
+}
+
+/** Per label: revenue and orders by calendar month ("YYYY-MM"), in month order. */
+export async function monthlyRevenue(conn: DuckDBConnection): Promise<Grouped<MonthRevenue[]>> {
+  const rows = await queryRows<Row & MonthRevenue>(
+    conn,
+    `SELECT grouping, label, strftime(t, '%Y-%m') AS month, fsum(value) AS revenue, count(*)::DOUBLE AS orders
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
+  const out: Grouped<MonthRevenue[]> = new Map();
+  for (const r of rows) push(out, r.grouping, r.label, { month: r.month, revenue: r.revenue, orders: r.orders });
+  return out;
+}
+
+export interface WeekHour {
+  /** ISO weekday, 1 = Monday */
+  dow: number;
+  hour: number;
+  orders: number;
+  revenue: number;
+}
+
+/** Per label: orders and revenue by ISO weekday and hour of the order's first line. */
+export async function weeklyPattern(conn: DuckDBConnection): Promise<Grouped<WeekHour[]>> {
+  const rows = await queryRows<Row & WeekHour>(
+    conn,
+    `SELECT grouping, label, isodow(t)::INTEGER AS dow, hour(t)::INTEGER AS hour, count(*)::DOUBLE AS orders, fsum(value) AS revenue
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  );
+  const out: Grouped<WeekHour[]> = new Map();
+  for (const r of rows) push(out, r.grouping, r.label, { dow: r.dow, hour: r.hour, orders: r.orders, revenue: r.revenue });
+  return out;
+}
+
+/** Per label and country (the customer's main country): customers, and revenue of their kept lines. */
+export async function countryMix(conn: DuckDBConnection): Promise<Grouped<Map<string, { customers: number; revenue: number }>>> {
+  const rows = await queryRows<Row & { country: string; customers: number; revenue: number }>(
+    conn,
+    `SELECT m.grouping, m.label, c.country, count(*)::DOUBLE AS customers, fsum(coalesce(r.revenue, 0)) AS revenue
+     FROM report_customers c JOIN report_memberships m USING (customer_id)
+     LEFT JOIN (SELECT customer_id, fsum(value) AS revenue FROM report_orders GROUP BY customer_id) r USING (customer_id)
+     GROUP BY 1, 2, 3`,
+  );
+  const out: Grouped<Map<string, { customers: number; revenue: number }>> = new Map();
+  for (const r of rows) {
+    let inner = out.get(r.grouping)?.get(r.label);
+    if (!inner) put(out, r.grouping, r.label, (inner = new Map()));
+    inner.set(String(r.country ?? ""), { customers: r.customers, revenue: r.revenue });
+  }
+  return out;
+}
+
+export interface TopProduct {
+  description: string;
+  category: string;
+  revenue: number;
+  units: number;
+  customers: number;
+  /** share of the label's revenue */
+  share: number;
+}
+
+/** Per label: the `limit` products with the most revenue (no stock codes: descriptions identify them). */
+export async function topProducts(conn: DuckDBConnection, limit = 10): Promise<Grouped<TopProduct[]>> {
+  const rows = await queryRows<Row & TopProduct>(
+    conn,
+    `WITH ranked AS (
+       SELECT *, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share,
+              row_number() OVER (PARTITION BY grouping, label ORDER BY revenue DESC, stock_code) AS rank
+       FROM report_group_products)
+     SELECT grouping, label, coalesce(c.description, '') AS description, coalesce(c.category, 'Other') AS category,
+            revenue, units, customers, share
+     FROM ranked LEFT JOIN report_categories c USING (stock_code) WHERE rank <= ${Math.trunc(limit)}
+     ORDER BY grouping, label, rank`,
+  );
+  const out: Grouped<TopProduct[]> = new Map();
+  for (const { grouping, label, ...p } of rows)
+    push(out, grouping, label, {
+      description: p.description || "(no description)",
+      category: p.category,
+      revenue: p.revenue,
+      units: p.units,
+      customers: p.customers,
+      share: p.share ?? 0,
+    });
+  return out;
+}
+
+export interface CategoryRevenue {
+  category: string;
+  revenue: number;
+  share: number;
+}
+
+/** Per label: revenue by product category, largest first, with shares. */
+export async function categoryRevenue(conn: DuckDBConnection): Promise<Grouped<CategoryRevenue[]>> {
+  const rows = await queryRows<Row & CategoryRevenue>(
+    conn,
+    `SELECT grouping, label, category, revenue, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share FROM (
+       SELECT grouping, label, coalesce(p.category, 'Other') AS category, fsum(g.revenue) AS revenue
+       FROM report_group_products g LEFT JOIN report_categories p USING (stock_code)
+       GROUP BY 1, 2, 3)
+     ORDER BY grouping, label, revenue DESC, category`,
+  );
+  const out: Grouped<CategoryRevenue[]> = new Map();
+  for (const r of rows) push(out, r.grouping, r.label, { category: r.category, revenue: r.revenue, share: r.share ?? 0 });
+  return out;
+}
+
+/**
+ * Per label: the `limit` most frequent description words (see words.ts), each product's order lines counted
+ * under the words of its main (most common) description; most frequent first, ties alphabetical. The weight
+ * is the share of the label's order lines whose product has the word (rounded to 5 decimals).
+ */
+export async function wordFrequencies(conn: DuckDBConnection, limit = 60): Promise<Grouped<[string, number][]>> {
+  const rows = await queryRows<Row & { word: string; share: number }>(
+    conn,
+    `WITH totals AS (SELECT grouping, label, fsum(lines) AS total FROM report_group_products GROUP BY 1, 2),
+     counts AS (
+       SELECT grouping, label, word, fsum(lines) AS lines
+       FROM report_group_products JOIN report_product_words USING (stock_code)
+       GROUP BY 1, 2, 3
+       QUALIFY row_number() OVER (PARTITION BY grouping, label ORDER BY fsum(lines) DESC, word) <= ${Math.trunc(limit)})
+     SELECT grouping, label, word, round(lines / total, 5) AS share
+     FROM counts JOIN totals USING (grouping, label)
+     ORDER BY grouping, label, lines DESC, word`,
+  );
+  const out: Grouped<[string, number][]> = new Map();
+  for (const r of rows) push(out, r.grouping, r.label, [r.word, r.share] as [string, number]);
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * Everything the page builders need, computed once: the headline figures (taken from the ingest and the
+ * segmentation as they are, so they equal summary.json), and the SQL aggregates for every k and for all
+ * customers together. Page builders (loaders/report/pages/*.ts) are pure functions of this context.
+ */
+import type { Config } from "../config.ts";
+import type { IngestResult } from "../ingest-pipeline.ts";
+import type { KSolution, SegmentationResult } from "../segment/index.ts";
+import {
+  ALL,
+  categoryRevenue,
+  countryMix,
+  monthlyRevenue,
+  orderStats,
+  prepareReportTables,
+  purchaseIntervals,
+  topProducts,
+  weeklyPattern,
+  wordFrequencies,
+  type CategoryRevenue,
+  type Grouped,
+  type MonthRevenue,
+  type OrderStats,
+  type Spread,
+  type TopProduct,
+  type WeekHour,
+} from "./aggregates.ts";
+import type { CategorySource } from "./categories.ts";
+import { uniqueSlugs } from "./slug.ts";
+
+/** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
+export interface GroupAggregates {
+  orders: Map<number, OrderStats>;
+  intervals: Map<number, Spread & { customers: number }>;
+  monthly: Map<number, MonthRevenue[]>;
+  weekly: Map<number, WeekHour[]>;
+  countries: Map<number, Map<string, { customers: number; revenue: number }>>;
+  products: Map<number, TopProduct[]>;
+  categories: Map<number, CategoryRevenue[]>;
+  words: Map<number, [string, number][]>;
+}
+
+export interface KData {
+  k: number;
+  solution: KSolution;
+  agg: GroupAggregates;
+}
+
+export interface Headline {
+  title: string;
+  currency: string;
+  customers: number;
+  orders: number;
+  revenue: number;
+  countries: number;
+  period_start: string;
+  period_end: string;
+  snapshot_date: string;
+  /** days from the first to the last kept line, both included */
+  period_days: number;
+  k: number;
+}
+
+export interface ReportContext {
+  config: Config;
+  ingest: IngestResult;
+  seg: SegmentationResult;
+  headline: Headline;
+  ks: number[];
+  byK: Map<number, KData>;
+  chosen: KData;
+  /** every customer together, label ALL (-1) */
+  all: GroupAggregates;
+  /** every calendar month of the period, flagged when the period cuts it */
+  months: { month: string; partial: boolean }[];
+  category_source: CategorySource;
+  /** slug of every cluster name of the chosen k */
+  slugs: Map<string, string>;
+}
+
+/** All aggregates for every grouping (each k, and ALL), split by grouping. */
+async function aggregates(ingest: IngestResult): Promise<Map<number, GroupAggregates>> {
+  const conn = ingest.conn;
+  const grouped = {
+    orders: await orderStats(conn),
+    intervals: await purchaseIntervals(conn),
+    monthly: await monthlyRevenue(conn),
+    weekly: await weeklyPattern(conn),
+    countries: await countryMix(conn),
+    products: await topProducts(conn, 10),
+    categories: await categoryRevenue(conn),
+    words: await wordFrequencies(conn, 60),
+  };
+  const groupings = new Set([...grouped.orders.keys(), ...grouped.countries.keys()]);
+  const slice = <T>(g: Grouped<T>, key: number): Map<number, T> => g.get(key) ?? new Map();
+  return new Map(
+    [...groupings].map((key) => [
+      key,
+      {
+        orders: slice(grouped.orders, key),
+        intervals: slice(grouped.intervals, key),
+        monthly: slice(grouped.monthly, key),
+        weekly: slice(grouped.weekly, key),
+        countries: slice(grouped.countries, key),
+        products: slice(grouped.products, key),
+        categories: slice(grouped.categories, key),
+        words: slice(grouped.words, key),
+      },
+    ]),
+  );
+}
+
+/** Every month from start to end ("YYYY-MM"), the first and last flagged partial unless the period covers them. */
+export function monthsOf(start: string, end: string): { month: string; partial: boolean }[] {
+  const out: { month: string; partial: boolean }[] = [];
+  let [y, m] = start.slice(0, 7).split("-").map(Number);
+  const [ey, em] = end.slice(0, 7).split("-").map(Number);
+  while (y < ey || (y === ey && m <= em)) {
+    out.push({ month: `${y}-${String(m).padStart(2, "0")}`, partial: false });
+    m++;
+    if (m > 12) (m = 1), y++;
+  }
+  const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate();
+  if (out.length) {
+    if (Number(start.slice(8, 10)) > 1) out[0].partial = true;
+    const [ly, lm] = out[out.length - 1].month.split("-").map(Number);
+    if (Number(end.slice(8, 10)) < lastDay(ly, lm)) out[out.length - 1].partial = true;
+  }
+  return out;
+}
+
+/** Registers the segments in DuckDB and computes all aggregates. */
+export async function buildContext(ingest: IngestResult, seg: SegmentationResult, config: Config): Promise<ReportContext> {
+  const ks = seg.kmeans.map((s) => s.k);
+  const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
+  const assignments = seg.customers.map((c, i) => ({
+    customer_id: c.customer_id,
+    country: countryOf.get(c.customer_id) ?? "",
+    rfm_segment: c.rfm_segment,
+    labels: seg.kmeans.map((s) => s.labels[i]),
+  }));
+  const { category_source } = await prepareReportTables(ingest.conn, ks, assignments, config.data);
+  const groups = await aggregates(ingest);
+  const empty = (): GroupAggregates => ({
+    orders: new Map(), intervals: new Map(), monthly: new Map(), weekly: new Map(),
+    countries: new Map(), products: new Map(), categories: new Map(), words: new Map(),
+  });
+  const byK = new Map<number, KData>();
+  for (const solution of seg.kmeans) byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
+  const all = groups.get(ALL) ?? empty();
+  const chosen = byK.get(seg.k);
+  if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the k-means solutions`);
+  const start = Date.parse(`${ingest.period_start}T00:00:00Z`);
+  const end = Date.parse(`${ingest.period_end}T00:00:00Z`);
+  return {
+    config,
+    ingest,
+    seg,
+    headline: {
+      title: config.report.title,
+      currency: config.report.currency,
+      customers: ingest.customers.length,
+      orders: ingest.orders,
+      revenue: ingest.revenue,
+      countries: ingest.countries,
+      period_start: ingest.period_start,
+      period_end: ingest.period_end,
+      snapshot_date: ingest.snapshot_date,
+      period_days: Math.round((end - start) / 86400000) + 1,
+      k: seg.k,
+    },
+    ks,
+    byK,
+    chosen,
+    all,
+    months: monthsOf(ingest.period_start, ingest.period_end),
+    category_source,
+    slugs: uniqueSlugs(chosen.solution.names),
+  };
+}

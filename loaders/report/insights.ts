@@ -1,0 +1,540 @@
+/**
+ * The report's narrative: build-time statements made from the data, each with the figures it quotes
+ * (formatted here, once) and the page holding its evidence. Pages only interpolate `text`; no number is typed
+ * by hand in the prose.
+ *
+ * Every comparative claim is guarded: "X has the highest return rate" is made only when X really is the
+ * highest, by a margin worth reporting (RATIO_MIN of the overall figure) and on a segment large enough to
+ * matter (MIN_SEGMENT_SHARE of customers); otherwise the statement is neutral or absent. Statements are ranked
+ * by a score in [0, 1] that grows with the size of the effect, so the executive summary shows the strongest.
+ */
+import {
+  DAY_NAMES,
+  formatHourRange,
+  formatInt,
+  formatMoney,
+  formatMonth,
+  formatMultiple,
+  formatNumber,
+  formatP,
+  formatPercent,
+} from "./format.ts";
+import { gini, minimalShareFor, topShare } from "./stats.ts";
+
+/** The pages of the report (paths without the leading slash; "" is the executive summary). */
+export type PageName = "" | "segments" | "rfm" | "behaviour" | "geography" | "products" | "methodology" | "strategy";
+
+export interface Insight {
+  id: string;
+  /** 1 = strongest; set by rankInsights */
+  rank: number;
+  /** 0..1, grows with the size of the effect */
+  score: number;
+  text: string;
+  /** the page with the evidence, and the section id on it */
+  page: PageName;
+  anchor: string;
+  /** the figures quoted in `text`, formatted, plus raw values for charts */
+  figures: Record<string, string | number>;
+}
+
+/** One segment (cluster of the chosen k) as the narrative sees it. */
+export interface SegmentFacts {
+  name: string;
+  customers: number;
+  revenue: number;
+  orders: number;
+  /** median days since the last order */
+  median_recency: number;
+  /** revenue / orders */
+  aov: number;
+  /** units / orders */
+  items_per_order: number;
+  /** returned units / purchased units */
+  return_rate: number;
+}
+
+export interface InsightFacts {
+  currency: string;
+  customers: number;
+  revenue: number;
+  orders: number;
+  /** purchased and returned units over all customers, for the overall return rate */
+  units: number;
+  returned_units: number;
+  /** per-customer revenue (for concentration); order does not matter */
+  monetary: readonly number[];
+  /** per-customer order counts (for the one-off buyers statement) */
+  frequency: readonly number[];
+  segments: readonly SegmentFacts[];
+  /** orders by ISO weekday (1 = Monday) and hour */
+  weekly?: readonly { dow: number; hour: number; orders: number }[];
+  /** revenue by calendar month "YYYY-MM", with partial months (cut by the period's ends) flagged */
+  months?: readonly { month: string; revenue: number; partial: boolean }[];
+  /** the country x segment chi-square test, and countries where the inactive segment is over-represented */
+  geography?: {
+    chi2: number;
+    df: number;
+    p: number;
+    cramers_v: number;
+    inactive_segment: string;
+    over: readonly { country: string; residual: number; customers: number; share: number }[];
+    /** the inactive segment's share among all customers */
+    inactive_share: number;
+  };
+  /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
+  stability?: { mean_ari: number; runs: number };
+  /** the chosen k and the sentence saying why */
+  k?: { k: number; reason: string };
+  /** the cleaning account */
+  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number> };
+}
+
+/** A comparative claim needs the leader this many times the overall figure. */
+export const RATIO_MIN = 1.25;
+/** ... and the leading segment at least this share of customers. */
+export const MIN_SEGMENT_SHARE = 0.02;
+/** ... and at least this many customers. */
+export const MIN_SEGMENT_CUSTOMERS = 10;
+
+const clamp = (x: number, lo = 0, hi = 1) => Math.min(hi, Math.max(lo, x));
+/** How the narrative names a drop reason. */
+const REASON_WORDS: Record<string, string> = {
+  cancellation: "being cancellations",
+  missing_customer: "having no customer id",
+  nonpositive_quantity: "a zero or negative quantity",
+  nonpositive_price: "a zero or negative price",
+  non_product_code: "being non-product codes (postage, fees)",
+  duplicate: "being exact duplicates",
+};
+const label = (reason: string) => REASON_WORDS[reason] ?? reason.replace(/_/g, " ");
+
+/** Segments big enough for a comparative claim. */
+function eligible(facts: InsightFacts): SegmentFacts[] {
+  return facts.segments.filter(
+    (s) => s.customers >= MIN_SEGMENT_CUSTOMERS && s.customers >= MIN_SEGMENT_SHARE * facts.customers && s.orders > 0,
+  );
+}
+
+/**
+ * The segment leading on `value` by a reportable margin over `overall`, or null: it must hold the strict
+ * maximum among eligible segments and reach RATIO_MIN x overall.
+ */
+export function leader(
+  segments: readonly SegmentFacts[],
+  value: (s: SegmentFacts) => number,
+  overall: number,
+): { segment: SegmentFacts; value: number; ratio: number; runner_up: number } | null {
+  if (!(overall > 0) || !segments.length) return null;
+  const sorted = [...segments].sort((a, b) => value(b) - value(a));
+  const top = sorted[0];
+  const second = sorted.length > 1 ? value(sorted[1]) : -Infinity;
+  if (!(value(top) > second)) return null;
+  const ratio = value(top) / overall;
+  if (!(ratio >= RATIO_MIN)) return null;
+  return { segment: top, value: value(top), ratio, runner_up: second };
+}
+
+/**
+ * One statement for a segment leading on both basket size and order value ("Champions have the largest baskets
+ * (...) and the highest average order value (...)"), replacing the two claims; null unless both are made for the
+ * same segment.
+ */
+export function mergeLeaders(baskets: Insight | null, aov: Insight | null): Insight | null {
+  if (!baskets || !aov || baskets.figures.segment !== aov.figures.segment) return null;
+  return {
+    id: "baskets_and_order_value",
+    rank: 0,
+    score: Math.min(0.9, Math.max(baskets.score, aov.score) + 0.05),
+    text:
+      `${baskets.figures.segment} have the largest baskets (${baskets.figures.value}, ${baskets.figures.ratio} the average) ` +
+      `and the highest average order value (${aov.figures.value}, ${aov.figures.ratio} the average).`,
+    page: "behaviour",
+    anchor: "baskets",
+    figures: { segment: baskets.figures.segment, basket_ratio: baskets.figures.ratio, aov_ratio: aov.figures.ratio },
+  };
+}
+
+/** "13.4% of customers generate 50.2% of revenue; the top 20% generate 61.8% (Gini 0.71)". */
+export function concentrationInsight(facts: InsightFacts): Insight | null {
+  const values = facts.monetary;
+  if (!values.length || !(facts.revenue > 0)) return null;
+  const half = minimalShareFor(values, 0.5);
+  const top20 = topShare(values, 0.2);
+  const g = gini(values);
+  const level = g >= 0.7 ? "highly concentrated" : g >= 0.5 ? "concentrated" : g >= 0.3 ? "moderately concentrated" : "evenly spread";
+  const text =
+    `${formatPercent(half.customer_share)} of customers generate ${formatPercent(half.revenue_share)} of revenue; ` +
+    `the top 20% generate ${formatPercent(top20)}. Revenue is ${level} (Gini ${g.toFixed(2)}).`;
+  return {
+    id: "concentration",
+    rank: 0,
+    score: clamp(0.5 + (0.5 - half.customer_share)),
+    text,
+    page: "",
+    anchor: "concentration",
+    figures: {
+      customer_share: formatPercent(half.customer_share),
+      revenue_share: formatPercent(half.revenue_share),
+      customers: formatInt(half.customers),
+      top20_share: formatPercent(top20),
+      gini: g.toFixed(2),
+      level,
+      gini_value: g,
+      customer_share_value: half.customer_share,
+      revenue_share_value: half.revenue_share,
+      top20_share_value: top20,
+    },
+  };
+}
+
+/** The segment whose revenue share most exceeds its customer share (index >= 1.5). */
+export function topSegmentInsight(facts: InsightFacts): Insight | null {
+  if (!(facts.revenue > 0) || !(facts.customers > 0)) return null;
+  const ranked = eligible(facts)
+    .map((s) => ({ s, cs: s.customers / facts.customers, rs: s.revenue / facts.revenue }))
+    .map((x) => ({ ...x, index: x.rs / x.cs }))
+    .sort((a, b) => b.index - a.index);
+  const top = ranked[0];
+  if (!top || !(top.index >= 1.5)) return null;
+  return {
+    id: "top_segment",
+    rank: 0,
+    score: clamp(0.4 + 0.25 * Math.log2(top.index)),
+    text:
+      `${top.s.name} are ${formatPercent(top.cs)} of customers but bring ${formatPercent(top.rs)} of revenue ` +
+      `(${formatMultiple(top.index)} their share of customers).`,
+    page: "segments",
+    anchor: "profiles",
+    figures: {
+      segment: top.s.name,
+      customer_share: formatPercent(top.cs),
+      revenue_share: formatPercent(top.rs),
+      index: formatMultiple(top.index),
+      index_value: top.index,
+    },
+  };
+}
+
+interface LeaderClaim {
+  id: string;
+  metric: string;
+  value: (s: SegmentFacts) => number;
+  overall: number;
+  format: (x: number) => string;
+  anchor: string;
+  page: PageName;
+}
+
+function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", LeaderClaim> {
+  return {
+    returns: {
+      id: "highest_return_rate",
+      metric: "the highest return rate",
+      value: (s) => s.return_rate,
+      overall: facts.units > 0 ? facts.returned_units / facts.units : 0,
+      format: (x) => `${formatPercent(x)} of units returned`,
+      anchor: "returns",
+      page: "behaviour",
+    },
+    baskets: {
+      id: "largest_baskets",
+      metric: "the largest baskets",
+      value: (s) => s.items_per_order,
+      overall: facts.orders > 0 ? facts.units / facts.orders : 0,
+      format: (x) => `${formatNumber(x, 0)} units per order`,
+      anchor: "baskets",
+      page: "behaviour",
+    },
+    aov: {
+      id: "highest_order_value",
+      metric: "the highest average order value",
+      value: (s) => s.aov,
+      overall: facts.orders > 0 ? facts.revenue / facts.orders : 0,
+      format: (x) => `${formatMoney(x, facts.currency)} per order`,
+      anchor: "order-value",
+      page: "behaviour",
+    },
+  };
+}
+
+/** "X has the highest return rate: 4.3% of units returned, 2.1× the average (2.0% of units returned)". */
+export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight | null {
+  const found = leader(eligible(facts), claim.value, claim.overall);
+  if (!found) return null;
+  return {
+    id: claim.id,
+    rank: 0,
+    score: clamp(0.3 + 0.25 * Math.log2(found.ratio), 0, 0.85),
+    text:
+      `${found.segment.name} have ${claim.metric}: ${claim.format(found.value)}, ` +
+      `${formatMultiple(found.ratio)} the average (${claim.format(claim.overall)}).`,
+    page: claim.page,
+    anchor: claim.anchor,
+    figures: {
+      segment: found.segment.name,
+      value: claim.format(found.value),
+      average: claim.format(claim.overall),
+      ratio: formatMultiple(found.ratio),
+      ratio_value: found.ratio,
+    },
+  };
+}
+
+/** The least recent segment (highest median recency); null when two segments tie. */
+export function inactiveSegment(segments: readonly SegmentFacts[]): SegmentFacts | null {
+  const sorted = [...segments].sort((a, b) => b.median_recency - a.median_recency);
+  if (!sorted.length || (sorted.length > 1 && sorted[0].median_recency === sorted[1].median_recency)) return null;
+  return sorted[0];
+}
+
+/**
+ * "The inactive segment has the largest baskets and the highest return rate": made only when the least
+ * recent segment leads on both (each by a reportable margin); it then replaces the two separate claims.
+ */
+export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
+  const inactive = inactiveSegment(eligible(facts));
+  if (!inactive) return null;
+  const c = claims(facts);
+  const baskets = leader(eligible(facts), c.baskets.value, c.baskets.overall);
+  const returns = leader(eligible(facts), c.returns.value, c.returns.overall);
+  if (!baskets || !returns || baskets.segment !== inactive || returns.segment !== inactive) return null;
+  return {
+    id: "inactive_profile",
+    rank: 0,
+    score: clamp(0.45 + 0.2 * Math.log2(baskets.ratio * returns.ratio), 0, 0.9),
+    text:
+      `${inactive.name}, the least recently active segment (median ${formatInt(inactive.median_recency)} days since the last order), ` +
+      `have the largest baskets (${formatMultiple(baskets.ratio)} the average) and the highest return rate ` +
+      `(${formatMultiple(returns.ratio)} the average).`,
+    page: "behaviour",
+    anchor: "baskets",
+    figures: {
+      segment: inactive.name,
+      median_recency: formatInt(inactive.median_recency),
+      basket_ratio: formatMultiple(baskets.ratio),
+      return_ratio: formatMultiple(returns.ratio),
+    },
+  };
+}
+
+/** "42.0% of customers ordered only once" (made when at least a quarter did). */
+export function oneOffInsight(facts: InsightFacts): Insight | null {
+  const n = facts.frequency.length;
+  if (!n) return null;
+  const once = facts.frequency.filter((f) => f <= 1).length;
+  const share = once / n;
+  if (share < 0.25) return null;
+  return {
+    id: "one_off_buyers",
+    rank: 0,
+    score: clamp(0.2 + 0.5 * share, 0, 0.7),
+    text: `${formatPercent(share)} of customers (${formatInt(once)}) ordered only once in the period: a second order is the first retention goal.`,
+    page: "rfm",
+    anchor: "scores",
+    figures: { share: formatPercent(share), customers: formatInt(once), share_value: share },
+  };
+}
+
+/** The busiest hour of the week, stated with its share of orders and the comparison with an even spread. */
+export function peakTimeInsight(facts: InsightFacts): Insight | null {
+  const cells = (facts.weekly ?? []).filter((c) => c.orders > 0);
+  const total = cells.reduce((s, c) => s + c.orders, 0);
+  if (!total || cells.length < 2) return null;
+  const sorted = [...cells].sort((a, b) => b.orders - a.orders || a.dow - b.dow || a.hour - b.hour);
+  const peak = sorted[0];
+  const share = peak.orders / total;
+  const ratio = share * cells.length; // vs an even spread over the hours that had orders
+  const days = new Map<number, number>();
+  for (const c of cells) days.set(c.dow, (days.get(c.dow) ?? 0) + c.orders);
+  const [busyDay, busyOrders] = [...days.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+  return {
+    id: "peak_time",
+    rank: 0,
+    score: clamp(0.15 + 0.1 * Math.log2(ratio), 0, 0.4),
+    text:
+      `Orders peak on ${DAY_NAMES[peak.dow - 1]}s from ${formatHourRange(peak.hour)} ` +
+      `(${formatPercent(share)} of all orders, ${formatMultiple(ratio)} an average trading hour); ` +
+      `${DAY_NAMES[busyDay - 1]} is the busiest day (${formatPercent(busyOrders / total)} of orders).`,
+    page: "behaviour",
+    anchor: "weekly",
+    figures: {
+      day: DAY_NAMES[peak.dow - 1],
+      hours: formatHourRange(peak.hour),
+      share: formatPercent(share),
+      ratio: formatMultiple(ratio),
+      busiest_day: DAY_NAMES[busyDay - 1],
+      busiest_day_share: formatPercent(busyOrders / total),
+    },
+  };
+}
+
+/** The peak full month, when it is at least RATIO_MIN x the mean full month; otherwise a neutral statement. */
+export function seasonalityInsight(facts: InsightFacts): Insight | null {
+  const full = (facts.months ?? []).filter((m) => !m.partial);
+  if (full.length < 3) return null;
+  const avg = full.reduce((s, m) => s + m.revenue, 0) / full.length;
+  if (!(avg > 0)) return null;
+  const sorted = [...full].sort((a, b) => b.revenue - a.revenue || a.month.localeCompare(b.month));
+  const peak = sorted[0];
+  const ratio = peak.revenue / avg;
+  if (ratio < RATIO_MIN)
+    return {
+      id: "seasonality",
+      rank: 0,
+      score: 0.1,
+      text: `Revenue is steady through the year: no full month exceeds ${formatMultiple(RATIO_MIN)} the monthly average (the highest, ${formatMonth(peak.month)}, is ${formatMultiple(ratio)}).`,
+      page: "behaviour",
+      anchor: "seasonality",
+      figures: { month: formatMonth(peak.month), ratio: formatMultiple(ratio) },
+    };
+  const low = [...full].sort((a, b) => a.revenue - b.revenue || a.month.localeCompare(b.month))[0];
+  return {
+    id: "seasonality",
+    rank: 0,
+    score: clamp(0.25 + 0.3 * Math.log2(ratio), 0, 0.75),
+    text:
+      `${formatMonth(peak.month)} is the peak month: ${formatMoney(peak.revenue, facts.currency)}, ${formatMultiple(ratio)} the average full month ` +
+      `and ${formatMultiple(peak.revenue / Math.max(low.revenue, 1e-9))} the weakest (${formatMonth(low.month)}); plan stock and campaigns ahead of it.`,
+    page: "behaviour",
+    anchor: "seasonality",
+    figures: {
+      month: formatMonth(peak.month),
+      revenue: formatMoney(peak.revenue, facts.currency),
+      ratio: formatMultiple(ratio),
+      low_month: formatMonth(low.month),
+    },
+  };
+}
+
+/** Country x segment association: significant and not negligible (Cramér's V >= 0.1), or said to be weak. */
+export function geographyInsight(facts: InsightFacts): Insight | null {
+  const g = facts.geography;
+  if (!g || g.df <= 0) return null;
+  const stat = `χ² = ${formatNumber(g.chi2, 1)}, df = ${g.df}, ${formatP(g.p)}, Cramér's V = ${g.cramers_v.toFixed(2)}`;
+  const over = [...g.over].filter((o) => o.residual > 2).sort((a, b) => b.residual - a.residual).slice(0, 3);
+  if (g.p < 0.05 && g.cramers_v >= 0.1) {
+    const overText = over.length
+      ? ` ${over.map((o) => `${o.country} (${formatPercent(o.share)})`).join(", ")} ${over.length === 1 ? "has" : "have"} ` +
+        `unusually many ${g.inactive_segment} customers against ${formatPercent(g.inactive_share)} overall.`
+      : "";
+    return {
+      id: "geography",
+      rank: 0,
+      score: clamp(0.25 + g.cramers_v, 0, 0.7),
+      text: `The segment mix differs by country (${stat}).${overText}`,
+      page: "geography",
+      anchor: "association",
+      figures: { chi2: formatNumber(g.chi2, 1), df: g.df, p: formatP(g.p), cramers_v: g.cramers_v.toFixed(2), countries: over.map((o) => o.country).join(", ") },
+    };
+  }
+  return {
+    id: "geography",
+    rank: 0,
+    score: 0.1,
+    text:
+      g.p < 0.05
+        ? `The segment mix differs only slightly by country (${stat}): country is not a useful targeting criterion on its own.`
+        : `The segment mix does not differ significantly by country (${stat}).`,
+    page: "geography",
+    anchor: "association",
+    figures: { chi2: formatNumber(g.chi2, 1), df: g.df, p: formatP(g.p), cramers_v: g.cramers_v.toFixed(2) },
+  };
+}
+
+/** The chosen k and why. */
+export function kChoiceInsight(facts: InsightFacts): Insight | null {
+  if (!facts.k) return null;
+  return {
+    id: "k_choice",
+    rank: 0,
+    score: 0.12,
+    text: facts.k.reason,
+    page: "methodology",
+    anchor: "choice-of-k",
+    figures: { k: facts.k.k },
+  };
+}
+
+/** Bootstrap stability: "stable" at a mean ARI >= 0.8, "use with caution" below 0.6, else nothing. */
+export function stabilityInsight(facts: InsightFacts): Insight | null {
+  const s = facts.stability;
+  if (!s || !(s.runs > 0) || !Number.isFinite(s.mean_ari)) return null;
+  const ari = s.mean_ari.toFixed(2);
+  if (s.mean_ari >= 0.8)
+    return {
+      id: "stability",
+      rank: 0,
+      score: 0.15,
+      text: `The segments are stable: re-clustering ${formatInt(s.runs)} bootstrap resamples reproduces them with a mean adjusted Rand index of ${ari}.`,
+      page: "methodology",
+      anchor: "stability",
+      figures: { ari, runs: s.runs },
+    };
+  if (s.mean_ari < 0.6)
+    return {
+      id: "stability",
+      rank: 0,
+      score: 0.5,
+      text: `Treat segment boundaries with caution: re-clustering ${formatInt(s.runs)} bootstrap resamples agrees with the segments only moderately (mean adjusted Rand index ${ari}).`,
+      page: "methodology",
+      anchor: "stability",
+      figures: { ari, runs: s.runs },
+    };
+  return null;
+}
+
+/** The share of input lines dropped and the main reason. */
+export function cleaningInsight(facts: InsightFacts): Insight | null {
+  const c = facts.cleaning;
+  if (!c || !(c.rows_in > 0)) return null;
+  const dropped = c.rows_in - c.rows_kept;
+  const reasons = Object.entries(c.dropped).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const main = reasons[0];
+  return {
+    id: "cleaning",
+    rank: 0,
+    score: 0.1,
+    text:
+      `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input lines were analysed; ` +
+      (main
+        ? `${formatInt(dropped)} (${formatPercent(dropped / c.rows_in)}) were set aside, most of them (${formatInt(main[1])}) for ${label(main[0])}.`
+        : "none was set aside."),
+    page: "methodology",
+    anchor: "cleaning",
+    figures: { rows_in: formatInt(c.rows_in), rows_kept: formatInt(c.rows_kept), dropped: formatInt(dropped) },
+  };
+}
+
+/** Ranks by score (ties by id) and numbers the ranks from 1. */
+export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
+  return list
+    .filter((x): x is Insight => x !== null)
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .map((x, i) => ({ ...x, rank: i + 1 }));
+}
+
+/** Every statement the data supports, ranked. */
+export function buildInsights(facts: InsightFacts): Insight[] {
+  const c = claims(facts);
+  const combined = inactiveProfileInsight(facts);
+  const baskets = combined ? null : leaderInsight(facts, c.baskets);
+  const aov = leaderInsight(facts, c.aov);
+  const both = mergeLeaders(baskets, aov);
+  return rankInsights([
+    concentrationInsight(facts),
+    topSegmentInsight(facts),
+    combined,
+    both,
+    both ? null : baskets,
+    combined ? null : leaderInsight(facts, c.returns),
+    both ? null : aov,
+    oneOffInsight(facts),
+    peakTimeInsight(facts),
+    seasonalityInsight(facts),
+    geographyInsight(facts),
+    stabilityInsight(facts),
+    kChoiceInsight(facts),
+    cleaningInsight(facts),
+  ]);
+}

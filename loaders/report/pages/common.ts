@@ -1,0 +1,218 @@
+/** Shared pieces of the page builders: per-segment summary rows, rounding, and the facts behind the narrative. */
+import type { Spread } from "../aggregates.ts";
+import type { KData, ReportContext } from "../context.ts";
+import type { InsightFacts, SegmentFacts } from "../insights.ts";
+import { playFor, profileSentence, type Role } from "../playbook.ts";
+import { countryChiSquare } from "../../segment/stats.ts";
+import { chiSquareTest } from "../stats.ts";
+
+/** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
+export function rnd(x: number | null | undefined, digits = 2): number | null {
+  if (x == null || !Number.isFinite(x)) return null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** A spread rounded for publication. */
+export function rndSpread(s: Spread | undefined, digits = 2): Spread | null {
+  if (!s || !s.n) return null;
+  return {
+    n: s.n,
+    p05: rnd(s.p05, digits)!,
+    q1: rnd(s.q1, digits)!,
+    median: rnd(s.median, digits)!,
+    q3: rnd(s.q3, digits)!,
+    p95: rnd(s.p95, digits)!,
+    mean: rnd(s.mean, digits)!,
+  };
+}
+
+/** One segment (cluster) of one k, as most pages show it. */
+export interface SegmentRow {
+  name: string;
+  cluster: number;
+  customers: number;
+  customer_share: number;
+  revenue: number;
+  revenue_share: number;
+  orders: number;
+  units: number;
+  returned_units: number;
+  median_recency: number;
+  median_frequency: number;
+  median_monetary: number;
+  /** revenue / orders */
+  aov: number;
+  /** units / orders */
+  items_per_order: number;
+  /** returned units / purchased units */
+  return_rate: number;
+  revenue_per_customer: number;
+  /** orders per customer per year over the period */
+  orders_per_year: number;
+  description: string;
+  meaning: string;
+  action: string;
+  strategy: string;
+  role: Role;
+}
+
+/** The segment rows of one k, in cluster order (0 = the highest median monetary). */
+export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
+  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  return kd.solution.profiles.map((p, j) => {
+    const o = kd.agg.orders.get(j);
+    const orders = o?.orders ?? 0;
+    const units = o?.units ?? 0;
+    const play = playFor(p.name);
+    return {
+      name: p.name,
+      cluster: j,
+      customers: p.size,
+      customer_share: p.share_customers,
+      revenue: p.revenue,
+      revenue_share: p.share_revenue,
+      orders,
+      units,
+      returned_units: o?.returned_units ?? 0,
+      median_recency: p.median_recency,
+      median_frequency: p.median_frequency,
+      median_monetary: p.median_monetary,
+      aov: orders ? p.revenue / orders : 0,
+      items_per_order: orders ? units / orders : 0,
+      return_rate: units ? (o?.returned_units ?? 0) / units : 0,
+      revenue_per_customer: p.size ? p.revenue / p.size : 0,
+      orders_per_year: p.size ? orders / p.size / years : 0,
+      description: profileSentence(p, ctx.headline.currency),
+      meaning: play.meaning,
+      action: play.action,
+      strategy: play.strategy,
+      role: play.role,
+    };
+  });
+}
+
+/** A segment row rounded for publication. */
+export function publishRow(row: SegmentRow, slug?: string): Record<string, unknown> {
+  return {
+    name: row.name,
+    ...(slug ? { slug } : {}),
+    cluster: row.cluster,
+    customers: row.customers,
+    customer_share: rnd(row.customer_share, 5),
+    revenue: rnd(row.revenue),
+    revenue_share: rnd(row.revenue_share, 5),
+    orders: row.orders,
+    median_recency: rnd(row.median_recency, 1),
+    median_frequency: rnd(row.median_frequency, 1),
+    median_monetary: rnd(row.median_monetary),
+    aov: rnd(row.aov),
+    items_per_order: rnd(row.items_per_order, 2),
+    return_rate: rnd(row.return_rate, 5),
+    revenue_per_customer: rnd(row.revenue_per_customer),
+    orders_per_year: rnd(row.orders_per_year, 3),
+    description: row.description,
+    meaning: row.meaning,
+    action: row.action,
+    role: row.role,
+  };
+}
+
+/** The least recently active cluster (highest median recency; ties: the larger, then the lower label). */
+export function inactiveCluster(rows: readonly SegmentRow[]): SegmentRow {
+  return [...rows].sort((a, b) => b.median_recency - a.median_recency || b.customers - a.customers || a.cluster - b.cluster)[0];
+}
+
+export interface CountryTest {
+  chi2: number;
+  df: number;
+  p: number;
+  cramers_v: number;
+  min_expected: number;
+  countries: string[];
+  merged: string[];
+  note: string;
+  /** adjusted standardised residuals [cluster][country column] */
+  residuals: number[][];
+  table: number[][];
+}
+
+/**
+ * The cluster x country chi-square of one k: the segmentation's own test for the chosen k, the same function
+ * for the others, plus adjusted standardised residuals of its table.
+ */
+export function countryTest(ctx: ReportContext, kd: KData): CountryTest | null {
+  const countries = ctx.ingest.customers.map((c) => c.country);
+  const result = kd.k === ctx.seg.k ? ctx.seg.validation.country_chi2 : countryChiSquare(kd.solution.labels, kd.k, countries);
+  if (!result) return null;
+  return {
+    chi2: result.chi2,
+    df: result.dof,
+    p: result.p,
+    cramers_v: result.cramers_v,
+    min_expected: result.min_expected,
+    countries: result.countries,
+    merged: result.merged,
+    note: result.note,
+    residuals: chiSquareTest(result.table).residuals,
+    table: result.table,
+  };
+}
+
+/** The facts the narrative is made from (chosen k). */
+export function insightFacts(ctx: ReportContext): InsightFacts {
+  const rows = segmentRows(ctx, ctx.chosen);
+  const all = ctx.all.orders.get(-1);
+  const segments: SegmentFacts[] = rows.map((r) => ({
+    name: r.name,
+    customers: r.customers,
+    revenue: r.revenue,
+    orders: r.orders,
+    median_recency: r.median_recency,
+    aov: r.aov,
+    items_per_order: r.items_per_order,
+    return_rate: r.return_rate,
+  }));
+  const monthly = ctx.all.monthly.get(-1) ?? [];
+  const partial = new Map(ctx.months.map((m) => [m.month, m.partial]));
+  const test = countryTest(ctx, ctx.chosen);
+  const inactive = inactiveCluster(rows);
+  let geography: InsightFacts["geography"];
+  if (test) {
+    const j = inactive.cluster;
+    const colTotals = test.countries.map((_, c) => test.table.reduce((s, row) => s + row[c], 0));
+    geography = {
+      chi2: test.chi2,
+      df: test.df,
+      p: test.p,
+      cramers_v: test.cramers_v,
+      inactive_segment: inactive.name,
+      inactive_share: inactive.customer_share,
+      over: test.countries
+        .map((country, c) => ({
+          country,
+          residual: test.residuals[j][c],
+          customers: colTotals[c],
+          share: colTotals[c] ? test.table[j][c] / colTotals[c] : 0,
+        }))
+        .filter((o) => o.country !== "Other"),
+    };
+  }
+  return {
+    currency: ctx.headline.currency,
+    customers: ctx.headline.customers,
+    revenue: ctx.headline.revenue,
+    orders: ctx.headline.orders,
+    units: all?.units ?? 0,
+    returned_units: all?.returned_units ?? 0,
+    monetary: ctx.ingest.customers.map((c) => c.monetary),
+    frequency: ctx.ingest.customers.map((c) => c.frequency),
+    segments,
+    weekly: (ctx.all.weekly.get(-1) ?? []).map((w) => ({ dow: w.dow, hour: w.hour, orders: w.orders })),
+    months: monthly.map((m) => ({ month: m.month, revenue: m.revenue, partial: partial.get(m.month) ?? true })),
+    geography,
+    stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
+    k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
+    cleaning: { rows_in: ctx.ingest.accounting.rows_in, rows_kept: ctx.ingest.accounting.rows_kept, dropped: ctx.ingest.accounting.dropped },
+  };
+}

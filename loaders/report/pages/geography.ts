@@ -1,0 +1,42 @@
+/**
+ * geography.json: customers and revenue per country with its region (loaders/report/regions.ts), the segment
+ * mix per country for every k, and the cluster x country chi-square with adjusted standardised residuals.
+ */
+import type { ReportContext } from "../context.ts";
+import { REGIONS, regionOf, regionTable } from "../regions.ts";
+import { countryTest, inactiveCluster, rnd, segmentRows } from "./common.ts";
+
+export function geographyData(ctx: ReportContext): Record<string, unknown> {
+  const overall = ctx.all.countries.get(-1) ?? new Map();
+  const countries = [...overall.entries()]
+    .map(([country, v]) => ({ country, region: regionOf(country), customers: v.customers, revenue: rnd(v.revenue) }))
+    .sort((a, b) => b.customers - a.customers || (a.country < b.country ? -1 : 1));
+  const byK: Record<string, unknown> = {};
+  for (const [k, kd] of ctx.byK) {
+    const names = kd.solution.names;
+    const counts: Record<string, number[]> = {};
+    for (const { country } of countries) counts[country] = names.map((_, j) => kd.agg.countries.get(j)?.get(country)?.customers ?? 0);
+    const test = countryTest(ctx, kd);
+    const rows = segmentRows(ctx, kd);
+    const inactive = inactiveCluster(rows);
+    const top = [...rows].sort((a, b) => b.revenue_per_customer - a.revenue_per_customer || a.cluster - b.cluster)[0];
+    byK[k] = {
+      names,
+      counts,
+      inactive: inactive.name,
+      top: top.name,
+      test: test && {
+        chi2: rnd(test.chi2, 2),
+        df: test.df,
+        p: test.p,
+        cramers_v: rnd(test.cramers_v, 4),
+        min_expected: rnd(test.min_expected, 2),
+        countries: test.countries,
+        merged: test.merged,
+        note: test.note,
+        residuals: test.residuals.map((row) => row.map((v) => rnd(v, 2))),
+      },
+    };
+  }
+  return { regions: REGIONS, region_table: regionTable(), countries, by_k: byK };
+}

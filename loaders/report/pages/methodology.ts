@@ -1,0 +1,137 @@
+/**
+ * methodology.json: the cleaning account, the feature choices, the metrics against k with the choice and its
+ * reason, the separation tests, stability, and limitations stated with their numbers.
+ */
+import type { ReportContext } from "../context.ts";
+import { formatInt, formatPercent } from "../format.ts";
+import { regionTable } from "../regions.ts";
+import { rnd } from "./common.ts";
+
+/** Wording of the drop reasons. */
+export const REASON_LABELS: Record<string, string> = {
+  cancellation: "cancellations (invoice starting with C)",
+  missing_customer: "no customer id",
+  nonpositive_quantity: "quantity of zero or less",
+  nonpositive_price: "unit price of zero or less",
+  non_product_code: "non-product codes (postage, fees, adjustments)",
+  duplicate: "exact duplicate lines",
+};
+
+/** Limitations, each a sentence with its numbers. */
+export function limitations(ctx: ReportContext): string[] {
+  const a = ctx.ingest.accounting;
+  const customers = ctx.ingest.customers;
+  const n = customers.length;
+  const out: string[] = [];
+  const missing = a.dropped.missing_customer ?? 0;
+  if (missing > 0)
+    out.push(
+      `${formatInt(missing)} input lines (${formatPercent(missing / a.rows_in)}) have no customer id; their sales cannot be attributed to a customer and are outside the segmentation.`,
+    );
+  const once = customers.filter((c) => c.frequency <= 1).length;
+  if (once)
+    out.push(
+      `${formatPercent(once / n)} of customers ordered once: for them frequency says only "one order", and many tie on the RFM scores` +
+        (Object.values(ctx.seg.rfm_thresholds.empty_levels).some((l) => l.length)
+          ? ` (score levels left empty by ties: ${Object.entries(ctx.seg.rfm_thresholds.empty_levels).filter(([, l]) => l.length).map(([d, l]) => `${d} ${l.join(", ")}`).join("; ")}).`
+          : "."),
+    );
+  const recent = customers.filter((c) => c.tenure <= 90).length;
+  out.push(
+    `The period covers ${formatInt(ctx.headline.period_days)} days; ${formatInt(recent)} customers (${formatPercent(recent / n)}) made their first purchase in the last 90 days and have had little time to order again.`,
+  );
+  const { features, r } = ctx.seg.features.correlation;
+  let best = { a: "", b: "", r: 0 };
+  for (let i = 0; i < features.length; i++)
+    for (let j = i + 1; j < features.length; j++) if (Math.abs(r[i][j]) > Math.abs(best.r)) best = { a: features[i], b: features[j], r: r[i][j] };
+  if (best.a)
+    out.push(
+      `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the ${ctx.seg.features.transform} transform): k-means weighs that shared information twice.`,
+    );
+  const countries = ctx.all.countries.get(-1) ?? new Map();
+  const small = [...countries.values()].filter((v) => v.customers < 10).length;
+  if (countries.size > 1)
+    out.push(
+      `Country is each customer's main country; ${small} of ${countries.size} countries have fewer than 10 customers, so their segment mix rests on very few customers.`,
+    );
+  if (ctx.seg.settings.silhouette_customers < n)
+    out.push(`Silhouette scores are computed on a seeded sample of ${formatInt(ctx.seg.settings.silhouette_customers)} of ${formatInt(n)} customers.`);
+  out.push(ctx.seg.validation.note);
+  out.push(
+    "K-means finds compact, roughly spherical groups of similar size in the scaled feature space; segment boundaries are lines drawn through a continuum, not natural breaks.",
+  );
+  return out;
+}
+
+export function methodologyData(ctx: ReportContext): Record<string, unknown> {
+  const a = ctx.ingest.accounting;
+  const v = ctx.seg.validation;
+  return {
+    cleaning: {
+      rows_in: a.rows_in,
+      rows_kept: a.rows_kept,
+      dropped: a.dropped,
+      duplicate_lines: a.duplicate_lines ?? null,
+      reason_labels: REASON_LABELS,
+      policy: ctx.config.cleaning,
+    },
+    features: {
+      configured: ctx.config.clustering.features,
+      used: ctx.seg.features.used,
+      dropped: ctx.seg.features.dropped,
+      transform: ctx.seg.features.transform,
+      scaler: ctx.seg.features.scaler,
+      correlation: {
+        features: ctx.seg.features.correlation.features,
+        r: ctx.seg.features.correlation.r.map((row) => row.map((x) => rnd(x, 3))),
+      },
+      correlation_threshold: ctx.config.clustering.correlation_threshold,
+    },
+    metrics: ctx.seg.kmeans.map((s) => ({
+      k: s.k,
+      inertia: rnd(s.inertia, 2),
+      silhouette: rnd(s.silhouette, 4),
+      davies_bouldin: rnd(s.davies_bouldin, 4),
+      calinski_harabasz: rnd(s.calinski_harabasz, 1),
+      sizes: s.sizes,
+      converged: s.converged,
+    })),
+    k: ctx.seg.k,
+    k_rule: ctx.seg.k_rule,
+    auto_k: ctx.seg.auto_k,
+    k_reason: ctx.seg.k_reason,
+    k_admissible: ctx.seg.k_admissible,
+    elbow_k: ctx.seg.elbow_k,
+    settings: ctx.seg.settings,
+    tests: v.anova.map((t) => ({
+      feature: t.feature,
+      F: rnd(t.F, 1),
+      p: t.p,
+      eta_squared: rnd(t.eta_squared, 4),
+      H: rnd(t.H, 1),
+      p_kw: t.p_kw,
+      df_between: t.anova.df_between,
+      df_within: t.anova.df_within,
+    })),
+    tests_note: v.note,
+    country_chi2: v.country_chi2 && {
+      chi2: rnd(v.country_chi2.chi2, 2),
+      df: v.country_chi2.dof,
+      p: v.country_chi2.p,
+      cramers_v: rnd(v.country_chi2.cramers_v, 4),
+      note: v.country_chi2.note,
+    },
+    stability: {
+      runs: v.stability.runs,
+      mean_ari: rnd(v.stability.mean_ari, 4),
+      sd_ari: rnd(v.stability.sd_ari, 4),
+      sample_size: v.stability.sample_size,
+      aris: v.stability.aris.map((x) => rnd(x, 4)),
+    },
+    pca_explained: ctx.seg.pca.explained_variance.map((x) => rnd(x, 4)),
+    category_source: ctx.category_source,
+    region_table: regionTable(),
+    warnings: ctx.seg.warnings,
+    limitations: limitations(ctx),
+  };
+}

@@ -1,0 +1,58 @@
+/** overview.json (executive summary) and meta.json (shared by every page: headline, k, segment links). */
+import { basename } from "node:path";
+import type { ReportContext } from "../context.ts";
+import type { Insight } from "../insights.ts";
+import { gini, lorenzCurve, minimalShareFor, topShare } from "../stats.ts";
+import { publishRow, rnd, segmentRows } from "./common.ts";
+import { REASON_LABELS } from "./methodology.ts";
+
+/** meta.json: what every page header needs. */
+export function metaData(ctx: ReportContext): Record<string, unknown> {
+  const h = ctx.headline;
+  return {
+    title: h.title,
+    currency: h.currency,
+    data_file: basename(ctx.config.data),
+    customers: h.customers,
+    orders: h.orders,
+    revenue: rnd(h.revenue),
+    countries: h.countries,
+    period_start: h.period_start,
+    period_end: h.period_end,
+    snapshot_date: h.snapshot_date,
+    period_days: h.period_days,
+    k: h.k,
+    k_rule: ctx.seg.k_rule,
+    k_reason: ctx.seg.k_reason,
+    ks: ctx.ks,
+    segments: ctx.chosen.solution.names.map((name) => ({ name, slug: ctx.slugs.get(name) })),
+    customer_list: ctx.config.report.publish_customer_list,
+  };
+}
+
+/** overview.json: concentration, the segment table of every k, the ranked insights, the cleaning account. */
+export function overviewData(ctx: ReportContext, insights: Insight[]): Record<string, unknown> {
+  const monetary = ctx.ingest.customers.map((c) => c.monetary);
+  const half = minimalShareFor(monetary, 0.5);
+  const byK: Record<string, unknown> = {};
+  for (const [k, kd] of ctx.byK)
+    byK[k] = segmentRows(ctx, kd).map((row) => publishRow(row, k === ctx.seg.k ? ctx.slugs.get(row.name) : undefined));
+  return {
+    concentration: {
+      customers: half.customers,
+      customer_share: rnd(half.customer_share, 5),
+      revenue_share: rnd(half.revenue_share, 5),
+      top20_share: rnd(topShare(monetary, 0.2), 5),
+      gini: rnd(gini(monetary), 4),
+      lorenz: lorenzCurve(monetary, 201),
+    },
+    by_k: byK,
+    insights,
+    cleaning: {
+      rows_in: ctx.ingest.accounting.rows_in,
+      rows_kept: ctx.ingest.accounting.rows_kept,
+      dropped: ctx.ingest.accounting.dropped,
+      reason_labels: REASON_LABELS,
+    },
+  };
+}

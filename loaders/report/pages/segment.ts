@@ -1,0 +1,67 @@
+/**
+ * segment/<slug>.json, one per segment of the chosen k: its profile next to the average customer, RFM mix,
+ * countries, top products and categories, word frequencies, monthly revenue, weekday x hour pattern, strategy.
+ */
+import type { ReportContext } from "../context.ts";
+import { regionOf } from "../regions.ts";
+import { median } from "../stats.ts";
+import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
+
+export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
+  const kd = ctx.chosen;
+  const rows = segmentRows(ctx, kd);
+  const all = ctx.all.orders.get(-1);
+  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const overall = {
+    customers: ctx.headline.customers,
+    revenue_per_customer: rnd(ctx.headline.revenue / ctx.headline.customers),
+    aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
+    items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
+    return_rate: rnd(all && all.units ? all.returned_units / all.units : 0, 5),
+    orders_per_year: rnd(ctx.headline.orders / ctx.headline.customers / years, 3),
+    median_recency: rnd(median(ctx.ingest.customers.map((c) => c.recency)), 1),
+    median_frequency: rnd(median(ctx.ingest.customers.map((c) => c.frequency)), 1),
+    median_monetary: rnd(median(ctx.ingest.customers.map((c) => c.monetary))),
+  };
+  const out = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    const slug = ctx.slugs.get(row.name)!;
+    const j = row.cluster;
+    const rfm = ctx.seg.crosstab.segments
+      .map((segment, s) => ({ segment, customers: ctx.seg.crosstab.counts[j][s] }))
+      .filter((x) => x.customers > 0)
+      .sort((a, b) => b.customers - a.customers);
+    const countries = [...(kd.agg.countries.get(j) ?? new Map()).entries()]
+      .map(([country, v]) => ({ country, region: regionOf(country), customers: v.customers, revenue: rnd(v.revenue) }))
+      .sort((a, b) => b.customers - a.customers || (a.country < b.country ? -1 : 1));
+    const o = kd.agg.orders.get(j);
+    out.set(slug, {
+      name: row.name,
+      slug,
+      k: ctx.seg.k,
+      profile: publishRow(row, slug),
+      strategy: row.strategy,
+      overall,
+      order_units: rndSpread(o?.order_units, 1),
+      order_value: rndSpread(o?.order_value, 2),
+      interval: rndSpread(kd.agg.intervals.get(j), 1),
+      rfm_mix: rfm,
+      countries: countries.slice(0, 15),
+      other_countries: countries.slice(15).reduce((s, c) => s + c.customers, 0),
+      products: (kd.agg.products.get(j) ?? []).map((p) => ({
+        description: p.description,
+        category: p.category,
+        revenue: rnd(p.revenue),
+        customers: p.customers,
+        share: rnd(p.share, 5),
+      })),
+      categories: (kd.agg.categories.get(j) ?? []).map((c) => ({ category: c.category, revenue: rnd(c.revenue), share: rnd(c.share, 5) })),
+      words: kd.agg.words.get(j) ?? [],
+      monthly: (kd.agg.monthly.get(j) ?? []).map((m) => [m.month, rnd(m.revenue), m.orders]),
+      months: ctx.months,
+      weekly: (ctx.chosen.agg.weekly.get(j) ?? []).map((c) => [c.dow, c.hour, c.orders]),
+      others: rows.filter((r) => r !== row).map((r) => ({ name: r.name, slug: ctx.slugs.get(r.name) })),
+    });
+  }
+  return out;
+}

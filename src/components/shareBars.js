@@ -1,0 +1,79 @@
+/** Customer share vs revenue share per segment: paired horizontal bars (outline = customers, filled = revenue). */
+import * as d3 from "d3";
+import { legend, figure, svgFrame, truncate } from "./chart.js";
+import { segmentColor } from "./colors.js";
+import { pct } from "./format.js";
+
+/**
+ * @param {{name: string, customer_share: number, revenue_share: number}[]} data one row per segment
+ * @param {{width?: number, color?: (name: string) => string, caption?: string}} options
+ * @returns {HTMLElement}
+ */
+export function shareBars(data, { width = 640, color = segmentColor, caption } = {}) {
+  const rows = data.map((d) => ({ ...d }));
+  const margin = { top: 8, right: 56, bottom: 36, left: Math.min(200, Math.max(110, width * 0.28)) };
+  const band = 34;
+  const height = margin.top + margin.bottom + rows.length * band;
+  const max = d3.max(rows, (d) => Math.max(d.customer_share, d.revenue_share)) || 1;
+  const x = d3.scaleLinear([0, Math.min(1, max * 1.08)], [margin.left, width - margin.right]).nice();
+  const y = d3.scaleBand(rows.map((d) => d.name), [margin.top, height - margin.bottom]).padding(0.18);
+  const inner = d3.scaleBand(["customers", "revenue"], [0, y.bandwidth()]).padding(0.08);
+  const svg = svgFrame({
+    width,
+    height,
+    title: "Share of customers and share of revenue by segment",
+    description: rows.map((d) => `${d.name}: ${pct(d.customer_share)} of customers, ${pct(d.revenue_share)} of revenue`).join("; "),
+  });
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(d3.axisBottom(x).ticks(width / 90, "%").tickSize(-(height - margin.top - margin.bottom)))
+    .call((g) => g.select(".domain").remove());
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("x", width - margin.right)
+    .attr("y", height - 4)
+    .attr("text-anchor", "end")
+    .text("Share of all customers / of all revenue →");
+  const g = svg.append("g").selectAll("g").data(rows).join("g").attr("transform", (d) => `translate(0,${y(d.name)})`);
+  g.append("text")
+    .attr("x", margin.left - 8)
+    .attr("y", y.bandwidth() / 2)
+    .attr("dy", "0.32em")
+    .attr("text-anchor", "end")
+    .text((d) => truncate(d.name, Math.round(margin.left / 6.5)))
+    .append("title")
+    .text((d) => d.name);
+  for (const key of ["customers", "revenue"]) {
+    const value = (d) => (key === "customers" ? d.customer_share : d.revenue_share);
+    const bar = g
+      .append("rect")
+      .attr("x", x(0))
+      .attr("y", inner(key))
+      .attr("height", inner.bandwidth())
+      .attr("width", (d) => Math.max(0, x(value(d)) - x(0)))
+      .attr("fill", (d) => (key === "revenue" ? color(d.name) : "none"))
+      .attr("stroke", (d) => color(d.name))
+      .attr("stroke-width", key === "customers" ? 1.5 : 0);
+    bar.append("title").text((d) => `${d.name}\n${pct(value(d))} of ${key}`);
+    g.append("text")
+      .attr("x", (d) => x(value(d)) + 4)
+      .attr("y", inner(key) + inner.bandwidth() / 2)
+      .attr("dy", "0.32em")
+      .attr("class", "muted")
+      .style("font-size", "10px")
+      .text((d) => pct(value(d)));
+  }
+  return figure(
+    [
+      legend([
+        { label: "share of customers", color: "currentColor", shape: "outline" },
+        { label: "share of revenue", color: "var(--theme-foreground-muted)" },
+      ]),
+      svg.node(),
+    ],
+    caption,
+  );
+}

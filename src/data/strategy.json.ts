@@ -1,0 +1,2 @@
+import { emit } from "../../loaders/artifacts.ts";
+await emit("strategy.json");
