@@ -1,9 +1,11 @@
 /**
  * Builds the report for tests: once per (data file, config) per test run, into test-output/builds/<name>/,
- * reusing a build whose inputs have not changed (the report data's fingerprint is stored beside it).
+ * reusing a build whose inputs have not changed (the report data's fingerprint and a hash of the site's
+ * sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fingerprint } from "../../loaders/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
@@ -30,6 +32,26 @@ export interface BuildResult {
   stderr: string;
 }
 
+/** sha256 over the site's own sources: pages, components, loaders in src/ and the Framework config. */
+function siteSourceHash(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name === ".observablehq") continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  walk(join(PROJECT_ROOT, "src"));
+  hash.update(readFileSync(join(PROJECT_ROOT, "observablehq.config.ts")));
+  return hash.digest("hex");
+}
+
+async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<string> {
+  return `${await fingerprint(config)} ${siteSourceHash()}`;
+}
+
 function env(options: BuildOptions): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: PROJECT_ROOT };
   delete out.SEGMENT_DATA;
@@ -47,7 +69,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   let print: string | null = null;
   try {
     const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
-    if (existsSync(config.data)) print = await fingerprint(config);
+    if (existsSync(config.data)) print = await inputsStamp(config);
   } catch {
     print = null;
   }
@@ -56,7 +78,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   if (result.status !== 0) throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
   // the fingerprint after the build: the demo data may only exist now
   const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
-  writeFileSync(stamp, await fingerprint(config));
+  writeFileSync(stamp, await inputsStamp(config));
   return { ...result, dir };
 }
 
