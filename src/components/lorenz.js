@@ -29,7 +29,7 @@ export function lorenz({ points, gini, marker }, { width = 420, caption, color =
     .call(d3.axisLeft(y).ticks(5, "%").tickSize(-(x(1) - x(0))))
     .call((g) => g.select(".domain").remove());
   svg.append("text").attr("class", "axis-label").attr("x", x(1)).attr("y", size - 6).attr("text-anchor", "end")
-    .text("Cumulative share of customers (smallest spenders first) →");
+    .text(x(1) - x(0) < 420 ? "Share of customers (smallest first) →" : "Cumulative share of customers (smallest spenders first) →");
   svg.append("text").attr("class", "axis-label").attr("transform", `translate(12,${y(1)}) rotate(-90)`).attr("text-anchor", "end")
     .text("Cumulative share of revenue →");
   const area = d3.area().x((d) => x(d[0])).y0((d) => y(d[0])).y1((d) => y(d[1]));
