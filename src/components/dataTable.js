@@ -3,7 +3,7 @@ import * as d3 from "d3";
 
 /**
  * @param {Record<string, any>[]} rows
- * @param {{columns: {key: string, label: string, format?: (v: any, row: any) => string, numeric?: boolean,
+ * @param {{columns: {key: string, label: string, format?: (v: any, row: any) => string, numeric?: boolean, long?: boolean,
  *   swatch?: (row: any) => string, href?: (row: any) => string | null}[], caption?: string,
  *   highlight?: (row: any) => boolean}} options
  * @returns {HTMLElement}
@@ -16,7 +16,7 @@ export function dataTable(rows, { columns, caption, highlight } = {}) {
     .attr("scope", "col").attr("class", (c) => (c.numeric ? "num" : null)).text((c) => c.label);
   const tr = table.append("tbody").selectAll("tr").data(rows).join("tr").attr("class", (r) => (highlight?.(r) ? "highlight" : null));
   for (const c of columns) {
-    tr.append("td").attr("class", c.numeric ? "num" : null).each(function (r) {
+    tr.append("td").attr("class", c.numeric ? "num" : c.long ? "long" : null).each(function (r) {
       const cell = d3.select(this);
       if (c.swatch) cell.append("span").attr("class", "swatch").style("background", c.swatch(r));
       const text = c.format ? c.format(r[c.key], r) : r[c.key] == null ? "–" : String(r[c.key]);
