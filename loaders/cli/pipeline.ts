@@ -1,0 +1,30 @@
+/**
+ * `npm run pipeline -- --data FILE --out DIR [options]`: runs the pipeline and writes DIR/customers.csv and
+ * DIR/summary.json. Bad input: one line on stderr, exit status 1, no output files.
+ */
+import { resolve } from "node:path";
+import { InputError, runCli } from "../errors.ts";
+import { count } from "../ingest/progress.ts";
+import { configFromArgs, parsePipelineArgs, PIPELINE_USAGE, runPipeline } from "../pipeline.ts";
+
+async function main(): Promise<void> {
+  const args = parsePipelineArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${PIPELINE_USAGE}\n`);
+    return;
+  }
+  if (!args.out) throw new InputError("command line: --out DIR is required (see --help)");
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const { summary, files } = await runPipeline(configFromArgs(args, cwd), resolve(cwd, args.out));
+  const dropped = Object.entries(summary.dropped)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${reason} ${count(n)}`)
+    .join(", ");
+  process.stdout.write(
+    `kept ${count(summary.rows_kept)} of ${count(summary.rows_in)} lines (dropped: ${dropped || "none"}); ` +
+      `${count(summary.customers)} customers, snapshot ${summary.snapshot_date}\n` +
+      files.map((f) => `wrote ${f}\n`).join(""),
+  );
+}
+
+await runCli(main);

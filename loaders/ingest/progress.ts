@@ -1,0 +1,37 @@
+/**
+ * Stage timings and progress lines. A stage's line (`[ingest] read 541,909 lines in 0.9 s`) goes to stderr when
+ * the stage took more than two seconds, or always with SEGMENT_PROGRESS=1.
+ */
+
+/** Stages slower than this are reported even without SEGMENT_PROGRESS. */
+export const SLOW_STAGE_MS = 2000;
+
+/** Formats a count with thousands separators. @example count(541909) // "541,909" */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export class StageTimer {
+  /** stage -> milliseconds, in the order the stages ran */
+  readonly timings: Record<string, number> = {};
+  private readonly verbose: boolean;
+
+  constructor(
+    private readonly prefix: string,
+    env: NodeJS.ProcessEnv = process.env,
+    private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+  ) {
+    this.verbose = env.SEGMENT_PROGRESS === "1";
+  }
+
+  /** Runs `work` as stage `name`, records its time and reports it with `describe(result)` ("read 541,909 lines"). */
+  async time<T>(name: string, work: () => Promise<T> | T, describe: (result: T) => string = () => name): Promise<T> {
+    const start = performance.now();
+    const result = await work();
+    const ms = Math.round(performance.now() - start);
+    this.timings[name] = (this.timings[name] ?? 0) + ms;
+    if (this.verbose || ms > SLOW_STAGE_MS)
+      this.write(`[${this.prefix}] ${describe(result)} in ${(ms / 1000).toFixed(1)} s\n`);
+    return result;
+  }
+}
