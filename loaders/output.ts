@@ -42,9 +42,22 @@ export function toCsv<T extends object>(rows: readonly T[], columns: readonly (k
   return `${lines.join("\n")}\n`;
 }
 
-/** customers.csv: header `customer_id,recency,frequency,monetary,...`, one row per customer. */
-export function customersCsv(customers: readonly CustomerFeatures[]): string {
-  return toCsv(customers, CUSTOMER_COLUMNS);
+/** The segmentation's columns of customers.csv, after the features. */
+export const SEGMENT_COLUMNS = ["r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "cluster", "segment"] as const;
+type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
+
+/**
+ * customers.csv: header `customer_id,recency,frequency,monetary,...`, one row per customer; with `segments`
+ * (aligned with `customers`), the RFM scores, cell and segment, cluster and segment name follow.
+ */
+export function customersCsv(customers: readonly CustomerFeatures[], segments?: readonly SegmentColumns[]): string {
+  if (!segments) return toCsv(customers, CUSTOMER_COLUMNS);
+  const rows = customers.map((customer, i) => {
+    if (segments[i].customer_id !== customer.customer_id)
+      throw new Error(`customersCsv: segment row ${i} is ${segments[i].customer_id}, expected ${customer.customer_id}`);
+    return { ...customer, ...segments[i] };
+  });
+  return toCsv(rows, [...CUSTOMER_COLUMNS, ...SEGMENT_COLUMNS]);
 }
 
 /** The content of summary.json. */

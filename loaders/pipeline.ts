@@ -1,6 +1,6 @@
 /**
- * The whole pipeline behind `npm run pipeline`: ingest (read, clean, customer features), then the later stages,
- * then the output files, written only when every stage succeeded. Each stage adds its files to `outputs`.
+ * The whole pipeline behind `npm run pipeline`: ingest (read, clean, customer features), segmentation (RFM scores
+ * and segments, K-Means for every k, validation), then the output files, written only when every stage succeeded.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -8,33 +8,50 @@ import { loadConfig, type Config } from "./config.ts";
 import { InputError } from "./errors.ts";
 import { ingest, type IngestResult } from "./ingest-pipeline.ts";
 import { checkOutputDir, customersCsv, ingestSummary, writeOutputs, type IngestSummary } from "./output.ts";
+import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment/index.ts";
 
 export interface PipelineResult {
   ingest: IngestResult;
-  summary: IngestSummary;
+  segmentation: SegmentationResult;
+  summary: PipelineSummary;
   /** paths written */
   files: string[];
 }
 
+/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation). */
+export type PipelineSummary = Omit<IngestSummary, "timings"> & Omit<SegmentationSummary, "timings">;
+
+/** The summary of a run; deterministic (the wall-clock timings go to timings.json). */
+export function pipelineSummary(ingested: IngestResult, segmentation: SegmentationResult): PipelineSummary {
+  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(ingested);
+  const { timings: _segmentTimings, ...segmentPart } = summaryJson(segmentation);
+  return { ...ingestPart, ...segmentPart };
+}
+
 /**
- * Runs the pipeline on `config.data` and writes `out/customers.csv` and `out/summary.json`. Throws an InputError
- * (nothing written) on bad input. The DuckDB connection is closed before returning unless `keepOpen`.
+ * Runs the pipeline on `config.data` (ingest, then segmentation) and writes `out/customers.csv`,
+ * `out/summary.json` and `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on
+ * bad input. The DuckDB connection is closed before returning unless `keepOpen`.
  */
-export async function runPipeline(
-  config: Config,
-  out: string,
-  options: { keepOpen?: boolean } = {},
-): Promise<PipelineResult> {
+export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
   checkOutputDir(out);
   const result = await ingest(config);
   try {
-    const summary = ingestSummary(result);
+    const started = performance.now();
+    const segmentation = segmentCustomers(result.customers, config.rfm, config.clustering);
+    const summary = pipelineSummary(result, segmentation);
+    const timings = {
+      ...result.timings,
+      segment: Math.round(performance.now() - started),
+      segment_stages: segmentation.timings,
+    };
     const outputs: Record<string, string> = {
-      "customers.csv": customersCsv(result.customers),
+      "customers.csv": customersCsv(result.customers, segmentation.customers),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
+      "timings.json": `${JSON.stringify(timings, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);
-    return { ingest: result, summary, files };
+    return { ingest: result, segmentation, summary, files };
   } finally {
     if (!options.keepOpen) result.close();
   }
@@ -42,8 +59,8 @@ export async function runPipeline(
 
 export const PIPELINE_USAGE = `usage: npm run pipeline -- --data FILE --out DIR [options]
 
-Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes customer features and writes
-DIR/customers.csv and DIR/summary.json.
+Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes customer features, RFM scores and
+segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json and DIR/timings.json.
 
 options:
   --data FILE                   input file (default: "data" in the configuration, SEGMENT_DATA, or the demo data)

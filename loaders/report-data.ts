@@ -3,6 +3,7 @@
  * plus `segment-paths.json`, the per-segment pages Framework must render (read by observablehq.config.ts).
  */
 import type { Config } from "./config.ts";
+import { singleThreaded } from "./features/customers.ts";
 import { ingest } from "./ingest-pipeline.ts";
 import { buildPageData } from "./report/page-data.ts";
 import { reportDynamicPaths } from "./report/slug.ts";
@@ -12,7 +13,8 @@ export async function computePageData(config: Config): Promise<Record<string, un
   const ingested = await ingest(config);
   try {
     const seg = segmentCustomers(ingested.customers, config.rfm, config.clustering);
-    const files = await buildPageData(ingested, seg, config);
+    // one DuckDB thread: parallel float sums differ in the last bits from run to run
+    const files = await singleThreaded(ingested.conn, () => buildPageData(ingested, seg, config));
     files["segment-paths.json"] = reportDynamicPaths(
       seg.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

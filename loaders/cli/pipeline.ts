@@ -1,6 +1,6 @@
 /**
  * `npm run pipeline -- --data FILE --out DIR [options]`: runs the pipeline and writes DIR/customers.csv and
- * DIR/summary.json. Bad input: one line on stderr, exit status 1, no output files.
+ * DIR/summary.json (and DIR/timings.json). Bad input: one line on stderr, exit status 1, no output files.
  */
 import { resolve } from "node:path";
 import { InputError, runCli } from "../errors.ts";
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `kept ${count(summary.rows_kept)} of ${count(summary.rows_in)} lines (dropped: ${dropped || "none"}); ` +
       `${count(summary.customers)} customers, snapshot ${summary.snapshot_date}\n` +
+      `${summary.k_reason}\n` +
+      summary.clusters.map((c) => `  ${c.name}: ${count(c.size)} customers\n`).join("") +
       files.map((f) => `wrote ${f}\n`).join(""),
   );
 }
