@@ -38,7 +38,7 @@ describe("npm run pipeline", () => {
     assert.match(run.stdout, /--keep-non-product/);
   });
 
-  it("writes customers.csv and summary.json", () => {
+  it("writes customers.csv, summary.json and timings.json", () => {
     const out = join(TMP, "out");
     const run = pipeline("--data", join(FIXTURES, "reasons.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 0, run.stderr);
@@ -47,13 +47,14 @@ describe("npm run pipeline", () => {
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
     );
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "summary.json"]);
+    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "summary.json", "timings.json"]);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").split("\n");
     assert.equal(
       csv[0],
-      "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country",
+      "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country," +
+        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment",
     );
-    assert.equal(csv[1], "12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France");
+    assert.match(csv[1], /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+$/);
     assert.equal(csv.length, 5); // header, 3 customers, final newline
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     assert.equal(summary.rows_in, 14);
@@ -66,7 +67,10 @@ describe("npm run pipeline", () => {
     assert.equal(summary.period_end, "2010-12-09");
     assert.equal(summary.source, join(FIXTURES, "reasons.csv"));
     assert.equal(summary.cleaning.drop_non_product_codes, true);
-    for (const key of ["revenue", "timings", "duplicate_lines"]) assert.ok(key in summary, key);
+    for (const key of ["revenue", "duplicate_lines", "k", "kmeans", "clusters", "rfm_segments", "validation"]) assert.ok(key in summary, key);
+    assert.ok(!("timings" in summary), "wall-clock timings are kept out of summary.json (it is deterministic)");
+    const timings = JSON.parse(readFileSync(join(out, "timings.json"), "utf8"));
+    for (const stage of ["read", "clean", "features", "segment"]) assert.equal(typeof timings[stage], "number", stage);
   });
 
   it("applies the cleaning flags and --snapshot; relative paths are from the caller's folder", () => {

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench -- --build`: the report's build times on a data file. Cold = no report data and no Framework
+ * cache (`rm -rf .segment-cache src/.observablehq/cache`), then `loaders/cli/build.ts --out DIR`; warm = the same
+ * after editing one markdown page (`src/index.md`), everything else cached.
+ *
+ * Runs in a copy of the project in a temporary folder (node_modules linked, not copied), so deleting caches and
+ * editing a page never touches the working tree other people are using.
+ */
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { measure, type Measurement } from "./measure.ts";
+
+/** Project paths not copied: dependencies (linked instead), history, outputs and caches. */
+const SKIP = new Set(["node_modules", ".git", "dist", ".segment-cache", "bench/results", "src/.observablehq/cache", "data/demo", "out", "test-output"]);
+const EDITED_PAGE = "src/index.md";
+
+export interface BuildRun {
+  wall_ms: number;
+  tree_rss_kb: number;
+  /** the pipeline and page data, as the build reports it ("computed the report data in X s"); 0 when reused */
+  report_data_ms: number | null;
+}
+
+export interface BuildTimes {
+  data: string;
+  cold: BuildRun[];
+  warm: BuildRun[];
+}
+
+/** The report-data time a build prints on stderr: X from "computed the report data in X s", 0 for "report data unchanged". */
+export function reportDataMs(stderr: string): number | null {
+  const computed = /computed the report data in ([\d.]+) s/.exec(stderr);
+  if (computed) return Number(computed[1]) * 1000;
+  return /report data unchanged/.test(stderr) ? 0 : null;
+}
+
+const buildRun = (m: Measurement): BuildRun => ({ wall_ms: m.wall_ms, tree_rss_kb: m.tree_rss_kb, report_data_ms: reportDataMs(m.stderr) });
+
+/** A throw-away copy of the project at `root`, with node_modules linked. */
+export function copyProject(root: string): string {
+  const copy = mkdtempSync(join(tmpdir(), "segment-bench-build-"));
+  cpSync(root, copy, { recursive: true, filter: (source) => !SKIP.has(relative(root, source)) });
+  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "dir");
+  return copy;
+}
+
+/** Builds the report `runs` times cold and warm (alternating), on `data`, in a copy of the project at `root`. */
+export async function measureBuilds(root: string, data: string, runs: number, timeoutMs: number, log: (line: string) => void): Promise<BuildTimes> {
+  const copy = copyProject(root);
+  const out = join(copy, "bench-dist");
+  const env = { ...process.env, SEGMENT_DATA: data, OBSERVABLE_TELEMETRY_DISABLE: "1" };
+  const build = (): Promise<Measurement> =>
+    measure(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], { cwd: copy, env, timeoutMs });
+  const times: BuildTimes = { data, cold: [], warm: [] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const cache of [".segment-cache", "src/.observablehq/cache"]) rmSync(join(copy, cache), { recursive: true, force: true });
+      const cold = await build();
+      check(cold, "cold build");
+      times.cold.push(buildRun(cold));
+      log(`build ${i + 1}/${runs}: cold ${(cold.wall_ms / 1000).toFixed(2)} s`);
+      appendFileSync(join(copy, EDITED_PAGE), `\n<!-- bench edit ${i} -->\n`);
+      const warm = await build();
+      check(warm, "warm build");
+      times.warm.push(buildRun(warm));
+      log(`build ${i + 1}/${runs}: warm ${(warm.wall_ms / 1000).toFixed(2)} s`);
+    }
+    return times;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function check(m: Measurement, what: string): void {
+  if (m.exit_code !== 0 || m.timed_out) {
+    throw new Error(`${what} failed (exit ${m.exit_code}${m.timed_out ? ", timed out" : ""}):\n${m.stderr.slice(-2000)}`);
+  }
+}

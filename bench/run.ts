@@ -1,0 +1,360 @@
+/**
+ * `npm run bench`: our pipeline against the pandas + scikit-learn reference on the same file (alternating runs,
+ * medians, peak RSS, time per stage, ratio, result checks, DuckDB's raw read as the ingest floor), then synthetic
+ * files of 1M, 5M and 10M lines to show how time and memory grow, and (with --build) the report's build times.
+ * Writes everything to bench/results/<timestamp>.json and prints markdown tables on stdout (progress on stderr).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { basename, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../loaders/config.ts";
+import { measureBuilds } from "./build.ts";
+import { compareInertia, compareRfm, parseCsv, rfmTable, type Check, type InertiaRow } from "./compare.ts";
+import { rawRead } from "./duckdb-raw.ts";
+import { measure } from "./measure.ts";
+import {
+  renderBuild,
+  renderCompare,
+  renderScale,
+  renderTargets,
+  seconds,
+  mib,
+  READ_STAGES,
+  sideMedians,
+  times,
+  type BuildResult,
+  type CompareResult,
+  type ScaleResult,
+  type Target,
+} from "./report.ts";
+import { oursSide, referenceSide, REFERENCE_PYTHON, REFERENCE_SCRIPT, runSide, type RunRecord, type Side } from "./sides.ts";
+import { median, ratio } from "./stats.ts";
+import { ensureSynthetic } from "./synthetic.ts";
+
+const USAGE = `usage: npm run bench -- [options]
+
+By default: our pipeline vs the reference on --data, then the scale runs on synthetic data.
+  --data FILE          input for the comparison (default ../shared/data/online_retail.csv.gz)
+  --runs N             timed runs of each side, alternating (default 5; median reported)
+  --warmup N           untimed runs of each side first (default 1)
+  --quick              the comparison only (no scale runs)
+  --scale              the scale runs only
+  --build              the report build times only (cold and warm; --build-runs N, default 3)
+  --all                comparison, scale runs and build times
+  --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
+  --scale-runs N       runs per size (default 1)
+  --scale-reference    also run the reference on the synthetic files
+  --seed N             synthetic data seed (default 1)
+  --pipeline-arg ARG   extra argument for our pipeline, repeatable (default --keep-non-product: the reference's
+                       cleaning policy keeps non-product stock codes)
+  --via-npm            run ours as \`npm run pipeline\` (adds npm's start-up) instead of tsx directly
+  --wait-quiet SEC     before each section, wait up to SEC seconds for the 1-minute load average to drop below 1
+  --timeout SEC        kill a run after SEC seconds (default 1200)
+  -h, --help`;
+
+interface Options {
+  data: string;
+  runs: number;
+  warmup: number;
+  sections: { compare: boolean; scale: boolean; build: boolean };
+  sizes: number[];
+  scaleRuns: number;
+  scaleReference: boolean;
+  buildRuns: number;
+  seed: number;
+  pipelineArgs: string[];
+  viaNpm: boolean;
+  waitQuiet: number;
+  timeoutMs: number;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: "string" },
+      runs: { type: "string" },
+      warmup: { type: "string" },
+      quick: { type: "boolean" },
+      scale: { type: "boolean" },
+      build: { type: "boolean" },
+      all: { type: "boolean" },
+      sizes: { type: "string" },
+      "scale-runs": { type: "string" },
+      "scale-reference": { type: "boolean" },
+      "build-runs": { type: "string" },
+      seed: { type: "string" },
+      "pipeline-arg": { type: "string", multiple: true },
+      "via-npm": { type: "boolean" },
+      "wait-quiet": { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return null;
+  const int = (value: string | undefined, fallback: number, name: string, min = 1): number => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
+    return n;
+  };
+  const only = values.scale || values.build;
+  return {
+    data: resolve(process.env.INIT_CWD ?? process.cwd(), values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz")),
+    runs: int(values.runs, 5, "runs"),
+    warmup: int(values.warmup, 1, "warmup", 0),
+    sections: {
+      compare: values.all || !only,
+      scale: values.all || values.scale || (!only && !values.quick),
+      build: values.all || values.build || false,
+    },
+    sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
+    scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
+    scaleReference: values["scale-reference"] ?? false,
+    buildRuns: int(values["build-runs"], 3, "build-runs"),
+    seed: int(values.seed, 1, "seed", 0),
+    pipelineArgs: values["pipeline-arg"] ?? ["--keep-non-product"],
+    viaNpm: values["via-npm"] ?? false,
+    waitQuiet: int(values["wait-quiet"], 0, "wait-quiet", 0),
+    timeoutMs: int(values.timeout, 1200, "timeout") * 1000,
+  };
+}
+
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** Waits up to `maxSeconds` for the 1-minute load average to fall below 1; returns the load average then. */
+async function waitQuiet(maxSeconds: number): Promise<number> {
+  const deadline = Date.now() + maxSeconds * 1000;
+  while (loadavg()[0] >= 1 && Date.now() < deadline) {
+    log(`load average ${loadavg()[0].toFixed(2)}: waiting for a quiet machine`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+  return loadavg()[0];
+}
+
+function readJson<T>(path: string): T | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : null;
+}
+
+const commandLine = (side: Side, data: string): string => {
+  const { bin, args } = side.command(relative(PROJECT_ROOT, data), "OUT");
+  return [bin, ...args].map((a) => (a.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, a) : a)).join(" ");
+};
+
+interface OurSummary {
+  rows_in?: number;
+  customers?: number;
+  kmeans?: { k: number; inertia: number }[];
+}
+
+/** The `kmeans` list of our summary: at the top level or one level down (e.g. under a segmentation section). */
+function findKmeans(summary: Record<string, unknown>): OurSummary["kmeans"] | null {
+  const candidates = [summary, ...Object.values(summary).filter((v): v is Record<string, unknown> => !!v && typeof v === "object")];
+  const found = candidates.map((c) => c.kmeans).find((v) => Array.isArray(v));
+  return (found as OurSummary["kmeans"]) ?? null;
+}
+
+/** Result checks on the last runs' outputs. */
+function checkResults(oursDir: string, refDir: string): { checks: Check[]; inertia: InertiaRow[] } {
+  const checks: Check[] = [];
+  let inertia: InertiaRow[] = [];
+  try {
+    const ours = rfmTable(parseCsv(readFileSync(join(oursDir, "customers.csv"), "utf8")), "our customers.csv");
+    const ref = rfmTable(parseCsv(readFileSync(join(refDir, "rfm.csv"), "utf8")), "reference rfm.csv");
+    checks.push(compareRfm(ours, ref));
+  } catch (error) {
+    checks.push({ name: "RFM identical to the reference", pass: false, detail: (error as Error).message });
+  }
+  const summary = readJson<OurSummary & Record<string, unknown>>(join(oursDir, "summary.json"));
+  const kmeans = summary ? findKmeans(summary) : null;
+  const refSummary = readJson<{ k: Record<string, { inertia: number }> }>(join(refDir, "summary.json"));
+  if (!kmeans?.length || !refSummary) {
+    checks.push({ name: "inertia per k <= 1.001 x sklearn", pass: null, detail: "our summary.json has no `kmeans` (segmentation not in the pipeline yet)" });
+  } else {
+    const result = compareInertia(kmeans, refSummary.k);
+    checks.push(result.check);
+    inertia = result.rows;
+  }
+  return { checks, inertia };
+}
+
+async function runCompare(o: Options, resultsDir: string): Promise<CompareResult> {
+  const ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.viaNpm);
+  const reference = existsSync(REFERENCE_PYTHON) && existsSync(REFERENCE_SCRIPT) ? referenceSide() : null;
+  if (!reference) log(`reference skipped: ${REFERENCE_PYTHON} or ${REFERENCE_SCRIPT} missing`);
+  const sides = reference ? [ours, reference] : [ours];
+  const outDir = (side: Side) => join(resultsDir, side.name);
+  const runs: Record<string, RunRecord[]> = { ours: [], reference: [] };
+  for (let i = -o.warmup; i < o.runs; i++) {
+    for (const side of sides) {
+      const run = await runSide(side, o.data, outDir(side), o.timeoutMs);
+      log(`${i < 0 ? "warm-up" : `run ${i + 1}/${o.runs}`} ${side.name}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`);
+      if (i >= 0) runs[side.name].push(run);
+    }
+  }
+  const floors = reference ? await measureFloors(o.runs, resultsDir) : null;
+  log("DuckDB raw read");
+  const raw = await rawRead(o.data, o.runs);
+  const { checks, inertia } = reference ? checkResults(outDir(ours), outDir(reference)) : { checks: [], inertia: [] };
+  const summary = readJson<OurSummary>(join(outDir(ours), "summary.json"));
+  return {
+    data: relative(PROJECT_ROOT, o.data),
+    rows_in: summary?.rows_in ?? null,
+    customers: summary?.customers ?? null,
+    ours: { command: commandLine(ours, o.data), runs: runs.ours },
+    reference: reference ? { command: commandLine(reference, o.data), runs: runs.reference } : null,
+    floors,
+    checks,
+    inertia,
+    raw,
+  };
+}
+
+/** Start-up costs neither side can avoid: tsx running an empty script; python importing pandas and scikit-learn. */
+async function measureFloors(runs: number, dir: string): Promise<{ tsx_ms: number[]; python_imports_ms: number[] }> {
+  const noop = join(dir, "noop.ts");
+  writeFileSync(noop, "export {};\n");
+  const imports = "import numpy, pandas, sklearn.cluster, sklearn.metrics, sklearn.preprocessing";
+  const floors = { tsx_ms: [] as number[], python_imports_ms: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    floors.tsx_ms.push((await measure(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [noop])).wall_ms);
+    floors.python_imports_ms.push((await measure(REFERENCE_PYTHON, ["-c", imports])).wall_ms);
+  }
+  return floors;
+}
+
+async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleResult[]; reference: ScaleResult[] }> {
+  const ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.viaNpm);
+  const result = { ours: [] as ScaleResult[], reference: [] as ScaleResult[] };
+  for (const lines of o.sizes) {
+    const { path, info, generated } = await ensureSynthetic(join(PROJECT_ROOT, "bench", "results", "data"), lines, o.seed);
+    log(`${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`);
+    if (generated) await waitQuiet(o.waitQuiet);
+    const sides: Side[] = o.scaleReference ? [ours, referenceSide()] : [ours];
+    for (const side of sides) {
+      const runs: RunRecord[] = [];
+      const out = join(resultsDir, `scale-${lines}-${side.name}`);
+      for (let i = 0; i < o.scaleRuns; i++) {
+        const run = await runSide(side, path, out, o.timeoutMs);
+        log(`${lines} lines, ${side.name} run ${i + 1}/${o.scaleRuns}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`);
+        runs.push(run);
+      }
+      const customers = side.name === "ours" ? readJson<OurSummary>(join(out, "summary.json"))?.customers : readJson<{ customers: number }>(join(out, "summary.json"))?.customers;
+      result[side.name].push({ lines, customers: customers ?? info.customers, file_bytes: info.bytes ?? 0, runs });
+    }
+  }
+  return result;
+}
+
+function targets(compare: CompareResult | null, scale: ScaleResult[], build: BuildResult | null): Target[] {
+  const list: Target[] = [];
+  if (compare?.reference) {
+    const o = sideMedians(compare.ours.runs).wall_ms;
+    const r = sideMedians(compare.reference.runs).wall_ms;
+    const q = ratio(o, r);
+    list.push({ name: `pipeline wall time on ${basename(compare.data)}`, goal: "<= 1/3 of the reference", measured: `${times(q)} (${seconds(o)} vs ${seconds(r)})`, met: q === null ? null : q <= 1 / 3 });
+    for (const check of compare.checks) list.push({ name: check.name, goal: "PASS", measured: check.pass === null ? "not checked" : check.pass ? "PASS" : "FAIL", met: check.pass });
+  }
+  if (compare?.raw) {
+    const raw = median(compare.raw.count_ms);
+    const read = READ_STAGES.reduce((sum, s) => sum + (sideMedians(compare.ours.runs).stages_ms[s] ?? 0), 0);
+    list.push({ name: "our read stage vs DuckDB's raw read", goal: "close to the raw read", measured: `${seconds(read, 3)} vs ${seconds(raw, 3)} (${times(ratio(read, raw), 1)})`, met: null });
+  }
+  const largest = scale.length ? scale[scale.length - 1] : null;
+  if (largest) {
+    const m = sideMedians(largest.runs);
+    const label = `${(largest.lines / 1e6).toFixed(0)}M lines`;
+    list.push({ name: `${label}: wall time`, goal: "< 2 min", measured: seconds(m.wall_ms, 1), met: m.wall_ms === null ? null : m.wall_ms < 120_000 });
+    list.push({ name: `${label}: peak memory (process tree)`, goal: "< 4 GiB", measured: mib(m.tree_rss_kb), met: m.tree_rss_kb === null ? null : m.tree_rss_kb < 4 * 1024 * 1024 });
+    if (scale.length > 1) {
+      const q = ratio(m.wall_ms, sideMedians(scale[0].runs).wall_ms);
+      const growth = largest.lines / scale[0].lines;
+      const goal = growth * 1.1;
+      list.push({ name: `time ${(scale[0].lines / 1e6).toFixed(0)}M -> ${label}`, goal: `<= ${goal.toFixed(0)}x`, measured: times(q, 1), met: q === null ? null : q <= goal });
+    }
+  }
+  if (build) {
+    const cold = median(build.cold.map((b) => b.wall_ms));
+    const warm = median(build.warm.map((b) => b.wall_ms));
+    list.push({ name: "cold `npm run build`", goal: "< 20 s", measured: seconds(cold, 1), met: cold < 20_000 });
+    list.push({ name: "rebuild after editing a markdown page", goal: "< 5 s", measured: seconds(warm, 1), met: warm < 5_000 });
+  }
+  return list;
+}
+
+function machine(): Record<string, unknown> {
+  const run = (bin: string, args: string[]): string | null => {
+    try {
+      return execFileSync(bin, args, { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    python: run(REFERENCE_PYTHON, ["-c", "import sys, pandas, sklearn, numpy; print(sys.version.split()[0], 'pandas', pandas.__version__, 'sklearn', sklearn.__version__, 'numpy', numpy.__version__)"]),
+    git_commit: run("git", ["rev-parse", "--short", "HEAD"]),
+    git_changed_files: run("git", ["status", "--porcelain"])?.split("\n").filter(Boolean).length ?? null,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  if (!o) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, "-").slice(0, 19);
+  const resultsDir = join(PROJECT_ROOT, "bench", "results", stamp);
+  mkdirSync(resultsDir, { recursive: true });
+  const results: Record<string, unknown> = { started: started.toISOString(), options: o, machine: machine(), load: {} as Record<string, number[]> };
+  const load = results.load as Record<string, number[]>;
+  const markdown: string[] = [`# npm run bench (${started.toISOString().slice(0, 16).replace("T", " ")} UTC)`];
+
+  let compare: CompareResult | null = null;
+  let scale: { ours: ScaleResult[]; reference: ScaleResult[] } = { ours: [], reference: [] };
+  let build: BuildResult | null = null;
+  if (o.sections.compare) {
+    await waitQuiet(o.waitQuiet);
+    load.compare_start = loadavg();
+    log(`comparison on ${o.data}`);
+    compare = await runCompare(o, resultsDir);
+    load.compare_end = loadavg();
+    markdown.push(renderCompare(compare));
+  }
+  if (o.sections.scale) {
+    await waitQuiet(o.waitQuiet);
+    load.scale_start = loadavg();
+    scale = await runScale(o, resultsDir);
+    load.scale_end = loadavg();
+    markdown.push(renderScale(scale.ours));
+    if (scale.reference.length) markdown.push(renderScale(scale.reference).replace("## Scale:", "## Scale, reference:"));
+  }
+  if (o.sections.build) {
+    await waitQuiet(o.waitQuiet);
+    load.build_start = loadavg();
+    const times = await measureBuilds(PROJECT_ROOT, o.data, o.buildRuns, o.timeoutMs, log);
+    load.build_end = loadavg();
+    build = { data: relative(PROJECT_ROOT, times.data), cold: times.cold, warm: times.warm };
+    markdown.push(renderBuild(build));
+  }
+  const goals = targets(compare, scale.ours, build);
+  markdown.push(renderTargets(goals));
+  const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
+  markdown.push(`Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`);
+  Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, targets: goals });
+  const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);
+  writeFileSync(jsonPath, JSON.stringify(results, null, 1) + "\n");
+  markdown.push(`Full results: \`${relative(PROJECT_ROOT, jsonPath)}\`; last runs' outputs in \`${relative(PROJECT_ROOT, resultsDir)}/\`.`);
+  process.stdout.write(markdown.join("\n\n") + "\n");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
