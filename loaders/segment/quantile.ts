@@ -1,4 +1,5 @@
 /** Order statistics on numeric samples: sorting, type-7 quantiles, medians and mid-rank percentiles. */
+import { quantileSorted as typeSevenQuantile } from "simple-statistics";
 
 /** A sorted (ascending) copy as a Float64Array; the input is left untouched. */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
@@ -7,16 +8,14 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 
 /**
  * The p-quantile (0 <= p <= 1) of an ascending sample by Hyndman & Fan type 7, the default of R, numpy
- * (`linear`) and simple-statistics >= 7: h = (n - 1) p, linear interpolation between the order statistics around h.
+ * (`linear`) and simple-statistics >= 7 (pinned at 7.12.1, which computes it): h = (n - 1) p, linear
+ * interpolation between the order statistics around h. NaN for an empty sample.
  * @example quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5) // 2.5
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  if (sorted.length === 0) return NaN;
+  // simple-statistics only reads `length` and indices, so a typed array needs no copy
+  return typeSevenQuantile(sorted as unknown as number[], p);
 }
 
 /** The median (type 7, i.e. the usual midpoint rule for even n) of an unsorted sample. */
