@@ -8,6 +8,7 @@ import { loadConfig, type Config } from "./config.ts";
 import { InputError } from "./errors.ts";
 import { ingest, type IngestResult } from "./ingest-pipeline.ts";
 import { checkOutputDir, customersCsv, ingestSummary, writeOutputs, type IngestSummary } from "./output.ts";
+import { progressPrinter } from "./ingest/progress.ts";
 import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment/index.ts";
 
 export interface PipelineResult {
@@ -38,7 +39,7 @@ export async function runPipeline(config: Config, out: string, options: { keepOp
   const result = await ingest(config);
   try {
     const started = performance.now();
-    const segmentation = segmentCustomers(result.customers, config.rfm, config.clustering);
+    const segmentation = segmentCustomers(result.customers, config.rfm, config.clustering, progressPrinter("segment"));
     const summary = pipelineSummary(result, segmentation);
     const timings = {
       ...result.timings,

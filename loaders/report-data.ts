@@ -7,12 +7,13 @@ import { singleThreaded } from "./features/customers.ts";
 import { ingest } from "./ingest-pipeline.ts";
 import { buildPageData } from "./report/page-data.ts";
 import { reportDynamicPaths } from "./report/slug.ts";
+import { progressPrinter } from "./ingest/progress.ts";
 import { segmentCustomers } from "./segment/index.ts";
 
 export async function computePageData(config: Config): Promise<Record<string, unknown>> {
   const ingested = await ingest(config);
   try {
-    const seg = segmentCustomers(ingested.customers, config.rfm, config.clustering);
+    const seg = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
     // one DuckDB thread: parallel float sums differ in the last bits from run to run
     const files = await singleThreaded(ingested.conn, () => buildPageData(ingested, seg, config));
     files["segment-paths.json"] = reportDynamicPaths(

@@ -35,3 +35,18 @@ export class StageTimer {
     return result;
   }
 }
+
+/**
+ * A progress printer for a long computation: each stage's line (`[segment] k-means k = 4 ... after 3.2 s`) goes
+ * to stderr once the whole run has taken more than two seconds, or always with SEGMENT_PROGRESS=1.
+ */
+export function progressPrinter(
+  prefix: string,
+  env: NodeJS.ProcessEnv = process.env,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): (stage: string, elapsedMs: number) => void {
+  const verbose = env.SEGMENT_PROGRESS === "1";
+  return (stage, elapsedMs) => {
+    if (verbose || elapsedMs > SLOW_STAGE_MS) write(`[${prefix}] ${stage} done after ${(elapsedMs / 1000).toFixed(1)} s\n`);
+  };
+}

@@ -40,17 +40,25 @@ function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumn
   return out;
 }
 
-/** Segments the customers (see the module comment); per-customer outputs follow the input order. */
+/** Called after each stage (and each k) with the stage's name and the milliseconds since the start. */
+export type SegmentProgress = (stage: string, elapsedMs: number) => void;
+
+/**
+ * Segments the customers (see the module comment); per-customer outputs follow the input order. `progress`, when
+ * given, hears of every finished stage (the CLI and the build print it for long runs).
+ */
 export function segmentCustomers(
   customers: readonly CustomerFeatures[],
   rfm: RfmConfig,
   clustering: ClusteringConfig,
+  progress?: SegmentProgress,
 ): SegmentationResult {
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const start = mark;
   const lap = (name: string) => {
     const now = performance.now();
+    progress?.(name, now - start);
     timings[name] = Math.round((now - mark) * 10) / 10;
     mark = now;
   };
@@ -150,6 +158,7 @@ export function segmentCustomers(
       crosstab: crosstab(fit.labels, names, segments, segmentOrder),
     });
     metricsMs += performance.now() - t;
+    progress?.(`k-means k = ${k} (${clustering.restarts} restarts) and metrics`, performance.now() - start);
   }
   timings.kmeans = Math.round(kmeansMs * 10) / 10;
   timings.metrics_profiles = Math.round(metricsMs * 10) / 10;
