@@ -57,10 +57,15 @@ export interface IngestResult {
   close(): void;
 }
 
-/** Opens an in-memory DuckDB database; spills (if any) go to the system temp directory, not the project. */
+/**
+ * Opens an in-memory DuckDB database limited to 2 GB (SEGMENT_DUCKDB_MEMORY to change); spills (if any) go to
+ * the system temp directory, not the project.
+ */
 export async function openDatabase(): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(":memory:", {
     temp_directory: join(tmpdir(), `segment-report-duckdb-${process.pid}`),
+    // DuckDB's share of the 4 GiB budget at 10M lines; above it, it spills to temp_directory
+    memory_limit: process.env.SEGMENT_DUCKDB_MEMORY ?? "2GB",
   });
   const conn = await instance.connect();
   return { instance, conn };

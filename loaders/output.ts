@@ -3,7 +3,19 @@
  * (accounting, totals, period, policy, timings), written all-or-nothing: into a temporary folder beside the
  * output folder first, then moved into place, so a failed run leaves no partial output.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CleaningConfig } from "./config.ts";
 import { InputError } from "./errors.ts";
@@ -35,29 +47,42 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV text of rows under `columns` (LF line ends, final newline). */
-export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
-  const lines = [columns.join(",")];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c] as string | number | null)).join(","));
-  return `${lines.join("\n")}\n`;
-}
 
 /** The segmentation's columns of customers.csv, after the features. */
 export const SEGMENT_COLUMNS = ["r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "cluster", "segment"] as const;
 type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
 
 /**
- * customers.csv: header `customer_id,recency,frequency,monetary,...`, one row per customer; with `segments`
- * (aligned with `customers`), the RFM scores, cell and segment, cluster and segment name follow.
+ * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
+ * per customer; with `segments` (aligned with `customers`), the RFM scores, cell and segment, cluster and segment
+ * name follow. Written chunk by chunk, a million customers never need the whole file as one string.
  */
+export function* customersCsvChunks(
+  customers: readonly CustomerFeatures[],
+  segments?: readonly SegmentColumns[],
+  rowsPerChunk = 10_000,
+): Generator<string> {
+  yield [...CUSTOMER_COLUMNS, ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  for (let start = 0; start < customers.length; start += rowsPerChunk) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
+      const customer = customers[i];
+      let line = CUSTOMER_COLUMNS.map((c) => csvField(customer[c] as string | number)).join(",");
+      if (segments) {
+        const seg = segments[i];
+        if (seg.customer_id !== customer.customer_id)
+          throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
+        line += "," + SEGMENT_COLUMNS.map((c) => csvField(seg[c])).join(",");
+      }
+      lines.push(line);
+    }
+    yield lines.join("\n") + "\n";
+  }
+}
+
+/** customers.csv as one string (see customersCsvChunks). */
 export function customersCsv(customers: readonly CustomerFeatures[], segments?: readonly SegmentColumns[]): string {
-  if (!segments) return toCsv(customers, CUSTOMER_COLUMNS);
-  const rows = customers.map((customer, i) => {
-    if (segments[i].customer_id !== customer.customer_id)
-      throw new Error(`customersCsv: segment row ${i} is ${segments[i].customer_id}, expected ${customer.customer_id}`);
-    return { ...customer, ...segments[i] };
-  });
-  return toCsv(rows, [...CUSTOMER_COLUMNS, ...SEGMENT_COLUMNS]);
+  return [...customersCsvChunks(customers, segments)].join("");
 }
 
 /** The content of summary.json. */
@@ -107,6 +132,19 @@ export function ingestSummary(result: IngestResult): IngestSummary {
   };
 }
 
+/** A file's content: text, bytes, or text in chunks written one after another. */
+export type FileContent = string | Uint8Array | Iterable<string>;
+
+function writeContent(path: string, content: FileContent): void {
+  if (typeof content === "string" || content instanceof Uint8Array) return writeFileSync(path, content);
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Throws an InputError when `dir` exists but is not a folder (checked before any work, so nothing is written). */
 export function checkOutputDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory())
@@ -118,7 +156,7 @@ export function checkOutputDir(dir: string): void {
  * place (the whole folder when `dir` does not exist yet, else file by file, replacing older files of the same name).
  * Other files already in `dir` are left alone.
  */
-export function writeOutputs(dir: string, files: Record<string, string | Uint8Array>): string[] {
+export function writeOutputs(dir: string, files: Record<string, FileContent>): string[] {
   checkOutputDir(dir);
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
@@ -127,7 +165,7 @@ export function writeOutputs(dir: string, files: Record<string, string | Uint8Ar
     chmodSync(temp, 0o755); // mkdtemp makes it private; it may become the output folder itself
     for (const [name, content] of Object.entries(files)) {
       mkdirSync(dirname(join(temp, name)), { recursive: true });
-      writeFileSync(join(temp, name), content);
+      writeContent(join(temp, name), content);
     }
     if (!existsSync(dir)) renameSync(temp, dir);
     else

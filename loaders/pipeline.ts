@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "./config.ts";
 import { InputError } from "./errors.ts";
 import { ingest, type IngestResult } from "./ingest-pipeline.ts";
-import { checkOutputDir, customersCsv, ingestSummary, writeOutputs, type IngestSummary } from "./output.ts";
+import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "./output.ts";
 import { progressPrinter } from "./ingest/progress.ts";
 import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment/index.ts";
 
@@ -46,8 +46,8 @@ export async function runPipeline(config: Config, out: string, options: { keepOp
       segment: Math.round(performance.now() - started),
       segment_stages: segmentation.timings,
     };
-    const outputs: Record<string, string> = {
-      "customers.csv": customersCsv(result.customers, segmentation.customers),
+    const outputs: Record<string, FileContent> = {
+      "customers.csv": customersCsvChunks(result.customers, segmentation.customers),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
       "timings.json": `${JSON.stringify(timings, null, 2)}\n`,
     };

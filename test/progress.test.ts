@@ -6,7 +6,7 @@ test("progress lines appear once a run passes two seconds, or always with SEGMEN
   const lines: string[] = [];
   const quiet = progressPrinter("segment", {}, (line) => lines.push(line));
   quiet("features", 150);
-  assert.deepEqual(lines, []);
+  assert.equal(lines.length, 0);
   quiet("k-means k = 7 (10 restarts) and metrics", 2500);
   assert.deepEqual(lines, ["[segment] k-means k = 7 (10 restarts) and metrics done after 2.5 s\n"]);
   const verbose = progressPrinter("segment", { SEGMENT_PROGRESS: "1" }, (line) => lines.push(line));
