@@ -20,6 +20,8 @@ export interface BuildRun {
   tree_rss_kb: number;
   /** the pipeline and page data, as the build reports it ("computed the report data in X s"); 0 when reused */
   report_data_ms: number | null;
+  /** machine CPU seconds not spent by the build during it (other processes) */
+  other_cpu_s: number | null;
 }
 
 export interface BuildTimes {
@@ -35,7 +37,12 @@ export function reportDataMs(stderr: string): number | null {
   return /report data unchanged/.test(stderr) ? 0 : null;
 }
 
-const buildRun = (m: Measurement): BuildRun => ({ wall_ms: m.wall_ms, tree_rss_kb: m.tree_rss_kb, report_data_ms: reportDataMs(m.stderr) });
+const buildRun = (m: Measurement): BuildRun => ({
+  wall_ms: m.wall_ms,
+  tree_rss_kb: m.tree_rss_kb,
+  report_data_ms: reportDataMs(m.stderr),
+  other_cpu_s: m.machine_busy_s === null || m.user_s === null || m.sys_s === null ? null : Math.max(0, m.machine_busy_s - m.user_s - m.sys_s),
+});
 
 /** A throw-away copy of the project at `root`, with node_modules linked. */
 export function copyProject(root: string): string {

@@ -1,4 +1,5 @@
 /** The bench results as markdown: pure formatting of what run.ts measured. */
+import type { BuildRun } from "./build.ts";
 import type { Check, InertiaRow } from "./compare.ts";
 import type { RunRecord } from "./sides.ts";
 import { median, medianByKey, ratio } from "./stats.ts";
@@ -32,8 +33,8 @@ export interface ScaleResult {
 
 export interface BuildResult {
   data: string;
-  cold: { wall_ms: number; tree_rss_kb: number; report_data_ms: number | null }[];
-  warm: { wall_ms: number; tree_rss_kb: number; report_data_ms: number | null }[];
+  cold: BuildRun[];
+  warm: BuildRun[];
 }
 
 export interface Target {
@@ -191,12 +192,13 @@ export function renderScale(rows: readonly ScaleResult[]): string {
       times(ratio(m.wall_ms, baseWall), 1),
       ...stageNames.map((s) => seconds(m.stages_ms[s], 1)),
       seconds(m.unstaged_ms, 1),
+      seconds(m.other_cpu_ms, 1),
     ];
   });
   return [
     "## Scale: synthetic transactions (gzipped CSV)",
     `${base.runs.length} run(s) per size; time ratio vs the smallest size.`,
-    table(["lines", "customers", "file", "wall", "peak RSS (tree)", `time vs ${count(base.lines)}`, ...stageNames, "other"], body),
+    table(["lines", "customers", "file", "wall", "peak RSS (tree)", `time vs ${count(base.lines)}`, ...stageNames, "outside stages", "other processes' CPU"], body),
   ].join("\n\n");
 }
 
@@ -207,13 +209,14 @@ export function renderBuild(b: BuildResult): string {
     seconds(median(runs.flatMap((r) => (r.report_data_ms === null ? [] : [r.report_data_ms])))),
     runs.length ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}` : "-",
     mib(median(runs.map((r) => r.tree_rss_kb))),
+    seconds(median(runs.flatMap((r) => (r.other_cpu_s === null ? [] : [r.other_cpu_s * 1000])))),
     goal,
   ];
   return [
     `## Report build: ${b.data}`,
     `${b.cold.length} cold and warm builds, alternating (in a copy of the project).`,
     table(
-      ["build", "wall (median)", "of which report data (pipeline)", "min - max", "peak RSS (tree)", "goal"],
+      ["build", "wall (median)", "of which report data (pipeline)", "min - max", "peak RSS (tree)", "other processes' CPU", "goal"],
       [row("cold (no report data, no Framework cache)", b.cold, "< 20 s"), row("warm (one markdown page edited)", b.warm, "< 5 s")],
     ),
   ].join("\n\n");

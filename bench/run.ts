@@ -240,7 +240,8 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
         log(`${lines} lines, ${side.name} run ${i + 1}/${o.scaleRuns}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`);
         runs.push(run);
       }
-      const customers = side.name === "ours" ? readJson<OurSummary>(join(out, "summary.json"))?.customers : readJson<{ customers: number }>(join(out, "summary.json"))?.customers;
+      // both programs' summary.json count customers after cleaning
+      const customers = readJson<{ customers?: number }>(join(out, "summary.json"))?.customers;
       result[side.name].push({ lines, customers: customers ?? info.customers, file_bytes: info.bytes ?? 0, runs });
     }
   }

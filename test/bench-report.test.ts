@@ -17,11 +17,13 @@ test("units: seconds, MiB, ratios; missing values as -", () => {
   assert.equal(times(null), "-");
 });
 
-test("stage timings: ours from summary.json (ms), the reference's stage_seconds from its last stdout line", () => {
+test("stage timings: ours from timings.json (ms; `<stage>_stages` breaks a stage down), the reference's stage_seconds from its last stdout line", () => {
   assert.deepEqual(oursStages('{"timings": {"read": 719, "clean": 226, "note": "x"}}'), { read: 719, clean: 226 });
   assert.deepEqual(oursStages("{}"), {});
-  const nested = '{"timings": {"read": 700, "segment": {"kmeans": 900, "metrics": 100, "total": 1000}}}';
-  assert.deepEqual(oursStages(nested), { read: 700, "segment.kmeans": 900, "segment.metrics": 100 });
+  const nested = '{"timings": {"read": 700, "x": {"kmeans": 900, "metrics": 100, "total": 1000}}}';
+  assert.deepEqual(oursStages(nested), { read: 700, "x.kmeans": 900, "x.metrics": 100 });
+  const file = '{"read": 700, "segment": 1010, "segment_stages": {"kmeans": 900, "metrics": 100, "total": 1000}}';
+  assert.deepEqual(oursStages(file), { read: 700, "segment.kmeans": 900, "segment.metrics": 100, "segment.other": 10 });
   const stdout = 'warning: something\n{"rows_in": 5, "stage_seconds": {"read": 0.971, "kmeans_k2_10": 2.418}, "total_seconds": 3.4}\n';
   assert.deepEqual(referenceStages(stdout), { read: 971, kmeans_k2_10: 2418 });
   assert.throws(() => referenceStages("no json"), /no JSON line/);
