@@ -1,8 +1,8 @@
 /**
- * The report's data, computed once per input: the pipeline runs, the page data is written once,
- * stamped with a fingerprint of everything it depends on (the data file's bytes,
- * the resolved configuration, the pipeline's own source code), in `.segment-cache/<fingerprint>/`. Data loaders in `src/data/` only `emit` a file
- * from there, so a build never publishes figures from another input than the current one.
+ * The report's data, computed once per input: the pipeline runs and every page's data file is written to
+ * `.segment-cache/<fingerprint>/`, stamped with a fingerprint of everything it depends on (the data file's
+ * bytes, the resolved configuration, the pipeline's own source code). Data loaders in `src/data/` only print a
+ * file from there (loaders/emit-current.js), so a build never publishes figures from another input.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
@@ -125,20 +125,4 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
   writeFileSync(CURRENT, basename(dir) + "\n");
   prune();
   return { dir, fingerprint: print, computed: true };
-}
-
-/** For data loaders: prints one artifact file to stdout (computing the artifacts first if they are stale). */
-export async function emit(name: string): Promise<void> {
-  try {
-    const { dir } = await ensureArtifacts();
-    const path = join(dir, name);
-    if (!existsSync(path) || !statSync(path).isFile()) throw new InputError(`${name}: the pipeline produced no such report file`);
-    process.stdout.write(readFileSync(path));
-  } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(`segment-report: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
 }

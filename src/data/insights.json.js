@@ -1,0 +1,2 @@
+import { emitCurrent } from "../../loaders/emit-current.js";
+emitCurrent("insights.json");

@@ -1,2 +1,0 @@
-import { emit } from "../../loaders/artifacts.ts";
-await emit("meta.json");
