@@ -25,6 +25,7 @@ import {
   sitePages,
   waitForCharts,
   type StaticServer,
+  waitForChartLabel,
 } from "./support/browser.ts";
 import { buildReport } from "./support/build.ts";
 import { HOSTILE_COUNTRIES, HOSTILE_DESCRIPTIONS } from "./fixtures/hostile/strings.ts";
@@ -106,7 +107,8 @@ if (requireChromium()) describe("hostile data in Chromium", () => {
       await open.page.goto(server.origin + "/geography");
       await waitForCharts(open.page);
       await open.page.getByLabel("Region", { exact: true }).selectOption({ label: "Other / unknown" });
-      await waitForCharts(open.page, 250);
+      // the redraw is asynchronous: wait for the region's chart itself
+      await waitForChartLabel(open.page, "Segment mix of each country's customers (Other");
       const chart = (await charts(open.page)).find((c) => c.label.startsWith("Segment mix of each country's customers (Other"));
       assert.ok(chart, "the country chart for Other / unknown");
       assert.deepEqual([...chart.rowLabels].sort(), [...HOSTILE_COUNTRIES].sort(), "one bar per hostile country, labelled with its name as given");

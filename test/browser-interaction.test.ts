@@ -22,6 +22,7 @@ import {
   type ChartInfo,
   type OpenPage,
   type StaticServer,
+  waitForChartLabel,
 } from "./support/browser.ts";
 import { buildReport } from "./support/build.ts";
 
@@ -32,6 +33,7 @@ const PRINT = { width: Math.floor((210 - 2 * 12) * MM), height: Math.floor((297 
 
 /** The chart whose ARIA label starts with `prefix`. */
 async function chartNamed(page: Page, prefix: string): Promise<ChartInfo> {
+  await waitForChartLabel(page, prefix).catch(() => undefined); // the assertion below names what was drawn instead
   const drawn = await charts(page);
   const found = drawn.find((c) => c.label.startsWith(prefix));
   assert.ok(found, `a chart "${prefix}…" (charts: ${drawn.map((c) => JSON.stringify(c.label)).join(", ")})`);

@@ -415,3 +415,18 @@ export function pdfPageCount(pdf: Buffer): number {
 export function pageName(path: string): string {
   return path === "/" ? "index" : path.replace(/^\//, "").replace(/\/$/, "").replace(/[^\w.-]+/g, "-");
 }
+
+/** Waits (up to 15 s) until a chart whose ARIA label or caption starts with `prefix` is drawn, then for the page to settle. */
+export async function waitForChartLabel(page: Page, prefix: string): Promise<void> {
+  await page.waitForFunction(
+    (start) =>
+      [...document.querySelectorAll("svg")].some((svg) =>
+        (svg.getAttribute("aria-label") ?? svg.closest("figure")?.querySelector("figcaption, h2, h3")?.textContent ?? "")
+          .trim()
+          .startsWith(start),
+      ),
+    prefix,
+    { timeout: 15_000 },
+  );
+  await waitForCharts(page, 250);
+}
