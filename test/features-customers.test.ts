@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type Config } from "../loaders/config.ts";
+import { DEFAULT_CONFIG, FEATURE_NAMES, PROJECT_ROOT, validateConfig, type Config } from "../loaders/config.ts";
 import { addDays, snapshotDate } from "../loaders/features/customers.ts";
 import { ingest } from "../loaders/ingest-pipeline.ts";
 import type { CustomerFeatures } from "../loaders/types.ts";
@@ -98,15 +98,7 @@ describe("customer features (reasons.csv)", () => {
 
   it("has plain numbers and strings only", async () => {
     for (const c of await features()) {
-      for (const key of [
-        "recency",
-        "frequency",
-        "monetary",
-        "tenure",
-        "avg_order_value",
-        "items_per_order",
-        "return_rate",
-      ] as const)
+      for (const key of FEATURE_NAMES)
         assert.equal(typeof c[key], "number", key);
       for (const key of ["customer_id", "first_purchase", "last_purchase", "country"] as const)
         assert.equal(typeof c[key], "string", key);

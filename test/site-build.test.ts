@@ -68,7 +68,7 @@ test("publish_customer_list publishes the per-customer segment list", async () =
   assert.ok(list, "customer_segments.csv in the site");
   const lines = readFileSync(list, "utf8").trim().split("\n");
   assert.match(lines[0], /^customer_id,/);
-  assert.equal(lines.length - 1, small.customers, "one row per customer");
+  assert.equal(lines.length - 1, small.customersKept, "one row per customer");
 });
 
 test("a changed data file or config is never published stale; unchanged input reuses the report data", async () => {

@@ -1,6 +1,6 @@
 /** The segmentation engine's output: what `segmentCustomers` returns and what `summaryJson` keeps of it. */
-import type { ClusteringConfig, FeatureName } from "../config.ts";
-import type { DroppedFeature } from "./features.ts";
+import type { FeatureName } from "../config.ts";
+import type { FeatureSet } from "./features.ts";
 import type { KMeansRunInfo } from "./kmeans.ts";
 import type { PcaResult } from "./pca.ts";
 import type { ClusterProfile, Crosstab } from "./profile.ts";
@@ -94,15 +94,8 @@ export interface SegmentationResult {
     note: string;
   };
   pca: PcaResult;
-  features: {
-    used: FeatureName[];
-    dropped: DroppedFeature[];
-    transform: ClusteringConfig["transform"];
-    scaler: ClusteringConfig["scaler"];
-    center: number[];
-    scale: number[];
-    correlation: { features: FeatureName[]; r: number[][] };
-  };
+  /** the feature set without the matrix (its warnings are in `warnings`) */
+  features: Omit<FeatureSet, "matrix" | "warnings">;
   settings: {
     k_min: number;
     /** k_max after capping at the number of distinct customers' feature vectors */

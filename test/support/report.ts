@@ -9,8 +9,6 @@ export interface SmallData {
   data: string;
   /** customers with at least one kept line under the default cleaning */
   customersKept: number;
-  /** alias of customersKept */
-  customers: number;
 }
 
 /** A demo-generator data set at 5% scale (about 25,000 lines, 220 customers), written once per seed. */
@@ -20,7 +18,7 @@ export function generateSmall(seed = 7): SmallData {
   if (!existsSync(data)) writeDemoFiles(dir, generateDemo({ seed, scale: 0.05 }));
   // the persona file lists every customer; the default cleaning keeps all of them (each has kept purchases)
   const personas = readFileSync(join(dir, "personas.csv"), "utf8").trim().split("\n").length - 1;
-  return { data, customersKept: personas, customers: personas };
+  return { data, customersKept: personas };
 }
 
 /** The JSON data file `name` (e.g. "meta") as published in a built site (content-hashed under _file/data/). */
