@@ -8,20 +8,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import { customerFeatures, lineTotals, snapshotDate } from "./features/customers.ts";
+import { InputError } from "./errors.ts";
 import {
   checkPattern,
   countAccounting,
+  countCustomerMerges,
   countDuplicateLines,
   createLineViews,
   DROP_REASON_TYPE,
   dropReasonSql,
   DUPLICATE_COUNT_MAX_ROWS,
+  firstImplausible,
   markDuplicates,
+  resolveDateWindow,
+  type DateWindow,
   type IngestAccounting,
 } from "./ingest/clean.ts";
 import type { DateOrder } from "./ingest/dates.ts";
+import type { Encoding } from "./ingest/encoding.ts";
 import { count, StageTimer } from "./ingest/progress.ts";
-import { planRead, readTransactions } from "./ingest/read.ts";
+import { cellText, planRead, readTransactions, rowPlaces, type DatesRead, type ReadPlan } from "./ingest/read.ts";
+import { recognisedBlock } from "./ingest/recognised.ts";
 import { checkGzip, openSource } from "./ingest/source.ts";
 import type { CustomerFeatures } from "./types.ts";
 
@@ -49,8 +56,16 @@ export interface IngestResult {
   orders: number;
   /** distinct countries among the kept lines */
   countries: number;
-  /** how slash dates were read (month first unless only day first parses) */
+  /** how day-and-month dates were read (month first when the file has none) */
   date_order: DateOrder;
+  /** how the dates were read: format setting, order, forms found */
+  dates: DatesRead;
+  /** the encoding the file was read in */
+  encoding: Encoding;
+  /** the plausible date window applied (both days included) */
+  date_window: DateWindow;
+  /** the block saying what was recognised (printed by the pipeline and the build) */
+  recognised: string;
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
   /** closes the connection and the database (again: no effect) */
@@ -71,18 +86,49 @@ export async function openDatabase(): Promise<{ instance: DuckDBInstance; conn: 
   return { instance, conn };
 }
 
+export interface IngestOptions {
+  /** called with the recognised block once the file is read, before the customer features */
+  onRecognised?: (block: string) => void;
+  /** the day the default plausible window ends after (tests); default now */
+  today?: Date;
+}
+
+/**
+ * Stops with an InputError when more than half the lines are dated outside the plausible window: then the dates
+ * are most likely read wrongly (format, order, Excel numbers), not a few stray lines.
+ */
+async function checkImplausibleShare(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  lines: number,
+  rows: number,
+  window: DateWindow,
+): Promise<void> {
+  if (lines * 2 <= rows) return;
+  const first = await firstImplausible(conn);
+  if (!first) return;
+  const [where] = await rowPlaces(plan, [first.row]);
+  const text = ((await cellText(conn, plan, first.row, "invoice_date")) ?? "").trim();
+  const header = plan.headers[plan.columns.invoice_date as number];
+  throw new InputError(
+    `${plan.source.path}: ${where}: ${header} ${JSON.stringify(text)} is outside the plausible dates ${window.from} to ${window.to},` +
+      ` as are ${count(lines)} of ${count(rows)} lines; check how the dates are written ("date_format") or widen "plausible_dates" in the configuration`,
+  );
+}
+
 /**
  * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
  * expected) for bad input; the database is closed on any error.
  */
-export async function ingest(config: Config): Promise<IngestResult> {
+export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
   const timer = new StageTimer("ingest");
   const file = config.data;
   const plan = await timer.time(
     "open",
-    async () => planRead(await openSource(file), config),
+    async () => planRead(await openSource(file, config.encoding), config),
     () => `opened ${file}`,
   );
+  const window = resolveDateWindow(config.plausible_dates, options.today);
   const { instance, conn } = await openDatabase();
   let open = true;
   const close = () => {
@@ -90,6 +136,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
     open = false;
     conn.closeSync();
     instance.closeSync();
+    plan.cleanup();
   };
   try {
     await conn.run(DROP_REASON_TYPE);
@@ -98,7 +145,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
       "read",
       async () => {
         const [table, gzip] = await Promise.allSettled([
-          readTransactions(conn, plan, { drop_reason: dropReasonSql(config.cleaning) }),
+          readTransactions(conn, plan, { drop_reason: dropReasonSql(config.cleaning, window) }),
           plan.source.gzip ? checkGzip(file) : Promise.resolve(),
         ]);
         if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
@@ -112,12 +159,33 @@ export async function ingest(config: Config): Promise<IngestResult> {
       async (): Promise<IngestAccounting> => {
         if (config.cleaning.drop_duplicates) await markDuplicates(conn);
         const counted = await countAccounting(conn, read.rows);
+        await checkImplausibleShare(conn, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(conn);
         const countDuplicates = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
-        return countDuplicates ? { ...counted, duplicate_lines: await countDuplicateLines(conn) } : counted;
+        const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
+        return countDuplicates
+          ? { ...counted, duplicate_lines: await countDuplicateLines(conn), customer_ids }
+          : { ...counted, customer_ids };
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
+    const implausible = await firstImplausible(conn);
+    const recognised = recognisedBlock({
+      file,
+      gzip: plan.source.gzip,
+      delimiter: plan.delimiter,
+      layout: plan.layout,
+      headers: plan.headers,
+      columns: plan.columns,
+      dates: read.dates,
+      encoding: read.encoding,
+      encoding_reason: read.encoding_reason,
+      implausible: implausible && { lines: implausible.lines, where: (await rowPlaces(plan, [implausible.row]))[0], ...window },
+      merged: accounting.customer_ids
+        ? { customers: accounting.customer_ids.customers_merged, spellings: accounting.customer_ids.spellings_merged }
+        : null,
+    });
+    options.onRecognised?.(recognised);
     const features = await timer.time(
       "features",
       async () => {
@@ -141,6 +209,10 @@ export async function ingest(config: Config): Promise<IngestResult> {
       orders: features.totals.orders,
       countries: features.totals.countries,
       date_order: read.date_order,
+      dates: read.dates,
+      encoding: read.encoding,
+      date_window: window,
+      recognised,
       timings: timer.timings,
       close,
     };

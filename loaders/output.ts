@@ -103,8 +103,14 @@ export interface IngestSummary {
   period_start: string;
   period_end: string;
   source: string;
-  /** how slash dates were read */
+  /** how day-and-month dates were read */
   date_order: string;
+  /** how the dates were read: date_format, order (null when no date has day and month), forms with their lines */
+  dates: IngestResult["dates"];
+  /** the encoding the input was read in */
+  encoding: string;
+  /** customer ids written more than one way and merged */
+  customer_ids?: IngestAccounting["customer_ids"];
   cleaning: CleaningConfig;
   /** stage -> milliseconds */
   timings: Record<string, number>;
@@ -127,6 +133,9 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     period_end: result.period_end,
     source: result.source,
     date_order: result.date_order,
+    dates: result.dates,
+    encoding: result.encoding,
+    ...(accounting.customer_ids === undefined ? {} : { customer_ids: accounting.customer_ids }),
     cleaning: result.config.cleaning,
     timings: result.timings,
   };

@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "./config.ts";
+import { isCalendarDate, loadConfig, type Config } from "./config.ts";
 import { InputError } from "./errors.ts";
 import { ingest, type IngestResult } from "./ingest-pipeline.ts";
 import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "./output.ts";
@@ -31,12 +31,18 @@ export function pipelineSummary(ingested: IngestResult, segmentation: Segmentati
 
 /**
  * Runs the pipeline on `config.data` (ingest, then segmentation) and writes `out/customers.csv`,
- * `out/summary.json` and `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on
+ * `out/summary.json` and `out/timings.json` (milliseconds per stage). The recognised-input block goes to
+ * `options.log` (default stderr) once the file is read. Throws an InputError (nothing written) on
  * bad input. The DuckDB connection is closed before returning unless `keepOpen`.
  */
-export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
+export async function runPipeline(
+  config: Config,
+  out: string,
+  options: { keepOpen?: boolean; log?: (text: string) => void } = {},
+): Promise<PipelineResult> {
   checkOutputDir(out);
-  const result = await ingest(config);
+  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  const result = await ingest(config, { onRecognised: log });
   try {
     const started = performance.now();
     const segmentation = segmentCustomers(result.customers, config.rfm, config.clustering, progressPrinter("segment"));
@@ -121,12 +127,7 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
   for (const [flag, [setting, value]] of Object.entries(CLEANING_FLAGS)) if (values[flag]) cleaning[setting] = value;
   const snapshot = values.snapshot as string | undefined;
   if (snapshot !== undefined) {
-    const day = new Date(`${snapshot}T00:00:00Z`);
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(snapshot) ||
-      Number.isNaN(day.getTime()) ||
-      day.toISOString().slice(0, 10) !== snapshot
-    )
+    if (!isCalendarDate(snapshot))
       throw new InputError(`command line: --snapshot should be a date YYYY-MM-DD, got "${snapshot}"`);
   }
   return {

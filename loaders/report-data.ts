@@ -10,8 +10,12 @@ import { reportDynamicPaths } from "./report/slug.ts";
 import { progressPrinter } from "./ingest/progress.ts";
 import { segmentCustomers } from "./segment/index.ts";
 
-export async function computePageData(config: Config): Promise<Record<string, unknown>> {
-  const ingested = await ingest(config);
+/** The page data files, and `recognised.txt` (the recognised-input block, printed again when a build reuses them). */
+export async function computePageData(
+  config: Config,
+  log: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<Record<string, unknown>> {
+  const ingested = await ingest(config, { onRecognised: log });
   try {
     const seg = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
     // one DuckDB thread: parallel float sums differ in the last bits from run to run
@@ -20,6 +24,7 @@ export async function computePageData(config: Config): Promise<Record<string, un
       seg.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,
     );
+    files["recognised.txt"] = ingested.recognised;
     return files;
   } finally {
     ingested.close();

@@ -1,0 +1,67 @@
+/**
+ * The short block a run prints on stderr once the input is read: which file, which layout, which header holds each
+ * column, how dates were read, and in which encoding, so a wrong guess is visible before anyone reads the report.
+ */
+import type { ColumnIndex, LogicalColumn } from "./columns.ts";
+import type { DatesRead } from "./read.ts";
+import type { Encoding } from "./encoding.ts";
+import { count } from "./progress.ts";
+
+export interface RecognisedInput {
+  file: string;
+  gzip: boolean;
+  delimiter: string;
+  layout: string;
+  headers: readonly string[];
+  columns: ColumnIndex;
+  dates: DatesRead;
+  encoding: Encoding;
+  encoding_reason: string;
+  /** lines set aside as implausible_date, the first one's place, and the window */
+  implausible: { lines: number; where: string; from: string; to: string } | null;
+  /** customer ids written more than one way, merged */
+  merged: { customers: number; spellings: number } | null;
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
+
+function orderText(dates: DatesRead): string {
+  if (dates.order === null) return "";
+  const how =
+    dates.order === "month-first" ? "month first (12/1/2010 is 1 December)" : "day first (1/12/2010 is 1 December)";
+  const why =
+    dates.format !== "auto"
+      ? `, as date_format is set`
+      : dates.order_evident
+        ? ", shown by dates with a number above 12"
+        : `; no date has a number above 12, so this is the usual order for these dates (set "date_format" if wrong)`;
+  return `, day and month read ${how}${why}`;
+}
+
+/** The block, several lines, each ending with a line break. */
+export function recognisedBlock(input: RecognisedInput): string {
+  const columns = (Object.entries(input.columns) as [LogicalColumn, number][])
+    .map(([name, index]) => `${name} <- ${input.headers[index]}`)
+    .join(", ");
+  const dateHeader = input.headers[input.columns.invoice_date as number];
+  const forms = input.dates.forms.map((f) => `${f.form} ${count(f.lines)} lines`).join(", ");
+  const format = input.dates.format === "auto" ? "" : ` (date_format ${JSON.stringify(input.dates.format)})`;
+  const encoding =
+    input.encoding === "utf-8" ? "UTF-8" : `Windows-1252 (${input.encoding_reason || "not valid UTF-8"})`;
+  const lines = [
+    `segment-report: input ${input.file}`,
+    `  layout:   ${input.layout}; ${DELIMITER_NAMES[input.delimiter] ?? JSON.stringify(input.delimiter)}-separated${input.gzip ? ", gzip" : ""}`,
+    `  columns:  ${columns}`,
+    `  dates:    ${dateHeader}${format}: ${forms || "none"}${orderText(input.dates)}`,
+  ];
+  if (input.implausible)
+    lines.push(
+      `            ${count(input.implausible.lines)} lines dated outside ${input.implausible.from} to ${input.implausible.to} set aside as implausible_date (first: ${input.implausible.where})`,
+    );
+  lines.push(`  encoding: ${encoding}`);
+  if (input.merged && input.merged.customers)
+    lines.push(
+      `  customer ids: ${count(input.merged.customers)} customers written more than one way (${count(input.merged.spellings)} spellings merged by customer_id_normalise)`,
+    );
+  return lines.map((l) => `${l}\n`).join("");
+}
