@@ -23,6 +23,8 @@ export interface RecognisedInput {
   merged: { customers: number; spellings: number } | null;
 }
 
+const lines = (n: number) => `${count(n)} line${n === 1 ? "" : "s"}`;
+
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
 
 function orderText(dates: DatesRead): string {
@@ -44,24 +46,24 @@ export function recognisedBlock(input: RecognisedInput): string {
     .map(([name, index]) => `${name} <- ${input.headers[index]}`)
     .join(", ");
   const dateHeader = input.headers[input.columns.invoice_date as number];
-  const forms = input.dates.forms.map((f) => `${f.form} ${count(f.lines)} lines`).join(", ");
+  const forms = input.dates.forms.map((f) => `${f.form} ${lines(f.lines)}`).join(", ");
   const format = input.dates.format === "auto" ? "" : ` (date_format ${JSON.stringify(input.dates.format)})`;
   const encoding =
     input.encoding === "utf-8" ? "UTF-8" : `Windows-1252 (${input.encoding_reason || "not valid UTF-8"})`;
-  const lines = [
+  const out = [
     `segment-report: input ${input.file}`,
     `  layout:   ${input.layout}; ${DELIMITER_NAMES[input.delimiter] ?? JSON.stringify(input.delimiter)}-separated${input.gzip ? ", gzip" : ""}`,
     `  columns:  ${columns}`,
     `  dates:    ${dateHeader}${format}: ${forms || "none"}${orderText(input.dates)}`,
   ];
   if (input.implausible)
-    lines.push(
-      `            ${count(input.implausible.lines)} lines dated outside ${input.implausible.from} to ${input.implausible.to} set aside as implausible_date (first: ${input.implausible.where})`,
+    out.push(
+      `            ${lines(input.implausible.lines)} dated outside ${input.implausible.from} to ${input.implausible.to} set aside as implausible_date (first: ${input.implausible.where})`,
     );
-  lines.push(`  encoding: ${encoding}`);
+  out.push(`  encoding: ${encoding}`);
   if (input.merged && input.merged.customers)
-    lines.push(
-      `  customer ids: ${count(input.merged.customers)} customers written more than one way (${count(input.merged.spellings)} spellings merged by customer_id_normalise)`,
+    out.push(
+      `  customer ids: ${count(input.merged.customers)} customer${input.merged.customers === 1 ? "" : "s"} written more than one way (${count(input.merged.spellings)} spellings merged by customer_id_normalise)`,
     );
-  return lines.map((l) => `${l}\n`).join("");
+  return out.map((l) => `${l}\n`).join("");
 }
