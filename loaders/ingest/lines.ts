@@ -105,3 +105,38 @@ export async function placeOfDuckLine(source: LineSource, duckLine: number): Pro
   });
   return place ?? { line: duckLine, record: duckLine };
 }
+
+/**
+ * The first physical line whose end differs from the first line's (a lone carriage return, or `\r\n` among `\n`),
+ * or null. DuckDB's parser gives up on such files without naming a line.
+ */
+export async function firstOddLineEnd(source: LineSource): Promise<number | null> {
+  const raw = createReadStream(source.path, { highWaterMark: 1 << 20 });
+  const stream = source.gzip ? raw.pipe(createGunzip()) : raw;
+  if (source.gzip) raw.on("error", (error) => stream.destroy(error));
+  let line = 1;
+  let crlf: boolean | null = null;
+  let previous = -1;
+  try {
+    for await (const chunk of stream) {
+      const bytes = chunk as Buffer;
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (previous === 0x0d && b !== 0x0a) return line; // a carriage return alone
+        if (b === 0x0a) {
+          const isCrlf = previous === 0x0d;
+          crlf ??= isCrlf;
+          if (isCrlf !== crlf) return line;
+          line++;
+        }
+        previous = b;
+      }
+    }
+  } catch {
+    return null;
+  } finally {
+    stream.destroy();
+    raw.destroy();
+  }
+  return previous === 0x0d ? line : null;
+}

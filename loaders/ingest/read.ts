@@ -36,7 +36,7 @@ import {
   type DateReading,
 } from "./dates.ts";
 import { forcedEncoding, transcodeToUtf8, type Encoding } from "./encoding.ts";
-import { placeLabel, placeOfDuckLine, placesOfRows } from "./lines.ts";
+import { firstOddLineEnd, placeLabel, placeOfDuckLine, placesOfRows } from "./lines.ts";
 import type { SourceFile } from "./source.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
@@ -236,6 +236,16 @@ async function runReading(conn: DuckDBConnection, sql: string, plan: ReadPlan): 
     }
     if (/gzip|zlib|decompress|inflate/i.test(message))
       throw new InputError(`${file}: not a valid gzip file (${message.split("\n")[0]})`);
+    if (/state machine/i.test(message)) {
+      const odd = await firstOddLineEnd(plan.source);
+      if (odd !== null)
+        throw new InputError(
+          `${file}: line ${odd}: the line ends differently from the first line (a carriage return alone, or mixed \\r\\n and \\n); save the file with one kind of line end`,
+        );
+    }
+    // anything else DuckDB's CSV reader rejects is about the file, not the program
+    if (/^Invalid Input Error/.test(message))
+      throw new InputError(`${file}: cannot be read as CSV (${message.split("\n")[0].replace(/^Invalid Input Error: /, "")})`);
     throw error;
   }
 }
