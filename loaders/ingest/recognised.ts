@@ -63,7 +63,7 @@ export function recognisedBlock(input: RecognisedInput): string {
   out.push(`  encoding: ${encoding}`);
   if (input.merged && input.merged.customers)
     out.push(
-      `  customer ids: ${count(input.merged.customers)} customer${input.merged.customers === 1 ? "" : "s"} written more than one way (${count(input.merged.spellings)} spellings merged by customer_id_normalise)`,
+      `  customer ids: ${count(input.merged.customers)} customer${input.merged.customers === 1 ? "" : "s"} written more than one way (${count(input.merged.spellings)} spelling${input.merged.spellings === 1 ? "" : "s"} merged by customer_id_normalise)`,
     );
   return out.map((l) => `${l}\n`).join("");
 }
