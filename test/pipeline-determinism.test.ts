@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig, PROJECT_ROOT } from "../loaders/config.ts";
-import { computePageData } from "../loaders/report-data.ts";
+import { computePageData } from "../loaders/pipeline/report.ts";
 import { generateSmall } from "./support/report.ts";
 
 function runCli(data: string): string {

@@ -33,7 +33,7 @@ import {
   minimalShareFor,
   quantileSorted,
   topShare,
-} from "../loaders/report/stats.ts";
+} from "../loaders/stats/concentration.ts";
 import { descriptionWords } from "../loaders/report/words.ts";
 
 const close = (actual: number, expected: number, tolerance = 1e-9, message = "") =>

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { betaI, chiSquareSf, fSf, gammaQ } from "../loaders/segment/distributions.ts";
-import { adjustedRandIndex, bootstrapStability } from "../loaders/segment/stability.ts";
-import { chiSquareIndependence, countryChiSquare, kruskalWallis, oneWayAnova } from "../loaders/segment/stats.ts";
+import { betaI, chiSquareSf, fSf, gammaQ } from "../loaders/stats/distributions.ts";
+import { adjustedRandIndex, bootstrapStability } from "../loaders/cluster/stability.ts";
+import { chiSquareIndependence, countryChiSquare, kruskalWallis, oneWayAnova } from "../loaders/stats/tests.ts";
 import { close, closeRelative, expected, points } from "./fixtures/segment/expected.ts";
 
 describe("distribution tails match scipy", () => {

@@ -4,8 +4,8 @@
  * customers together. Page builders (loaders/report/pages/*.ts) are pure functions of this context.
  */
 import type { Config } from "../config.ts";
-import type { IngestResult } from "../ingest-pipeline.ts";
-import type { KSolution, SegmentationResult } from "../segment/index.ts";
+import type { IngestResult } from "../pipeline/ingest.ts";
+import type { KSolution, SegmentationResult } from "../pipeline/segment.ts";
 import {
   ALL,
   categoryRevenue,

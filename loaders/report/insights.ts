@@ -19,7 +19,7 @@ import {
   formatP,
   formatPercent,
 } from "./format.ts";
-import { gini, minimalShareFor, topShare } from "./stats.ts";
+import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
 
 /** The pages of the report (paths without the leading slash; "" is the executive summary). */
 export type PageName = "" | "segments" | "rfm" | "behaviour" | "geography" | "products" | "methodology" | "strategy";

@@ -9,8 +9,8 @@
  * per segment of the chosen k.
  */
 import type { Config } from "../config.ts";
-import type { IngestResult } from "../ingest-pipeline.ts";
-import type { SegmentationResult } from "../segment/index.ts";
+import type { IngestResult } from "../pipeline/ingest.ts";
+import type { SegmentationResult } from "../pipeline/segment.ts";
 import { buildContext } from "./context.ts";
 import { buildInsights } from "./insights.ts";
 import { behaviourData } from "./pages/behaviour.ts";

@@ -3,8 +3,8 @@ import type { Spread } from "../aggregates.ts";
 import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
-import { countryChiSquare } from "../../segment/stats.ts";
-import { chiSquareTest } from "../stats.ts";
+import { countryChiSquare } from "../../stats/tests.ts";
+import { chiSquareTest } from "../../stats/concentration.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
 export function rnd(x: number | null | undefined, digits = 2): number | null {

@@ -6,8 +6,8 @@
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "./config.ts";
-import { customerFeatures, lineTotals, snapshotDate } from "./features/customers.ts";
+import type { Config } from "../config.ts";
+import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import {
   checkPattern,
   countAccounting,
@@ -18,14 +18,14 @@ import {
   DUPLICATE_COUNT_MAX_ROWS,
   markDuplicates,
   type IngestAccounting,
-} from "./ingest/clean.ts";
-import type { DateOrder } from "./ingest/dates.ts";
-import { count, StageTimer } from "./ingest/progress.ts";
-import { planRead, readTransactions } from "./ingest/read.ts";
-import { checkGzip, openSource } from "./ingest/source.ts";
-import type { CustomerFeatures } from "./types.ts";
+} from "../clean/rules.ts";
+import type { DateOrder } from "../sources/dates.ts";
+import { count, StageTimer } from "./progress.ts";
+import { planRead, readTransactions } from "../sources/csv.ts";
+import { checkGzip, openSource } from "../sources/file.ts";
+import type { CustomerFeatures } from "../types.ts";
 
-export type { IngestAccounting } from "./ingest/clean.ts";
+export type { IngestAccounting } from "../clean/rules.ts";
 
 export interface IngestResult {
   /** open connection with the table `transactions` and the views `lines` and `returns` */

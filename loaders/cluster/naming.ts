@@ -19,7 +19,7 @@
  * beyond; ties keep cluster order. Names are always unique.
  */
 import type { ClusterPosition } from "./profile.ts";
-import { midrankPercentile } from "./quantile.ts";
+import { midrankPercentile } from "../stats/quantile.ts";
 
 export const RECENT_LEVEL = 0.6;
 export const LAPSED_LEVEL = 0.4;

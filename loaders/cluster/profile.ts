@@ -1,7 +1,7 @@
 /**
  * Cluster profiles in original units, the deterministic cluster order, and the clusters x RFM-segments cross-tab.
  */
-import { groupValues, medianInPlace } from "./quantile.ts";
+import { groupValues, medianInPlace } from "../stats/quantile.ts";
 
 /** The per-customer columns profiles are computed from (input order). */
 export interface ProfileColumns {

@@ -5,24 +5,24 @@
 import type { ClusteringConfig, RfmConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
-import { chooseK } from "./choose-k.ts";
-import { kneedle } from "./elbow.ts";
-import { buildFeatures, type FeatureSet, toOriginalUnits } from "./features.ts";
-import { clusterSizes, fitKMeans, permuteClusters } from "./kmeans.ts";
-import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "./metrics.ts";
-import { nameClusters, type BaseDistributions } from "./naming.ts";
-import { pca2d } from "./pca.ts";
-import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
-import { deriveSeed } from "./random.ts";
-import { scoreRfm } from "./rfm-score.ts";
-import { sortedCopy } from "./quantile.ts";
-import { assignSegments, segmentTable } from "./rfm-segments.ts";
-import { bootstrapStability } from "./stability.ts";
-import { countryChiSquare, kruskalWallis, oneWayAnova } from "./stats.ts";
+import { chooseK } from "../cluster/choose-k.ts";
+import { kneedle } from "../cluster/elbow.ts";
+import { buildFeatures, type FeatureSet, toOriginalUnits } from "../cluster/features.ts";
+import { clusterSizes, fitKMeans, permuteClusters } from "../cluster/methods/kmeans.ts";
+import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
+import { nameClusters, type BaseDistributions } from "../cluster/naming.ts";
+import { pca2d } from "../cluster/pca.ts";
+import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "../cluster/profile.ts";
+import { deriveSeed } from "../stats/random.ts";
+import { scoreRfm } from "../rfm/score.ts";
+import { sortedCopy } from "../stats/quantile.ts";
+import { assignSegments, segmentTable } from "../rfm/segments.ts";
+import { bootstrapStability } from "../cluster/stability.ts";
+import { countryChiSquare, kruskalWallis, oneWayAnova } from "../stats/tests.ts";
 import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
 
 export type { SegmentationResult, SegmentationSummary, KSolution, CustomerSegment, FeatureTest } from "./types.ts";
-export { adjustedRandIndex } from "./stability.ts";
+export { adjustedRandIndex } from "../cluster/stability.ts";
 
 /** Distinct feature vectors, counted up to `limit + 1` (enough to know whether k up to `limit` is possible). */
 function distinctRows(features: FeatureSet, limit: number): number {

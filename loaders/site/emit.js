@@ -1,14 +1,14 @@
 /**
  * The data loaders' side of the report data: prints one file of the artifacts that `npm run build` and
  * `npm run dev` compute before Framework starts (the folder named by `.segment-cache/CURRENT`, fingerprinted by
- * loaders/artifacts.ts). Plain JavaScript run by node, so each loader starts in tens of milliseconds instead of
+ * loaders/site/artifacts.ts). Plain JavaScript run by node, so each loader starts in tens of milliseconds instead of
  * a TypeScript runtime's half second.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CACHE = join(dirname(fileURLToPath(import.meta.url)), "..", ".segment-cache");
+const CACHE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".segment-cache");
 
 /** Writes the report data file `name` (e.g. "meta.json") to stdout; exits 1 with one line when it is missing. */
 export function emitCurrent(name) {

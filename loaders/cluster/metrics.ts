@@ -4,7 +4,7 @@
  * scikit-learn's label encoding does.
  */
 import { type Matrix, sqDist, takeRows } from "./matrix.ts";
-import { Rng, sampleWithoutReplacement } from "./random.ts";
+import { Rng, sampleWithoutReplacement } from "../stats/random.ts";
 
 /** Cluster means (k x d) and member counts of a labelling. */
 export function clusterMeans(

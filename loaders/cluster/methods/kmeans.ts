@@ -19,8 +19,8 @@
  * silently. Empty clusters (possible with duplicate points) are re-seeded with the point farthest from its centre.
  * The same data, k and seed always give identical labels.
  */
-import { type Matrix, sqDist, takeRows } from "./matrix.ts";
-import { deriveSeed, Rng, sampleWithoutReplacement } from "./random.ts";
+import { type Matrix, sqDist, takeRows } from "../matrix.ts";
+import { deriveSeed, Rng, sampleWithoutReplacement } from "../../stats/random.ts";
 
 export interface KMeansOptions {
   k: number;

@@ -20,7 +20,7 @@ import {
   type LogicalColumn,
 } from "./columns.ts";
 import { sqlString, timestampSql, type DateOrder } from "./dates.ts";
-import type { SourceFile } from "./source.ts";
+import type { SourceFile } from "./file.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
 export interface ReadPlan {

@@ -1,13 +1,13 @@
 /** The segmentation engine's output: what `segmentCustomers` returns and what `summaryJson` keeps of it. */
 import type { FeatureName } from "../config.ts";
-import type { FeatureSet } from "./features.ts";
-import type { KMeansRunInfo } from "./kmeans.ts";
-import type { PcaResult } from "./pca.ts";
-import type { ClusterProfile, Crosstab } from "./profile.ts";
-import type { RfmScoring } from "./rfm-score.ts";
-import type { RfmSegmentRow } from "./rfm-segments.ts";
-import type { StabilityResult } from "./stability.ts";
-import type { AnovaResult, CountryChiSquare, KruskalResult } from "./stats.ts";
+import type { FeatureSet } from "../cluster/features.ts";
+import type { KMeansRunInfo } from "../cluster/methods/kmeans.ts";
+import type { PcaResult } from "../cluster/pca.ts";
+import type { ClusterProfile, Crosstab } from "../cluster/profile.ts";
+import type { RfmScoring } from "../rfm/score.ts";
+import type { RfmSegmentRow } from "../rfm/segments.ts";
+import type { StabilityResult } from "../cluster/stability.ts";
+import type { AnovaResult, CountryChiSquare, KruskalResult } from "../stats/tests.ts";
 
 /** One customer's result, aligned with the input order. */
 export interface CustomerSegment {

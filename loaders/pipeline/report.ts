@@ -2,13 +2,13 @@
  * The report's data for a configuration: the pipeline (ingest, segmentation) and every page's data file,
  * plus `segment-paths.json`, the per-segment pages Framework must render (read by observablehq.config.ts).
  */
-import type { Config } from "./config.ts";
-import { singleThreaded } from "./features/customers.ts";
-import { ingest } from "./ingest-pipeline.ts";
-import { buildPageData } from "./report/page-data.ts";
-import { reportDynamicPaths } from "./report/slug.ts";
-import { progressPrinter } from "./ingest/progress.ts";
-import { segmentCustomers } from "./segment/index.ts";
+import type { Config } from "../config.ts";
+import { singleThreaded } from "../features/customers.ts";
+import { ingest } from "./ingest.ts";
+import { buildPageData } from "../report/page-data.ts";
+import { reportDynamicPaths } from "../report/slug.ts";
+import { progressPrinter } from "./progress.ts";
+import { segmentCustomers } from "./segment.ts";
 
 export async function computePageData(config: Config): Promise<Record<string, unknown>> {
   const ingested = await ingest(config);

@@ -7,9 +7,9 @@
  * label numbering). Mean and sample sd over runs are reported. Capping the resample size keeps the check
  * O(runs x 5000) whatever n, at the price of testing stability at that sample size.
  */
-import { fitKMeans, type KMeansOptions } from "./kmeans.ts";
+import { fitKMeans, type KMeansOptions } from "./methods/kmeans.ts";
 import { type Matrix, takeRows } from "./matrix.ts";
-import { deriveSeed, Rng, sampleWithReplacement } from "./random.ts";
+import { deriveSeed, Rng, sampleWithReplacement } from "../stats/random.ts";
 
 export const STABILITY_SAMPLE = 5000;
 

@@ -15,7 +15,7 @@
  *   points", never a forced equal-count bucket.
  */
 import type { RfmConfig } from "../config.ts";
-import { countBelow, quantileSorted, sortedCopy } from "./quantile.ts";
+import { countBelow, quantileSorted, sortedCopy } from "../stats/quantile.ts";
 
 export type RfmDimension = "recency" | "frequency" | "monetary";
 export const RFM_DIMENSIONS: RfmDimension[] = ["recency", "frequency", "monetary"];

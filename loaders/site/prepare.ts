@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureArtifacts } from "./artifacts.ts";
-import { PROJECT_ROOT, loadConfig } from "./config.ts";
+import { PROJECT_ROOT, loadConfig } from "../config.ts";
 
 const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
 const CACHE_STAMP = join(FRAMEWORK_CACHE, "segment-report.fingerprint");

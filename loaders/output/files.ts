@@ -17,10 +17,10 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { CleaningConfig } from "./config.ts";
-import { InputError } from "./errors.ts";
-import type { IngestAccounting, IngestResult } from "./ingest-pipeline.ts";
-import type { CustomerFeatures, DropReason } from "./types.ts";
+import type { CleaningConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
+import type { CustomerFeatures, DropReason } from "../types.ts";
 
 /** customers.csv columns, in order. */
 export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [

@@ -2,13 +2,13 @@
  * The report's data, computed once per input: the pipeline runs and every page's data file is written to
  * `.segment-cache/<fingerprint>/`, stamped with a fingerprint of everything it depends on (the data file's
  * bytes, the resolved configuration, the pipeline's own source code). Data loaders in `src/data/` only print a
- * file from there (loaders/emit-current.js), so a build never publishes figures from another input.
+ * file from there (loaders/site/emit.js), so a build never publishes figures from another input.
  */
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "./config.ts";
-import { InputError } from "./errors.ts";
+import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
+import { InputError } from "../errors.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
@@ -99,7 +99,7 @@ export interface Artifacts {
  */
 export async function ensureArtifacts(config: Config = loadConfig()): Promise<Artifacts> {
   if (config.data === join(PROJECT_ROOT, DEMO_DATA)) {
-    const { ensureDemoData } = await import("./demo/index.ts");
+    const { ensureDemoData } = await import("../demo/index.ts");
     await ensureDemoData();
   }
   const print = await fingerprint(config);
@@ -110,7 +110,7 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
     writeFileSync(CURRENT, basename(dir) + "\n");
     return { dir, fingerprint: print, computed: false };
   }
-  const { computePageData } = await import("./report-data.ts");
+  const { computePageData } = await import("../pipeline/report.ts");
   const files = await computePageData(config);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });

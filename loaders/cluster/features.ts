@@ -18,7 +18,7 @@ import type { ClusteringConfig, FeatureName } from "../config.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 import { fromColumns, type Matrix } from "./matrix.ts";
-import { quantileSorted, sortedCopy } from "./quantile.ts";
+import { quantileSorted, sortedCopy } from "../stats/quantile.ts";
 
 export const BASE_FEATURES: readonly FeatureName[] = ["recency", "frequency", "monetary"];
 

@@ -4,12 +4,12 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "./config.ts";
-import { InputError } from "./errors.ts";
-import { ingest, type IngestResult } from "./ingest-pipeline.ts";
-import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "./output.ts";
-import { progressPrinter } from "./ingest/progress.ts";
-import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment/index.ts";
+import { loadConfig, type Config } from "../config.ts";
+import { InputError } from "../errors.ts";
+import { ingest, type IngestResult } from "./ingest.ts";
+import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "../output/files.ts";
+import { progressPrinter } from "./progress.ts";
+import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment.ts";
 
 export interface PipelineResult {
   ingest: IngestResult;
