@@ -8,7 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
-import { sqlString } from "../sources/dates.ts";
+import { sqlString } from "../db/sql.ts";
 
 /** The columns of the `lines` and `returns` views, in order. */
 export const LINE_COLUMNS = [

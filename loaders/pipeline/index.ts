@@ -1,15 +1,46 @@
 /**
- * The whole pipeline behind `npm run pipeline`: ingest (read, clean, customer features), segmentation (RFM scores
- * and segments, K-Means for every k, validation), then the output files, written only when every stage succeeded.
+ * The one orchestrator. `analyse` runs the stages in order — source -> clean -> features (pipeline/ingest.ts) ->
+ * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) — and both outputs start from
+ * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
+ * file per page). Nothing is written unless every stage succeeded.
  */
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "../config.ts";
-import { InputError } from "../errors.ts";
-import { ingest, type IngestResult } from "./ingest.ts";
+import type { Config } from "../config.ts";
+import { singleThreaded } from "../db/database.ts";
 import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "../output/files.ts";
+import { buildPageData } from "../report/page-data.ts";
+import { reportDynamicPaths } from "../report/slug.ts";
+import { ingest, type IngestResult } from "./ingest.ts";
 import { progressPrinter } from "./progress.ts";
-import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment.ts";
+import { segmentCustomers, summaryJson } from "./segment.ts";
+import type { SegmentationResult, SegmentationSummary } from "./types.ts";
+
+/** The analysed data: the ingest (with its open DuckDB connection) and the segmentation. */
+export interface Analysis {
+  ingest: IngestResult;
+  segmentation: SegmentationResult;
+  /** milliseconds per stage */
+  timings: Record<string, unknown>;
+  /** closes the database (again: no effect) */
+  close(): void;
+}
+
+/** Runs every analysis stage on `config.data`; InputError (database closed) on bad input. */
+export async function analyse(config: Config): Promise<Analysis> {
+  const ingested = await ingest(config);
+  try {
+    const started = performance.now();
+    const segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
+    const timings = {
+      ...ingested.timings,
+      segment: Math.round(performance.now() - started),
+      segment_stages: segmentation.timings,
+    };
+    return { ingest: ingested, segmentation, timings, close: ingested.close };
+  } catch (error) {
+    ingested.close();
+    throw error;
+  }
+}
 
 export interface PipelineResult {
   ingest: IngestResult;
@@ -30,124 +61,44 @@ export function pipelineSummary(ingested: IngestResult, segmentation: Segmentati
 }
 
 /**
- * Runs the pipeline on `config.data` (ingest, then segmentation) and writes `out/customers.csv`,
- * `out/summary.json` and `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on
- * bad input. The DuckDB connection is closed before returning unless `keepOpen`.
+ * `npm run pipeline`: analyses `config.data` and writes `out/customers.csv`, `out/summary.json` and
+ * `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on bad input. The DuckDB
+ * connection is closed before returning unless `keepOpen`.
  */
 export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
   checkOutputDir(out);
-  const result = await ingest(config);
+  const analysis = await analyse(config);
   try {
-    const started = performance.now();
-    const segmentation = segmentCustomers(result.customers, config.rfm, config.clustering, progressPrinter("segment"));
-    const summary = pipelineSummary(result, segmentation);
-    const timings = {
-      ...result.timings,
-      segment: Math.round(performance.now() - started),
-      segment_stages: segmentation.timings,
-    };
+    const { ingest: ingested, segmentation } = analysis;
+    const summary = pipelineSummary(ingested, segmentation);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": customersCsvChunks(result.customers, segmentation.customers),
+      "customers.csv": customersCsvChunks(ingested.customers, segmentation.customers),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
-      "timings.json": `${JSON.stringify(timings, null, 2)}\n`,
+      "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);
-    return { ingest: result, segmentation, summary, files };
+    return { ingest: ingested, segmentation, summary, files };
   } finally {
-    if (!options.keepOpen) result.close();
+    if (!options.keepOpen) analysis.close();
   }
 }
 
-export const PIPELINE_USAGE = `usage: npm run pipeline -- --data FILE --out DIR [options]
-
-Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes customer features, RFM scores and
-segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json and DIR/timings.json.
-
-options:
-  --data FILE                   input file (default: "data" in the configuration, SEGMENT_DATA, or the demo data)
-  --out DIR                     output folder (required)
-  --config FILE                 configuration file (default: SEGMENT_CONFIG or segment.config.json)
-  --snapshot YYYY-MM-DD         analysis day (default: the day after the last purchase)
-  --keep-cancellations          keep invoices starting with C
-  --keep-missing-customer       keep lines without a customer id
-  --keep-nonpositive-quantity   keep lines with quantity <= 0
-  --keep-nonpositive-price      keep lines with unit price <= 0
-  --keep-non-product            keep non-product stock codes (postage, fees, adjustments)
-  --drop-duplicates             drop exact repeats of a line (first occurrence kept)
-  -h, --help                    show this help
-Set SEGMENT_PROGRESS=1 for a progress line per stage.`;
-
-/** Cleaning flags -> the cleaning setting each one overrides, and its value. */
-const CLEANING_FLAGS = {
-  "keep-cancellations": ["drop_cancellations", false],
-  "keep-missing-customer": ["drop_missing_customer", false],
-  "keep-nonpositive-quantity": ["drop_nonpositive_quantity", false],
-  "keep-nonpositive-price": ["drop_nonpositive_price", false],
-  "keep-non-product": ["drop_non_product_codes", false],
-  "drop-duplicates": ["drop_duplicates", true],
-} as const;
-
-export interface PipelineArgs {
-  help: boolean;
-  data?: string;
-  out?: string;
-  config?: string;
-  snapshot?: string;
-  cleaning: Record<string, boolean>;
-}
-
-/** Parses the command line; unknown options and missing values are InputErrors. */
-export function parsePipelineArgs(argv: string[]): PipelineArgs {
-  let parsed;
+/**
+ * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
+ * the per-segment pages Framework must render (read by observablehq.config.ts).
+ */
+export async function computeReport(config: Config): Promise<Record<string, unknown>> {
+  const analysis = await analyse(config);
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: "string" },
-        out: { type: "string" },
-        config: { type: "string" },
-        snapshot: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(Object.keys(CLEANING_FLAGS).map((flag) => [flag, { type: "boolean" as const }])),
-      },
-    });
-  } catch (error) {
-    throw new InputError(`command line: ${(error as Error).message.split("\n")[0]} (see --help)`);
+    const { ingest: ingested, segmentation } = analysis;
+    // one DuckDB thread: parallel float sums differ in the last bits from run to run
+    const files = await singleThreaded(ingested.conn, () => buildPageData(ingested, segmentation, config));
+    files["segment-paths.json"] = reportDynamicPaths(
+      segmentation.clusters.map((cluster) => cluster.name),
+      config.report.publish_customer_list,
+    );
+    return files;
+  } finally {
+    analysis.close();
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const cleaning: Record<string, boolean> = {};
-  for (const [flag, [setting, value]] of Object.entries(CLEANING_FLAGS)) if (values[flag]) cleaning[setting] = value;
-  const snapshot = values.snapshot as string | undefined;
-  if (snapshot !== undefined) {
-    const day = new Date(`${snapshot}T00:00:00Z`);
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(snapshot) ||
-      Number.isNaN(day.getTime()) ||
-      day.toISOString().slice(0, 10) !== snapshot
-    )
-      throw new InputError(`command line: --snapshot should be a date YYYY-MM-DD, got "${snapshot}"`);
-  }
-  return {
-    help: values.help === true,
-    data: values.data as string | undefined,
-    out: values.out as string | undefined,
-    config: values.config as string | undefined,
-    snapshot,
-    cleaning,
-  };
-}
-
-/** The configuration for parsed arguments: config file, data and cleaning flags; relative paths from `cwd`. */
-export function configFromArgs(args: PipelineArgs, cwd: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const overrides: Record<string, unknown> = {};
-  if (args.snapshot) overrides.snapshot_date = args.snapshot;
-  if (Object.keys(args.cleaning).length) overrides.cleaning = args.cleaning;
-  return loadConfig({
-    file: args.config === undefined ? undefined : resolve(cwd, args.config),
-    data: args.data === undefined ? undefined : resolve(cwd, args.data),
-    env,
-    overrides,
-  });
 }

@@ -3,9 +3,8 @@
  * (kept lines) and `returns` (cancellation lines with a customer) -> accounting and customer features.
  * The DuckDB connection stays open in the result for later SQL aggregates (call `close()` when done).
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { openDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
 import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import {
@@ -21,8 +20,7 @@ import {
 } from "../clean/rules.ts";
 import type { DateOrder } from "../sources/dates.ts";
 import { count, StageTimer } from "./progress.ts";
-import { planRead, readTransactions } from "../sources/csv.ts";
-import { checkGzip, openSource } from "../sources/file.ts";
+import { planSource } from "../sources/index.ts";
 import type { CustomerFeatures } from "../types.ts";
 
 export type { IngestAccounting } from "../clean/rules.ts";
@@ -58,20 +56,6 @@ export interface IngestResult {
 }
 
 /**
- * Opens an in-memory DuckDB database limited to 2 GB (SEGMENT_DUCKDB_MEMORY to change); spills (if any) go to
- * the system temp directory, not the project.
- */
-export async function openDatabase(): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(":memory:", {
-    temp_directory: join(tmpdir(), `segment-report-duckdb-${process.pid}`),
-    // DuckDB's share of the 4 GiB budget at 10M lines; above it, it spills to temp_directory
-    memory_limit: process.env.SEGMENT_DUCKDB_MEMORY ?? "2GB",
-  });
-  const conn = await instance.connect();
-  return { instance, conn };
-}
-
-/**
  * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
  * expected) for bad input; the database is closed on any error.
  */
@@ -80,7 +64,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
   const file = config.data;
   const plan = await timer.time(
     "open",
-    async () => planRead(await openSource(file), config),
+    () => planSource(config),
     () => `opened ${file}`,
   );
   const { instance, conn } = await openDatabase();
@@ -96,15 +80,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      async () => {
-        const [table, gzip] = await Promise.allSettled([
-          readTransactions(conn, plan, { drop_reason: dropReasonSql(config.cleaning) }),
-          plan.source.gzip ? checkGzip(file) : Promise.resolve(),
-        ]);
-        if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
-        if (table.status === "rejected") throw table.reason;
-        return table.value;
-      },
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning) }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(

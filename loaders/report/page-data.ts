@@ -9,9 +9,8 @@
  * per segment of the chosen k.
  */
 import type { Config } from "../config.ts";
-import type { IngestResult } from "../pipeline/ingest.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
-import { buildContext } from "./context.ts";
+import { buildContext, type ReportInput } from "./context.ts";
 import { buildInsights } from "./insights.ts";
 import { behaviourData } from "./pages/behaviour.ts";
 import { insightFacts } from "./pages/common.ts";
@@ -41,7 +40,7 @@ export function customerSegmentsCsv(seg: SegmentationResult): string {
 }
 
 /** Every page's data file, by name (JSON-able values; the customer list, when published, as CSV text). */
-export async function buildPageData(ingest: IngestResult, seg: SegmentationResult, config: Config): Promise<Record<string, unknown>> {
+export async function buildPageData(ingest: ReportInput, seg: SegmentationResult, config: Config): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config);
   const insights = buildInsights(insightFacts(ctx));
   const files: Record<string, unknown> = {

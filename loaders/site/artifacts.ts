@@ -110,8 +110,8 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
     writeFileSync(CURRENT, basename(dir) + "\n");
     return { dir, fingerprint: print, computed: false };
   }
-  const { computePageData } = await import("../pipeline/report.ts");
-  const files = await computePageData(config);
+  const { computeReport } = await import("../pipeline/index.ts");
+  const files = await computeReport(config);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   for (const [name, content] of Object.entries(files)) {

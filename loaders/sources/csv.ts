@@ -19,7 +19,8 @@ import {
   type Delimiter,
   type LogicalColumn,
 } from "./columns.ts";
-import { sqlString, timestampSql, type DateOrder } from "./dates.ts";
+import { sqlString } from "../db/sql.ts";
+import { timestampSql, type DateOrder } from "./dates.ts";
 import type { SourceFile } from "./file.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */

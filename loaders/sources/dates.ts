@@ -4,6 +4,7 @@
  * `12/1/10 8:26 PM`) through a list of strptime formats, month first unless the file only parses day first.
  * Timestamps are naive local times: a trailing UTC offset is ignored, nothing is shifted.
  */
+import { sqlString } from "../db/sql.ts";
 
 /** `month-first` (US spreadsheets: 12/1/2010 is 1 December) or `day-first` (1/12/2010 is 1 December). */
 export type DateOrder = "month-first" | "day-first";
@@ -17,11 +18,6 @@ export function dateFormats(order: DateOrder): string[] {
       ? ["%m/%d/%y", "%m/%d/%Y", "%m-%d-%Y", "%Y/%m/%d"]
       : ["%d/%m/%y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"];
   return days.flatMap((day) => TIMES.map((time) => day + time));
-}
-
-/** SQL string literal. */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**

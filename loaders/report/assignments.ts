@@ -1,20 +1,7 @@
 /**
- * SQL helpers for the report's line-level aggregates: rows as plain objects (BIGINT and HUGEINT as numbers),
- * and the customer -> segment mapping registered as a DuckDB table so aggregates can join it.
+ * The customer -> segment mapping, registered as a DuckDB table so aggregates can join it.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-
-/** Runs a query and returns its rows as plain objects; integers become numbers, dates ISO strings. */
-export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string): Promise<T[]> {
-  const reader = await conn.runAndReadAll(sql);
-  return reader.getRowObjectsJS().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(row)) {
-      out[key] = typeof value === "bigint" ? Number(value) : value instanceof Date ? value.toISOString() : value;
-    }
-    return out as T;
-  });
-}
 
 /** One customer's row in the mapping table. */
 export interface CustomerAssignment {
@@ -55,9 +42,4 @@ export async function registerAssignments(
   } finally {
     appender.closeSync();
   }
-}
-
-/** A SQL string literal. */
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
