@@ -14,7 +14,7 @@ import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig } from "../loaders/config.ts";
 import { InputError } from "../loaders/errors.ts";
-import { ingest } from "../loaders/ingest-pipeline.ts";
+import { ingest } from "../loaders/pipeline/ingest.ts";
 
 const SLICE = readFileSync(join(PROJECT_ROOT, "test", "fixtures", "ingest", "online_retail_slice.csv"), "utf8").trimEnd().split("\n");
 /** header + 40 lines around the first "£" line */

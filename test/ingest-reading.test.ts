@@ -12,9 +12,9 @@ import { gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DEFAULT_CONFIG, loadConfig, PROJECT_ROOT, validateConfig, type Config } from "../loaders/config.ts";
 import { InputError } from "../loaders/errors.ts";
-import { decodeWindows1252 } from "../loaders/ingest/encoding.ts";
-import { dateFormSql, dayMonthPartsSql, timestampSql } from "../loaders/ingest/dates.ts";
-import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
+import { decodeWindows1252 } from "../loaders/sources/encoding.ts";
+import { dateFormSql, dayMonthPartsSql, timestampSql } from "../loaders/sources/dates.ts";
+import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
 const fixture = (name: string) => join(FIXTURES, name);

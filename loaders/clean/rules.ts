@@ -1,0 +1,210 @@
+/**
+ * Cleaning with full accounting. Every line of `transactions` gets a `drop_reason` (NULL = kept): the first
+ * reason of DROP_REASONS that applies under the policy in `config.cleaning`; a rule switched off never applies.
+ * The kept lines are the view `lines`; cancellation lines with a customer (whatever the policy) are the view
+ * `returns`, for return statistics. Invariant: rows_in = rows_kept + sum of dropped.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { CleaningConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
+import { sqlString } from "../db/sql.ts";
+
+/** The columns of the `lines` and `returns` views, in order. */
+export const LINE_COLUMNS = [
+  "invoice",
+  "stock_code",
+  "description",
+  "quantity",
+  "unit_price",
+  "revenue",
+  "invoice_date",
+  "customer_id",
+  "country",
+] as const;
+
+/** Customer ids written more than one way and read as one customer (see `customer_id_normalise`). */
+export interface CustomerIdMerges {
+  rule: "numeric" | "trim";
+  /** lines whose id text was changed by normalising (trimmed spaces, `.0` or leading zeros removed) */
+  lines_rewritten: number;
+  /** customers whose id appears in more than one spelling (`0017850`, `17850`, `17850.0`) */
+  customers_merged: number;
+  /** spellings merged into another: the spellings of those customers minus one each */
+  spellings_merged: number;
+}
+
+/**
+ * The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped)
+ * and the customer id merges.
+ */
+export type IngestAccounting = Accounting & { duplicate_lines?: number; customer_ids?: CustomerIdMerges };
+
+/** The plausible window for invoice dates, resolved: YYYY-MM-DD, both days included. */
+export interface DateWindow {
+  from: string;
+  to: string;
+}
+
+/** The configured window, `to` null meaning one day after `today` (YYYY-MM-DD, UTC). */
+export function resolveDateWindow(window: { from: string; to: string | null }, today = new Date()): DateWindow {
+  const tomorrow = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1));
+  return { from: window.from, to: window.to ?? tomorrow.toISOString().slice(0, 10) };
+}
+
+/** SQL: is the line's invoice date outside the window? */
+export function implausibleDateSql(window: DateWindow): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(window.from) || !/^\d{4}-\d{2}-\d{2}$/.test(window.to))
+    throw new Error(`bad date window ${window.from} ${window.to}`);
+  return `(invoice_date < TIMESTAMP '${window.from}' OR invoice_date >= TIMESTAMP '${window.to}' + INTERVAL 1 DAY)`;
+}
+
+/** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
+export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
+
+/** SQL: the DuckDB ENUM type of drop reasons, created once per connection. */
+export const DROP_REASON_TYPE = `CREATE TYPE IF NOT EXISTS drop_reason AS ENUM (${DROP_REASONS.map((r) => `'${r}'`).join(", ")})`;
+
+/** SQL condition for the non-product rule, or null when neither codes nor a pattern are configured. */
+export function nonProductSql(
+  cleaning: Pick<CleaningConfig, "non_product_codes" | "non_product_pattern">,
+): string | null {
+  const parts: string[] = [];
+  const codes = cleaning.non_product_codes.map((c) => c.trim().toUpperCase()).filter(Boolean);
+  // list_contains, not IN: DuckDB rewrites a long IN list into a join, and a join in the read would lose file order
+  if (codes.length) parts.push(`list_contains([${[...new Set(codes)].map(sqlString).join(", ")}], upper(stock_code))`);
+  if (cleaning.non_product_pattern)
+    parts.push(`regexp_full_match(stock_code, ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+  return parts.length ? `(${parts.join(" OR ")})` : null;
+}
+
+/**
+ * SQL expression (over the typed columns) giving each line's drop reason under `cleaning`, NULL when it is kept.
+ * With `window`, a line dated outside it is `implausible_date` first (its date is unusable for any figure).
+ * The duplicate rule needs the other lines and is applied afterwards by `markDuplicates`.
+ * @example dropReasonSql({ ...DEFAULT_CONFIG.cleaning, drop_non_product_codes: false })
+ * // "CAST(CASE WHEN (starts_with(invoice, 'C') OR ...) THEN 'cancellation' WHEN customer_id IS NULL THEN ... END AS drop_reason)"
+ */
+export function dropReasonSql(cleaning: CleaningConfig, window?: DateWindow): string {
+  const nonProduct = nonProductSql(cleaning);
+  const rules: [boolean, string, DropReason][] = [
+    [window !== undefined, window ? implausibleDateSql(window) : "false", "implausible_date"],
+    [cleaning.drop_cancellations, IS_CANCELLATION, "cancellation"],
+    [cleaning.drop_missing_customer, "customer_id IS NULL", "missing_customer"],
+    [cleaning.drop_nonpositive_quantity, "quantity <= 0", "nonpositive_quantity"],
+    [cleaning.drop_nonpositive_price, "unit_price <= 0", "nonpositive_price"],
+    [cleaning.drop_non_product_codes && nonProduct !== null, nonProduct ?? "false", "non_product_code"],
+  ];
+  const whens = rules.filter(([on]) => on).map(([, when, reason]) => `WHEN ${when} THEN '${reason}'`);
+  return whens.length ? `CAST(CASE ${whens.join(" ")} END AS drop_reason)` : "CAST(NULL AS drop_reason)";
+}
+
+/** Checks the non-product pattern is a regular expression DuckDB (RE2) accepts; an InputError names the setting. */
+export async function checkPattern(conn: DuckDBConnection, cleaning: CleaningConfig, origin: string): Promise<void> {
+  if (!cleaning.drop_non_product_codes || !cleaning.non_product_pattern) return;
+  try {
+    await conn.run(`SELECT regexp_full_match('', ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+  } catch (error) {
+    const detail = ((error as Error).message ?? "").split("\n")[0].replace(/^Invalid Input Error: /, "");
+    throw new InputError(
+      `${origin}: setting "cleaning.non_product_pattern" should be a regular expression DuckDB (RE2) accepts: ${detail}`,
+    );
+  }
+}
+
+/** The line's values compared to find exact repeats. */
+const SAME_LINE = LINE_COLUMNS.filter((c) => c !== "revenue").join(", ");
+
+/**
+ * Marks as `duplicate` each kept line that exactly repeats an earlier kept line (first occurrence kept).
+ * An exact repeat has the same values as the earlier line, so it gets the same earlier reasons: only kept lines need
+ * checking. Lines sharing a hash are candidates; the exact comparison runs on those only (a window over all the
+ * columns of every line would cost several times the memory of the table).
+ */
+export async function markDuplicates(conn: DuckDBConnection, table = "transactions"): Promise<void> {
+  await conn.run(
+    `UPDATE ${table} SET drop_reason = 'duplicate' WHERE rowid IN (
+       SELECT id FROM (
+         SELECT rowid AS id, row_number() OVER (PARTITION BY ${SAME_LINE} ORDER BY rowid) AS n
+         FROM ${table}
+         WHERE drop_reason IS NULL AND hash(${SAME_LINE}) IN (
+           SELECT h FROM (SELECT hash(${SAME_LINE}) AS h FROM ${table} WHERE drop_reason IS NULL) GROUP BY h HAVING count(*) > 1))
+       WHERE n > 1)`,
+  );
+}
+
+/** Above this many lines the informational duplicate count is skipped (it costs a hash aggregate over every line). */
+export const DUPLICATE_COUNT_MAX_ROWS = 2_000_000;
+
+/**
+ * Counts lines that exactly repeat an earlier line, whatever their drop reason (informational). Lines are compared
+ * by a 64-bit hash of their values: exact barring a hash collision (odds about 1e-7 at two million lines).
+ */
+export async function countDuplicateLines(conn: DuckDBConnection, table = "transactions"): Promise<number> {
+  const sql = `SELECT (count(*) - count(DISTINCT hash(${SAME_LINE})))::BIGINT AS n FROM ${table}`;
+  return Number((await conn.runAndReadAll(sql)).getRowObjectsJS()[0].n);
+}
+
+/**
+ * Counts kept lines and lines dropped for each reason, and checks the invariant rows_in = rows_kept + sum(dropped)
+ * against the number of lines read (a broken invariant is a bug, not an input error).
+ */
+export async function countAccounting(
+  conn: DuckDBConnection,
+  rowsIn: number,
+  table = "transactions",
+): Promise<Accounting> {
+  const rows = (
+    await conn.runAndReadAll(`SELECT drop_reason::VARCHAR AS reason, count(*)::BIGINT AS n FROM ${table} GROUP BY ALL`)
+  ).getRowObjectsJS();
+  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  let kept = 0;
+  for (const row of rows) {
+    if (row.reason === null) kept = Number(row.n);
+    else dropped[row.reason as DropReason] = Number(row.n);
+  }
+  const total = kept + Object.values(dropped).reduce((a, b) => a + b, 0);
+  if (total !== rowsIn)
+    throw new Error(`accounting does not add up: ${rowsIn} lines read, ${kept} kept + ${total - kept} dropped`);
+  return { rows_in: rowsIn, rows_kept: kept, dropped };
+}
+
+/** Creates the views `lines` (kept lines) and `returns` (cancellation lines with a customer) over `table`. */
+export async function createLineViews(conn: DuckDBConnection, table = "transactions"): Promise<void> {
+  const columns = LINE_COLUMNS.join(", ");
+  await conn.run(`CREATE OR REPLACE VIEW lines AS SELECT ${columns} FROM ${table} WHERE drop_reason IS NULL`);
+  await conn.run(
+    `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table}
+     WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL AND drop_reason IS DISTINCT FROM 'implausible_date'`,
+  );
+}
+
+/** Counts customer ids written more than one way (by the hash of the id as written, see read.ts). */
+export async function countCustomerMerges(
+  conn: DuckDBConnection,
+  rule: CustomerIdMerges["rule"],
+  table = "transactions",
+): Promise<CustomerIdMerges> {
+  const rewritten = Number(
+    (await conn.runAndReadAll(`SELECT count(customer_spelling)::BIGINT AS n FROM ${table}`)).getRowObjectsJS()[0].n,
+  );
+  if (rewritten === 0) return { rule, lines_rewritten: 0, customers_merged: 0, spellings_merged: 0 };
+  const row = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::BIGINT AS customers, COALESCE(sum(n - 1), 0)::BIGINT AS spellings FROM (
+         SELECT customer_id, count(DISTINCT COALESCE(customer_spelling, hash(customer_id))) AS n
+         FROM ${table} WHERE customer_id IS NOT NULL GROUP BY customer_id) WHERE n > 1`,
+    )
+  ).getRowObjectsJS()[0];
+  return { rule, lines_rewritten: rewritten, customers_merged: Number(row.customers), spellings_merged: Number(row.spellings) };
+}
+
+/** The first line set aside as implausible_date and how many are, or null when none is. */
+export async function firstImplausible(conn: DuckDBConnection, table = "transactions"): Promise<{ row: number; lines: number } | null> {
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT min(rowid)::BIGINT AS row, count(*)::BIGINT AS n FROM ${table} WHERE drop_reason = 'implausible_date'`,
+    )
+  ).getRowObjectsJS();
+  return Number(rows[0].n) > 0 ? { row: Number(rows[0].row), lines: Number(rows[0].n) } : null;
+}

@@ -1,0 +1,199 @@
+/**
+ * Ingestion: input file -> DuckDB table `transactions` (typed, with a drop reason per line) -> views `lines`
+ * (kept lines) and `returns` (cancellation lines with a customer) -> accounting and customer features.
+ * The DuckDB connection stays open in the result for later SQL aggregates (call `close()` when done).
+ */
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { openDatabase } from "../db/database.ts";
+import type { Config } from "../config.ts";
+import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
+import { InputError } from "../errors.ts";
+import {
+  checkPattern,
+  countAccounting,
+  countDuplicateLines,
+  createLineViews,
+  DROP_REASON_TYPE,
+  dropReasonSql,
+  DUPLICATE_COUNT_MAX_ROWS,
+  countCustomerMerges,
+  firstImplausible,
+  markDuplicates,
+  resolveDateWindow,
+  type DateWindow,
+  type IngestAccounting,
+} from "../clean/rules.ts";
+import type { DatesRead } from "../sources/csv.ts";
+import type { DateOrder } from "../sources/dates.ts";
+import type { Encoding } from "../sources/encoding.ts";
+import { count, StageTimer } from "./progress.ts";
+import { planSource, type PlannedRead } from "../sources/index.ts";
+import { recognisedBlock } from "../sources/recognised.ts";
+import type { CustomerFeatures } from "../types.ts";
+
+export type { IngestAccounting } from "../clean/rules.ts";
+
+export interface IngestResult {
+  /** open connection with the table `transactions` and the views `lines` and `returns` */
+  conn: DuckDBConnection;
+  instance: DuckDBInstance;
+  config: Config;
+  /** the input file's path */
+  source: string;
+  accounting: IngestAccounting;
+  /** YYYY-MM-DD: the configured snapshot, else the day after the last kept line */
+  snapshot_date: string;
+  /** YYYY-MM-DD of the first kept line */
+  period_start: string;
+  /** YYYY-MM-DD of the last kept line */
+  period_end: string;
+  /** one per customer with a kept line, in customer id order (numeric ids by value) */
+  customers: CustomerFeatures[];
+  /** summed revenue of the kept lines */
+  revenue: number;
+  /** distinct invoices among the kept lines */
+  orders: number;
+  /** distinct countries among the kept lines */
+  countries: number;
+  /** how day-and-month dates were read (month first when the file has none) */
+  date_order: DateOrder;
+  /** how the dates were read: format setting, order, forms found */
+  dates: DatesRead;
+  /** the encoding the file was read in */
+  encoding: Encoding;
+  /** the plausible date window applied (both days included) */
+  date_window: DateWindow;
+  /** the block saying what was recognised (printed by the pipeline and the build) */
+  recognised: string;
+  /** stage -> milliseconds: open, read, clean, features */
+  timings: Record<string, number>;
+  /** closes the connection and the database (again: no effect) */
+  close(): void;
+}
+
+export interface IngestOptions {
+  /** called with the recognised block once the file is read, before the customer features */
+  onRecognised?: (block: string) => void;
+  /** the day the default plausible window ends after (tests); default now */
+  today?: Date;
+}
+
+/**
+ * Stops with an InputError when more than half the lines are dated outside the plausible window: then the dates
+ * are most likely read wrongly (format, order, Excel numbers), not a few stray lines.
+ */
+async function checkImplausibleShare(
+  conn: DuckDBConnection,
+  plan: PlannedRead,
+  lines: number,
+  rows: number,
+  window: DateWindow,
+): Promise<void> {
+  if (lines * 2 <= rows) return;
+  const first = await firstImplausible(conn);
+  if (!first) return;
+  const [{ where, text }] = await plan.quote(conn, [first.row], "invoice_date");
+  const header = plan.recognition.columns.find(([name]) => name === "invoice_date")?.[1] ?? "invoice_date";
+  throw new InputError(
+    `${plan.source}: ${where}: ${header} ${JSON.stringify(text)} is outside the plausible dates ${window.from} to ${window.to},` +
+      ` as are ${count(lines)} of ${count(rows)} lines; check how the dates are written ("date_format") or widen "plausible_dates" in the configuration`,
+  );
+}
+
+/**
+ * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
+ * expected) for bad input; the database is closed on any error.
+ */
+export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
+  const timer = new StageTimer("ingest");
+  const file = config.data;
+  const plan = await timer.time(
+    "open",
+    () => planSource(config),
+    () => `opened ${file}`,
+  );
+  const window = resolveDateWindow(config.plausible_dates, options.today);
+  const { instance, conn } = await openDatabase();
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    conn.closeSync();
+    instance.closeSync();
+    plan.close();
+  };
+  try {
+    await conn.run(DROP_REASON_TYPE);
+    await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
+    const read = await timer.time(
+      "read",
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window) }),
+      (r) => `read ${count(r.rows)} lines`,
+    );
+    const accounting = await timer.time(
+      "clean",
+      async (): Promise<IngestAccounting> => {
+        if (config.cleaning.drop_duplicates) await markDuplicates(conn);
+        const counted = await countAccounting(conn, read.rows);
+        await checkImplausibleShare(conn, plan, counted.dropped.implausible_date, read.rows, window);
+        await createLineViews(conn);
+        const countDuplicates = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
+        const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
+        return countDuplicates
+          ? { ...counted, duplicate_lines: await countDuplicateLines(conn), customer_ids }
+          : { ...counted, customer_ids };
+      },
+      (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
+    );
+    const implausible = await firstImplausible(conn);
+    const recognised = recognisedBlock({
+      file,
+      recognition: plan.recognition,
+      dates: read.dates,
+      encoding: read.encoding,
+      encoding_reason: read.encoding_reason,
+      implausible: implausible && {
+        lines: implausible.lines,
+        where: (await plan.quote(conn, [implausible.row], "invoice_date"))[0].where,
+        ...window,
+      },
+      merged: accounting.customer_ids
+        ? { customers: accounting.customer_ids.customers_merged, spellings: accounting.customer_ids.spellings_merged }
+        : null,
+    });
+    options.onRecognised?.(recognised);
+    const features = await timer.time(
+      "features",
+      async () => {
+        const totals = await lineTotals(conn, file);
+        const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
+        return { totals, snapshot, customers: await customerFeatures(conn, snapshot) };
+      },
+      (f) => `computed features of ${count(f.customers.length)} customers`,
+    );
+    return {
+      conn,
+      instance,
+      config,
+      source: file,
+      accounting,
+      snapshot_date: features.snapshot,
+      period_start: features.totals.period_start,
+      period_end: features.totals.period_end,
+      customers: features.customers,
+      revenue: features.totals.revenue,
+      orders: features.totals.orders,
+      countries: features.totals.countries,
+      date_order: read.date_order,
+      dates: read.dates,
+      encoding: read.encoding,
+      date_window: window,
+      recognised,
+      timings: timer.timings,
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}

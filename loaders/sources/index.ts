@@ -1,0 +1,95 @@
+/**
+ * The source seam. Every input, whatever its format or layout, ends as the DuckDB table `transactions`: one row per
+ * input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
+ * unit_price, revenue, invoice_date, customer_id, country) plus the columns the caller derives (the cleaning's drop
+ * reason). Cleaning, features and the report only ever see that table and the views over it.
+ *
+ * A new format is one module in this folder exporting a `SourceReader`, and one line in `READERS`: the first reader
+ * whose `accepts` says yes reads the input.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Config } from "../config.ts";
+import type { LogicalColumn } from "./columns.ts";
+import { checkGzip, openSource } from "./file.ts";
+import { cellText, planRead, readTransactions, rowPlaces, type ReadPlan, type ReadResult } from "./csv.ts";
+
+export type { ReadResult } from "./csv.ts";
+
+/** A planned read: what the reader found out before any data moved (layout, columns), and how to read it. */
+export interface PlannedRead {
+  /** the reader's name, for messages */
+  reader: string;
+  /** the input's path (or the source's name) */
+  source: string;
+  /** reads the input into `table` with the `derived` columns added; InputError on bad input */
+  read(conn: DuckDBConnection, derived: Record<string, string>, table?: string): Promise<ReadResult>;
+  /** what the reader recognised, for the recognised-input block */
+  recognition: Recognition;
+  /** where data rows (0-based, input order) are ("line 7 (record 5)") and the text of one of their columns, for messages */
+  quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
+  /** removes what the read left in temporary folders (a transcoded copy); again: no effect */
+  close(): void;
+}
+
+/** What a reader recognised about its input. */
+export interface Recognition {
+  /** "comma-separated, gzip" */
+  format: string;
+  /** "Online Retail (recognised)", "mapped in segment.config.json" ... */
+  layout: string;
+  /** logical column -> the input's header, in the pipeline's order */
+  columns: [LogicalColumn, string][];
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
+
+/** One input format. */
+export interface SourceReader {
+  name: string;
+  /** whether this reader reads `config.data` */
+  accepts(config: Config): boolean;
+  /** opens the input and finds its layout (cheap: header and first bytes); InputError when it cannot be read */
+  plan(config: Config): Promise<PlannedRead>;
+}
+
+/** Delimited text (CSV, TSV, semicolon), gzipped or not: the fallback for any file. */
+const delimitedText: SourceReader = {
+  name: "delimited text",
+  accepts: () => true,
+  async plan(config) {
+    const plan: ReadPlan = planRead(await openSource(config.data, config.encoding), config);
+    return {
+      reader: "delimited text",
+      source: config.data,
+      recognition: {
+        format: `${DELIMITER_NAMES[plan.delimiter] ?? JSON.stringify(plan.delimiter)}-separated${plan.source.gzip ? ", gzip" : ""}`,
+        layout: plan.layout,
+        columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [name, plan.headers[i]]),
+      },
+      async quote(conn, rows, column) {
+        const places = await rowPlaces(plan, rows);
+        const texts = await Promise.all(rows.map((row) => cellText(conn, plan, row, column)));
+        return rows.map((_, i) => ({ where: places[i], text: (texts[i] ?? "").trim() }));
+      },
+      close: () => plan.cleanup(),
+      async read(conn, derived, table) {
+        const [read, gzip] = await Promise.allSettled([
+          readTransactions(conn, plan, derived, table),
+          plan.source.gzip ? checkGzip(plan.source.path) : Promise.resolve(),
+        ]);
+        if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
+        if (read.status === "rejected") throw read.reason;
+        return read.value;
+      },
+    };
+  },
+};
+
+/** The readers, most specific first. */
+export const READERS: readonly SourceReader[] = [delimitedText];
+
+/** Plans the read of `config.data` with the first reader that accepts it. */
+export function planSource(config: Config): Promise<PlannedRead> {
+  const reader = READERS.find((r) => r.accepts(config)) as SourceReader;
+  return reader.plan(config);
+}
