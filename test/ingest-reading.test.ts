@@ -80,7 +80,7 @@ describe("date order is decided from the whole column (issue 12 item 3)", () => 
     await rejects(
       file,
       `${file}: InvoiceDate: the dates disagree on the order of day and month: line 42 "31/12/2010 8:26" is day first,` +
-        ` but only 1 of 41 such dates show that order and line 2 "12/1/2010 8:26" would read as 1 December month first` +
+        ` but only 1 of 41 such dates shows that order and line 2 "12/1/2010 8:26" would read as 1 December month first` +
         ` (as usual for slash dates), 12 January day first; set "date_format" to "day-first" or "month-first" in the configuration`,
     );
   });

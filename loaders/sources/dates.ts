@@ -212,7 +212,7 @@ export function orderConflictMessage(
   const all = conflict.dayMonthLines.toLocaleString("en-US");
   return (
     `${file}: ${header}: the dates disagree on the order of day and month: ${first}, but only ${shown} of ${all} such dates` +
-    ` show that order and ${other.where} ${JSON.stringify(other.text)} would read as ${readAs(other.text, usual)} ${usual.replace("-", " ")}` +
+    ` ${conflict.evidentLines === 1 ? "shows" : "show"} that order and ${other.where} ${JSON.stringify(other.text)} would read as ${readAs(other.text, usual)} ${usual.replace("-", " ")}` +
     ` (as usual for ${usual === "month-first" ? "slash" : "dash or dot"} dates), ${readAs(other.text, conflict.evidentOrder)} ${conflict.evidentOrder.replace("-", " ")}; ${fix}`
   );
 }
