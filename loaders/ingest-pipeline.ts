@@ -43,12 +43,14 @@ export interface IngestResult {
   period_end: string;
   /** one per customer with a kept line, in customer id order (numeric ids by value) */
   customers: CustomerFeatures[];
-  /** summed revenue of the kept lines */
+  /** summed revenue of the kept lines with a customer (= the sum of the customers' monetary values) */
   revenue: number;
-  /** distinct invoices among the kept lines */
+  /** distinct invoices among the kept lines with a customer */
   orders: number;
-  /** distinct countries among the kept lines */
+  /** distinct countries among the kept lines with a customer */
   countries: number;
+  /** kept lines without a customer id (drop_missing_customer off): in no customer figure, counted here */
+  without_customer: { lines: number; orders: number; revenue: number };
   /** how slash dates were read (month first unless only day first parses) */
   date_order: DateOrder;
   /** stage -> milliseconds: open, read, clean, features */
@@ -140,6 +142,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
       revenue: features.totals.revenue,
       orders: features.totals.orders,
       countries: features.totals.countries,
+      without_customer: features.totals.without_customer,
       date_order: read.date_order,
       timings: timer.timings,
       close,

@@ -7,7 +7,15 @@ import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "./config.ts";
 import { InputError } from "./errors.ts";
 import { ingest, type IngestResult } from "./ingest-pipeline.ts";
-import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "./output.ts";
+import {
+  checkOutputDir,
+  customersCsvChunks,
+  ingestSummary,
+  OUTPUT_FILES,
+  writeOutputs,
+  type FileContent,
+  type IngestSummary,
+} from "./output.ts";
 import { progressPrinter } from "./ingest/progress.ts";
 import { segmentCustomers, summaryJson, type SegmentationResult, type SegmentationSummary } from "./segment/index.ts";
 
@@ -35,7 +43,7 @@ export function pipelineSummary(ingested: IngestResult, segmentation: Segmentati
  * bad input. The DuckDB connection is closed before returning unless `keepOpen`.
  */
 export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
-  checkOutputDir(out);
+  checkOutputDir(out, OUTPUT_FILES, [config.data, ...(config.config_file ? [config.config_file] : [])]);
   const result = await ingest(config);
   try {
     const started = performance.now();

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadConfig, type Config } from "../loaders/config.ts";
 import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
-import { buildPageData, csvField } from "../loaders/report/page-data.ts";
+import { csvField } from "../loaders/csv.ts";
+import { buildPageData } from "../loaders/report/page-data.ts";
 import { segmentCustomers, type SegmentationResult } from "../loaders/segment/index.ts";
 
 const CUSTOMERS = 90;
