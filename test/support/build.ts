@@ -23,6 +23,8 @@ export interface BuildOptions {
   data?: string;
   /** config file (SEGMENT_CONFIG) */
   config?: string;
+  /** the folder the command is run from (INIT_CWD; relative --out paths start there); default the project */
+  cwd?: string;
 }
 
 export interface BuildResult {
@@ -53,7 +55,7 @@ async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<strin
 }
 
 function env(options: BuildOptions): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: PROJECT_ROOT };
+  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: options.cwd ?? PROJECT_ROOT };
   delete out.SEGMENT_DATA;
   delete out.SEGMENT_CONFIG;
   if (options.data) out.SEGMENT_DATA = resolve(options.data);
@@ -82,9 +84,20 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   return { ...result, dir };
 }
 
+/** The command line of a build: [command, args] (for spawn). */
+export function buildCommand(args: string[] = []): [string, string[]] {
+  return [join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", ...args]];
+}
+
+/** The environment of a build with the given data/config. */
+export function buildEnv(options: BuildOptions): NodeJS.ProcessEnv {
+  return env(options);
+}
+
 /** Runs the build command with the given data/config and extra arguments, returning its status and output. */
-export function runBuild(options: BuildOptions, args: string[] = []): BuildResult {
-  const result = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", ...args], {
+export function runBuild(options: BuildOptions, args: string[] = [], wrap?: (command: string, args: string[]) => [string, string[]]): BuildResult {
+  const [command, argv] = (wrap ?? ((c: string, a: string[]) => [c, a] as [string, string[]]))(...buildCommand(args));
+  const result = spawnSync(command, argv, {
     cwd: PROJECT_ROOT,
     env: env(options),
     encoding: "utf8",
