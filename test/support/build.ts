@@ -5,10 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fingerprint } from "../../loaders/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { MARKER } from "../../loaders/site-folder.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");
@@ -76,6 +77,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     print = null;
   }
   if (print && existsSync(stamp) && readFileSync(stamp, "utf8") === print) return { dir, status: 0, stdout: "", stderr: "" };
+  // a folder of this helper's from before sites were marked (the build would rightly refuse it)
+  if (existsSync(dir) && !existsSync(join(dir, MARKER))) rmSync(dir, { recursive: true, force: true });
   const result = runBuild(options, ["--out", dir]);
   if (result.status !== 0) throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
   // the fingerprint after the build: the demo data may only exist now
