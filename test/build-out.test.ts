@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../loaders/config.ts";
-import { checkSiteFolder, MARKER } from "../loaders/site-folder.ts";
+import { checkSiteFolder, MARKER } from "../loaders/site/folder.ts";
 import { runBuild, type BuildResult } from "./support/build.ts";
 import { generateSmall, readHeadline } from "./support/report.ts";
 import { canDropPrivileges, unprivileged, unprivilegedUid } from "./support/unprivileged.ts";

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../loaders/config.ts";
-import { csvField } from "../loaders/csv.ts";
-import { customersCsv, writeOutputs } from "../loaders/output.ts";
-import { parsePipelineArgs } from "../loaders/pipeline.ts";
+import { csvField } from "../loaders/output/csv.ts";
+import { customersCsv, writeOutputs } from "../loaders/output/files.ts";
+import { parsePipelineArgs } from "../loaders/cli/args.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
 const TMP = mkdtempSync(join(tmpdir(), "segment-pipeline-cli-"));
@@ -174,7 +174,7 @@ describe("pipeline arguments", () => {
 });
 
 describe("output files", () => {
-  it("writes CSV fields plainly, quoting only when needed, formulas defused (loaders/csv.ts)", () => {
+  it("writes CSV fields plainly, quoting only when needed, formulas defused (loaders/output/csv.ts)", () => {
     assert.equal(csvField(-12.5), "-12.5", "a negative number is a number");
     assert.equal(csvField("-5"), "-5", "text that is a plain number is not a formula");
     assert.equal(csvField("-1+2"), "'-1+2");

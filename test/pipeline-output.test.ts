@@ -22,9 +22,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../loaders/config.ts";
-import { writeOutputs } from "../loaders/output.ts";
+import { writeOutputs } from "../loaders/output/files.ts";
 import { customerSegmentsCsv } from "../loaders/report/page-data.ts";
-import type { SegmentationResult } from "../loaders/segment/index.ts";
+import type { SegmentationResult } from "../loaders/pipeline/segment.ts";
 import { canDropPrivileges, unprivileged, unprivilegedUid } from "./support/unprivileged.ts";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";

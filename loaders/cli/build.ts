@@ -1,10 +1,10 @@
 /**
  * `npm run build [-- --out DIR]`: the report on the configured data (the demo data by default, SEGMENT_DATA to
  * override), published into `dist/` or DIR.
- * 0. checks DIR may receive the site (loaders/site-folder.ts: a new or empty folder or a previous report, never
+ * 0. checks DIR may receive the site (loaders/site/folder.ts: a new or empty folder or a previous report, never
  *    one holding other files, the project or an input) and makes a temporary folder inside it, and checks the
  *    data file can be read: any problem is one line, before any work;
- * 1. waits for any other build in this checkout (loaders/build-lock.ts);
+ * 1. waits for any other build in this checkout (loaders/site/lock.ts);
  * 2. computes the report data (or reuses it when data, config and code are unchanged): bad input stops here
  *    with one line, before anything is written;
  * 3. drops Framework's cached loader output when the report data changed (Framework's build would otherwise
@@ -15,14 +15,14 @@
 import { spawnSync } from "node:child_process";
 import { delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { artifactDir, CACHE_ROOT, describeSource } from "../artifacts.ts";
-import { takeBuildLock } from "../build-lock.ts";
 import { PROJECT_ROOT, loadConfig } from "../config.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
-import { checkReadableFile } from "../file-checks.ts";
-import { discardStaging, makeStaging, swapIn } from "../replace-files.ts";
-import { checkNoCollision, checkSiteFolder, writeMarker } from "../site-folder.ts";
-import { prepare } from "../site.ts";
+import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
+import { checkReadableFile } from "../paths.ts";
+import { artifactDir, CACHE_ROOT, describeSource } from "../site/artifacts.ts";
+import { checkNoCollision, checkSiteFolder, writeMarker } from "../site/folder.ts";
+import { takeBuildLock } from "../site/lock.ts";
+import { prepare } from "../site/prepare.ts";
 
 const say = (line: string) => process.stderr.write(`segment-report: ${line}\n`);
 

@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fingerprint } from "../../loaders/artifacts.ts";
+import { fingerprint } from "../../loaders/site/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
-import { MARKER } from "../../loaders/site-folder.ts";
+import { MARKER } from "../../loaders/site/folder.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");

@@ -1,0 +1,171 @@
+/**
+ * The pipeline's output files: `customers.csv` (one row of features per customer) and `summary.json`
+ * (accounting, totals, period, policy, timings), written all-or-nothing: into a temporary folder inside the
+ * output folder first, then swapped into place, so a failed run leaves the previous files as they were.
+ */
+import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { CleaningConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import { sameFile } from "../paths.ts";
+import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
+import type { CustomerFeatures, DropReason } from "../types.ts";
+import { csvLine } from "./csv.ts";
+import { discardStaging, makeStaging, outputError, swapIn } from "./replace.ts";
+
+/** customers.csv columns, in order. */
+export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [
+  "customer_id",
+  "recency",
+  "frequency",
+  "monetary",
+  "first_purchase",
+  "last_purchase",
+  "tenure",
+  "avg_order_value",
+  "items_per_order",
+  "return_rate",
+  "country",
+];
+
+/** The segmentation's columns of customers.csv, after the features. */
+export const SEGMENT_COLUMNS = ["r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "cluster", "segment"] as const;
+type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
+
+/**
+ * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
+ * per customer; with `segments` (aligned with `customers`), the RFM scores, cell and segment, cluster and segment
+ * name follow. Written chunk by chunk, a million customers never need the whole file as one string.
+ */
+export function* customersCsvChunks(
+  customers: readonly CustomerFeatures[],
+  segments?: readonly SegmentColumns[],
+  rowsPerChunk = 10_000,
+): Generator<string> {
+  yield [...CUSTOMER_COLUMNS, ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  for (let start = 0; start < customers.length; start += rowsPerChunk) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
+      const customer = customers[i];
+      let line = csvLine(CUSTOMER_COLUMNS.map((c) => customer[c] as string | number));
+      if (segments) {
+        const seg = segments[i];
+        if (seg.customer_id !== customer.customer_id)
+          throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
+        line += "," + csvLine(SEGMENT_COLUMNS.map((c) => seg[c]));
+      }
+      lines.push(line);
+    }
+    yield lines.join("\n") + "\n";
+  }
+}
+
+/** customers.csv as one string (see customersCsvChunks). */
+export function customersCsv(customers: readonly CustomerFeatures[], segments?: readonly SegmentColumns[]): string {
+  return [...customersCsvChunks(customers, segments)].join("");
+}
+
+/** The content of summary.json. */
+export interface IngestSummary {
+  rows_in: number;
+  rows_kept: number;
+  dropped: Record<DropReason, number>;
+  /**
+   * lines that exactly repeat an earlier line (informational; dropped only under drop_duplicates); absent above
+   * two million lines unless drop_duplicates is on, as counting costs a pass over every line
+   */
+  duplicate_lines?: number;
+  customers: number;
+  /** revenue, orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
+  revenue: number;
+  orders: number;
+  countries: number;
+  /**
+   * kept lines without a customer id (only when drop_missing_customer is off): part of rows_kept, but in no
+   * customer, segment or report figure, so they are counted here with their orders and revenue
+   */
+  kept_without_customer: { lines: number; orders: number; revenue: number };
+  snapshot_date: string;
+  period_start: string;
+  period_end: string;
+  source: string;
+  /** how slash dates were read */
+  date_order: string;
+  cleaning: CleaningConfig;
+  /** stage -> milliseconds */
+  timings: Record<string, number>;
+}
+
+/** The summary of an ingest result. */
+export function ingestSummary(result: IngestResult): IngestSummary {
+  const accounting: IngestAccounting = result.accounting;
+  return {
+    rows_in: accounting.rows_in,
+    rows_kept: accounting.rows_kept,
+    dropped: accounting.dropped,
+    ...(accounting.duplicate_lines === undefined ? {} : { duplicate_lines: accounting.duplicate_lines }),
+    customers: result.customers.length,
+    revenue: result.revenue,
+    orders: result.orders,
+    countries: result.countries,
+    kept_without_customer: result.without_customer,
+    snapshot_date: result.snapshot_date,
+    period_start: result.period_start,
+    period_end: result.period_end,
+    source: result.source,
+    date_order: result.date_order,
+    cleaning: result.config.cleaning,
+    timings: result.timings,
+  };
+}
+
+/** A file's content: text, bytes, or text in chunks written one after another. */
+export type FileContent = string | Uint8Array | Iterable<string>;
+
+function writeContent(path: string, content: FileContent): void {
+  if (typeof content === "string" || content instanceof Uint8Array) return writeFileSync(path, content);
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Throws an InputError when `dir` exists but is not a folder, or when one of the files about to be written
+ * (`names` in `dir`) is one of the `inputs` (same file by device and inode, so symbolic and hard links count).
+ * Checked before any work, so nothing is written.
+ */
+export function checkOutputDir(dir: string, names: readonly string[] = [], inputs: readonly string[] = []): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new InputError(`${dir}: output path exists and is not a folder`);
+  for (const name of names)
+    for (const input of inputs)
+      if (sameFile(join(dir, name), input))
+        throw new InputError(`${join(dir, name)}: the output would overwrite the input ${input}; choose another --out`);
+}
+
+/** The names of the files the pipeline writes into its output folder. */
+export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json"] as const;
+
+/**
+ * Writes `files` (plain file name -> content) into `dir` all-or-nothing: into a temporary folder inside `dir`, then
+ * swapped in (loaders/output/replace.ts): a failure at any point leaves the old files of these names as they were
+ * and adds nothing. Other files already in `dir` are left alone. Only `dir` itself needs to be writable.
+ */
+export function writeOutputs(dir: string, files: Record<string, FileContent>): string[] {
+  checkOutputDir(dir);
+  for (const name of Object.keys(files))
+    if (name !== basename(name)) throw new Error(`writeOutputs: ${name} is not a plain file name`);
+  const created = !existsSync(dir);
+  const staging = makeStaging(dir);
+  try {
+    for (const [name, content] of Object.entries(files)) writeContent(join(staging, name), content);
+    swapIn(dir, staging, Object.keys(files));
+  } catch (error) {
+    discardStaging(dir, staging, created);
+    throw outputError(dir, error);
+  }
+  return Object.keys(files).map((name) => join(dir, name));
+}

@@ -1,0 +1,95 @@
+/**
+ * The input file before DuckDB reads it: does it exist, is it gzipped, what is its header line. Reading the
+ * header here (not through DuckDB's sniffer) lets the reader name its own columns and fail with a clear message.
+ */
+import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
+import { Writable, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { InputError } from "../errors.ts";
+import { checkReadableFile } from "../paths.ts";
+
+export interface SourceFile {
+  path: string;
+  gzip: boolean;
+  /** the first line, decoded as UTF-8, without a byte order mark or line end */
+  headerLine: string;
+  /** the file started with a UTF-8 byte order mark */
+  bom: boolean;
+}
+
+const MAX_HEADER_BYTES = 1 << 20;
+
+function firstBytes(path: string, n: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(n);
+    const read = readSync(fd, buffer, 0, n, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads bytes from `stream` until the first line end (or 1 MiB), then stops reading. */
+async function readFirstLine(stream: Readable, path: string, gzip: boolean): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk as Buffer;
+      const end = buffer.indexOf(10);
+      if (end >= 0) {
+        chunks.push(buffer.subarray(0, end));
+        break;
+      }
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size > MAX_HEADER_BYTES) break;
+    }
+  } catch (error) {
+    if (gzip) throw new InputError(`${path}: not a valid gzip file (${(error as Error).message})`);
+    throw new InputError(`${path}: cannot be read (${(error as Error).message})`);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Checks that `path` is a readable, non-empty file and reads its header line (gunzipping when the file starts with
+ * the gzip magic bytes, whatever its name). Throws an InputError for a missing, empty or UTF-16 file.
+ */
+export async function openSource(path: string): Promise<SourceFile> {
+  checkReadableFile(path);
+  const stat = statSync(path);
+  if (stat.size === 0) throw new InputError(`${path}: empty file (no header line)`);
+  const magic = firstBytes(path, 2);
+  const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const raw = createReadStream(path);
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  if (gzip) raw.on("error", (error) => stream.destroy(error));
+  const bytes = await readFirstLine(stream, path, gzip);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    throw new InputError(`${path}: line 1: the file is UTF-16 encoded, expected UTF-8`);
+  let headerLine = bytes.toString("utf8");
+  const bom = headerLine.startsWith("\uFEFF");
+  if (bom) headerLine = headerLine.slice(1);
+  headerLine = headerLine.replace(/\r$/, "");
+  if (!headerLine.trim()) throw new InputError(`${path}: empty file (no header line)`);
+  return { path, gzip, headerLine, bom };
+}
+
+/**
+ * Decompresses a gzip file to nowhere, checking it is complete: DuckDB reads a truncated gzip file up to where it
+ * stops without complaint, which could silently drop the last lines. Runs beside DuckDB's read (zlib works on
+ * libuv's thread pool). Throws an InputError for a truncated or corrupt file.
+ */
+export async function checkGzip(path: string): Promise<void> {
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink);
+  } catch (error) {
+    throw new InputError(`${path}: not a valid gzip file (${(error as Error).message}; is it truncated?)`);
+  }
+}
