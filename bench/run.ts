@@ -355,11 +355,13 @@ async function main(): Promise<void> {
   let soak: SoakResult | null = null;
   if (o.sections.soak) {
     await waitQuiet(o.waitQuiet);
+    load.soak_start = loadavg();
     soak = await soakBuilds(PROJECT_ROOT, o.soakRuns, o.timeoutMs, log);
+    load.soak_end = loadavg();
     markdown.push(renderSoak(soak));
   }
   const goals = targets(compare, scale.ours, build);
-  markdown.push(renderTargets(goals));
+  if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
   markdown.push(`Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`);
   Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, soak, targets: goals });
