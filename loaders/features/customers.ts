@@ -49,8 +49,9 @@ export async function lineTotals(conn: DuckDBConnection, file: string): Promise<
   ).getRowObjectsJS()[0];
   if (!row.lines)
     throw new InputError(
-      `${file}: no lines with a customer left after cleaning` +
-        (row.guest_lines ? ` (${row.guest_lines} kept lines have no customer id)` : " (see the cleaning settings)"),
+      row.guest_lines
+        ? `${file}: no lines with a customer left after cleaning (${row.guest_lines} kept lines have no customer id)`
+        : `${file}: no lines left after cleaning (see the cleaning settings)`,
     );
   return {
     lines: row.lines as number,
