@@ -4,8 +4,13 @@ import { navigation } from "./loaders/report/registry.ts";
 
 /** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
-  if (!existsSync(".segment-cache/CURRENT")) return [];
-  const file = `.segment-cache/${readFileSync(".segment-cache/CURRENT", "utf8").trim()}/segment-paths.json`;
+  // `npm run build` names its own report data (SEGMENT_ARTIFACTS); `npm run dev` the last prepared (CURRENT)
+  let dir = process.env.SEGMENT_ARTIFACTS;
+  if (!dir) {
+    if (!existsSync(".segment-cache/CURRENT")) return [];
+    dir = `.segment-cache/${readFileSync(".segment-cache/CURRENT", "utf8").trim()}`;
+  }
+  const file = `${dir}/segment-paths.json`;
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
 }
 

@@ -11,6 +11,7 @@ import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../loaders/config.ts";
 import { measureBuilds } from "./build.ts";
+import { renderSoak, soakBuilds, type SoakResult } from "./soak.ts";
 import { compareInertia, compareRfm, parseCsv, rfmTable, type Check, type InertiaRow } from "./compare.ts";
 import { rawRead } from "./duckdb-raw.ts";
 import { measure } from "./measure.ts";
@@ -43,6 +44,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --scale              the scale runs only
   --build              the report build times only (cold and warm; --build-runs N, default 3)
   --all                comparison, scale runs and build times
+  --soak               the soak check only: 20 builds in a row on changing inputs leave nothing behind
+                       (--soak-runs N); not part of --all
   --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
   --scale-runs N       runs per size (default 1)
   --scale-reference    also run the reference on the synthetic files
@@ -58,7 +61,8 @@ interface Options {
   data: string;
   runs: number;
   warmup: number;
-  sections: { compare: boolean; scale: boolean; build: boolean };
+  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean };
+  soakRuns: number;
   sizes: number[];
   scaleRuns: number;
   scaleReference: boolean;
@@ -80,6 +84,8 @@ function parseOptions(argv: string[]): Options | null {
       quick: { type: "boolean" },
       scale: { type: "boolean" },
       build: { type: "boolean" },
+      soak: { type: "boolean" },
+      "soak-runs": { type: "string" },
       all: { type: "boolean" },
       sizes: { type: "string" },
       "scale-runs": { type: "string" },
@@ -99,7 +105,7 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
     return n;
   };
-  const only = values.scale || values.build;
+  const only = values.scale || values.build || values.soak;
   return {
     data: resolve(process.env.INIT_CWD ?? process.cwd(), values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz")),
     runs: int(values.runs, 5, "runs"),
@@ -108,7 +114,9 @@ function parseOptions(argv: string[]): Options | null {
       compare: values.all || !only,
       scale: values.all || values.scale || (!only && !values.quick),
       build: values.all || values.build || false,
+      soak: values.soak || false,
     },
+    soakRuns: int(values["soak-runs"], 20, "soak-runs"),
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
     scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
     scaleReference: values["scale-reference"] ?? false,
@@ -344,11 +352,19 @@ async function main(): Promise<void> {
     build = { data: relative(PROJECT_ROOT, times.data), cold: times.cold, warm: times.warm };
     markdown.push(renderBuild(build));
   }
+  let soak: SoakResult | null = null;
+  if (o.sections.soak) {
+    await waitQuiet(o.waitQuiet);
+    load.soak_start = loadavg();
+    soak = await soakBuilds(PROJECT_ROOT, o.soakRuns, o.timeoutMs, log);
+    load.soak_end = loadavg();
+    markdown.push(renderSoak(soak));
+  }
   const goals = targets(compare, scale.ours, build);
-  markdown.push(renderTargets(goals));
+  if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
   markdown.push(`Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`);
-  Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, targets: goals });
+  Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, soak, targets: goals });
   const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);
   writeFileSync(jsonPath, JSON.stringify(results, null, 1) + "\n");
   markdown.push(`Full results: \`${relative(PROJECT_ROOT, jsonPath)}\`; last runs' outputs in \`${relative(PROJECT_ROOT, resultsDir)}/\`.`);

@@ -9,6 +9,15 @@ export class InputError extends Error {
   }
 }
 
+/** Exit statuses of every command (documented in the README). */
+export const EXIT = {
+  ok: 0,
+  /** bad input, configuration, command line or output location: one line on stderr naming what and where */
+  input: 1,
+  /** a bug or an unexpected failure: "internal error" and a stack trace on stderr */
+  internal: 2,
+} as const;
+
 /** Runs `main`; an InputError becomes one line on stderr and exit status 1, anything else a stack trace and 2. */
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
@@ -16,8 +25,9 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (error instanceof InputError) {
       process.stderr.write(`segment-report: ${error.message}\n`);
-      process.exit(1);
+      process.exit(EXIT.input);
     }
-    throw error;
+    process.stderr.write(`segment-report: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(EXIT.internal);
   }
 }

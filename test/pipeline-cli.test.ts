@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../loaders/config.ts";
-import { csvField, customersCsv, writeOutputs } from "../loaders/output/files.ts";
+import { csvField } from "../loaders/output/csv.ts";
+import { customersCsv, writeOutputs } from "../loaders/output/files.ts";
 import { parsePipelineArgs } from "../loaders/cli/args.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
@@ -175,7 +176,15 @@ describe("pipeline arguments", () => {
 });
 
 describe("output files", () => {
-  it("writes CSV fields plainly, quoting only when needed", () => {
+  it("writes CSV fields plainly, quoting only when needed, formulas defused (loaders/output/csv.ts)", () => {
+    assert.equal(csvField(-12.5), "-12.5", "a negative number is a number");
+    assert.equal(csvField("-5"), "-5", "text that is a plain number is not a formula");
+    assert.equal(csvField("-1+2"), "'-1+2");
+    assert.equal(csvField("+44 20"), "'+44 20");
+    assert.equal(csvField("@SUM(1+1)"), "'@SUM(1+1)");
+    assert.equal(csvField("\tx"), "'\tx");
+    assert.equal(csvField("\rx"), "\"'\rx\"");
+    assert.equal(csvField('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
     assert.equal(csvField(0.1 + 0.2), "0.30000000000000004");
     assert.equal(csvField("Korea, Republic of"), '"Korea, Republic of"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
@@ -209,10 +218,11 @@ describe("output files", () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "a.txt"), "old");
     writeFileSync(join(dir, "keep.txt"), "keep");
-    writeOutputs(dir, { "a.txt": "new", "sub/b.txt": "b" });
+    writeOutputs(dir, { "a.txt": "new", "b.txt": "b" });
     assert.equal(readFileSync(join(dir, "a.txt"), "utf8"), "new");
     assert.equal(readFileSync(join(dir, "keep.txt"), "utf8"), "keep");
-    assert.equal(readFileSync(join(dir, "sub", "b.txt"), "utf8"), "b");
+    assert.equal(readFileSync(join(dir, "b.txt"), "utf8"), "b");
+    assert.deepEqual(readdirSync(dir).sort(), ["a.txt", "b.txt", "keep.txt"], "no temporary folder left");
     assert.throws(() => writeOutputs(join(dir, "a.txt"), { "x.txt": "x" }), { name: "InputError" });
   });
 });

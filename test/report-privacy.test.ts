@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadConfig, type Config } from "../loaders/config.ts";
 import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
-import { buildPageData, csvField } from "../loaders/report/page-data.ts";
+import { csvField } from "../loaders/output/csv.ts";
+import { buildPageData } from "../loaders/report/page-data.ts";
 import { segmentCustomers, type SegmentationResult } from "../loaders/pipeline/segment.ts";
 
 const CUSTOMERS = 90;

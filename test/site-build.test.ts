@@ -116,6 +116,8 @@ test("bad input stops the build with one line and leaves the previous report unt
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, "dist"), { recursive: true });
   writeFileSync(join(work, "dist", "index.html"), "previous report");
+  // a previous report: its marker lists the files it wrote (loaders/site/folder.ts)
+  writeFileSync(join(work, "dist", ".segment-report"), JSON.stringify({ written_by: "segment-report", files: ["index.html"] }));
   const bad = join(work, "bad.csv");
   writeFileSync(bad, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,HEART,six,2010-12-01 08:26:00,2.55,17850,United Kingdom\n");
   const cases: [string, RegExp][] = [

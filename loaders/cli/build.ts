@@ -1,23 +1,64 @@
 /**
- * `npm run build`: the report on the configured data (the demo data by default, SEGMENT_DATA to override).
- * 1. computes the report data (or reuses it when data, config and code are unchanged): bad input stops here
+ * `npm run build [-- --out DIR]`: the report on the configured data (the demo data by default, SEGMENT_DATA to
+ * override), published into `dist/` or DIR.
+ * 0. checks DIR may receive the site (loaders/site/folder.ts: a new or empty folder or a previous report, never
+ *    one holding other files, the project or an input) and makes a temporary folder inside it, and checks the
+ *    data file can be read: any problem is one line, before any work;
+ * 1. waits for any other build in this checkout (loaders/site/lock.ts);
+ * 2. computes the report data (or reuses it when data, config and code are unchanged): bad input stops here
  *    with one line, before anything is written;
- * 2. drops Framework's cached loader output when the report data changed (Framework's build would otherwise
+ * 3. drops Framework's cached loader output when the report data changed (Framework's build would otherwise
  *    publish stale cached files);
- * 3. builds the site into a staging folder and swaps it into `dist/` (or `--out DIR`) only when the whole
- *    build succeeded.
+ * 4. builds the site into the temporary folder, marks it (`.segment-report`) and swaps it into DIR only when the
+ *    whole build succeeded, replacing only the previous report's files.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
-import { PROJECT_ROOT } from "../config.ts";
+import { delimiter, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT, loadConfig } from "../config.ts";
+import { EXIT, InputError, runCli } from "../errors.ts";
+import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
+import { checkReadableFile } from "../paths.ts";
+import { artifactDir, CACHE_ROOT, describeSource } from "../site/artifacts.ts";
+import { checkNoCollision, checkSiteFolder, writeMarker } from "../site/folder.ts";
+import { takeBuildLock } from "../site/lock.ts";
 import { prepare } from "../site/prepare.ts";
-import { runCli } from "../errors.ts";
+
+const say = (line: string) => process.stderr.write(`segment-report: ${line}\n`);
+
+function parseBuildArgs(argv: string[]): { out?: string; prepareOnly: boolean } {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { out: { type: "string" }, "prepare-only": { type: "boolean" } },
+    });
+    return { out: values.out, prepareOnly: values["prepare-only"] === true };
+  } catch (error) {
+    throw new InputError(`command line: ${(error as Error).message.split("\n")[0]} (usage: npm run build -- [--out DIR])`);
+  }
+}
 
 async function main(): Promise<void> {
-  await prepare();
-  if (process.argv.includes("--prepare-only")) return;
-  const staging = join(".segment-cache", `dist-build-${process.pid}`);
+  const args = parseBuildArgs(process.argv.slice(2));
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const config = loadConfig();
+  if (config.data_source !== "default") checkReadableFile(config.data, describeSource(config));
+  if (args.prepareOnly) {
+    await takeBuildLock(CACHE_ROOT, say);
+    await prepare();
+    return;
+  }
+  const dist = resolve(cwd, args.out ?? join(PROJECT_ROOT, "dist"));
+  const context = { cwd, project: PROJECT_ROOT, inputs: [config.data, ...(config.config_file ? [config.config_file] : [])] };
+  const before = checkSiteFolder(dist, context);
+  const staging = makeStaging(dist);
+  let done = false;
+  process.on("exit", () => {
+    if (!done) discardStaging(dist, staging, !before.exists);
+  });
+  await takeBuildLock(CACHE_ROOT, say);
+  const print = await prepare();
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
   const result = spawnSync(bin, ["build"], {
     cwd: PROJECT_ROOT,
@@ -26,21 +67,23 @@ async function main(): Promise<void> {
       ...process.env,
       OBSERVABLE_TELEMETRY_DISABLE: "1",
       SEGMENT_OUTPUT: staging,
-      // Framework runs the .ts data loaders with `tsx`, found on PATH
+      // this build's report data, for observablehq.config.ts and the data loaders (not .segment-cache/CURRENT,
+      // which a `npm run dev` may move)
+      SEGMENT_ARTIFACTS: artifactDir(print),
       PATH: `${join(PROJECT_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
     },
   });
+  const shown = relative(process.cwd(), dist) || dist;
   if (result.status !== 0) {
-    rmSync(join(PROJECT_ROOT, staging), { recursive: true, force: true });
-    process.stderr.write(`segment-report: the site build failed; dist/ was left as it was\n`);
-    process.exit(result.status ?? 1);
+    say(`the site build failed (Framework's messages above); ${shown} was left as it was`);
+    process.exit(EXIT.input);
   }
-  const outIndex = process.argv.indexOf("--out");
-  const dist = resolve(process.env.INIT_CWD ?? process.cwd(), outIndex > 0 ? process.argv[outIndex + 1] : join(PROJECT_ROOT, "dist"));
-  rmSync(dist, { recursive: true, force: true });
-  mkdirSync(dirname(dist), { recursive: true });
-  renameSync(join(PROJECT_ROOT, staging), dist);
-  process.stderr.write(`segment-report: report written to ${relative(process.cwd(), dist) || dist}\n`);
+  writeMarker(staging);
+  const now = checkSiteFolder(dist, context); // again: another build may have published meanwhile
+  checkNoCollision(dist, staging, now);
+  swapIn(dist, staging, now.replaced);
+  done = true;
+  say(`report written to ${shown}`);
 }
 
 await runCli(main);

@@ -24,6 +24,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `kept ${count(summary.rows_kept)} of ${count(summary.rows_in)} lines (dropped: ${dropped || "none"}); ` +
       `${count(summary.customers)} customers, snapshot ${summary.snapshot_date}\n` +
+      (summary.kept_without_customer.lines
+        ? `kept lines without a customer: ${count(summary.kept_without_customer.lines)} ` +
+          `(revenue ${summary.kept_without_customer.revenue.toFixed(2)}), in no customer or segment figure\n`
+        : "") +
       `${summary.k_reason}\n` +
       summary.clusters.map((c) => `  ${c.name}: ${count(c.size)} customers\n`).join("") +
       files.map((f) => `wrote ${f}\n`).join(""),

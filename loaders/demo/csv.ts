@@ -3,6 +3,7 @@
  * layout (comma-separated, RFC 4180 quoting where needed, LF line ends), the planted personas and the product
  * catalogue. Formatting is done by hand (no locale, no toFixed surprises), so the bytes depend on the data only.
  */
+import { quoteCsv } from "../output/csv.ts";
 import { formatTimestamp } from "./calendar.ts";
 import type { DemoDataset } from "./generate.ts";
 
@@ -11,13 +12,12 @@ export const PERSONAS_HEADER = "customer_id,persona";
 export const PRODUCTS_HEADER = "stock_code,description,category";
 
 /**
- * One CSV field: quoted (with doubled quotes inside) when it holds a comma, a quote or a line break.
+ * One CSV field of the demo export: RFC 4180 quoting only, no formula defusing (the demo imitates a shop's raw
+ * export; the report's own outputs are written with loaders/output/csv.ts' csvField).
  * @example
  * csvField('PHOTO FRAME 7" SIZE'); // '"PHOTO FRAME 7"" SIZE"'
  */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+export const csvField = quoteCsv;
 
 /**
  * A price in pence as the export writes it: no trailing zeros, no thousands separator.

@@ -7,8 +7,13 @@ import { singleThreaded } from "../db/database.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 
-/** Figures over all kept lines. */
+/**
+ * Figures over the kept lines that carry a customer, so that revenue is the sum of the customers' monetary values
+ * and orders the sum of their frequencies. Kept lines without a customer (only under `drop_missing_customer: false`)
+ * are in no customer figure; they are counted apart in `without_customer`.
+ */
 export interface LineTotals {
+  /** kept lines with a customer */
   lines: number;
   /** summed revenue */
   revenue: number;
@@ -16,25 +21,38 @@ export interface LineTotals {
   orders: number;
   /** distinct countries */
   countries: number;
-  /** YYYY-MM-DD of the first kept line */
+  /** YYYY-MM-DD of the first kept line with a customer */
   period_start: string;
-  /** YYYY-MM-DD of the last kept line */
+  /** YYYY-MM-DD of the last kept line with a customer */
   period_end: string;
+  /** kept lines without a customer id: lines, distinct invoices, summed revenue */
+  without_customer: { lines: number; orders: number; revenue: number };
 }
 
-/** Totals and period of the kept lines; throws an InputError when no line was kept. */
+/** Totals and period of the kept lines; throws an InputError when no line with a customer was kept. */
 export async function lineTotals(conn: DuckDBConnection, file: string): Promise<LineTotals> {
   const row = (
     await singleThreaded(conn, () =>
       conn.runAndReadAll(
-        `SELECT count(*)::DOUBLE AS lines, COALESCE(fsum(revenue), 0) AS revenue, count(DISTINCT invoice)::DOUBLE AS orders,
-        count(DISTINCT country)::DOUBLE AS countries,
-        strftime(min(invoice_date)::DATE, '%Y-%m-%d') AS period_start, strftime(max(invoice_date)::DATE, '%Y-%m-%d') AS period_end
+        `SELECT count(customer_id)::DOUBLE AS lines,
+        COALESCE(fsum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS revenue,
+        count(DISTINCT invoice) FILTER (WHERE customer_id IS NOT NULL)::DOUBLE AS orders,
+        count(DISTINCT country) FILTER (WHERE customer_id IS NOT NULL)::DOUBLE AS countries,
+        strftime(min(invoice_date) FILTER (WHERE customer_id IS NOT NULL)::DATE, '%Y-%m-%d') AS period_start,
+        strftime(max(invoice_date) FILTER (WHERE customer_id IS NOT NULL)::DATE, '%Y-%m-%d') AS period_end,
+        count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_lines,
+        count(DISTINCT invoice) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_orders,
+        COALESCE(fsum(revenue) FILTER (WHERE customer_id IS NULL), 0) AS guest_revenue
        FROM lines`,
       ),
     )
   ).getRowObjectsJS()[0];
-  if (!row.lines) throw new InputError(`${file}: no lines left after cleaning (see the cleaning settings)`);
+  if (!row.lines)
+    throw new InputError(
+      row.guest_lines
+        ? `${file}: no lines with a customer left after cleaning (${row.guest_lines} kept lines have no customer id)`
+        : `${file}: no lines left after cleaning (see the cleaning settings)`,
+    );
   return {
     lines: row.lines as number,
     revenue: row.revenue as number,
@@ -42,6 +60,11 @@ export async function lineTotals(conn: DuckDBConnection, file: string): Promise<
     countries: row.countries as number,
     period_start: row.period_start as string,
     period_end: row.period_end as string,
+    without_customer: {
+      lines: row.guest_lines as number,
+      orders: row.guest_orders as number,
+      revenue: row.guest_revenue as number,
+    },
   };
 }
 

@@ -1,26 +1,17 @@
 /**
  * The pipeline's output files: `customers.csv` (one row of features per customer) and `summary.json`
- * (accounting, totals, period, policy, timings), written all-or-nothing: into a temporary folder beside the
- * output folder first, then moved into place, so a failed run leaves no partial output.
+ * (accounting, totals, period, policy, timings), written all-or-nothing: into a temporary folder inside the
+ * output folder first, then swapped into place, so a failed run leaves the previous files as they were.
  */
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
+import { sameFile } from "../paths.ts";
 import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
 import type { CustomerFeatures, DropReason } from "../types.ts";
+import { csvLine } from "./csv.ts";
+import { discardStaging, makeStaging, outputError, swapIn } from "./replace.ts";
 
 /** customers.csv columns, in order. */
 export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [
@@ -36,17 +27,6 @@ export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [
   "return_rate",
   "country",
 ];
-
-/**
- * One CSV field: numbers plainly (String(n), full precision), text quoted when it holds a comma, quote or line break.
- * @example csvField('Korea, Republic of') // '"Korea, Republic of"'
- */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 
 /** The segmentation's columns of customers.csv, after the features. */
 export const SEGMENT_COLUMNS = ["r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "cluster", "segment"] as const;
@@ -67,12 +47,12 @@ export function* customersCsvChunks(
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
       const customer = customers[i];
-      let line = CUSTOMER_COLUMNS.map((c) => csvField(customer[c] as string | number)).join(",");
+      let line = csvLine(CUSTOMER_COLUMNS.map((c) => customer[c] as string | number));
       if (segments) {
         const seg = segments[i];
         if (seg.customer_id !== customer.customer_id)
           throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
-        line += "," + SEGMENT_COLUMNS.map((c) => csvField(seg[c])).join(",");
+        line += "," + csvLine(SEGMENT_COLUMNS.map((c) => seg[c]));
       }
       lines.push(line);
     }
@@ -96,9 +76,15 @@ export interface IngestSummary {
    */
   duplicate_lines?: number;
   customers: number;
+  /** revenue, orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
   revenue: number;
   orders: number;
   countries: number;
+  /**
+   * kept lines without a customer id (only when drop_missing_customer is off): part of rows_kept, but in no
+   * customer, segment or report figure, so they are counted here with their orders and revenue
+   */
+  kept_without_customer: { lines: number; orders: number; revenue: number };
   snapshot_date: string;
   period_start: string;
   period_end: string;
@@ -128,6 +114,7 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     revenue: result.revenue,
     orders: result.orders,
     countries: result.countries,
+    kept_without_customer: result.without_customer,
     snapshot_date: result.snapshot_date,
     period_start: result.period_start,
     period_end: result.period_end,
@@ -154,36 +141,40 @@ function writeContent(path: string, content: FileContent): void {
   }
 }
 
-/** Throws an InputError when `dir` exists but is not a folder (checked before any work, so nothing is written). */
-export function checkOutputDir(dir: string): void {
+/**
+ * Throws an InputError when `dir` exists but is not a folder, or when one of the files about to be written
+ * (`names` in `dir`) is one of the `inputs` (same file by device and inode, so symbolic and hard links count).
+ * Checked before any work, so nothing is written.
+ */
+export function checkOutputDir(dir: string, names: readonly string[] = [], inputs: readonly string[] = []): void {
   if (existsSync(dir) && !statSync(dir).isDirectory())
     throw new InputError(`${dir}: output path exists and is not a folder`);
+  for (const name of names)
+    for (const input of inputs)
+      if (sameFile(join(dir, name), input))
+        throw new InputError(`${join(dir, name)}: the output would overwrite the input ${input}; choose another --out`);
 }
 
+/** The names of the files the pipeline writes into its output folder. */
+export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json"] as const;
+
 /**
- * Writes `files` (name -> content) into `dir` all-or-nothing: into a temporary folder beside `dir`, then renamed into
- * place (the whole folder when `dir` does not exist yet, else file by file, replacing older files of the same name).
- * Other files already in `dir` are left alone.
+ * Writes `files` (plain file name -> content) into `dir` all-or-nothing: into a temporary folder inside `dir`, then
+ * swapped in (loaders/output/replace.ts): a failure at any point leaves the old files of these names as they were
+ * and adds nothing. Other files already in `dir` are left alone. Only `dir` itself needs to be writable.
  */
 export function writeOutputs(dir: string, files: Record<string, FileContent>): string[] {
   checkOutputDir(dir);
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const temp = mkdtempSync(join(parent, `.${basename(dir)}.tmp-`));
+  for (const name of Object.keys(files))
+    if (name !== basename(name)) throw new Error(`writeOutputs: ${name} is not a plain file name`);
+  const created = !existsSync(dir);
+  const staging = makeStaging(dir);
   try {
-    chmodSync(temp, 0o755); // mkdtemp makes it private; it may become the output folder itself
-    for (const [name, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(temp, name)), { recursive: true });
-      writeContent(join(temp, name), content);
-    }
-    if (!existsSync(dir)) renameSync(temp, dir);
-    else
-      for (const name of Object.keys(files)) {
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        renameSync(join(temp, name), join(dir, name));
-      }
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
+    for (const [name, content] of Object.entries(files)) writeContent(join(staging, name), content);
+    swapIn(dir, staging, Object.keys(files));
+  } catch (error) {
+    discardStaging(dir, staging, created);
+    throw outputError(dir, error);
   }
   return Object.keys(files).map((name) => join(dir, name));
 }

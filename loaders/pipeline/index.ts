@@ -6,7 +6,15 @@
  */
 import type { Config } from "../config.ts";
 import { singleThreaded } from "../db/database.ts";
-import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "../output/files.ts";
+import {
+  checkOutputDir,
+  customersCsvChunks,
+  ingestSummary,
+  OUTPUT_FILES,
+  writeOutputs,
+  type FileContent,
+  type IngestSummary,
+} from "../output/files.ts";
 import { buildPageData } from "../report/page-data.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
@@ -79,7 +87,7 @@ export async function runPipeline(
   out: string,
   options: { keepOpen?: boolean; log?: (text: string) => void } = {},
 ): Promise<PipelineResult> {
-  checkOutputDir(out);
+  checkOutputDir(out, OUTPUT_FILES, [config.data, ...(config.config_file ? [config.config_file] : [])]);
   const analysis = await analyse(config, options.log);
   try {
     const { ingest: ingested, segmentation } = analysis;

@@ -49,12 +49,14 @@ export interface IngestResult {
   period_end: string;
   /** one per customer with a kept line, in customer id order (numeric ids by value) */
   customers: CustomerFeatures[];
-  /** summed revenue of the kept lines */
+  /** summed revenue of the kept lines with a customer (= the sum of the customers' monetary values) */
   revenue: number;
-  /** distinct invoices among the kept lines */
+  /** distinct invoices among the kept lines with a customer */
   orders: number;
-  /** distinct countries among the kept lines */
+  /** distinct countries among the kept lines with a customer */
   countries: number;
+  /** kept lines without a customer id (drop_missing_customer off): in no customer figure, counted here */
+  without_customer: { lines: number; orders: number; revenue: number };
   /** how day-and-month dates were read (month first when the file has none) */
   date_order: DateOrder;
   /** how the dates were read: format setting, order, forms found */
@@ -184,6 +186,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       revenue: features.totals.revenue,
       orders: features.totals.orders,
       countries: features.totals.countries,
+      without_customer: features.totals.without_customer,
       date_order: read.date_order,
       dates: read.dates,
       encoding: read.encoding,

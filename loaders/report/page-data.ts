@@ -8,6 +8,7 @@
  * segment/<slug>.json per segment of the chosen k.
  */
 import type { Config } from "../config.ts";
+import { csvLine } from "../output/csv.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
 import { buildContext, type ReportInput } from "./context.ts";
 import { buildInsights } from "./insights.ts";
@@ -16,18 +17,11 @@ import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
 import { PAGES } from "./registry.ts";
 
-/** CSV field quoting (RFC 4180) that also defuses spreadsheet formulas (=, +, -, @ at the start). */
-export function csvField(value: string | number): string {
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** customer_segments.csv: one row per customer with its cluster, segment names and RFM scores. */
 export function customerSegmentsCsv(seg: SegmentationResult): string {
   const header = ["customer_id", "segment", "cluster", "rfm_segment", "rfm_cell", "r_score", "f_score", "m_score"];
   const lines = seg.customers.map((c) =>
-    [c.customer_id, c.segment, c.cluster, c.rfm_segment, c.rfm_cell, c.r_score, c.f_score, c.m_score].map(csvField).join(","),
+    csvLine([c.customer_id, c.segment, c.cluster, c.rfm_segment, c.rfm_cell, c.r_score, c.f_score, c.m_score]),
   );
   return `${header.join(",")}\n${lines.join("\n")}\n`;
 }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
-import { InputError } from "../errors.ts";
+import { checkReadableFile } from "../paths.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
@@ -35,7 +35,7 @@ async function hashFile(path: string): Promise<string> {
 
 /** sha256 over the data file's bytes, the configuration (without where it came from) and the pipeline code. */
 export async function fingerprint(config: Config): Promise<string> {
-  if (!existsSync(config.data)) throw new InputError(`${config.data}: data file not found (${describeSource(config)})`);
+  checkReadableFile(config.data, describeSource(config));
   const hash = createHash("sha256");
   hash.update(`data ${await hashFile(config.data)}\n`);
   const { data_source: _source, config_file: _file, ...settings } = config;
@@ -46,7 +46,8 @@ export async function fingerprint(config: Config): Promise<string> {
   return hash.digest("hex");
 }
 
-function describeSource(config: Config): string {
+/** Where the data path came from, for messages. */
+export function describeSource(config: Config): string {
   switch (config.data_source) {
     case "SEGMENT_DATA":
       return "set by SEGMENT_DATA";

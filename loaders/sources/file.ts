@@ -9,6 +9,7 @@ import { createGunzip } from "node:zlib";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { decodeHeader, type Encoding } from "./encoding.ts";
+import { checkReadableFile } from "../paths.ts";
 
 export interface SourceFile {
   path: string;
@@ -64,13 +65,8 @@ async function readFirstLine(stream: Readable, path: string, gzip: boolean): Pro
  * the gzip magic bytes, whatever its name). Throws an InputError for a missing, empty or UTF-16 file.
  */
 export async function openSource(path: string, encodingSetting: Config["encoding"] = "auto"): Promise<SourceFile> {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(`${path}: file not found`);
-  }
-  if (stat.isDirectory()) throw new InputError(`${path}: is a directory, expected a CSV or TSV file`);
+  checkReadableFile(path);
+  const stat = statSync(path);
   if (stat.size === 0) throw new InputError(`${path}: empty file (no header line)`);
   const magic = firstBytes(path, 2);
   const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;

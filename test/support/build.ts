@@ -5,10 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fingerprint } from "../../loaders/site/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { MARKER } from "../../loaders/site/folder.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");
@@ -23,6 +24,8 @@ export interface BuildOptions {
   data?: string;
   /** config file (SEGMENT_CONFIG) */
   config?: string;
+  /** the folder the command is run from (INIT_CWD; relative --out paths start there); default the project */
+  cwd?: string;
 }
 
 export interface BuildResult {
@@ -53,7 +56,7 @@ async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<strin
 }
 
 function env(options: BuildOptions): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: PROJECT_ROOT };
+  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: options.cwd ?? PROJECT_ROOT };
   delete out.SEGMENT_DATA;
   delete out.SEGMENT_CONFIG;
   if (options.data) out.SEGMENT_DATA = resolve(options.data);
@@ -74,6 +77,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     print = null;
   }
   if (print && existsSync(stamp) && readFileSync(stamp, "utf8") === print) return { dir, status: 0, stdout: "", stderr: "" };
+  // a folder of this helper's from before sites were marked (the build would rightly refuse it)
+  if (existsSync(dir) && !existsSync(join(dir, MARKER))) rmSync(dir, { recursive: true, force: true });
   const result = runBuild(options, ["--out", dir]);
   if (result.status !== 0) throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
   // the fingerprint after the build: the demo data may only exist now
@@ -82,9 +87,20 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   return { ...result, dir };
 }
 
+/** The command line of a build: [command, args] (for spawn). */
+export function buildCommand(args: string[] = []): [string, string[]] {
+  return [join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", ...args]];
+}
+
+/** The environment of a build with the given data/config. */
+export function buildEnv(options: BuildOptions): NodeJS.ProcessEnv {
+  return env(options);
+}
+
 /** Runs the build command with the given data/config and extra arguments, returning its status and output. */
-export function runBuild(options: BuildOptions, args: string[] = []): BuildResult {
-  const result = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", ...args], {
+export function runBuild(options: BuildOptions, args: string[] = [], wrap?: (command: string, args: string[]) => [string, string[]]): BuildResult {
+  const [command, argv] = (wrap ?? ((c: string, a: string[]) => [c, a] as [string, string[]]))(...buildCommand(args));
+  const result = spawnSync(command, argv, {
     cwd: PROJECT_ROOT,
     env: env(options),
     encoding: "utf8",
