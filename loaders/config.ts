@@ -76,6 +76,7 @@ export interface ClusteringConfig {
   features: FeatureName[];
   transform: "log1p" | "none";
   scaler: "standard" | "robust";
+  /** smallest k the automatic rule may choose (default 3; every k from 2 to k_max is computed and kept) */
   k_min: number;
   k_max: number;
   /** a fixed k, or "auto" for the documented rule */
@@ -240,7 +241,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     features: ["recency", "frequency", "monetary"],
     transform: "log1p",
     scaler: "standard",
-    k_min: 2,
+    k_min: 3,
     k_max: 10,
     k: "auto",
     restarts: 10,
@@ -339,8 +340,8 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
   if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)
     fail(file, "clustering.k_min/k_max", "integers with 2 <= k_min <= k_max");
-  if (c.k !== "auto" && !(isInt(c.k) && c.k >= c.k_min && c.k <= c.k_max))
-    fail(file, "clustering.k", `"auto" or an integer between k_min (${c.k_min}) and k_max (${c.k_max})`);
+  if (c.k !== "auto" && !(isInt(c.k) && c.k >= 2 && c.k <= c.k_max))
+    fail(file, "clustering.k", `"auto" or an integer between 2 and k_max (${c.k_max})`);
   for (const key of ["restarts", "max_iterations", "silhouette_sample", "bootstrap_runs"] as const)
     if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1)) fail(file, `clustering.${key}`, "a positive integer");
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");

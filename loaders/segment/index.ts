@@ -10,19 +10,22 @@ import { kneedle } from "./elbow.ts";
 import { buildFeatures, type FeatureSet, toOriginalUnits } from "./features.ts";
 import { clusterSizes, fitKMeans, permuteClusters } from "./kmeans.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "./metrics.ts";
-import { nameClusters, type BaseDistributions } from "./naming.ts";
+import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { pca2d } from "./pca.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
 import { deriveSeed } from "./random.ts";
 import { scoreRfm } from "./rfm-score.ts";
 import { sortedCopy } from "./quantile.ts";
 import { assignSegments, segmentTable } from "./rfm-segments.ts";
-import { bootstrapStability } from "./stability.ts";
+import { bootstrapStability, type StabilityResult } from "./stability.ts";
 import { countryChiSquare, kruskalWallis, oneWayAnova } from "./stats.ts";
 import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
 
 export type { SegmentationResult, SegmentationSummary, KSolution, CustomerSegment, FeatureTest } from "./types.ts";
 export { adjustedRandIndex } from "./stability.ts";
+
+/** The smallest k computed (the automatic choice starts at clustering.k_min). */
+export const K_LOWEST = 2;
 
 /** Distinct feature vectors, counted up to `limit + 1` (enough to know whether k up to `limit` is possible). */
 function distinctRows(features: FeatureSet, limit: number): number {
@@ -34,7 +37,7 @@ function distinctRows(features: FeatureSet, limit: number): number {
 }
 
 /** One numeric field of every customer (a plain loop: much faster than Float64Array.from with a map function). */
-function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns): Float64Array {
+function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns | "tenure"): Float64Array {
   const out = new Float64Array(customers.length);
   for (let i = 0; i < customers.length; i++) out[i] = customers[i][key];
   return out;
@@ -78,6 +81,7 @@ export function segmentCustomers(
     items_per_order: column(customers, "items_per_order"),
     return_rate: column(customers, "return_rate"),
   };
+  const traitColumns = { ...columns, tenure: column(customers, "tenure") };
   lap("features");
 
   // RFM (the sorted columns also place clusters in the base, for naming)
@@ -95,9 +99,11 @@ export function segmentCustomers(
   // the k range that the data allow
   const distinct = distinctRows(features, clustering.k_max);
   const kMax = Math.min(clustering.k_max, distinct, n - 1);
-  if (kMax < clustering.k_min)
-    throw new InputError(
-      `clustering needs at least ${clustering.k_min} customers with distinct features (k_min), found ${distinct} distinct among ${n}`,
+  if (kMax < 2)
+    throw new InputError(`clustering needs at least 2 customers with distinct features, found ${distinct} distinct among ${n}`);
+  if (kMax < clustering.k_min && clustering.k === "auto")
+    warnings.push(
+      `k_min = ${clustering.k_min} is more than the ${kMax} clusters these customers allow: the automatic rule chooses among k up to ${kMax}`,
     );
   if (kMax < clustering.k_max)
     warnings.push(
@@ -116,7 +122,9 @@ export function segmentCustomers(
   const solutions: KSolution[] = [];
   let kmeansMs = 0;
   let metricsMs = 0;
-  for (let k = clustering.k_min; k <= kMax; k++) {
+  // every k from 2 is computed and kept (the report lets the reader switch, and the choice of k says what the
+  // silhouette-best k would have been); the automatic rule chooses among k >= k_min
+  for (let k = K_LOWEST; k <= kMax; k++) {
     let t = performance.now();
     const raw = fitKMeans(X, { ...kmeansOptions, k });
     const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
@@ -133,10 +141,11 @@ export function segmentCustomers(
       scaled,
       original: scaled.map((c) => toOriginalUnits(c, features)),
     });
-    const { names, positions } = nameClusters(profiles, base);
+    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
     profiles.forEach((p, j) => {
       p.name = names[j];
       p.position = positions[j];
+      p.name_check = checks[j];
     });
     solutions.push({
       k,
@@ -168,7 +177,20 @@ export function segmentCustomers(
     solutions.map((s) => s.k),
     solutions.map((s) => s.inertia),
   );
-  const choice = chooseK(solutions, clustering.k, elbow.k);
+  const stabilities = new Map<number, StabilityResult>();
+  const stabilityAt = (k: number): StabilityResult => {
+    let s = stabilities.get(k);
+    if (!s) {
+      const solution = solutions.find((x) => x.k === k) as KSolution;
+      s = bootstrapStability(X, solution.labels, { ...kmeansOptions, k, runs: clustering.bootstrap_runs });
+      stabilities.set(k, s);
+    }
+    return s;
+  };
+  const choice = chooseK(solutions, clustering.k, elbow.k, {
+    kMin: clustering.k_min,
+    stability: clustering.bootstrap_runs > 0 ? (k) => stabilityAt(k).mean_ari : undefined,
+  });
   const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
   lap("choose_k");
 
@@ -185,11 +207,7 @@ export function segmentCustomers(
     customers.map((c) => c.country),
   );
   lap("tests");
-  const stability = bootstrapStability(X, chosen.labels, {
-    ...kmeansOptions,
-    k: chosen.k,
-    runs: clustering.bootstrap_runs,
-  });
+  const stability = stabilityAt(chosen.k);
   lap("stability");
   const pca = pca2d(X, features.used);
   lap("pca");
@@ -215,6 +233,8 @@ export function segmentCustomers(
     k_rule: choice.rule,
     auto_k: choice.auto_k,
     k_admissible: choice.admissible,
+    k_silhouette_best: choice.silhouette_best_k,
+    k_stability_checked: choice.stability_checked,
     elbow_k: elbow.k,
     elbow_difference: elbow.difference,
     kmeans: solutions,
@@ -240,6 +260,7 @@ export function segmentCustomers(
     },
     settings: {
       k_min: clustering.k_min,
+      k_computed_from: K_LOWEST,
       k_max: kMax,
       restarts: clustering.restarts,
       seed: clustering.seed,

@@ -4,6 +4,7 @@ import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../segment/stats.ts";
+import { traitSentence } from "../../segment/traits.ts";
 import { chiSquareTest } from "../stats.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
@@ -51,7 +52,13 @@ export interface SegmentRow {
   /** orders per customer per year over the period */
   orders_per_year: number;
   description: string;
+  /** what the name asserts, each trait with the share of members it holds for (from the name check) */
   meaning: string;
+  /** share of members for whom every trait of the name holds (null: the name asserts none) */
+  name_holds: number | null;
+  traits: { word: string; definition: string; share: number; holds: boolean }[];
+  /** share of members who first bought within the last 90 days */
+  new_share: number;
   action: string;
   strategy: string;
   role: Role;
@@ -84,7 +91,10 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
       description: profileSentence(p, ctx.headline.currency),
-      meaning: play.meaning,
+      meaning: (p.name_check && traitSentence(p.name_check.traits)) || play.meaning,
+      name_holds: p.name_check?.name_holds ?? null,
+      traits: (p.name_check?.traits ?? []).map((t) => ({ word: t.word, definition: t.definition, share: t.share, holds: t.holds })),
+      new_share: p.name_check?.new_share ?? 0,
       action: play.action,
       strategy: play.strategy,
       role: play.role,
@@ -113,6 +123,8 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     orders_per_year: rnd(row.orders_per_year, 3),
     description: row.description,
     meaning: row.meaning,
+    name_holds: rnd(row.name_holds, 4),
+    traits: row.traits.map((t) => ({ ...t, share: rnd(t.share, 4) })),
     action: row.action,
     role: row.role,
   };
