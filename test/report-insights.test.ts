@@ -170,8 +170,8 @@ test("'similar' is said only when every segment is within 1.25x of every other; 
   const similar = buildInsights(flat).find((i) => i.id === "baskets_spread");
   assert.ok(similar);
   assert.equal(similar.text, "Basket sizes are similar across the segments: from 10 units per order (C) to 11 units per order (A), within 1.25× of each other.");
-  // three levels: the top is 1.2x the rest pooled (no leader), but 1.5x the lowest: the segments differ
-  const graded = facts([segment("A", { items_per_order: 12 }), segment("B", { items_per_order: 10 }), segment("C", { items_per_order: 8 })]);
+  // three levels: the top is 11 / 9 = 1.22x the rest pooled (no leader), but 1.375x the lowest: the segments differ
+  const graded = facts([segment("A", { items_per_order: 11 }), segment("B", { items_per_order: 10 }), segment("C", { items_per_order: 8 })]);
   const ids = buildInsights(graded).map((i) => i.id);
   assert.ok(!ids.includes("largest_baskets"));
   const differ = buildInsights(graded).find((i) => i.id === "baskets_spread");
