@@ -4,7 +4,8 @@ import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../segment/stats.ts";
-import { traitSentence } from "../../segment/traits.ts";
+import { sortedCopy } from "../../segment/quantile.ts";
+import { traitSentence, traitThresholds, type TraitThresholds } from "../../segment/traits.ts";
 import { chiSquareTest } from "../stats.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
@@ -99,6 +100,16 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       strategy: play.strategy,
       role: play.role,
     };
+  });
+}
+
+/** The trait cut-offs (traits.ts) on this report's customers. */
+export function reportTraitThresholds(ctx: ReportContext): TraitThresholds {
+  const customers = ctx.ingest.customers;
+  return traitThresholds({
+    recency: sortedCopy(customers.map((c) => c.recency)),
+    frequency: sortedCopy(customers.map((c) => c.frequency)),
+    monetary: sortedCopy(customers.map((c) => c.monetary)),
   });
 }
 

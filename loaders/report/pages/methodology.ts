@@ -3,12 +3,11 @@
  * reason, the separation tests, stability, and limitations stated with their numbers.
  */
 import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../segment/choose-k.ts";
-import { sortedCopy } from "../../segment/quantile.ts";
-import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitThresholds, traitWords } from "../../segment/traits.ts";
+import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../segment/traits.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { regionTable } from "../regions.ts";
-import { rnd } from "./common.ts";
+import { reportTraitThresholds, rnd } from "./common.ts";
 
 /** Wording of the drop reasons. */
 export const REASON_LABELS: Record<string, string> = {
@@ -173,12 +172,7 @@ function silhouetteBest(ctx: ReportContext): Record<string, unknown> | null {
 
 /** How names are checked: the trait definitions on this data and each chosen segment's shares. */
 function namingData(ctx: ReportContext): Record<string, unknown> {
-  const base = {
-    recency: sortedCopy(ctx.ingest.customers.map((c) => c.recency)),
-    frequency: sortedCopy(ctx.ingest.customers.map((c) => c.frequency)),
-    monetary: sortedCopy(ctx.ingest.customers.map((c) => c.monetary)),
-  };
-  const t = traitThresholds(base);
+  const t = reportTraitThresholds(ctx);
   const traits: Trait[] = ["recent", "not_recent", "lapsed", "new", "frequent", "repeat", "occasional", "high_spend", "low_spend"];
   return {
     holds_share: rnd(HOLDS_SHARE, 4),
