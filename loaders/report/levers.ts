@@ -12,8 +12,9 @@
  * - win back: applies only to the segment's lapsed members that are not new (last order more than Q60 of
  *   recency ago) at their own past annual revenue. Default: the segment with the most lapsed revenue among those
  *   where lapsed members are the majority (else the highest share), never the keep or grow segment.
- * New and lapsed members are disjoint, so two levers never count the same customer, and the defaults put three
- * levers on three different segments (when there are three).
+ * New and lapsed members are disjoint, so two levers never count the same customer, and the defaults never put
+ * two levers on one segment: when no other segment holds members a lever fits, it has no default (the page
+ * leaves it at "none" until the reader picks a segment).
  */
 import type { CustomerFeatures } from "../types.ts";
 import { formatInt, formatMoney, formatPercent } from "./format.ts";
@@ -71,7 +72,8 @@ export function leverTargets(
 }
 
 export interface LeverChoice {
-  segment: string;
+  /** null: every segment the lever could apply to already carries another lever */
+  segment: string | null;
   /** the lever's target members are the majority of the segment */
   fits: boolean;
 }
@@ -87,9 +89,8 @@ export function leverDefaults(
     target: (t: SegmentTargets) => LeverTarget,
     size: (t: LeverTarget) => number,
   ): LeverChoice => {
-    const free = rows.filter((r) => !taken.includes(r) && target(targets[r.cluster]).customers > 0);
-    const pool = free.length ? free : rows.filter((r) => target(targets[r.cluster]).customers > 0);
-    if (!pool.length) return { segment: (free[0] ?? rows[rows.length - 1]).name, fits: false };
+    const pool = rows.filter((r) => !taken.includes(r) && target(targets[r.cluster]).customers > 0);
+    if (!pool.length) return { segment: null, fits: false };
     const fitting = pool.filter((r) => target(targets[r.cluster]).share >= LEVER_FIT_SHARE);
     const best = fitting.length
       ? [...fitting].sort((a, b) => size(target(targets[b.cluster])) - size(target(targets[a.cluster])) || a.cluster - b.cluster)[0]
@@ -97,8 +98,8 @@ export function leverDefaults(
     return { segment: best.name, fits: fitting.length > 0 };
   };
   const promising = pick([top], (t) => t.new, (t) => t.customers);
-  const promisingRow = rows.find((r) => r.name === promising.segment) as SegmentRow;
-  const atRisk = pick([top, promisingRow], (t) => t.lapsed, (t) => t.revenue);
+  const taken = [top, ...rows.filter((r) => r.name === promising.segment)];
+  const atRisk = pick(taken, (t) => t.lapsed, (t) => t.revenue);
   return { top: { segment: top.name, fits: true }, promising, at_risk: atRisk };
 }
 
@@ -109,10 +110,11 @@ export function defaultUplifts(
   defaults: ReturnType<typeof leverDefaults>,
   years: number,
 ): { keep: number; grow: number; win: number } {
-  const row = (name: string) => rows.find((r) => r.name === name) as SegmentRow;
-  const keep = row(defaults.top.segment);
-  const grow = targets[row(defaults.promising.segment).cluster].new;
-  const win = targets[row(defaults.at_risk.segment).cluster].lapsed;
+  const none: LeverTarget = { customers: 0, share: 0, revenue: 0, orders: 0 };
+  const row = (name: string | null) => rows.find((r) => r.name === name);
+  const keep = row(defaults.top.segment) as SegmentRow;
+  const grow = targets[row(defaults.promising.segment)?.cluster ?? -1]?.new ?? none;
+  const win = targets[row(defaults.at_risk.segment)?.cluster ?? -1]?.lapsed ?? none;
   return {
     keep: (LEVER_DEFAULTS.keep_points / 100) * keep.customers * (keep.revenue_per_customer / years),
     grow: grow.orders ? (LEVER_DEFAULTS.grow_share / 100) * grow.customers * LEVER_DEFAULTS.grow_orders * (grow.revenue / grow.orders) : 0,

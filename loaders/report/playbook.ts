@@ -67,7 +67,7 @@ export const PLAYBOOK: Record<string, Play> = {
     role: "cooling",
   },
   Middle: {
-    meaning: "Average on recency, frequency and spend.",
+    meaning: "A mixed group: no trait of the naming grid holds for most of its members.",
     action: "Nudge upward with targeted offers on the categories they buy.",
     strategy:
       "A broad middle group: use automated, category-based recommendations and seasonal campaigns, and test which " +

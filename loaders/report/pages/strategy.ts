@@ -15,12 +15,16 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const defaults = leverDefaults(rows, targets);
   const uplifts = defaultUplifts(rows, targets, defaults, years);
   const byName = (name: string) => rows.find((r) => r.name === name)!;
+  const members = (name: string | null, pick: (t: (typeof targets)[number]) => number) => {
+    const row = rows.find((r) => r.name === name);
+    return row ? pick(targets[row.cluster]) : 0;
+  };
   const levers = [
-    { lever: "keep more", segment: defaults.top.segment, value: uplifts.keep, members: byName(defaults.top.segment).customers, who: "customers" },
-    { lever: "one more order from new customers", segment: defaults.promising.segment, value: uplifts.grow, members: targets[byName(defaults.promising.segment).cluster].new.customers, who: "new customers" },
-    { lever: "win back", segment: defaults.at_risk.segment, value: uplifts.win, members: targets[byName(defaults.at_risk.segment).cluster].lapsed.customers, who: "lapsed customers" },
+    { lever: "keep more", segment: defaults.top.segment, value: uplifts.keep, members: members(defaults.top.segment, () => byName(defaults.top.segment as string).customers), who: "customers" },
+    { lever: "one more order from new customers", segment: defaults.promising.segment, value: uplifts.grow, members: members(defaults.promising.segment, (t) => t.new.customers), who: "new customers" },
+    { lever: "win back", segment: defaults.at_risk.segment, value: uplifts.win, members: members(defaults.at_risk.segment, (t) => t.lapsed.customers), who: "lapsed customers" },
   ].sort((a, b) => b.value - a.value);
-  const largest = levers[0].value > 0 ? levers[0] : null;
+  const largest = levers[0].value > 0 && levers[0].segment ? { ...levers[0], segment: levers[0].segment } : null;
   const overallPerCustomer = ctx.headline.customers ? ctx.headline.revenue / ctx.headline.customers : 0;
   const target = (t: { customers: number; share: number; revenue: number; orders: number }) => ({
     customers: t.customers,
