@@ -18,6 +18,7 @@ import { scoreRfm } from "./rfm-score.ts";
 import { sortedCopy } from "./quantile.ts";
 import { assignSegments, segmentTable } from "./rfm-segments.ts";
 import { bootstrapStability, type StabilityResult } from "./stability.ts";
+import { groupTraitShares, type Trait, traitThresholds } from "./traits.ts";
 import { countryChiSquare, kruskalWallis, oneWayAnova } from "./stats.ts";
 import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
 
@@ -94,6 +95,18 @@ export function segmentCustomers(
   const { cells, segments } = assignSegments(scores.r, scores.f, scores.m, rfm.segments);
   const rfmTable = segmentTable(segments, columns.monetary, rfm.segments);
   const segmentOrder = rfmTable.map((row) => row.segment);
+  {
+    const index = new Map(segmentOrder.map((name, j) => [name, j]));
+    const traitsOf = new Map<string, Trait[]>();
+    for (const rule of rfm.segments) if (!traitsOf.has(rule.name)) traitsOf.set(rule.name, rule.traits ?? []);
+    const shares = groupTraitShares(
+      Int32Array.from(segments, (name) => index.get(name) ?? -1),
+      segmentOrder.map((name) => traitsOf.get(name) ?? []),
+      traitColumns,
+      traitThresholds(base),
+    );
+    rfmTable.forEach((row, j) => (row.name_check = shares[j]));
+  }
   lap("rfm");
 
   // the k range that the data allow

@@ -221,21 +221,51 @@ export function checkNames(
       else p.value_level = "middle";
     }
   });
-  const hits = new Array<number>(k).fill(0);
-  for (let i = 0; i < labels.length; i++)
-    if ((NAME_TRAITS[names[labels[i]]] ?? []).every((trait) => hasTrait(trait, i, columns, thresholds))) hits[labels[i]]++;
-  const joint = names.map((name, j) => (NAME_TRAITS[name]?.length && sizes[j] ? hits[j] / sizes[j] : null));
-  const checks = names.map((name, j) => ({
-    traits: (NAME_TRAITS[name] ?? []).map((trait) => {
-      const s = share(j, trait);
-      return { trait, ...traitWords(trait, thresholds), share: s, holds: s >= HOLDS_SHARE };
-    }),
-    name_holds: joint[j],
-    new_share: share(j, "new"),
-    rejected: rejected[j],
-  }));
+  const shares = groupTraitShares(labels, names.map((name) => NAME_TRAITS[name] ?? []), columns, thresholds);
+  const checks = shares.map((x, j) => ({ ...x, rejected: rejected[j] }));
   return { positions: out, checks, names };
 }
+
+/**
+ * For groups 0..lists.length-1 of a labelling: each asserted trait's share of members, the share with every
+ * asserted trait (null when none is asserted) and the share of new customers. One pass over the customers.
+ */
+export function groupTraitShares(
+  labels: ArrayLike<number>,
+  lists: readonly (readonly Trait[])[],
+  columns: TraitColumns,
+  thresholds: TraitThresholds,
+): Omit<NameCheck, "rejected">[] {
+  const k = lists.length;
+  const sizes = new Array<number>(k).fill(0);
+  const joint = new Array<number>(k).fill(0);
+  const fresh = new Array<number>(k).fill(0);
+  const counts = lists.map((list) => new Array<number>(list.length).fill(0));
+  for (let i = 0; i < labels.length; i++) {
+    const j = labels[i];
+    if (j < 0 || j >= k) continue;
+    sizes[j]++;
+    if (hasTrait("new", i, columns, thresholds)) fresh[j]++;
+    let all = true;
+    lists[j].forEach((trait, t) => {
+      if (hasTrait(trait, i, columns, thresholds)) counts[j][t]++;
+      else all = false;
+    });
+    if (all) joint[j]++;
+  }
+  const of = (x: number, j: number) => (sizes[j] ? x / sizes[j] : 0);
+  return lists.map((list, j) => ({
+    traits: list.map((trait, t) => {
+      const share = of(counts[j][t], j);
+      return { trait, ...traitWords(trait, thresholds), share, holds: share >= HOLDS_SHARE };
+    }),
+    name_holds: list.length && sizes[j] ? joint[j] / sizes[j] : null,
+    new_share: of(fresh[j], j),
+  }));
+}
+
+/** The names of the traits, for validating configured lists. */
+export const TRAITS: readonly Trait[] = ALL_TRAITS;
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 
