@@ -43,7 +43,7 @@ export function rfmData(ctx: ReportContext): Record<string, unknown> {
         traits_checked:
           (row.name_check?.traits.length ? traitSentence(row.name_check.traits) : "") +
           (row.name_check?.traits.some((t) => t.trait === "lapsed") && row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
-            ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days: lapsed after a first order, not long-standing customers.`
+            ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days.`
             : ""),
         name_holds: rnd(row.name_check?.name_holds, 4),
         new_share: rnd(row.name_check?.new_share, 4),
