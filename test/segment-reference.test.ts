@@ -84,7 +84,7 @@ describe("shared reference RFM (Online Retail)", { skip }, () => {
         ["Occasional Low-Value", 1162],
       ],
     );
-    assert.ok(result.validation.stability.mean_ari > 0.9);
+    assert.ok(result.validation.stability.mean_ari >= 0.8, "the chosen k is stable (STABILITY_MIN)");
     assert.equal(result.n_customers, summary.customers);
   });
 });
