@@ -13,7 +13,7 @@ import { before, describe, it } from "node:test";
 import { loadConfig } from "../loaders/config.ts";
 import { ensureDemoData } from "../loaders/demo/index.ts";
 import { MIN_SEGMENT_CUSTOMERS, MIN_SEGMENT_SHARE, RATIO_MIN } from "../loaders/report/insights.ts";
-import { computePageData } from "../loaders/report-data.ts";
+import { computeReport as computePageData } from "../loaders/pipeline/index.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "./support/build.ts";
 
 type Row = { name: string; customers: number; orders: number; items_per_order: number; aov: number; return_rate: number };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chooseK, SILHOUETTE_TOLERANCE, STABILITY_MIN, type KCandidate } from "../loaders/segment/choose-k.ts";
+import { chooseK, SILHOUETTE_TOLERANCE, STABILITY_MIN, type KCandidate } from "../loaders/cluster/choose-k.ts";
 
 const candidate = (k: number, silhouette: number, davies_bouldin = 1): KCandidate => ({
   k,

@@ -19,7 +19,7 @@
 import type { CustomerFeatures } from "../types.ts";
 import { formatInt, formatMoney, formatPercent } from "./format.ts";
 import type { SegmentRow } from "./pages/common.ts";
-import { hasTrait, type TraitThresholds } from "../segment/traits.ts";
+import { hasTrait, type TraitThresholds } from "../cluster/traits.ts";
 
 export const LEVER_FIT_SHARE = 0.5;
 export const LEVER_DEFAULTS = { keep_points: 5, grow_orders: 1, grow_share: 25, win_share: 10 };

@@ -2,8 +2,8 @@
  * methodology.json: the cleaning account, the feature choices, the metrics against k with the choice and its
  * reason, the separation tests, stability, and limitations stated with their numbers.
  */
-import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../segment/choose-k.ts";
-import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../segment/traits.ts";
+import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../cluster/choose-k.ts";
+import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../cluster/traits.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { regionTable } from "../regions.ts";

@@ -1,6 +1,6 @@
 /** rfm.json: thresholds and how ties are handled, score distributions, the R x F grid, the segment rules and table. */
 import type { ReportContext } from "../context.ts";
-import { NEW_CUSTOMER_DAYS, NEW_CUSTOMER_MAX_SHARE, traitSentence } from "../../segment/traits.ts";
+import { NEW_CUSTOMER_DAYS, NEW_CUSTOMER_MAX_SHARE, traitSentence } from "../../cluster/traits.ts";
 import { formatPercent } from "../format.ts";
 import { rnd } from "./common.ts";
 
