@@ -161,6 +161,8 @@ export interface NameCheck {
   new_share: number;
   /** grid names given up on the way, with why */
   rejected: { name: string; why: string }[];
+  /** every trait's share of members (clusters only), for describing a name that asserts none */
+  shares?: Partial<Record<Trait, number>>;
 }
 
 /** Per cluster and trait: how many members have it; plus how many have every trait of a list. */
@@ -222,7 +224,11 @@ export function checkNames(
     }
   });
   const shares = groupTraitShares(labels, names.map((name) => NAME_TRAITS[name] ?? []), columns, thresholds);
-  const checks = shares.map((x, j) => ({ ...x, rejected: rejected[j] }));
+  const checks = shares.map((x, j) => ({
+    ...x,
+    rejected: rejected[j],
+    shares: Object.fromEntries(ALL_TRAITS.map((trait) => [trait, share(j, trait)])) as Record<Trait, number>,
+  }));
   return { positions: out, checks, names };
 }
 
@@ -278,4 +284,21 @@ export function traitSentence(traits: readonly TraitShare[]): string {
   const parts = traits.map((t) => `${t.holds ? "" : "mostly "}${t.word} (${pct(t.share)})`);
   const text = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
   return `${text[0].toUpperCase()}${text.slice(1)}.`;
+}
+
+/** The traits that describe a segment whose name asserts none: those holding for at least half of the members. */
+const DESCRIBING: Trait[] = ["recent", "lapsed", "new", "frequent", "occasional", "high_spend", "low_spend"];
+
+/**
+ * A sentence for a name that asserts no trait ("Middle"): the traits that hold for at least half of its members,
+ * with their shares, and why a more specific name was given up. "Mostly lapsed (57.8%) and occasional (61.2%);
+ * not called At-Risk: 10.1% are new customers."
+ */
+export function unnamedSentence(check: NameCheck, thresholds: TraitThresholds): string {
+  const held = DESCRIBING.map((trait) => ({ trait, share: check.shares?.[trait] ?? 0 }))
+    .filter((x) => x.share >= KEEP_SHARE)
+    .map((x) => ({ trait: x.trait, ...traitWords(x.trait, thresholds), share: x.share, holds: x.share >= HOLDS_SHARE }));
+  const head = held.length ? traitSentence(held).replace(/\.$/, "") : "No single trait holds for most of its members";
+  const given = check.rejected.map((r) => `not called ${r.name}: ${r.why}`).join("; ");
+  return `${head}${given ? `; ${given}` : ""}.`;
 }

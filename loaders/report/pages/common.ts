@@ -5,7 +5,7 @@ import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../stats/tests.ts";
 import { sortedCopy } from "../../stats/quantile.ts";
-import { traitSentence, traitThresholds, type TraitThresholds } from "../../cluster/traits.ts";
+import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../../cluster/traits.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
 export function rnd(x: number | null | undefined, digits = 2): number | null {
@@ -91,7 +91,9 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
       description: profileSentence(p, ctx.headline.currency),
-      meaning: (p.name_check && traitSentence(p.name_check.traits)) || play.meaning,
+      meaning: p.name_check
+        ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
+        : play.meaning,
       name_holds: p.name_check?.name_holds ?? null,
       traits: (p.name_check?.traits ?? []).map((t) => ({ word: t.word, definition: t.definition, share: t.share, holds: t.holds })),
       new_share: p.name_check?.new_share ?? 0,
