@@ -3,6 +3,7 @@
  * SEGMENT_CONFIG), merged over the defaults below, validated once here and typed everywhere after.
  * SEGMENT_DATA overrides `data`. Unknown keys and wrong types are errors naming the key and what was expected.
  */
+import { type Trait, TRAITS } from "./cluster/traits.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +47,8 @@ export interface SegmentRule {
   m: [number, number];
   description: string;
   action: string;
+  /** the traits the name and description assert, checked against the members (loaders/segment/traits.ts) */
+  traits?: Trait[];
 }
 
 export interface RfmConfig {
@@ -78,6 +81,7 @@ export interface ClusteringConfig {
   features: FeatureName[];
   transform: "log1p" | "none";
   scaler: "standard" | "robust";
+  /** smallest k the automatic rule may choose (default 3; every k from 2 to k_max is computed and kept) */
   k_min: number;
   k_max: number;
   /** a fixed k, or "auto" for the documented rule */
@@ -150,6 +154,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [4, 5],
     m: [4, 5],
     description: "Bought recently, buy often and spend the most.",
+    traits: ["recent", "frequent", "high_spend"],
     action: "Reward them; early access to new products; ask for reviews and referrals.",
   },
   {
@@ -157,7 +162,8 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     r: [3, 5],
     f: [3, 5],
     m: [3, 5],
-    description: "Spend well and often; responsive to promotions.",
+    description: "Spend well and order often.",
+    traits: ["frequent", "high_spend"],
     action: "Upsell higher-value products; loyalty programme; ask for reviews.",
   },
   {
@@ -167,6 +173,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [4, 5],
     m: [1, 2],
     description: "Buy often and recently, but spend little in total.",
+    traits: ["frequent", "recent", "low_spend"],
     action: "Grow the basket: bundles, volume discounts, cross-sell higher-value items.",
   },
   {
@@ -175,6 +182,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [2, 3],
     m: [1, 5],
     description: "Recent customers with a few purchases.",
+    traits: ["recent", "repeat"],
     action: "Membership or loyalty offers; recommend related products.",
   },
   {
@@ -183,6 +191,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [1, 1],
     m: [1, 5],
     description: "Bought very recently, for the first time.",
+    traits: ["recent", "new"],
     action: "Onboarding; build the relationship early; a second-purchase incentive.",
   },
   {
@@ -191,6 +200,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [1, 1],
     m: [1, 5],
     description: "Recent first-time buyers, not yet engaged.",
+    traits: ["recent", "new"],
     action: "Create brand awareness; free trials or small incentives.",
   },
   {
@@ -198,7 +208,8 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     r: [3, 3],
     f: [2, 3],
     m: [1, 5],
-    description: "Average recency and frequency; may be slipping.",
+    description: "Not recent, with a few orders; may be slipping.",
+    traits: ["not_recent", "repeat"],
     action: "Limited-time offers; recommendations based on past purchases.",
   },
   {
@@ -207,6 +218,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [1, 1],
     m: [1, 5],
     description: "Below-average recency, few purchases.",
+    traits: ["not_recent", "occasional"],
     action: "Share popular products; renewed discounts; reconnect.",
   },
   {
@@ -215,6 +227,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [4, 5],
     m: [4, 5],
     description: "Used to buy often and spend a lot, but have not come back for a long time.",
+    traits: ["lapsed", "frequent", "high_spend"],
     action: "Win them back with renewals or new products; talk to them; do not lose them to a competitor.",
   },
   {
@@ -223,6 +236,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [3, 5],
     m: [1, 5],
     description: "Bought often some time ago; have not returned recently.",
+    traits: ["lapsed", "frequent"],
     action: "Personalised reactivation emails; offers tied to past purchases.",
   },
   {
@@ -231,6 +245,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     f: [1, 2],
     m: [1, 5],
     description: "Last purchase long ago, few orders, low spend.",
+    traits: ["lapsed", "occasional", "low_spend"],
     action: "Offer other relevant products and special discounts; recreate value.",
   },
   {
@@ -238,7 +253,8 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
     r: [1, 1],
     f: [1, 2],
     m: [1, 5],
-    description: "Lowest recency and frequency.",
+    description: "Last purchase longest ago, few orders.",
+    traits: ["lapsed", "occasional"],
     action: "Revive interest with an outreach campaign; otherwise ignore.",
   },
 ];
@@ -271,7 +287,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     method: "kmeans",
     transform: "log1p",
     scaler: "standard",
-    k_min: 2,
+    k_min: 3,
     k_max: 10,
     k: "auto",
     restarts: 10,
@@ -383,6 +399,8 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
     }
     if (typeof rule.description !== "string") fail(file, `${at}.description`, "a string");
     if (typeof rule.action !== "string") fail(file, `${at}.action`, "a string");
+    if (rule.traits !== undefined && (!Array.isArray(rule.traits) || rule.traits.some((t) => !TRAITS.includes(t))))
+      fail(file, `${at}.traits`, `a list of ${TRAITS.join(", ")}`);
   });
   const c = config.clustering;
   if (!c.features.length || c.features.some((f) => !FEATURE_NAMES.includes(f)))
@@ -392,8 +410,8 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
   if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)
     fail(file, "clustering.k_min/k_max", "integers with 2 <= k_min <= k_max");
-  if (c.k !== "auto" && !(isInt(c.k) && c.k >= c.k_min && c.k <= c.k_max))
-    fail(file, "clustering.k", `"auto" or an integer between k_min (${c.k_min}) and k_max (${c.k_max})`);
+  if (c.k !== "auto" && !(isInt(c.k) && c.k >= 2 && c.k <= c.k_max))
+    fail(file, "clustering.k", `"auto" or an integer between 2 and k_max (${c.k_max})`);
   for (const key of ["restarts", "max_iterations", "silhouette_sample", "bootstrap_runs"] as const)
     if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1)) fail(file, `clustering.${key}`, "a positive integer");
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");

@@ -13,13 +13,13 @@ function configFile(settings: unknown): string {
   return file;
 }
 
-test("defaults: the demo data, auto k in 2..10 with 10 restarts, standard scaling of log1p RFM", () => {
+test("defaults: the demo data, auto k chosen in 3..10 (2..10 computed) with 10 restarts, standard scaling of log1p RFM", () => {
   const config = loadConfig({ file: null, env: {} });
   assert.equal(config.data, join(PROJECT_ROOT, DEMO_DATA));
   assert.equal(config.data_source, "default");
   assert.deepEqual(config.clustering.features, ["recency", "frequency", "monetary"]);
   assert.equal(config.clustering.k, "auto");
-  assert.equal(config.clustering.k_min, 2);
+  assert.equal(config.clustering.k_min, 3);
   assert.equal(config.clustering.k_max, 10);
   assert.equal(config.clustering.restarts, 10);
   assert.equal(config.report.publish_customer_list, false);
@@ -38,6 +38,12 @@ test("a config file merges over the defaults; its relative data path is from the
   assert.equal(config.columns.customer_id, "Client");
   assert.equal(config.clustering.k, 4);
   assert.equal(config.clustering.restarts, DEFAULT_CONFIG.clustering.restarts);
+});
+
+test("k = 2 stays available: as a fixed k with the default k_min, or to the automatic rule with k_min = 2", () => {
+  assert.equal(loadConfig({ file: configFile({ clustering: { k: 2 } }), env: {} }).clustering.k, 2);
+  assert.equal(loadConfig({ file: configFile({ clustering: { k_min: 2 } }), env: {} }).clustering.k_min, 2);
+  assert.throws(() => loadConfig({ file: configFile({ clustering: { k: 1 } }), env: {} }), /"clustering.k" should be "auto" or an integer between 2 and k_max/);
 });
 
 test("bad settings are one-line errors naming the file and the setting", () => {

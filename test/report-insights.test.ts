@@ -11,6 +11,7 @@ import {
   inactiveProfileInsight,
   leader,
   leaderInsight,
+  pooled,
   oneOffInsight,
   peakTimeInsight,
   rankInsights,
@@ -122,26 +123,67 @@ test("chi-square test of independence: hand-computed 2 x 2 table", () => {
   assert.equal(chiSquareSf(0, 3), 1);
 });
 
-test("the leader guard: strict maximum and at least 1.25x the overall figure", () => {
+const returnRate = {
+  num: (s: SegmentFacts) => s.return_rate * s.items_per_order * s.orders,
+  den: (s: SegmentFacts) => s.items_per_order * s.orders,
+};
+
+test("the leader guard: strict maximum and at least 1.25x the rest of the customers pooled", () => {
   const segments = [segment("A", { return_rate: 0.05 }), segment("B", { return_rate: 0.02 }), segment("C", { return_rate: 0.02 })];
-  const found = leader(segments, (s) => s.return_rate, 0.03);
+  const found = leader(segments, segments, returnRate);
   assert.ok(found);
   assert.equal(found.segment.name, "A");
-  close(found.ratio, 0.05 / 0.03);
-  assert.equal(leader(segments, (s) => s.return_rate, 0.045), null, "1.11x the overall is not reported");
-  assert.equal(leader([segment("A", { return_rate: 0.05 }), segment("B", { return_rate: 0.05 })], (s) => s.return_rate, 0.02), null, "a tie has no leader");
-  assert.equal(leader(segments, (s) => s.return_rate, 0), null, "no overall figure, no claim");
+  close(found.rest, 0.02);
+  close(found.ratio, 2.5);
+  const near = [segment("A", { return_rate: 0.024 }), segment("B", { return_rate: 0.02 })];
+  assert.equal(leader(near, near, returnRate), null, "1.2x the rest is not reported");
+  const tie = [segment("A", { return_rate: 0.05 }), segment("B", { return_rate: 0.05 }), segment("C")];
+  assert.equal(leader(tie, tie, returnRate), null, "a tie has no leader");
+  const none = [segment("A", { return_rate: 0.05 }), segment("B", { return_rate: 0 })];
+  assert.equal(leader(none, none, returnRate), null, "nothing returned by the rest: no ratio, no claim");
+  assert.equal(pooled(segments, returnRate), 0.03);
+});
+
+test("the comparison is with the rest, not the overall figure the largest segment dominates (k = 2 on Online Retail)", () => {
+  // the k = 2 shape the issue measured: a small segment returning 5.9% of units against 2.0% in a segment with
+  // 76% of the orders; the overall figure (2.9%) puts the small one at 2.0x, the rest at 2.95x (printed 2.9x)
+  const big = segment("Frequent", { customers: 1663, orders: 14000, items_per_order: 14, return_rate: 0.059, aov: 531, revenue: 7_434_000 });
+  const small = segment("Occasional", { customers: 2671, orders: 4400, items_per_order: 8.4, return_rate: 0.02, aov: 297, revenue: 1_307_000 });
+  const f = facts([big, small]);
+  const returns = buildInsights(f).find((i) => i.id === "highest_return_rate");
+  assert.ok(returns, "5.9% against 2.0% is reported");
+  assert.match(returns.text, /^Frequent have the highest return rate: 5\.9% of units returned, 2\.9× the rest of the customers \(2\.0% of units returned\)\.$/);
+  // baskets 14 vs 8.4 units (1.67x) and order values £531 vs £297 (1.79x): one merged statement, never "nothing differs"
+  const ids = buildInsights(f).map((i) => i.id);
+  assert.ok(ids.includes("baskets_and_order_value"), ids.join(", "));
+  assert.ok(!ids.some((id) => id.endsWith("_spread")), "no 'similar' or 'differ' statement beside a claim");
+});
+
+test("'similar' is said only when every segment is within 1.25x of every other; else the range", () => {
+  const flat = facts([segment("A", { items_per_order: 11 }), segment("B", { items_per_order: 10 }), segment("C", { items_per_order: 9.5 })]);
+  const similar = buildInsights(flat).find((i) => i.id === "baskets_spread");
+  assert.ok(similar);
+  assert.equal(similar.text, "Basket sizes are similar across the segments: from 10 units per order (C) to 11 units per order (A), within 1.25× of each other.");
+  // three levels: the top is 11 / 9 = 1.22x the rest pooled (no leader), but 1.375x the lowest: the segments differ
+  const graded = facts([segment("A", { items_per_order: 11 }), segment("B", { items_per_order: 10 }), segment("C", { items_per_order: 8 })]);
+  const ids = buildInsights(graded).map((i) => i.id);
+  assert.ok(!ids.includes("largest_baskets"));
+  const differ = buildInsights(graded).find((i) => i.id === "baskets_spread");
+  assert.ok(differ);
+  assert.match(differ.text, /^Basket sizes differ between the segments, from 8 units per order \(C\) to 11 units per order \(A, 1\.4× the lowest\), but no single segment/);
+  assert.equal(differ.figures.similar, 0);
 });
 
 test("highest return rate: claimed with its effect size when true, withheld when not", () => {
   const high = facts([segment("Lapsed", { return_rate: 0.08 }), segment("Loyal", { return_rate: 0.02 }), segment("New", { return_rate: 0.02 })]);
   const insight = buildInsights(high).find((i) => i.id === "highest_return_rate");
   assert.ok(insight, "made when one segment returns far more");
-  assert.match(insight.text, /^Lapsed have the highest return rate: 8\.0% of units returned, 2\.0× the average \(4\.0% of units returned\)\.$/);
+  assert.match(insight.text, /^Lapsed have the highest return rate: 8\.0% of units returned, 4\.0× the rest of the customers \(2\.0% of units returned\)\.$/);
   assert.equal(insight.page, "behaviour");
 
   const flat = facts([segment("Lapsed", { return_rate: 0.022 }), segment("Loyal", { return_rate: 0.02 }), segment("New", { return_rate: 0.02 })]);
   assert.equal(buildInsights(flat).find((i) => i.id === "highest_return_rate"), undefined, "withheld below 1.25x");
+  assert.match(buildInsights(flat).find((i) => i.id === "returns_spread")?.text ?? "", /^Return rates are similar/);
 
   // the leader is too small a segment to matter (1 of 301 customers)
   const tiny = facts([segment("Tiny", { customers: 1, return_rate: 0.5 }), segment("Loyal"), segment("New"), segment("Other")]);
@@ -156,8 +198,8 @@ test("the inactive segment's baskets and returns: one statement only when it lea
   ]);
   const combined = inactiveProfileInsight(both);
   assert.ok(combined);
-  assert.match(combined.text, /^Inactive, the least recently active segment \(median 300 days since the last order\), have the largest baskets \(1\.8× the average\) and the highest return rate \(1\.4× the average\)\.$/);
-  // units-weighted: returned (0.06 x 300 + 0.02 x 100 + 0.02 x 100) / 500 units = 4.4%; 6% / 4.4% = 1.4
+  assert.match(combined.text, /^Inactive, the least recently active segment \(median 300 days since the last order\), have the largest baskets \(3\.0× the rest of the customers\) and the highest return rate \(3\.0× the rest\)\.$/);
+  // 30 units per order against 10 in the rest; returns 6% against 2% in the rest (units-weighted)
   const ids = buildInsights(both).map((i) => i.id);
   assert.ok(ids.includes("inactive_profile"));
   assert.ok(!ids.includes("largest_baskets") && !ids.includes("highest_return_rate"), "the combined statement replaces the two claims");
@@ -183,7 +225,7 @@ test("baskets and order value led by the same segment make one statement, by dif
   const same = buildInsights(facts([segment("Big", { items_per_order: 30, aov: 300, revenue: 3000 }), segment("Small"), segment("Other")]));
   const merged = same.find((i) => i.id === "baskets_and_order_value");
   assert.ok(merged);
-  assert.match(merged.text, /^Big have the largest baskets \(30 units per order, 1\.\d× the average\) and the highest average order value \(£300 per order, 1\.\d× the average\)\.$/);
+  assert.match(merged.text, /^Big have the largest baskets \(30 units per order, 3\.0× the rest of the customers\) and the highest average order value \(£300 per order, 3\.0× the rest\)\.$/);
   assert.ok(!same.some((i) => i.id === "largest_baskets" || i.id === "highest_order_value"));
   const different = buildInsights(facts([segment("Big", { items_per_order: 30 }), segment("Rich", { aov: 300, revenue: 3000 }), segment("Other")]));
   assert.equal(different.find((i) => i.id === "largest_baskets")?.figures.segment, "Big");
@@ -202,7 +244,8 @@ test("top segment: made only when its revenue share is at least 1.5x its custome
 
 test("highest order value, one-off buyers and the weekly peak", () => {
   const f = facts([segment("Big", { aov: 300, revenue: 3000 }), segment("Small", { aov: 100 })]);
-  assert.equal(leaderInsight(f, { id: "x", metric: "m", value: (s) => s.aov, overall: 150, format: String, anchor: "", page: "behaviour" })?.figures.ratio, "2.0×");
+  const aov = { num: (s: SegmentFacts) => s.revenue, den: (s: SegmentFacts) => s.orders };
+  assert.equal(leaderInsight(f, { id: "x", subject: "s", metric: "m", ...aov, format: String, anchor: "", page: "behaviour" })?.figures.ratio, "3.0×");
   assert.equal(oneOffInsight(facts([segment("A")], { frequency: [1, 1, 1, 5] }))?.figures.share, "75.0%");
   assert.equal(oneOffInsight(facts([segment("A")], { frequency: [1, 2, 3, 5, 6] })), null, "under a quarter: no statement");
   const peak = peakTimeInsight(facts([segment("A")], { weekly: [{ dow: 4, hour: 12, orders: 30 }, { dow: 1, hour: 9, orders: 10 }] }));

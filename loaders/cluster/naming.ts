@@ -20,6 +20,7 @@
  */
 import type { ClusterPosition } from "./profile.ts";
 import { midrankPercentile } from "../stats/quantile.ts";
+import { checkNames, type NameCheck, type TraitColumns, traitThresholds } from "./traits.ts";
 
 export const RECENT_LEVEL = 0.6;
 export const LAPSED_LEVEL = 0.4;
@@ -94,8 +95,8 @@ const WORDS = {
 export const SPEND_PREFERENCE = 0.05;
 
 /** Unique names for clusters from their positions (see the module comment). */
-export function nameFromPositions(positions: readonly ClusterPosition[]): string[] {
-  const names = positions.map((p) => NAME_GRID[p.recency_level][p.value_level]);
+export function nameFromPositions(positions: readonly ClusterPosition[], gridNames?: readonly string[]): string[] {
+  const names = gridNames ? [...gridNames] : positions.map((p) => NAME_GRID[p.recency_level][p.value_level]);
   const groups = new Map<string, number[]>();
   names.forEach((name, i) => groups.set(name, [...(groups.get(name) ?? []), i]));
   const out = [...names];
@@ -123,11 +124,27 @@ export function nameFromPositions(positions: readonly ClusterPosition[]): string
   return out;
 }
 
-/** Names and positions for clusters given their medians and the base distributions. */
+/** Names and positions for clusters given their medians and the base distributions (no member check). */
 export function nameClusters(
   clusters: readonly ClusterMedians[],
   base: BaseDistributions,
 ): { names: string[]; positions: ClusterPosition[] } {
   const positions = clusters.map((c) => clusterPosition(c, base));
   return { names: nameFromPositions(positions), positions };
+}
+
+/** The grid cell's name, or "Recent Low-Value" when the recent, low-value cell is given up as "New / Promising". */
+/**
+ * Names checked against the members (traits.ts): the grid name of each cluster, moved until every trait it asserts
+ * holds for at least half of the members and no lapsed name holds 10% or more new customers; then made unique.
+ */
+export function nameClustersChecked(
+  clusters: readonly ClusterMedians[],
+  base: BaseDistributions,
+  labels: ArrayLike<number>,
+  columns: TraitColumns,
+): { names: string[]; positions: ClusterPosition[]; checks: NameCheck[] } {
+  const start = clusters.map((c) => clusterPosition(c, base));
+  const { positions, checks, names: gridNames } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v]);
+  return { names: nameFromPositions(positions, gridNames), positions, checks };
 }

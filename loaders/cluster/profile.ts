@@ -2,6 +2,7 @@
  * Cluster profiles in original units, the deterministic cluster order, and the clusters x RFM-segments cross-tab.
  */
 import { groupValues, medianInPlace } from "../stats/quantile.ts";
+import type { NameCheck } from "./traits.ts";
 
 /** The per-customer columns profiles are computed from (input order). */
 export interface ProfileColumns {
@@ -45,6 +46,8 @@ export interface ClusterProfile {
   centroid_scaled: number[];
   /** the basis of the name (filled by naming) */
   position: ClusterPosition | null;
+  /** the name checked against the members: each trait's share, the share the whole name holds for (naming) */
+  name_check: NameCheck | null;
 }
 
 /** Per-cluster medians (type 7) of a column, by selection (no full sort). */
@@ -113,6 +116,7 @@ export function profileClusters(
     centroid: centroids.original[j],
     centroid_scaled: centroids.scaled[j],
     position: null,
+    name_check: null,
   }));
 }
 

@@ -11,19 +11,23 @@ import { buildFeatures, type FeatureSet, toOriginalUnits } from "../cluster/feat
 import { clusterMethod } from "../cluster/methods/index.ts";
 import { clusterSizes, permuteClusters } from "../cluster/methods/kmeans.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
-import { nameClusters, type BaseDistributions } from "../cluster/naming.ts";
+import { nameClustersChecked, type BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "../cluster/profile.ts";
 import { deriveSeed } from "../stats/random.ts";
 import { scoreRfm } from "../rfm/score.ts";
 import { sortedCopy } from "../stats/quantile.ts";
 import { assignSegments, segmentTable } from "../rfm/segments.ts";
-import { bootstrapStability } from "../cluster/stability.ts";
+import { bootstrapStability, type StabilityResult } from "../cluster/stability.ts";
+import { groupTraitShares, type Trait, traitThresholds } from "../cluster/traits.ts";
 import { countryChiSquare, kruskalWallis, oneWayAnova } from "../stats/tests.ts";
 import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
 
 export type { SegmentationResult, SegmentationSummary, KSolution, CustomerSegment, FeatureTest } from "./types.ts";
 export { adjustedRandIndex } from "../cluster/stability.ts";
+
+/** The smallest k computed (the automatic choice starts at clustering.k_min). */
+export const K_LOWEST = 2;
 
 /** Distinct feature vectors, counted up to `limit + 1` (enough to know whether k up to `limit` is possible). */
 function distinctRows(features: FeatureSet, limit: number): number {
@@ -35,7 +39,7 @@ function distinctRows(features: FeatureSet, limit: number): number {
 }
 
 /** One numeric field of every customer (a plain loop: much faster than Float64Array.from with a map function). */
-function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns): Float64Array {
+function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns | "tenure"): Float64Array {
   const out = new Float64Array(customers.length);
   for (let i = 0; i < customers.length; i++) out[i] = customers[i][key];
   return out;
@@ -79,6 +83,7 @@ export function segmentCustomers(
     items_per_order: column(customers, "items_per_order"),
     return_rate: column(customers, "return_rate"),
   };
+  const traitColumns = { ...columns, tenure: column(customers, "tenure") };
   lap("features");
 
   // RFM (the sorted columns also place clusters in the base, for naming)
@@ -91,14 +96,28 @@ export function segmentCustomers(
   const { cells, segments } = assignSegments(scores.r, scores.f, scores.m, rfm.segments);
   const rfmTable = segmentTable(segments, columns.monetary, rfm.segments);
   const segmentOrder = rfmTable.map((row) => row.segment);
+  {
+    const index = new Map(segmentOrder.map((name, j) => [name, j]));
+    const traitsOf = new Map<string, Trait[]>();
+    for (const rule of rfm.segments) if (!traitsOf.has(rule.name)) traitsOf.set(rule.name, rule.traits ?? []);
+    const shares = groupTraitShares(
+      Int32Array.from(segments, (name) => index.get(name) ?? -1),
+      segmentOrder.map((name) => traitsOf.get(name) ?? []),
+      traitColumns,
+      traitThresholds(base),
+    );
+    rfmTable.forEach((row, j) => (row.name_check = shares[j]));
+  }
   lap("rfm");
 
   // the k range that the data allow
   const distinct = distinctRows(features, clustering.k_max);
   const kMax = Math.min(clustering.k_max, distinct, n - 1);
-  if (kMax < clustering.k_min)
-    throw new InputError(
-      `clustering needs at least ${clustering.k_min} customers with distinct features (k_min), found ${distinct} distinct among ${n}`,
+  if (kMax < 2)
+    throw new InputError(`clustering needs at least 2 customers with distinct features, found ${distinct} distinct among ${n}`);
+  if (kMax < clustering.k_min && clustering.k === "auto")
+    warnings.push(
+      `k_min = ${clustering.k_min} is more than the ${kMax} clusters these customers allow: the automatic rule chooses among k up to ${kMax}`,
     );
   if (kMax < clustering.k_max)
     warnings.push(
@@ -112,7 +131,9 @@ export function segmentCustomers(
   const solutions: KSolution[] = [];
   let kmeansMs = 0;
   let metricsMs = 0;
-  for (let k = clustering.k_min; k <= kMax; k++) {
+  // every k from 2 is computed and kept (the report lets the reader switch, and the choice of k says what the
+  // silhouette-best k would have been); the automatic rule chooses among k >= k_min
+  for (let k = K_LOWEST; k <= kMax; k++) {
     let t = performance.now();
     const raw = method.fit(X, k, clustering.seed);
     const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
@@ -129,10 +150,11 @@ export function segmentCustomers(
       scaled,
       original: scaled.map((c) => toOriginalUnits(c, features)),
     });
-    const { names, positions } = nameClusters(profiles, base);
+    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
     profiles.forEach((p, j) => {
       p.name = names[j];
       p.position = positions[j];
+      p.name_check = checks[j];
     });
     solutions.push({
       k,
@@ -164,7 +186,20 @@ export function segmentCustomers(
     solutions.map((s) => s.k),
     solutions.map((s) => s.inertia),
   );
-  const choice = chooseK(solutions, clustering.k, elbow.k);
+  const stabilities = new Map<number, StabilityResult>();
+  const stabilityAt = (k: number): StabilityResult => {
+    let s = stabilities.get(k);
+    if (!s) {
+      const solution = solutions.find((x) => x.k === k) as KSolution;
+      s = bootstrapStability(X, solution.labels, { method, seed: clustering.seed, k, runs: clustering.bootstrap_runs });
+      stabilities.set(k, s);
+    }
+    return s;
+  };
+  const choice = chooseK(solutions, clustering.k, elbow.k, {
+    kMin: clustering.k_min,
+    stability: clustering.bootstrap_runs > 0 ? (k) => stabilityAt(k).mean_ari : undefined,
+  });
   const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
   lap("choose_k");
 
@@ -181,12 +216,7 @@ export function segmentCustomers(
     customers.map((c) => c.country),
   );
   lap("tests");
-  const stability = bootstrapStability(X, chosen.labels, {
-    method,
-    seed: clustering.seed,
-    k: chosen.k,
-    runs: clustering.bootstrap_runs,
-  });
+  const stability = stabilityAt(chosen.k);
   lap("stability");
   const pca = pca2d(X, features.used);
   lap("pca");
@@ -212,6 +242,8 @@ export function segmentCustomers(
     k_rule: choice.rule,
     auto_k: choice.auto_k,
     k_admissible: choice.admissible,
+    k_silhouette_best: choice.silhouette_best_k,
+    k_stability_checked: choice.stability_checked,
     elbow_k: elbow.k,
     elbow_difference: elbow.difference,
     kmeans: solutions,
@@ -237,6 +269,7 @@ export function segmentCustomers(
     },
     settings: {
       k_min: clustering.k_min,
+      k_computed_from: K_LOWEST,
       k_max: kMax,
       restarts: clustering.restarts,
       seed: clustering.seed,

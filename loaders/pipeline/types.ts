@@ -75,8 +75,12 @@ export interface SegmentationResult {
   k_rule: "auto" | "config";
   /** what the automatic rule picks (equals k when k_rule is "auto") */
   auto_k: number;
-  /** k within the silhouette tolerance of the best */
+  /** candidates (k >= k_min) within the silhouette tolerance of the best candidate */
   k_admissible: number[];
+  /** the k with the highest silhouette over every computed k (k_min not applied) */
+  k_silhouette_best: number | null;
+  /** the bootstrap stability the automatic rule measured, in the order it measured it */
+  k_stability_checked: { k: number; mean_ari: number | null }[];
   elbow_k: number | null;
   /** Kneedle's difference curve over kmeans[] */
   elbow_difference: number[];
@@ -97,7 +101,10 @@ export interface SegmentationResult {
   /** the feature set without the matrix (its warnings are in `warnings`) */
   features: Omit<FeatureSet, "matrix" | "warnings">;
   settings: {
+    /** smallest k the automatic rule may choose */
     k_min: number;
+    /** smallest k computed (every k from it to k_max is kept) */
+    k_computed_from: number;
     /** k_max after capping at the number of distinct customers' feature vectors */
     k_max: number;
     restarts: number;

@@ -4,8 +4,10 @@
  * by hand in the prose.
  *
  * Every comparative claim is guarded: "X has the highest return rate" is made only when X really is the
- * highest, by a margin worth reporting (RATIO_MIN of the overall figure) and on a segment large enough to
- * matter (MIN_SEGMENT_SHARE of customers); otherwise the statement is neutral or absent. Statements are ranked
+ * highest, by a margin worth reporting (RATIO_MIN of the figure of the rest of the customers, every other segment
+ * pooled: the overall figure would be dominated by the largest segment) and on a segment large enough to matter
+ * (MIN_SEGMENT_SHARE of customers); otherwise a spread statement says how far the segments are apart, and calls
+ * them similar only when every eligible segment is within RATIO_MIN of every other. Statements are ranked
  * by a score in [0, 1] that grows with the size of the effect, so the executive summary shows the strongest.
  */
 import {
@@ -90,7 +92,7 @@ export interface InsightFacts {
   cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number> };
 }
 
-/** A comparative claim needs the leader this many times the overall figure. */
+/** A comparative claim needs the leader this many times the figure of the rest of the customers. */
 export const RATIO_MIN = 1.25;
 /** ... and the leading segment at least this share of customers. */
 export const MIN_SEGMENT_SHARE = 0.02;
@@ -116,23 +118,47 @@ function eligible(facts: InsightFacts): SegmentFacts[] {
   );
 }
 
+/** A per-segment ratio (units per order, order value, return rate) as numerator / denominator sums. */
+export interface RatioMetric {
+  num: (s: SegmentFacts) => number;
+  den: (s: SegmentFacts) => number;
+}
+
+const ratioOf = (num: number, den: number) => (den > 0 ? num / den : NaN);
+
+/** The metric's value for the customers of `segments` taken together (sums, not a mean of segment ratios). */
+export function pooled(segments: readonly SegmentFacts[], metric: RatioMetric): number {
+  let num = 0;
+  let den = 0;
+  for (const s of segments) {
+    num += metric.num(s);
+    den += metric.den(s);
+  }
+  return ratioOf(num, den);
+}
+
 /**
- * The segment leading on `value` by a reportable margin over `overall`, or null: it must hold the strict
- * maximum among eligible segments and reach RATIO_MIN x overall.
+ * The segment leading on `metric` by a reportable margin over the rest of the customers, or null: among the
+ * `candidates` (segments large enough for a claim) it must hold the strict maximum, and its value must reach
+ * RATIO_MIN x the value of all other customers pooled (every other segment of `all`, eligible or not). Comparing
+ * with the rest rather than the overall figure keeps the largest segment from diluting the comparison.
  */
 export function leader(
-  segments: readonly SegmentFacts[],
-  value: (s: SegmentFacts) => number,
-  overall: number,
-): { segment: SegmentFacts; value: number; ratio: number; runner_up: number } | null {
-  if (!(overall > 0) || !segments.length) return null;
-  const sorted = [...segments].sort((a, b) => value(b) - value(a));
+  candidates: readonly SegmentFacts[],
+  all: readonly SegmentFacts[],
+  metric: RatioMetric,
+): { segment: SegmentFacts; value: number; rest: number; ratio: number; runner_up: number } | null {
+  const value = (s: SegmentFacts) => ratioOf(metric.num(s), metric.den(s));
+  const sorted = candidates.filter((s) => Number.isFinite(value(s))).sort((a, b) => value(b) - value(a));
+  if (!sorted.length) return null;
   const top = sorted[0];
   const second = sorted.length > 1 ? value(sorted[1]) : -Infinity;
   if (!(value(top) > second)) return null;
-  const ratio = value(top) / overall;
+  const rest = pooled(all.filter((s) => s !== top), metric);
+  if (!(rest > 0)) return null;
+  const ratio = value(top) / rest;
   if (!(ratio >= RATIO_MIN)) return null;
-  return { segment: top, value: value(top), ratio, runner_up: second };
+  return { segment: top, value: value(top), rest, ratio, runner_up: second };
 }
 
 /**
@@ -147,8 +173,8 @@ export function mergeLeaders(baskets: Insight | null, aov: Insight | null): Insi
     rank: 0,
     score: Math.min(0.9, Math.max(baskets.score, aov.score) + 0.05),
     text:
-      `${baskets.figures.segment} have the largest baskets (${baskets.figures.value}, ${baskets.figures.ratio} the average) ` +
-      `and the highest average order value (${aov.figures.value}, ${aov.figures.ratio} the average).`,
+      `${baskets.figures.segment} have the largest baskets (${baskets.figures.value}, ${baskets.figures.ratio} the rest of the customers) ` +
+      `and the highest average order value (${aov.figures.value}, ${aov.figures.ratio} the rest).`,
     page: "behaviour",
     anchor: "baskets",
     figures: { segment: baskets.figures.segment, basket_ratio: baskets.figures.ratio, aov_ratio: aov.figures.ratio },
@@ -216,41 +242,46 @@ export function topSegmentInsight(facts: InsightFacts): Insight | null {
   };
 }
 
-interface LeaderClaim {
+interface LeaderClaim extends RatioMetric {
   id: string;
+  /** what is compared, for the statement that segments are similar or differ ("basket sizes") */
+  subject: string;
   metric: string;
-  value: (s: SegmentFacts) => number;
-  overall: number;
   format: (x: number) => string;
   anchor: string;
   page: PageName;
 }
 
+const units = (s: SegmentFacts) => s.items_per_order * s.orders;
+
 function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", LeaderClaim> {
   return {
     returns: {
       id: "highest_return_rate",
+      subject: "Return rates",
       metric: "the highest return rate",
-      value: (s) => s.return_rate,
-      overall: facts.units > 0 ? facts.returned_units / facts.units : 0,
+      num: (s) => s.return_rate * units(s),
+      den: units,
       format: (x) => `${formatPercent(x)} of units returned`,
       anchor: "returns",
       page: "behaviour",
     },
     baskets: {
       id: "largest_baskets",
+      subject: "Basket sizes",
       metric: "the largest baskets",
-      value: (s) => s.items_per_order,
-      overall: facts.orders > 0 ? facts.units / facts.orders : 0,
+      num: units,
+      den: (s) => s.orders,
       format: (x) => `${formatNumber(x, 0)} units per order`,
       anchor: "baskets",
       page: "behaviour",
     },
     aov: {
       id: "highest_order_value",
+      subject: "Average order values",
       metric: "the highest average order value",
-      value: (s) => s.aov,
-      overall: facts.orders > 0 ? facts.revenue / facts.orders : 0,
+      num: (s) => s.revenue,
+      den: (s) => s.orders,
       format: (x) => `${formatMoney(x, facts.currency)} per order`,
       anchor: "order-value",
       page: "behaviour",
@@ -258,9 +289,9 @@ function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", Lead
   };
 }
 
-/** "X has the highest return rate: 4.3% of units returned, 2.1× the average (2.0% of units returned)". */
+/** "X have the highest return rate: 5.9% of units returned, 2.9× the rest of the customers (2.0% of units returned)". */
 export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight | null {
-  const found = leader(eligible(facts), claim.value, claim.overall);
+  const found = leader(eligible(facts), facts.segments, claim);
   if (!found) return null;
   return {
     id: claim.id,
@@ -268,16 +299,46 @@ export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
     score: clamp(0.3 + 0.25 * Math.log2(found.ratio), 0, 0.85),
     text:
       `${found.segment.name} have ${claim.metric}: ${claim.format(found.value)}, ` +
-      `${formatMultiple(found.ratio)} the average (${claim.format(claim.overall)}).`,
+      `${formatMultiple(found.ratio)} the rest of the customers (${claim.format(found.rest)}).`,
     page: claim.page,
     anchor: claim.anchor,
     figures: {
       segment: found.segment.name,
       value: claim.format(found.value),
-      average: claim.format(claim.overall),
+      rest: claim.format(found.rest),
       ratio: formatMultiple(found.ratio),
       ratio_value: found.ratio,
     },
+  };
+}
+
+/**
+ * What the segments look like on a metric when no segment leads (made only then): "similar" only when every
+ * segment large enough for a claim is within RATIO_MIN of every other (highest / lowest < RATIO_MIN); otherwise
+ * the range, with the segments at both ends, and why no single segment is singled out.
+ */
+export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight | null {
+  const value = (s: SegmentFacts) => ratioOf(claim.num(s), claim.den(s));
+  const segs = eligible(facts).filter((s) => Number.isFinite(value(s)));
+  if (segs.length < 2) return null;
+  const sorted = [...segs].sort((a, b) => value(b) - value(a) || a.name.localeCompare(b.name));
+  const hi = sorted[0];
+  const lo = sorted[sorted.length - 1];
+  const ratio = value(lo) > 0 ? value(hi) / value(lo) : Infinity;
+  const similar = ratio < RATIO_MIN;
+  const min = `${formatNumber(RATIO_MIN, 2)}×`;
+  const id = `${claim.anchor.replace(/-/g, "_")}_spread`;
+  return {
+    id,
+    rank: 0,
+    score: similar ? 0.08 : clamp(0.2 + 0.1 * Math.log2(Math.min(ratio, 16)), 0, 0.5),
+    text: similar
+      ? `${claim.subject} are similar across the segments: from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}), within ${min} of each other.`
+      : `${claim.subject} differ between the segments, from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}, ${Number.isFinite(ratio) ? `${formatMultiple(ratio)} the lowest` : "the lowest is zero"}), ` +
+        `but no single segment is ${min} the rest of the customers on its own.`,
+    page: claim.page,
+    anchor: claim.anchor,
+    figures: { highest: hi.name, lowest: lo.name, ratio: Number.isFinite(ratio) ? formatMultiple(ratio) : "∞", similar: similar ? 1 : 0 },
   };
 }
 
@@ -296,8 +357,8 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
   const inactive = inactiveSegment(eligible(facts));
   if (!inactive) return null;
   const c = claims(facts);
-  const baskets = leader(eligible(facts), c.baskets.value, c.baskets.overall);
-  const returns = leader(eligible(facts), c.returns.value, c.returns.overall);
+  const baskets = leader(eligible(facts), facts.segments, c.baskets);
+  const returns = leader(eligible(facts), facts.segments, c.returns);
   if (!baskets || !returns || baskets.segment !== inactive || returns.segment !== inactive) return null;
   return {
     id: "inactive_profile",
@@ -305,8 +366,8 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
     score: clamp(0.45 + 0.2 * Math.log2(baskets.ratio * returns.ratio), 0, 0.9),
     text:
       `${inactive.name}, the least recently active segment (median ${formatInt(inactive.median_recency)} days since the last order), ` +
-      `have the largest baskets (${formatMultiple(baskets.ratio)} the average) and the highest return rate ` +
-      `(${formatMultiple(returns.ratio)} the average).`,
+      `have the largest baskets (${formatMultiple(baskets.ratio)} the rest of the customers) and the highest return rate ` +
+      `(${formatMultiple(returns.ratio)} the rest).`,
     page: "behaviour",
     anchor: "baskets",
     figures: {
@@ -520,6 +581,7 @@ export function buildInsights(facts: InsightFacts): Insight[] {
   const combined = inactiveProfileInsight(facts);
   const baskets = combined ? null : leaderInsight(facts, c.baskets);
   const aov = leaderInsight(facts, c.aov);
+  const returns = combined ? null : leaderInsight(facts, c.returns);
   const both = mergeLeaders(baskets, aov);
   return rankInsights([
     concentrationInsight(facts),
@@ -527,8 +589,11 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     combined,
     both,
     both ? null : baskets,
-    combined ? null : leaderInsight(facts, c.returns),
+    returns,
     both ? null : aov,
+    combined || baskets ? null : spreadInsight(facts, c.baskets),
+    aov ? null : spreadInsight(facts, c.aov),
+    combined || returns ? null : spreadInsight(facts, c.returns),
     oneOffInsight(facts),
     peakTimeInsight(facts),
     seasonalityInsight(facts),

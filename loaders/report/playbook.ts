@@ -50,6 +50,14 @@ export const PLAYBOOK: Record<string, Play> = {
       "the categories they bought, and make a time-limited offer for a second order.",
     role: "promising",
   },
+  "Recent Low-Value": {
+    meaning: "Recent customers with low spend so far, most of them not new.",
+    action: "Grow basket and frequency: recommendations, bundles, a repeat-order incentive.",
+    strategy:
+      "They buy recently but little. Recommend related products, offer bundles and a time-limited incentive for " +
+      "the next order, and watch which offers lift their spend.",
+    role: "promising",
+  },
   "Valuable, Cooling": {
     meaning: "Valuable customers whose last order is getting older.",
     action: "Re-engage before they lapse: personal reminders of favourite products.",
@@ -59,7 +67,7 @@ export const PLAYBOOK: Record<string, Play> = {
     role: "cooling",
   },
   Middle: {
-    meaning: "Average on recency, frequency and spend.",
+    meaning: "A mixed group: no trait of the naming grid holds for most of its members.",
     action: "Nudge upward with targeted offers on the categories they buy.",
     strategy:
       "A broad middle group: use automated, category-based recommendations and seasonal campaigns, and test which " +

@@ -2,6 +2,7 @@
  * RFM cells ("545") and named segments by ordered, first-match rules (`rfm.segments`), with an explicit
  * "Other" for customers no rule matches, so every customer has exactly one segment.
  */
+import type { NameCheck } from "../cluster/traits.ts";
 import type { SegmentRule } from "../config.ts";
 
 export const OTHER_SEGMENT = "Other";
@@ -19,6 +20,8 @@ export interface RfmSegmentRow {
   action: string;
   /** the 3-digit cells (of all 125) this segment's rules claim first */
   cells: string[];
+  /** the traits its rule asserts, checked against its members (set by the segmentation; null: none asserted) */
+  name_check?: Omit<NameCheck, "rejected"> | null;
 }
 
 /** The 3-digit RFM cell, e.g. rfmCell(5, 4, 5) === "545". */

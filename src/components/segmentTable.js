@@ -1,12 +1,16 @@
-/** The segment table: segment, share of customers, share of revenue, a one-line description and the action. */
+/**
+ * The segment table: segment (with the share of its members for whom the name holds), share of customers, share
+ * of revenue, a one-line description and the action.
+ */
 import * as d3 from "d3";
 import { segmentColor } from "./colors.js";
 import { int, money, pct } from "./format.js";
 
 /**
  * @param {{name: string, href?: string, customers: number, customer_share: number, revenue: number,
- *   revenue_share: number, meaning?: string, description: string, action: string}[]} rows meaning: what the
- *   segment is, shown above the description (its medians)
+ *   revenue_share: number, meaning?: string, description: string, action: string, name_holds?: number | null}[]}
+ *   rows meaning: what the segment is, shown above the description (its medians); name_holds: share of members
+ *   for whom every trait of the name holds (null: the name asserts none)
  * @param {{color?: (name: string) => string, currency?: string, caption?: string}} options
  * @returns {HTMLElement}
  */
@@ -25,6 +29,8 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
     const cell = d3.select(this);
     if (d.href) cell.append("a").attr("href", d.href).text(d.name);
     else cell.append("span").text(d.name);
+    if (d.name_holds != null)
+      cell.append("div").attr("class", "note-small name-holds").text(`name holds for ${pct(d.name_holds)}`);
   });
   tr.append("td").attr("class", "num").each(function (d) {
     const cell = d3.select(this);

@@ -4,6 +4,8 @@ import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../stats/tests.ts";
+import { sortedCopy } from "../../stats/quantile.ts";
+import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../../cluster/traits.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
 export function rnd(x: number | null | undefined, digits = 2): number | null {
@@ -50,7 +52,13 @@ export interface SegmentRow {
   /** orders per customer per year over the period */
   orders_per_year: number;
   description: string;
+  /** what the name asserts, each trait with the share of members it holds for (from the name check) */
   meaning: string;
+  /** share of members for whom every trait of the name holds (null: the name asserts none) */
+  name_holds: number | null;
+  traits: { word: string; definition: string; share: number; holds: boolean }[];
+  /** share of members who first bought within the last 90 days */
+  new_share: number;
   action: string;
   strategy: string;
   role: Role;
@@ -83,11 +91,26 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
       description: profileSentence(p, ctx.headline.currency),
-      meaning: play.meaning,
+      meaning: p.name_check
+        ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
+        : play.meaning,
+      name_holds: p.name_check?.name_holds ?? null,
+      traits: (p.name_check?.traits ?? []).map((t) => ({ word: t.word, definition: t.definition, share: t.share, holds: t.holds })),
+      new_share: p.name_check?.new_share ?? 0,
       action: play.action,
       strategy: play.strategy,
       role: play.role,
     };
+  });
+}
+
+/** The trait cut-offs (traits.ts) on this report's customers. */
+export function reportTraitThresholds(ctx: ReportContext): TraitThresholds {
+  const customers = ctx.ingest.customers;
+  return traitThresholds({
+    recency: sortedCopy(customers.map((c) => c.recency)),
+    frequency: sortedCopy(customers.map((c) => c.frequency)),
+    monetary: sortedCopy(customers.map((c) => c.monetary)),
   });
 }
 
@@ -112,6 +135,8 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     orders_per_year: rnd(row.orders_per_year, 3),
     description: row.description,
     meaning: row.meaning,
+    name_holds: rnd(row.name_holds, 4),
+    traits: row.traits.map((t) => ({ ...t, share: rnd(t.share, 4) })),
     action: row.action,
     role: row.role,
   };

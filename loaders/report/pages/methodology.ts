@@ -2,10 +2,12 @@
  * methodology.json: the cleaning account, the feature choices, the metrics against k with the choice and its
  * reason, the separation tests, stability, and limitations stated with their numbers.
  */
+import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../cluster/choose-k.ts";
+import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../cluster/traits.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { regionTable } from "../regions.ts";
-import { rnd } from "./common.ts";
+import { reportTraitThresholds, rnd } from "./common.ts";
 
 /** Wording of the drop reasons. */
 export const REASON_LABELS: Record<string, string> = {
@@ -102,7 +104,11 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     auto_k: ctx.seg.auto_k,
     k_reason: ctx.seg.k_reason,
     k_admissible: ctx.seg.k_admissible,
+    k_rule_text: kRuleText(ctx),
+    k_stability_checked: ctx.seg.k_stability_checked.map((x) => ({ k: x.k, mean_ari: rnd(x.mean_ari, 4) })),
+    k_silhouette_best: silhouetteBest(ctx),
     elbow_k: ctx.seg.elbow_k,
+    naming: namingData(ctx),
     settings: ctx.seg.settings,
     tests: v.anova.map((t) => ({
       feature: t.feature,
@@ -134,5 +140,54 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     region_table: regionTable(),
     warnings: ctx.seg.warnings,
     limitations: limitations(ctx),
+  };
+}
+
+/** The automatic rule for k in one paragraph, with its constants and this run's k_min. */
+function kRuleText(ctx: ReportContext): string {
+  return (
+    `Every k from ${ctx.seg.settings.k_computed_from} to ${ctx.seg.settings.k_max} is computed; the automatic rule chooses among k >= ${ctx.seg.settings.k_min} (clustering.k_min). ` +
+    `A candidate is admissible when its mean silhouette is within ${SILHOUETTE_TOLERANCE} of the best candidate's. Admissible k are tried from the inertia elbow outwards ` +
+    `(nearest first, ties to the smaller k; without an elbow, by silhouette), and the first whose bootstrap stability (mean adjusted Rand index over ` +
+    `${ctx.config.clustering.bootstrap_runs} resamples) reaches ${STABILITY_MIN} is chosen.`
+  );
+}
+
+/** The k with the best silhouette over every computed k, with its segments, when the rule did not take it. */
+function silhouetteBest(ctx: ReportContext): Record<string, unknown> | null {
+  const k = ctx.seg.k_silhouette_best;
+  const s = ctx.seg.kmeans.find((x) => x.k === k);
+  if (!s || k === ctx.seg.k) return null;
+  return {
+    k,
+    silhouette: rnd(s.silhouette, 4),
+    below_k_min: k! < ctx.seg.settings.k_min,
+    segments: s.profiles.map((p) => ({
+      name: p.name,
+      customers: p.size,
+      new_share: rnd(p.name_check?.new_share, 4),
+      name_holds: rnd(p.name_check?.name_holds, 4),
+    })),
+  };
+}
+
+/** How names are checked: the trait definitions on this data and each chosen segment's shares. */
+function namingData(ctx: ReportContext): Record<string, unknown> {
+  const t = reportTraitThresholds(ctx);
+  const traits: Trait[] = ["recent", "not_recent", "lapsed", "new", "frequent", "repeat", "occasional", "high_spend", "low_spend"];
+  return {
+    holds_share: rnd(HOLDS_SHARE, 4),
+    keep_share: KEEP_SHARE,
+    new_max_share: NEW_CUSTOMER_MAX_SHARE,
+    definitions: traits.map((trait) => ({ trait, ...traitWords(trait, t) })),
+    name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({ name, traits: list.map((x) => traitWords(x, t).word) })),
+    segments: ctx.chosen.solution.profiles.map((p) => ({
+      name: p.name,
+      customers: p.size,
+      name_holds: rnd(p.name_check?.name_holds, 4),
+      new_share: rnd(p.name_check?.new_share, 4),
+      traits: (p.name_check?.traits ?? []).map((x) => ({ word: x.word, share: rnd(x.share, 4), holds: x.holds })),
+      rejected: p.name_check?.rejected ?? [],
+    })),
   };
 }

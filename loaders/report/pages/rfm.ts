@@ -1,5 +1,7 @@
 /** rfm.json: thresholds and how ties are handled, score distributions, the R x F grid, the segment rules and table. */
 import type { ReportContext } from "../context.ts";
+import { NEW_CUSTOMER_DAYS, NEW_CUSTOMER_MAX_SHARE, traitSentence } from "../../cluster/traits.ts";
+import { formatPercent } from "../format.ts";
 import { rnd } from "./common.ts";
 
 export function rfmData(ctx: ReportContext): Record<string, unknown> {
@@ -37,6 +39,14 @@ export function rfmData(ctx: ReportContext): Record<string, unknown> {
         revenue: rnd(row.revenue),
         revenue_share: rnd(row.share_revenue, 5),
         description: row.description,
+        // the traits the description asserts, each with the share of members it holds for
+        traits_checked:
+          (row.name_check?.traits.length ? traitSentence(row.name_check.traits) : "") +
+          (row.name_check?.traits.some((t) => t.trait === "lapsed") && row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
+            ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days.`
+            : ""),
+        name_holds: rnd(row.name_check?.name_holds, 4),
+        new_share: rnd(row.name_check?.new_share, 4),
         action: row.action,
         r: rule?.r ?? null,
         f: rule?.f ?? null,

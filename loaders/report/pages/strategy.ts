@@ -1,43 +1,46 @@
 /**
  * strategy.json: per segment of the chosen k, the figures the what-if needs (customers, revenue, orders, AOV,
- * annualised revenue per customer) with its strategy, and the default segment for each what-if lever:
- * - top: the highest revenue per customer;
- * - promising: the largest segment whose role is "promising" (New / Promising), else the most recent segment
- *   among those with below-median orders per customer;
- * - at risk: the largest "at_risk" segment by revenue (At-Risk High-Value, At-Risk), else "cooling", else the
- *   least recent segment.
+ * annualised revenue per customer), the members each lever applies to (new customers, lapsed customers: their
+ * count, share of the segment, order value and annual revenue), the strategy paragraph checked against the
+ * segment's figures and rank, and the default segment and slider values of each lever (levers.ts).
  */
 import type { ReportContext } from "../context.ts";
-import { inactiveCluster, rnd, segmentRows, type SegmentRow } from "./common.ts";
-
-/** The default segment of each what-if lever (see the module comment). */
-export function leverDefaults(rows: readonly SegmentRow[]): { top: string; promising: string; at_risk: string } {
-  const by = <T>(list: T[], cmp: (a: T, b: T) => number) => [...list].sort(cmp)[0];
-  const top = by([...rows], (a, b) => b.revenue_per_customer - a.revenue_per_customer || a.cluster - b.cluster);
-  const promisingRole = rows.filter((r) => r.role === "promising");
-  const medianFreq = [...rows].map((r) => r.orders_per_year).sort((a, b) => a - b)[Math.floor((rows.length - 1) / 2)];
-  const promising = promisingRole.length
-    ? by(promisingRole, (a, b) => b.customers - a.customers || a.cluster - b.cluster)
-    : by(rows.filter((r) => r.orders_per_year <= medianFreq && r !== top).concat(rows.length === 1 ? [top] : []), (a, b) => a.median_recency - b.median_recency || a.cluster - b.cluster);
-  const risk = rows.filter((r) => r.role === "at_risk");
-  const cooling = rows.filter((r) => r.role === "cooling");
-  const atRisk = risk.length
-    ? by(risk, (a, b) => b.revenue - a.revenue || a.cluster - b.cluster)
-    : cooling.length
-      ? by(cooling, (a, b) => b.revenue - a.revenue || a.cluster - b.cluster)
-      : inactiveCluster(rows);
-  return { top: top.name, promising: (promising ?? top).name, at_risk: atRisk.name };
-}
+import { checkedStrategy, defaultUplifts, LEVER_DEFAULTS, LEVER_FIT_SHARE, leverDefaults, leverTargets } from "../levers.ts";
+import { reportTraitThresholds, rnd, segmentRows } from "./common.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
   const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const targets = leverTargets(ctx.ingest.customers, ctx.chosen.solution.labels, ctx.chosen.k, reportTraitThresholds(ctx));
+  const defaults = leverDefaults(rows, targets);
+  const uplifts = defaultUplifts(rows, targets, defaults, years);
+  const byName = (name: string) => rows.find((r) => r.name === name)!;
+  const members = (name: string | null, pick: (t: (typeof targets)[number]) => number) => {
+    const row = rows.find((r) => r.name === name);
+    return row ? pick(targets[row.cluster]) : 0;
+  };
+  const levers = [
+    { lever: "keep more", segment: defaults.top.segment, value: uplifts.keep, members: members(defaults.top.segment, () => byName(defaults.top.segment as string).customers), who: "customers" },
+    { lever: "one more order from new customers", segment: defaults.promising.segment, value: uplifts.grow, members: members(defaults.promising.segment, (t) => t.new.customers), who: "new customers" },
+    { lever: "win back", segment: defaults.at_risk.segment, value: uplifts.win, members: members(defaults.at_risk.segment, (t) => t.lapsed.customers), who: "lapsed customers" },
+  ].sort((a, b) => b.value - a.value);
+  const largest = levers[0].value > 0 && levers[0].segment ? { ...levers[0], segment: levers[0].segment } : null;
+  const overallPerCustomer = ctx.headline.customers ? ctx.headline.revenue / ctx.headline.customers : 0;
+  const target = (t: { customers: number; share: number; revenue: number; orders: number }) => ({
+    customers: t.customers,
+    share: rnd(t.share, 5),
+    aov: rnd(t.orders ? t.revenue / t.orders : 0),
+    annual_revenue_per_customer: rnd(t.customers ? t.revenue / t.customers / years : 0),
+  });
   return {
     period_days: ctx.headline.period_days,
     years: rnd(years, 4),
     revenue: rnd(ctx.headline.revenue),
     annual_revenue: rnd(ctx.headline.revenue / years),
-    defaults: leverDefaults(rows),
+    defaults: { top: defaults.top.segment, promising: defaults.promising.segment, at_risk: defaults.at_risk.segment },
+    fits: { promising: defaults.promising.fits, at_risk: defaults.at_risk.fits },
+    fit_share: LEVER_FIT_SHARE,
+    sliders: LEVER_DEFAULTS,
     segments: rows.map((r) => ({
       name: r.name,
       slug: ctx.slugs.get(r.name),
@@ -50,10 +53,17 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
       orders_per_year: rnd(r.orders_per_year, 3),
       annual_revenue_per_customer: rnd(r.revenue_per_customer / years),
       median_recency: rnd(r.median_recency, 1),
+      new_customers: target(targets[r.cluster].new),
+      lapsed_customers: target(targets[r.cluster].lapsed),
       description: r.description,
       meaning: r.meaning,
       action: r.action,
-      strategy: r.strategy,
+      strategy: checkedStrategy(r, rows, {
+        currency: ctx.headline.currency,
+        overall_revenue_per_customer: overallPerCustomer,
+        years,
+        largest_uplift: largest,
+      }),
       role: r.role,
     })),
   };
