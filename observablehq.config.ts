@@ -1,7 +1,7 @@
 // Observable Framework configuration. Offline by design: no global (web-font) stylesheet, no CDN imports.
 import { existsSync, readFileSync } from "node:fs";
 
-/** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
+/** Segment slugs for the parameterised route src/segment/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
   if (!existsSync(".segment-cache/CURRENT")) return [];
   const file = `.segment-cache/${readFileSync(".segment-cache/CURRENT", "utf8").trim()}/segment-paths.json`;
@@ -15,6 +15,10 @@ export default {
   globalStylesheets: [],
   style: "style.css",
   search: false,
+  // Links end in .html and the home page is index.html, so every link works on a plain static server, a file
+  // share or a host with clean URLs, at the root or under a sub-path (Framework's links are relative).
+  preserveExtension: true,
+  preserveIndex: true,
   footer: "Built by segment-report from the data at build time.",
   pages: [
     { name: "Executive summary", path: "/" },
