@@ -145,7 +145,14 @@ const STYLE = `
 .report-contents .report-contents-page { float: right; }
 section.report-page { border-top: 1px solid var(--theme-foreground-faintest); margin-top: 3rem; padding-top: 1rem; }
 .report-cover { display: none; }
+.report-cover h1 { font-size: 2.4rem; margin: 30vh 0 1rem; max-width: none; }
+.report-cover .report-cover-period { font-size: 1.3rem; }
+.report-cover dl { display: grid; grid-template-columns: max-content auto; gap: 0.3rem 1.5rem; margin-top: 3rem; }
+.report-cover dt { color: var(--theme-foreground-muted); }
+.report-cover dd { margin: 0; }
 @media print {
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
   section.report-page { border-top: none; margin-top: 0; padding-top: 0; break-before: page; page-break-before: always; }
   .report-contents { break-before: page; page-break-before: always; }
   .report-cover { display: block; break-after: page; }
@@ -162,7 +169,7 @@ export interface SingleFile {
 export async function assembleSingleFile(dir: string): Promise<SingleFile> {
   await init;
   const pages = sitePagesInOrder(dir);
-  const meta = builtData<{ title: string }>(dir, "meta");
+  const meta = builtData<CoverMeta>(dir, "meta");
   const moduleFiles = ["_observablehq", "_import", "_node", "_npm"].flatMap((sub) => listFiles(join(dir, sub))).filter((f) => extname(f) === ".js");
   const modules = new Set(moduleFiles.map((f) => sitePath(dir, f)));
   const imports: Record<string, string> = {};
@@ -209,7 +216,7 @@ ${dataScripts}
 <body>
 <div id="observablehq-center">
 <main id="observablehq-main" class="observablehq">
-<div class="report-cover" id="report-cover"></div>
+${renderCover(meta)}
 ${contents}
 ${sections}
 </main>
@@ -220,6 +227,31 @@ ${parts.map((p) => `<script type="module">${scriptSafe(p.script)}</script>`).joi
 </html>
 `;
   return { html, pages };
+}
+
+interface CoverMeta {
+  title: string;
+  data_file: string;
+  period_start: string;
+  period_end: string;
+  customers: number;
+  k: number;
+}
+
+const longDate = (iso: string): string =>
+  new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** The printed cover: title, period, data file; the build date is filled in when the PDF is printed. */
+function renderCover(meta: CoverMeta): string {
+  return `<div class="report-cover" id="report-cover">
+<h1>${escapeHtml(meta.title)}</h1>
+<p class="report-cover-period">${escapeHtml(longDate(meta.period_start))} – ${escapeHtml(longDate(meta.period_end))}</p>
+<dl>
+<dt>Data file</dt><dd>${escapeHtml(meta.data_file)}</dd>
+<dt>Customers</dt><dd>${meta.customers.toLocaleString("en-GB")}, in ${meta.k} segments</dd>
+<dt>Built</dt><dd class="report-cover-date"></dd>
+</dl>
+</div>`;
 }
 
 function renderContents(pages: readonly SitePage[]): string {
