@@ -76,6 +76,8 @@ export interface PrintedReport {
   pdf: Buffer;
   /** the sheet on which each page of the report starts, in contents order */
   startPages: number[];
+  /** the number of charts marked (with `probes`) */
+  probed: number;
   /** console errors and uncaught errors while printing */
   errors: string[];
 }
@@ -100,8 +102,9 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
         for (const node of document.querySelectorAll(".report-cover-date")) node.textContent = date;
         if (probes) {
           const svgs = [...document.querySelectorAll("section.report-page svg")].filter(
-            (svg) => !svg.parentElement?.closest("svg") && !svg.closest("form, button, label, .no-print"),
+            (svg) => !svg.parentElement?.closest("svg") && !svg.closest("form, button, label") && svg.getBoundingClientRect().width > 0,
           );
+          (window as unknown as { __probes: number }).__probes = svgs.length;
           svgs.forEach((svg, i) => {
             for (const [where, name] of [["beforebegin", "start"], ["afterend", "end"]] as const) {
               const probe = document.createElement("span");
@@ -131,7 +134,8 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
       }, startPages);
       pdf = await print();
     }
-    return { pdf, startPages, errors };
+    const probed = options.probes ? await page.evaluate(() => (window as unknown as { __probes: number }).__probes) : 0;
+    return { pdf, startPages, errors, probed };
   } finally {
     await browser.close();
   }
