@@ -254,6 +254,21 @@ if (requireChromium()) describe("publishing: static hosts, the single file and t
       assert.equal(end, start, `chart ${i} is within one page (starts on ${start + 1}, ends on ${end + 1})`);
     }
     assert.equal(where(new RegExp(`zzchartstart${chartCount}zz`)), -1, "no more charts in the PDF than on the site");
+    // a table split across pages repeats its header row on each of them
+    let split = 0;
+    printed.tables.forEach((header, i) => {
+      const start = where(new RegExp(`zztablestart${i}zz`));
+      const end = where(new RegExp(`zztableend${i}zz`));
+      assert.ok(start >= 0 && end >= start, `table ${i}: markers found in order`);
+      if (end === start) return;
+      split++;
+      const words = header.filter((h) => h && !h.includes(" ")).slice(0, 2);
+      for (let page = start + 1; page <= end; page++) {
+        for (const word of words) assert.ok(perPage[page].includes(word), `table ${i} (${header.join(" | ")}) repeats "${word}" on page ${page + 1}`);
+      }
+    });
+    t.diagnostic(`${printed.tables.length} tables, ${split} split across pages`);
+    assert.ok(split > 0, "the demo has a table long enough to split (the country table)");
     // the headline figures
     const all = perPage.join("\n");
     for (const figure of [meta.customers.toLocaleString("en-GB"), meta.orders.toLocaleString("en-GB"), `${meta.k} segments`]) {

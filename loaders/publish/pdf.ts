@@ -49,26 +49,36 @@ export function pdfDestinations(pdf: Buffer): Map<string, number> {
 /** A PDF name's #xx escapes decoded. */
 const decodeName = (name: string): string => name.replace(/#([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
-/** Waits until every cell has rendered and the charts stopped changing for `quietMs`. */
-export async function waitForReport(page: Page, quietMs = 500, timeout = 60_000): Promise<void> {
+/**
+ * Waits until the report has rendered: every embedded data file read by its page, no inline value still
+ * loading, and the document's element count unchanged for `quietMs` (counted in animation frames too, so a
+ * busy machine that delays the page does not pass for a quiet one).
+ */
+export async function waitForReport(page: Page, quietMs = 500, timeout = 90_000): Promise<void> {
   await page.waitForFunction(
     (quiet) => {
-      const w = window as unknown as { __report?: { signature: string; since: number } };
+      const w = window as unknown as {
+        __report?: { signature: string; since: number; frames: number };
+        __reportFetched?: Set<string>;
+        __reportFiles?: number;
+      };
+      const read = w.__reportFetched ? w.__reportFetched.size >= (w.__reportFiles ?? 0) : true;
       const loading = document.querySelectorAll("observablehq-loading").length;
-      const signature = `${loading}/${document.querySelectorAll("svg").length}/${document.querySelectorAll("svg *").length}`;
+      const signature = `${read}/${loading}/${document.getElementsByTagName("*").length}/${document.querySelectorAll("svg *").length}`;
       const now = performance.now();
-      if (!w.__report || w.__report.signature !== signature) w.__report = { signature, since: now };
-      return loading === 0 && now - w.__report.since >= quiet;
+      if (!w.__report || w.__report.signature !== signature) w.__report = { signature, since: now, frames: 0 };
+      w.__report.frames++;
+      return read && loading === 0 && now - w.__report.since >= quiet && w.__report.frames >= 5;
     },
     quietMs,
-    { timeout, polling: 100 },
+    { timeout, polling: "raf" },
   );
 }
 
 export interface PrintOptions {
   /** the date on the cover (default today) */
   buildDate?: Date;
-  /** test aid: an invisible marker at the top and bottom of every chart, to find in the PDF's text */
+  /** test aid: an invisible marker at the top and bottom of every chart and table, to find in the PDF's text */
   probes?: boolean;
 }
 
@@ -78,6 +88,8 @@ export interface PrintedReport {
   startPages: number[];
   /** the number of charts marked (with `probes`) */
   probed: number;
+  /** with `probes`: the header cells of each marked table */
+  tables: string[][];
   /** console errors and uncaught errors while printing */
   errors: string[];
 }
@@ -105,6 +117,23 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
             (svg) => !svg.parentElement?.closest("svg") && !svg.closest("form, button, label") && svg.getBoundingClientRect().width > 0,
           );
           (window as unknown as { __probes: number }).__probes = svgs.length;
+          const tables = [...document.querySelectorAll("section.report-page table")].filter((table) => table.getBoundingClientRect().height > 0);
+          // in the first row and the last row: where the rows start and end (a caption may follow)
+          tables.forEach((table, i) => {
+            // the first cell of each (the leftmost: a marker past the right edge would make Chromium shrink the page)
+            const rows = table.querySelectorAll("tr");
+            const cells = [rows[0]?.querySelector("th, td"), rows[rows.length - 1]?.querySelector("th, td")];
+            cells.forEach((cell, j) => {
+              const probe = document.createElement("span");
+              probe.className = "report-probe";
+              probe.textContent = ` zztable${j ? "end" : "start"}${i}zz `;
+              probe.style.cssText = "position:absolute;font-size:3px;line-height:1;color:#fff;white-space:nowrap;pointer-events:none";
+              cell?.append(probe);
+            });
+          });
+          (window as unknown as { __tables: string[][] }).__tables = tables.map((table) =>
+            [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").trim()),
+          );
           svgs.forEach((svg, i) => {
             for (const [where, name] of [["beforebegin", "start"], ["afterend", "end"]] as const) {
               const probe = document.createElement("span");
@@ -135,7 +164,8 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
       pdf = await print();
     }
     const probed = options.probes ? await page.evaluate(() => (window as unknown as { __probes: number }).__probes) : 0;
-    return { pdf, startPages, errors, probed };
+    const tables = options.probes ? await page.evaluate(() => (window as unknown as { __tables: string[][] }).__tables) : [];
+    return { pdf, startPages, errors, probed, tables };
   } finally {
     await browser.close();
   }

@@ -109,10 +109,14 @@ const SHIM = `
   const files = new Map();
   for (const node of document.querySelectorAll("script[data-report-file]")) files.set(node.dataset.reportFile, node);
   const fetch0 = window.fetch;
+  // for the PDF printer: which embedded files the pages have read, out of how many
+  window.__reportFetched = new Set();
+  window.__reportFiles = files.size;
   window.fetch = function (input, init) {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const node = files.get(url);
     if (!node) return fetch0.call(this, input, init);
+    window.__reportFetched.add(url);
     return Promise.resolve(new Response(node.textContent, {status: 200, headers: {"content-type": node.type}}));
   };
   const title = document.title;
