@@ -64,8 +64,11 @@ function moduleName(modules: ReadonlySet<string>, from: string, specifier: strin
 
 const dataUrl = (type: string, text: string): string => `data:${type};base64,${Buffer.from(text).toString("base64")}`;
 
-/** `<` escaped so that text can sit inside a <script> element (valid in JSON and in JavaScript strings). */
-const scriptSafe = (text: string): string => text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+/** JavaScript that can sit inside a <script> element: `</script` and `<!--` as `\x3c/script`, `\x3c!--` (in strings, template literals and regular expressions alike). */
+const scriptSafe = (code: string): string => code.replace(/<(\/script|!--)/gi, "\\x3c$1");
+
+/** JSON that can sit inside a <script> element: every `<` (only ever inside a string) as `\u003c`; the same value. */
+const jsonSafe = (json: string): string => json.replace(/</g, "\\u003c");
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -80,7 +83,7 @@ interface PageParts {
 }
 
 /** Splits a built page into its main content and its module script, rewritten for the single file. */
-function pageParts(dir: string, page: SitePage, index: number, modules: ReadonlySet<string>, files: Map<string, string>): PageParts {
+function pageParts(dir: string, page: SitePage, index: number, modules: ReadonlySet<string>, files: Map<string, Buffer>): PageParts {
   const html = readFileSync(join(dir, page.path), "utf8");
   const script = html.match(/<script type="module">([\s\S]*?)<\/script>/)?.[1];
   const main = html.match(/<main id="observablehq-main" class="observablehq">([\s\S]*?)<\/main>/)?.[1];
@@ -97,7 +100,7 @@ function pageParts(dir: string, page: SitePage, index: number, modules: Readonly
   code = code.replace(/define\(\{id: "([0-9a-f]{8}(?:-\d+)?)"/g, (_m, id: string) => `define({id: "${cellId(id)}"`);
   code = code.replace(/("path":)"([^"]+)"/g, (_m, key: string, path: string) => {
     const file = posix.resolve(posix.dirname(page.path), path);
-    if (!files.has(file)) files.set(file, readFileSync(join(dir, file), "utf8"));
+    if (!files.has(file)) files.set(file, readFileSync(join(dir, file)));
     return `${key}${JSON.stringify(FILE_SCHEME + file)}`;
   });
   return { page, body, script: code };
@@ -117,7 +120,8 @@ const SHIM = `
     const node = files.get(url);
     if (!node) return fetch0.call(this, input, init);
     window.__reportFetched.add(url);
-    return Promise.resolve(new Response(node.textContent, {status: 200, headers: {"content-type": node.type}}));
+    const body = node.dataset.encoding === "base64" ? Uint8Array.from(atob(node.textContent), (c) => c.charCodeAt(0)) : node.textContent;
+    return Promise.resolve(new Response(body, {status: 200, headers: {"content-type": node.dataset.type}}));
   };
   const title = document.title;
   Object.defineProperty(document, "title", {get: () => title, set: () => {}, configurable: true});
@@ -185,7 +189,7 @@ export async function assembleSingleFile(dir: string): Promise<SingleFile> {
     else imports[PREFIX + path] = dataUrl("text/javascript", code);
   }
   if (client === null) throw new Error(`${dir}: no Framework client module in _observablehq/`);
-  const files = new Map<string, string>();
+  const files = new Map<string, Buffer>();
   const parts = pages.map((page, i) => pageParts(dir, page, i + 1, modules, files));
   // one client per page: the same code under a page-specific URL is a separate module instance
   for (let i = 1; i <= pages.length; i++) imports[`${PREFIX}/page-${i}/client.js`] = dataUrl("text/javascript", `${client}\n// page ${i}\n`);
@@ -198,8 +202,10 @@ export async function assembleSingleFile(dir: string): Promise<SingleFile> {
   const dataScripts = [...files]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([path, text]) => {
-      const type = path.endsWith(".json") ? "application/json" : "text/plain";
-      return `<script type="${type}" data-report-file="${escapeHtml(FILE_SCHEME + path)}">${scriptSafe(text)}</script>`;
+      const name = escapeHtml(FILE_SCHEME + path);
+      // JSON as it is (readable, a third smaller than base64); anything else byte for byte in base64
+      if (path.endsWith(".json")) return `<script type="application/json" data-type="application/json" data-report-file="${name}">${jsonSafe(text.toString("utf8"))}</script>`;
+      return `<script type="text/plain" data-type="application/octet-stream" data-encoding="base64" data-report-file="${name}">${text.toString("base64")}</script>`;
     })
     .join("\n");
   const html = `<!DOCTYPE html>
@@ -213,7 +219,7 @@ export async function assembleSingleFile(dir: string): Promise<SingleFile> {
 ${css}
 ${STYLE}
 </style>
-<script type="importmap">${scriptSafe(JSON.stringify({ imports }))}</script>
+<script type="importmap">${jsonSafe(JSON.stringify({ imports }))}</script>
 ${dataScripts}
 <script>${SHIM}</script>
 </head>
