@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { navigation } from "./loaders/report/registry.ts";
 
-/** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
+/** Segment slugs for the parameterised route src/segment/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
   // `npm run build` names its own report data (SEGMENT_ARTIFACTS); `npm run dev` the last prepared (CURRENT)
   let dir = process.env.SEGMENT_ARTIFACTS;
@@ -21,6 +21,10 @@ export default {
   globalStylesheets: [],
   style: "style.css",
   search: false,
+  // Links end in .html and the home page is index.html, so every link works on a plain static server, a file
+  // share or a host with clean URLs, at the root or under a sub-path (Framework's links are relative).
+  preserveExtension: true,
+  preserveIndex: true,
   footer: "Built by segment-report from the data at build time.",
   pages: navigation(),
   dynamicPaths: segmentPaths(),

@@ -5,11 +5,14 @@
  * layout holds at desktop width.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { PROJECT_ROOT } from "../loaders/config.ts";
+import { waitForReport } from "../loaders/publish/pdf.ts";
+import { assembleSingleFile } from "../loaders/publish/single-file.ts";
 import {
   PHONE,
   cellErrors,
@@ -38,16 +41,17 @@ if (requireChromium()) describe("hostile data in Chromium", () => {
   let browser: Browser;
   let server: StaticServer;
   let pages: string[] = [];
+  let dir: string;
   /** page -> its visible text */
   const texts = new Map<string, string>();
 
   before(async () => {
     browser = await launchChromium();
-    const { dir } = await buildReport({
+    ({ dir } = await buildReport({
       name: "hostile",
       data: join(FIXTURE, "transactions.csv"),
       config: join(FIXTURE, "segment.config.json"),
-    });
+    }));
     server = await serveStatic(dir);
     pages = sitePages(dir);
     rmSync(SCREENSHOTS, { recursive: true, force: true });
@@ -115,6 +119,27 @@ if (requireChromium()) describe("hostile data in Chromium", () => {
       assert.deepEqual(await dialogs(open), [], "alert/confirm/prompt called");
       assert.deepEqual(open.log.errors, [], "console errors");
       assert.deepEqual(open.log.failed, [], "failed requests");
+    } finally {
+      await open.close();
+    }
+  });
+
+  test("report.html of the hostile data: no script runs, every hostile value shows as text", async () => {
+    const file = join(PROJECT_ROOT, "test-output", "publish-hostile", "report.html");
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(file, (await assembleSingleFile(dir)).html);
+    const open = await openPage(browser, "file://");
+    try {
+      await open.page.goto(pathToFileURL(file).href);
+      await waitForReport(open.page);
+      assert.deepEqual(open.log.external, [], "requests off the file");
+      assert.deepEqual(await dialogs(open), [], "alert/confirm/prompt called or a dialog shown");
+      assert.deepEqual(open.log.errors, [], "console errors");
+      assert.deepEqual(await cellErrors(open.page), [], "cells that threw");
+      const text = await pageText(open.page);
+      for (const value of [...HOSTILE_DESCRIPTIONS, ...HOSTILE_COUNTRIES]) {
+        assert.ok(text.includes(value), `${JSON.stringify(value.slice(0, 60))} appears as text in report.html`);
+      }
     } finally {
       await open.close();
     }

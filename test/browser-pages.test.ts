@@ -155,7 +155,7 @@ function pageChecks(dir: string): PageCheck[] {
       },
     },
     {
-      match: (path) => path.startsWith("/segments/"),
+      match: (path) => path.startsWith("/segment/"),
       run: async (_page, drawn) => {
         const heat = chart(drawn, "Orders of ");
         assert.ok(heat.dataMarks > 0 && heat.dataMarks % WEEKDAYS === 0, `weekday x hour heatmap: 7 x N cells (${heat.dataMarks})`);

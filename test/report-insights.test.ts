@@ -294,8 +294,8 @@ test("slugs, regions, categories and description words", () => {
   assert.equal(segmentSlug("Café <script>"), "cafe-script");
   assert.equal(segmentSlug("!!!"), "segment");
   assert.deepEqual([...uniqueSlugs(["A b", "a-b", "A b"]).values()], ["a-b", "a-b-2"]);
-  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], true), ["/segments/high-value-loyal", "/data/customer_segments.csv"]);
-  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], false), ["/segments/high-value-loyal"]);
+  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], true), ["/segment/high-value-loyal", "/data/customer_segments.csv"]);
+  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], false), ["/segment/high-value-loyal"]);
   assert.equal(regionOf("United Kingdom"), "United Kingdom");
   assert.equal(regionOf(" norway "), "Nordics");
   assert.equal(regionOf("EIRE"), "Rest of Europe");

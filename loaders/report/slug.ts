@@ -1,5 +1,5 @@
 /**
- * URL slugs for segment names, for the parameterised route `src/segments/[segment].md` and its data files.
+ * URL slugs for segment names, for the parameterised route `src/segment/[segment].md` and its data files.
  * The build uses the same functions to list the pages to render (Framework's `dynamicPaths`).
  */
 
@@ -42,7 +42,7 @@ export function uniqueSlugs(names: readonly string[]): Map<string, string> {
  * builds it only when it is listed here).
  */
 export function reportDynamicPaths(segmentNames: readonly string[], publishCustomerList: boolean): string[] {
-  const paths = [...uniqueSlugs(segmentNames).values()].map((slug) => `/segments/${slug}`);
+  const paths = [...uniqueSlugs(segmentNames).values()].map((slug) => `/segment/${slug}`);
   if (publishCustomerList) paths.push("/data/customer_segments.csv");
   return paths;
 }

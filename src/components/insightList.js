@@ -12,7 +12,7 @@ export function insightList(insights, { limit = 5, base = "./" } = {}) {
   li.append("span").text((d) => d.text);
   li.append("a")
     .attr("class", "evidence no-print")
-    .attr("href", (d) => `${base}${d.page}${d.anchor ? `#${d.anchor}` : ""}`)
+    .attr("href", (d) => `${base}${d.page ? `${d.page}.html` : "index.html"}${d.anchor ? `#${d.anchor}` : ""}`)
     .text("See the evidence →");
   return ol.node();
 }

@@ -411,7 +411,7 @@ export function pdfPageCount(pdf: Buffer): number {
   return (pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
 }
 
-/** A file-system-safe name for a page's clean URL: `/` -> index, `/segments/champions` -> segments-champions. */
+/** A file-system-safe name for a page's clean URL: `/` -> index, `/segment/champions` -> segment-champions. */
 export function pageName(path: string): string {
   return path === "/" ? "index" : path.replace(/^\//, "").replace(/\/$/, "").replace(/[^\w.-]+/g, "-");
 }

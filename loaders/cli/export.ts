@@ -1,0 +1,54 @@
+/**
+ * `npm run export`: the report as stakeholders receive it, beside the site in `dist/` (or `--out DIR`):
+ * `report.html`, one self-contained file (every page, chart and control; no network), and `report.pdf`, printed
+ * from it by Chromium. Builds the site first (`npm run build`, which reuses unchanged report data);
+ * `--no-build` exports the site already in the folder.
+ */
+import { spawnSync } from "node:child_process";
+import { renameSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { PROJECT_ROOT } from "../config.ts";
+import { InputError, runCli } from "../errors.ts";
+import { findChromium } from "../publish/chromium.ts";
+import { printReport } from "../publish/pdf.ts";
+import { assembleSingleFile } from "../publish/single-file.ts";
+
+const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** Writes `content` to `path` through a temporary file, so a failure never leaves half a file. */
+function writeWhole(path: string, content: string | Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf("--out");
+  const dist = resolve(process.env.INIT_CWD ?? process.cwd(), outIndex >= 0 ? args[outIndex + 1] : join(PROJECT_ROOT, "dist"));
+  findChromium(); // before the build: a missing Chromium is a one-line error at once
+  if (!args.includes("--no-build")) {
+    const build = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist], {
+      cwd: PROJECT_ROOT,
+      stdio: "inherit",
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const show = (path: string): string => relative(process.cwd(), path) || path;
+  let started = performance.now();
+  const { html, pages } = await assembleSingleFile(dist).catch((error: Error) => {
+    throw new InputError(error.message);
+  });
+  const htmlFile = join(dist, "report.html");
+  writeWhole(htmlFile, html);
+  process.stderr.write(`segment-report: ${show(htmlFile)}: ${pages.length} pages in one file, ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB (${seconds(started)})\n`);
+  started = performance.now();
+  const printed = await printReport(htmlFile);
+  if (printed.errors.length) throw new InputError(`${show(htmlFile)}: errors while printing: ${printed.errors.slice(0, 3).join("; ")}`);
+  const pdfFile = join(dist, "report.pdf");
+  writeWhole(pdfFile, printed.pdf);
+  const sheets = printed.startPages.length ? printed.pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0 : 0;
+  process.stderr.write(`segment-report: ${show(pdfFile)}: ${sheets} pages, ${(printed.pdf.length / 1e6).toFixed(2)} MB (${seconds(started)})\n`);
+}
+
+await runCli(main);
