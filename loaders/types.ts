@@ -3,9 +3,11 @@
 /** Why an input line was not kept. Every input line is kept or counted under exactly one reason (first match, in this order). */
 export const DROP_REASONS = [
   "cancellation",
+  "missing_order",
   "missing_customer",
   "nonpositive_quantity",
   "nonpositive_price",
+  "nonpositive_amount",
   "non_product_code",
   "duplicate",
 ] as const;
@@ -25,7 +27,7 @@ export interface CustomerFeatures {
   recency: number;
   /** distinct invoices */
   frequency: number;
-  /** summed revenue (quantity x unit price) */
+  /** summed revenue (quantity x unit price, or the mapped amount) */
   monetary: number;
   /** YYYY-MM-DD */
   first_purchase: string;

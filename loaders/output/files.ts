@@ -105,6 +105,12 @@ export interface IngestSummary {
   source: string;
   /** how slash dates were read */
   date_order: string;
+  /** the logical columns the input has */
+  input_columns: string[];
+  /** what the run said about the input (no invoice column: each line is one order ...) */
+  notes: string[];
+  /** a multi-table input: what the joins left without a match (null for a single file) */
+  tables: Record<string, number | null> | null;
   cleaning: CleaningConfig;
   /** stage -> milliseconds */
   timings: Record<string, number>;
@@ -127,6 +133,9 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     period_end: result.period_end,
     source: result.source,
     date_order: result.date_order,
+    input_columns: result.input_columns,
+    notes: result.notes,
+    tables: result.tables ? { ...result.tables.counts } : null,
     cleaning: result.config.cleaning,
     timings: result.timings,
   };

@@ -21,6 +21,8 @@ import {
 import type { DateOrder } from "../sources/dates.ts";
 import { count, StageTimer } from "./progress.ts";
 import { planSource } from "../sources/index.ts";
+import type { LogicalColumn } from "../sources/columns.ts";
+import { tableCounts, tableNotes, type TableCounts, type TablesRead } from "../sources/tables.ts";
 import type { CustomerFeatures } from "../types.ts";
 
 export type { IngestAccounting } from "../clean/rules.ts";
@@ -49,17 +51,41 @@ export interface IngestResult {
   countries: number;
   /** how slash dates were read (month first unless only day first parses) */
   date_order: DateOrder;
+  /** the logical columns the input has: without invoice each line is one order; without stock_code, description or country the report leaves out what needs them */
+  input_columns: LogicalColumn[];
+  /** what the run says about the input beyond the accounting, one line each (also printed to stderr) */
+  notes: string[];
+  /** a multi-table input: what was joined, and what the joins left without a match */
+  tables: (TablesRead & { counts: TableCounts }) | null;
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
   /** closes the connection and the database (again: no effect) */
   close(): void;
 }
 
+/** Whether the input joins order lines to an orders table (a line may then miss its order). */
+function joinsOrders(config: Config): boolean {
+  return config.tables !== null && config.tables.lines !== undefined && config.tables.orders !== undefined;
+}
+
+/** What the input's columns mean for the analysis, one line each. */
+export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
+  const has = (c: LogicalColumn) => columns.includes(c);
+  const out: string[] = [];
+  if (!has("invoice")) out.push("no invoice column: each line is one order");
+  if (has("amount")) out.push("revenue is the amount column (the line or order total), not quantity x unit price");
+  if (!has("quantity")) out.push("no quantity column: each line counts as one unit");
+  if (!has("stock_code")) out.push("no stock code column: the product sections of the report are left out");
+  else if (!has("description") && !has("category")) out.push("no product description or category: the category and word sections are left out");
+  if (!has("country")) out.push("no country column: the geography page is left out");
+  return out;
+}
+
 /**
  * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
  * expected) for bad input; the database is closed on any error.
  */
-export async function ingest(config: Config): Promise<IngestResult> {
+export async function ingest(config: Config, options: { write?: (line: string) => void } = {}): Promise<IngestResult> {
   const timer = new StageTimer("ingest");
   const file = config.data;
   const plan = await timer.time(
@@ -80,7 +106,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning) }),
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, { joinedOrders: joinsOrders(config) }) }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
@@ -103,6 +129,9 @@ export async function ingest(config: Config): Promise<IngestResult> {
       },
       (f) => `computed features of ${count(f.customers.length)} customers`,
     );
+    const tables = read.tables ? { ...read.tables, counts: await tableCounts(conn, read.tables) } : null;
+    const notes = [...layoutNotes(read.columns), ...(tables ? tableNotes(tables.counts, tables) : [])];
+    for (const note of notes) (options.write ?? ((line: string) => process.stderr.write(line)))(`[ingest] ${note}\n`);
     return {
       conn,
       instance,
@@ -117,6 +146,9 @@ export async function ingest(config: Config): Promise<IngestResult> {
       orders: features.totals.orders,
       countries: features.totals.countries,
       date_order: read.date_order,
+      input_columns: read.columns,
+      notes,
+      tables,
       timings: timer.timings,
       close,
     };

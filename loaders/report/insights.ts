@@ -104,6 +104,8 @@ const REASON_WORDS: Record<string, string> = {
   missing_customer: "having no customer id",
   nonpositive_quantity: "a zero or negative quantity",
   nonpositive_price: "a zero or negative price",
+  missing_order: "belonging to no order in the orders table",
+  nonpositive_amount: "a zero or negative amount",
   non_product_code: "being non-product codes (postage, fees)",
   duplicate: "being exact duplicates",
 };

@@ -13,15 +13,18 @@ import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import {
   chooseDelimiter,
+  LOGICAL_COLUMNS,
   resolveColumns,
   splitLine,
   type ColumnIndex,
   type Delimiter,
   type LogicalColumn,
+  type MappingSource,
 } from "./columns.ts";
 import { sqlString } from "../db/sql.ts";
 import { timestampSql, type DateOrder } from "./dates.ts";
-import type { SourceFile } from "./file.ts";
+import { checkGzip, type SourceFile } from "./file.ts";
+import type { TablesRead } from "./tables.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
 export interface ReadPlan {
@@ -34,11 +37,15 @@ export interface ReadPlan {
 }
 
 /** Decides the delimiter and finds the columns; throws an InputError when a required column is missing. */
-export function planRead(source: SourceFile, config: Pick<Config, "delimiter" | "columns" | "config_file">): ReadPlan {
+export function planRead(
+  source: SourceFile,
+  config: Pick<Config, "delimiter" | "columns" | "config_file">,
+  options: Pick<MappingSource, "setting" | "allowed" | "required"> = {},
+): ReadPlan {
   const delimiter = chooseDelimiter(config.delimiter, source.path, source.headerLine);
   const headers = splitLine(source.headerLine, delimiter);
   const origin = config.config_file ?? "the configuration";
-  const columns = resolveColumns(headers, { mapping: config.columns, origin }, source.path);
+  const columns = resolveColumns(headers, { mapping: config.columns, origin, ...options }, source.path);
   return { source, delimiter, headers, columns };
 }
 
@@ -62,41 +69,61 @@ function numberSql(column: string, delimiter: Delimiter): string {
   return delimiter === ";" ? `COALESCE(${value}, TRY_CAST(replace(${column}, ',', '.') AS DOUBLE))` : value;
 }
 
+/** SQL: trimmed text of a VARCHAR column, NULL when empty (trim only values with an outer space: trim() copies every string it sees, a large share of the read's cost). */
+export function textSql(column: string): string {
+  return `CASE WHEN ${column} = '' THEN NULL WHEN starts_with(${column}, ' ') OR ends_with(${column}, ' ') THEN NULLIF(trim(${column}), '') ELSE ${column} END`;
+}
+
+/** SQL: a customer id from trimmed text: NULL for nan/null/none, `17850.0` written `17850`. */
+export function customerIdSql(text: string): string {
+  return (
+    `CASE WHEN list_contains(['nan', 'null', 'none'], lower(${text})) THEN NULL` +
+    ` WHEN contains(${text}, '.') THEN regexp_replace(${text}, '\\.0+$', '') ELSE ${text} END`
+  );
+}
+
 /**
  * The SELECT producing the typed columns (then `derived`, evaluated over the typed columns) from the file.
+ * Columns the file does not have are NULL, except quantity (1: without a quantity each line counts as one unit)
+ * and country ("Unknown"). Revenue is the amount when one is mapped, else quantity x unit price.
  * @param derived extra output columns: name -> SQL expression over the typed columns
  */
 export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record<string, string> = {}): string {
-  const col = (name: LogicalColumn) => raw(plan, name) as string;
-  const description = raw(plan, "description");
-  const country = raw(plan, "country");
-  // trim only values with an outer space: trim() copies every string it sees, a large share of the read's cost
-  const text = (column: string) =>
-    `CASE WHEN ${column} = '' THEN NULL WHEN starts_with(${column}, ' ') OR ends_with(${column}, ' ') THEN NULLIF(trim(${column}), '') ELSE ${column} END`;
+  const text = (name: LogicalColumn, fallback = "NULL::VARCHAR") => {
+    const column = raw(plan, name);
+    return column ? textSql(column) : fallback;
+  };
+  const number = (name: LogicalColumn, fallback = "NULL::DOUBLE") => {
+    const column = raw(plan, name);
+    return column ? numberSql(column, plan.delimiter) : fallback;
+  };
   const finite = (column: string) => `CASE WHEN isfinite(${column}) THEN ${column} END`;
   // layer 1: trimmed text, numbers; layer 2: finite numbers, dates, customer ids; layer 3: revenue, derived columns
   const layer1 = [
-    `${text(col("invoice"))} AS invoice`,
-    `${text(col("stock_code"))} AS stock_code`,
-    `${description ? text(description) : "NULL::VARCHAR"} AS description`,
-    `${numberSql(col("quantity"), plan.delimiter)} AS quantity_value`,
-    `${numberSql(col("unit_price"), plan.delimiter)} AS price_value`,
-    `${text(col("invoice_date"))} AS date_text`,
-    `${text(col("customer_id"))} AS customer_text`,
-    `COALESCE(${country ? text(country) : "NULL"}, 'Unknown') AS country`,
+    `${text("invoice")} AS invoice`,
+    `${text("stock_code")} AS stock_code`,
+    `${text("description")} AS description`,
+    `${number("quantity", "1::DOUBLE")} AS quantity_value`,
+    `${number("unit_price")} AS price_value`,
+    `${number("amount")} AS amount_value`,
+    `${text("invoice_date")} AS date_text`,
+    `${text("customer_id")} AS customer_text`,
+    `COALESCE(${text("country", "NULL")}, 'Unknown') AS country`,
+    `${text("channel")} AS channel`,
+    `${text("category")} AS category`,
   ];
-  const customer =
-    `CASE WHEN list_contains(['nan', 'null', 'none'], lower(customer_text)) THEN NULL` +
-    ` WHEN contains(customer_text, '.') THEN regexp_replace(customer_text, '\\.0+$', '') ELSE customer_text END`;
   const layer2 = [
     "invoice",
     "stock_code",
     "description",
     `${finite("quantity_value")} AS quantity`,
     `${finite("price_value")} AS unit_price`,
+    `${finite("amount_value")} AS amount`,
     `${timestampSql("date_text", order)} AS invoice_date`,
-    `${customer} AS customer_id`,
+    `${customerIdSql("customer_text")} AS customer_id`,
     "country",
+    "channel",
+    "category",
   ];
   const layer3 = [
     "invoice",
@@ -104,10 +131,13 @@ export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record
     "description",
     "quantity",
     "unit_price",
-    "quantity * unit_price AS revenue",
+    "amount",
+    `${plan.columns.amount === undefined ? "quantity * unit_price" : "amount"} AS revenue`,
     "invoice_date",
     "customer_id",
     "country",
+    "channel",
+    "category",
     ...Object.entries(derived).map(([name, sql]) => `${sql} AS ${name}`),
   ];
   return [
@@ -149,13 +179,14 @@ async function runReading(conn: DuckDBConnection, sql: string, file: string): Pr
   }
 }
 
-/** Columns whose values must all parse, with what is expected of them. */
+/** Columns whose values must all parse (when the input has them), with what is expected of them. */
 const CHECKED: readonly { name: LogicalColumn; expected: "text" | "number" | "date" }[] = [
   { name: "invoice", expected: "text" },
   { name: "stock_code", expected: "text" },
   { name: "quantity", expected: "number" },
   { name: "invoice_date", expected: "date" },
   { name: "unit_price", expected: "number" },
+  { name: "amount", expected: "number" },
 ];
 
 /** A value that did not parse. */
@@ -177,7 +208,9 @@ export async function findBadValue(
   plan: ReadPlan,
   table = "transactions",
 ): Promise<BadValue | null> {
-  const checks = CHECKED.map((c) => `${c.name} IS NULL`);
+  const checked = CHECKED.filter((c) => plan.columns[c.name] !== undefined);
+  if (!checked.length) return null;
+  const checks = checked.map((c) => `${c.name} IS NULL`);
   const first = await conn.runAndReadAll(
     `SELECT rowid::BIGINT AS row, ${checks.map((c, i) => `${c} AS bad${i}`).join(", ")}, count(*) OVER ()::BIGINT AS lines
      FROM ${table} WHERE ${checks.join(" OR ")} ORDER BY rowid LIMIT 1`,
@@ -187,7 +220,7 @@ export async function findBadValue(
   const hit = rows[0];
   const row = Number(hit.row);
   // the file column order decides which bad value of the line is reported
-  const bad = CHECKED.filter((_, i) => hit[`bad${i}`] === true).sort(
+  const bad = checked.filter((_, i) => hit[`bad${i}`] === true).sort(
     (a, b) => (plan.columns[a.name] as number) - (plan.columns[b.name] as number),
   )[0];
   const index = plan.columns[bad.name] as number;
@@ -229,6 +262,23 @@ export interface ReadResult {
   rows: number;
   /** how day/month dates were read */
   date_order: DateOrder;
+  /** the logical columns the input has (the others are NULL, or as typedSelectSql says) */
+  columns: LogicalColumn[];
+  /** a multi-table input: what was joined (sources/tables.ts) */
+  tables?: TablesRead;
+}
+
+/** The logical columns a plan found, in LOGICAL_COLUMNS order. */
+export function planColumns(plan: ReadPlan): LogicalColumn[] {
+  return LOGICAL_COLUMNS.map((c) => c.name).filter((name) => plan.columns[name] !== undefined);
+}
+
+/**
+ * Without an invoice column each line is one order: numbers the lines `line <n>` (n the file's line number).
+ * An UPDATE after the read, as the read must stay a projection of the file.
+ */
+export async function numberLines(conn: DuckDBConnection, plan: ReadPlan, table: string): Promise<void> {
+  if (plan.columns.invoice === undefined) await conn.run(`UPDATE ${table} SET invoice = 'line ' || (rowid + 2)::VARCHAR`);
 }
 
 /**
@@ -257,5 +307,22 @@ export async function readTransactions(
     bad = null;
   }
   if (bad) throw new InputError(badValueMessage(bad, file));
-  return { rows, date_order: order };
+  await numberLines(conn, plan, table);
+  return { rows, date_order: order, columns: planColumns(plan) };
+}
+
+/** readTransactions, with a gzipped file checked for completeness alongside (a truncated file explains any read error). */
+export async function readFile(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  derived: Record<string, string> = {},
+  table = "transactions",
+): Promise<ReadResult> {
+  const [read, gzip] = await Promise.allSettled([
+    readTransactions(conn, plan, derived, table),
+    plan.source.gzip ? checkGzip(plan.source.path) : Promise.resolve(),
+  ]);
+  if (gzip.status === "rejected") throw gzip.reason;
+  if (read.status === "rejected") throw read.reason;
+  return read.value;
 }

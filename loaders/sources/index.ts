@@ -1,16 +1,17 @@
 /**
  * The source seam. Every input, whatever its format or layout, ends as the DuckDB table `transactions`: one row per
  * input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
- * unit_price, revenue, invoice_date, customer_id, country) plus the columns the caller derives (the cleaning's drop
- * reason). Cleaning, features and the report only ever see that table and the views over it.
+ * unit_price, amount, revenue, invoice_date, customer_id, country, channel, category) plus the columns the caller
+ * derives (the cleaning's drop reason); a multi-table input (tables.ts) adds order_missing and product_missing. Cleaning, features and the report only ever see that table and the views over it.
  *
  * A new format is one module in this folder exporting a `SourceReader`, and one line in `READERS`: the first reader
  * whose `accepts` says yes reads the input.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
-import { checkGzip, openSource } from "./file.ts";
-import { planRead, readTransactions, type ReadPlan, type ReadResult } from "./csv.ts";
+import { openSource } from "./file.ts";
+import { planRead, readFile, type ReadPlan, type ReadResult } from "./csv.ts";
+import { tablesReader } from "./tables.ts";
 
 export type { ReadResult } from "./csv.ts";
 
@@ -42,21 +43,13 @@ const delimitedText: SourceReader = {
     return {
       reader: "delimited text",
       source: config.data,
-      async read(conn, derived, table) {
-        const [read, gzip] = await Promise.allSettled([
-          readTransactions(conn, plan, derived, table),
-          plan.source.gzip ? checkGzip(plan.source.path) : Promise.resolve(),
-        ]);
-        if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
-        if (read.status === "rejected") throw read.reason;
-        return read.value;
-      },
+      read: (conn, derived, table) => readFile(conn, plan, derived, table),
     };
   },
 };
 
 /** The readers, most specific first. */
-export const READERS: readonly SourceReader[] = [delimitedText];
+export const READERS: readonly SourceReader[] = [tablesReader, delimitedText];
 
 /** Plans the read of `config.data` with the first reader that accepts it. */
 export function planSource(config: Config): Promise<PlannedRead> {

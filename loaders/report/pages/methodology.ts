@@ -12,7 +12,9 @@ export const REASON_LABELS: Record<string, string> = {
   cancellation: "cancellations (invoice starting with C)",
   missing_customer: "no customer id",
   nonpositive_quantity: "quantity of zero or less",
+  missing_order: "order not in the orders table",
   nonpositive_price: "unit price of zero or less",
+  nonpositive_amount: "amount (line or order total) of zero or less",
   non_product_code: "non-product codes (postage, fees, adjustments)",
   duplicate: "exact duplicate lines",
 };
