@@ -42,7 +42,7 @@ export interface TableConfig {
   columns: Record<string, string>;
   delimiter: "auto" | "," | "\t" | ";";
   /** customers table only: more columns (headers) shown per segment like the age range */
-  demographics: string[];
+  demographics?: string[];
 }
 
 /** A multi-table input (a shop database export): order lines and/or orders, with products and customers. */
@@ -485,7 +485,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       for (const [name, table] of Object.entries(config.tables as Record<string, Record<string, unknown>>)) {
         if (kind(table) !== "object") continue; // validateConfig names it
         if (typeof table.data === "string" && table.data) table.data = isAbsolute(table.data) ? table.data : resolve(tablesBase, table.data);
-        (config.tables as Record<string, unknown>)[name] = { columns: {}, delimiter: "auto", demographics: [], ...table };
+        (config.tables as Record<string, unknown>)[name] = { columns: {}, delimiter: "auto", ...(name === "customers" ? { demographics: [] } : {}), ...table };
       }
       const main = config.tables.lines ?? config.tables.orders;
       if (main && typeof main.data === "string") config.data = main.data;

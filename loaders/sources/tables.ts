@@ -79,7 +79,7 @@ async function planDimension(config: Config, name: "products" | "customers", nam
     else if (logical === required || headers.some((h) => h === logical))
       columns[logical] = headerIndex(headers, logical, source.path, `tables.${name}.columns.${logical} in ${origin(config)}: map it`);
   }
-  for (const extra of table.demographics)
+  for (const extra of table.demographics ?? [])
     columns[`demographic:${extra}`] = headerIndex(headers, extra, source.path, `tables.${name}.demographics in ${origin(config)}`);
   return { plan: { source, delimiter, headers, columns: {} }, columns, name };
 }
