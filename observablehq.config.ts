@@ -23,6 +23,7 @@ export default {
     { name: "Purchase behaviour", path: "/behaviour" },
     { name: "Geography", path: "/geography" },
     { name: "Products", path: "/products" },
+    { name: "Channels and customers", path: "/audience" },
     { name: "Strategy", path: "/strategy" },
     { name: "Methodology", path: "/methodology" },
   ],

@@ -5,13 +5,14 @@
  * which adds `customer_segments.csv` (one row per customer) for internal use.
  *
  * Files: meta.json (every page), insights.json, overview.json, segments.json, pca.json, rfm.json,
- * behaviour.json, geography.json, products.json, methodology.json, strategy.json, and segment/<slug>.json
+ * behaviour.json, geography.json, products.json, audience.json, methodology.json, strategy.json, and segment/<slug>.json
  * per segment of the chosen k.
  */
 import type { Config } from "../config.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
 import { buildContext, type ReportInput } from "./context.ts";
 import { buildInsights } from "./insights.ts";
+import { audienceData } from "./pages/audience.ts";
 import { behaviourData } from "./pages/behaviour.ts";
 import { insightFacts } from "./pages/common.ts";
 import { geographyData } from "./pages/geography.ts";
@@ -53,6 +54,7 @@ export async function buildPageData(ingest: ReportInput, seg: SegmentationResult
     "behaviour.json": behaviourData(ctx),
     "geography.json": geographyData(ctx),
     "products.json": productsData(ctx),
+    "audience.json": audienceData(ctx),
     "methodology.json": methodologyData(ctx),
     "strategy.json": strategyData(ctx),
   };

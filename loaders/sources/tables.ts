@@ -14,6 +14,7 @@
  * A duplicate key in the orders, products or customers table stops the run with one line naming the file, the
  * line and the key.
  */
+import { basename } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config, TableConfig, TablesConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
@@ -257,12 +258,13 @@ export async function tableCounts(conn: DuckDBConnection, info: TablesRead, tabl
 /** One line per count that is not zero, for the run's output and the methodology. */
 export function tableNotes(counts: TableCounts, info: TablesRead): string[] {
   const n = (x: number) => x.toLocaleString("en-US");
+  const files = Object.fromEntries(Object.entries(info.files).map(([name, path]) => [name, basename(path as string)]));
   const out: string[] = [];
   if (counts.lines_without_product)
-    out.push(`${n(counts.lines_without_product)} kept lines have a product code that is not in the products table (${info.files.products}): kept, category unknown`);
-  if (counts.orders_without_lines) out.push(`${n(counts.orders_without_lines)} orders of ${info.files.orders} have no line in ${info.files.lines}: not counted as orders`);
+    out.push(`${n(counts.lines_without_product)} kept lines have a product code that is not in the products table (${files.products}): kept, category unknown`);
+  if (counts.orders_without_lines) out.push(`${n(counts.orders_without_lines)} orders of ${files.orders} have no line in ${files.lines}: not counted as orders`);
   if (counts.customers_not_in_table)
-    out.push(`${n(counts.customers_not_in_table)} customers are not in the customers table (${info.files.customers}): segmented, demographics unknown`);
+    out.push(`${n(counts.customers_not_in_table)} customers are not in the customers table (${files.customers}): segmented, demographics unknown`);
   if (counts.table_customers_without_orders)
     out.push(`${n(counts.table_customers_without_orders)} customers of the customers table have no kept order: not segmented`);
   return out;

@@ -1,0 +1,2 @@
+import { emitCurrent } from "../../loaders/site/emit.js";
+emitCurrent("audience.json");
