@@ -57,9 +57,11 @@ describe("cleaning accounting (reasons.csv)", () => {
         rows_kept: 6,
         dropped: {
           cancellation: 3,
+          missing_order: 0,
           missing_customer: 1,
           nonpositive_quantity: 1,
           nonpositive_price: 1,
+          nonpositive_amount: 0,
           non_product_code: 2,
           duplicate: 0,
         },
@@ -134,10 +136,13 @@ describe("cleaning accounting (reasons.csv)", () => {
           "description VARCHAR",
           "quantity DOUBLE",
           "unit_price DOUBLE",
+          "amount DOUBLE",
           "revenue DOUBLE",
           "invoice_date TIMESTAMP",
           "customer_id VARCHAR",
           "country VARCHAR",
+          "channel VARCHAR",
+          "category VARCHAR",
         ],
       );
       const returns = await rows(result, "SELECT invoice, quantity, customer_id FROM returns ORDER BY invoice");
@@ -168,9 +173,11 @@ describe("layouts and formats", () => {
       assertBalanced(result);
       assert.deepEqual(result.accounting.dropped, {
         cancellation: 1,
+        missing_order: 0,
         missing_customer: 2,
         nonpositive_quantity: 0,
         nonpositive_price: 0,
+        nonpositive_amount: 0,
         non_product_code: 1,
         duplicate: 0,
       });
