@@ -113,6 +113,8 @@ export const FEATURE_NAMES: FeatureName[] = [
 ];
 
 export interface ClusteringConfig {
+  /** the clustering method (cluster/methods/index.ts) */
+  method: "kmeans";
   features: FeatureName[];
   transform: "log1p" | "none";
   scaler: "standard" | "robust";
@@ -139,6 +141,19 @@ export interface ReportConfig {
   publish_customer_list: boolean;
 }
 
+/** Invoice dates outside from..to (whole days, both included) are set aside as `implausible_date`; when more than half the lines are, the run stops. */
+export interface PlausibleDates {
+  /** YYYY-MM-DD, the first plausible day */
+  from: string;
+  /** YYYY-MM-DD, the last plausible day; null = one day after today (the machine's clock, UTC) */
+  to: string | null;
+}
+
+/** Named date formats (see loaders/ingest/dates.ts); any other value is a strptime pattern containing `%`. */
+export const DATE_FORMATS = ["auto", "iso", "month-first", "day-first", "yyyymmdd", "excel"] as const;
+export const ENCODINGS = ["auto", "utf-8", "windows-1252", "latin-1"] as const;
+export const CUSTOMER_ID_RULES = ["numeric", "trim"] as const;
+
 export interface Config {
   /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
   data: string;
@@ -153,6 +168,17 @@ export interface Config {
   delimiter: "auto" | "," | "\t" | ";";
   /** YYYY-MM-DD; null = the day after the last invoice */
   snapshot_date: string | null;
+  /** how invoice dates are written: one of DATE_FORMATS ("auto" detects from the whole column) or a strptime pattern */
+  date_format: string;
+  /** the input's text encoding: "auto" (UTF-8, else Windows-1252), "utf-8", "windows-1252" ("latin-1" is read as it) */
+  encoding: (typeof ENCODINGS)[number];
+  plausible_dates: PlausibleDates;
+  /**
+   * "numeric" (default): an id of digits only (optionally with a trailing `.0`, as spreadsheets export) is compared
+   * as a number, so `0017850`, `17850` and `17850.0` are one customer; "trim": ids are compared as written after
+   * trimming outer spaces. Other ids are only trimmed under both rules.
+   */
+  customer_id_normalise: (typeof CUSTOMER_ID_RULES)[number];
   cleaning: CleaningConfig;
   rfm: RfmConfig;
   clustering: ClusteringConfig;
@@ -265,6 +291,10 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   tables: null,
   delimiter: "auto",
   snapshot_date: null,
+  date_format: "auto",
+  encoding: "auto",
+  plausible_dates: { from: "1990-01-01", to: null },
+  customer_id_normalise: "numeric",
   cleaning: {
     drop_cancellations: true,
     drop_missing_customer: true,
@@ -282,6 +312,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   },
   clustering: {
     features: ["recency", "frequency", "monetary"],
+    method: "kmeans",
     transform: "log1p",
     scaler: "standard",
     k_min: 2,
@@ -377,6 +408,16 @@ export function dataFiles(config: Pick<Config, "data" | "tables">): string[] {
   return (["lines", "orders", "products", "customers"] as const).flatMap((name) => (config.tables![name] ? [config.tables![name]!.data] : []));
 }
 
+/**
+ * Whether `text` is a real calendar day written YYYY-MM-DD.
+ * @example isCalendarDate("2011-02-30") // false
+ */
+export function isCalendarDate(text: unknown): boolean {
+  if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
 const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
 
 /** Checks the merged configuration's values (types were checked by merge). */
@@ -384,8 +425,19 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   checkColumns(config.columns, COLUMN_KEYS, "columns", file);
   if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');
   if (config.tables !== null) validateTables(config.tables, file);
-  if (config.snapshot_date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(config.snapshot_date))
-    fail(file, "snapshot_date", "a date YYYY-MM-DD or null");
+  if (config.snapshot_date !== null && !isCalendarDate(config.snapshot_date))
+    fail(file, "snapshot_date", `a calendar date YYYY-MM-DD or null, got ${JSON.stringify(config.snapshot_date)}`);
+  if (!(DATE_FORMATS as readonly string[]).includes(config.date_format) && !config.date_format.includes("%"))
+    fail(file, "date_format", `one of ${DATE_FORMATS.map((f) => `"${f}"`).join(", ")} or a strptime pattern such as "%d.%m.%Y %H:%M"`);
+  if (!(ENCODINGS as readonly string[]).includes(config.encoding))
+    fail(file, "encoding", ENCODINGS.map((e) => `"${e}"`).join(", ").replace(/, ([^,]*)$/, " or $1"));
+  const window = config.plausible_dates;
+  if (!isCalendarDate(window.from)) fail(file, "plausible_dates.from", `a calendar date YYYY-MM-DD, got ${JSON.stringify(window.from)}`);
+  if (window.to !== null && !isCalendarDate(window.to))
+    fail(file, "plausible_dates.to", `a calendar date YYYY-MM-DD or null (one day after today), got ${JSON.stringify(window.to)}`);
+  if (window.to !== null && window.to < window.from) fail(file, "plausible_dates.to", `a day on or after plausible_dates.from (${window.from})`);
+  if (!(CUSTOMER_ID_RULES as readonly string[]).includes(config.customer_id_normalise))
+    fail(file, "customer_id_normalise", '"numeric" or "trim"');
   try {
     new RegExp(config.cleaning.non_product_pattern, "i");
   } catch {
@@ -413,6 +465,7 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   const c = config.clustering;
   if (!c.features.length || c.features.some((f) => !FEATURE_NAMES.includes(f)))
     fail(file, "clustering.features", `a non-empty list of ${FEATURE_NAMES.join(", ")}`);
+  if (!["kmeans"].includes(c.method)) fail(file, "clustering.method", '"kmeans"');
   if (!["log1p", "none"].includes(c.transform)) fail(file, "clustering.transform", '"log1p" or "none"');
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
   if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)

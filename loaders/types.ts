@@ -2,6 +2,7 @@
 
 /** Why an input line was not kept. Every input line is kept or counted under exactly one reason (first match, in this order). */
 export const DROP_REASONS = [
+  "implausible_date",
   "cancellation",
   "missing_order",
   "missing_customer",

@@ -45,7 +45,7 @@ test("bad settings are one-line errors naming the file and the setting", () => {
     [{ clustering: { restart: 3 } }, /unknown setting "clustering.restart"/],
     [{ clustering: { k: "four" } }, /"clustering.k" should be "auto" or an integer/],
     [{ clustering: { k_min: 5, k_max: 3 } }, /clustering.k_min\/k_max/],
-    [{ snapshot_date: "12/10/2011" }, /"snapshot_date" should be a date YYYY-MM-DD/],
+    [{ snapshot_date: "12/10/2011" }, /"snapshot_date" should be a calendar date YYYY-MM-DD or null, got "12\/10\/2011"/],
     [{ cleaning: { drop_cancellations: "yes" } }, /"cleaning.drop_cancellations" should be a boolean, got string/],
     [{ rfm: { thresholds: { frequency: [1, 2, 2, 5] } } }, /rfm.thresholds.frequency" should be 4 ascending numbers/],
     [{ columns: { shop: "Store" } }, /"columns.shop" should be one of/],

@@ -56,6 +56,7 @@ describe("cleaning accounting (reasons.csv)", () => {
         rows_in: 14,
         rows_kept: 6,
         dropped: {
+          implausible_date: 0,
           cancellation: 3,
           missing_order: 0,
           missing_customer: 1,
@@ -66,6 +67,7 @@ describe("cleaning accounting (reasons.csv)", () => {
           duplicate: 0,
         },
         duplicate_lines: 1,
+        customer_ids: { rule: "numeric", lines_rewritten: 1, customers_merged: 1, spellings_merged: 1 }, // 13047.0 = 13047
       });
       const reasons = await rows(result, "SELECT drop_reason::VARCHAR AS r FROM transactions ORDER BY rowid");
       assert.deepEqual(
@@ -172,6 +174,7 @@ describe("layouts and formats", () => {
     await run(fixture("online_retail_ii.csv"), {}, (result) => {
       assertBalanced(result);
       assert.deepEqual(result.accounting.dropped, {
+        implausible_date: 0,
         cancellation: 1,
         missing_order: 0,
         missing_customer: 2,

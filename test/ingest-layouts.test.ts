@@ -19,7 +19,7 @@ function configFor(file: string, columns: ColumnMapping, cleaning: Partial<Confi
 
 async function run<T>(config: Config, check: (r: IngestResult) => Promise<T> | T): Promise<T> {
   const notes: string[] = [];
-  const result = await ingest(config, { write: (line) => notes.push(line) });
+  const result = await ingest(config, { onRecognised: (block) => notes.push(block) });
   try {
     return await check(result);
   } finally {

@@ -39,7 +39,7 @@ function configFile(settings: unknown) {
 }
 
 async function run<T>(settings: unknown, check: (r: IngestResult) => Promise<T> | T): Promise<T> {
-  const result = await ingest(configFile(settings).load(), { write: () => {} });
+  const result = await ingest(configFile(settings).load(), { onRecognised: () => {} });
   try {
     return await check(result);
   } finally {
@@ -150,7 +150,7 @@ describe("one table", () => {
 describe("stops with one line", () => {
   const rejects = (settings: unknown, message: RegExp) =>
     assert.rejects(
-      (async () => ingest(configFile(settings).load(), { write: () => {} }))(),
+      (async () => ingest(configFile(settings).load(), { onRecognised: () => {} }))(),
       (error: Error) => error.name === "InputError" && !error.message.includes("\n") && message.test(error.message),
     );
 

@@ -87,9 +87,12 @@ test("a changed data file or config is never published stale; unchanged input re
   assert.equal(result.status, 0, result.stderr);
   const first = readHeadline(out);
 
+  // the recognised-input block, when the data is computed and when it is reused
+  assert.match(result.stderr, /segment-report: input .*transactions\.csv\.gz\n {2}layout: {3}Online Retail \(recognised\); comma-separated, gzip\n/);
   result = runBuild({ name: "fresh", data, config }, ["--out", out]);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /report data unchanged/);
+  assert.match(result.stderr, /segment-report: input .*transactions\.csv\.gz\n {2}layout: /);
   assert.deepEqual(readHeadline(out), first);
 
   // same path, other bytes

@@ -26,8 +26,41 @@ export const LINE_COLUMNS = [
   "category",
 ] as const;
 
-/** The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped). */
-export type IngestAccounting = Accounting & { duplicate_lines?: number };
+/** Customer ids written more than one way and read as one customer (see `customer_id_normalise`). */
+export interface CustomerIdMerges {
+  rule: "numeric" | "trim";
+  /** lines whose id text was changed by normalising (trimmed spaces, `.0` or leading zeros removed) */
+  lines_rewritten: number;
+  /** customers whose id appears in more than one spelling (`0017850`, `17850`, `17850.0`) */
+  customers_merged: number;
+  /** spellings merged into another: the spellings of those customers minus one each */
+  spellings_merged: number;
+}
+
+/**
+ * The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped)
+ * and the customer id merges.
+ */
+export type IngestAccounting = Accounting & { duplicate_lines?: number; customer_ids?: CustomerIdMerges };
+
+/** The plausible window for invoice dates, resolved: YYYY-MM-DD, both days included. */
+export interface DateWindow {
+  from: string;
+  to: string;
+}
+
+/** The configured window, `to` null meaning one day after `today` (YYYY-MM-DD, UTC). */
+export function resolveDateWindow(window: { from: string; to: string | null }, today = new Date()): DateWindow {
+  const tomorrow = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1));
+  return { from: window.from, to: window.to ?? tomorrow.toISOString().slice(0, 10) };
+}
+
+/** SQL: is the line's invoice date outside the window? */
+export function implausibleDateSql(window: DateWindow): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(window.from) || !/^\d{4}-\d{2}-\d{2}$/.test(window.to))
+    throw new Error(`bad date window ${window.from} ${window.to}`);
+  return `(invoice_date < TIMESTAMP '${window.from}' OR invoice_date >= TIMESTAMP '${window.to}' + INTERVAL 1 DAY)`;
+}
 
 /** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
 export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
@@ -50,13 +83,15 @@ export function nonProductSql(
 
 /**
  * SQL expression (over the typed columns) giving each line's drop reason under `cleaning`, NULL when it is kept.
+ * With `window`, a line dated outside it is `implausible_date` first (its date is unusable for any figure).
  * The duplicate rule needs the other lines and is applied afterwards by `markDuplicates`.
  * @example dropReasonSql({ ...DEFAULT_CONFIG.cleaning, drop_non_product_codes: false })
  * // "CAST(CASE WHEN (starts_with(invoice, 'C') OR ...) THEN 'cancellation' WHEN customer_id IS NULL THEN ... END AS drop_reason)"
  */
-export function dropReasonSql(cleaning: CleaningConfig, options: { joinedOrders?: boolean } = {}): string {
+export function dropReasonSql(cleaning: CleaningConfig, window?: DateWindow, options: { joinedOrders?: boolean } = {}): string {
   const nonProduct = nonProductSql(cleaning);
   const rules: [boolean, string, DropReason][] = [
+    [window !== undefined, window ? implausibleDateSql(window) : "false", "implausible_date"],
     [cleaning.drop_cancellations, IS_CANCELLATION, "cancellation"],
     // a line of a multi-table input whose order is not in the orders table (no customer, no date): always set aside
     [options.joinedOrders === true, "order_missing", "missing_order"],
@@ -146,6 +181,37 @@ export async function createLineViews(conn: DuckDBConnection, table = "transacti
   const columns = LINE_COLUMNS.join(", ");
   await conn.run(`CREATE OR REPLACE VIEW lines AS SELECT ${columns} FROM ${table} WHERE drop_reason IS NULL`);
   await conn.run(
-    `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table} WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL`,
+    `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table}
+     WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL AND drop_reason IS DISTINCT FROM 'implausible_date'`,
   );
+}
+
+/** Counts customer ids written more than one way (by the hash of the id as written, see read.ts). */
+export async function countCustomerMerges(
+  conn: DuckDBConnection,
+  rule: CustomerIdMerges["rule"],
+  table = "transactions",
+): Promise<CustomerIdMerges> {
+  const rewritten = Number(
+    (await conn.runAndReadAll(`SELECT count(customer_spelling)::BIGINT AS n FROM ${table}`)).getRowObjectsJS()[0].n,
+  );
+  if (rewritten === 0) return { rule, lines_rewritten: 0, customers_merged: 0, spellings_merged: 0 };
+  const row = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::BIGINT AS customers, COALESCE(sum(n - 1), 0)::BIGINT AS spellings FROM (
+         SELECT customer_id, count(DISTINCT COALESCE(customer_spelling, hash(customer_id))) AS n
+         FROM ${table} WHERE customer_id IS NOT NULL GROUP BY customer_id) WHERE n > 1`,
+    )
+  ).getRowObjectsJS()[0];
+  return { rule, lines_rewritten: rewritten, customers_merged: Number(row.customers), spellings_merged: Number(row.spellings) };
+}
+
+/** The first line set aside as implausible_date and how many are, or null when none is. */
+export async function firstImplausible(conn: DuckDBConnection, table = "transactions"): Promise<{ row: number; lines: number } | null> {
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT min(rowid)::BIGINT AS row, count(*)::BIGINT AS n FROM ${table} WHERE drop_reason = 'implausible_date'`,
+    )
+  ).getRowObjectsJS();
+  return Number(rows[0].n) > 0 ? { row: Number(rows[0].row), lines: Number(rows[0].n) } : null;
 }

@@ -1,7 +1,7 @@
 /** The pipeline's command line: options, usage text, and the configuration they select. */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "../config.ts";
+import { isCalendarDate, loadConfig, type Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 
 export const PIPELINE_USAGE = `usage: npm run pipeline -- --data FILE --out DIR [options]
@@ -69,12 +69,7 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
   for (const [flag, [setting, value]] of Object.entries(CLEANING_FLAGS)) if (values[flag]) cleaning[setting] = value;
   const snapshot = values.snapshot as string | undefined;
   if (snapshot !== undefined) {
-    const day = new Date(`${snapshot}T00:00:00Z`);
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(snapshot) ||
-      Number.isNaN(day.getTime()) ||
-      day.toISOString().slice(0, 10) !== snapshot
-    )
+    if (!isCalendarDate(snapshot))
       throw new InputError(`command line: --snapshot should be a date YYYY-MM-DD, got "${snapshot}"`);
   }
   return {

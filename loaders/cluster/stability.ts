@@ -2,12 +2,12 @@
  * Agreement between labellings (adjusted Rand index) and bootstrap stability of a k-means solution.
  *
  * Stability: `runs` resamples of STABILITY_SAMPLE customers (or all n when n is smaller) drawn with replacement
- * (seeds deriveSeed(seed, 0xb007, run)); each is clustered with the same k, restarts and settings as the full
- * fit, and its labels are compared with the full solution's labels of the same drawn points by ARI (invariant to
+ * (seeds deriveSeed(seed, 0xb007, run)); each is clustered by the same method with the same k and settings as the
+ * full fit, and its labels are compared with the full solution's labels of the same drawn points by ARI (invariant to
  * label numbering). Mean and sample sd over runs are reported. Capping the resample size keeps the check
  * O(runs x 5000) whatever n, at the price of testing stability at that sample size.
  */
-import { fitKMeans, type KMeansOptions } from "./methods/kmeans.ts";
+import type { ClusterMethod } from "./method.ts";
 import { type Matrix, takeRows } from "./matrix.ts";
 import { deriveSeed, Rng, sampleWithReplacement } from "../stats/random.ts";
 
@@ -66,19 +66,24 @@ export interface StabilityResult {
   aris: number[];
 }
 
+export interface StabilityOptions {
+  method: ClusterMethod;
+  k: number;
+  seed: number;
+  runs: number;
+  /** resample size (default STABILITY_SAMPLE, at most n) */
+  sampleSize?: number;
+}
+
 /** Bootstrap stability of the labelling `labels` of X (see the module comment). */
-export function bootstrapStability(
-  X: Matrix,
-  labels: ArrayLike<number>,
-  options: KMeansOptions & { runs: number; sampleSize?: number },
-): StabilityResult {
+export function bootstrapStability(X: Matrix, labels: ArrayLike<number>, options: StabilityOptions): StabilityResult {
   const n = X.rows;
   const size = Math.min(n, options.sampleSize ?? STABILITY_SAMPLE);
   const aris: number[] = [];
   for (let run = 0; run < options.runs; run++) {
     const seed = deriveSeed(options.seed, 0xb007, run);
     const index = sampleWithReplacement(n, size, new Rng(seed));
-    const fit = fitKMeans(takeRows(X, index), { ...options, seed });
+    const fit = options.method.fit(takeRows(X, index), options.k, seed);
     const reference = new Int32Array(size);
     index.forEach((row, i) => (reference[i] = labels[row]));
     aris.push(adjustedRandIndex(fit.labels, reference));

@@ -103,7 +103,7 @@ export interface IngestSummary {
   period_start: string;
   period_end: string;
   source: string;
-  /** how slash dates were read */
+  /** how day-and-month dates were read */
   date_order: string;
   /** the logical columns the input has */
   input_columns: string[];
@@ -111,6 +111,12 @@ export interface IngestSummary {
   notes: string[];
   /** a multi-table input: what the joins left without a match (null for a single file) */
   tables: Record<string, number | null> | null;
+  /** how the dates were read: date_format, order (null when no date has day and month), forms with their lines */
+  dates: IngestResult["dates"];
+  /** the encoding the input was read in */
+  encoding: string;
+  /** customer ids written more than one way and merged */
+  customer_ids?: IngestAccounting["customer_ids"];
   cleaning: CleaningConfig;
   /** stage -> milliseconds */
   timings: Record<string, number>;
@@ -136,6 +142,9 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     input_columns: result.input_columns,
     notes: result.notes,
     tables: result.tables ? { ...result.tables.counts } : null,
+    dates: result.dates,
+    encoding: result.encoding,
+    ...(accounting.customer_ids === undefined ? {} : { customer_ids: accounting.customer_ids }),
     cleaning: result.config.cleaning,
     timings: result.timings,
   };

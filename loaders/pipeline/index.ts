@@ -24,9 +24,17 @@ export interface Analysis {
   close(): void;
 }
 
-/** Runs every analysis stage on `config.data`; InputError (database closed) on bad input. */
-export async function analyse(config: Config): Promise<Analysis> {
-  const ingested = await ingest(config);
+/** Writes to stderr: where the recognised-input block goes by default. */
+const toStderr = (text: string) => {
+  process.stderr.write(text);
+};
+
+/**
+ * Runs every analysis stage on `config.data`; InputError (database closed) on bad input. The recognised-input
+ * block goes to `log` once the file is read.
+ */
+export async function analyse(config: Config, log: (text: string) => void = toStderr): Promise<Analysis> {
+  const ingested = await ingest(config, { onRecognised: log });
   try {
     const started = performance.now();
     const segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
@@ -62,12 +70,17 @@ export function pipelineSummary(ingested: IngestResult, segmentation: Segmentati
 
 /**
  * `npm run pipeline`: analyses `config.data` and writes `out/customers.csv`, `out/summary.json` and
- * `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on bad input. The DuckDB
- * connection is closed before returning unless `keepOpen`.
+ * `out/timings.json` (milliseconds per stage). The recognised-input block goes to `options.log` (default stderr).
+ * Throws an InputError (nothing written) on bad input. The DuckDB connection is closed before returning unless
+ * `keepOpen`.
  */
-export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
+export async function runPipeline(
+  config: Config,
+  out: string,
+  options: { keepOpen?: boolean; log?: (text: string) => void } = {},
+): Promise<PipelineResult> {
   checkOutputDir(out);
-  const analysis = await analyse(config);
+  const analysis = await analyse(config, options.log);
   try {
     const { ingest: ingested, segmentation } = analysis;
     const summary = pipelineSummary(ingested, segmentation);
@@ -85,10 +98,11 @@ export async function runPipeline(config: Config, out: string, options: { keepOp
 
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
- * the per-segment pages Framework must render (read by observablehq.config.ts).
+ * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
+ * recognised-input block (printed again when a build reuses the data).
  */
-export async function computeReport(config: Config): Promise<Record<string, unknown>> {
-  const analysis = await analyse(config);
+export async function computeReport(config: Config, log: (text: string) => void = toStderr): Promise<Record<string, unknown>> {
+  const analysis = await analyse(config, log);
   try {
     const { ingest: ingested, segmentation } = analysis;
     // one DuckDB thread: parallel float sums differ in the last bits from run to run
@@ -97,6 +111,7 @@ export async function computeReport(config: Config): Promise<Record<string, unkn
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,
     );
+    files["recognised.txt"] = ingested.recognised;
     return files;
   } finally {
     analysis.close();

@@ -7,6 +7,7 @@ import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { openDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
 import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
+import { InputError } from "../errors.ts";
 import {
   checkPattern,
   countAccounting,
@@ -15,12 +16,19 @@ import {
   DROP_REASON_TYPE,
   dropReasonSql,
   DUPLICATE_COUNT_MAX_ROWS,
+  countCustomerMerges,
+  firstImplausible,
   markDuplicates,
+  resolveDateWindow,
+  type DateWindow,
   type IngestAccounting,
 } from "../clean/rules.ts";
+import type { DatesRead } from "../sources/csv.ts";
 import type { DateOrder } from "../sources/dates.ts";
+import type { Encoding } from "../sources/encoding.ts";
 import { count, StageTimer } from "./progress.ts";
-import { planSource } from "../sources/index.ts";
+import { planSource, type PlannedRead } from "../sources/index.ts";
+import { recognisedBlock } from "../sources/recognised.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import { tableCounts, tableNotes, type TableCounts, type TablesRead } from "../sources/tables.ts";
 import type { CustomerFeatures } from "../types.ts";
@@ -49,11 +57,19 @@ export interface IngestResult {
   orders: number;
   /** distinct countries among the kept lines */
   countries: number;
-  /** how slash dates were read (month first unless only day first parses) */
+  /** how day-and-month dates were read (month first when the file has none) */
   date_order: DateOrder;
+  /** how the dates were read: format setting, order, forms found */
+  dates: DatesRead;
+  /** the encoding the file was read in */
+  encoding: Encoding;
+  /** the plausible date window applied (both days included) */
+  date_window: DateWindow;
+  /** the block saying what was recognised (printed by the pipeline and the build), the notes included */
+  recognised: string;
   /** the logical columns the input has: without invoice each line is one order; without stock_code, description or country the report leaves out what needs them */
   input_columns: LogicalColumn[];
-  /** what the run says about the input beyond the accounting, one line each (also printed to stderr) */
+  /** what the run says about the input beyond the accounting, one line each (in the recognised block) */
   notes: string[];
   /** a multi-table input: what was joined, and what the joins left without a match */
   tables: (TablesRead & { counts: TableCounts }) | null;
@@ -61,6 +77,35 @@ export interface IngestResult {
   timings: Record<string, number>;
   /** closes the connection and the database (again: no effect) */
   close(): void;
+}
+
+export interface IngestOptions {
+  /** called with the recognised block once the file is read, before the customer features */
+  onRecognised?: (block: string) => void;
+  /** the day the default plausible window ends after (tests); default now */
+  today?: Date;
+}
+
+/**
+ * Stops with an InputError when more than half the lines are dated outside the plausible window: then the dates
+ * are most likely read wrongly (format, order, Excel numbers), not a few stray lines.
+ */
+async function checkImplausibleShare(
+  conn: DuckDBConnection,
+  plan: PlannedRead,
+  lines: number,
+  rows: number,
+  window: DateWindow,
+): Promise<void> {
+  if (lines * 2 <= rows) return;
+  const first = await firstImplausible(conn);
+  if (!first) return;
+  const [{ where, text }] = await plan.quote(conn, [first.row], "invoice_date");
+  const header = plan.recognition.columns.find(([name]) => name === "invoice_date")?.[1] ?? "invoice_date";
+  throw new InputError(
+    `${plan.source}: ${where}: ${header} ${JSON.stringify(text)} is outside the plausible dates ${window.from} to ${window.to},` +
+      ` as are ${count(lines)} of ${count(rows)} lines; check how the dates are written ("date_format") or widen "plausible_dates" in the configuration`,
+  );
 }
 
 /** Whether the input joins order lines to an orders table (a line may then miss its order). */
@@ -85,7 +130,7 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
  * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
  * expected) for bad input; the database is closed on any error.
  */
-export async function ingest(config: Config, options: { write?: (line: string) => void } = {}): Promise<IngestResult> {
+export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
   const timer = new StageTimer("ingest");
   const file = config.data;
   const plan = await timer.time(
@@ -93,6 +138,7 @@ export async function ingest(config: Config, options: { write?: (line: string) =
     () => planSource(config),
     () => `opened ${file}`,
   );
+  const window = resolveDateWindow(config.plausible_dates, options.today);
   const { instance, conn } = await openDatabase();
   let open = true;
   const close = () => {
@@ -100,13 +146,14 @@ export async function ingest(config: Config, options: { write?: (line: string) =
     open = false;
     conn.closeSync();
     instance.closeSync();
+    plan.close();
   };
   try {
     await conn.run(DROP_REASON_TYPE);
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, { joinedOrders: joinsOrders(config) }) }),
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }) }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
@@ -114,12 +161,36 @@ export async function ingest(config: Config, options: { write?: (line: string) =
       async (): Promise<IngestAccounting> => {
         if (config.cleaning.drop_duplicates) await markDuplicates(conn);
         const counted = await countAccounting(conn, read.rows);
+        await checkImplausibleShare(conn, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(conn);
         const countDuplicates = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
-        return countDuplicates ? { ...counted, duplicate_lines: await countDuplicateLines(conn) } : counted;
+        const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
+        return countDuplicates
+          ? { ...counted, duplicate_lines: await countDuplicateLines(conn), customer_ids }
+          : { ...counted, customer_ids };
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
+    const implausible = await firstImplausible(conn);
+    const tables = read.tables ? { ...read.tables, counts: await tableCounts(conn, read.tables) } : null;
+    const notes = [...layoutNotes(read.columns), ...(tables ? tableNotes(tables.counts, tables) : [])];
+    const block = recognisedBlock({
+      file,
+      recognition: plan.recognition,
+      dates: read.dates,
+      encoding: read.encoding,
+      encoding_reason: read.encoding_reason,
+      implausible: implausible && {
+        lines: implausible.lines,
+        where: (await plan.quote(conn, [implausible.row], "invoice_date"))[0].where,
+        ...window,
+      },
+      merged: accounting.customer_ids
+        ? { customers: accounting.customer_ids.customers_merged, spellings: accounting.customer_ids.spellings_merged }
+        : null,
+    });
+    const recognised = block + notes.map((note) => `  note:     ${note}\n`).join("");
+    options.onRecognised?.(recognised);
     const features = await timer.time(
       "features",
       async () => {
@@ -129,9 +200,6 @@ export async function ingest(config: Config, options: { write?: (line: string) =
       },
       (f) => `computed features of ${count(f.customers.length)} customers`,
     );
-    const tables = read.tables ? { ...read.tables, counts: await tableCounts(conn, read.tables) } : null;
-    const notes = [...layoutNotes(read.columns), ...(tables ? tableNotes(tables.counts, tables) : [])];
-    for (const note of notes) (options.write ?? ((line: string) => process.stderr.write(line)))(`[ingest] ${note}\n`);
     return {
       conn,
       instance,
@@ -146,6 +214,10 @@ export async function ingest(config: Config, options: { write?: (line: string) =
       orders: features.totals.orders,
       countries: features.totals.countries,
       date_order: read.date_order,
+      dates: read.dates,
+      encoding: read.encoding,
+      date_window: window,
+      recognised,
       input_columns: read.columns,
       notes,
       tables,

@@ -8,7 +8,8 @@ import type { CustomerFeatures } from "../types.ts";
 import { chooseK } from "../cluster/choose-k.ts";
 import { kneedle } from "../cluster/elbow.ts";
 import { buildFeatures, type FeatureSet, toOriginalUnits } from "../cluster/features.ts";
-import { clusterSizes, fitKMeans, permuteClusters } from "../cluster/methods/kmeans.ts";
+import { clusterMethod } from "../cluster/methods/index.ts";
+import { clusterSizes, permuteClusters } from "../cluster/methods/kmeans.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
 import { nameClusters, type BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
@@ -107,18 +108,13 @@ export function segmentCustomers(
     throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
-  const kmeansOptions = {
-    restarts: clustering.restarts,
-    seed: clustering.seed,
-    maxIterations: clustering.max_iterations,
-    tolerance: clustering.tolerance,
-  };
+  const method = clusterMethod(clustering);
   const solutions: KSolution[] = [];
   let kmeansMs = 0;
   let metricsMs = 0;
   for (let k = clustering.k_min; k <= kMax; k++) {
     let t = performance.now();
-    const raw = fitKMeans(X, { ...kmeansOptions, k });
+    const raw = method.fit(X, k, clustering.seed);
     const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
     kmeansMs += performance.now() - t;
     t = performance.now();
@@ -186,7 +182,8 @@ export function segmentCustomers(
   );
   lap("tests");
   const stability = bootstrapStability(X, chosen.labels, {
-    ...kmeansOptions,
+    method,
+    seed: clustering.seed,
     k: chosen.k,
     runs: clustering.bootstrap_runs,
   });

@@ -151,9 +151,10 @@ async function aggregates(ingest: ReportInput, available: Available): Promise<Ma
     monthly: await monthlyRevenue(conn),
     weekly: await weeklyPattern(conn),
     countries: await countryMix(conn),
-    products: await topProducts(conn, 10),
-    categories: await categoryRevenue(conn),
-    words: await wordFrequencies(conn, 60),
+    // sections the data cannot fill stay empty (the pages say so), never a chart of one placeholder product
+    products: available.products ? await topProducts(conn, 10) : new Map(),
+    categories: available.categories ? await categoryRevenue(conn) : new Map(),
+    words: available.words ? await wordFrequencies(conn, 60) : new Map(),
     channels: available.channel ? await channelMix(conn) : new Map(),
     demographics: available.demographics.length ? await demographicMix(conn, available.demographics) : new Map(),
     signup: available.signup ? await signupLag(conn) : new Map(),

@@ -27,6 +27,8 @@ export async function prepare(): Promise<string> {
     `segment-report: ${artifacts.computed ? `computed the report data in ${seconds} s` : "report data unchanged"} ` +
       `(${relative(process.cwd(), config.data) || config.data})\n`,
   );
+  const recognised = join(artifacts.dir, "recognised.txt");
+  if (!artifacts.computed && existsSync(recognised)) process.stderr.write(readFileSync(recognised, "utf8"));
   if (syncFrameworkCache(artifacts.fingerprint)) process.stderr.write("segment-report: cleared Framework's loader cache\n");
   return artifacts.fingerprint;
 }

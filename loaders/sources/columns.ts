@@ -81,9 +81,51 @@ function list(headers: readonly string[]): string {
   return headers.map((h) => JSON.stringify(h)).join(", ");
 }
 
+/** `Quantity#2` in a mapping: the second column headed `Quantity` (for files with a repeated header). */
+const OCCURRENCE = /^(.*)#([1-9][0-9]*)$/;
+
+function indicesOf<T>(values: readonly T[], value: T): number[] {
+  return values.flatMap((v, i) => (v === value ? [i] : []));
+}
+
+/** The InputError for a logical column that more than one column of the file could be. */
+function ambiguous(file: string, name: LogicalColumn, headers: readonly string[], indices: number[]): InputError {
+  const found = indices.map((i) => `${JSON.stringify(headers[i])} (column ${i + 1})`).join(", ");
+  const same = indices.every((i) => headers[i] === headers[indices[0]]);
+  const example = same ? `${headers[indices[0]]}#2` : headers[indices[1]];
+  return new InputError(
+    `${file}: duplicated header: ${found} could each be ${name}; say which with "columns" in the configuration,` +
+      ` e.g. {"columns": {"${name}": ${JSON.stringify(example)}}}${same ? " for the second" : ""}`,
+  );
+}
+
+/** The column a configured header names: exact, then normalised; `Header#n` picks the n-th of repeated headers. */
+function configuredIndex(
+  headers: readonly string[],
+  normalised: readonly string[],
+  configured: string,
+  name: LogicalColumn,
+  file: string,
+): number | null {
+  for (const matches of [indicesOf(headers, configured), indicesOf(normalised, normaliseHeader(configured))]) {
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) throw ambiguous(file, name, headers, matches);
+  }
+  const occurrence = OCCURRENCE.exec(configured);
+  if (occurrence) {
+    const n = Number(occurrence[2]);
+    const exact = indicesOf(headers, occurrence[1]);
+    const matches = exact.length ? exact : indicesOf(normalised, normaliseHeader(occurrence[1]));
+    if (matches.length >= n) return matches[n - 1];
+  }
+  return null;
+}
+
 /**
- * Finds each logical column in `headers`: the configured header name first (exact, then normalised), else the
- * recognised aliases. Throws an InputError naming the file, the missing columns and the headers found.
+ * Finds each logical column in `headers`: the configured header name first (exact, then normalised; `Header#2` for
+ * the second of two columns with the same header), else the recognised aliases. A header that would be used but
+ * appears more than once is an error unless the mapping says which. Throws an InputError naming the file, the
+ * missing or duplicated columns and the headers found.
  * @example resolveColumns(["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price", "Customer ID"], { mapping: {}, origin: "" }, "f.csv")
  * // { invoice: 0, stock_code: 1, quantity: 2, invoice_date: 3, unit_price: 4, customer_id: 5 }
  */
@@ -95,11 +137,17 @@ export function resolveColumns(headers: readonly string[], source: MappingSource
     if (source.allowed && !source.allowed.includes(name)) continue;
     const configured = source.mapping[name];
     if (configured !== undefined) {
-      found[name] = headerIndex(headers, configured, file, `${setting}.${name} in ${source.origin}`);
+      const index = configuredIndex(headers, normalised, configured, name, file);
+      if (index === null)
+        throw new InputError(
+          `${file}: column "${configured}" (${setting}.${name} in ${source.origin}) is not in the header; found columns: ${list(headers)}`,
+        );
+      found[name] = index;
       continue;
     }
-    const index = COLUMN_ALIASES[name].map((alias) => normalised.indexOf(alias)).find((i) => i >= 0);
-    if (index !== undefined) found[name] = index;
+    const matches = COLUMN_ALIASES[name].map((alias) => indicesOf(normalised, alias)).find((m) => m.length > 0);
+    if (matches && matches.length > 1) throw ambiguous(file, name, headers, matches);
+    if (matches) found[name] = matches[0];
   }
   const required = (source.required ?? lineFileRequired)(found);
   const missing = LOGICAL_COLUMNS.map((c) => c.name).filter((name) => required.includes(name) && found[name] === undefined);
@@ -111,6 +159,15 @@ export function resolveColumns(headers: readonly string[], source: MappingSource
     );
   }
   return found;
+}
+
+/** How the columns were found, for the recognised block: a known layout by name, or the mapping's origin. */
+export function layoutName(headers: readonly string[], columns: ColumnIndex, source: MappingSource): string {
+  if (Object.keys(source.mapping).length) return `mapped in ${source.origin}`;
+  const header = (name: LogicalColumn) => (columns[name] === undefined ? "" : normaliseHeader(headers[columns[name] as number]));
+  if (header("invoice") === "invoiceno" && header("unit_price") === "unitprice") return "Online Retail (recognised)";
+  if (header("invoice") === "invoice" && header("unit_price") === "price") return "Online Retail II (recognised)";
+  return "recognised by header names";
 }
 
 /**

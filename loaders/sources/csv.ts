@@ -1,9 +1,10 @@
 /**
- * Reads the input file into the DuckDB table `transactions`, one row per data line in file order (so
- * `rowid + 2` is the line number for files without line breaks inside quoted fields), with typed columns:
- * invoice, stock_code, description (VARCHAR, trimmed, NULL when empty), quantity, unit_price, revenue (DOUBLE),
- * invoice_date (TIMESTAMP), customer_id (VARCHAR, `17850.0` written `17850`, NULL when missing), country
- * (VARCHAR, "Unknown" when missing), plus columns derived by the caller (the cleaning's drop reason).
+ * Reads the input file into the DuckDB table `transactions`, one row per data record in file order (`rowid + 2`
+ * is the record number; lines.ts finds the physical line for messages), with typed columns: invoice, stock_code,
+ * description (VARCHAR, trimmed, NULL when empty), quantity, unit_price, revenue (DOUBLE), invoice_date
+ * (TIMESTAMP), customer_id (VARCHAR, normalised by `customer_id_normalise`, NULL when missing), country (VARCHAR,
+ * "Unknown" when missing), date_form (the shape of the date, see dates.ts), customer_spelling (a hash of the id as
+ * written when normalising changed it), plus columns derived by the caller (the cleaning's drop reason).
  * The SELECT must stay a projection of the file (no joins, no IN lists DuckDB would turn into joins): only then does
  * CREATE TABLE AS keep file order. Every value of the required columns must parse: the first one that does not
  * stops the run with an InputError naming the file, the line, the column and what was expected.
@@ -13,16 +14,31 @@ import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import {
   chooseDelimiter,
-  LOGICAL_COLUMNS,
+  layoutName,
   resolveColumns,
   splitLine,
   type ColumnIndex,
   type Delimiter,
   type LogicalColumn,
   type MappingSource,
+  LOGICAL_COLUMNS,
 } from "./columns.ts";
+import {
+  checkDateFormatError,
+  configuredOrder,
+  dateFormName,
+  dateFormSql,
+  dayMonthPartsSql,
+  decideDateOrder,
+  orderConflictMessage,
+  timestampSql,
+  type DateForms,
+  type DateOrder,
+  type DateReading,
+} from "./dates.ts";
+import { forcedEncoding, transcodeToUtf8, type Encoding } from "./encoding.ts";
+import { firstOddLineEnd, placeLabel, placeOfDuckLine, placesOfRows } from "./lines.ts";
 import { sqlString } from "../db/sql.ts";
-import { timestampSql, type DateOrder } from "./dates.ts";
 import { checkGzip, type SourceFile } from "./file.ts";
 import type { TablesRead } from "./tables.ts";
 
@@ -34,27 +50,62 @@ export interface ReadPlan {
   headers: string[];
   /** logical column -> index in `headers` */
   columns: ColumnIndex;
+  /** "Online Retail (recognised)", "mapped in segment.config.json" ... */
+  layout: string;
+  /** how dates are parsed; `order` is provisional until readTransactions decides it from the column */
+  dates: DateReading;
+  customer_id_normalise: Config["customer_id_normalise"];
+  /** the encoding setting, and the encoding the file is read in (settled by readTransactions) */
+  encoding_setting: Config["encoding"];
+  encoding: Encoding;
+  /** why the encoding was chosen, for the recognised block */
+  encoding_reason: string;
+  /** the file DuckDB reads: the input, or a UTF-8 copy of it (see encoding.ts) */
+  input: { path: string; gzip: boolean };
+  /** removes temporary files (the UTF-8 copy); safe to call more than once */
+  cleanup(): void;
+  /** the configuration file, for messages about settings */
+  origin: string;
 }
 
 /** Decides the delimiter and finds the columns; throws an InputError when a required column is missing. */
 export function planRead(
   source: SourceFile,
-  config: Pick<Config, "delimiter" | "columns" | "config_file">,
+  config: Pick<Config, "delimiter" | "columns" | "config_file"> &
+    Partial<Pick<Config, "date_format" | "customer_id_normalise" | "encoding">>,
   options: Pick<MappingSource, "setting" | "allowed" | "required"> = {},
 ): ReadPlan {
   const delimiter = chooseDelimiter(config.delimiter, source.path, source.headerLine);
   const headers = splitLine(source.headerLine, delimiter);
   const origin = config.config_file ?? "the configuration";
-  const columns = resolveColumns(headers, { mapping: config.columns, origin, ...options }, source.path);
-  return { source, delimiter, headers, columns };
+  const mapping: MappingSource = { mapping: config.columns, origin, ...options };
+  const columns = resolveColumns(headers, mapping, source.path);
+  const format = config.date_format ?? "auto";
+  const setting = config.encoding ?? "auto";
+  return {
+    source,
+    delimiter,
+    headers,
+    columns,
+    layout: layoutName(headers, columns, mapping),
+    dates: { format, order: configuredOrder(format) ?? "month-first" },
+    customer_id_normalise: config.customer_id_normalise ?? "numeric",
+    encoding_setting: setting,
+    encoding: source.encoding,
+    encoding_reason:
+      forcedEncoding(setting) !== null ? `set by "encoding"` : source.encoding === "utf-8" ? "" : "the header line is not valid UTF-8",
+    input: { path: source.path, gzip: source.gzip },
+    cleanup: () => {},
+    origin,
+  };
 }
 
 /** The `read_csv(...)` call for a plan: every column VARCHAR and named c0, c1, ...; no sniffing. */
-export function readCsvSql(plan: ReadPlan): string {
+export function readCsvSql(plan: Pick<ReadPlan, "headers" | "delimiter" | "input"> & Partial<ReadPlan>): string {
   const columns = plan.headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
   return (
-    `read_csv(${sqlString(plan.source.path)}, header = true, auto_detect = false, delim = ${sqlString(plan.delimiter)},` +
-    ` quote = '"', escape = '"', compression = '${plan.source.gzip ? "gzip" : "none"}', columns = {${columns}})`
+    `read_csv(${sqlString(plan.input.path)}, header = true, auto_detect = false, delim = ${sqlString(plan.delimiter)},` +
+    ` quote = '"', escape = '"', compression = '${plan.input.gzip ? "gzip" : "none"}', columns = {${columns}})`
   );
 }
 
@@ -63,10 +114,19 @@ function raw(plan: ReadPlan, name: LogicalColumn): string | null {
   return index === undefined ? null : `c${index}`;
 }
 
-/** SQL number parse of a text column; in semicolon-separated files a decimal comma (`2,55`) is accepted too. */
-function numberSql(column: string, delimiter: Delimiter): string {
-  const value = `TRY_CAST(${column} AS DOUBLE)`; // the cast ignores outer spaces
-  return delimiter === ";" ? `COALESCE(${value}, TRY_CAST(replace(${column}, ',', '.') AS DOUBLE))` : value;
+/**
+ * SQL: the customer id from its trimmed text. `nan`, `null` and `none` (any case) are missing. Under "numeric", an
+ * id of digits with an optional `.0...` (spreadsheet exports) is written as its number (`0017850`, `17850.0` ->
+ * `17850`); under "trim" the trimmed text is the id.
+ */
+export function customerIdSql(column: string, rule: Config["customer_id_normalise"]): string {
+  const missing = `WHEN list_contains(['nan', 'null', 'none'], lower(${column})) THEN NULL`;
+  if (rule === "trim") return `CASE ${missing} ELSE ${column} END`;
+  // only ids starting with 0 or holding a dot can change: the others skip the regular expression
+  return (
+    `CASE ${missing} WHEN (starts_with(${column}, '0') OR contains(${column}, '.')) AND regexp_full_match(${column}, '[0-9]+(\\.0+)?')` +
+    ` THEN COALESCE(NULLIF(ltrim(regexp_replace(${column}, '\\.0+$', ''), '0'), ''), '0') ELSE ${column} END`
+  );
 }
 
 /** SQL: trimmed text of a VARCHAR column, NULL when empty (trim only values with an outer space: trim() copies every string it sees, a large share of the read's cost). */
@@ -74,12 +134,10 @@ export function textSql(column: string): string {
   return `CASE WHEN ${column} = '' THEN NULL WHEN starts_with(${column}, ' ') OR ends_with(${column}, ' ') THEN NULLIF(trim(${column}), '') ELSE ${column} END`;
 }
 
-/** SQL: a customer id from trimmed text: NULL for nan/null/none, `17850.0` written `17850`. */
-export function customerIdSql(text: string): string {
-  return (
-    `CASE WHEN list_contains(['nan', 'null', 'none'], lower(${text})) THEN NULL` +
-    ` WHEN contains(${text}, '.') THEN regexp_replace(${text}, '\\.0+$', '') ELSE ${text} END`
-  );
+/** SQL number parse of a text column; in semicolon-separated files a decimal comma (`2,55`) is accepted too. */
+function numberSql(column: string, delimiter: Delimiter): string {
+  const value = `TRY_CAST(${column} AS DOUBLE)`; // the cast ignores outer spaces
+  return delimiter === ";" ? `COALESCE(${value}, TRY_CAST(replace(${column}, ',', '.') AS DOUBLE))` : value;
 }
 
 /**
@@ -88,7 +146,7 @@ export function customerIdSql(text: string): string {
  * and country ("Unknown"). Revenue is the amount when one is mapped, else quantity x unit price.
  * @param derived extra output columns: name -> SQL expression over the typed columns
  */
-export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record<string, string> = {}): string {
+export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> = {}): string {
   const text = (name: LogicalColumn, fallback = "NULL::VARCHAR") => {
     const column = raw(plan, name);
     return column ? textSql(column) : fallback;
@@ -108,6 +166,7 @@ export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record
     `${number("amount")} AS amount_value`,
     `${text("invoice_date")} AS date_text`,
     `${text("customer_id")} AS customer_text`,
+    `${raw(plan, "customer_id") ?? "NULL::VARCHAR"} AS customer_raw`,
     `COALESCE(${text("country", "NULL")}, 'Unknown') AS country`,
     `${text("channel")} AS channel`,
     `${text("category")} AS category`,
@@ -119,8 +178,11 @@ export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record
     `${finite("quantity_value")} AS quantity`,
     `${finite("price_value")} AS unit_price`,
     `${finite("amount_value")} AS amount`,
-    `${timestampSql("date_text", order)} AS invoice_date`,
-    `${customerIdSql("customer_text")} AS customer_id`,
+    `${timestampSql("date_text", plan.dates)} AS invoice_date`,
+    "date_text",
+    `${dayMonthPartsSql("date_text")} AS date_parts`,
+    `${customerIdSql("customer_text", plan.customer_id_normalise)} AS customer_id`,
+    "customer_raw",
     "country",
     "channel",
     "category",
@@ -138,6 +200,8 @@ export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record
     "country",
     "channel",
     "category",
+    `${dateFormSql("date_text", "date_parts")} AS date_form`,
+    `CASE WHEN customer_id IS NOT NULL AND customer_raw IS DISTINCT FROM customer_id THEN hash(customer_raw) END AS customer_spelling`,
     ...Object.entries(derived).map(([name, sql]) => `${sql} AS ${name}`),
   ];
   return [
@@ -148,38 +212,67 @@ export function typedSelectSql(plan: ReadPlan, order: DateOrder, derived: Record
   ].join("\n");
 }
 
-/** Turns DuckDB's multi-line CSV error into one line naming the file and the line. */
-export function csvErrorMessage(message: string, file: string): string | null {
+/** DuckDB's line number in its CSV error (records and blank lines, a multi-line record counted once), or null. */
+export function csvErrorLine(message: string): number | null {
   const at = /CSV Error on Line: (\d+)/.exec(message);
-  if (!at) return null;
-  const line = at[1];
+  return at ? Number(at[1]) : null;
+}
+
+/**
+ * Turns DuckDB's multi-line CSV error into one line naming the file and the line (`where`: "line 8 (record 7)";
+ * default DuckDB's own line number).
+ */
+export function csvErrorMessage(message: string, file: string, where?: string, encodingHint = false): string | null {
+  const line = csvErrorLine(message);
+  if (line === null) return null;
+  const at = where ?? `line ${line}`;
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-  if (columns) return `${file}: line ${line}: expected ${columns[1]} fields (as in the header), found ${columns[2]}`;
-  if (/unicode|utf-?8/i.test(message)) return `${file}: line ${line}: not valid UTF-8 text (save the file as UTF-8)`;
-  if (/unterminated quote/i.test(message))
-    return `${file}: line ${line}: a quoted field is not closed (unterminated quote)`;
+  if (columns) return `${file}: ${at}: expected ${columns[1]} fields (as in the header), found ${columns[2]}`;
+  if (/unicode|utf-?8/i.test(message))
+    return `${file}: ${at}: not valid UTF-8 text (save the file as UTF-8${encodingHint ? ', or set "encoding" to "windows-1252"' : ""})`;
+  if (/unterminated quote/i.test(message)) return `${file}: ${at}: a quoted field is not closed (unterminated quote)`;
   const detail = message
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l && !/^(Invalid Input Error|Original Line|Possible)/.test(l))[0];
-  return `${file}: line ${line}: cannot be read as ${detail ? `CSV (${detail})` : "CSV"}`;
+  return `${file}: ${at}: cannot be read as ${detail ? `CSV (${detail})` : "CSV"}`;
+}
+
+/** Whether a DuckDB error is its complaint about bytes that are not UTF-8. */
+function isUtf8Error(message: string): boolean {
+  return csvErrorLine(message) !== null && /unicode|utf-?8/i.test(message);
 }
 
 /** Runs a statement reading the file, turning DuckDB's CSV and decompression errors into InputErrors. */
-async function runReading(conn: DuckDBConnection, sql: string, file: string): Promise<void> {
+async function runReading(conn: DuckDBConnection, sql: string, plan: ReadPlan): Promise<void> {
+  const file = plan.source.path;
   try {
     await conn.run(sql);
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    const csv = csvErrorMessage(message, file);
-    if (csv) throw new InputError(csv);
+    checkDateFormatError(error, plan.dates.format, plan.origin);
+    const duckLine = csvErrorLine(message);
+    if (duckLine !== null) {
+      const where = placeLabel(await placeOfDuckLine(plan.source, duckLine));
+      throw new InputError(csvErrorMessage(message, file, where, plan.encoding === "utf-8") as string);
+    }
     if (/gzip|zlib|decompress|inflate/i.test(message))
       throw new InputError(`${file}: not a valid gzip file (${message.split("\n")[0]})`);
+    if (/state machine/i.test(message)) {
+      const odd = await firstOddLineEnd(plan.source);
+      if (odd !== null)
+        throw new InputError(
+          `${file}: line ${odd}: the line ends differently from the first line (a carriage return alone, or mixed \\r\\n and \\n); save the file with one kind of line end`,
+        );
+    }
+    // anything else DuckDB's CSV reader rejects is about the file, not the program
+    if (/^Invalid Input Error/.test(message))
+      throw new InputError(`${file}: cannot be read as CSV (${message.split("\n")[0].replace(/^Invalid Input Error: /, "")})`);
     throw error;
   }
 }
 
-/** Columns whose values must all parse (when the input has them), with what is expected of them. */
+/** Columns whose values must all parse, with what is expected of them. */
 const CHECKED: readonly { name: LogicalColumn; expected: "text" | "number" | "date" }[] = [
   { name: "invoice", expected: "text" },
   { name: "stock_code", expected: "text" },
@@ -193,6 +286,8 @@ const CHECKED: readonly { name: LogicalColumn; expected: "text" | "number" | "da
 export interface BadValue {
   /** 0-based data row (file order) */
   row: number;
+  /** "line 5", or "line 7 (record 6)" when blank lines or multi-line fields come before (default: record number) */
+  where?: string;
   column: LogicalColumn;
   header: string;
   /** the text in the file, null when empty */
@@ -200,6 +295,23 @@ export interface BadValue {
   expected: "text" | "number" | "date";
   /** lines with at least one bad value */
   lines: number;
+  /** for dates: what was expected (the configured format), else undefined */
+  format?: string;
+}
+
+/** The raw text of a logical column in data row `row` (0-based), read from the file again. */
+export async function cellText(conn: DuckDBConnection, plan: ReadPlan, row: number, column: LogicalColumn): Promise<string | null> {
+  const index = plan.columns[column] as number;
+  const text = (
+    await conn.runAndReadAll(`SELECT c${index} AS v FROM ${readCsvSql(plan)} LIMIT 1 OFFSET ${row}`)
+  ).getRowObjectsJS();
+  return text.length ? (text[0].v as string | null) : null;
+}
+
+/** "line 5" or "line 7 (record 6)" for each data row. */
+export async function rowPlaces(plan: ReadPlan, rows: number[]): Promise<string[]> {
+  const places = await placesOfRows(plan.source, rows);
+  return rows.map((row) => placeLabel(places.get(row) as { line: number; record: number }));
 }
 
 /** Finds the first (in file order, then column order) value of a required column that did not parse. */
@@ -224,23 +336,41 @@ export async function findBadValue(
     (a, b) => (plan.columns[a.name] as number) - (plan.columns[b.name] as number),
   )[0];
   const index = plan.columns[bad.name] as number;
-  const text = (
-    await conn.runAndReadAll(`SELECT c${index} AS v FROM ${readCsvSql(plan)} LIMIT 1 OFFSET ${row}`)
-  ).getRowObjectsJS();
-  const value = text.length ? (text[0].v as string | null) : null;
+  const value = await cellText(conn, plan, row, bad.name);
   return {
     row,
+    where: (await rowPlaces(plan, [row]))[0],
     column: bad.name,
     header: plan.headers[index],
     text: value !== null && value.trim() !== "" ? value : null,
     expected: bad.expected,
     lines: Number(hit.lines),
+    ...(bad.expected === "date" ? { format: plan.dates.format } : {}),
   };
+}
+
+/** What a date in `format` looks like, for messages. */
+function expectedDate(format: string | undefined): string {
+  switch (format ?? "auto") {
+    case "auto":
+      return "e.g. 2010-12-01 08:26:00, 12/1/2010 8:26, 20101201 or an Excel day number";
+    case "iso":
+      return "an ISO date such as 2010-12-01 08:26:00, as date_format is set to iso";
+    case "month-first":
+    case "day-first":
+      return `a date such as ${format === "month-first" ? "12/31/2010 8:26" : "31/12/2010 8:26"} or 2010-12-31 08:26:00, as date_format is set to ${format}`;
+    case "yyyymmdd":
+      return "a date such as 20101231, as date_format is set to yyyymmdd";
+    case "excel":
+      return "an Excel day number such as 40513.35, as date_format is set to excel";
+    default:
+      return `the date_format ${JSON.stringify(format)}`;
+  }
 }
 
 /** The one-line message for a bad value. */
 export function badValueMessage(bad: BadValue, file: string): string {
-  const where = `${file}: line ${bad.row + 2}: ${bad.header}`;
+  const where = `${file}: ${bad.where ?? `line ${bad.row + 2}`}: ${bad.header}`;
   const more =
     bad.lines > 1 ? ` (${bad.lines.toLocaleString("en-US")} lines have unreadable values; this is the first)` : "";
   if (bad.text === null) {
@@ -249,19 +379,29 @@ export function badValueMessage(bad: BadValue, file: string): string {
   }
   const shown = JSON.stringify(bad.text.length > 60 ? `${bad.text.slice(0, 60)}...` : bad.text);
   if (bad.expected === "number") return `${where} ${shown} is not a number${more}`;
-  return `${where} ${shown} is not a date (expected e.g. 2010-12-01 08:26:00 or 12/1/2010 8:26)${more}`;
+  return `${where} ${shown} is not a date (expected ${expectedDate(bad.format)})${more}`;
 }
 
-/** Whether `text` parses as a date with `order`. */
-async function parsesAs(conn: DuckDBConnection, text: string, order: DateOrder): Promise<boolean> {
-  const sql = `SELECT (${timestampSql("t", order)}) IS NOT NULL AS ok FROM (SELECT trim(${sqlString(text)}) AS t)`;
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0].ok === true;
+/** How the dates were read, for the summary and the recognised block. */
+export interface DatesRead {
+  /** the date_format setting */
+  format: string;
+  /** the order of day and month; null when no date has day and month in either order */
+  order: DateOrder | null;
+  /** true when a date with a number above 12 showed the order, false when it is the usual order by default */
+  order_evident: boolean;
+  /** form -> lines, most common first */
+  forms: { form: string; lines: number }[];
 }
 
 export interface ReadResult {
   rows: number;
-  /** how day/month dates were read */
+  /** how day/month dates were read (month first when none has both) */
   date_order: DateOrder;
+  dates: DatesRead;
+  encoding: Encoding;
+  /** why that encoding ("" for UTF-8 as expected) */
+  encoding_reason: string;
   /** the logical columns the input has (the others are NULL, or as typedSelectSql says) */
   columns: LogicalColumn[];
   /** a multi-table input: what was joined (sources/tables.ts) */
@@ -274,41 +414,11 @@ export function planColumns(plan: ReadPlan): LogicalColumn[] {
 }
 
 /**
- * Without an invoice column each line is one order: numbers the lines `line <n>` (n the file's line number).
- * An UPDATE after the read, as the read must stay a projection of the file.
+ * Without an invoice column each line is one order: numbers the lines `line <n>` (n the record number, as
+ * `rowid + 2`). An UPDATE after the read, as the read must stay a projection of the file.
  */
 export async function numberLines(conn: DuckDBConnection, plan: ReadPlan, table: string): Promise<void> {
   if (plan.columns.invoice === undefined) await conn.run(`UPDATE ${table} SET invoice = 'line ' || (rowid + 2)::VARCHAR`);
-}
-
-/**
- * Creates `table` from the file: typed columns and `derived` columns, validated. Dates in slash form are read
- * month first (US spreadsheets); when a date only parses day first, the whole file is read again day first.
- * Throws an InputError for a file DuckDB cannot read, a file without data rows, or a value that does not parse.
- */
-export async function readTransactions(
-  conn: DuckDBConnection,
-  plan: ReadPlan,
-  derived: Record<string, string> = {},
-  table = "transactions",
-): Promise<ReadResult> {
-  const file = plan.source.path;
-  let order: DateOrder = "month-first";
-  await runReading(conn, `CREATE OR REPLACE TABLE ${table} AS ${typedSelectSql(plan, order, derived)}`, file);
-  const count = (await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${table}`)).getRowObjectsJS()[0].n;
-  const rows = Number(count);
-  if (rows === 0) throw new InputError(`${file}: no data rows (only a header line)`);
-  let bad = await findBadValue(conn, plan, table);
-  if (bad && bad.column === "invoice_date" && bad.text !== null && (await parsesAs(conn, bad.text, "day-first"))) {
-    order = "day-first";
-    await runReading(conn, `CREATE OR REPLACE TABLE ${table} AS ${typedSelectSql(plan, order, derived)}`, file);
-    const retry = await findBadValue(conn, plan, table);
-    if (retry) throw new InputError(badValueMessage(retry.column === "invoice_date" ? bad : retry, file));
-    bad = null;
-  }
-  if (bad) throw new InputError(badValueMessage(bad, file));
-  await numberLines(conn, plan, table);
-  return { rows, date_order: order, columns: planColumns(plan) };
 }
 
 /** readTransactions, with a gzipped file checked for completeness alongside (a truncated file explains any read error). */
@@ -325,4 +435,125 @@ export async function readFile(
   if (gzip.status === "rejected") throw gzip.reason;
   if (read.status === "rejected") throw read.reason;
   return read.value;
+}
+
+/** Per date_form code, the lines and first row. */
+async function dateForms(conn: DuckDBConnection, table: string): Promise<DateForms> {
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT date_form::INTEGER AS form, count(*)::BIGINT AS n, min(rowid)::BIGINT AS first FROM ${table} GROUP BY date_form`,
+    )
+  ).getRowObjectsJS();
+  return new Map(rows.map((r) => [Number(r.form), { lines: Number(r.n), first: Number(r.first) }]));
+}
+
+/** The forms found, most common first, day-and-month codes merged. */
+function formSummary(forms: DateForms): { form: string; lines: number }[] {
+  const merged = new Map<string, number>();
+  for (const [code, { lines }] of forms) {
+    if (code === 0) continue;
+    const name = code >= 10 ? dateFormName(code).replace(/ with .*/, "") : dateFormName(code);
+    merged.set(name, (merged.get(name) ?? 0) + lines);
+  }
+  return [...merged].map(([form, lines]) => ({ form, lines })).sort((a, b) => b.lines - a.lines || (a.form < b.form ? -1 : 1));
+}
+
+/**
+ * Re-reads the file as Windows-1252 through a UTF-8 copy (encoding "auto" and DuckDB found bytes that are not
+ * UTF-8). A file that also holds valid UTF-8 multi-byte characters is damaged or mixed: an InputError names both lines.
+ */
+async function readAsWindows1252(plan: ReadPlan, strict: boolean): Promise<void> {
+  const copy = await transcodeToUtf8(plan.source.path, plan.source.gzip);
+  const previous = plan.cleanup;
+  plan.cleanup = () => {
+    previous();
+    copy.remove();
+  };
+  if (strict && copy.firstUtf8Line !== null && copy.firstNonUtf8Line !== null) {
+    plan.cleanup();
+    throw new InputError(
+      `${plan.source.path}: line ${copy.firstNonUtf8Line}: not valid UTF-8, but line ${copy.firstUtf8Line} is UTF-8 text:` +
+        ` the file mixes encodings or is damaged (set "encoding" to "windows-1252" or "utf-8" to read it one way)`,
+    );
+  }
+  plan.input = { path: copy.path, gzip: false };
+  plan.encoding = "windows-1252";
+  plan.encoding_reason = strict ? `not valid UTF-8 from line ${copy.firstNonUtf8Line ?? 1}` : `set by "encoding"`;
+}
+
+/**
+ * Creates `table` from the file: typed columns and `derived` columns, validated. The order of day and month is
+ * decided from the whole date column (dates.ts, decideDateOrder) unless date_format sets it; a column whose dates
+ * disagree stops with an InputError quoting two lines. Throws an InputError for a file DuckDB cannot read, a file
+ * without data rows, or a value that does not parse.
+ */
+export async function readTransactions(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  derived: Record<string, string> = {},
+  table = "transactions",
+): Promise<ReadResult> {
+  const file = plan.source.path;
+  const create = () => runReading(conn, `CREATE OR REPLACE TABLE ${table} AS ${typedSelectSql(plan, derived)}`, plan);
+  if (plan.encoding === "windows-1252") await readAsWindows1252(plan, forcedEncoding(plan.encoding_setting) === null);
+  try {
+    await create();
+  } catch (error) {
+    const utf8 = error instanceof InputError && /not valid UTF-8 text/.test(error.message);
+    if (!utf8 || plan.encoding_setting !== "auto" || plan.encoding !== "utf-8") throw error;
+    await readAsWindows1252(plan, true);
+    await create();
+  }
+  const count = (await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${table}`)).getRowObjectsJS()[0].n;
+  const rows = Number(count);
+  if (rows === 0) throw new InputError(`${file}: no data rows (only a header line)`);
+  let forms = await dateForms(conn, table);
+  const dayMonth = [...forms.keys()].some((code) => code >= 10);
+  let evident = false;
+  if (plan.dates.format === "auto" && dayMonth) {
+    const decision = decideDateOrder(forms);
+    if ("kind" in decision) {
+      const [a, b] = await rowPlaces(plan, [decision.evident, decision.other]);
+      const textA = (await cellText(conn, plan, decision.evident, "invoice_date")) ?? "";
+      const textB = (await cellText(conn, plan, decision.other, "invoice_date")) ?? "";
+      const header = plan.headers[plan.columns.invoice_date as number];
+      throw new InputError(orderConflictMessage(file, header, decision, { where: a, text: textA.trim() }, { where: b, text: textB.trim() }));
+    }
+    evident = decision.evident;
+    if (decision.order !== plan.dates.order) {
+      plan.dates = { ...plan.dates, order: decision.order };
+      await create();
+      forms = await dateForms(conn, table);
+    }
+  }
+  const bad = await findBadValue(conn, plan, table);
+  if (bad) throw new InputError(badValueMessage(bad, file));
+  await numberLines(conn, plan, table);
+  return {
+    columns: planColumns(plan),
+    rows,
+    date_order: plan.dates.order,
+    dates: {
+      format: plan.dates.format,
+      order: dayMonth ? plan.dates.order : null,
+      order_evident: evident || plan.dates.format !== "auto",
+      forms: formSummary(forms),
+    },
+    encoding: plan.encoding,
+    encoding_reason: plan.encoding_reason,
+  };
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
+
+/** "comma-separated, gzip": the format of a delimited file, for the recognised block. */
+export function delimitedFormat(plan: Pick<ReadPlan, "delimiter" | "source">): string {
+  return `${DELIMITER_NAMES[plan.delimiter] ?? JSON.stringify(plan.delimiter)}-separated${plan.source.gzip ? ", gzip" : ""}`;
+}
+
+/** Where rows of a delimited file are and the text of one column, for messages (PlannedRead.quote). */
+export async function quoteRows(conn: DuckDBConnection, plan: ReadPlan, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]> {
+  const places = await rowPlaces(plan, rows);
+  const texts = await Promise.all(rows.map((row) => cellText(conn, plan, row, column)));
+  return rows.map((_, i) => ({ where: places[i], text: (texts[i] ?? "").trim() }));
 }

@@ -6,13 +6,17 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from "node:
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
+import { decodeHeader, type Encoding } from "./encoding.ts";
 
 export interface SourceFile {
   path: string;
   gzip: boolean;
-  /** the first line, decoded as UTF-8, without a byte order mark or line end */
+  /** the first line, decoded (see `encoding`), without a byte order mark or line end */
   headerLine: string;
+  /** the encoding the header line was decoded in: UTF-8 unless it is not valid UTF-8 or another is configured */
+  encoding: Encoding;
   /** the file started with a UTF-8 byte order mark */
   bom: boolean;
 }
@@ -59,7 +63,7 @@ async function readFirstLine(stream: Readable, path: string, gzip: boolean): Pro
  * Checks that `path` is a readable, non-empty file and reads its header line (gunzipping when the file starts with
  * the gzip magic bytes, whatever its name). Throws an InputError for a missing, empty or UTF-16 file.
  */
-export async function openSource(path: string): Promise<SourceFile> {
+export async function openSource(path: string, encodingSetting: Config["encoding"] = "auto"): Promise<SourceFile> {
   let stat;
   try {
     stat = statSync(path);
@@ -76,12 +80,19 @@ export async function openSource(path: string): Promise<SourceFile> {
   const bytes = await readFirstLine(stream, path, gzip);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new InputError(`${path}: line 1: the file is UTF-16 encoded, expected UTF-8`);
-  let headerLine = bytes.toString("utf8");
-  const bom = headerLine.startsWith("\uFEFF");
+  const decoded = decodeHeader(bytes, encodingSetting);
+  let headerLine = decoded.text;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bom && decoded.encoding !== "utf-8")
+    throw new InputError(
+      encodingSetting === "auto"
+        ? `${path}: line 1: the file starts with a UTF-8 byte order mark but its header is not valid UTF-8`
+        : `${path}: line 1: the file starts with a UTF-8 byte order mark but "encoding" is set to "${encodingSetting}"`,
+    );
   if (bom) headerLine = headerLine.slice(1);
   headerLine = headerLine.replace(/\r$/, "");
   if (!headerLine.trim()) throw new InputError(`${path}: empty file (no header line)`);
-  return { path, gzip, headerLine, bom };
+  return { path, gzip, headerLine, bom, encoding: decoded.encoding };
 }
 
 /**

@@ -9,8 +9,9 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
+import type { LogicalColumn } from "./columns.ts";
 import { openSource } from "./file.ts";
-import { planRead, readFile, type ReadPlan, type ReadResult } from "./csv.ts";
+import { delimitedFormat, planRead, quoteRows, readFile, type ReadPlan, type ReadResult } from "./csv.ts";
 import { tablesReader } from "./tables.ts";
 
 export type { ReadResult } from "./csv.ts";
@@ -23,6 +24,22 @@ export interface PlannedRead {
   source: string;
   /** reads the input into `table` with the `derived` columns added; InputError on bad input */
   read(conn: DuckDBConnection, derived: Record<string, string>, table?: string): Promise<ReadResult>;
+  /** what the reader recognised, for the recognised-input block */
+  recognition: Recognition;
+  /** where data rows (0-based, input order) are ("line 7 (record 5)") and the text of one of their columns, for messages */
+  quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
+  /** removes what the read left in temporary folders (a transcoded copy); again: no effect */
+  close(): void;
+}
+
+/** What a reader recognised about its input. */
+export interface Recognition {
+  /** "comma-separated, gzip" */
+  format: string;
+  /** "Online Retail (recognised)", "mapped in segment.config.json" ... */
+  layout: string;
+  /** logical column -> the input's header, in the pipeline's order */
+  columns: [LogicalColumn, string][];
 }
 
 /** One input format. */
@@ -39,10 +56,17 @@ const delimitedText: SourceReader = {
   name: "delimited text",
   accepts: () => true,
   async plan(config) {
-    const plan: ReadPlan = planRead(await openSource(config.data), config);
+    const plan: ReadPlan = planRead(await openSource(config.data, config.encoding), config);
     return {
       reader: "delimited text",
       source: config.data,
+      recognition: {
+        format: delimitedFormat(plan),
+        layout: plan.layout,
+        columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [name, plan.headers[i]]),
+      },
+      quote: (conn, rows, column) => quoteRows(conn, plan, rows, column),
+      close: () => plan.cleanup(),
       read: (conn, derived, table) => readFile(conn, plan, derived, table),
     };
   },

@@ -19,8 +19,9 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config, TableConfig, TablesConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { queryRows } from "../db/sql.ts";
-import { chooseDelimiter, headerIndex, splitLine, type ColumnIndex, type LogicalColumn } from "./columns.ts";
-import { customerIdSql, planRead, readCsvSql, readFile, textSql, type ReadPlan, type ReadResult } from "./csv.ts";
+import { headerIndex, LOGICAL_COLUMNS, type ColumnIndex, type LogicalColumn } from "./columns.ts";
+import { customerIdSql, delimitedFormat, planRead, quoteRows, readCsvSql, readFile, textSql, type ReadPlan, type ReadResult } from "./csv.ts";
+import type { PlannedRead, Recognition, SourceReader } from "./index.ts";
 import { timestampSql, type DateOrder } from "./dates.ts";
 import { openSource } from "./file.ts";
 
@@ -47,9 +48,21 @@ function origin(config: Config): string {
   return config.config_file ?? "the configuration";
 }
 
+/** The settings planRead takes, for one table: its own delimiter and columns, the run's dates, ids and encoding. */
+function tableSettings(config: Config, table: TableConfig) {
+  return {
+    delimiter: table.delimiter,
+    columns: table.columns,
+    config_file: config.config_file,
+    date_format: config.date_format,
+    customer_id_normalise: config.customer_id_normalise,
+    encoding: config.encoding,
+  };
+}
+
 async function planTable(config: Config, name: "lines" | "orders", others: TablesConfig): Promise<ReadPlan> {
   const table = config.tables![name] as TableConfig;
-  const source = await openSource(table.data);
+  const source = await openSource(table.data, config.encoding);
   const joined = name === "lines" ? others.orders !== undefined : others.lines !== undefined;
   const required = (found: ColumnIndex): LogicalColumn[] => {
     if (name === "orders") return joined ? ["invoice", "customer_id", "invoice_date"] : ["customer_id", "invoice_date", "amount"];
@@ -60,7 +73,7 @@ async function planTable(config: Config, name: "lines" | "orders", others: Table
   const allowed = (name === "lines" ? undefined : ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"]) as
     | LogicalColumn[]
     | undefined;
-  return planRead(source, { delimiter: table.delimiter, columns: table.columns, config_file: config.config_file }, {
+  return planRead(source, tableSettings(config, table), {
     setting: `tables.${name}.columns`,
     allowed,
     required,
@@ -70,9 +83,10 @@ async function planTable(config: Config, name: "lines" | "orders", others: Table
 /** Plans a dimension table: `required` logical names must be found (mapped header, else the logical name). */
 async function planDimension(config: Config, name: "products" | "customers", names: readonly string[], required: string): Promise<DimensionPlan> {
   const table = config.tables![name] as TableConfig;
-  const source = await openSource(table.data);
-  const delimiter = chooseDelimiter(table.delimiter, source.path, source.headerLine);
-  const headers = splitLine(source.headerLine, delimiter);
+  const source = await openSource(table.data, config.encoding);
+  // a plan without logical columns, for the file's delimiter, headers and encoding; the columns are found below
+  const plan = planRead(source, { ...tableSettings(config, table), columns: {} }, { allowed: [], required: () => [] });
+  const headers = plan.headers;
   const columns: Record<string, number> = {};
   for (const logical of names) {
     const mapped = table.columns[logical];
@@ -82,7 +96,7 @@ async function planDimension(config: Config, name: "products" | "customers", nam
   }
   for (const extra of table.demographics ?? [])
     columns[`demographic:${extra}`] = headerIndex(headers, extra, source.path, `tables.${name}.demographics in ${origin(config)}`);
-  return { plan: { source, delimiter, headers, columns: {} }, columns, name };
+  return { plan, columns, name };
 }
 
 /** Stops with one line when `key` repeats in `table` (naming the file, both lines and the key). */
@@ -119,11 +133,11 @@ async function readProducts(conn: DuckDBConnection, dim: DimensionPlan): Promise
   await checkUnique(conn, "src_products", "stock_code", file, header, "products");
 }
 
-async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan): Promise<string[]> {
+async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan, config: Config): Promise<string[]> {
   const file = dim.plan.source.path;
   const raw = (name: string) => `c${dim.columns[name]}`;
   const out: string[] = [];
-  const select = [`${customerIdSql(textSql(raw("customer_id")))} AS customer_id`];
+  const select = [`${customerIdSql(textSql(raw("customer_id")), config.customer_id_normalise)} AS customer_id`];
   if (dim.columns.age_range !== undefined) (select.push(`${textSql(raw("age_range"))} AS age_range`), out.push("age_range"));
   const signup = dim.columns.signup_date !== undefined;
   if (signup) (select.push(`${textSql(raw("signup_date"))} AS signup_text`), out.push("signup_date"));
@@ -138,7 +152,7 @@ async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan): Promis
   await checkUnique(conn, "src_customer_text", "customer_id", file, header, "customers");
   let order: DateOrder = "month-first";
   if (signup) {
-    const bad = (o: DateOrder) => `signup_text IS NOT NULL AND (${timestampSql("signup_text", o)}) IS NULL`;
+    const bad = (o: DateOrder) => `signup_text IS NOT NULL AND (${timestampSql("signup_text", { format: config.date_format, order: o })}) IS NULL`;
     const failing = await queryRows<{ n: number }>(conn, `SELECT count(*)::DOUBLE AS n FROM src_customer_text WHERE ${bad(order)}`);
     if (failing[0].n > 0) order = "day-first";
     const dateHeader = dim.plan.headers[dim.columns.signup_date];
@@ -150,28 +164,55 @@ async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan): Promis
       "signup_text",
     );
   }
-  const columns = out.map((name) => (name === "signup_date" ? `(${timestampSql("signup_text", order)})::DATE AS signup_date` : JSON.stringify(name)));
+  const columns = out.map((name) =>
+    name === "signup_date" ? `(${timestampSql("signup_text", { format: config.date_format, order })})::DATE AS signup_date` : JSON.stringify(name),
+  );
   await conn.run(`CREATE OR REPLACE TABLE customer_info AS SELECT customer_id${columns.map((c) => `, ${c}`).join("")} FROM src_customer_text ORDER BY rowid`);
   await conn.run("DROP TABLE src_customer_text");
   return out;
 }
 
 /** The tables reader: accepts a configuration with `tables`. */
-export const tablesReader = {
+export const tablesReader: SourceReader = {
   name: "tables",
   accepts: (config: Config) => config.tables !== null,
-  async plan(config: Config) {
+  async plan(config: Config): Promise<PlannedRead> {
     const tables = config.tables as TablesConfig;
     const lines = tables.lines ? await planTable(config, "lines", tables) : null;
     const orders = tables.orders ? await planTable(config, "orders", tables) : null;
     const products = tables.products ? await planDimension(config, "products", ["stock_code", "description", "category"], "stock_code") : null;
     const customers = tables.customers ? await planDimension(config, "customers", ["customer_id", "age_range", "signup_date"], "customer_id") : null;
     const files = Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, (t as TableConfig).data]));
+    const main = (lines ?? orders) as ReadPlan;
+    const plans = [lines, orders].filter((p): p is ReadPlan => p !== null);
+    const recognition: Recognition = {
+      format: `tables: ${Object.entries(files).map(([name, file]) => `${name} ${basename(file)}`).join(", ")}; ${delimitedFormat(main)}`,
+      layout: `tables in ${origin(config)}`,
+      columns: LOGICAL_COLUMNS.flatMap(({ name }) => {
+        const plan = plans.find((p) => p.columns[name] !== undefined);
+        return plan ? [[name, `${basename(plan.source.path)}: ${plan.headers[plan.columns[name] as number]}`] as [LogicalColumn, string]] : [];
+      }),
+    };
     return {
       reader: "tables",
       source: config.data,
+      recognition,
+      /** rows of `transactions` are rows of the lines table (or of the orders table, read alone) */
+      async quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn) {
+        if (main.columns[column] !== undefined) return quoteRows(conn, main, rows, column);
+        const places = await quoteRows(conn, main, rows, main.columns.invoice !== undefined ? "invoice" : (Object.keys(main.columns)[0] as LogicalColumn));
+        const texts = await queryRows<{ row: number; v: string | null }>(
+          conn,
+          `SELECT rowid::BIGINT AS row, ${column}::VARCHAR AS v FROM transactions WHERE list_contains([${rows.map((r) => Math.trunc(r)).join(", ")}], rowid)`,
+        );
+        const byRow = new Map(texts.map((t) => [Number(t.row), t.v ?? ""]));
+        return rows.map((row, i) => ({ where: places[i].where, text: byRow.get(row) ?? "" }));
+      },
+      close() {
+        for (const p of [lines, orders, products?.plan, customers?.plan]) p?.cleanup();
+      },
       async read(conn: DuckDBConnection, derived: Record<string, string>, table = "transactions"): Promise<ReadResult> {
-        const customerColumns = customers ? await readCustomers(conn, customers) : null;
+        const customerColumns = customers ? await readCustomers(conn, customers, config) : null;
         const info: TablesRead = { files, joined_orders: lines !== null && orders !== null, joined_products: lines !== null && products !== null, customer_columns: customerColumns };
         if (!lines) {
           const read = await readFile(conn, orders as ReadPlan, derived, table);
@@ -205,6 +246,9 @@ export const tablesReader = {
           `${fromProduct("category")} AS category`,
           `${orders ? "o.invoice IS NULL" : "false"} AS order_missing`,
           `${products ? "l.stock_code IS NOT NULL AND p.stock_code IS NULL" : "false"} AS product_missing`,
+          // the reader's bookkeeping columns (dates.ts, customer id merges), from the table the value came from
+          `${has(orders, "invoice_date") ? "coalesce(o.date_form, l.date_form)" : "l.date_form"} AS date_form`,
+          `${has(orders, "customer_id") ? "coalesce(o.customer_spelling, l.customer_spelling)" : "l.customer_spelling"} AS customer_spelling`,
         ];
         const joins = [
           orders ? "LEFT JOIN src_orders o ON o.invoice = l.invoice" : "",
@@ -219,7 +263,8 @@ export const tablesReader = {
         const columns = new Set<LogicalColumn>([...lineRead.columns, ...(orderRead?.columns ?? [])]);
         if (products?.columns.description !== undefined) columns.add("description");
         if (products?.columns.category !== undefined) columns.add("category");
-        return { rows: lineRead.rows, date_order: orderRead?.date_order ?? lineRead.date_order, columns: [...columns], tables: info };
+        const dated = orderRead ?? lineRead;
+        return { ...lineRead, date_order: dated.date_order, dates: dated.dates, columns: [...columns], tables: info };
       },
     };
   },

@@ -1,36 +1,8 @@
 /**
- * Small statistics for the report: revenue concentration (Lorenz curve, Gini, the smallest share of customers
- * making half the revenue), quantiles, and Pearson's chi-square test of independence with adjusted
- * standardised residuals. Pure functions on plain arrays; inputs are never modified. (Box-plot spreads of
- * line-level data are computed in SQL, aggregates.ts.)
+ * Revenue concentration for the report: Lorenz curve, Gini, the smallest share of customers making half the
+ * revenue, the top share. Pure functions on plain arrays; inputs are never modified. (Quantiles are in
+ * quantile.ts, tests of independence in tests.ts.)
  */
-
-/**
- * Quantile of ascending-sorted values, linear interpolation between order statistics (R type 7, numpy's
- * default). NaN for an empty array.
- * @example quantileSorted([1, 2, 3, 4], 0.5) // 2.5
- */
-export function quantileSorted(sorted: readonly number[], p: number): number {
-  const n = sorted.length;
-  if (!n) return NaN;
-  const h = (n - 1) * Math.min(1, Math.max(0, p));
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** Median of (unsorted) values; NaN when empty. */
-export function median(values: readonly number[]): number {
-  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
-}
-
-/** Arithmetic mean; NaN when empty. */
-export function mean(values: readonly number[]): number {
-  if (!values.length) return NaN;
-  let s = 0;
-  for (const v of values) s += v;
-  return s / values.length;
-}
 
 /**
  * Gini coefficient of non-negative values (0 = everyone equal, -> 1 = one holds everything):
@@ -109,107 +81,6 @@ export function topShare(values: readonly number[], share = 0.2): number {
   if (!sorted.length || total <= 0) return 0;
   const count = Math.max(1, Math.round(share * sorted.length));
   return sorted.slice(0, count).reduce((s, v) => s + v, 0) / total;
-}
-
-/** ln Gamma(x) for x > 0 (Lanczos, g = 7, 9 terms). */
-function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Regularised upper incomplete gamma Q(a, x) (series below a + 1, continued fraction above). */
-export function gammaQ(a: number, x: number): number {
-  if (x <= 0) return 1;
-  if (x < a + 1) {
-    let sum = 1 / a;
-    let term = sum;
-    for (let n = 1; n < 1000; n++) {
-      term *= x / (a + n);
-      sum += term;
-      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
-    }
-    return Math.max(0, 1 - sum * Math.exp(-x + a * Math.log(x) - logGamma(a)));
-  }
-  let b = x + 1 - a;
-  let c = 1 / 1e-300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 1000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.min(1, Math.exp(-x + a * Math.log(x) - logGamma(a)) * h);
-}
-
-/** P(X >= x) for X chi-square distributed with `df` degrees of freedom. */
-export function chiSquarePValue(x: number, df: number): number {
-  return df > 0 ? gammaQ(df / 2, x / 2) : 1;
-}
-
-export interface ChiSquareResult {
-  chi2: number;
-  df: number;
-  p: number;
-  /** Cramér's V = sqrt(chi2 / (n * (min(rows, cols) - 1))) */
-  cramers_v: number;
-  n: number;
-  /** adjusted standardised residuals (O - E) / sqrt(E (1 - row/n) (1 - col/n)), same shape as the table */
-  residuals: number[][];
-  /** share of cells with an expected count below 5 */
-  small_expected_share: number;
-}
-
-/**
- * Pearson's chi-square test of independence on a contingency table (rows x columns of counts). Rows and
- * columns that are all zero are ignored for the degrees of freedom.
- */
-export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareResult {
-  const rows = table.map((r) => r.reduce((s, v) => s + v, 0));
-  const cols = (table[0] ?? []).map((_, j) => table.reduce((s, r) => s + r[j], 0));
-  const n = rows.reduce((s, v) => s + v, 0);
-  const liveRows = rows.filter((v) => v > 0).length;
-  const liveCols = cols.filter((v) => v > 0).length;
-  let chi2 = 0;
-  let small = 0;
-  let cells = 0;
-  const residuals = table.map((r, i) =>
-    r.map((o, j) => {
-      if (!rows[i] || !cols[j]) return 0;
-      const e = (rows[i] * cols[j]) / n;
-      cells++;
-      if (e < 5) small++;
-      chi2 += ((o - e) * (o - e)) / e;
-      const v = e * (1 - rows[i] / n) * (1 - cols[j] / n);
-      return v > 0 ? (o - e) / Math.sqrt(v) : 0;
-    }),
-  );
-  const df = Math.max(0, (liveRows - 1) * (liveCols - 1));
-  const m = Math.min(liveRows, liveCols) - 1;
-  return {
-    chi2,
-    df,
-    p: chiSquarePValue(chi2, df),
-    cramers_v: n > 0 && m > 0 ? Math.sqrt(chi2 / (n * m)) : 0,
-    n,
-    residuals,
-    small_expected_share: cells ? small / cells : 0,
-  };
 }
 
 /** Rounds to `digits` decimals (NaN and infinities become null-safe 0). */

@@ -27,11 +27,19 @@ export interface KruskalResult {
 
 export interface ChiSquareResult {
   chi2: number;
+  /** (live rows - 1) x (live columns - 1), rows and columns with a zero total left out */
   dof: number;
+  /** P(chi2 >= observed); 1 when dof = 0 (no evidence either way) */
   p: number;
+  /** sqrt(chi2 / (n (min(live rows, live columns) - 1))); 0 when a side has one live level */
   cramers_v: number;
+  n: number;
   /** the smallest expected cell count */
   min_expected: number;
+  /** share of (live) cells with an expected count below 5 */
+  small_expected_share: number;
+  /** adjusted standardised residuals (O - E) / sqrt(E (1 - row/n) (1 - col/n)), same shape as the table (0 in dead rows/columns) */
+  residuals: number[][];
 }
 
 /** One-way ANOVA of `values` across the groups given by `labels` (0..k-1; empty groups ignored), as scipy's f_oneway. */
@@ -111,28 +119,37 @@ export function kruskalWallis(values: ArrayLike<number>, labels: ArrayLike<numbe
 }
 
 /** Pearson's chi-square test of independence on a contingency table (rows/columns with zero total ignored). */
-export function chiSquareIndependence(table: readonly (readonly number[])[]): ChiSquareResult {
+export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareResult {
   const rowTotals = table.map((r) => r.reduce((a, b) => a + b, 0));
-  const colTotals = table[0].map((_, j) => table.reduce((a, r) => a + r[j], 0));
+  const colTotals = (table[0] ?? []).map((_, j) => table.reduce((a, r) => a + r[j], 0));
   const n = rowTotals.reduce((a, b) => a + b, 0);
   const rows = rowTotals.flatMap((t, i) => (t > 0 ? [i] : []));
   const cols = colTotals.flatMap((t, j) => (t > 0 ? [j] : []));
+  const residuals = table.map((r) => r.map(() => 0));
   let chi2 = 0;
   let minExpected = Infinity;
+  let small = 0;
   for (const i of rows)
     for (const j of cols) {
       const e = (rowTotals[i] * colTotals[j]) / n;
       minExpected = Math.min(minExpected, e);
+      if (e < 5) small++;
       chi2 += (table[i][j] - e) ** 2 / e;
+      const v = e * (1 - rowTotals[i] / n) * (1 - colTotals[j] / n);
+      residuals[i][j] = v > 0 ? (table[i][j] - e) / Math.sqrt(v) : 0;
     }
-  const dof = (rows.length - 1) * (cols.length - 1);
+  const dof = Math.max(0, (rows.length - 1) * (cols.length - 1));
   const q = Math.min(rows.length, cols.length) - 1;
+  const cells = rows.length * cols.length;
   return {
     chi2,
     dof,
-    p: dof > 0 ? chiSquareSf(chi2, dof) : NaN,
-    cramers_v: q > 0 ? Math.sqrt(chi2 / (n * q)) : NaN,
+    p: dof > 0 ? chiSquareSf(chi2, dof) : 1,
+    cramers_v: q > 0 ? Math.sqrt(chi2 / (n * q)) : 0,
+    n,
     min_expected: minExpected,
+    small_expected_share: cells ? small / cells : 0,
+    residuals,
   };
 }
 
@@ -178,7 +195,7 @@ export function countryChiSquare(
   const index = new Map(kept.map((c, j) => [c, j]));
   const table = Array.from({ length: k }, () => new Array<number>(columns.length).fill(0));
   for (let i = 0; i < n; i++) table[labels[i]][index.get(countries[i]) ?? kept.length]++;
-  const result = chiSquareIndependence(table);
+  const result = chiSquareTest(table);
   return {
     ...result,
     countries: columns,

@@ -9,6 +9,7 @@ import { rnd } from "./common.ts";
 
 /** Wording of the drop reasons. */
 export const REASON_LABELS: Record<string, string> = {
+  implausible_date: "dates outside the plausible window",
   cancellation: "cancellations (invoice starting with C)",
   missing_customer: "no customer id",
   nonpositive_quantity: "quantity of zero or less",

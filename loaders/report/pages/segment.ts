@@ -4,7 +4,7 @@
  */
 import type { ReportContext } from "../context.ts";
 import { regionOf } from "../regions.ts";
-import { median } from "../../stats/concentration.ts";
+import { median } from "../../stats/quantile.ts";
 import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
 import { productNotes } from "./products.ts";
 

@@ -1,2 +1,0 @@
-import { emitCurrent } from "../../loaders/site/emit.js";
-emitCurrent("pca.json");
