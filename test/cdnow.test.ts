@@ -2,7 +2,7 @@
  * The CDNOW log (../shared/data/cdnow_sample.csv.gz): one line per purchase, no order id, no product, no country,
  * compact YYYYMMDD dates, the dollar value as the amount. Read with a config file mapping four columns; checked
  * end to end (pipeline and build) against what pandas computes (test/fixtures/cdnow/make_expected.py ->
- * expected.json). The YYYYMMDD dates need the date detection of the dates work (branch i12b).
+ * expected.json). The YYYYMMDD dates are read by the date detection (sources/dates.ts).
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
