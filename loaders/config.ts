@@ -22,13 +22,53 @@ export interface ColumnMapping {
   unit_price?: string;
   customer_id?: string;
   country?: string;
+  /** the line (or order) total, used instead of quantity x unit price when mapped */
+  amount?: string;
+  /** the sales channel of the line's order (web, store, phone ...) */
+  channel?: string;
+  /** the product's category */
+  category?: string;
 }
+
+/** The logical columns a `columns` mapping may name. */
+export const COLUMN_KEYS = [
+  "invoice", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country", "amount", "channel", "category",
+] as const;
+
+/** One table of a multi-table input: its file, its layout, and for the customer table the demographic columns. */
+export interface TableConfig {
+  /** CSV or TSV file, optionally gzipped; relative paths are from the config file's folder */
+  data: string;
+  /** logical column -> header */
+  columns: Record<string, string>;
+  delimiter: "auto" | "," | "\t" | ";";
+  /** customers table only: more columns (headers) shown per segment like the age range */
+  demographics?: string[];
+}
+
+/** A multi-table input (a shop database export): order lines and/or orders, with products and customers. */
+export interface TablesConfig {
+  lines?: TableConfig;
+  orders?: TableConfig;
+  products?: TableConfig;
+  customers?: TableConfig;
+}
+
+/** The tables of a multi-table input and the columns each may map. */
+export const TABLE_COLUMNS: Record<keyof TablesConfig, readonly string[]> = {
+  lines: COLUMN_KEYS,
+  orders: ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"],
+  products: ["stock_code", "description", "category"],
+  customers: ["customer_id", "age_range", "signup_date"],
+};
 
 export interface CleaningConfig {
   drop_cancellations: boolean;
   drop_missing_customer: boolean;
   drop_nonpositive_quantity: boolean;
   drop_nonpositive_price: boolean;
+  /** lines whose amount (when `columns.amount` is mapped) is zero or negative */
+  drop_nonpositive_amount: boolean;
   drop_non_product_codes: boolean;
   /** exact stock codes (case-insensitive) that are not products: postage, bank charges, manual adjustments ... */
   non_product_codes: string[];
@@ -126,6 +166,8 @@ export interface Config {
   /** the config file read, or null when only defaults apply */
   config_file: string | null;
   columns: ColumnMapping;
+  /** a multi-table input instead of `data` (paths resolved), or null */
+  tables: TablesConfig | null;
   /** "auto" (by file extension and header), "," or "\t" or ";" */
   delimiter: "auto" | "," | "\t" | ";";
   /** YYYY-MM-DD; null = the day after the last invoice */
@@ -262,6 +304,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
 export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   data: DEMO_DATA,
   columns: {},
+  tables: null,
   delimiter: "auto",
   snapshot_date: null,
   date_format: "auto",
@@ -273,6 +316,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     drop_missing_customer: true,
     drop_nonpositive_quantity: true,
     drop_nonpositive_price: true,
+    drop_nonpositive_amount: true,
     drop_non_product_codes: true,
     non_product_codes: ["POST", "DOT", "M", "D", "C2", "CRUK", "PADS", "S", "B", "BANK CHARGES", "AMAZONFEE"],
     non_product_pattern: "^(gift_.*|adjust.*|test.*)$",
@@ -343,6 +387,43 @@ function fail(file: string, key: string, expected: string): never {
   throw new InputError(`${file}: setting "${key}" should be ${expected}`);
 }
 
+/** Checks a column mapping: known logical names, each a non-empty header name. */
+function checkColumns(columns: unknown, keys: readonly string[], at: string, file: string): void {
+  if (kind(columns) !== "object") fail(file, at, "an object of logical column -> header name");
+  for (const [key, value] of Object.entries(columns as object)) {
+    if (!keys.includes(key)) fail(file, `${at}.${key}`, `one of ${keys.join(", ")}`);
+    if (typeof value !== "string" || !value) fail(file, `${at}.${key}`, "a non-empty column name");
+  }
+}
+
+/** Checks the `tables` setting: known tables, each {data, columns, delimiter?, demographics?}; lines or orders. */
+function validateTables(tables: TablesConfig, file: string): void {
+  if (kind(tables) !== "object") fail(file, "tables", "an object with lines and/or orders, and optionally products and customers");
+  const names = Object.keys(TABLE_COLUMNS);
+  for (const [name, table] of Object.entries(tables as Record<string, unknown>)) {
+    const at = `tables.${name}`;
+    if (!names.includes(name)) fail(file, at, `one of ${names.join(", ")}`);
+    if (kind(table) !== "object") fail(file, at, "an object with data and columns");
+    const t = table as Record<string, unknown>;
+    for (const key of Object.keys(t))
+      if (!["data", "columns", "delimiter", ...(name === "customers" ? ["demographics"] : [])].includes(key))
+        throw new InputError(`${file}: unknown setting "${at}.${key}"`);
+    if (typeof t.data !== "string" || !t.data) fail(file, `${at}.data`, "a file name");
+    checkColumns(t.columns ?? {}, TABLE_COLUMNS[name as keyof TablesConfig], `${at}.columns`, file);
+    if (t.delimiter !== undefined && !["auto", ",", "\t", ";"].includes(t.delimiter as string))
+      fail(file, `${at}.delimiter`, '"auto", ",", "\\t" or ";"');
+    if (t.demographics !== undefined && (!Array.isArray(t.demographics) || t.demographics.some((d) => typeof d !== "string" || !d)))
+      fail(file, `${at}.demographics`, "a list of column names");
+  }
+  if (!tables.lines && !tables.orders) fail(file, "tables", "an object with a lines or an orders table (or both)");
+}
+
+/** The data files of a configuration: `data`, or every table's file (lines, orders, products, customers). */
+export function dataFiles(config: Pick<Config, "data" | "tables">): string[] {
+  if (!config.tables) return [config.data];
+  return (["lines", "orders", "products", "customers"] as const).flatMap((name) => (config.tables![name] ? [config.tables![name]!.data] : []));
+}
+
 /**
  * Whether `text` is a real calendar day written YYYY-MM-DD.
  * @example isCalendarDate("2011-02-30") // false
@@ -357,12 +438,9 @@ const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInt
 
 /** Checks the merged configuration's values (types were checked by merge). */
 export function validateConfig(config: Config, file = config.config_file ?? "configuration"): Config {
-  const columnKeys = ["invoice", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country"];
-  for (const [key, value] of Object.entries(config.columns)) {
-    if (!columnKeys.includes(key)) fail(file, `columns.${key}`, `one of ${columnKeys.join(", ")}`);
-    if (typeof value !== "string" || !value) fail(file, `columns.${key}`, "a non-empty column name");
-  }
+  checkColumns(config.columns, COLUMN_KEYS, "columns", file);
   if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');
+  if (config.tables !== null) validateTables(config.tables, file);
   if (config.snapshot_date !== null && !isCalendarDate(config.snapshot_date))
     fail(file, "snapshot_date", `a calendar date YYYY-MM-DD or null, got ${JSON.stringify(config.snapshot_date)}`);
   if (!(DATE_FORMATS as readonly string[]).includes(config.date_format) && !config.date_format.includes("%"))
@@ -468,6 +546,23 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const base =
     dataSource === "config" && file ? dirname(file) : dataSource === "default" ? PROJECT_ROOT : env.INIT_CWD ?? process.cwd();
   config.data = isAbsolute(config.data) ? config.data : resolve(base, config.data);
+  if (config.tables !== null) {
+    if (kind(config.tables) === "object") {
+      const where = file ?? "configuration";
+      if (dataSource !== "default")
+        throw new InputError(`${where}: "tables" reads the data, so "data" (${dataSource === "config" ? "in the config file" : `from ${dataSource === "override" ? "the command line" : dataSource}`}) cannot be set too`);
+      // defaults for each table, paths from the config file's folder; `data` names the main table in messages
+      const tablesBase = file ? dirname(file) : env.INIT_CWD ?? process.cwd();
+      for (const [name, table] of Object.entries(config.tables as Record<string, Record<string, unknown>>)) {
+        if (kind(table) !== "object") continue; // validateConfig names it
+        if (typeof table.data === "string" && table.data) table.data = isAbsolute(table.data) ? table.data : resolve(tablesBase, table.data);
+        (config.tables as Record<string, unknown>)[name] = { columns: {}, delimiter: "auto", ...(name === "customers" ? { demographics: [] } : {}), ...table };
+      }
+      const main = config.tables.lines ?? config.tables.orders;
+      if (main && typeof main.data === "string") config.data = main.data;
+      dataSource = "config";
+    }
+  }
   config.data_source = dataSource;
   config.config_file = file;
   return validateConfig(config, file ?? "configuration");

@@ -4,9 +4,11 @@
 export const DROP_REASONS = [
   "implausible_date",
   "cancellation",
+  "missing_order",
   "missing_customer",
   "nonpositive_quantity",
   "nonpositive_price",
+  "nonpositive_amount",
   "non_product_code",
   "duplicate",
 ] as const;
@@ -26,7 +28,7 @@ export interface CustomerFeatures {
   recency: number;
   /** distinct invoices */
   frequency: number;
-  /** summed revenue (quantity x unit price) */
+  /** summed revenue (quantity x unit price, or the mapped amount) */
   monetary: number;
   /** YYYY-MM-DD */
   first_purchase: string;

@@ -88,6 +88,17 @@ if (requireChromium()) describe("the demo report's controls and print output in 
       const before = await tableRows(open.page, "Recommended action");
       assert.equal(before.length, meta.k, "one row per segment at the recommended k");
       await open.page.getByLabel("Number of segments", { exact: true }).selectOption({ label: String(other) });
+      // the charts can be quiet before the redraw starts: wait for the table to change (or time out), then for the charts
+      await open.page
+        .waitForFunction(
+          ({ header, n }) => {
+            const table = [...document.querySelectorAll("table")].find((t) => [...t.querySelectorAll("th")].some((th) => th.textContent?.trim() === header));
+            return table?.querySelectorAll("tbody tr").length === n;
+          },
+          { header: "Recommended action", n: other },
+          { timeout: 10_000, polling: 50 },
+        )
+        .catch(() => {});
       await waitForCharts(open.page, 250);
       const after = await tableRows(open.page, "Recommended action");
       assert.equal(after.length, other, `one row per segment at k = ${other}`);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { kmeans } from "ml-kmeans";
+import { PROJECT_ROOT } from "../loaders/config.ts";
 import { parseDemoArgs } from "../loaders/cli/demo.ts";
 import { csvField, formatPrice } from "../loaders/demo/csv.ts";
 import {
@@ -354,7 +355,9 @@ describe("npm run demo arguments", () => {
     assert.equal(defaults.scale, 1);
     assert.match(defaults.out, /data[/\\]demo$/);
     const set = parseDemoArgs(["--out", "x", "--seed=9", "--lines", String(LINES_PER_SCALE / 10)], "/somewhere");
-    assert.deepEqual(set, { out: join("/somewhere", "x"), seed: 9, scale: 0.1 });
+    assert.deepEqual(set, { out: join("/somewhere", "x"), seed: 9, scale: 0.1, shop: false });
+    const shop = parseDemoArgs(["--shop"], "/somewhere");
+    assert.deepEqual(shop, { out: join(PROJECT_ROOT, "data", "demo-shop"), seed: 42, scale: 0.05, shop: true });
     assert.throws(() => parseDemoArgs(["--seed", "x"], "/"), /--seed should be an integer/);
     assert.throws(() => parseDemoArgs(["--lines", "-5"], "/"), /--lines/);
     assert.throws(() => parseDemoArgs(["--nope"], "/"), /unknown option/);

@@ -172,6 +172,7 @@ describe("cleaning SQL", () => {
       drop_missing_customer: false,
       drop_nonpositive_quantity: false,
       drop_nonpositive_price: false,
+      drop_nonpositive_amount: false,
       drop_non_product_codes: false,
     });
     assert.equal(none, "CAST(NULL AS drop_reason)");

@@ -58,9 +58,11 @@ describe("cleaning accounting (reasons.csv)", () => {
         dropped: {
           implausible_date: 0,
           cancellation: 3,
+          missing_order: 0,
           missing_customer: 1,
           nonpositive_quantity: 1,
           nonpositive_price: 1,
+          nonpositive_amount: 0,
           non_product_code: 2,
           duplicate: 0,
         },
@@ -136,10 +138,13 @@ describe("cleaning accounting (reasons.csv)", () => {
           "description VARCHAR",
           "quantity DOUBLE",
           "unit_price DOUBLE",
+          "amount DOUBLE",
           "revenue DOUBLE",
           "invoice_date TIMESTAMP",
           "customer_id VARCHAR",
           "country VARCHAR",
+          "channel VARCHAR",
+          "category VARCHAR",
         ],
       );
       const returns = await rows(result, "SELECT invoice, quantity, customer_id FROM returns ORDER BY invoice");
@@ -171,9 +176,11 @@ describe("layouts and formats", () => {
       assert.deepEqual(result.accounting.dropped, {
         implausible_date: 0,
         cancellation: 1,
+        missing_order: 0,
         missing_customer: 2,
         nonpositive_quantity: 0,
         nonpositive_price: 0,
+        nonpositive_amount: 0,
         non_product_code: 1,
         duplicate: 0,
       });

@@ -17,10 +17,13 @@ export const LINE_COLUMNS = [
   "description",
   "quantity",
   "unit_price",
+  "amount",
   "revenue",
   "invoice_date",
   "customer_id",
   "country",
+  "channel",
+  "category",
 ] as const;
 
 /** Customer ids written more than one way and read as one customer (see `customer_id_normalise`). */
@@ -85,14 +88,18 @@ export function nonProductSql(
  * @example dropReasonSql({ ...DEFAULT_CONFIG.cleaning, drop_non_product_codes: false })
  * // "CAST(CASE WHEN (starts_with(invoice, 'C') OR ...) THEN 'cancellation' WHEN customer_id IS NULL THEN ... END AS drop_reason)"
  */
-export function dropReasonSql(cleaning: CleaningConfig, window?: DateWindow): string {
+export function dropReasonSql(cleaning: CleaningConfig, window?: DateWindow, options: { joinedOrders?: boolean } = {}): string {
   const nonProduct = nonProductSql(cleaning);
   const rules: [boolean, string, DropReason][] = [
     [window !== undefined, window ? implausibleDateSql(window) : "false", "implausible_date"],
     [cleaning.drop_cancellations, IS_CANCELLATION, "cancellation"],
+    // a line of a multi-table input whose order is not in the orders table (no customer, no date): always set aside
+    [options.joinedOrders === true, "order_missing", "missing_order"],
     [cleaning.drop_missing_customer, "customer_id IS NULL", "missing_customer"],
     [cleaning.drop_nonpositive_quantity, "quantity <= 0", "nonpositive_quantity"],
     [cleaning.drop_nonpositive_price, "unit_price <= 0", "nonpositive_price"],
+    // amount is NULL unless columns.amount is mapped
+    [cleaning.drop_nonpositive_amount, "amount <= 0", "nonpositive_amount"],
     [cleaning.drop_non_product_codes && nonProduct !== null, nonProduct ?? "false", "non_product_code"],
   ];
   const whens = rules.filter(([on]) => on).map(([, when, reason]) => `WHEN ${when} THEN '${reason}'`);

@@ -18,6 +18,7 @@ options:
   --keep-missing-customer       keep lines without a customer id
   --keep-nonpositive-quantity   keep lines with quantity <= 0
   --keep-nonpositive-price      keep lines with unit price <= 0
+  --keep-nonpositive-amount     keep lines with amount <= 0 (when columns.amount is mapped)
   --keep-non-product            keep non-product stock codes (postage, fees, adjustments)
   --drop-duplicates             drop exact repeats of a line (first occurrence kept)
   -h, --help                    show this help
@@ -29,6 +30,7 @@ const CLEANING_FLAGS = {
   "keep-missing-customer": ["drop_missing_customer", false],
   "keep-nonpositive-quantity": ["drop_nonpositive_quantity", false],
   "keep-nonpositive-price": ["drop_nonpositive_price", false],
+  "keep-nonpositive-amount": ["drop_nonpositive_amount", false],
   "keep-non-product": ["drop_non_product_codes", false],
   "drop-duplicates": ["drop_duplicates", true],
 } as const;

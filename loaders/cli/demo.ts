@@ -1,11 +1,13 @@
 /**
- * `npm run demo -- [--out DIR] [--seed N] [--lines N]`: writes the built-in demo data set (transactions,
+ * `npm run demo -- [--out DIR] [--seed N] [--lines N] [--shop]`: writes the built-in demo data set (transactions,
  * planted personas, product catalogue, VERSION stamp) to DIR (default data/demo/) and prints one line saying
  * what it wrote. --lines sets the approximate number of transaction lines (default about 500,000).
+ * --shop writes the multi-table variant instead (orders, order items, products, customers and shop.config.json;
+ * default DIR data/demo-shop/, default size about 25,000 lines).
  */
 import { relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
-import { DEFAULT_SEED, DEMO_DIR, generateDemo, LINES_PER_SCALE, summarize, writeDemoFiles } from "../demo/index.ts";
+import { DEFAULT_SEED, DEMO_DIR, generateDemo, generateShop, LINES_PER_SCALE, summarize, writeDemoFiles, writeShopFiles } from "../demo/index.ts";
 import { InputError, runCli } from "../errors.ts";
 
 export interface DemoArgs {
@@ -13,13 +15,18 @@ export interface DemoArgs {
   seed: number;
   /** relative size; 1 = about LINES_PER_SCALE lines */
   scale: number;
+  /** the multi-table shop variant */
+  shop: boolean;
 }
 
-const USAGE = "usage: npm run demo -- [--out DIR] [--seed N] [--lines N]";
+const USAGE = "usage: npm run demo -- [--out DIR] [--seed N] [--lines N] [--shop]";
+export const SHOP_DIR = resolve(PROJECT_ROOT, "data", "demo-shop");
 
 /** Parses the command line (without node and script); relative --out paths are from `cwd`. */
 export function parseDemoArgs(argv: readonly string[], cwd: string): DemoArgs {
-  const args: DemoArgs = { out: DEMO_DIR, seed: DEFAULT_SEED, scale: 1 };
+  const args: DemoArgs = { out: DEMO_DIR, seed: DEFAULT_SEED, scale: 1, shop: false };
+  let out: string | null = null;
+  let scale: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const eq = flag.indexOf("=");
@@ -29,7 +36,8 @@ export function parseDemoArgs(argv: readonly string[], cwd: string): DemoArgs {
       if (v === undefined || v === "") throw new InputError(`${name} needs a value (${USAGE})`);
       return v;
     };
-    if (name === "--out") args.out = resolve(cwd, value());
+    if (name === "--shop" && inline === undefined) args.shop = true;
+    else if (name === "--out") out = resolve(cwd, value());
     else if (name === "--seed") {
       const v = value();
       if (!/^-?\d+$/.test(v) || Math.abs(Number(v)) > 2 ** 31 - 1) {
@@ -41,9 +49,11 @@ export function parseDemoArgs(argv: readonly string[], cwd: string): DemoArgs {
       const lines = Number(v);
       if (!/^\d+$/.test(v) || lines < 1000 || lines > 10_000_000)
         throw new InputError(`--lines should be a whole number from 1000 to 10000000, got "${v}"`);
-      args.scale = lines / LINES_PER_SCALE;
+      scale = lines / LINES_PER_SCALE;
     } else throw new InputError(`unknown option "${flag}" (${USAGE})`);
   }
+  args.out = out ?? (args.shop ? SHOP_DIR : DEMO_DIR);
+  args.scale = scale ?? (args.shop ? 0.05 : 1);
   return args;
 }
 
@@ -56,6 +66,16 @@ async function main(): Promise<void> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const args = parseDemoArgs(process.argv.slice(2), cwd);
   const started = performance.now();
+  if (args.shop) {
+    const shop = generateShop({ seed: args.seed, scale: args.scale });
+    const config = writeShopFiles(args.out, shop);
+    const e = shop.expected;
+    process.stdout.write(
+      `demo shop: ${grouped(e.orders)} orders, ${grouped(e.items)} order items, ${grouped(e.customers_in_table)} customers in the table, ` +
+        `seed ${args.seed} -> ${config} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    return;
+  }
   const data = generateDemo({ seed: args.seed, scale: args.scale });
   const file = writeDemoFiles(args.out, data);
   const s = summarize(data);

@@ -91,6 +91,12 @@ export interface IngestSummary {
   source: string;
   /** how day-and-month dates were read */
   date_order: string;
+  /** the logical columns the input has */
+  input_columns: string[];
+  /** what the run said about the input (no invoice column: each line is one order ...) */
+  notes: string[];
+  /** a multi-table input: what the joins left without a match (null for a single file) */
+  tables: Record<string, number | null> | null;
   /** how the dates were read: date_format, order (null when no date has day and month), forms with their lines */
   dates: IngestResult["dates"];
   /** the encoding the input was read in */
@@ -120,6 +126,9 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     period_end: result.period_end,
     source: result.source,
     date_order: result.date_order,
+    input_columns: result.input_columns,
+    notes: result.notes,
+    tables: result.tables ? { ...result.tables.counts } : null,
     dates: result.dates,
     encoding: result.encoding,
     ...(accounting.customer_ids === undefined ? {} : { customer_ids: accounting.customer_ids }),

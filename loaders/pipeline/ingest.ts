@@ -29,6 +29,8 @@ import type { Encoding } from "../sources/encoding.ts";
 import { count, StageTimer } from "./progress.ts";
 import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
+import type { LogicalColumn } from "../sources/columns.ts";
+import { tableCounts, tableNotes, type TableCounts, type TablesRead } from "../sources/tables.ts";
 import type { CustomerFeatures } from "../types.ts";
 
 export type { IngestAccounting } from "../clean/rules.ts";
@@ -65,8 +67,14 @@ export interface IngestResult {
   encoding: Encoding;
   /** the plausible date window applied (both days included) */
   date_window: DateWindow;
-  /** the block saying what was recognised (printed by the pipeline and the build) */
+  /** the block saying what was recognised (printed by the pipeline and the build), the notes included */
   recognised: string;
+  /** the logical columns the input has: without invoice each line is one order; without stock_code, description or country the report leaves out what needs them */
+  input_columns: LogicalColumn[];
+  /** what the run says about the input beyond the accounting, one line each (in the recognised block) */
+  notes: string[];
+  /** a multi-table input: what was joined, and what the joins left without a match */
+  tables: (TablesRead & { counts: TableCounts }) | null;
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
   /** closes the connection and the database (again: no effect) */
@@ -102,6 +110,24 @@ async function checkImplausibleShare(
   );
 }
 
+/** Whether the input joins order lines to an orders table (a line may then miss its order). */
+function joinsOrders(config: Config): boolean {
+  return config.tables !== null && config.tables.lines !== undefined && config.tables.orders !== undefined;
+}
+
+/** What the input's columns mean for the analysis, one line each. */
+export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
+  const has = (c: LogicalColumn) => columns.includes(c);
+  const out: string[] = [];
+  if (!has("invoice")) out.push("no invoice column: each line is one order");
+  if (has("amount")) out.push("revenue is the amount column (the line or order total), not quantity x unit price");
+  if (!has("quantity")) out.push("no quantity column: each line counts as one unit");
+  if (!has("stock_code")) out.push("no stock code column: the product sections of the report are left out");
+  else if (!has("description") && !has("category")) out.push("no product description or category: the category and word sections are left out");
+  if (!has("country")) out.push("no country column: the geography page is left out");
+  return out;
+}
+
 /**
  * Reads, cleans and summarises `config.data`. Throws an InputError (one line: file, line or column, what was
  * expected) for bad input; the database is closed on any error.
@@ -129,7 +155,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window) }),
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }) }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
@@ -148,7 +174,9 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
     const implausible = await firstImplausible(conn);
-    const recognised = recognisedBlock({
+    const tables = read.tables ? { ...read.tables, counts: await tableCounts(conn, read.tables) } : null;
+    const notes = [...layoutNotes(read.columns), ...(tables ? tableNotes(tables.counts, tables) : [])];
+    const block = recognisedBlock({
       file,
       recognition: plan.recognition,
       dates: read.dates,
@@ -163,6 +191,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         ? { customers: accounting.customer_ids.customers_merged, spellings: accounting.customer_ids.spellings_merged }
         : null,
     });
+    const recognised = block + notes.map((note) => `  note:     ${note}\n`).join("");
     options.onRecognised?.(recognised);
     const features = await timer.time(
       "features",
@@ -192,6 +221,9 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       encoding: read.encoding,
       date_window: window,
       recognised,
+      input_columns: read.columns,
+      notes,
+      tables,
       timings: timer.timings,
       close,
     };

@@ -68,6 +68,7 @@ export async function prepareReportTables(
   ks: readonly number[],
   assignments: readonly CustomerAssignment[],
   dataFile: string,
+  options: { categoryColumn?: boolean } = {},
 ): Promise<{ category_source: CategorySource }> {
   await registerAssignments(conn, ks, assignments);
   await conn.run(
@@ -76,11 +77,14 @@ export async function prepareReportTables(
         .concat(ks.map((k) => `SELECT customer_id, ${Math.trunc(k)} AS grouping, ${kColumn(k)} AS label FROM report_customers`))
         .join(" UNION ALL "),
   );
-  // product categories: products.csv beside the data when present, else description keywords
-  const table = loadCategoryTable(dataFile);
-  const products = await queryRows<{ stock_code: string; description: string }>(
+  // product categories: the input's category column (a products table), else products.csv beside the data, else
+  // description keywords
+  const column = options.categoryColumn === true;
+  const table = column ? null : loadCategoryTable(dataFile);
+  const products = await queryRows<{ stock_code: string; description: string; category: string | null }>(
     conn,
-    `SELECT stock_code, coalesce(mode(trim(description)), '') AS description FROM lines GROUP BY stock_code`,
+    `SELECT stock_code, coalesce(mode(trim(description)), '') AS description, ${column ? "coalesce(mode(category), 'Unknown')" : "NULL"} AS category
+     FROM lines GROUP BY stock_code`,
   );
   await conn.run(`CREATE OR REPLACE TABLE report_categories (stock_code VARCHAR PRIMARY KEY, description VARCHAR, category VARCHAR)`);
   const appender = await conn.createAppender("report_categories");
@@ -90,7 +94,7 @@ export async function prepareReportTables(
       const description = String(p.description ?? "");
       appender.appendVarchar(code);
       appender.appendVarchar(description);
-      appender.appendVarchar(table?.get(code.trim().toUpperCase()) ?? categoryOf(description));
+      appender.appendVarchar(column ? String(p.category) : table?.get(code.trim().toUpperCase()) ?? categoryOf(description));
       appender.endRow();
     }
     appender.flushSync();
@@ -112,7 +116,8 @@ export async function prepareReportTables(
   }
   await conn.run(`
     CREATE OR REPLACE TABLE report_orders AS
-    SELECT invoice, customer_id, min(invoice_date) AS t, fsum(quantity) AS units, fsum(revenue) AS value
+    SELECT invoice, customer_id, min(invoice_date) AS t, fsum(quantity) AS units, fsum(revenue) AS value,
+      coalesce(min(channel), 'Unknown') AS channel
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_gaps AS
@@ -130,7 +135,67 @@ export async function prepareReportTables(
   await conn.run(`
     CREATE OR REPLACE TABLE report_returns AS
     SELECT customer_id, fsum(abs(quantity)) AS units FROM returns GROUP BY customer_id`);
-  return { category_source: table ? "products.csv" : "description keywords" };
+  return { category_source: column ? "category column" : table ? "products.csv" : "description keywords" };
+}
+
+/** Per label and channel: orders and revenue (an order's channel is the first, alphabetically, of its lines'). */
+export async function channelMix(conn: DuckDBConnection): Promise<Grouped<{ channel: string; orders: number; revenue: number }[]>> {
+  const rows = await queryRows<Row & { channel: string; orders: number; revenue: number }>(
+    conn,
+    `SELECT grouping, label, channel, count(*)::DOUBLE AS orders, fsum(value) AS revenue
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, orders DESC, channel`,
+  );
+  const out: Grouped<{ channel: string; orders: number; revenue: number }[]> = new Map();
+  for (const r of rows) push(out, r.grouping, r.label, { channel: r.channel, orders: r.orders, revenue: r.revenue });
+  return out;
+}
+
+/** A demographic attribute's value and its customers. */
+export interface AttributeCount {
+  value: string;
+  customers: number;
+}
+
+/**
+ * Per label: customers by the value of each attribute of the customer table `customer_info` ("Unknown" for a
+ * customer not in it or with the value empty), values in natural order ("18-24" before "25-34", "Unknown" last).
+ */
+export async function demographicMix(conn: DuckDBConnection, attributes: readonly string[]): Promise<Grouped<Record<string, AttributeCount[]>>> {
+  const out: Grouped<Record<string, AttributeCount[]>> = new Map();
+  for (const attribute of attributes) {
+    const column = JSON.stringify(attribute);
+    const rows = await queryRows<Row & AttributeCount>(
+      conn,
+      `SELECT m.grouping, m.label, coalesce(i.${column}::VARCHAR, 'Unknown') AS value, count(*)::DOUBLE AS customers
+       FROM report_customers c JOIN report_memberships m USING (customer_id) LEFT JOIN customer_info i USING (customer_id)
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, value = 'Unknown', try_cast(regexp_extract(value, '^[0-9]+') AS INTEGER) NULLS LAST, value`,
+    );
+    for (const r of rows) {
+      let inner = out.get(r.grouping)?.get(r.label);
+      if (!inner) put(out, r.grouping, r.label, (inner = {}));
+      (inner[attribute] ??= []).push({ value: r.value, customers: r.customers });
+    }
+  }
+  return out;
+}
+
+/**
+ * Per label: the spread of whole days from a customer's signup date (customer table) to their first kept order,
+ * over the customers with a signup date on or before it; `before` counts those whose first order precedes the signup
+ * date (left out of the spread: the signup date was recorded later).
+ */
+export async function signupLag(conn: DuckDBConnection): Promise<Grouped<Spread & { before: number }>> {
+  const rows = await queryRows<Row>(
+    conn,
+    `WITH lag AS (
+       SELECT customer_id, date_diff('day', i.signup_date, min(o.t)::DATE)::DOUBLE AS days
+       FROM report_orders o JOIN customer_info i USING (customer_id) WHERE i.signup_date IS NOT NULL GROUP BY customer_id, i.signup_date)
+     SELECT grouping, label, ${spreadSql("CASE WHEN days >= 0 THEN days END")}, count(*) FILTER (WHERE days < 0)::DOUBLE AS before
+     FROM lag ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const out: Grouped<Spread & { before: number }> = new Map();
+  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), before: row.before as number });
+  return out;
 }
 
 /** Per label: orders, units, revenue, returned units, and the spread of units and value per order. */

@@ -90,4 +90,4 @@ export function loadCategoryTable(dataFile: string): Map<string, string> | null 
 }
 
 /** Where the categories come from, for the methodology and products pages. */
-export type CategorySource = "products.csv" | "description keywords";
+export type CategorySource = "products.csv" | "description keywords" | "category column";

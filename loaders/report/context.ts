@@ -9,6 +9,10 @@ import type { KSolution, SegmentationResult } from "../pipeline/segment.ts";
 import {
   ALL,
   categoryRevenue,
+  channelMix,
+  demographicMix,
+  signupLag,
+  type AttributeCount,
   countryMix,
   monthlyRevenue,
   orderStats,
@@ -38,6 +42,27 @@ export interface GroupAggregates {
   products: Map<number, TopProduct[]>;
   categories: Map<number, CategoryRevenue[]>;
   words: Map<number, [string, number][]>;
+  channels: Map<number, { channel: string; orders: number; revenue: number }[]>;
+  demographics: Map<number, Record<string, AttributeCount[]>>;
+  signup: Map<number, Spread & { before: number }>;
+}
+
+/** What the data holds for the report: a section whose data is absent is left out with a one-line note. */
+export interface Available {
+  /** stock codes: top products, category and word sections */
+  products: boolean;
+  /** categories: a category column (products table), products.csv or descriptions for the keyword rules */
+  categories: boolean;
+  /** product descriptions: the word cloud */
+  words: boolean;
+  country: boolean;
+  channel: boolean;
+  /** the customer table's attributes shown per segment (age_range and the configured demographics) */
+  demographics: string[];
+  /** a signup date in the customer table */
+  signup: boolean;
+  /** invoices (else each line is one order) */
+  invoices: boolean;
 }
 
 export interface KData {
@@ -69,8 +94,35 @@ export interface Headline {
  */
 export type ReportInput = Pick<
   IngestResult,
-  "conn" | "customers" | "accounting" | "period_start" | "period_end" | "snapshot_date" | "revenue" | "orders" | "countries"
+  | "conn"
+  | "customers"
+  | "accounting"
+  | "period_start"
+  | "period_end"
+  | "snapshot_date"
+  | "revenue"
+  | "orders"
+  | "countries"
+  | "input_columns"
+  | "notes"
+  | "tables"
 >;
+
+/** What the report can show from the input's columns and tables. */
+export function availability(ingest: Pick<ReportInput, "input_columns" | "tables">, categorySource: CategorySource): Available {
+  const has = (c: string) => ingest.input_columns.includes(c as never);
+  const info = ingest.tables?.customer_columns ?? [];
+  return {
+    products: has("stock_code"),
+    categories: has("stock_code") && (has("category") || has("description") || categorySource === "products.csv"),
+    words: has("stock_code") && has("description"),
+    country: has("country"),
+    channel: has("channel"),
+    demographics: info.filter((c) => c !== "signup_date"),
+    signup: info.includes("signup_date"),
+    invoices: has("invoice"),
+  };
+}
 
 export interface ReportContext {
   config: Config;
@@ -85,12 +137,13 @@ export interface ReportContext {
   /** every calendar month of the period, flagged when the period cuts it */
   months: { month: string; partial: boolean }[];
   category_source: CategorySource;
+  available: Available;
   /** slug of every cluster name of the chosen k */
   slugs: Map<string, string>;
 }
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
-async function aggregates(ingest: ReportInput): Promise<Map<number, GroupAggregates>> {
+async function aggregates(ingest: ReportInput, available: Available): Promise<Map<number, GroupAggregates>> {
   const conn = ingest.conn;
   const grouped = {
     orders: await orderStats(conn),
@@ -98,9 +151,13 @@ async function aggregates(ingest: ReportInput): Promise<Map<number, GroupAggrega
     monthly: await monthlyRevenue(conn),
     weekly: await weeklyPattern(conn),
     countries: await countryMix(conn),
-    products: await topProducts(conn, 10),
-    categories: await categoryRevenue(conn),
-    words: await wordFrequencies(conn, 60),
+    // sections the data cannot fill stay empty (the pages say so), never a chart of one placeholder product
+    products: available.products ? await topProducts(conn, 10) : new Map(),
+    categories: available.categories ? await categoryRevenue(conn) : new Map(),
+    words: available.words ? await wordFrequencies(conn, 60) : new Map(),
+    channels: available.channel ? await channelMix(conn) : new Map(),
+    demographics: available.demographics.length ? await demographicMix(conn, available.demographics) : new Map(),
+    signup: available.signup ? await signupLag(conn) : new Map(),
   };
   const groupings = new Set([...grouped.orders.keys(), ...grouped.countries.keys()]);
   const slice = <T>(g: Grouped<T>, key: number): Map<number, T> => g.get(key) ?? new Map();
@@ -116,6 +173,9 @@ async function aggregates(ingest: ReportInput): Promise<Map<number, GroupAggrega
         products: slice(grouped.products, key),
         categories: slice(grouped.categories, key),
         words: slice(grouped.words, key),
+        channels: slice(grouped.channels, key),
+        demographics: slice(grouped.demographics, key),
+        signup: slice(grouped.signup, key),
       },
     ]),
   );
@@ -150,11 +210,15 @@ export async function buildContext(ingest: ReportInput, seg: SegmentationResult,
     rfm_segment: c.rfm_segment,
     labels: seg.kmeans.map((s) => s.labels[i]),
   }));
-  const { category_source } = await prepareReportTables(ingest.conn, ks, assignments, config.data);
-  const groups = await aggregates(ingest);
+  const { category_source } = await prepareReportTables(ingest.conn, ks, assignments, config.data, {
+    categoryColumn: ingest.input_columns.includes("category"),
+  });
+  const available = availability(ingest, category_source);
+  const groups = await aggregates(ingest, available);
   const empty = (): GroupAggregates => ({
     orders: new Map(), intervals: new Map(), monthly: new Map(), weekly: new Map(),
     countries: new Map(), products: new Map(), categories: new Map(), words: new Map(),
+    channels: new Map(), demographics: new Map(), signup: new Map(),
   });
   const byK = new Map<number, KData>();
   for (const solution of seg.kmeans) byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
@@ -186,6 +250,7 @@ export async function buildContext(ingest: ReportInput, seg: SegmentationResult,
     all,
     months: monthsOf(ingest.period_start, ingest.period_end),
     category_source,
+    available,
     slugs: uniqueSlugs(chosen.solution.names),
   };
 }

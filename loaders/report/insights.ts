@@ -106,6 +106,8 @@ const REASON_WORDS: Record<string, string> = {
   missing_customer: "having no customer id",
   nonpositive_quantity: "a zero or negative quantity",
   nonpositive_price: "a zero or negative price",
+  missing_order: "belonging to no order in the orders table",
+  nonpositive_amount: "a zero or negative amount",
   non_product_code: "being non-product codes (postage, fees)",
   duplicate: "being exact duplicates",
 };
@@ -409,6 +411,22 @@ export function peakTimeInsight(facts: InsightFacts): Insight | null {
   const days = new Map<number, number>();
   for (const c of cells) days.set(c.dow, (days.get(c.dow) ?? 0) + c.orders);
   const [busyDay, busyOrders] = [...days.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+  if (cells.every((c) => c.hour === 0)) {
+    // dates without a time of day (an order log of days): only the weekday can be said
+    if (days.size < 2) return null;
+    const dayRatio = (busyOrders / total) * days.size;
+    return {
+      id: "peak_time",
+      rank: 0,
+      score: clamp(0.1 + 0.1 * Math.log2(dayRatio), 0, 0.3),
+      text:
+        `${DAY_NAMES[busyDay - 1]} is the busiest day (${formatPercent(busyOrders / total)} of orders, ${formatMultiple(dayRatio)} an average day); ` +
+        "the data's dates carry no time of day.",
+      page: "behaviour",
+      anchor: "weekly",
+      figures: { busiest_day: DAY_NAMES[busyDay - 1], busiest_day_share: formatPercent(busyOrders / total), ratio: formatMultiple(dayRatio) },
+    };
+  }
   return {
     id: "peak_time",
     rank: 0,

@@ -6,6 +6,7 @@
  */
 import type { ReportContext } from "./context.ts";
 import type { Insight } from "./insights.ts";
+import { audienceData } from "./pages/audience.ts";
 import { behaviourData } from "./pages/behaviour.ts";
 import { geographyData } from "./pages/geography.ts";
 import { methodologyData } from "./pages/methodology.ts";
@@ -34,6 +35,7 @@ export const PAGES = [
   { id: "behaviour", name: "Purchase behaviour", data: { "behaviour.json": behaviourData } },
   { id: "geography", name: "Geography", data: { "geography.json": geographyData } },
   { id: "products", name: "Products", data: { "products.json": productsData } },
+  { id: "audience", name: "Channels and customers", data: { "audience.json": audienceData } },
   { id: "strategy", name: "Strategy", data: { "strategy.json": strategyData } },
   { id: "methodology", name: "Methodology", data: { "methodology.json": methodologyData } },
 ] as const satisfies readonly PageSpec[];

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
+import { DEMO_DATA, PROJECT_ROOT, dataFiles, loadConfig, type Config } from "../config.ts";
 import { checkReadableFile } from "../paths.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
@@ -33,11 +33,12 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** sha256 over the data file's bytes, the configuration (without where it came from) and the pipeline code. */
+/** sha256 over the data files' bytes, the configuration (without where it came from) and the pipeline code. */
 export async function fingerprint(config: Config): Promise<string> {
-  checkReadableFile(config.data, describeSource(config));
+  const files = dataFiles(config);
+  for (const file of files) checkReadableFile(file, describeSource(config));
   const hash = createHash("sha256");
-  hash.update(`data ${await hashFile(config.data)}\n`);
+  for (const file of files) hash.update(`data ${await hashFile(file)}\n`);
   const { data_source: _source, config_file: _file, ...settings } = config;
   hash.update(`config ${JSON.stringify(settings)}\n`);
   for (const file of listFiles(join(PROJECT_ROOT, "loaders"))) {

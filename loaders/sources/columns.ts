@@ -8,16 +8,24 @@ import { InputError } from "../errors.ts";
 
 export type LogicalColumn = keyof ColumnMapping & string;
 
-/** The logical columns, in the order the pipeline uses them, with whether the input must have them. */
-export const LOGICAL_COLUMNS: readonly { name: LogicalColumn; required: boolean }[] = [
-  { name: "invoice", required: true },
-  { name: "stock_code", required: true },
+/**
+ * The logical columns, in the order the pipeline uses them, with whether a line file must have them: the
+ * customer and the date always; quantity and unit price unless `amount` (the line or order total) is mapped.
+ * Without `invoice` each line is one order; without `stock_code`/`description`/`country` the report leaves out
+ * the sections that need them.
+ */
+export const LOGICAL_COLUMNS: readonly { name: LogicalColumn; required: boolean | "unless amount" }[] = [
+  { name: "invoice", required: false },
+  { name: "stock_code", required: false },
   { name: "description", required: false },
-  { name: "quantity", required: true },
+  { name: "quantity", required: "unless amount" },
   { name: "invoice_date", required: true },
-  { name: "unit_price", required: true },
+  { name: "unit_price", required: "unless amount" },
   { name: "customer_id", required: true },
   { name: "country", required: false },
+  { name: "amount", required: false },
+  { name: "channel", required: false },
+  { name: "category", required: false },
 ];
 
 /**
@@ -34,6 +42,10 @@ export const COLUMN_ALIASES: Record<LogicalColumn, readonly string[]> = {
   unit_price: ["unitprice", "price"],
   customer_id: ["customerid"],
   country: ["country"],
+  // only by their logical names: a "Total" column beside quantity and price must not silently replace them
+  amount: ["amount"],
+  channel: ["channel"],
+  category: ["category"],
 };
 
 /**
@@ -52,6 +64,17 @@ export interface MappingSource {
   mapping: ColumnMapping;
   /** named in messages about a mapped header that is not in the file */
   origin: string;
+  /** the setting holding the mapping, for messages (default "columns"; "tables.orders.columns" for a table) */
+  setting?: string;
+  /** the logical columns this input may have (default all); the others are neither looked for nor recognised */
+  allowed?: readonly LogicalColumn[];
+  /** the columns it must have (default: as LOGICAL_COLUMNS says) */
+  required?: (found: ColumnIndex) => LogicalColumn[];
+}
+
+/** The required columns of a line file by LOGICAL_COLUMNS: quantity and unit price only without an amount. */
+export function lineFileRequired(found: ColumnIndex): LogicalColumn[] {
+  return LOGICAL_COLUMNS.filter((c) => c.required === true || (c.required === "unless amount" && found.amount === undefined)).map((c) => c.name);
 }
 
 function list(headers: readonly string[]): string {
@@ -109,14 +132,15 @@ function configuredIndex(
 export function resolveColumns(headers: readonly string[], source: MappingSource, file: string): ColumnIndex {
   const normalised = headers.map(normaliseHeader);
   const found: ColumnIndex = {};
-  const missing: string[] = [];
-  for (const { name, required } of LOGICAL_COLUMNS) {
+  const setting = source.setting ?? "columns";
+  for (const { name } of LOGICAL_COLUMNS) {
+    if (source.allowed && !source.allowed.includes(name)) continue;
     const configured = source.mapping[name];
     if (configured !== undefined) {
       const index = configuredIndex(headers, normalised, configured, name, file);
       if (index === null)
         throw new InputError(
-          `${file}: column "${configured}" (columns.${name} in ${source.origin}) is not in the header; found columns: ${list(headers)}`,
+          `${file}: column "${configured}" (${setting}.${name} in ${source.origin}) is not in the header; found columns: ${list(headers)}`,
         );
       found[name] = index;
       continue;
@@ -124,13 +148,16 @@ export function resolveColumns(headers: readonly string[], source: MappingSource
     const matches = COLUMN_ALIASES[name].map((alias) => indicesOf(normalised, alias)).find((m) => m.length > 0);
     if (matches && matches.length > 1) throw ambiguous(file, name, headers, matches);
     if (matches) found[name] = matches[0];
-    else if (required) missing.push(name);
   }
-  if (missing.length)
+  const required = (source.required ?? lineFileRequired)(found);
+  const missing = LOGICAL_COLUMNS.map((c) => c.name).filter((name) => required.includes(name) && found[name] === undefined);
+  if (missing.length) {
+    const amount = missing.includes("quantity") || missing.includes("unit_price") ? "; or map amount, the line or order total" : "";
     throw new InputError(
       `${file}: missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; found columns: ${list(headers)}` +
-        ` (map them with "columns" in the configuration, e.g. {"columns": {"${missing[0]}": "Your header"}})`,
+        ` (map them with "${setting}" in the configuration, e.g. {"${setting}": {"${missing[0]}": "Your header"}}${amount})`,
     );
+  }
   return found;
 }
 
@@ -141,6 +168,17 @@ export function layoutName(headers: readonly string[], columns: ColumnIndex, sou
   if (header("invoice") === "invoiceno" && header("unit_price") === "unitprice") return "Online Retail (recognised)";
   if (header("invoice") === "invoice" && header("unit_price") === "price") return "Online Retail II (recognised)";
   return "recognised by header names";
+}
+
+/**
+ * The index of the header named `name` (exact, else normalised); an InputError naming the file, the setting and
+ * the headers found when there is none.
+ */
+export function headerIndex(headers: readonly string[], name: string, file: string, setting: string): number {
+  let index = headers.indexOf(name);
+  if (index < 0) index = headers.map(normaliseHeader).indexOf(normaliseHeader(name));
+  if (index < 0) throw new InputError(`${file}: column "${name}" (${setting}) is not in the header; found columns: ${list(headers)}`);
+  return index;
 }
 
 /**

@@ -20,6 +20,8 @@ import {
   type ColumnIndex,
   type Delimiter,
   type LogicalColumn,
+  type MappingSource,
+  LOGICAL_COLUMNS,
 } from "./columns.ts";
 import {
   checkDateFormatError,
@@ -37,7 +39,8 @@ import {
 import { forcedEncoding, transcodeToUtf8, type Encoding } from "./encoding.ts";
 import { firstOddLineEnd, placeLabel, placeOfDuckLine, placesOfRows } from "./lines.ts";
 import { sqlString } from "../db/sql.ts";
-import type { SourceFile } from "./file.ts";
+import { checkGzip, type SourceFile } from "./file.ts";
+import type { TablesRead } from "./tables.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
 export interface ReadPlan {
@@ -70,11 +73,12 @@ export function planRead(
   source: SourceFile,
   config: Pick<Config, "delimiter" | "columns" | "config_file"> &
     Partial<Pick<Config, "date_format" | "customer_id_normalise" | "encoding">>,
+  options: Pick<MappingSource, "setting" | "allowed" | "required"> = {},
 ): ReadPlan {
   const delimiter = chooseDelimiter(config.delimiter, source.path, source.headerLine);
   const headers = splitLine(source.headerLine, delimiter);
   const origin = config.config_file ?? "the configuration";
-  const mapping = { mapping: config.columns, origin };
+  const mapping: MappingSource = { mapping: config.columns, origin, ...options };
   const columns = resolveColumns(headers, mapping, source.path);
   const format = config.date_format ?? "auto";
   const setting = config.encoding ?? "auto";
@@ -125,6 +129,11 @@ export function customerIdSql(column: string, rule: Config["customer_id_normalis
   );
 }
 
+/** SQL: trimmed text of a VARCHAR column, NULL when empty (trim only values with an outer space: trim() copies every string it sees, a large share of the read's cost). */
+export function textSql(column: string): string {
+  return `CASE WHEN ${column} = '' THEN NULL WHEN starts_with(${column}, ' ') OR ends_with(${column}, ' ') THEN NULLIF(trim(${column}), '') ELSE ${column} END`;
+}
+
 /** SQL number parse of a text column; in semicolon-separated files a decimal comma (`2,55`) is accepted too. */
 function numberSql(column: string, delimiter: Delimiter): string {
   const value = `TRY_CAST(${column} AS DOUBLE)`; // the cast ignores outer spaces
@@ -133,27 +142,34 @@ function numberSql(column: string, delimiter: Delimiter): string {
 
 /**
  * The SELECT producing the typed columns (then `derived`, evaluated over the typed columns) from the file.
+ * Columns the file does not have are NULL, except quantity (1: without a quantity each line counts as one unit)
+ * and country ("Unknown"). Revenue is the amount when one is mapped, else quantity x unit price.
  * @param derived extra output columns: name -> SQL expression over the typed columns
  */
 export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> = {}): string {
-  const col = (name: LogicalColumn) => raw(plan, name) as string;
-  const description = raw(plan, "description");
-  const country = raw(plan, "country");
-  // trim only values with an outer space: trim() copies every string it sees, a large share of the read's cost
-  const text = (column: string) =>
-    `CASE WHEN ${column} = '' THEN NULL WHEN starts_with(${column}, ' ') OR ends_with(${column}, ' ') THEN NULLIF(trim(${column}), '') ELSE ${column} END`;
+  const text = (name: LogicalColumn, fallback = "NULL::VARCHAR") => {
+    const column = raw(plan, name);
+    return column ? textSql(column) : fallback;
+  };
+  const number = (name: LogicalColumn, fallback = "NULL::DOUBLE") => {
+    const column = raw(plan, name);
+    return column ? numberSql(column, plan.delimiter) : fallback;
+  };
   const finite = (column: string) => `CASE WHEN isfinite(${column}) THEN ${column} END`;
   // layer 1: trimmed text, numbers; layer 2: finite numbers, dates, customer ids; layer 3: revenue, derived columns
   const layer1 = [
-    `${text(col("invoice"))} AS invoice`,
-    `${text(col("stock_code"))} AS stock_code`,
-    `${description ? text(description) : "NULL::VARCHAR"} AS description`,
-    `${numberSql(col("quantity"), plan.delimiter)} AS quantity_value`,
-    `${numberSql(col("unit_price"), plan.delimiter)} AS price_value`,
-    `${text(col("invoice_date"))} AS date_text`,
-    `${text(col("customer_id"))} AS customer_text`,
-    `${col("customer_id")} AS customer_raw`,
-    `COALESCE(${country ? text(country) : "NULL"}, 'Unknown') AS country`,
+    `${text("invoice")} AS invoice`,
+    `${text("stock_code")} AS stock_code`,
+    `${text("description")} AS description`,
+    `${number("quantity", "1::DOUBLE")} AS quantity_value`,
+    `${number("unit_price")} AS price_value`,
+    `${number("amount")} AS amount_value`,
+    `${text("invoice_date")} AS date_text`,
+    `${text("customer_id")} AS customer_text`,
+    `${raw(plan, "customer_id") ?? "NULL::VARCHAR"} AS customer_raw`,
+    `COALESCE(${text("country", "NULL")}, 'Unknown') AS country`,
+    `${text("channel")} AS channel`,
+    `${text("category")} AS category`,
   ];
   const layer2 = [
     "invoice",
@@ -161,12 +177,15 @@ export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> =
     "description",
     `${finite("quantity_value")} AS quantity`,
     `${finite("price_value")} AS unit_price`,
+    `${finite("amount_value")} AS amount`,
     `${timestampSql("date_text", plan.dates)} AS invoice_date`,
     "date_text",
     `${dayMonthPartsSql("date_text")} AS date_parts`,
     `${customerIdSql("customer_text", plan.customer_id_normalise)} AS customer_id`,
     "customer_raw",
     "country",
+    "channel",
+    "category",
   ];
   const layer3 = [
     "invoice",
@@ -174,10 +193,13 @@ export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> =
     "description",
     "quantity",
     "unit_price",
-    "quantity * unit_price AS revenue",
+    "amount",
+    `${plan.columns.amount === undefined ? "quantity * unit_price" : "amount"} AS revenue`,
     "invoice_date",
     "customer_id",
     "country",
+    "channel",
+    "category",
     `${dateFormSql("date_text", "date_parts")} AS date_form`,
     `CASE WHEN customer_id IS NOT NULL AND customer_raw IS DISTINCT FROM customer_id THEN hash(customer_raw) END AS customer_spelling`,
     ...Object.entries(derived).map(([name, sql]) => `${sql} AS ${name}`),
@@ -257,6 +279,7 @@ const CHECKED: readonly { name: LogicalColumn; expected: "text" | "number" | "da
   { name: "quantity", expected: "number" },
   { name: "invoice_date", expected: "date" },
   { name: "unit_price", expected: "number" },
+  { name: "amount", expected: "number" },
 ];
 
 /** A value that did not parse. */
@@ -297,7 +320,9 @@ export async function findBadValue(
   plan: ReadPlan,
   table = "transactions",
 ): Promise<BadValue | null> {
-  const checks = CHECKED.map((c) => `${c.name} IS NULL`);
+  const checked = CHECKED.filter((c) => plan.columns[c.name] !== undefined);
+  if (!checked.length) return null;
+  const checks = checked.map((c) => `${c.name} IS NULL`);
   const first = await conn.runAndReadAll(
     `SELECT rowid::BIGINT AS row, ${checks.map((c, i) => `${c} AS bad${i}`).join(", ")}, count(*) OVER ()::BIGINT AS lines
      FROM ${table} WHERE ${checks.join(" OR ")} ORDER BY rowid LIMIT 1`,
@@ -307,7 +332,7 @@ export async function findBadValue(
   const hit = rows[0];
   const row = Number(hit.row);
   // the file column order decides which bad value of the line is reported
-  const bad = CHECKED.filter((_, i) => hit[`bad${i}`] === true).sort(
+  const bad = checked.filter((_, i) => hit[`bad${i}`] === true).sort(
     (a, b) => (plan.columns[a.name] as number) - (plan.columns[b.name] as number),
   )[0];
   const index = plan.columns[bad.name] as number;
@@ -377,6 +402,39 @@ export interface ReadResult {
   encoding: Encoding;
   /** why that encoding ("" for UTF-8 as expected) */
   encoding_reason: string;
+  /** the logical columns the input has (the others are NULL, or as typedSelectSql says) */
+  columns: LogicalColumn[];
+  /** a multi-table input: what was joined (sources/tables.ts) */
+  tables?: TablesRead;
+}
+
+/** The logical columns a plan found, in LOGICAL_COLUMNS order. */
+export function planColumns(plan: ReadPlan): LogicalColumn[] {
+  return LOGICAL_COLUMNS.map((c) => c.name).filter((name) => plan.columns[name] !== undefined);
+}
+
+/**
+ * Without an invoice column each line is one order: numbers the lines `line <n>` (n the record number, as
+ * `rowid + 2`). An UPDATE after the read, as the read must stay a projection of the file.
+ */
+export async function numberLines(conn: DuckDBConnection, plan: ReadPlan, table: string): Promise<void> {
+  if (plan.columns.invoice === undefined) await conn.run(`UPDATE ${table} SET invoice = 'line ' || (rowid + 2)::VARCHAR`);
+}
+
+/** readTransactions, with a gzipped file checked for completeness alongside (a truncated file explains any read error). */
+export async function readFile(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  derived: Record<string, string> = {},
+  table = "transactions",
+): Promise<ReadResult> {
+  const [read, gzip] = await Promise.allSettled([
+    readTransactions(conn, plan, derived, table),
+    plan.source.gzip ? checkGzip(plan.source.path) : Promise.resolve(),
+  ]);
+  if (gzip.status === "rejected") throw gzip.reason;
+  if (read.status === "rejected") throw read.reason;
+  return read.value;
 }
 
 /** Per date_form code, the lines and first row. */
@@ -470,7 +528,9 @@ export async function readTransactions(
   }
   const bad = await findBadValue(conn, plan, table);
   if (bad) throw new InputError(badValueMessage(bad, file));
+  await numberLines(conn, plan, table);
   return {
+    columns: planColumns(plan),
     rows,
     date_order: plan.dates.order,
     dates: {
@@ -482,4 +542,18 @@ export async function readTransactions(
     encoding: plan.encoding,
     encoding_reason: plan.encoding_reason,
   };
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
+
+/** "comma-separated, gzip": the format of a delimited file, for the recognised block. */
+export function delimitedFormat(plan: Pick<ReadPlan, "delimiter" | "source">): string {
+  return `${DELIMITER_NAMES[plan.delimiter] ?? JSON.stringify(plan.delimiter)}-separated${plan.source.gzip ? ", gzip" : ""}`;
+}
+
+/** Where rows of a delimited file are and the text of one column, for messages (PlannedRead.quote). */
+export async function quoteRows(conn: DuckDBConnection, plan: ReadPlan, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]> {
+  const places = await rowPlaces(plan, rows);
+  const texts = await Promise.all(rows.map((row) => cellText(conn, plan, row, column)));
+  return rows.map((_, i) => ({ where: places[i], text: (texts[i] ?? "").trim() }));
 }

@@ -1,8 +1,8 @@
 /**
  * The source seam. Every input, whatever its format or layout, ends as the DuckDB table `transactions`: one row per
  * input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
- * unit_price, revenue, invoice_date, customer_id, country) plus the columns the caller derives (the cleaning's drop
- * reason). Cleaning, features and the report only ever see that table and the views over it.
+ * unit_price, amount, revenue, invoice_date, customer_id, country, channel, category) plus the columns the caller
+ * derives (the cleaning's drop reason); a multi-table input (tables.ts) adds order_missing and product_missing. Cleaning, features and the report only ever see that table and the views over it.
  *
  * A new format is one module in this folder exporting a `SourceReader`, and one line in `READERS`: the first reader
  * whose `accepts` says yes reads the input.
@@ -10,8 +10,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
 import type { LogicalColumn } from "./columns.ts";
-import { checkGzip, openSource } from "./file.ts";
-import { cellText, planRead, readTransactions, rowPlaces, type ReadPlan, type ReadResult } from "./csv.ts";
+import { openSource } from "./file.ts";
+import { delimitedFormat, planRead, quoteRows, readFile, type ReadPlan, type ReadResult } from "./csv.ts";
+import { tablesReader } from "./tables.ts";
 
 export type { ReadResult } from "./csv.ts";
 
@@ -41,8 +42,6 @@ export interface Recognition {
   columns: [LogicalColumn, string][];
 }
 
-const DELIMITER_NAMES: Record<string, string> = { ",": "comma", "\t": "tab", ";": "semicolon" };
-
 /** One input format. */
 export interface SourceReader {
   name: string;
@@ -62,31 +61,19 @@ const delimitedText: SourceReader = {
       reader: "delimited text",
       source: config.data,
       recognition: {
-        format: `${DELIMITER_NAMES[plan.delimiter] ?? JSON.stringify(plan.delimiter)}-separated${plan.source.gzip ? ", gzip" : ""}`,
+        format: delimitedFormat(plan),
         layout: plan.layout,
         columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [name, plan.headers[i]]),
       },
-      async quote(conn, rows, column) {
-        const places = await rowPlaces(plan, rows);
-        const texts = await Promise.all(rows.map((row) => cellText(conn, plan, row, column)));
-        return rows.map((_, i) => ({ where: places[i], text: (texts[i] ?? "").trim() }));
-      },
+      quote: (conn, rows, column) => quoteRows(conn, plan, rows, column),
       close: () => plan.cleanup(),
-      async read(conn, derived, table) {
-        const [read, gzip] = await Promise.allSettled([
-          readTransactions(conn, plan, derived, table),
-          plan.source.gzip ? checkGzip(plan.source.path) : Promise.resolve(),
-        ]);
-        if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
-        if (read.status === "rejected") throw read.reason;
-        return read.value;
-      },
+      read: (conn, derived, table) => readFile(conn, plan, derived, table),
     };
   },
 };
 
 /** The readers, most specific first. */
-export const READERS: readonly SourceReader[] = [delimitedText];
+export const READERS: readonly SourceReader[] = [tablesReader, delimitedText];
 
 /** Plans the read of `config.data` with the first reader that accepts it. */
 export function planSource(config: Config): Promise<PlannedRead> {

@@ -38,5 +38,12 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
       },
     };
   }
-  return { regions: REGIONS, region_table: regionTable(), countries, by_k: byK };
+  return {
+    available: ctx.available.country,
+    note: ctx.available.country ? null : "Not available: the data has no country column.",
+    regions: REGIONS,
+    region_table: regionTable(),
+    countries,
+    by_k: byK,
+  };
 }

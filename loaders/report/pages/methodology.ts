@@ -15,7 +15,9 @@ export const REASON_LABELS: Record<string, string> = {
   cancellation: "cancellations (invoice starting with C)",
   missing_customer: "no customer id",
   nonpositive_quantity: "quantity of zero or less",
+  missing_order: "order not in the orders table",
   nonpositive_price: "unit price of zero or less",
+  nonpositive_amount: "amount (line or order total) of zero or less",
   non_product_code: "non-product codes (postage, fees, adjustments)",
   duplicate: "exact duplicate lines",
 };
@@ -51,9 +53,11 @@ export function limitations(ctx: ReportContext): string[] {
     out.push(
       `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the ${ctx.seg.features.transform} transform): k-means weighs that shared information twice.`,
     );
+  if (!ctx.available.invoices)
+    out.push("The data has no invoice column: each line is counted as one order, so frequency is the number of lines and a basket split over several lines counts several times.");
   const countries = ctx.all.countries.get(-1) ?? new Map();
   const small = [...countries.values()].filter((v) => v.customers < 10).length;
-  if (countries.size > 1)
+  if (countries.size > 1 && ctx.available.country)
     out.push(
       `Country is each customer's main country; ${small} of ${countries.size} countries have fewer than 10 customers, so their segment mix rests on very few customers.`,
     );
@@ -77,6 +81,9 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
       duplicate_lines: a.duplicate_lines ?? null,
       reason_labels: REASON_LABELS,
       policy: ctx.config.cleaning,
+      input_notes: ctx.ingest.notes,
+      tables: ctx.ingest.tables && { files: Object.keys(ctx.ingest.tables.files), ...ctx.ingest.tables.counts },
+      orders_from: ctx.available.invoices ? "invoice" : "line",
     },
     features: {
       configured: ctx.config.clustering.features,

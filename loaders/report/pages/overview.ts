@@ -27,6 +27,8 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
     ks: ctx.ks,
     segments: ctx.chosen.solution.names.map((name) => ({ name, slug: ctx.slugs.get(name) })),
     customer_list: ctx.config.report.publish_customer_list,
+    available: ctx.available,
+    input_notes: ctx.ingest.notes,
   };
 }
 

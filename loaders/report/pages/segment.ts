@@ -6,6 +6,7 @@ import type { ReportContext } from "../context.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
 import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
+import { productNotes } from "./products.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
   const kd = ctx.chosen;
@@ -40,6 +41,8 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       slug,
       k: ctx.seg.k,
       profile: publishRow(row, slug),
+      available: ctx.available,
+      product_notes: productNotes(ctx.available),
       strategy: row.strategy,
       overall,
       order_units: rndSpread(o?.order_units, 1),
