@@ -99,6 +99,9 @@ export interface ReportConfig {
   publish_customer_list: boolean;
 }
 
+export type RevenueBasis = "net" | "gross";
+export const REVENUE_BASES: readonly RevenueBasis[] = ["net", "gross"];
+
 export interface Config {
   /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
   data: string;
@@ -111,6 +114,11 @@ export interface Config {
   delimiter: "auto" | "," | "\t" | ";";
   /** YYYY-MM-DD; null = the day after the last invoice */
   snapshot_date: string | null;
+  /**
+   * "net" (default): each cancellation line nets the same customer's earlier purchase of the same stock code, and
+   * customers whose net revenue is zero or less are set aside (`fully_returned`); "gross": purchases as they are
+   */
+  revenue: RevenueBasis;
   cleaning: CleaningConfig;
   rfm: RfmConfig;
   clustering: ClusteringConfig;
@@ -222,6 +230,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   columns: {},
   delimiter: "auto",
   snapshot_date: null,
+  revenue: "net",
   cleaning: {
     drop_cancellations: true,
     drop_missing_customer: true,
@@ -308,6 +317,7 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');
   if (config.snapshot_date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(config.snapshot_date))
     fail(file, "snapshot_date", "a date YYYY-MM-DD or null");
+  if (!REVENUE_BASES.includes(config.revenue)) fail(file, "revenue", '"net" or "gross"');
   try {
     new RegExp(config.cleaning.non_product_pattern, "i");
   } catch {

@@ -11,17 +11,19 @@ import { customerFeatures, lineTotals, snapshotDate } from "./features/customers
 import {
   checkPattern,
   countAccounting,
-  countDuplicateLines,
+  countDuplicates,
   createLineViews,
   DROP_REASON_TYPE,
   dropReasonSql,
   DUPLICATE_COUNT_MAX_ROWS,
   markDuplicates,
+  revenueWithoutCustomer,
   type IngestAccounting,
 } from "./ingest/clean.ts";
 import type { DateOrder } from "./ingest/dates.ts";
 import { count, StageTimer } from "./ingest/progress.ts";
 import { planRead, readTransactions } from "./ingest/read.ts";
+import { applyReturns } from "./ingest/returns.ts";
 import { checkGzip, openSource } from "./ingest/source.ts";
 import type { CustomerFeatures } from "./types.ts";
 
@@ -98,7 +100,7 @@ export async function ingest(config: Config): Promise<IngestResult> {
       "read",
       async () => {
         const [table, gzip] = await Promise.allSettled([
-          readTransactions(conn, plan, { drop_reason: dropReasonSql(config.cleaning) }),
+          readTransactions(conn, plan, { drop_reason: dropReasonSql(config.cleaning), returned: "CAST(NULL AS DOUBLE)" }),
           plan.source.gzip ? checkGzip(file) : Promise.resolve(),
         ]);
         if (gzip.status === "rejected") throw gzip.reason; // a truncated file explains any read error
@@ -111,10 +113,13 @@ export async function ingest(config: Config): Promise<IngestResult> {
       "clean",
       async (): Promise<IngestAccounting> => {
         if (config.cleaning.drop_duplicates) await markDuplicates(conn);
+        const returns = await applyReturns(conn, config);
         const counted = await countAccounting(conn, read.rows);
         await createLineViews(conn);
-        const countDuplicates = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
-        return countDuplicates ? { ...counted, duplicate_lines: await countDuplicateLines(conn) } : counted;
+        const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
+        const duplicates = duplicatesCounted ? await countDuplicates(conn) : undefined;
+        const without = await revenueWithoutCustomer(conn);
+        return { ...counted, ...duplicates, returns: { ...returns, net_revenue: 0 }, revenue_without_customer: without };
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
@@ -122,6 +127,8 @@ export async function ingest(config: Config): Promise<IngestResult> {
       "features",
       async () => {
         const totals = await lineTotals(conn, file);
+        const r = accounting.returns;
+        r.net_revenue = r.basis === "net" ? totals.revenue : r.gross_revenue - r.returned_revenue;
         const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
         return { totals, snapshot, customers: await customerFeatures(conn, snapshot) };
       },

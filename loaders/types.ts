@@ -8,6 +8,10 @@ export const DROP_REASONS = [
   "nonpositive_price",
   "non_product_code",
   "duplicate",
+  // net revenue only (see loaders/ingest/returns.ts): a purchase line whose units were all returned, and every
+  // line of a customer whose net revenue is zero or less
+  "returned",
+  "fully_returned",
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -25,7 +29,7 @@ export interface CustomerFeatures {
   recency: number;
   /** distinct invoices */
   frequency: number;
-  /** summed revenue (quantity x unit price) */
+  /** summed revenue (quantity x unit price), net of matched returns under the net basis */
   monetary: number;
   /** YYYY-MM-DD */
   first_purchase: string;
@@ -37,7 +41,7 @@ export interface CustomerFeatures {
   avg_order_value: number;
   /** units (summed quantity) per order */
   items_per_order: number;
-  /** returned units (cancellation lines of this customer, absolute quantity) / purchased units */
+  /** returned units (matched to the customer's purchases, see ingest/returns.ts) / purchased units (before netting) */
   return_rate: number;
   /** the country on most of the customer's kept lines (ties: alphabetical first) */
   country: string;

@@ -127,17 +127,20 @@ export async function prepareReportTables(
     SELECT grouping, label, stock_code, fsum(revenue) AS revenue, fsum(units) AS units, count(*)::DOUBLE AS customers, fsum(lines) AS lines
     FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`);
   await conn.run(`
-    CREATE OR REPLACE TABLE report_returns AS
-    SELECT customer_id, fsum(abs(quantity)) AS units FROM returns GROUP BY customer_id`);
+    CREATE OR REPLACE TABLE report_returns AS SELECT customer_id, units, netted FROM customer_returns`);
   return { category_source: table ? "products.csv" : "description keywords" };
 }
 
 /** Per label: orders, units, revenue, returned units, and the spread of units and value per order. */
 export interface OrderStats {
   orders: number;
+  /** units of the analysed lines (net of returns under the net basis) */
   units: number;
   revenue: number;
+  /** units returned (matched to purchases) */
   returned_units: number;
+  /** units bought, before netting: the base of the return rate */
+  bought_units: number;
   order_units: Spread;
   order_value: Spread;
 }
@@ -151,11 +154,11 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
             ${spreadSql("units").replace(/AS (\w+)/g, "AS u_$1")}, ${spreadSql("value").replace(/AS (\w+)/g, "AS v_$1")}
      FROM report_orders ${MEMBERS} GROUP BY 1, 2`,
   );
-  const returned = await queryRows<Row & { units: number }>(
+  const returned = await queryRows<Row & { units: number; netted: number }>(
     conn,
-    `SELECT grouping, label, fsum(units) AS units FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
+    `SELECT grouping, label, fsum(units) AS units, fsum(netted) AS netted FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
   );
-  const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r.units]));
+  const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r]));
   const pick = (row: Record<string, unknown>, prefix: string) =>
     spread(Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
   const out: Grouped<OrderStats> = new Map();
@@ -164,7 +167,8 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
       orders: row.orders as number,
       units: row.units as number,
       revenue: row.revenue as number,
-      returned_units: back.get(`${row.grouping}/${row.label}`) ?? 0,
+      returned_units: back.get(`${row.grouping}/${row.label}`)?.units ?? 0,
+      bought_units: (row.units as number) + (back.get(`${row.grouping}/${row.label}`)?.netted ?? 0),
       order_units: pick(row, "u_"),
       order_value: pick(row, "v_"),
     });

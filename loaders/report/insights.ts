@@ -62,6 +62,8 @@ export interface InsightFacts {
   /** purchased and returned units over all customers, for the overall return rate */
   units: number;
   returned_units: number;
+  /** units bought before netting returns (the base of the return rate; = units under the gross basis) */
+  bought_units: number;
   /** per-customer revenue (for concentration); order does not matter */
   monetary: readonly number[];
   /** per-customer order counts (for the one-off buyers statement) */
@@ -106,6 +108,8 @@ const REASON_WORDS: Record<string, string> = {
   nonpositive_price: "a zero or negative price",
   non_product_code: "being non-product codes (postage, fees)",
   duplicate: "being exact duplicates",
+  returned: "being returned in full",
+  fully_returned: "belonging to customers who returned everything",
 };
 const label = (reason: string) => REASON_WORDS[reason] ?? reason.replace(/_/g, " ");
 
@@ -232,7 +236,7 @@ function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", Lead
       id: "highest_return_rate",
       metric: "the highest return rate",
       value: (s) => s.return_rate,
-      overall: facts.units > 0 ? facts.returned_units / facts.units : 0,
+      overall: facts.bought_units > 0 ? facts.returned_units / facts.bought_units : 0,
       format: (x) => `${formatPercent(x)} of units returned`,
       anchor: "returns",
       page: "behaviour",

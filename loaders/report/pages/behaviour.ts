@@ -38,7 +38,7 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       orders: all?.orders ?? 0,
       items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
       aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
-      return_rate: rnd(all && all.units ? all.returned_units / all.units : 0, 5),
+      return_rate: rnd(all && all.bought_units ? all.returned_units / all.bought_units : 0, 5),
       order_units: rndSpread(all?.order_units, 1),
       order_value: rndSpread(all?.order_value, 2),
       interval: rndSpread(ctx.all.intervals.get(-1), 1),

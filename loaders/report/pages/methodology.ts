@@ -15,6 +15,8 @@ export const REASON_LABELS: Record<string, string> = {
   nonpositive_price: "unit price of zero or less",
   non_product_code: "non-product codes (postage, fees, adjustments)",
   duplicate: "exact duplicate lines",
+  returned: "purchases returned in full (net revenue)",
+  fully_returned: "customers whose net revenue is zero or less (fully returned)",
 };
 
 /** Limitations, each a sentence with its numbers. */

@@ -17,7 +17,7 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
     revenue_per_customer: rnd(ctx.headline.revenue / ctx.headline.customers),
     aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
     items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
-    return_rate: rnd(all && all.units ? all.returned_units / all.units : 0, 5),
+    return_rate: rnd(all && all.bought_units ? all.returned_units / all.bought_units : 0, 5),
     orders_per_year: rnd(ctx.headline.orders / ctx.headline.customers / years, 3),
     median_recency: rnd(median(ctx.ingest.customers.map((c) => c.recency)), 1),
     median_frequency: rnd(median(ctx.ingest.customers.map((c) => c.frequency)), 1),
