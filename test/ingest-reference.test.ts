@@ -88,7 +88,6 @@ describe("Online Retail against the pandas reference", { skip }, () => {
         fully_returned: 0,
       });
       assert.equal(result.accounting.duplicate_lines, 5_268);
-      assert.equal(result.accounting.duplicate_lines_analysed, 5_187);
       assert.equal(result.snapshot_date, summary.snapshot);
       assert.equal(result.period_start, "2010-12-01");
       assert.equal(result.period_end, "2011-12-09");
@@ -120,6 +119,9 @@ describe("Online Retail against the pandas reference", { skip }, () => {
       assert.equal(result.accounting.rows_kept, 396_337);
       assert.equal(result.accounting.dropped.non_product_code, 1_547);
       assert.equal(result.customers.length, 4_334);
+      // of the 5,268 exact repeats, the analysed lines hold 5,187 (the rest were set aside for another reason)
+      assert.equal(result.accounting.duplicate_lines, 5_268);
+      assert.equal(result.accounting.duplicate_lines_analysed, 5_187);
     });
   });
 
