@@ -115,9 +115,9 @@ export async function prepareReportTables(
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_gaps AS
-    SELECT customer_id, days FROM (
-      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER (PARTITION BY customer_id ORDER BY t, invoice))) / 86400.0 AS days
-      FROM report_orders) WHERE days IS NOT NULL`);
+    SELECT customer_id, days, same_day FROM (
+      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER w)) / 86400.0 AS days, t::DATE = (lag(t) OVER w)::DATE AS same_day
+      FROM report_orders WINDOW w AS (PARTITION BY customer_id ORDER BY t, invoice)) WHERE days IS NOT NULL`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_customer_products AS
     SELECT customer_id, stock_code, count(*)::DOUBLE AS lines, fsum(quantity) AS units, fsum(revenue) AS revenue
@@ -175,15 +175,24 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
   return out;
 }
 
-/** Per label: the spread of days between a customer's consecutive orders (customers with 2+ orders). */
-export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Spread & { customers: number }>> {
+/** Gaps between orders of a label: their spread, the customers they come from, and how many are same-day repeats. */
+export type Intervals = Spread & { customers: number; same_day: number };
+
+/**
+ * Per label: the spread of days between a customer's consecutive orders, pooled over the customers with 2+ orders
+ * (each gap counts once, so frequent buyers supply most of them), with the number of gaps between two orders on
+ * the same calendar day.
+ */
+export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Intervals>> {
   const rows = await queryRows<Row>(
     conn,
-    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, ${spreadSql("days")}
+    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, count(*) FILTER (WHERE same_day)::DOUBLE AS same_day,
+       ${spreadSql("days")}
      FROM report_gaps ${MEMBERS} GROUP BY 1, 2`,
   );
-  const out: Grouped<Spread & { customers: number }> = new Map();
-  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number });
+  const out: Grouped<Intervals> = new Map();
+  for (const row of rows)
+    put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number, same_day: row.same_day as number });
   return out;
 }
 
