@@ -6,6 +6,7 @@
  */
 import type { ReportContext } from "./context.ts";
 import { formatInt, formatMoney, formatNumber, formatPercent } from "./format.ts";
+import { plural } from "./limits.ts";
 import { oneWayAnova } from "../segment/stats.ts";
 import type { FeatureName } from "../config.ts";
 
@@ -90,8 +91,8 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       term: "Customers set aside (fully returned)",
       definition:
         r.basis === "net"
-          ? `Customers whose net revenue is zero or less: ${formatInt(r.set_aside.fully_returned.customers)} customers with ` +
-            `${formatInt(r.set_aside.fully_returned.lines)} lines, left out of every customer figure and segment.`
+          ? `Customers whose net revenue is zero or less: ${plural(r.set_aside.fully_returned.customers, "customer")} with ` +
+            `${plural(r.set_aside.fully_returned.lines, "line")}, left out of every customer figure and segment.`
           : "None under the gross basis: every customer with a kept purchase is analysed.",
     },
     { id: "order", term: "Order", definition: "A distinct invoice number among the analysed lines (an invoice returned in full is not an order under the net basis)." },

@@ -9,6 +9,9 @@ import { DAY_NAMES, formatInt, formatMoney, formatPercent } from "./format.ts";
 /** Below this many customers a country's or region's shares are not stated (the count is, with a caveat). */
 export const MIN_GROUP_CUSTOMERS = 50;
 
+/** "1 customer", "2 customers" */
+export const plural = (n: number, word: string): string => `${formatInt(n)} ${word}${n === 1 ? "" : "s"}`;
+
 /** "08:00" */
 const hh = (h: number) => `${String(h).padStart(2, "0")}:00`;
 
@@ -29,7 +32,7 @@ export function runs(values: readonly number[]): [number, number][] {
 /** The weekdays (ISO, 1 = Monday), hours and months of the period with no order at all. */
 export interface CalendarGaps {
   weekdays: string[];
-  /** hour ranges with no order on any day, e.g. "20:00–07:00" (wrapping midnight) */
+  /** hour ranges with no order on any day, e.g. "20:00 and 07:00" (wrapping midnight) */
   hours: string[];
   /** "YYYY-MM" months of the period without orders */
   months: string[];
@@ -57,12 +60,12 @@ export function calendarGaps(
     const first = ranges.shift()!;
     ranges[ranges.length - 1] = [ranges[ranges.length - 1][0], first[1]];
   }
-  const hours = busy.size === 0 ? [] : ranges.map(([a, b]) => `${hh(a)}–${hh((b + 1) % 24)}`);
+  const hours = busy.size === 0 ? [] : ranges.map(([a, b]) => `${hh(a)} and ${hh((b + 1) % 24)}`);
   const withOrders = new Set(monthsWithOrders);
   const months = periodMonths.filter((m) => !withOrders.has(m));
   const parts: string[] = [];
   if (weekdays.length) parts.push(`no orders at all on ${listWords(weekdays.map((d) => `${d}s`))}`);
-  if (hours.length) parts.push(`none between ${listWords(hours)} on any day`);
+  if (hours.length) parts.push(`none between ${hours.join(", or between ")} on any day`);
   if (months.length) parts.push(`none in ${listWords(months)}`);
   const text = parts.length ? `The data has ${parts.join("; ")}: empty rows and columns in the charts are missing data, not quiet trading.` : null;
   return { weekdays, hours, months, text };
@@ -83,8 +86,8 @@ export function revenueNote(accounting: IngestAccounting, currency: string): str
     r.basis === "net"
       ? `Revenue is net of returns: ${money(r.gross_revenue)} of purchases less ${money(r.returned_revenue)} returned ` +
         `(${formatPercent(r.gross_revenue ? r.returned_revenue / r.gross_revenue : 0)})` +
-        (aside.customers ? `, without the ${formatInt(aside.customers)} customers who returned everything` : "") +
-        `. ${formatInt(r.unmatched_lines)} cancellation lines (${money(r.unmatched_value)}) match no earlier purchase in the period and reduce nothing.`
+        (aside.customers ? `, without the ${plural(aside.customers, "customer")} who returned everything` : "") +
+        `. ${plural(r.unmatched_lines, "cancellation line")} (${money(r.unmatched_value)}) match no earlier purchase in the period and reduce nothing.`
       : `Revenue is gross: returns (${money(r.returned_revenue)} matched to earlier purchases) are not deducted.`;
   const w = accounting.revenue_without_customer;
   const left = w.lines
