@@ -118,6 +118,8 @@ describe("page data on ../shared/data/online_retail.csv.gz", { skip: NO_SHARED }
     assert.deepEqual(b.calendar_gaps.weekdays, names.filter((_, i) => !expected.weekdays_with_orders.includes(i + 1)));
     assert.deepEqual(b.calendar_gaps.weekdays, ["Saturday"]);
     assert.deepEqual(b.calendar_gaps.hours, ["21:00 and 06:00"]);
+    for (const [name, page] of Object.entries(files).filter(([n]) => n.startsWith("segment/")))
+      assert.ok((page as any).calendar_gaps.weekdays.includes("Saturday"), `${name} names Saturday`);
     assert.deepEqual(m.revenue.without_customer, {
       lines: expected.revenue_without_customer.lines,
       revenue: Math.round(expected.revenue_without_customer.revenue * 100) / 100,

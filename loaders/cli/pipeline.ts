@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       `${count(summary.customers)} customers, snapshot ${summary.snapshot_date}\n` +
       `revenue (${summary.revenue_basis}): gross ${summary.gross_revenue.toFixed(2)}, returned ${summary.returned_revenue.toFixed(2)}, ` +
       `net ${summary.net_revenue.toFixed(2)}; ${count(summary.returns.unmatched_lines)} return lines unmatched; ` +
-      `${count(summary.set_aside.fully_returned.customers)} customers set aside (fully_returned)\n` +
+      `${count(summary.set_aside.fully_returned.customers)} customer${summary.set_aside.fully_returned.customers === 1 ? "" : "s"} set aside (fully_returned)\n` +
       `${summary.k_reason}\n` +
       summary.clusters.map((c) => `  ${c.name}: ${count(c.size)} customers\n`).join("") +
       files.map((f) => `wrote ${f}\n`).join(""),

@@ -3,6 +3,7 @@
  * countries, top products and categories, word frequencies, monthly revenue, weekday x hour pattern, strategy.
  */
 import type { ReportContext } from "../context.ts";
+import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../stats.ts";
 import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
@@ -60,6 +61,12 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       monthly: (kd.agg.monthly.get(j) ?? []).map((m) => [m.month, rnd(m.revenue), m.orders]),
       months: ctx.months,
       weekly: (ctx.chosen.agg.weekly.get(j) ?? []).map((c) => [c.dow, c.hour, c.orders]),
+      // weekdays, hours and months in which this segment placed no order
+      calendar_gaps: calendarGaps(
+        ctx.chosen.agg.weekly.get(j) ?? [],
+        ctx.months.map((m) => m.month),
+        (kd.agg.monthly.get(j) ?? []).filter((m) => m.orders > 0).map((m) => m.month),
+      ),
       others: rows.filter((r) => r !== row).map((r) => ({ name: r.name, slug: ctx.slugs.get(r.name) })),
     });
   }
