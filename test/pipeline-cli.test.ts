@@ -36,7 +36,7 @@ describe("npm run pipeline", () => {
     const expected = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "returns_expected.json"), "utf8"));
     const net = pipeline("--data", data, "--out", join(TMP, "net"), "--config", CONFIG);
     assert.equal(net.status, 0, net.stderr);
-    assert.match(net.stdout, /revenue \(net\): gross 1849\.36, returned 1798\.96, net 50\.40; 2 return lines unmatched; 1 customer set aside \\(fully_returned\\)/);
+    assert.match(net.stdout, /revenue \(net\): gross 1849\.36, returned 1798\.96, net 50\.40; 2 return lines unmatched; 1 customer set aside \(fully_returned\)/);
     const summary = JSON.parse(readFileSync(join(TMP, "net", "summary.json"), "utf8"));
     assert.equal(summary.revenue_basis, "net");
     assert.ok(Math.abs(summary.revenue - expected.net_revenue) < 1e-9);
