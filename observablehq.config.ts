@@ -1,5 +1,6 @@
 // Observable Framework configuration. Offline by design: no global (web-font) stylesheet, no CDN imports.
 import { existsSync, readFileSync } from "node:fs";
+import { navigation } from "./loaders/report/registry.ts";
 
 /** Segment slugs for the parameterised route src/segments/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
@@ -16,15 +17,6 @@ export default {
   style: "style.css",
   search: false,
   footer: "Built by segment-report from the data at build time.",
-  pages: [
-    { name: "Executive summary", path: "/" },
-    { name: "Segment profiles", path: "/segments" },
-    { name: "RFM analysis", path: "/rfm" },
-    { name: "Purchase behaviour", path: "/behaviour" },
-    { name: "Geography", path: "/geography" },
-    { name: "Products", path: "/products" },
-    { name: "Strategy", path: "/strategy" },
-    { name: "Methodology", path: "/methodology" },
-  ],
+  pages: navigation(),
   dynamicPaths: segmentPaths(),
 };

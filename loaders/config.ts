@@ -73,6 +73,8 @@ export const FEATURE_NAMES: FeatureName[] = [
 ];
 
 export interface ClusteringConfig {
+  /** the clustering method (cluster/methods/index.ts) */
+  method: "kmeans";
   features: FeatureName[];
   transform: "log1p" | "none";
   scaler: "standard" | "robust";
@@ -247,6 +249,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   },
   clustering: {
     features: ["recency", "frequency", "monetary"],
+    method: "kmeans",
     transform: "log1p",
     scaler: "standard",
     k_min: 2,
@@ -345,6 +348,7 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   const c = config.clustering;
   if (!c.features.length || c.features.some((f) => !FEATURE_NAMES.includes(f)))
     fail(file, "clustering.features", `a non-empty list of ${FEATURE_NAMES.join(", ")}`);
+  if (!["kmeans"].includes(c.method)) fail(file, "clustering.method", '"kmeans"');
   if (!["log1p", "none"].includes(c.transform)) fail(file, "clustering.transform", '"log1p" or "none"');
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
   if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)

@@ -8,7 +8,7 @@ export const DROP_REASONS = [
   "nonpositive_price",
   "non_product_code",
   "duplicate",
-  // net revenue only (see loaders/ingest/returns.ts): a purchase line whose units were all returned, and every
+  // net revenue only (see loaders/clean/returns.ts): a purchase line whose units were all returned, and every
   // line of a customer whose net revenue is zero or less
   "returned",
   "fully_returned",
@@ -41,7 +41,7 @@ export interface CustomerFeatures {
   avg_order_value: number;
   /** units (summed quantity) per order */
   items_per_order: number;
-  /** returned units (matched to the customer's purchases, see ingest/returns.ts) / purchased units (before netting) */
+  /** returned units (matched to the customer's purchases, see clean/returns.ts) / purchased units (before netting) */
   return_rate: number;
   /** the country on most of the customer's kept lines (ties: alphabetical first) */
   country: string;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DEFAULT_CONFIG, FEATURE_NAMES, PROJECT_ROOT, validateConfig, type Config } from "../loaders/config.ts";
 import { addDays, snapshotDate } from "../loaders/features/customers.ts";
-import { ingest } from "../loaders/ingest-pipeline.ts";
+import { ingest } from "../loaders/pipeline/ingest.ts";
 import type { CustomerFeatures } from "../loaders/types.ts";
 
 const REASONS = join(PROJECT_ROOT, "test", "fixtures", "ingest", "reasons.csv");

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_CONFIG } from "../loaders/config.ts";
 import { InputError } from "../loaders/errors.ts";
-import { dropReasonSql, nonProductSql } from "../loaders/ingest/clean.ts";
-import { chooseDelimiter, normaliseHeader, resolveColumns, splitLine } from "../loaders/ingest/columns.ts";
-import { dateFormats, timestampSql } from "../loaders/ingest/dates.ts";
-import { csvErrorMessage, badValueMessage } from "../loaders/ingest/read.ts";
+import { dropReasonSql, nonProductSql } from "../loaders/clean/rules.ts";
+import { chooseDelimiter, normaliseHeader, resolveColumns, splitLine } from "../loaders/sources/columns.ts";
+import { dateFormats, timestampSql } from "../loaders/sources/dates.ts";
+import { csvErrorMessage, badValueMessage } from "../loaders/sources/csv.ts";
 
 const ONLINE_RETAIL = [
   "InvoiceNo",

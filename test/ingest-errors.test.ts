@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type Config } from "../loaders/config.ts";
 import { InputError } from "../loaders/errors.ts";
-import { ingest } from "../loaders/ingest-pipeline.ts";
+import { ingest } from "../loaders/pipeline/ingest.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
 const fixture = (name: string) => join(FIXTURES, name);

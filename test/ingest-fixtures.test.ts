@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type CleaningConfig, type Config } from "../loaders/config.ts";
-import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
+import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
 import { DROP_REASONS } from "../loaders/types.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type CleaningConfig, type Config } from "../loaders/config.ts";
-import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
+import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
 
 const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 const DATA = join(SHARED, "data", "online_retail.csv.gz");

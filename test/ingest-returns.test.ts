@@ -1,5 +1,5 @@
 /**
- * Revenue net of returns (loaders/ingest/returns.ts). Expected values come from an independent pandas script,
+ * Revenue net of returns (loaders/clean/returns.ts). Expected values come from an independent pandas script,
  * test/fixtures/net/net_revenue.py (Debian's python3-pandas), which wrote returns_expected.json for the fixture
  * and online_retail_expected.json.gz for ../shared/data/online_retail.csv.gz; on the demo data the planted
  * cancellations are the truth (every product return cancels part of an earlier sale of the same customer).
@@ -12,9 +12,9 @@ import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type Config, type RevenueBasis } from "../loaders/config.ts";
 import { generateDemo, NON_PRODUCT_CODES, renderDemoFiles } from "../loaders/demo/index.ts";
-import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
-import { matchReturns } from "../loaders/ingest/returns.ts";
-import { configFromArgs, parsePipelineArgs } from "../loaders/pipeline.ts";
+import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
+import { matchReturns } from "../loaders/clean/returns.ts";
+import { configFromArgs, parsePipelineArgs } from "../loaders/cli/args.ts";
 import { DROP_REASONS } from "../loaders/types.ts";
 
 const NET = join(PROJECT_ROOT, "test", "fixtures", "net");

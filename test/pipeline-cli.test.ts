@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../loaders/config.ts";
-import { csvField, customersCsv, writeOutputs } from "../loaders/output.ts";
-import { parsePipelineArgs } from "../loaders/pipeline.ts";
+import { csvField, customersCsv, writeOutputs } from "../loaders/output/files.ts";
+import { parsePipelineArgs } from "../loaders/cli/args.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
 const TMP = mkdtempSync(join(tmpdir(), "segment-pipeline-cli-"));

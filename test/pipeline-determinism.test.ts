@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig, PROJECT_ROOT } from "../loaders/config.ts";
-import { computePageData } from "../loaders/report-data.ts";
+import { computeReport } from "../loaders/pipeline/index.ts";
 import { generateSmall } from "./support/report.ts";
 
 function runCli(data: string): string {
@@ -36,7 +36,7 @@ test("two pipeline runs write byte-identical customers.csv and summary.json", ()
 test("two computations of the report data give identical page data files", async () => {
   const { data } = generateSmall(3);
   const config = loadConfig({ file: null, env: {}, data, overrides: { clustering: { k_max: 5, bootstrap_runs: 3 } } });
-  const [a, b] = [await computePageData(config), await computePageData(config)];
+  const [a, b] = [await computeReport(config), await computeReport(config)];
   assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
   for (const name of Object.keys(a)) assert.equal(JSON.stringify(a[name]), JSON.stringify(b[name]), name);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { progressPrinter } from "../loaders/ingest/progress.ts";
+import { progressPrinter } from "../loaders/pipeline/progress.ts";
 
 test("progress lines appear once a run passes two seconds, or always with SEGMENT_PROGRESS=1", () => {
   const lines: string[] = [];

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadConfig, type Config } from "../loaders/config.ts";
-import { ingest, type IngestResult } from "../loaders/ingest-pipeline.ts";
+import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
 import { buildPageData, csvField } from "../loaders/report/page-data.ts";
-import { segmentCustomers, type SegmentationResult } from "../loaders/segment/index.ts";
+import { segmentCustomers, type SegmentationResult } from "../loaders/pipeline/segment.ts";
 
 const CUSTOMERS = 90;
 /** distinctive 7-digit ids, unlikely to equal any count or amount */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chooseK, type KCandidate } from "../loaders/segment/choose-k.ts";
+import { chooseK, type KCandidate } from "../loaders/cluster/choose-k.ts";
 
 const candidate = (k: number, silhouette: number, davies_bouldin: number): KCandidate => ({
   k,

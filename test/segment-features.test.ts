@@ -9,7 +9,7 @@ import {
   scalerParameters,
   selectByCorrelation,
   toOriginalUnits,
-} from "../loaders/segment/features.ts";
+} from "../loaders/cluster/features.ts";
 import type { CustomerFeatures } from "../loaders/types.ts";
 import { close, expected } from "./fixtures/segment/expected.ts";
 

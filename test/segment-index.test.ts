@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type ClusteringConfig, DEFAULT_CONFIG } from "../loaders/config.ts";
 import { InputError } from "../loaders/errors.ts";
-import { adjustedRandIndex, segmentCustomers, summaryJson } from "../loaders/segment/index.ts";
-import { Rng } from "../loaders/segment/random.ts";
+import { adjustedRandIndex, segmentCustomers, summaryJson } from "../loaders/pipeline/segment.ts";
+import { Rng } from "../loaders/stats/random.ts";
 import type { CustomerFeatures } from "../loaders/types.ts";
 
 const clustering = (over: Partial<ClusteringConfig> = {}): ClusteringConfig => ({

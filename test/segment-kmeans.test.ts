@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { clusterSizes, fitKMeans, kmeansPlusPlus, lloyd, permuteClusters } from "../loaders/segment/kmeans.ts";
-import { fromColumns, type Matrix } from "../loaders/segment/matrix.ts";
-import { deriveSeed, Rng } from "../loaders/segment/random.ts";
+import { clusterSizes, fitKMeans, kmeansPlusPlus, lloyd, permuteClusters } from "../loaders/cluster/methods/kmeans.ts";
+import { fromColumns, type Matrix } from "../loaders/cluster/matrix.ts";
+import { deriveSeed, Rng } from "../loaders/stats/random.ts";
 import { expected, points } from "./fixtures/segment/expected.ts";
 
 const options = { restarts: 10, seed: 42, maxIterations: 1000, tolerance: 1e-6 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kneedle } from "../loaders/segment/elbow.ts";
-import { takeRows } from "../loaders/segment/matrix.ts";
+import { kneedle } from "../loaders/cluster/elbow.ts";
+import { takeRows } from "../loaders/cluster/matrix.ts";
 import {
   calinskiHarabasz,
   daviesBouldin,
@@ -9,7 +9,7 @@ import {
   sampledSilhouette,
   silhouette,
   silhouetteSample,
-} from "../loaders/segment/metrics.ts";
+} from "../loaders/cluster/metrics.ts";
 import { close, expected, points } from "./fixtures/segment/expected.ts";
 
 const X = points();

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { kmeans as mlKmeans } from "ml-kmeans";
-import { fitKMeans, lloyd } from "../loaders/segment/kmeans.ts";
-import { fromColumns, type Matrix } from "../loaders/segment/matrix.ts";
-import { Rng } from "../loaders/segment/random.ts";
+import { fitKMeans, lloyd } from "../loaders/cluster/methods/kmeans.ts";
+import { fromColumns, type Matrix } from "../loaders/cluster/matrix.ts";
+import { Rng } from "../loaders/stats/random.ts";
 
 /** Three blobs with some overlap and a skewed fourth, 600 points in 3-D. */
 function blobs(seed: number): Matrix {

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PCA } from "ml-pca";
-import { fromColumns } from "../loaders/segment/matrix.ts";
-import { pca2d } from "../loaders/segment/pca.ts";
-import { Rng } from "../loaders/segment/random.ts";
+import { fromColumns } from "../loaders/cluster/matrix.ts";
+import { pca2d } from "../loaders/cluster/pca.ts";
+import { Rng } from "../loaders/stats/random.ts";
 
 test("explained variance ratios and loadings agree with ml-pca to 1e-9", () => {
   const rng = new Rng(5);

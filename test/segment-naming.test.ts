@@ -6,11 +6,11 @@ import {
   nameClusters,
   nameFromPositions,
   NAME_GRID,
-} from "../loaders/segment/naming.ts";
-import type { ClusterPosition } from "../loaders/segment/profile.ts";
-import { clusterOrder, crosstab, groupMedians, profileClusters } from "../loaders/segment/profile.ts";
-import { medianInPlace, quantileSorted, sortedCopy } from "../loaders/segment/quantile.ts";
-import { Rng } from "../loaders/segment/random.ts";
+} from "../loaders/cluster/naming.ts";
+import type { ClusterPosition } from "../loaders/cluster/profile.ts";
+import { clusterOrder, crosstab, groupMedians, profileClusters } from "../loaders/cluster/profile.ts";
+import { medianInPlace, quantileSorted, sortedCopy } from "../loaders/stats/quantile.ts";
+import { Rng } from "../loaders/stats/random.ts";
 
 // a base of 100 customers: recency 1..100 days, frequency 1 (half), then 2..51, monetary 10..1000
 const base: BaseDistributions = {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fixSign, pca2d, symmetricEigen } from "../loaders/segment/pca.ts";
+import { fixSign, pca2d, symmetricEigen } from "../loaders/cluster/pca.ts";
 import { close, expected, points } from "./fixtures/segment/expected.ts";
 
 describe("PCA", () => {

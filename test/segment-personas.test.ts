@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "../loaders/config.ts";
 import { DEMO_DIR, ensureDemoData, PERSONA_NAMES } from "../loaders/demo/index.ts";
-import { ingest } from "../loaders/ingest-pipeline.ts";
-import { adjustedRandIndex, segmentCustomers } from "../loaders/segment/index.ts";
+import { ingest } from "../loaders/pipeline/ingest.ts";
+import { adjustedRandIndex, segmentCustomers } from "../loaders/pipeline/segment.ts";
 
 test("K-Means at the planted number of personas recovers them on the demo data (ARI >= 0.8)", async () => {
   const data = await ensureDemoData();

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_CONFIG } from "../loaders/config.ts";
-import { segmentCustomers } from "../loaders/segment/index.ts";
+import { segmentCustomers } from "../loaders/pipeline/segment.ts";
 import { loadReferenceRfm, loadReferenceSummary, REFERENCE_RFM } from "./fixtures/segment/reference-rfm.ts";
 
 const customers = loadReferenceRfm();

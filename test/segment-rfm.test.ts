@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_SEGMENT_RULES, type SegmentRule } from "../loaders/config.ts";
-import { quintileThresholds, scoreRfm, scoreValue } from "../loaders/segment/rfm-score.ts";
+import { quintileThresholds, scoreRfm, scoreValue } from "../loaders/rfm/score.ts";
 import {
   assignSegments,
   cellSegments,
@@ -9,7 +9,7 @@ import {
   OTHER_SEGMENT,
   rfmCell,
   segmentTable,
-} from "../loaders/segment/rfm-segments.ts";
+} from "../loaders/rfm/segments.ts";
 import { close, expected } from "./fixtures/segment/expected.ts";
 
 describe("RFM scores", () => {

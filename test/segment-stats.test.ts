@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { betaI, chiSquareSf, fSf, gammaQ } from "../loaders/segment/distributions.ts";
-import { adjustedRandIndex, bootstrapStability } from "../loaders/segment/stability.ts";
-import { chiSquareIndependence, countryChiSquare, kruskalWallis, oneWayAnova } from "../loaders/segment/stats.ts";
+import { betaI, chiSquareSf, fSf, gammaQ } from "../loaders/stats/distributions.ts";
+import { kmeansMethod } from "../loaders/cluster/methods/index.ts";
+import { adjustedRandIndex, bootstrapStability } from "../loaders/cluster/stability.ts";
+import { chiSquareTest, countryChiSquare, kruskalWallis, oneWayAnova } from "../loaders/stats/tests.ts";
 import { close, closeRelative, expected, points } from "./fixtures/segment/expected.ts";
 
 describe("distribution tails match scipy", () => {
@@ -48,7 +49,7 @@ describe("ANOVA and Kruskal-Wallis match scipy (f_oneway, kruskal)", () => {
 
 describe("chi-square of independence", () => {
   it("matches scipy's chi2_contingency without continuity correction", () => {
-    const r = chiSquareIndependence(expected.chi2.table);
+    const r = chiSquareTest(expected.chi2.table);
     assert.ok(close(r.chi2, expected.chi2.chi2, 1e-9));
     assert.ok(closeRelative(r.p, expected.chi2.p, 1e-9));
     assert.equal(r.dof, expected.chi2.dof);
@@ -96,7 +97,7 @@ describe("adjusted Rand index matches sklearn.metrics.adjusted_rand_score", () =
 describe("bootstrap stability", () => {
   const X = points();
   const labels = Int32Array.from(expected.metrics.truth.labels);
-  const options = { k: 3, restarts: 3, seed: 42, maxIterations: 1000, tolerance: 1e-6 };
+  const options = { k: 3, seed: 42, method: kmeansMethod({ restarts: 3, max_iterations: 1000, tolerance: 1e-6 }) };
   it("is high for well separated clusters, seeded and reproducible", () => {
     const a = bootstrapStability(X, labels, { ...options, runs: 8 });
     const b = bootstrapStability(X, labels, { ...options, runs: 8 });

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
-import { prepare } from "../site.ts";
+import { prepare } from "../site/prepare.ts";
 import { runCli } from "../errors.ts";
 
 async function main(): Promise<void> {

@@ -4,8 +4,9 @@
  */
 import { resolve } from "node:path";
 import { InputError, runCli } from "../errors.ts";
-import { count } from "../ingest/progress.ts";
-import { configFromArgs, parsePipelineArgs, PIPELINE_USAGE, runPipeline } from "../pipeline.ts";
+import { count } from "../pipeline/progress.ts";
+import { runPipeline } from "../pipeline/index.ts";
+import { configFromArgs, parsePipelineArgs, PIPELINE_USAGE } from "./args.ts";
 
 async function main(): Promise<void> {
   const args = parsePipelineArgs(process.argv.slice(2));

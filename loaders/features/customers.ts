@@ -1,27 +1,12 @@
 /**
  * Customer features, computed in DuckDB SQL over the view `lines` (kept lines, net of returns under the net basis)
- * and the table `customer_returns` (units matched to the customer's purchases: see ingest/returns.ts),
+ * and the table `customer_returns` (units matched to the customer's purchases: see clean/returns.ts),
  * one row per customer; only these rows come back to JavaScript. Day arithmetic is on DATE (no time zones).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { singleThreaded } from "../db/database.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
-
-/**
- * Runs `work` on one DuckDB thread, then restores the thread count. Floating-point sums depend on the order of
- * their terms, and a parallel aggregate's order changes from run to run: on one thread the features are the same,
- * to the last bit, every run (at about twice the time of the parallel aggregate, a second or two per 10M lines).
- */
-export async function singleThreaded<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  const threads = (await conn.runAndReadAll("SELECT current_setting('threads')::INTEGER AS n")).getRowObjectsJS()[0]
-    .n as number;
-  await conn.run("SET threads = 1");
-  try {
-    return await work();
-  } finally {
-    await conn.run(`SET threads = ${threads}`);
-  }
-}
 
 /** Figures over all kept lines. */
 export interface LineTotals {

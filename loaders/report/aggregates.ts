@@ -7,7 +7,8 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { categoryOf, loadCategoryTable, type CategorySource } from "./categories.ts";
-import { kColumn, queryRows, registerAssignments, type CustomerAssignment } from "./sql.ts";
+import { queryRows } from "../db/sql.ts";
+import { kColumn, registerAssignments, type CustomerAssignment } from "./assignments.ts";
 import { descriptionWords } from "./words.ts";
 
 /** The grouping (and label) of every customer together. */

@@ -4,8 +4,8 @@
  * customers together. Page builders (loaders/report/pages/*.ts) are pure functions of this context.
  */
 import type { Config } from "../config.ts";
-import type { IngestResult } from "../ingest-pipeline.ts";
-import type { KSolution, SegmentationResult } from "../segment/index.ts";
+import type { IngestResult } from "../pipeline/ingest.ts";
+import type { KSolution, SegmentationResult } from "../pipeline/segment.ts";
 import {
   ALL,
   categoryRevenue,
@@ -62,9 +62,20 @@ export interface Headline {
   k: number;
 }
 
+/**
+ * What the report reads from the analysis, and nothing more: a database handle over the analysed lines (the views
+ * `lines` and `returns` that clean/rules.ts defines, in the canonical columns of sources/index.ts), the customer
+ * table, the accounting and the headline figures. Any source (a file read into DuckDB, later a database) that
+ * provides these can feed the report.
+ */
+export type ReportInput = Pick<
+  IngestResult,
+  "conn" | "customers" | "accounting" | "period_start" | "period_end" | "snapshot_date" | "revenue" | "orders" | "countries"
+>;
+
 export interface ReportContext {
   config: Config;
-  ingest: IngestResult;
+  ingest: ReportInput;
   seg: SegmentationResult;
   headline: Headline;
   ks: number[];
@@ -80,7 +91,7 @@ export interface ReportContext {
 }
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
-async function aggregates(ingest: IngestResult): Promise<Map<number, GroupAggregates>> {
+async function aggregates(ingest: ReportInput): Promise<Map<number, GroupAggregates>> {
   const conn = ingest.conn;
   const grouped = {
     orders: await orderStats(conn),
@@ -131,7 +142,7 @@ export function monthsOf(start: string, end: string): { month: string; partial: 
 }
 
 /** Registers the segments in DuckDB and computes all aggregates. */
-export async function buildContext(ingest: IngestResult, seg: SegmentationResult, config: Config): Promise<ReportContext> {
+export async function buildContext(ingest: ReportInput, seg: SegmentationResult, config: Config): Promise<ReportContext> {
   const ks = seg.kmeans.map((s) => s.k);
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
   const assignments = seg.customers.map((c, i) => ({

@@ -7,7 +7,7 @@
 import type { ReportContext } from "./context.ts";
 import { formatInt, formatMoney, formatNumber, formatPercent } from "./format.ts";
 import { plural } from "./limits.ts";
-import { oneWayAnova } from "../segment/stats.ts";
+import { oneWayAnova } from "../stats/tests.ts";
 import type { FeatureName } from "../config.ts";
 
 export interface GlossaryEntry {

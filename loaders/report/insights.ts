@@ -19,10 +19,10 @@ import {
   formatP,
   formatPercent,
 } from "./format.ts";
-import { gini, minimalShareFor, topShare } from "./stats.ts";
+import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
+import type { PageName } from "./registry.ts";
 
-/** The pages of the report (paths without the leading slash; "" is the executive summary). */
-export type PageName = "" | "segments" | "rfm" | "behaviour" | "geography" | "products" | "methodology" | "strategy";
+export type { PageName } from "./registry.ts";
 
 export interface Insight {
   id: string;

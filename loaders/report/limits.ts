@@ -3,7 +3,7 @@
  * what the headline revenue leaves out, how many duplicate lines were analysed, and which countries or regions
  * have too few customers for a share to be stated. Pure functions of aggregates.
  */
-import type { IngestAccounting } from "../ingest/clean.ts";
+import type { IngestAccounting } from "../clean/rules.ts";
 import { DAY_NAMES, formatInt, formatMoney, formatPercent } from "./format.ts";
 
 /** Below this many customers a country's or region's shares are not stated (the count is, with a caveat). */

@@ -4,25 +4,17 @@
  * them). Only aggregates leave here: no customer identifiers, unless `report.publish_customer_list` is on,
  * which adds `customer_segments.csv` (one row per customer) for internal use.
  *
- * Files: meta.json (every page), insights.json, overview.json, segments.json, pca.json, rfm.json,
- * behaviour.json, geography.json, products.json, methodology.json, strategy.json, and segment/<slug>.json
- * per segment of the chosen k.
+ * Files: meta.json (every page), insights.json, the data files of every page in the registry (registry.ts), and
+ * segment/<slug>.json per segment of the chosen k.
  */
 import type { Config } from "../config.ts";
-import type { IngestResult } from "../ingest-pipeline.ts";
-import type { SegmentationResult } from "../segment/index.ts";
-import { buildContext } from "./context.ts";
+import type { SegmentationResult } from "../pipeline/segment.ts";
+import { buildContext, type ReportInput } from "./context.ts";
 import { buildInsights } from "./insights.ts";
-import { behaviourData } from "./pages/behaviour.ts";
 import { insightFacts } from "./pages/common.ts";
-import { geographyData } from "./pages/geography.ts";
-import { methodologyData } from "./pages/methodology.ts";
-import { metaData, overviewData } from "./pages/overview.ts";
-import { productsData } from "./pages/products.ts";
-import { rfmData } from "./pages/rfm.ts";
+import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
-import { pcaData, segmentsData } from "./pages/segments.ts";
-import { strategyData } from "./pages/strategy.ts";
+import { PAGES } from "./registry.ts";
 
 /** CSV field quoting (RFC 4180) that also defuses spreadsheet formulas (=, +, -, @ at the start). */
 export function csvField(value: string | number): string {
@@ -41,22 +33,11 @@ export function customerSegmentsCsv(seg: SegmentationResult): string {
 }
 
 /** Every page's data file, by name (JSON-able values; the customer list, when published, as CSV text). */
-export async function buildPageData(ingest: IngestResult, seg: SegmentationResult, config: Config): Promise<Record<string, unknown>> {
+export async function buildPageData(ingest: ReportInput, seg: SegmentationResult, config: Config): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config);
   const insights = buildInsights(insightFacts(ctx));
-  const files: Record<string, unknown> = {
-    "meta.json": metaData(ctx),
-    "insights.json": insights,
-    "overview.json": overviewData(ctx, insights),
-    "segments.json": segmentsData(ctx),
-    "pca.json": pcaData(ctx),
-    "rfm.json": rfmData(ctx),
-    "behaviour.json": behaviourData(ctx),
-    "geography.json": geographyData(ctx),
-    "products.json": productsData(ctx),
-    "methodology.json": methodologyData(ctx),
-    "strategy.json": strategyData(ctx),
-  };
+  const files: Record<string, unknown> = { "meta.json": metaData(ctx), "insights.json": insights };
+  for (const page of PAGES) for (const [name, build] of Object.entries(page.data)) files[name] = build(ctx, insights);
   for (const [slug, data] of segmentPages(ctx)) files[`segment/${slug}.json`] = data;
   if (config.report.publish_customer_list) files["customer_segments.csv"] = customerSegmentsCsv(seg);
   return files;

@@ -1,6 +1,6 @@
 /**
  * What each cluster name means and what to do about it. Cluster names come from the segmentation's fixed
- * grid (recency level x value level, loaders/segment/naming.ts), optionally with a suffix telling apart
+ * grid (recency level x value level, loaders/cluster/naming.ts), optionally with a suffix telling apart
  * clusters of the same cell; the playbook is keyed by the grid name, so it holds for every k.
  * A segment's one-line description on the pages is computed from its own medians (`profileSentence`), the
  * qualitative meaning and the action come from here.

@@ -1,6 +1,6 @@
 /**
  * Segment colours, the same on every page. Cluster names come from the segmentation's fixed name grid
- * (loaders/segment/naming.ts), so each base name has its own colour with a meaning that carries across k:
+ * (loaders/cluster/naming.ts), so each base name has its own colour with a meaning that carries across k:
  * blues for recent high-value customers, green for new ones, orange/red for those at risk, grey for the
  * inactive. Colours are from the Okabe-Ito colour-blind-safe palette (plus Paul Tol's olive and sand).
  * Clusters sharing a base name ("At-Risk (more recent)" / "(less recent)") get lighter or darker shades of it,

@@ -1,2 +1,2 @@
-import { emitCurrent } from "../../loaders/emit-current.js";
+import { emitCurrent } from "../../loaders/site/emit.js";
 emitCurrent("customer_segments.csv");

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fingerprint } from "../../loaders/artifacts.ts";
+import { fingerprint } from "../../loaders/site/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");

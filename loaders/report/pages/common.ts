@@ -3,8 +3,7 @@ import type { Spread } from "../aggregates.ts";
 import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
 import { playFor, profileSentence, type Role } from "../playbook.ts";
-import { countryChiSquare } from "../../segment/stats.ts";
-import { chiSquareTest } from "../stats.ts";
+import { countryChiSquare } from "../../stats/tests.ts";
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
 export function rnd(x: number | null | undefined, digits = 2): number | null {
@@ -138,8 +137,8 @@ export interface CountryTest {
 }
 
 /**
- * The cluster x country chi-square of one k: the segmentation's own test for the chosen k, the same function
- * for the others, plus adjusted standardised residuals of its table.
+ * The cluster x country chi-square of one k (with adjusted standardised residuals): the segmentation's own test
+ * for the chosen k, the same function for the others.
  */
 export function countryTest(ctx: ReportContext, kd: KData): CountryTest | null {
   const countries = ctx.ingest.customers.map((c) => c.country);
@@ -154,7 +153,7 @@ export function countryTest(ctx: ReportContext, kd: KData): CountryTest | null {
     countries: result.countries,
     merged: result.merged,
     note: result.note,
-    residuals: chiSquareTest(result.table).residuals,
+    residuals: result.residuals,
     table: result.table,
   };
 }

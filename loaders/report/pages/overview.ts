@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import type { ReportContext } from "../context.ts";
 import type { Insight } from "../insights.ts";
-import { gini, lorenzCurve, minimalShareFor, topShare } from "../stats.ts";
+import { gini, lorenzCurve, minimalShareFor, topShare } from "../../stats/concentration.ts";
 import { publishRow, rnd, segmentRows } from "./common.ts";
 import { revenueNote } from "../limits.ts";
 import { REASON_LABELS } from "./methodology.ts";

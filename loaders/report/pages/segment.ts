@@ -5,7 +5,7 @@
 import type { ReportContext } from "../context.ts";
 import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
-import { median } from "../stats.ts";
+import { median } from "../../stats/quantile.ts";
 import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {

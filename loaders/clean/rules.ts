@@ -1,0 +1,199 @@
+/**
+ * Cleaning with full accounting. Every line of `transactions` gets a `drop_reason` (NULL = kept): the first
+ * reason of DROP_REASONS that applies under the policy in `config.cleaning`; a rule switched off never applies.
+ * The kept lines are the view `lines`; cancellation lines with a customer (whatever the policy) are the view
+ * `returns`, for return statistics. Invariant: rows_in = rows_kept + sum of dropped.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { CleaningConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
+import { sqlString } from "../db/sql.ts";
+import type { ReturnAccounting } from "./returns.ts";
+
+/** The columns of the `lines` and `returns` views, in order. */
+export const LINE_COLUMNS = [
+  "invoice",
+  "stock_code",
+  "description",
+  "quantity",
+  "unit_price",
+  "revenue",
+  "invoice_date",
+  "customer_id",
+  "country",
+] as const;
+
+/** The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped). */
+export type IngestAccounting = Accounting & {
+  /** lines that exactly repeat an earlier line, whatever their drop reason */
+  duplicate_lines?: number;
+  /** of them, repeats among the analysed (kept) lines */
+  duplicate_lines_analysed?: number;
+  /** revenue of the purchase lines (not cancellations, quantity and price > 0) that have no customer id */
+  revenue_without_customer: { lines: number; revenue: number };
+  /** returns matched to purchases, gross / returned / net revenue, customers set aside (returns.ts) */
+  returns: ReturnAccounting;
+};
+
+/** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
+export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
+
+/** SQL: the DuckDB ENUM type of drop reasons, created once per connection. */
+export const DROP_REASON_TYPE = `CREATE TYPE IF NOT EXISTS drop_reason AS ENUM (${DROP_REASONS.map((r) => `'${r}'`).join(", ")})`;
+
+/** SQL condition for the non-product rule, or null when neither codes nor a pattern are configured. */
+export function nonProductSql(
+  cleaning: Pick<CleaningConfig, "non_product_codes" | "non_product_pattern">,
+): string | null {
+  const parts: string[] = [];
+  const codes = cleaning.non_product_codes.map((c) => c.trim().toUpperCase()).filter(Boolean);
+  // list_contains, not IN: DuckDB rewrites a long IN list into a join, and a join in the read would lose file order
+  if (codes.length) parts.push(`list_contains([${[...new Set(codes)].map(sqlString).join(", ")}], upper(stock_code))`);
+  if (cleaning.non_product_pattern)
+    parts.push(`regexp_full_match(stock_code, ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+  return parts.length ? `(${parts.join(" OR ")})` : null;
+}
+
+/**
+ * SQL expression (over the typed columns) giving each line's drop reason under `cleaning`, NULL when it is kept.
+ * The duplicate rule needs the other lines and is applied afterwards by `markDuplicates`.
+ * @example dropReasonSql({ ...DEFAULT_CONFIG.cleaning, drop_non_product_codes: false })
+ * // "CAST(CASE WHEN (starts_with(invoice, 'C') OR ...) THEN 'cancellation' WHEN customer_id IS NULL THEN ... END AS drop_reason)"
+ */
+export function dropReasonSql(cleaning: CleaningConfig): string {
+  const nonProduct = nonProductSql(cleaning);
+  const rules: [boolean, string, DropReason][] = [
+    [cleaning.drop_cancellations, IS_CANCELLATION, "cancellation"],
+    [cleaning.drop_missing_customer, "customer_id IS NULL", "missing_customer"],
+    [cleaning.drop_nonpositive_quantity, "quantity <= 0", "nonpositive_quantity"],
+    [cleaning.drop_nonpositive_price, "unit_price <= 0", "nonpositive_price"],
+    [cleaning.drop_non_product_codes && nonProduct !== null, nonProduct ?? "false", "non_product_code"],
+  ];
+  const whens = rules.filter(([on]) => on).map(([, when, reason]) => `WHEN ${when} THEN '${reason}'`);
+  return whens.length ? `CAST(CASE ${whens.join(" ")} END AS drop_reason)` : "CAST(NULL AS drop_reason)";
+}
+
+/** Checks the non-product pattern is a regular expression DuckDB (RE2) accepts; an InputError names the setting. */
+export async function checkPattern(conn: DuckDBConnection, cleaning: CleaningConfig, origin: string): Promise<void> {
+  if (!cleaning.drop_non_product_codes || !cleaning.non_product_pattern) return;
+  try {
+    await conn.run(`SELECT regexp_full_match('', ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+  } catch (error) {
+    const detail = ((error as Error).message ?? "").split("\n")[0].replace(/^Invalid Input Error: /, "");
+    throw new InputError(
+      `${origin}: setting "cleaning.non_product_pattern" should be a regular expression DuckDB (RE2) accepts: ${detail}`,
+    );
+  }
+}
+
+/** The line's values compared to find exact repeats. */
+const SAME_LINE = LINE_COLUMNS.filter((c) => c !== "revenue").join(", ");
+
+/**
+ * Marks as `duplicate` each kept line that exactly repeats an earlier kept line (first occurrence kept).
+ * An exact repeat has the same values as the earlier line, so it gets the same earlier reasons: only kept lines need
+ * checking. Lines sharing a hash are candidates; the exact comparison runs on those only (a window over all the
+ * columns of every line would cost several times the memory of the table).
+ */
+export async function markDuplicates(conn: DuckDBConnection, table = "transactions"): Promise<void> {
+  await conn.run(
+    `UPDATE ${table} SET drop_reason = 'duplicate' WHERE rowid IN (
+       SELECT id FROM (
+         SELECT rowid AS id, row_number() OVER (PARTITION BY ${SAME_LINE} ORDER BY rowid) AS n
+         FROM ${table}
+         WHERE drop_reason IS NULL AND hash(${SAME_LINE}) IN (
+           SELECT h FROM (SELECT hash(${SAME_LINE}) AS h FROM ${table} WHERE drop_reason IS NULL) GROUP BY h HAVING count(*) > 1))
+       WHERE n > 1)`,
+  );
+}
+
+/** Above this many lines the informational duplicate count is skipped (it costs a hash aggregate over every line). */
+export const DUPLICATE_COUNT_MAX_ROWS = 2_000_000;
+
+/**
+ * Counts lines that exactly repeat an earlier line, whatever their drop reason (informational). Lines are compared
+ * by a 64-bit hash of their values: exact barring a hash collision (odds about 1e-7 at two million lines).
+ */
+export async function countDuplicateLines(conn: DuckDBConnection, table = "transactions"): Promise<number> {
+  return (await countDuplicates(conn, table)).duplicate_lines;
+}
+
+/** Exact repeats of an earlier line (as countDuplicateLines), in all and among the analysed (kept) lines. */
+export async function countDuplicates(
+  conn: DuckDBConnection,
+  table = "transactions",
+): Promise<{ duplicate_lines: number; duplicate_lines_analysed: number }> {
+  const sql = `SELECT (count(*) - count(DISTINCT h))::BIGINT AS n,
+      (count(*) FILTER (WHERE drop_reason IS NULL) - count(DISTINCT h) FILTER (WHERE drop_reason IS NULL))::BIGINT AS kept
+    FROM (SELECT hash(${SAME_LINE}) AS h, drop_reason FROM ${table})`;
+  const row = (await conn.runAndReadAll(sql)).getRowObjectsJS()[0];
+  return { duplicate_lines: Number(row.n), duplicate_lines_analysed: Number(row.kept) };
+}
+
+/**
+ * Revenue of the purchase lines without a customer id (not cancellations, quantity and unit price above zero):
+ * sales the customer figures leave out.
+ */
+export async function revenueWithoutCustomer(
+  conn: DuckDBConnection,
+  table = "transactions",
+): Promise<{ lines: number; revenue: number }> {
+  const row = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::DOUBLE AS lines, coalesce(fsum(revenue), 0) AS revenue FROM ${table}
+       WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND unit_price > 0`,
+    )
+  ).getRowObjectsJS()[0];
+  return { lines: row.lines as number, revenue: row.revenue as number };
+}
+
+/**
+ * Counts kept lines and lines dropped for each reason, and checks the invariant rows_in = rows_kept + sum(dropped)
+ * against the number of lines read (a broken invariant is a bug, not an input error).
+ */
+export async function countAccounting(
+  conn: DuckDBConnection,
+  rowsIn: number,
+  table = "transactions",
+): Promise<Accounting> {
+  const rows = (
+    await conn.runAndReadAll(`SELECT drop_reason::VARCHAR AS reason, count(*)::BIGINT AS n FROM ${table} GROUP BY ALL`)
+  ).getRowObjectsJS();
+  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  let kept = 0;
+  for (const row of rows) {
+    if (row.reason === null) kept = Number(row.n);
+    else dropped[row.reason as DropReason] = Number(row.n);
+  }
+  const total = kept + Object.values(dropped).reduce((a, b) => a + b, 0);
+  if (total !== rowsIn)
+    throw new Error(`accounting does not add up: ${rowsIn} lines read, ${kept} kept + ${total - kept} dropped`);
+  return { rows_in: rowsIn, rows_kept: kept, dropped };
+}
+
+/**
+ * Creates the views `lines` (kept lines, quantity and revenue net of the units `returned` when the table has them:
+ * see returns.ts) and `returns` (cancellation lines with a customer) over `table`.
+ */
+export async function createLineViews(conn: DuckDBConnection, table = "transactions"): Promise<void> {
+  const columns = LINE_COLUMNS.join(", ");
+  const hasReturned = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'returned'`,
+    )
+  ).getRowObjectsJS()[0].n;
+  const net = LINE_COLUMNS.map((c) =>
+    c === "quantity"
+      ? "CASE WHEN returned IS NULL THEN quantity ELSE quantity - returned END AS quantity"
+      : c === "revenue"
+        ? "CASE WHEN returned IS NULL THEN revenue ELSE (quantity - returned) * unit_price END AS revenue"
+        : c,
+  ).join(", ");
+  await conn.run(
+    `CREATE OR REPLACE VIEW lines AS SELECT ${hasReturned ? net : columns} FROM ${table} WHERE drop_reason IS NULL`,
+  );
+  await conn.run(
+    `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table} WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL`,
+  );
+}

@@ -1,0 +1,215 @@
+/**
+ * Clustering features: pick the configured columns, reject non-finite values, transform (log1p), drop
+ * redundant extra features by correlation, and scale.
+ *
+ * Why `standard` scaling (population sd, as sklearn's StandardScaler) by default: it is what the reference
+ * pipeline does, and after log1p the RFM columns are close to symmetric, so mean/sd are good location/scale
+ * estimates and every feature gets unit variance, which is what k-means' squared Euclidean distance implicitly
+ * weights by (equal spherical variance per feature). `robust` (median / IQR, type-7 quartiles as sklearn's
+ * RobustScaler) is there for data whose transformed features still have heavy tails. A zero sd or IQR (a constant
+ * feature) gets scale 1, as sklearn does, and a warning.
+ *
+ * Correlation rule: Pearson r on the transformed values (scaling does not change r). recency, frequency and
+ * monetary are the base of the method and are never dropped (a base pair above the threshold only warns);
+ * each extra feature, in configured order, is dropped when |r| with any feature already kept exceeds
+ * `clustering.correlation_threshold`, and the drop is reported with the partner and r.
+ */
+import type { ClusteringConfig, FeatureName } from "../config.ts";
+import { InputError } from "../errors.ts";
+import type { CustomerFeatures } from "../types.ts";
+import { fromColumns, type Matrix } from "./matrix.ts";
+import { quantileSorted, sortedCopy } from "../stats/quantile.ts";
+
+export const BASE_FEATURES: readonly FeatureName[] = ["recency", "frequency", "monetary"];
+
+export interface DroppedFeature {
+  feature: FeatureName;
+  correlated_with: FeatureName;
+  r: number;
+}
+
+export interface FeatureSet {
+  /** scaled features, one row per customer (input order), one column per used feature */
+  matrix: Matrix;
+  used: FeatureName[];
+  dropped: DroppedFeature[];
+  transform: ClusteringConfig["transform"];
+  scaler: ClusteringConfig["scaler"];
+  /** per used feature, in transformed units: scaled = (transformed - center) / scale */
+  center: number[];
+  scale: number[];
+  /** Pearson r between all configured features (transformed), in configured order */
+  correlation: { features: FeatureName[]; r: number[][] };
+  warnings: string[];
+}
+
+/** One feature column of the customers, rejecting non-finite values with an InputError naming the customer. */
+export function featureColumn(customers: readonly CustomerFeatures[], name: FeatureName): Float64Array {
+  const out = new Float64Array(customers.length);
+  for (let i = 0; i < customers.length; i++) {
+    const v = customers[i][name];
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new InputError(
+        `feature "${name}" of customer ${customers[i].customer_id} is not a finite number (${String(v)})`,
+      );
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Applies the transform; log1p rejects negative values (InputError naming the feature and customer). */
+export function transformColumn(
+  values: Float64Array,
+  transform: ClusteringConfig["transform"],
+  name: string,
+  ids: readonly string[],
+): Float64Array {
+  if (transform === "none") return Float64Array.from(values);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < 0)
+      throw new InputError(
+        `feature "${name}" of customer ${ids[i]} is negative (${values[i]}); log1p needs values >= 0`,
+      );
+    out[i] = Math.log1p(values[i]);
+  }
+  return out;
+}
+
+/** Inverse of `transformColumn` for one value. */
+export function untransform(value: number, transform: ClusteringConfig["transform"]): number {
+  return transform === "log1p" ? Math.expm1(value) : value;
+}
+
+/** Pearson correlation of two equal-length columns (NaN when one is constant). */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma;
+    const db = b[i] - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** The symmetric correlation matrix of the columns (diagonal 1). */
+export function correlationMatrix(columns: readonly ArrayLike<number>[]): number[][] {
+  const d = columns.length;
+  const r = Array.from({ length: d }, () => new Array<number>(d).fill(1));
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) r[i][j] = r[j][i] = pearson(columns[i], columns[j]);
+  return r;
+}
+
+/**
+ * Which features to keep given their correlation matrix (see the module comment for the rule).
+ * Returns indices into `names` in the order: base features (configured order), then kept extras.
+ */
+export function selectByCorrelation(
+  names: readonly FeatureName[],
+  r: readonly number[][],
+  threshold: number,
+): { keep: number[]; dropped: DroppedFeature[]; warnings: string[] } {
+  const keep: number[] = [];
+  const dropped: DroppedFeature[] = [];
+  const warnings: string[] = [];
+  const base = names.flatMap((n, i) => (BASE_FEATURES.includes(n) ? [i] : []));
+  const extra = names.flatMap((n, i) => (BASE_FEATURES.includes(n) ? [] : [i]));
+  for (const i of base) {
+    for (const j of keep)
+      if (Math.abs(r[i][j]) > threshold)
+        warnings.push(
+          `${names[j]} and ${names[i]} correlate at r = ${r[i][j].toFixed(3)} (above ${threshold}); both kept as base RFM features`,
+        );
+    keep.push(i);
+  }
+  for (const i of extra) {
+    let partner = -1;
+    for (const j of keep)
+      if (Math.abs(r[i][j]) > threshold && (partner < 0 || Math.abs(r[i][j]) > Math.abs(r[i][partner]))) partner = j;
+    if (partner >= 0) dropped.push({ feature: names[i], correlated_with: names[partner], r: r[i][partner] });
+    else keep.push(i);
+  }
+  return { keep, dropped, warnings };
+}
+
+/** Location and scale of one (transformed) column for the scaler; a zero scale becomes 1. */
+export function scalerParameters(
+  values: Float64Array,
+  scaler: ClusteringConfig["scaler"],
+): { center: number; scale: number } {
+  const n = values.length;
+  if (scaler === "robust") {
+    const sorted = sortedCopy(values);
+    const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
+    return { center: quantileSorted(sorted, 0.5), scale: iqr > 0 ? iqr : 1 };
+  }
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  const sd = Math.sqrt(ss / n);
+  return { center: mean, scale: sd > 0 ? sd : 1 };
+}
+
+/** The whole feature stage for the configured clustering features. */
+export function buildFeatures(customers: readonly CustomerFeatures[], config: ClusteringConfig): FeatureSet {
+  const names = [...new Set(config.features)];
+  const ids = customers.map((c) => c.customer_id);
+  const transformed = names.map((name) => transformColumn(featureColumn(customers, name), config.transform, name, ids));
+  const r = correlationMatrix(transformed);
+  const { keep, dropped, warnings } = selectByCorrelation(names, r, config.correlation_threshold);
+  const center: number[] = [];
+  const scale: number[] = [];
+  const scaled = keep.map((i) => {
+    const p = scalerParameters(transformed[i], config.scaler);
+    if (p.scale === 1 && isConstant(transformed[i]))
+      warnings.push(`feature ${names[i]} is constant: it cannot separate customers`);
+    center.push(p.center);
+    scale.push(p.scale);
+    const out = new Float64Array(transformed[i].length);
+    for (let j = 0; j < out.length; j++) out[j] = (transformed[i][j] - p.center) / p.scale;
+    return out;
+  });
+  return {
+    matrix: fromColumns(scaled),
+    used: keep.map((i) => names[i]),
+    dropped,
+    transform: config.transform,
+    scaler: config.scaler,
+    center,
+    scale,
+    correlation: { features: names, r },
+    warnings,
+  };
+}
+
+function isConstant(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
+/** A point in scaled feature space back in original units, per used feature. */
+export function toOriginalUnits(
+  point: ArrayLike<number>,
+  features: Pick<FeatureSet, "used" | "center" | "scale" | "transform">,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  features.used.forEach(
+    (name, j) => (out[name] = untransform(point[j] * features.scale[j] + features.center[j], features.transform)),
+  );
+  return out;
+}

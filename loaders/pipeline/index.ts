@@ -1,0 +1,104 @@
+/**
+ * The one orchestrator. `analyse` runs the stages in order — source -> clean -> features (pipeline/ingest.ts) ->
+ * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) — and both outputs start from
+ * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
+ * file per page). Nothing is written unless every stage succeeded.
+ */
+import type { Config } from "../config.ts";
+import { singleThreaded } from "../db/database.ts";
+import { checkOutputDir, customersCsvChunks, ingestSummary, writeOutputs, type FileContent, type IngestSummary } from "../output/files.ts";
+import { buildPageData } from "../report/page-data.ts";
+import { reportDynamicPaths } from "../report/slug.ts";
+import { ingest, type IngestResult } from "./ingest.ts";
+import { progressPrinter } from "./progress.ts";
+import { segmentCustomers, summaryJson } from "./segment.ts";
+import type { SegmentationResult, SegmentationSummary } from "./types.ts";
+
+/** The analysed data: the ingest (with its open DuckDB connection) and the segmentation. */
+export interface Analysis {
+  ingest: IngestResult;
+  segmentation: SegmentationResult;
+  /** milliseconds per stage */
+  timings: Record<string, unknown>;
+  /** closes the database (again: no effect) */
+  close(): void;
+}
+
+/** Runs every analysis stage on `config.data`; InputError (database closed) on bad input. */
+export async function analyse(config: Config): Promise<Analysis> {
+  const ingested = await ingest(config);
+  try {
+    const started = performance.now();
+    const segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
+    const timings = {
+      ...ingested.timings,
+      segment: Math.round(performance.now() - started),
+      segment_stages: segmentation.timings,
+    };
+    return { ingest: ingested, segmentation, timings, close: ingested.close };
+  } catch (error) {
+    ingested.close();
+    throw error;
+  }
+}
+
+export interface PipelineResult {
+  ingest: IngestResult;
+  segmentation: SegmentationResult;
+  summary: PipelineSummary;
+  /** paths written */
+  files: string[];
+}
+
+/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation). */
+export type PipelineSummary = Omit<IngestSummary, "timings"> & Omit<SegmentationSummary, "timings">;
+
+/** The summary of a run; deterministic (the wall-clock timings go to timings.json). */
+export function pipelineSummary(ingested: IngestResult, segmentation: SegmentationResult): PipelineSummary {
+  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(ingested);
+  const { timings: _segmentTimings, ...segmentPart } = summaryJson(segmentation);
+  return { ...ingestPart, ...segmentPart };
+}
+
+/**
+ * `npm run pipeline`: analyses `config.data` and writes `out/customers.csv`, `out/summary.json` and
+ * `out/timings.json` (milliseconds per stage). Throws an InputError (nothing written) on bad input. The DuckDB
+ * connection is closed before returning unless `keepOpen`.
+ */
+export async function runPipeline(config: Config, out: string, options: { keepOpen?: boolean } = {}): Promise<PipelineResult> {
+  checkOutputDir(out);
+  const analysis = await analyse(config);
+  try {
+    const { ingest: ingested, segmentation } = analysis;
+    const summary = pipelineSummary(ingested, segmentation);
+    const outputs: Record<string, FileContent> = {
+      "customers.csv": customersCsvChunks(ingested.customers, segmentation.customers),
+      "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
+      "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
+    };
+    const files = writeOutputs(out, outputs);
+    return { ingest: ingested, segmentation, summary, files };
+  } finally {
+    if (!options.keepOpen) analysis.close();
+  }
+}
+
+/**
+ * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
+ * the per-segment pages Framework must render (read by observablehq.config.ts).
+ */
+export async function computeReport(config: Config): Promise<Record<string, unknown>> {
+  const analysis = await analyse(config);
+  try {
+    const { ingest: ingested, segmentation } = analysis;
+    // one DuckDB thread: parallel float sums differ in the last bits from run to run
+    const files = await singleThreaded(ingested.conn, () => buildPageData(ingested, segmentation, config));
+    files["segment-paths.json"] = reportDynamicPaths(
+      segmentation.clusters.map((cluster) => cluster.name),
+      config.report.publish_customer_list,
+    );
+    return files;
+  } finally {
+    analysis.close();
+  }
+}

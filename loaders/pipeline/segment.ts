@@ -1,0 +1,261 @@
+/**
+ * The segmentation engine's one entry point: RFM scores and segments, clustering features, k-means for every k in
+ * [k_min, k_max] with metrics, profiles and names, the choice of k, validation and the PCA projection.
+ */
+import type { ClusteringConfig, RfmConfig } from "../config.ts";
+import { InputError } from "../errors.ts";
+import type { CustomerFeatures } from "../types.ts";
+import { chooseK } from "../cluster/choose-k.ts";
+import { kneedle } from "../cluster/elbow.ts";
+import { buildFeatures, type FeatureSet, toOriginalUnits } from "../cluster/features.ts";
+import { clusterMethod } from "../cluster/methods/index.ts";
+import { clusterSizes, permuteClusters } from "../cluster/methods/kmeans.ts";
+import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
+import { nameClusters, type BaseDistributions } from "../cluster/naming.ts";
+import { pca2d } from "../cluster/pca.ts";
+import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "../cluster/profile.ts";
+import { deriveSeed } from "../stats/random.ts";
+import { scoreRfm } from "../rfm/score.ts";
+import { sortedCopy } from "../stats/quantile.ts";
+import { assignSegments, segmentTable } from "../rfm/segments.ts";
+import { bootstrapStability } from "../cluster/stability.ts";
+import { countryChiSquare, kruskalWallis, oneWayAnova } from "../stats/tests.ts";
+import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
+
+export type { SegmentationResult, SegmentationSummary, KSolution, CustomerSegment, FeatureTest } from "./types.ts";
+export { adjustedRandIndex } from "../cluster/stability.ts";
+
+/** Distinct feature vectors, counted up to `limit + 1` (enough to know whether k up to `limit` is possible). */
+function distinctRows(features: FeatureSet, limit: number): number {
+  const { data, rows, cols } = features.matrix;
+  const seen = new Set<string>();
+  for (let i = 0; i < rows && seen.size <= limit; i++)
+    seen.add(Array.from(data.subarray(i * cols, i * cols + cols)).join(","));
+  return seen.size;
+}
+
+/** One numeric field of every customer (a plain loop: much faster than Float64Array.from with a map function). */
+function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns): Float64Array {
+  const out = new Float64Array(customers.length);
+  for (let i = 0; i < customers.length; i++) out[i] = customers[i][key];
+  return out;
+}
+
+/** Called after each stage (and each k) with the stage's name and the milliseconds since the start. */
+export type SegmentProgress = (stage: string, elapsedMs: number) => void;
+
+/**
+ * Segments the customers (see the module comment); per-customer outputs follow the input order. `progress`, when
+ * given, hears of every finished stage (the CLI and the build print it for long runs).
+ */
+export function segmentCustomers(
+  customers: readonly CustomerFeatures[],
+  rfm: RfmConfig,
+  clustering: ClusteringConfig,
+  progress?: SegmentProgress,
+): SegmentationResult {
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const start = mark;
+  const lap = (name: string) => {
+    const now = performance.now();
+    progress?.(name, now - start);
+    timings[name] = Math.round((now - mark) * 10) / 10;
+    mark = now;
+  };
+  const n = customers.length;
+  if (n < 3) throw new InputError(`segmentation needs at least 3 customers, got ${n}`);
+
+  // features first: they reject non-finite and negative values with the customer's id
+  const features = buildFeatures(customers, clustering);
+  const warnings = [...features.warnings];
+  const X = features.matrix;
+  const d = X.cols;
+  const columns: ProfileColumns = {
+    recency: column(customers, "recency"),
+    frequency: column(customers, "frequency"),
+    monetary: column(customers, "monetary"),
+    avg_order_value: column(customers, "avg_order_value"),
+    items_per_order: column(customers, "items_per_order"),
+    return_rate: column(customers, "return_rate"),
+  };
+  lap("features");
+
+  // RFM (the sorted columns also place clusters in the base, for naming)
+  const base: BaseDistributions = {
+    recency: sortedCopy(columns.recency),
+    frequency: sortedCopy(columns.frequency),
+    monetary: sortedCopy(columns.monetary),
+  };
+  const scores = scoreRfm(columns, rfm.thresholds, base);
+  const { cells, segments } = assignSegments(scores.r, scores.f, scores.m, rfm.segments);
+  const rfmTable = segmentTable(segments, columns.monetary, rfm.segments);
+  const segmentOrder = rfmTable.map((row) => row.segment);
+  lap("rfm");
+
+  // the k range that the data allow
+  const distinct = distinctRows(features, clustering.k_max);
+  const kMax = Math.min(clustering.k_max, distinct, n - 1);
+  if (kMax < clustering.k_min)
+    throw new InputError(
+      `clustering needs at least ${clustering.k_min} customers with distinct features (k_min), found ${distinct} distinct among ${n}`,
+    );
+  if (kMax < clustering.k_max)
+    warnings.push(
+      `k_max lowered from ${clustering.k_max} to ${kMax}: only ${distinct} distinct feature vectors among ${n} customers`,
+    );
+  if (clustering.k !== "auto" && clustering.k > kMax)
+    throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
+
+  const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
+  const method = clusterMethod(clustering);
+  const solutions: KSolution[] = [];
+  let kmeansMs = 0;
+  let metricsMs = 0;
+  for (let k = clustering.k_min; k <= kMax; k++) {
+    let t = performance.now();
+    const raw = method.fit(X, k, clustering.seed);
+    const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
+    kmeansMs += performance.now() - t;
+    t = performance.now();
+    if (fit.non_converged)
+      warnings.push(
+        `k = ${k}: ${fit.non_converged} k-means run(s) (of ${clustering.restarts} restarts and the final refinement) ` +
+          `stopped at max_iterations = ${clustering.max_iterations} without converging` +
+          (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge"),
+      );
+    const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
+    const profiles = profileClusters(columns, fit.labels, k, {
+      scaled,
+      original: scaled.map((c) => toOriginalUnits(c, features)),
+    });
+    const { names, positions } = nameClusters(profiles, base);
+    profiles.forEach((p, j) => {
+      p.name = names[j];
+      p.position = positions[j];
+    });
+    solutions.push({
+      k,
+      inertia: fit.inertia,
+      silhouette: sampledSilhouette(X, fit.labels, k, sample),
+      davies_bouldin: daviesBouldin(X, fit.labels, k),
+      calinski_harabasz: calinskiHarabasz(X, fit.labels, k),
+      sizes: clusterSizes(fit.labels, k),
+      iterations: fit.iterations,
+      converged: fit.converged,
+      non_converged_restarts: fit.non_converged,
+      best_restart: fit.best_restart,
+      polish_iterations: fit.polish_iterations,
+      screen_sample: fit.screen_sample,
+      restarts: fit.runs,
+      labels: fit.labels,
+      names,
+      profiles,
+      crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+    });
+    metricsMs += performance.now() - t;
+    progress?.(`k-means k = ${k} (${clustering.restarts} restarts) and metrics`, performance.now() - start);
+  }
+  timings.kmeans = Math.round(kmeansMs * 10) / 10;
+  timings.metrics_profiles = Math.round(metricsMs * 10) / 10;
+  mark = performance.now();
+
+  const elbow = kneedle(
+    solutions.map((s) => s.k),
+    solutions.map((s) => s.inertia),
+  );
+  const choice = chooseK(solutions, clustering.k, elbow.k);
+  const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
+  lap("choose_k");
+
+  const anova: FeatureTest[] = features.used.map((feature, j) => {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = X.data[i * d + j];
+    const a = oneWayAnova(values, chosen.labels, chosen.k);
+    const kw = kruskalWallis(values, chosen.labels, chosen.k);
+    return { feature, F: a.F, p: a.p, eta_squared: a.eta_squared, H: kw.H, p_kw: kw.p, anova: a, kruskal: kw };
+  });
+  const countryChi2 = countryChiSquare(
+    chosen.labels,
+    chosen.k,
+    customers.map((c) => c.country),
+  );
+  lap("tests");
+  const stability = bootstrapStability(X, chosen.labels, {
+    method,
+    seed: clustering.seed,
+    k: chosen.k,
+    runs: clustering.bootstrap_runs,
+  });
+  lap("stability");
+  const pca = pca2d(X, features.used);
+  lap("pca");
+
+  const customersOut = customers.map((c, i) => ({
+    customer_id: c.customer_id,
+    r_score: scores.r[i],
+    f_score: scores.f[i],
+    m_score: scores.m[i],
+    rfm_cell: cells[i],
+    rfm_segment: segments[i],
+    cluster: chosen.labels[i],
+    segment: chosen.names[chosen.labels[i]],
+  }));
+  lap("customers");
+  timings.total = Math.round((performance.now() - start) * 10) / 10;
+
+  return {
+    n_customers: n,
+    customers: customersOut,
+    k: choice.k,
+    k_reason: choice.reason,
+    k_rule: choice.rule,
+    auto_k: choice.auto_k,
+    k_admissible: choice.admissible,
+    elbow_k: elbow.k,
+    elbow_difference: elbow.difference,
+    kmeans: solutions,
+    clusters: chosen.profiles,
+    rfm_segments: rfmTable,
+    rfm_thresholds: scores.scoring,
+    crosstab: chosen.crosstab,
+    validation: {
+      anova,
+      country_chi2: countryChi2,
+      stability,
+      note: "The clusters were formed on these features, so the per-feature p-values are ~0 by construction: read F, eta squared and H as how strongly each feature separates the clusters, not as independent evidence.",
+    },
+    pca,
+    features: {
+      used: features.used,
+      dropped: features.dropped,
+      transform: features.transform,
+      scaler: features.scaler,
+      center: features.center,
+      scale: features.scale,
+      correlation: features.correlation,
+    },
+    settings: {
+      k_min: clustering.k_min,
+      k_max: kMax,
+      restarts: clustering.restarts,
+      seed: clustering.seed,
+      max_iterations: clustering.max_iterations,
+      tolerance: clustering.tolerance,
+      silhouette_customers: sample ? sample.length : n,
+    },
+    warnings,
+    timings,
+  };
+}
+
+/** The JSON-able part of a result for summary.json: everything but the per-customer arrays. */
+export function summaryJson(result: SegmentationResult): SegmentationSummary {
+  const { customers: _customers, kmeans, pca, ...rest } = result;
+  const { points: _points, ...pcaRest } = pca;
+  return {
+    ...rest,
+    kmeans: kmeans.map(({ labels: _labels, ...solution }) => solution),
+    pca: pcaRest,
+  };
+}

@@ -1,2 +1,0 @@
-import { emitCurrent } from "../../loaders/emit-current.js";
-emitCurrent("insights.json");
