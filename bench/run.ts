@@ -50,8 +50,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --scale-runs N       runs per size (default 1)
   --scale-reference    also run the reference on the synthetic files
   --seed N             synthetic data seed (default 1)
-  --pipeline-arg ARG   extra argument for our pipeline, repeatable (default --keep-non-product: the reference's
-                       cleaning policy keeps non-product stock codes)
+  --pipeline-arg ARG   extra argument for our pipeline, repeatable (default --keep-non-product --gross: the
+                       reference's cleaning policy keeps non-product stock codes and does not net returns)
   --via-npm            run ours as \`npm run pipeline\` (adds npm's start-up) instead of tsx directly
   --wait-quiet SEC     before each section, wait up to SEC seconds for the 1-minute load average to drop below 1
   --timeout SEC        kill a run after SEC seconds (default 1200)
@@ -122,7 +122,7 @@ function parseOptions(argv: string[]): Options | null {
     scaleReference: values["scale-reference"] ?? false,
     buildRuns: int(values["build-runs"], 3, "build-runs"),
     seed: int(values.seed, 1, "seed", 0),
-    pipelineArgs: values["pipeline-arg"] ?? ["--keep-non-product"],
+    pipelineArgs: values["pipeline-arg"] ?? ["--keep-non-product", "--gross"],
     viaNpm: values["via-npm"] ?? false,
     waitQuiet: int(values["wait-quiet"], 0, "wait-quiet", 0),
     timeoutMs: int(values.timeout, 1200, "timeout") * 1000,

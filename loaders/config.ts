@@ -157,6 +157,8 @@ export interface PlausibleDates {
 export const DATE_FORMATS = ["auto", "iso", "month-first", "day-first", "yyyymmdd", "excel"] as const;
 export const ENCODINGS = ["auto", "utf-8", "windows-1252", "latin-1"] as const;
 export const CUSTOMER_ID_RULES = ["numeric", "trim"] as const;
+export type RevenueBasis = "net" | "gross";
+export const REVENUE_BASES: readonly RevenueBasis[] = ["net", "gross"];
 
 export interface Config {
   /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
@@ -183,6 +185,11 @@ export interface Config {
    * trimming outer spaces. Other ids are only trimmed under both rules.
    */
   customer_id_normalise: (typeof CUSTOMER_ID_RULES)[number];
+  /**
+   * "net" (default): each cancellation line nets the same customer's earlier purchase of the same stock code, and
+   * customers whose net revenue is zero or less are set aside (`fully_returned`); "gross": purchases as they are
+   */
+  revenue: RevenueBasis;
   cleaning: CleaningConfig;
   rfm: RfmConfig;
   clustering: ClusteringConfig;
@@ -311,6 +318,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   encoding: "auto",
   plausible_dates: { from: "1990-01-01", to: null },
   customer_id_normalise: "numeric",
+  revenue: "net",
   cleaning: {
     drop_cancellations: true,
     drop_missing_customer: true,
@@ -454,6 +462,7 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (window.to !== null && window.to < window.from) fail(file, "plausible_dates.to", `a day on or after plausible_dates.from (${window.from})`);
   if (!(CUSTOMER_ID_RULES as readonly string[]).includes(config.customer_id_normalise))
     fail(file, "customer_id_normalise", '"numeric" or "trim"');
+  if (!REVENUE_BASES.includes(config.revenue)) fail(file, "revenue", '"net" or "gross"');
   try {
     new RegExp(config.cleaning.non_product_pattern, "i");
   } catch {

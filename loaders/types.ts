@@ -11,6 +11,10 @@ export const DROP_REASONS = [
   "nonpositive_amount",
   "non_product_code",
   "duplicate",
+  // net revenue only (see loaders/clean/returns.ts): a purchase line whose units were all returned, and every
+  // line of a customer whose net revenue is zero or less
+  "returned",
+  "fully_returned",
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -28,7 +32,7 @@ export interface CustomerFeatures {
   recency: number;
   /** distinct invoices */
   frequency: number;
-  /** summed revenue (quantity x unit price, or the mapped amount) */
+  /** summed revenue (quantity x unit price, or the mapped amount), net of matched returns under the net basis */
   monetary: number;
   /** YYYY-MM-DD */
   first_purchase: string;
@@ -40,7 +44,7 @@ export interface CustomerFeatures {
   avg_order_value: number;
   /** units (summed quantity) per order */
   items_per_order: number;
-  /** returned units (cancellation lines of this customer, absolute quantity) / purchased units */
+  /** returned units (matched to the customer's purchases, see clean/returns.ts) / purchased units (before netting) */
   return_rate: number;
   /** the country on most of the customer's kept lines (ties: alphabetical first) */
   country: string;

@@ -52,7 +52,8 @@ describe("cleaning accounting (reasons.csv)", () => {
   it("counts every reason, first matching reason wins", async () => {
     await run(fixture("reasons.csv"), {}, async (result) => {
       assertBalanced(result);
-      assert.deepEqual(result.accounting, {
+      const { returns, revenue_without_customer, ...lines } = result.accounting;
+      assert.deepEqual(lines, {
         rows_in: 14,
         rows_kept: 6,
         dropped: {
@@ -65,10 +66,22 @@ describe("cleaning accounting (reasons.csv)", () => {
           nonpositive_amount: 0,
           non_product_code: 2,
           duplicate: 0,
+          returned: 0,
+          fully_returned: 0,
         },
         duplicate_lines: 1,
         customer_ids: { rule: "numeric", lines_rewritten: 1, customers_merged: 1, spellings_merged: 1 }, // 13047.0 = 13047
+        duplicate_lines_analysed: 1,
       });
+      // neither return has an earlier purchase: 2 x £4.65 of a code 17850 never bought, a £27.50 discount
+      assert.deepEqual(
+        { lines: returns.return_lines, unmatched: returns.unmatched_lines, units: returns.unmatched_units },
+        { lines: 2, unmatched: 2, units: 3 },
+      );
+      assert.equal(returns.unmatched_value, 2 * 4.65 + 27.5);
+      assert.equal(returns.returned_revenue, 0);
+      // the only purchase without a customer has a price of 0
+      assert.deepEqual(revenue_without_customer, { lines: 0, revenue: 0 });
       const reasons = await rows(result, "SELECT drop_reason::VARCHAR AS r FROM transactions ORDER BY rowid");
       assert.deepEqual(
         reasons.map((r) => r.r),
@@ -183,6 +196,8 @@ describe("layouts and formats", () => {
         nonpositive_amount: 0,
         non_product_code: 1,
         duplicate: 0,
+        returned: 0,
+        fully_returned: 0,
       });
       assert.equal(result.accounting.rows_kept, 4);
       // numeric ids sort by value

@@ -32,6 +32,26 @@ function pipeline(...args: string[]) {
 }
 
 describe("npm run pipeline", () => {
+  it("nets returns by default and keeps gross revenue with --gross (test/fixtures/net/returns.csv)", () => {
+    const data = join(PROJECT_ROOT, "test", "fixtures", "net", "returns.csv");
+    const expected = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "returns_expected.json"), "utf8"));
+    const net = pipeline("--data", data, "--out", join(TMP, "net"), "--config", CONFIG);
+    assert.equal(net.status, 0, net.stderr);
+    assert.match(net.stdout, /revenue \(net\): gross 1849\.36, returned 1798\.96, net 50\.40; 2 return lines unmatched; 1 customer set aside \(fully_returned\)/);
+    const summary = JSON.parse(readFileSync(join(TMP, "net", "summary.json"), "utf8"));
+    assert.equal(summary.revenue_basis, "net");
+    assert.ok(Math.abs(summary.revenue - expected.net_revenue) < 1e-9);
+    assert.deepEqual(summary.set_aside, { fully_returned: { customers: 1, lines: 1, net_revenue: 0 } });
+    assert.equal(summary.returns.unmatched_lines, expected.unmatched_return_lines);
+    assert.ok(!readFileSync(join(TMP, "net", "customers.csv"), "utf8").includes("\n1002,"), "1002 is set aside");
+    const gross = pipeline("--data", data, "--out", join(TMP, "gross"), "--config", CONFIG, "--gross");
+    assert.equal(gross.status, 0, gross.stderr);
+    const g = JSON.parse(readFileSync(join(TMP, "gross", "summary.json"), "utf8"));
+    assert.equal(g.revenue_basis, "gross");
+    assert.ok(Math.abs(g.revenue - expected.gross_revenue) < 1e-9);
+    assert.equal(g.customers, 5);
+  });
+
   it("prints usage with --help", () => {
     const run = pipeline("--help");
     assert.equal(run.status, 0, run.stderr);

@@ -53,6 +53,7 @@ function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): Insi
     orders,
     units,
     returned_units: returned,
+    bought_units: units,
     monetary: segments.flatMap((s) => Array.from({ length: s.customers }, () => s.revenue / s.customers)),
     frequency: segments.flatMap((s) => Array.from({ length: s.customers }, () => Math.max(1, Math.round(s.orders / s.customers)))),
     segments,

@@ -9,6 +9,7 @@ import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
 import { sqlString } from "../db/sql.ts";
+import type { ReturnAccounting } from "./returns.ts";
 
 /** The columns of the `lines` and `returns` views, in order. */
 export const LINE_COLUMNS = [
@@ -37,12 +38,6 @@ export interface CustomerIdMerges {
   spellings_merged: number;
 }
 
-/**
- * The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped)
- * and the customer id merges.
- */
-export type IngestAccounting = Accounting & { duplicate_lines?: number; customer_ids?: CustomerIdMerges };
-
 /** The plausible window for invoice dates, resolved: YYYY-MM-DD, both days included. */
 export interface DateWindow {
   from: string;
@@ -61,6 +56,19 @@ export function implausibleDateSql(window: DateWindow): string {
     throw new Error(`bad date window ${window.from} ${window.to}`);
   return `(invoice_date < TIMESTAMP '${window.from}' OR invoice_date >= TIMESTAMP '${window.to}' + INTERVAL 1 DAY)`;
 }
+/** The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped). */
+export type IngestAccounting = Accounting & {
+  /** lines that exactly repeat an earlier line, whatever their drop reason */
+  duplicate_lines?: number;
+  /** of them, repeats among the analysed (kept) lines */
+  duplicate_lines_analysed?: number;
+  /** revenue of the purchase lines (not cancellations, quantity and price > 0) that have no customer id */
+  revenue_without_customer: { lines: number; revenue: number };
+  /** returns matched to purchases, gross / returned / net revenue, customers set aside (returns.ts) */
+  returns: ReturnAccounting;
+  /** customer ids written more than one way and read as one (customer_id_normalise) */
+  customer_ids?: CustomerIdMerges;
+};
 
 /** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
 export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
@@ -148,8 +156,36 @@ export const DUPLICATE_COUNT_MAX_ROWS = 2_000_000;
  * by a 64-bit hash of their values: exact barring a hash collision (odds about 1e-7 at two million lines).
  */
 export async function countDuplicateLines(conn: DuckDBConnection, table = "transactions"): Promise<number> {
-  const sql = `SELECT (count(*) - count(DISTINCT hash(${SAME_LINE})))::BIGINT AS n FROM ${table}`;
-  return Number((await conn.runAndReadAll(sql)).getRowObjectsJS()[0].n);
+  return (await countDuplicates(conn, table)).duplicate_lines;
+}
+
+/** Exact repeats of an earlier line (as countDuplicateLines), in all and among the analysed (kept) lines. */
+export async function countDuplicates(
+  conn: DuckDBConnection,
+  table = "transactions",
+): Promise<{ duplicate_lines: number; duplicate_lines_analysed: number }> {
+  const sql = `SELECT (count(*) - count(DISTINCT h))::BIGINT AS n,
+      (count(*) FILTER (WHERE drop_reason IS NULL) - count(DISTINCT h) FILTER (WHERE drop_reason IS NULL))::BIGINT AS kept
+    FROM (SELECT hash(${SAME_LINE}) AS h, drop_reason FROM ${table})`;
+  const row = (await conn.runAndReadAll(sql)).getRowObjectsJS()[0];
+  return { duplicate_lines: Number(row.n), duplicate_lines_analysed: Number(row.kept) };
+}
+
+/**
+ * Revenue of the purchase lines without a customer id (not cancellations, quantity and unit price above zero):
+ * sales the customer figures leave out.
+ */
+export async function revenueWithoutCustomer(
+  conn: DuckDBConnection,
+  table = "transactions",
+): Promise<{ lines: number; revenue: number }> {
+  const row = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::DOUBLE AS lines, coalesce(fsum(revenue), 0) AS revenue FROM ${table}
+       WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND unit_price > 0`,
+    )
+  ).getRowObjectsJS()[0];
+  return { lines: row.lines as number, revenue: row.revenue as number };
 }
 
 /**
@@ -176,10 +212,27 @@ export async function countAccounting(
   return { rows_in: rowsIn, rows_kept: kept, dropped };
 }
 
-/** Creates the views `lines` (kept lines) and `returns` (cancellation lines with a customer) over `table`. */
+/**
+ * Creates the views `lines` (kept lines, quantity and revenue net of the units `returned` when the table has them:
+ * see returns.ts) and `returns` (cancellation lines with a customer) over `table`.
+ */
 export async function createLineViews(conn: DuckDBConnection, table = "transactions"): Promise<void> {
   const columns = LINE_COLUMNS.join(", ");
-  await conn.run(`CREATE OR REPLACE VIEW lines AS SELECT ${columns} FROM ${table} WHERE drop_reason IS NULL`);
+  const hasReturned = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'returned'`,
+    )
+  ).getRowObjectsJS()[0].n;
+  const net = LINE_COLUMNS.map((c) =>
+    c === "quantity"
+      ? "CASE WHEN returned IS NULL THEN quantity ELSE quantity - returned END AS quantity"
+      : c === "revenue"
+        ? "CASE WHEN returned IS NULL THEN revenue ELSE (quantity - returned) * unit_price END AS revenue"
+        : c,
+  ).join(", ");
+  await conn.run(
+    `CREATE OR REPLACE VIEW lines AS SELECT ${hasReturned ? net : columns} FROM ${table} WHERE drop_reason IS NULL`,
+  );
   await conn.run(
     `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table}
      WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL AND drop_reason IS DISTINCT FROM 'implausible_date'`,

@@ -14,6 +14,8 @@ options:
   --out DIR                     output folder (required)
   --config FILE                 configuration file (default: SEGMENT_CONFIG or segment.config.json)
   --snapshot YYYY-MM-DD         analysis day (default: the day after the last purchase)
+  --gross                       gross revenue: do not net returns off purchases (default: net of matched returns,
+                                customers whose net revenue is zero or less set aside as fully_returned)
   --keep-cancellations          keep invoices starting with C
   --keep-missing-customer       keep lines without a customer id
   --keep-nonpositive-quantity   keep lines with quantity <= 0
@@ -41,6 +43,8 @@ export interface PipelineArgs {
   out?: string;
   config?: string;
   snapshot?: string;
+  /** --gross: revenue "gross" instead of the configured basis */
+  gross: boolean;
   cleaning: Record<string, boolean>;
 }
 
@@ -57,6 +61,7 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
         out: { type: "string" },
         config: { type: "string" },
         snapshot: { type: "string" },
+        gross: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         ...Object.fromEntries(Object.keys(CLEANING_FLAGS).map((flag) => [flag, { type: "boolean" as const }])),
       },
@@ -78,6 +83,7 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
     out: values.out as string | undefined,
     config: values.config as string | undefined,
     snapshot,
+    gross: values.gross === true,
     cleaning,
   };
 }
@@ -86,6 +92,7 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
 export function configFromArgs(args: PipelineArgs, cwd: string, env: NodeJS.ProcessEnv = process.env): Config {
   const overrides: Record<string, unknown> = {};
   if (args.snapshot) overrides.snapshot_date = args.snapshot;
+  if (args.gross) overrides.revenue = "gross";
   if (Object.keys(args.cleaning).length) overrides.cleaning = args.cleaning;
   return loadConfig({
     file: args.config === undefined ? undefined : resolve(cwd, args.config),

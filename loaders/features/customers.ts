@@ -1,5 +1,6 @@
 /**
- * Customer features, computed in DuckDB SQL over the views `lines` (kept lines) and `returns` (cancellation lines),
+ * Customer features, computed in DuckDB SQL over the view `lines` (kept lines, net of returns under the net basis)
+ * and the table `customer_returns` (units matched to the customer's purchases: see clean/returns.ts),
  * one row per customer; only these rows come back to JavaScript. Day arithmetic is on DATE (no time zones).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -106,7 +107,7 @@ by_country AS (
   SELECT customer_id, first(country ORDER BY n DESC, country) AS country
   FROM (SELECT customer_id, country, count(*) AS n FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, country)
   GROUP BY customer_id),
-returned AS (SELECT customer_id, fsum(abs(quantity)) AS units FROM returns GROUP BY customer_id)
+returned AS (SELECT customer_id, units, netted FROM customer_returns)
 SELECT
   p.customer_id,
   date_diff('day', p.last_day, ${day})::INTEGER AS recency,
@@ -117,7 +118,7 @@ SELECT
   date_diff('day', p.first_day, ${day})::INTEGER AS tenure,
   p.monetary / p.orders AS avg_order_value,
   p.units / p.orders AS items_per_order,
-  CASE WHEN p.units > 0 THEN COALESCE(r.units, 0) / p.units ELSE 0 END AS return_rate,
+  CASE WHEN p.units + COALESCE(r.netted, 0) > 0 THEN COALESCE(r.units, 0) / (p.units + COALESCE(r.netted, 0)) ELSE 0 END AS return_rate,
   c.country
 FROM per p JOIN by_country c USING (customer_id) LEFT JOIN returned r USING (customer_id)
 ORDER BY

@@ -75,9 +75,25 @@ export interface IngestSummary {
    * two million lines unless drop_duplicates is on, as counting costs a pass over every line
    */
   duplicate_lines?: number;
+  /** of the duplicate lines, those among the analysed lines (the rest were set aside for other reasons) */
+  duplicate_lines_analysed?: number;
   customers: number;
-  /** revenue, orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
+  /** revenue (on `revenue_basis`), orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
   revenue: number;
+  /** "net" (of matched returns, the default) or "gross" */
+  revenue_basis: "net" | "gross";
+  /** revenue of the kept purchase lines before netting returns */
+  gross_revenue: number;
+  /** value of the returns matched to earlier purchases */
+  returned_revenue: number;
+  /** gross - returned - the set-aside customers' net revenue (the analysed revenue under the net basis) */
+  net_revenue: number;
+  /** return lines (cancellations with a customer): matched to earlier purchases and unmatched (reduce nothing) */
+  returns: { lines: number; matched_lines: number; matched_units: number; unmatched_lines: number; unmatched_units: number; unmatched_value: number };
+  /** customers left out of the analysis, by reason, with their lines */
+  set_aside: { fully_returned: { customers: number; lines: number; net_revenue: number } };
+  /** purchase lines without a customer id, and their revenue: sales the customer figures leave out */
+  revenue_without_customer: { lines: number; revenue: number };
   orders: number;
   countries: number;
   /**
@@ -111,13 +127,31 @@ export interface IngestSummary {
 /** The summary of an ingest result. */
 export function ingestSummary(result: IngestResult): IngestSummary {
   const accounting: IngestAccounting = result.accounting;
+  const r = accounting.returns;
   return {
     rows_in: accounting.rows_in,
     rows_kept: accounting.rows_kept,
     dropped: accounting.dropped,
     ...(accounting.duplicate_lines === undefined ? {} : { duplicate_lines: accounting.duplicate_lines }),
+    ...(accounting.duplicate_lines_analysed === undefined
+      ? {}
+      : { duplicate_lines_analysed: accounting.duplicate_lines_analysed }),
     customers: result.customers.length,
     revenue: result.revenue,
+    revenue_basis: r.basis,
+    gross_revenue: r.gross_revenue,
+    returned_revenue: r.returned_revenue,
+    net_revenue: r.net_revenue,
+    returns: {
+      lines: r.return_lines,
+      matched_lines: r.matched_lines,
+      matched_units: r.matched_units,
+      unmatched_lines: r.unmatched_lines,
+      unmatched_units: r.unmatched_units,
+      unmatched_value: r.unmatched_value,
+    },
+    set_aside: r.set_aside,
+    revenue_without_customer: accounting.revenue_without_customer,
     orders: result.orders,
     countries: result.countries,
     kept_without_customer: result.without_customer,

@@ -11,7 +11,7 @@ import { InputError } from "../errors.ts";
 import {
   checkPattern,
   countAccounting,
-  countDuplicateLines,
+  countDuplicates,
   createLineViews,
   DROP_REASON_TYPE,
   dropReasonSql,
@@ -21,6 +21,7 @@ import {
   markDuplicates,
   resolveDateWindow,
   type DateWindow,
+  revenueWithoutCustomer,
   type IngestAccounting,
 } from "../clean/rules.ts";
 import type { DatesRead } from "../sources/csv.ts";
@@ -31,6 +32,7 @@ import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import { tableCounts, tableNotes, type TableCounts, type TablesRead } from "../sources/tables.ts";
+import { applyReturns } from "../clean/returns.ts";
 import type { CustomerFeatures } from "../types.ts";
 
 export type { IngestAccounting } from "../clean/rules.ts";
@@ -155,21 +157,22 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }) }),
+      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }), returned: "CAST(NULL AS DOUBLE)" }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
       "clean",
       async (): Promise<IngestAccounting> => {
         if (config.cleaning.drop_duplicates) await markDuplicates(conn);
+        const returns = await applyReturns(conn, config);
         const counted = await countAccounting(conn, read.rows);
         await checkImplausibleShare(conn, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(conn);
-        const countDuplicates = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
+        const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
+        const duplicates = duplicatesCounted ? await countDuplicates(conn) : undefined;
+        const without = await revenueWithoutCustomer(conn);
         const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
-        return countDuplicates
-          ? { ...counted, duplicate_lines: await countDuplicateLines(conn), customer_ids }
-          : { ...counted, customer_ids };
+        return { ...counted, ...duplicates, returns: { ...returns, net_revenue: 0 }, revenue_without_customer: without, customer_ids };
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
@@ -197,6 +200,8 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       "features",
       async () => {
         const totals = await lineTotals(conn, file);
+        const r = accounting.returns;
+        r.net_revenue = r.basis === "net" ? totals.revenue : r.gross_revenue - r.returned_revenue;
         const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
         return { totals, snapshot, customers: await customerFeatures(conn, snapshot) };
       },

@@ -121,9 +121,9 @@ export async function prepareReportTables(
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_gaps AS
-    SELECT customer_id, days FROM (
-      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER (PARTITION BY customer_id ORDER BY t, invoice))) / 86400.0 AS days
-      FROM report_orders) WHERE days IS NOT NULL`);
+    SELECT customer_id, days, same_day FROM (
+      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER w)) / 86400.0 AS days, t::DATE = (lag(t) OVER w)::DATE AS same_day
+      FROM report_orders WINDOW w AS (PARTITION BY customer_id ORDER BY t, invoice)) WHERE days IS NOT NULL`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_customer_products AS
     SELECT customer_id, stock_code, count(*)::DOUBLE AS lines, fsum(quantity) AS units, fsum(revenue) AS revenue
@@ -133,8 +133,7 @@ export async function prepareReportTables(
     SELECT grouping, label, stock_code, fsum(revenue) AS revenue, fsum(units) AS units, count(*)::DOUBLE AS customers, fsum(lines) AS lines
     FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`);
   await conn.run(`
-    CREATE OR REPLACE TABLE report_returns AS
-    SELECT customer_id, fsum(abs(quantity)) AS units FROM returns GROUP BY customer_id`);
+    CREATE OR REPLACE TABLE report_returns AS SELECT customer_id, units, netted FROM customer_returns`);
   return { category_source: column ? "category column" : table ? "products.csv" : "description keywords" };
 }
 
@@ -201,9 +200,13 @@ export async function signupLag(conn: DuckDBConnection): Promise<Grouped<Spread 
 /** Per label: orders, units, revenue, returned units, and the spread of units and value per order. */
 export interface OrderStats {
   orders: number;
+  /** units of the analysed lines (net of returns under the net basis) */
   units: number;
   revenue: number;
+  /** units returned (matched to purchases) */
   returned_units: number;
+  /** units bought, before netting: the base of the return rate */
+  bought_units: number;
   order_units: Spread;
   order_value: Spread;
 }
@@ -217,11 +220,11 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
             ${spreadSql("units").replace(/AS (\w+)/g, "AS u_$1")}, ${spreadSql("value").replace(/AS (\w+)/g, "AS v_$1")}
      FROM report_orders ${MEMBERS} GROUP BY 1, 2`,
   );
-  const returned = await queryRows<Row & { units: number }>(
+  const returned = await queryRows<Row & { units: number; netted: number }>(
     conn,
-    `SELECT grouping, label, fsum(units) AS units FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
+    `SELECT grouping, label, fsum(units) AS units, fsum(netted) AS netted FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
   );
-  const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r.units]));
+  const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r]));
   const pick = (row: Record<string, unknown>, prefix: string) =>
     spread(Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
   const out: Grouped<OrderStats> = new Map();
@@ -230,22 +233,32 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
       orders: row.orders as number,
       units: row.units as number,
       revenue: row.revenue as number,
-      returned_units: back.get(`${row.grouping}/${row.label}`) ?? 0,
+      returned_units: back.get(`${row.grouping}/${row.label}`)?.units ?? 0,
+      bought_units: (row.units as number) + (back.get(`${row.grouping}/${row.label}`)?.netted ?? 0),
       order_units: pick(row, "u_"),
       order_value: pick(row, "v_"),
     });
   return out;
 }
 
-/** Per label: the spread of days between a customer's consecutive orders (customers with 2+ orders). */
-export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Spread & { customers: number }>> {
+/** Gaps between orders of a label: their spread, the customers they come from, and how many are same-day repeats. */
+export type Intervals = Spread & { customers: number; same_day: number };
+
+/**
+ * Per label: the spread of days between a customer's consecutive orders, pooled over the customers with 2+ orders
+ * (each gap counts once, so frequent buyers supply most of them), with the number of gaps between two orders on
+ * the same calendar day.
+ */
+export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Intervals>> {
   const rows = await queryRows<Row>(
     conn,
-    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, ${spreadSql("days")}
+    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, count(*) FILTER (WHERE same_day)::DOUBLE AS same_day,
+       ${spreadSql("days")}
      FROM report_gaps ${MEMBERS} GROUP BY 1, 2`,
   );
-  const out: Grouped<Spread & { customers: number }> = new Map();
-  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number });
+  const out: Grouped<Intervals> = new Map();
+  for (const row of rows)
+    put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number, same_day: row.same_day as number });
   return out;
 }
 

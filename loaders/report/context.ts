@@ -23,6 +23,7 @@ import {
   wordFrequencies,
   type CategoryRevenue,
   type Grouped,
+  type Intervals,
   type MonthRevenue,
   type OrderStats,
   type Spread,
@@ -35,7 +36,7 @@ import { uniqueSlugs } from "./slug.ts";
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
   orders: Map<number, OrderStats>;
-  intervals: Map<number, Spread & { customers: number }>;
+  intervals: Map<number, Intervals>;
   monthly: Map<number, MonthRevenue[]>;
   weekly: Map<number, WeekHour[]>;
   countries: Map<number, Map<string, { customers: number; revenue: number }>>;

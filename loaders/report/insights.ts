@@ -64,6 +64,8 @@ export interface InsightFacts {
   /** purchased and returned units over all customers, for the overall return rate */
   units: number;
   returned_units: number;
+  /** units bought before netting returns (the base of the return rate; = units under the gross basis) */
+  bought_units: number;
   /** per-customer revenue (for concentration); order does not matter */
   monetary: readonly number[];
   /** per-customer order counts (for the one-off buyers statement) */
@@ -110,6 +112,8 @@ const REASON_WORDS: Record<string, string> = {
   nonpositive_amount: "a zero or negative amount",
   non_product_code: "being non-product codes (postage, fees)",
   duplicate: "being exact duplicates",
+  returned: "being returned in full",
+  fully_returned: "belonging to customers who returned everything",
 };
 const label = (reason: string) => REASON_WORDS[reason] ?? reason.replace(/_/g, " ");
 

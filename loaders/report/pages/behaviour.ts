@@ -5,7 +5,10 @@
  * that could be mistaken for (or collide with) customer ids in the site-wide privacy check.
  */
 import type { ReportContext } from "../context.ts";
+import { glossaryFacts } from "../glossary.ts";
+import { formatInt, formatPercent } from "../format.ts";
 import { rnd, rndSpread, segmentRows } from "./common.ts";
+import { behaviourGaps } from "./methodology.ts";
 
 type Weekly = { dow: number; hour: number; orders: number; revenue: number }[];
 
@@ -32,13 +35,23 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
   const all = ctx.all.orders.get(-1);
   const weeklyBySegment: Record<string, unknown> = {};
   ctx.chosen.solution.names.forEach((name, j) => (weeklyBySegment[name] = packWeekly(ctx.chosen.agg.weekly.get(j))));
+  const g = glossaryFacts(ctx);
+  const gaps = behaviourGaps(ctx);
   return {
     months: ctx.months,
+    calendar_gaps: gaps,
+    interval_note:
+      g.gaps > 0
+        ? `Gaps are pooled over the ${formatInt(g.gap_customers)} customers with two or more orders (${formatInt(g.gaps)} gaps` +
+          (g.top_supplier ? `, ${formatInt(g.top_supplier.gaps)} of them from ${g.top_supplier.name}` : "") +
+          `); ${formatInt(g.same_day)} (${formatPercent(g.same_day_share)}) are a second order on the same day.`
+        : null,
+    peak_note: `"An average trading hour" is the mean over the ${formatInt(g.trading_cells)} weekday-hour cells (of 7 × 24) that have any order.`,
     overall: {
       orders: all?.orders ?? 0,
       items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
       aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
-      return_rate: rnd(all && all.units ? all.returned_units / all.units : 0, 5),
+      return_rate: rnd(all && all.bought_units ? all.returned_units / all.bought_units : 0, 5),
       order_units: rndSpread(all?.order_units, 1),
       order_value: rndSpread(all?.order_value, 2),
       interval: rndSpread(ctx.all.intervals.get(-1), 1),

@@ -3,6 +3,7 @@
  * mix per country for every k, and the cluster x country chi-square with adjusted standardised residuals.
  */
 import type { ReportContext } from "../context.ts";
+import { MIN_GROUP_CUSTOMERS, smallGroupsNote } from "../limits.ts";
 import { REGIONS, regionOf, regionTable } from "../regions.ts";
 import { countryTest, inactiveCluster, rnd, segmentRows } from "./common.ts";
 
@@ -38,6 +39,10 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
       },
     };
   }
+  const regionCustomers = REGIONS.map((name) => ({
+    name,
+    customers: countries.filter((c) => c.region === name).reduce((sum, c) => sum + c.customers, 0),
+  }));
   return {
     available: ctx.available.country,
     note: ctx.available.country ? null : "Not available: the data has no country column.",
@@ -45,5 +50,12 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
     region_table: regionTable(),
     countries,
     by_k: byK,
+    // shares of regions and countries below the minimum are not stated; the notes name them with their counts
+    min_customers: MIN_GROUP_CUSTOMERS,
+    small_regions_note: smallGroupsNote(regionCustomers, "regions"),
+    small_countries_note: smallGroupsNote(
+      countries.map((c) => ({ name: c.country, customers: c.customers })),
+      "countries",
+    ),
   };
 }

@@ -6,6 +6,8 @@ import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../cluster/choose-k.ts";
 import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../cluster/traits.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
+import { glossary, rawEtaSquared } from "../glossary.ts";
+import { calendarGaps, duplicateNote, revenueNote } from "../limits.ts";
 import { regionTable } from "../regions.ts";
 import { reportTraitThresholds, rnd } from "./common.ts";
 
@@ -20,6 +22,8 @@ export const REASON_LABELS: Record<string, string> = {
   nonpositive_amount: "amount (line or order total) of zero or less",
   non_product_code: "non-product codes (postage, fees, adjustments)",
   duplicate: "exact duplicate lines",
+  returned: "purchases returned in full (net revenue)",
+  fully_returned: "customers whose net revenue is zero or less (fully returned)",
 };
 
 /** Limitations, each a sentence with its numbers. */
@@ -41,6 +45,9 @@ export function limitations(ctx: ReportContext): string[] {
           ? ` (score levels left empty by ties: ${Object.entries(ctx.seg.rfm_thresholds.empty_levels).filter(([, l]) => l.length).map(([d, l]) => `${d} ${l.join(", ")}`).join("; ")}).`
           : "."),
     );
+  out.push(revenueNote(a, ctx.headline.currency));
+  const gaps = behaviourGaps(ctx);
+  if (gaps.text) out.push(gaps.text);
   const recent = customers.filter((c) => c.tenure <= 90).length;
   out.push(
     `The period covers ${formatInt(ctx.headline.period_days)} days; ${formatInt(recent)} customers (${formatPercent(recent / n)}) made their first purchase in the last 90 days and have had little time to order again.`,
@@ -70,21 +77,50 @@ export function limitations(ctx: ReportContext): string[] {
   return out;
 }
 
+/** The weekdays, hours and months of the period without orders (all customers). */
+export function behaviourGaps(ctx: ReportContext) {
+  return calendarGaps(
+    ctx.all.weekly.get(-1) ?? [],
+    ctx.months.map((m) => m.month),
+    (ctx.all.monthly.get(-1) ?? []).filter((m) => m.orders > 0).map((m) => m.month),
+  );
+}
+
 export function methodologyData(ctx: ReportContext): Record<string, unknown> {
   const a = ctx.ingest.accounting;
   const v = ctx.seg.validation;
+  const r = a.returns;
+  const raw = new Map(rawEtaSquared(ctx).map((e) => [e.feature, e.eta_squared]));
   return {
     cleaning: {
       rows_in: a.rows_in,
       rows_kept: a.rows_kept,
       dropped: a.dropped,
       duplicate_lines: a.duplicate_lines ?? null,
+      duplicate_lines_analysed: a.duplicate_lines_analysed ?? null,
+      duplicate_note: duplicateNote(a, ctx.config.cleaning.drop_duplicates),
       reason_labels: REASON_LABELS,
       policy: ctx.config.cleaning,
       input_notes: ctx.ingest.notes,
       tables: ctx.ingest.tables && { files: Object.keys(ctx.ingest.tables.files), ...ctx.ingest.tables.counts },
       orders_from: ctx.available.invoices ? "invoice" : "line",
     },
+    revenue: {
+      basis: r.basis,
+      gross: rnd(r.gross_revenue),
+      returned: rnd(r.returned_revenue),
+      set_aside_net: rnd(r.set_aside.fully_returned.net_revenue),
+      net: rnd(r.net_revenue),
+      analysed: rnd(ctx.headline.revenue),
+      return_lines: r.return_lines,
+      matched_lines: r.matched_lines,
+      unmatched_lines: r.unmatched_lines,
+      unmatched_value: rnd(r.unmatched_value),
+      set_aside: r.set_aside,
+      without_customer: { lines: a.revenue_without_customer.lines, revenue: rnd(a.revenue_without_customer.revenue) },
+      note: revenueNote(a, ctx.headline.currency),
+    },
+    glossary: glossary(ctx),
     features: {
       configured: ctx.config.clustering.features,
       used: ctx.seg.features.used,
@@ -122,12 +158,14 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
       F: rnd(t.F, 1),
       p: t.p,
       eta_squared: rnd(t.eta_squared, 4),
+      eta_squared_raw: rnd(raw.get(t.feature), 4),
       H: rnd(t.H, 1),
       p_kw: t.p_kw,
       df_between: t.anova.df_between,
       df_within: t.anova.df_within,
     })),
     tests_note: v.note,
+    tests_transform: ctx.seg.features.transform,
     country_chi2: v.country_chi2 && {
       chi2: rnd(v.country_chi2.chi2, 2),
       df: v.country_chi2.dof,

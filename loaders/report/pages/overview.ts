@@ -4,6 +4,7 @@ import type { ReportContext } from "../context.ts";
 import type { Insight } from "../insights.ts";
 import { gini, lorenzCurve, minimalShareFor, topShare } from "../../stats/concentration.ts";
 import { publishRow, rnd, segmentRows } from "./common.ts";
+import { revenueNote } from "../limits.ts";
 import { REASON_LABELS } from "./methodology.ts";
 
 /** meta.json: what every page header needs. */
@@ -16,6 +17,8 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
     customers: h.customers,
     orders: h.orders,
     revenue: rnd(h.revenue),
+    revenue_basis: ctx.ingest.accounting.returns.basis,
+    revenue_note: revenueNote(ctx.ingest.accounting, h.currency),
     countries: h.countries,
     period_start: h.period_start,
     period_end: h.period_end,

@@ -3,6 +3,7 @@
  * countries, top products and categories, word frequencies, monthly revenue, weekday x hour pattern, strategy.
  */
 import type { ReportContext } from "../context.ts";
+import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
 import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
@@ -18,7 +19,7 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
     revenue_per_customer: rnd(ctx.headline.revenue / ctx.headline.customers),
     aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
     items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
-    return_rate: rnd(all && all.units ? all.returned_units / all.units : 0, 5),
+    return_rate: rnd(all && all.bought_units ? all.returned_units / all.bought_units : 0, 5),
     orders_per_year: rnd(ctx.headline.orders / ctx.headline.customers / years, 3),
     median_recency: rnd(median(ctx.ingest.customers.map((c) => c.recency)), 1),
     median_frequency: rnd(median(ctx.ingest.customers.map((c) => c.frequency)), 1),
@@ -63,6 +64,12 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       monthly: (kd.agg.monthly.get(j) ?? []).map((m) => [m.month, rnd(m.revenue), m.orders]),
       months: ctx.months,
       weekly: (ctx.chosen.agg.weekly.get(j) ?? []).map((c) => [c.dow, c.hour, c.orders]),
+      // weekdays, hours and months in which this segment placed no order
+      calendar_gaps: calendarGaps(
+        ctx.chosen.agg.weekly.get(j) ?? [],
+        ctx.months.map((m) => m.month),
+        (kd.agg.monthly.get(j) ?? []).filter((m) => m.orders > 0).map((m) => m.month),
+      ),
       others: rows.filter((r) => r !== row).map((r) => ({ name: r.name, slug: ctx.slugs.get(r.name) })),
     });
   }

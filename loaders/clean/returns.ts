@@ -1,0 +1,228 @@
+/**
+ * Returns matched to purchases, and revenue net of them. Each cancellation line with a customer (the `returns`
+ * view) returns units of the same customer's same stock code: they are matched to that customer's kept purchase
+ * lines of the code at or before the cancellation's time, the most recent purchase first (file order breaks ties
+ * between lines of the same time), each capped at what is left of it after earlier returns; cancellations are
+ * taken in time order. Units that find no purchase (returns of something bought before the data starts, discounts,
+ * postage refunds ...) are counted as unmatched and reduce nothing. A matched unit is valued at the purchase
+ * line's unit price.
+ *
+ * The matches are the table `return_matches` (purchase line, return line, customer, units, value) and the
+ * per-customer table `customer_returns` (units returned; units netted off the customer's lines), whatever the
+ * revenue basis: return rates come from them. Under the net basis (with cancellations dropped) the matched units
+ * are written into `transactions.returned`, the `lines` view shows quantity and revenue net of them, a purchase
+ * line netted to zero units is set aside as `returned`, and every line of a customer whose net revenue is zero or
+ * less as `fully_returned`.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Config } from "../config.ts";
+import { singleThreaded } from "../db/database.ts";
+import { IS_CANCELLATION } from "./rules.ts";
+
+/** What the matching found and what it did to revenue. */
+export interface ReturnAccounting {
+  /** "net" when the kept lines were netted, "gross" when not (the gross basis, or cancellations kept as lines) */
+  basis: "net" | "gross";
+  /** revenue of the kept purchase lines before netting (set-aside customers included) */
+  gross_revenue: number;
+  /** value of the matched returns (units x the purchase line's unit price) */
+  returned_revenue: number;
+  /** revenue of the analysed lines: gross - returned - the set-aside customers' net revenue under the net basis */
+  net_revenue: number;
+  /** cancellation lines with a customer */
+  return_lines: number;
+  /** of them, lines matched (wholly or partly) to an earlier purchase */
+  matched_lines: number;
+  matched_units: number;
+  /** return lines with no earlier purchase to match (counted, reduce nothing) */
+  unmatched_lines: number;
+  /** units without a purchase to match (the unmatched lines' and the unmatched part of partly matched lines) */
+  unmatched_units: number;
+  /** their value at the cancellation line's unit price */
+  unmatched_value: number;
+  /** customers set aside, by reason: customers, their lines, and their summed net revenue */
+  set_aside: { fully_returned: { customers: number; lines: number; net_revenue: number } };
+}
+
+/** A line taking part in the matching: a purchase (kind 0) or a return (kind 1), with its position in the file. */
+interface MatchLine {
+  row: bigint;
+  kind: number;
+  customer_id: string;
+  stock_code: string;
+  quantity: number;
+  unit_price: number;
+}
+
+/** One match: `units` of the purchase line `purchase` returned by the return line `ret`. */
+export interface ReturnMatch {
+  purchase: bigint;
+  ret: bigint;
+  customer_id: string;
+  units: number;
+  value: number;
+}
+
+/**
+ * Matches returns to purchases (pure): `lines` sorted by customer, stock code, time, kind (purchases first) and
+ * file position. Within a customer and stock code, a purchase goes on a stack; a return takes units from the top
+ * of the stack (the most recent purchase) down, each purchase capped at what is left of it.
+ * @example matchReturns([buy(1, 5), buy(2, 3), ret(3, -4)]) // [{purchase: 2n, units: 3}, {purchase: 1n, units: 1}]
+ */
+export function matchReturns(lines: readonly MatchLine[]): {
+  matches: ReturnMatch[];
+  matched_lines: number;
+  unmatched_lines: number;
+  unmatched_units: number;
+  unmatched_value: number;
+} {
+  const matches: ReturnMatch[] = [];
+  let matchedLines = 0;
+  let unmatchedLines = 0;
+  let unmatchedUnits = 0;
+  let unmatchedValue = 0;
+  let stack: { line: MatchLine; left: number }[] = [];
+  let group = "";
+  for (const line of lines) {
+    const key = `${line.customer_id}\u0000${line.stock_code}`;
+    if (key !== group) {
+      group = key;
+      stack = [];
+    }
+    if (line.kind === 0) {
+      stack.push({ line, left: line.quantity });
+      continue;
+    }
+    let want = -line.quantity;
+    let took = false;
+    for (let i = stack.length - 1; i >= 0 && want > 0; i--) {
+      const entry = stack[i];
+      const take = Math.min(entry.left, want);
+      if (take <= 0) continue;
+      entry.left -= take;
+      want -= take;
+      took = true;
+      matches.push({
+        purchase: entry.line.row,
+        ret: line.row,
+        customer_id: line.customer_id,
+        units: take,
+        value: take * entry.line.unit_price,
+      });
+    }
+    if (took) matchedLines++;
+    else unmatchedLines++;
+    if (want > 0) {
+      unmatchedUnits += want;
+      unmatchedValue += want * line.unit_price;
+    }
+  }
+  return {
+    matches,
+    matched_lines: matchedLines,
+    unmatched_lines: unmatchedLines,
+    unmatched_units: unmatchedUnits,
+    unmatched_value: unmatchedValue,
+  };
+}
+
+/** SQL: the lines taking part in the matching, in matching order (only customer x codes that have a return). */
+const MATCH_LINES_SQL = `
+WITH pairs AS (SELECT DISTINCT customer_id, stock_code FROM transactions WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
+SELECT rowid AS row, kind, customer_id, stock_code, quantity, unit_price FROM (
+  SELECT rowid, 0 AS kind, customer_id, stock_code, quantity, unit_price, invoice_date FROM transactions
+  SEMI JOIN pairs USING (customer_id, stock_code)
+  WHERE drop_reason IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND customer_id IS NOT NULL
+  UNION ALL
+  SELECT rowid, 1 AS kind, customer_id, stock_code, quantity, unit_price, invoice_date FROM transactions
+  WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
+ORDER BY customer_id, stock_code, invoice_date, kind, rowid`;
+
+async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
+}
+
+/**
+ * Matches the returns, writes `return_matches` and `customer_returns`, and under the net basis nets the kept
+ * lines and sets aside `returned` lines and `fully_returned` customers (drop reasons in `transactions`, which needs
+ * the column `returned DOUBLE`). Call before counting the accounting. Sums run on one thread (same bits every run).
+ */
+export async function applyReturns(
+  conn: DuckDBConnection,
+  config: Pick<Config, "revenue" | "cleaning">,
+  table = "transactions",
+): Promise<Omit<ReturnAccounting, "net_revenue">> {
+  if (table !== "transactions") throw new Error("applyReturns works on the table transactions");
+  const lines = (await conn.runAndReadAll(MATCH_LINES_SQL)).getRowObjectsJS() as unknown as MatchLine[];
+  const found = matchReturns(lines);
+  await conn.run(
+    `CREATE OR REPLACE TABLE return_matches (purchase_row BIGINT, return_row BIGINT, customer_id VARCHAR, units DOUBLE, value DOUBLE)`,
+  );
+  const appender = await conn.createAppender("return_matches");
+  try {
+    for (const m of found.matches) {
+      appender.appendBigInt(m.purchase);
+      appender.appendBigInt(m.ret);
+      appender.appendVarchar(m.customer_id);
+      appender.appendDouble(m.units);
+      appender.appendDouble(m.value);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  const netted = config.revenue === "net" && config.cleaning.drop_cancellations;
+  return singleThreaded(conn, async () => {
+    if (netted) {
+      await conn.run(`
+        UPDATE transactions SET returned = m.units
+        FROM (SELECT purchase_row, fsum(units) AS units FROM return_matches GROUP BY purchase_row) m
+        WHERE transactions.rowid = m.purchase_row`);
+      await conn.run(`UPDATE transactions SET drop_reason = 'returned' WHERE returned IS NOT NULL AND quantity - returned <= 0`);
+      await conn.run(`
+        UPDATE transactions SET drop_reason = 'fully_returned'
+        WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IN (
+          SELECT customer_id FROM transactions
+          WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IS NOT NULL
+          GROUP BY customer_id
+          HAVING coalesce(fsum(CASE WHEN drop_reason IS NULL THEN (quantity - coalesce(returned, 0)) * unit_price END), 0) <= 0)`);
+    }
+    await conn.run(`
+      CREATE OR REPLACE TABLE customer_returns AS
+      SELECT customer_id, fsum(units) AS units, ${netted ? "fsum(units)" : "0::DOUBLE"} AS netted
+      FROM return_matches WHERE customer_id NOT IN (SELECT customer_id FROM transactions WHERE drop_reason = 'fully_returned')
+      GROUP BY customer_id ORDER BY customer_id`);
+    const totals = await one(
+      conn,
+      `SELECT coalesce(fsum(revenue), 0) AS gross,
+         coalesce(fsum(CASE WHEN drop_reason = 'fully_returned' THEN (quantity - coalesce(returned, 0)) * unit_price END), 0) AS aside_net,
+         count(DISTINCT CASE WHEN drop_reason = 'fully_returned' THEN customer_id END)::DOUBLE AS aside_customers,
+         count(CASE WHEN drop_reason = 'fully_returned' THEN 1 END)::DOUBLE AS aside_lines
+       FROM transactions WHERE (drop_reason IS NULL OR drop_reason IN ('returned', 'fully_returned'))
+         AND NOT ${IS_CANCELLATION}`,
+    );
+    const returned = await one(
+      conn,
+      `SELECT coalesce(fsum(value), 0) AS value, coalesce(fsum(units), 0) AS units FROM return_matches`,
+    );
+    return {
+      basis: netted ? "net" : "gross",
+      gross_revenue: totals.gross as number,
+      returned_revenue: returned.value as number,
+      return_lines: found.matched_lines + found.unmatched_lines,
+      matched_lines: found.matched_lines,
+      matched_units: returned.units as number,
+      unmatched_lines: found.unmatched_lines,
+      unmatched_units: found.unmatched_units,
+      unmatched_value: found.unmatched_value,
+      set_aside: {
+        fully_returned: {
+          customers: totals.aside_customers as number,
+          lines: totals.aside_lines as number,
+          net_revenue: totals.aside_net as number,
+        },
+      },
+    };
+  });
+}
