@@ -64,8 +64,10 @@ describe("an order log: amount, no invoice, no stock code, no country (order_log
   it("keeps them with the rule off (the amount is then the revenue, negative included)", async () => {
     await run(configFor(fixture("order_log.csv"), { customer_id: "client", invoice_date: "day", quantity: "cds", amount: "total" }, { drop_nonpositive_amount: false }), (r) => {
       assertBalanced(r);
-      assert.equal(r.accounting.rows_kept, 5);
-      assert.equal(r.revenue, 32.75);
+      // customer 2's lines (0 and -5) net to -5: under net revenue that customer is set aside as fully_returned
+      assert.equal(r.accounting.rows_kept, 3);
+      assert.equal(r.accounting.dropped.fully_returned, 2);
+      assert.equal(r.revenue, 37.75);
     });
   });
 
@@ -81,13 +83,14 @@ describe("an amount beside quantity and unit price (amount_lines.csv)", () => {
   it("takes the amount as revenue, keeps quantity for units and the price and cancellation rules first", async () => {
     await run(configFor(fixture("amount_lines.csv"), { amount: "LineTotal" }), (r) => {
       assertBalanced(r);
-      assert.deepEqual(r.accounting.dropped, { ...zero, cancellation: 1, nonpositive_price: 1, nonpositive_amount: 1 });
+      // net revenue: C1 returns the one PLATE of A1 (amount 4 over 1 unit), so that line is set aside as returned
+      assert.deepEqual(r.accounting.dropped, { ...zero, cancellation: 1, nonpositive_price: 1, nonpositive_amount: 1, returned: 1 });
       assert.equal(r.orders, 2);
-      assert.equal(Math.round(r.revenue * 100) / 100, 12.7);
+      assert.equal(Math.round(r.revenue * 100) / 100, 8.7);
       assert.deepEqual(
         r.customers.map((c) => [c.customer_id, c.frequency, Math.round(c.monetary * 100) / 100, c.items_per_order, Math.round(c.return_rate * 1e6) / 1e6, c.country]),
         [
-          ["10", 1, 6.7, 3, 0.333333, "France"],
+          ["10", 1, 2.7, 2, 0.333333, "France"],
           ["11", 1, 6, 3, 0, "United Kingdom"],
         ],
       );
@@ -98,8 +101,9 @@ describe("an amount beside quantity and unit price (amount_lines.csv)", () => {
   it("without the amount mapped, revenue is quantity x unit price as before", async () => {
     await run(configFor(fixture("amount_lines.csv"), {}), (r) => {
       assertBalanced(r);
-      assert.deepEqual(r.accounting.dropped, { ...zero, cancellation: 1, nonpositive_price: 1 });
-      assert.equal(r.revenue, 3 + 4 + 2 + 6);
+      assert.deepEqual(r.accounting.dropped, { ...zero, cancellation: 1, nonpositive_price: 1, returned: 1 });
+      assert.equal(r.revenue, 3 + 2 + 6); // the PLATE (4) is returned
+
     });
   });
 });

@@ -49,7 +49,7 @@ describe("limits: pure cases", () => {
 describe("glossary links", () => {
   it("every link to a glossary entry has a target", () => {
     const src = join(PROJECT_ROOT, "src");
-    const pages = [...readdirSync(src).filter((f) => f.endsWith(".md")).map((f) => join(src, f)), join(src, "segments", "[segment].md")];
+    const pages = [...readdirSync(src).filter((f) => f.endsWith(".md")).map((f) => join(src, f)), join(src, "segment", "[segment].md")];
     const methodology = readFileSync(join(src, "methodology.md"), "utf8");
     const targets = new Set([...methodology.matchAll(/<dt id="(g-[a-z0-9-]+)">/g)].map((m) => m[1]));
     const links = pages.flatMap((p) => [...readFileSync(p, "utf8").matchAll(/#(g-[a-z0-9-]+)/g)].map((m) => m[1]));

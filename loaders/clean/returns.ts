@@ -17,7 +17,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
 import { singleThreaded } from "../db/database.ts";
-import { IS_CANCELLATION } from "./rules.ts";
+import { IS_CANCELLATION, UNIT_VALUE } from "./rules.ts";
 
 /** What the matching found and what it did to revenue. */
 export interface ReturnAccounting {
@@ -129,12 +129,12 @@ export function matchReturns(lines: readonly MatchLine[]): {
 /** SQL: the lines taking part in the matching, in matching order (only customer x codes that have a return). */
 const MATCH_LINES_SQL = `
 WITH pairs AS (SELECT DISTINCT customer_id, stock_code FROM transactions WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
-SELECT rowid AS row, kind, customer_id, stock_code, quantity, unit_price FROM (
-  SELECT rowid, 0 AS kind, customer_id, stock_code, quantity, unit_price, invoice_date FROM transactions
+SELECT rowid AS row, kind, customer_id, stock_code, quantity, ${UNIT_VALUE} AS unit_price FROM (
+  SELECT rowid, 0 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
   SEMI JOIN pairs USING (customer_id, stock_code)
   WHERE drop_reason IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND customer_id IS NOT NULL
   UNION ALL
-  SELECT rowid, 1 AS kind, customer_id, stock_code, quantity, unit_price, invoice_date FROM transactions
+  SELECT rowid, 1 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
   WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
 ORDER BY customer_id, stock_code, invoice_date, kind, rowid`;
 
@@ -186,7 +186,7 @@ export async function applyReturns(
           SELECT customer_id FROM transactions
           WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IS NOT NULL
           GROUP BY customer_id
-          HAVING coalesce(fsum(CASE WHEN drop_reason IS NULL THEN (quantity - coalesce(returned, 0)) * unit_price END), 0) <= 0)`);
+          HAVING coalesce(fsum(CASE WHEN drop_reason IS NULL THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END), 0) <= 0)`);
     }
     await conn.run(`
       CREATE OR REPLACE TABLE customer_returns AS
@@ -196,7 +196,7 @@ export async function applyReturns(
     const totals = await one(
       conn,
       `SELECT coalesce(fsum(revenue), 0) AS gross,
-         coalesce(fsum(CASE WHEN drop_reason = 'fully_returned' THEN (quantity - coalesce(returned, 0)) * unit_price END), 0) AS aside_net,
+         coalesce(fsum(CASE WHEN drop_reason = 'fully_returned' THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END), 0) AS aside_net,
          count(DISTINCT CASE WHEN drop_reason = 'fully_returned' THEN customer_id END)::DOUBLE AS aside_customers,
          count(CASE WHEN drop_reason = 'fully_returned' THEN 1 END)::DOUBLE AS aside_lines
        FROM transactions WHERE (drop_reason IS NULL OR drop_reason IN ('returned', 'fully_returned'))

@@ -71,6 +71,12 @@ export type IngestAccounting = Accounting & {
 };
 
 /** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
+/**
+ * SQL: a line's value per unit: its unit price, or (an input with `columns.amount` and no unit price) its amount
+ * over its units. With a unit price this is the unit price itself, so figures keep their bits.
+ */
+export const UNIT_VALUE = "coalesce(unit_price, revenue / quantity)";
+
 export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
 
 /** SQL: the DuckDB ENUM type of drop reasons, created once per connection. */
@@ -227,7 +233,7 @@ export async function createLineViews(conn: DuckDBConnection, table = "transacti
     c === "quantity"
       ? "CASE WHEN returned IS NULL THEN quantity ELSE quantity - returned END AS quantity"
       : c === "revenue"
-        ? "CASE WHEN returned IS NULL THEN revenue ELSE (quantity - returned) * unit_price END AS revenue"
+        ? `CASE WHEN returned IS NULL THEN revenue ELSE (quantity - returned) * ${UNIT_VALUE} END AS revenue`
         : c,
   ).join(", ");
   await conn.run(
