@@ -192,7 +192,10 @@ describe("net revenue on the demo data (the planted cancellations)", () => {
     for (const inv of data.invoices)
       if (inv.invoice_no.startsWith("C") && inv.customer_id !== null)
         for (const l of inv.lines) {
-          if (nonProduct.has(l.stock_code)) (otherLines++, (otherUnits += -l.quantity));
+          if (nonProduct.has(l.stock_code)) {
+            otherLines++;
+            otherUnits += -l.quantity;
+          }
           else productUnits += -l.quantity;
         }
     assert.ok(productUnits > 1000 && otherLines > 0, `planted returns: ${productUnits} units, ${otherLines} other lines`);

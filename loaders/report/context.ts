@@ -190,7 +190,10 @@ export function monthsOf(start: string, end: string): { month: string; partial: 
   while (y < ey || (y === ey && m <= em)) {
     out.push({ month: `${y}-${String(m).padStart(2, "0")}`, partial: false });
     m++;
-    if (m > 12) (m = 1), y++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
   }
   const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate();
   if (out.length) {

@@ -54,7 +54,7 @@ export function calendarGaps(
   const weekdays = DAY_NAMES.filter((_, i) => !days.has(i + 1));
   const busy = new Set(cells.map((c) => c.hour));
   const idle = Array.from({ length: 24 }, (_, h) => h).filter((h) => !busy.has(h));
-  let ranges = runs(idle);
+  const ranges = runs(idle);
   // a run ending at 23:00 and one starting at 00:00 are one night
   if (ranges.length > 1 && ranges[0][0] === 0 && ranges[ranges.length - 1][1] === 23) {
     const first = ranges.shift()!;

@@ -29,7 +29,7 @@ function tryTake(path: string): number | null {
     if (code !== "EEXIST")
       throw new InputError(`${path}: cannot create the build lock (${code === "EACCES" || code === "EPERM" ? "permission denied" : code})`);
   }
-  let owner = NaN;
+  let owner: number;
   try {
     owner = Number.parseInt(readFileSync(path, "utf8"), 10);
   } catch {

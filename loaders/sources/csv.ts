@@ -238,11 +238,6 @@ export function csvErrorMessage(message: string, file: string, where?: string, e
   return `${file}: ${at}: cannot be read as ${detail ? `CSV (${detail})` : "CSV"}`;
 }
 
-/** Whether a DuckDB error is its complaint about bytes that are not UTF-8. */
-function isUtf8Error(message: string): boolean {
-  return csvErrorLine(message) !== null && /unicode|utf-?8/i.test(message);
-}
-
 /** Runs a statement reading the file, turning DuckDB's CSV and decompression errors into InputErrors. */
 async function runReading(conn: DuckDBConnection, sql: string, plan: ReadPlan): Promise<void> {
   const file = plan.source.path;

@@ -138,9 +138,15 @@ async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan, config:
   const raw = (name: string) => `c${dim.columns[name]}`;
   const out: string[] = [];
   const select = [`${customerIdSql(textSql(raw("customer_id")), config.customer_id_normalise)} AS customer_id`];
-  if (dim.columns.age_range !== undefined) (select.push(`${textSql(raw("age_range"))} AS age_range`), out.push("age_range"));
+  if (dim.columns.age_range !== undefined) {
+    select.push(`${textSql(raw("age_range"))} AS age_range`);
+    out.push("age_range");
+  }
   const signup = dim.columns.signup_date !== undefined;
-  if (signup) (select.push(`${textSql(raw("signup_date"))} AS signup_text`), out.push("signup_date"));
+  if (signup) {
+    select.push(`${textSql(raw("signup_date"))} AS signup_text`);
+    out.push("signup_date");
+  }
   for (const key of Object.keys(dim.columns).filter((k) => k.startsWith("demographic:"))) {
     const name = key.slice("demographic:".length);
     select.push(`${textSql(raw(key))} AS ${JSON.stringify(name)}`);
