@@ -309,3 +309,22 @@ test("slugs, regions, categories and description words", () => {
   assert.equal(categoryOf("SOMETHING UNHEARD OF"), "Other");
   assert.deepEqual(descriptionWords("SET OF 3 CAKE TINS PANTRY DESIGN"), ["CAKE", "TINS", "PANTRY"]);
 });
+
+test("a return rate carried by one customer is said of that customer, with the segment's rate without them", () => {
+  // segment A: 1,000 units bought, 300 returned, 290 of them by one customer who bought 300
+  const a = { ...segment("A", { return_rate: 0.3 }), returned_units: 300, bought_units: 1000, top_returner: { returned_units: 290, bought_units: 300 } };
+  const b = { ...segment("B", { return_rate: 0.02 }), returned_units: 20, bought_units: 1000, top_returner: { returned_units: 5, bought_units: 50 } };
+  const c = { ...segment("C", { return_rate: 0.02 }), returned_units: 20, bought_units: 1000, top_returner: { returned_units: 5, bought_units: 50 } };
+  const insights = buildInsights(facts([a, b, c]));
+  assert.equal(insights.find((i) => i.id === "highest_return_rate"), undefined, "no segment-wide claim");
+  const one = insights.find((i) => i.id === "return_rate_one_customer");
+  assert.ok(one, "the one-customer statement is made");
+  assert.equal(one.figures.segment, "A");
+  assert.equal(one.figures.one_customer_share, "96.7%"); // 290 / 300
+  assert.equal(one.figures.without, "1.4% of units returned"); // (300 - 290) / (1000 - 300)
+  assert.match(one.text, /^A return 30\.0% of the units they bought, but one customer accounts for 96\.7% of those returned units; without that customer the segment returns 1\.4%/);
+  assert.match(one.text, /no more than the rest of the customers/);
+  // spread over many customers, the same rate is a segment's claim
+  const spread = { ...a, top_returner: { returned_units: 20, bought_units: 40 } };
+  assert.ok(buildInsights(facts([spread, b, c])).find((i) => i.id === "highest_return_rate"));
+});

@@ -207,6 +207,8 @@ export interface OrderStats {
   returned_units: number;
   /** units bought, before netting: the base of the return rate */
   bought_units: number;
+  /** the customer who returned the most units (ties: the smaller id): returned and bought units, to tell a segment's habit from one customer's return */
+  top_returner: { returned_units: number; bought_units: number };
   order_units: Spread;
   order_value: Spread;
 }
@@ -225,6 +227,17 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
     `SELECT grouping, label, fsum(units) AS units, fsum(netted) AS netted FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
   );
   const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r]));
+  const tops = await queryRows<Row & { returned: number; bought: number }>(
+    conn,
+    `WITH per AS (
+       SELECT r.customer_id, r.units AS returned, coalesce(o.units, 0) + r.netted AS bought
+       FROM report_returns r LEFT JOIN (SELECT customer_id, fsum(units) AS units FROM report_orders GROUP BY 1) o USING (customer_id)
+       WHERE r.units > 0)
+     SELECT grouping, label, first(returned ORDER BY returned DESC, customer_id) AS returned,
+            first(bought ORDER BY returned DESC, customer_id) AS bought
+     FROM per ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const top = new Map(tops.map((r) => [`${r.grouping}/${r.label}`, r]));
   const pick = (row: Record<string, unknown>, prefix: string) =>
     spread(Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
   const out: Grouped<OrderStats> = new Map();
@@ -235,6 +248,10 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
       revenue: row.revenue as number,
       returned_units: back.get(`${row.grouping}/${row.label}`)?.units ?? 0,
       bought_units: (row.units as number) + (back.get(`${row.grouping}/${row.label}`)?.netted ?? 0),
+      top_returner: {
+        returned_units: top.get(`${row.grouping}/${row.label}`)?.returned ?? 0,
+        bought_units: top.get(`${row.grouping}/${row.label}`)?.bought ?? 0,
+      },
       order_units: pick(row, "u_"),
       order_value: pick(row, "v_"),
     });

@@ -54,7 +54,14 @@ export interface SegmentFacts {
   items_per_order: number;
   /** returned units / purchased units */
   return_rate: number;
+  /** returned and bought units, and those of the customer who returned the most (for the one-customer guard) */
+  returned_units?: number;
+  bought_units?: number;
+  top_returner?: { returned_units: number; bought_units: number };
 }
+
+/** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
+export const ONE_CUSTOMER_SHARE = 0.5;
 
 export interface InsightFacts {
   currency: string;
@@ -299,6 +306,10 @@ function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", Lead
 export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight | null {
   const found = leader(eligible(facts), facts.segments, claim);
   if (!found) return null;
+  if (claim.id === "highest_return_rate") {
+    const single = oneCustomerReturns(found.segment, found.value, found.rest, claim);
+    if (single) return single;
+  }
   return {
     id: claim.id,
     rank: 0,
@@ -315,6 +326,36 @@ export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
       ratio: formatMultiple(found.ratio),
       ratio_value: found.ratio,
     },
+  };
+}
+
+/**
+ * The guard against one customer's return read as a segment's habit: when one customer supplies more than
+ * ONE_CUSTOMER_SHARE of the leading segment's returned units, the claim is said of that customer, with the
+ * segment's rate without them (a large order cancelled minutes after it was placed is not a segment trait).
+ * Null when the guard does not apply.
+ */
+export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number, claim: LeaderClaim): Insight | null {
+  const top = s.top_returner;
+  const returned = s.returned_units ?? 0;
+  const bought = s.bought_units ?? 0;
+  if (!top || !(returned > 0) || !(top.returned_units > ONE_CUSTOMER_SHARE * returned)) return null;
+  const without = bought - top.bought_units > 0 ? (returned - top.returned_units) / (bought - top.bought_units) : 0;
+  const share = top.returned_units / returned;
+  const after =
+    rest > 0 && without / rest >= RATIO_MIN
+      ? `${formatMultiple(without / rest)} the rest of the customers (${formatPercent(rest)})`
+      : `no more than the rest of the customers (${formatPercent(rest)})`;
+  return {
+    id: "return_rate_one_customer",
+    rank: 0,
+    score: 0.35,
+    text:
+      `${s.name} return ${formatPercent(value)} of the units they bought, but one customer accounts for ${formatPercent(share)} of those ` +
+      `returned units; without that customer the segment returns ${formatPercent(without)}, ${after}.`,
+    page: claim.page,
+    anchor: claim.anchor,
+    figures: { segment: s.name, value: claim.format(value), one_customer_share: formatPercent(share), without: claim.format(without) },
   };
 }
 

@@ -39,6 +39,8 @@ export interface SegmentRow {
   orders: number;
   units: number;
   returned_units: number;
+  bought_units: number;
+  top_returner: { returned_units: number; bought_units: number };
   median_recency: number;
   median_frequency: number;
   median_monetary: number;
@@ -82,6 +84,8 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       orders,
       units,
       returned_units: o?.returned_units ?? 0,
+      bought_units: o?.bought_units ?? 0,
+      top_returner: o?.top_returner ?? { returned_units: 0, bought_units: 0 },
       median_recency: p.median_recency,
       median_frequency: p.median_frequency,
       median_monetary: p.median_monetary,
@@ -196,6 +200,9 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     aov: r.aov,
     items_per_order: r.items_per_order,
     return_rate: r.return_rate,
+    returned_units: r.returned_units,
+    bought_units: r.bought_units,
+    top_returner: r.top_returner,
   }));
   const monthly = ctx.all.monthly.get(-1) ?? [];
   const partial = new Map(ctx.months.map((m) => [m.month, m.partial]));
