@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "src/.observablehq/", "test-output/", ".segment-cache/", "out/", "data/", "bench/results/"] },
+  { ignores: ["dist/", "node_modules/", "src/.observablehq/", "test-output/", ".segment-cache/", "out/", "data/", "bench/results/", "wip/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
