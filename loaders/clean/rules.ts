@@ -8,6 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
+import { singleThreaded } from "../db/database.ts";
 import { sqlString } from "../db/sql.ts";
 import type { ReturnAccounting } from "./returns.ts";
 
@@ -185,10 +186,14 @@ export async function revenueWithoutCustomer(
   conn: DuckDBConnection,
   table = "transactions",
 ): Promise<{ lines: number; revenue: number }> {
+  // one thread: a parallel float sum changes in the last bits from run to run; revenue > 0 covers both
+  // quantity x unit price and a mapped amount
   const row = (
-    await conn.runAndReadAll(
-      `SELECT count(*)::DOUBLE AS lines, coalesce(fsum(revenue), 0) AS revenue FROM ${table}
-       WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND unit_price > 0`,
+    await singleThreaded(conn, () =>
+      conn.runAndReadAll(
+        `SELECT count(*)::DOUBLE AS lines, coalesce(fsum(revenue), 0) AS revenue FROM ${table}
+         WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND revenue > 0`,
+      ),
     )
   ).getRowObjectsJS()[0];
   return { lines: row.lines as number, revenue: row.revenue as number };

@@ -7,27 +7,25 @@ import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 import { chooseK } from "../cluster/choose-k.ts";
 import { kneedle } from "../cluster/elbow.ts";
-import { buildFeatures, type FeatureSet, toOriginalUnits } from "../cluster/features.ts";
+import { buildFeatures, type FeatureSet } from "../cluster/features.ts";
 import { clusterMethod } from "../cluster/methods/index.ts";
-import { clusterSizes, permuteClusters } from "../cluster/methods/kmeans.ts";
-import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
-import { nameClustersChecked, type BaseDistributions } from "../cluster/naming.ts";
+import { silhouetteSample } from "../cluster/metrics.ts";
+import type { BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
-import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "../cluster/profile.ts";
+import type { ProfileColumns } from "../cluster/profile.ts";
+import { fitEveryK, K_LOWEST } from "../cluster/search.ts";
+import { featureTests } from "../cluster/validation.ts";
+import { segmentByRfm } from "../rfm/index.ts";
 import { deriveSeed } from "../stats/random.ts";
-import { scoreRfm } from "../rfm/score.ts";
 import { sortedCopy } from "../stats/quantile.ts";
-import { assignSegments, segmentTable } from "../rfm/segments.ts";
 import { bootstrapStability, type StabilityResult } from "../cluster/stability.ts";
-import { groupTraitShares, type Trait, traitThresholds } from "../cluster/traits.ts";
-import { countryChiSquare, kruskalWallis, oneWayAnova } from "../stats/tests.ts";
-import type { FeatureTest, KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
+import { countryChiSquare } from "../stats/tests.ts";
+import type { KSolution, SegmentationResult, SegmentationSummary } from "./types.ts";
 
 export type { SegmentationResult, SegmentationSummary, KSolution, CustomerSegment, FeatureTest } from "./types.ts";
 export { adjustedRandIndex } from "../cluster/stability.ts";
 
-/** The smallest k computed (the automatic choice starts at clustering.k_min). */
-export const K_LOWEST = 2;
+export { K_LOWEST } from "../cluster/search.ts";
 
 /** Distinct feature vectors, counted up to `limit + 1` (enough to know whether k up to `limit` is possible). */
 function distinctRows(features: FeatureSet, limit: number): number {
@@ -74,7 +72,6 @@ export function segmentCustomers(
   const features = buildFeatures(customers, clustering);
   const warnings = [...features.warnings];
   const X = features.matrix;
-  const d = X.cols;
   const columns: ProfileColumns = {
     recency: column(customers, "recency"),
     frequency: column(customers, "frequency"),
@@ -92,22 +89,7 @@ export function segmentCustomers(
     frequency: sortedCopy(columns.frequency),
     monetary: sortedCopy(columns.monetary),
   };
-  const scores = scoreRfm(columns, rfm.thresholds, base);
-  const { cells, segments } = assignSegments(scores.r, scores.f, scores.m, rfm.segments);
-  const rfmTable = segmentTable(segments, columns.monetary, rfm.segments);
-  const segmentOrder = rfmTable.map((row) => row.segment);
-  {
-    const index = new Map(segmentOrder.map((name, j) => [name, j]));
-    const traitsOf = new Map<string, Trait[]>();
-    for (const rule of rfm.segments) if (!traitsOf.has(rule.name)) traitsOf.set(rule.name, rule.traits ?? []);
-    const shares = groupTraitShares(
-      Int32Array.from(segments, (name) => index.get(name) ?? -1),
-      segmentOrder.map((name) => traitsOf.get(name) ?? []),
-      traitColumns,
-      traitThresholds(base),
-    );
-    rfmTable.forEach((row, j) => (row.name_check = shares[j]));
-  }
+  const { scores, cells, segments, table: rfmTable, order: segmentOrder } = segmentByRfm(columns, traitColumns, base, rfm);
   lap("rfm");
 
   // the k range that the data allow
@@ -128,56 +110,18 @@ export function segmentCustomers(
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
   const method = clusterMethod(clustering);
-  const solutions: KSolution[] = [];
-  let kmeansMs = 0;
-  let metricsMs = 0;
-  // every k from 2 is computed and kept (the report lets the reader switch, and the choice of k says what the
-  // silhouette-best k would have been); the automatic rule chooses among k >= k_min
-  for (let k = K_LOWEST; k <= kMax; k++) {
-    let t = performance.now();
-    const raw = method.fit(X, k, clustering.seed);
-    const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
-    kmeansMs += performance.now() - t;
-    t = performance.now();
-    if (fit.non_converged)
-      warnings.push(
-        `k = ${k}: ${fit.non_converged} k-means run(s) (of ${clustering.restarts} restarts and the final refinement) ` +
-          `stopped at max_iterations = ${clustering.max_iterations} without converging` +
-          (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge"),
-      );
-    const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
-    const profiles = profileClusters(columns, fit.labels, k, {
-      scaled,
-      original: scaled.map((c) => toOriginalUnits(c, features)),
-    });
-    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
-    profiles.forEach((p, j) => {
-      p.name = names[j];
-      p.position = positions[j];
-      p.name_check = checks[j];
-    });
-    solutions.push({
-      k,
-      inertia: fit.inertia,
-      silhouette: sampledSilhouette(X, fit.labels, k, sample),
-      davies_bouldin: daviesBouldin(X, fit.labels, k),
-      calinski_harabasz: calinskiHarabasz(X, fit.labels, k),
-      sizes: clusterSizes(fit.labels, k),
-      iterations: fit.iterations,
-      converged: fit.converged,
-      non_converged_restarts: fit.non_converged,
-      best_restart: fit.best_restart,
-      polish_iterations: fit.polish_iterations,
-      screen_sample: fit.screen_sample,
-      restarts: fit.runs,
-      labels: fit.labels,
-      names,
-      profiles,
-      crosstab: crosstab(fit.labels, names, segments, segmentOrder),
-    });
-    metricsMs += performance.now() - t;
-    progress?.(`k-means k = ${k} (${clustering.restarts} restarts) and metrics`, performance.now() - start);
-  }
+  const search = fitEveryK(
+    { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
+    clustering,
+    method,
+    kMax,
+    sample,
+    (k) => progress?.(`k-means k = ${k} (${clustering.restarts} restarts) and metrics`, performance.now() - start),
+  );
+  const { solutions } = search;
+  warnings.push(...search.warnings);
+  const kmeansMs = search.kmeans_ms;
+  const metricsMs = search.metrics_ms;
   timings.kmeans = Math.round(kmeansMs * 10) / 10;
   timings.metrics_profiles = Math.round(metricsMs * 10) / 10;
   mark = performance.now();
@@ -203,13 +147,7 @@ export function segmentCustomers(
   const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
   lap("choose_k");
 
-  const anova: FeatureTest[] = features.used.map((feature, j) => {
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = X.data[i * d + j];
-    const a = oneWayAnova(values, chosen.labels, chosen.k);
-    const kw = kruskalWallis(values, chosen.labels, chosen.k);
-    return { feature, F: a.F, p: a.p, eta_squared: a.eta_squared, H: kw.H, p_kw: kw.p, anova: a, kruskal: kw };
-  });
+  const anova = featureTests(features, chosen);
   const countryChi2 = countryChiSquare(
     chosen.labels,
     chosen.k,

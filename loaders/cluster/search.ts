@@ -1,0 +1,101 @@
+/**
+ * Clustering for every k: each k from K_LOWEST to `kMax` is fitted by the configured method, ordered by median
+ * monetary (cluster 0 the most valuable), scored (inertia, silhouette, Davies-Bouldin, Calinski-Harabasz),
+ * profiled, named and checked against its members, and cross-tabulated with the RFM segments.
+ */
+import type { ClusteringConfig } from "../config.ts";
+import type { KSolution } from "../pipeline/types.ts";
+import { toOriginalUnits, type FeatureSet } from "./features.ts";
+import type { ClusterMethod } from "./method.ts";
+import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
+import type { Matrix } from "./matrix.ts";
+import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
+import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
+import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
+import type { TraitColumns } from "./traits.ts";
+
+/** The smallest k computed (the automatic choice starts at clustering.k_min). */
+export const K_LOWEST = 2;
+
+export interface SearchInput {
+  X: Matrix;
+  features: FeatureSet;
+  columns: ProfileColumns;
+  traitColumns: TraitColumns;
+  base: BaseDistributions;
+  /** each customer's RFM segment, and the segments in table order (for the crosstab) */
+  rfmSegments: string[];
+  rfmOrder: string[];
+}
+
+export interface SearchResult {
+  solutions: KSolution[];
+  warnings: string[];
+  kmeans_ms: number;
+  metrics_ms: number;
+}
+
+/** Every k from K_LOWEST to kMax (see the module comment); `onK` hears of each finished k. */
+export function fitEveryK(
+  input: SearchInput,
+  clustering: ClusteringConfig,
+  method: ClusterMethod<KMeansFit>,
+  kMax: number,
+  sample: Int32Array | null,
+  onK?: (k: number) => void,
+): SearchResult {
+  const { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder } = input;
+  const d = X.cols;
+  const solutions: KSolution[] = [];
+  const warnings: string[] = [];
+  let kmeansMs = 0;
+  let metricsMs = 0;
+  // every k from 2 is computed and kept (the report lets the reader switch, and the choice of k says what the
+  // silhouette-best k would have been); the automatic rule chooses among k >= k_min
+  for (let k = K_LOWEST; k <= kMax; k++) {
+    let t = performance.now();
+    const raw = method.fit(X, k, clustering.seed);
+    const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
+    kmeansMs += performance.now() - t;
+    t = performance.now();
+    if (fit.non_converged)
+      warnings.push(
+        `k = ${k}: ${fit.non_converged} k-means run(s) (of ${clustering.restarts} restarts and the final refinement) ` +
+          `stopped at max_iterations = ${clustering.max_iterations} without converging` +
+          (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge"),
+      );
+    const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
+    const profiles = profileClusters(columns, fit.labels, k, {
+      scaled,
+      original: scaled.map((c) => toOriginalUnits(c, features)),
+    });
+    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    profiles.forEach((p, j) => {
+      p.name = names[j];
+      p.position = positions[j];
+      p.name_check = checks[j];
+    });
+    solutions.push({
+      k,
+      inertia: fit.inertia,
+      silhouette: sampledSilhouette(X, fit.labels, k, sample),
+      davies_bouldin: daviesBouldin(X, fit.labels, k),
+      calinski_harabasz: calinskiHarabasz(X, fit.labels, k),
+      sizes: clusterSizes(fit.labels, k),
+      iterations: fit.iterations,
+      converged: fit.converged,
+      non_converged_restarts: fit.non_converged,
+      best_restart: fit.best_restart,
+      polish_iterations: fit.polish_iterations,
+      screen_sample: fit.screen_sample,
+      restarts: fit.runs,
+      labels: fit.labels,
+      names,
+      profiles,
+      crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+    });
+    metricsMs += performance.now() - t;
+    onK?.(k);
+  }
+  return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
+}
