@@ -123,7 +123,10 @@ for (const [label, file, settings, skip] of cases) {
     if (settings)
       it("at k = 2 the return-rate and basket differences are reported, not called similar", () => {
         const ids = (pages["insights.json"] as Insight[]).map((i) => i.id);
-        assert.ok(ids.includes("highest_return_rate") || ids.includes("inactive_profile"), ids.join(", "));
+        // the less valuable segment's return rate is almost all customer 16446's cancelled order: said of that customer
+        assert.ok(ids.includes("highest_return_rate") || ids.includes("inactive_profile") || ids.includes("return_rate_one_customer"), ids.join(", "));
+        const one = (pages["insights.json"] as Insight[]).find((i) => i.id === "return_rate_one_customer");
+        if (one) assert.ok(parseFloat(String(one.figures.one_customer_share)) > 50, String(one.figures.one_customer_share));
         assert.ok(!ids.includes("baskets_spread") && !ids.includes("returns_spread"), ids.join(", "));
       });
   });
