@@ -5,7 +5,19 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "src/.observablehq/", "test-output/", ".segment-cache/", "out/", "data/", "bench/results/", "wip/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "src/.observablehq/",
+      "test-output/",
+      ".segment-cache/",
+      "out/",
+      "data/",
+      "bench/results/",
+      "wip/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,7 +25,10 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unused-expressions": ["error", { allowShortCircuit: true, allowTernary: true }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   { files: ["src/**/*.js"], languageOptions: { globals: { ...globals.browser } } },

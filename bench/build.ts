@@ -12,7 +12,17 @@ import { join, relative } from "node:path";
 import { measure, type Measurement } from "./measure.ts";
 
 /** Project paths not copied: dependencies (linked instead), history, outputs and caches. */
-const SKIP = new Set(["node_modules", ".git", "dist", ".segment-cache", "bench/results", "src/.observablehq/cache", "data/demo", "out", "test-output"]);
+const SKIP = new Set([
+  "node_modules",
+  ".git",
+  "dist",
+  ".segment-cache",
+  "bench/results",
+  "src/.observablehq/cache",
+  "data/demo",
+  "out",
+  "test-output",
+]);
 const EDITED_PAGE = "src/index.md";
 
 export interface BuildRun {
@@ -41,7 +51,10 @@ const buildRun = (m: Measurement): BuildRun => ({
   wall_ms: m.wall_ms,
   tree_rss_kb: m.tree_rss_kb,
   report_data_ms: reportDataMs(m.stderr),
-  other_cpu_s: m.machine_busy_s === null || m.user_s === null || m.sys_s === null ? null : Math.max(0, m.machine_busy_s - m.user_s - m.sys_s),
+  other_cpu_s:
+    m.machine_busy_s === null || m.user_s === null || m.sys_s === null
+      ? null
+      : Math.max(0, m.machine_busy_s - m.user_s - m.sys_s),
 });
 
 /** A throw-away copy of the project at `root`, with node_modules linked. */
@@ -53,16 +66,27 @@ export function copyProject(root: string): string {
 }
 
 /** Builds the report `runs` times cold and warm (alternating), on `data`, in a copy of the project at `root`. */
-export async function measureBuilds(root: string, data: string, runs: number, timeoutMs: number, log: (line: string) => void): Promise<BuildTimes> {
+export async function measureBuilds(
+  root: string,
+  data: string,
+  runs: number,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<BuildTimes> {
   const copy = copyProject(root);
   const out = join(copy, "bench-dist");
   const env = { ...process.env, SEGMENT_DATA: data, OBSERVABLE_TELEMETRY_DISABLE: "1" };
   const build = (): Promise<Measurement> =>
-    measure(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], { cwd: copy, env, timeoutMs });
+    measure(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], {
+      cwd: copy,
+      env,
+      timeoutMs,
+    });
   const times: BuildTimes = { data, cold: [], warm: [] };
   try {
     for (let i = 0; i < runs; i++) {
-      for (const cache of [".segment-cache", "src/.observablehq/cache"]) rmSync(join(copy, cache), { recursive: true, force: true });
+      for (const cache of [".segment-cache", "src/.observablehq/cache"])
+        rmSync(join(copy, cache), { recursive: true, force: true });
       const cold = await build();
       check(cold, "cold build");
       times.cold.push(buildRun(cold));
@@ -81,6 +105,8 @@ export async function measureBuilds(root: string, data: string, runs: number, ti
 
 function check(m: Measurement, what: string): void {
   if (m.exit_code !== 0 || m.timed_out) {
-    throw new Error(`${what} failed (exit ${m.exit_code}${m.timed_out ? ", timed out" : ""}):\n${m.stderr.slice(-2000)}`);
+    throw new Error(
+      `${what} failed (exit ${m.exit_code}${m.timed_out ? ", timed out" : ""}):\n${m.stderr.slice(-2000)}`,
+    );
   }
 }

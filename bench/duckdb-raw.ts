@@ -31,7 +31,9 @@ export async function rawRead(path: string, runs: number): Promise<RawRead> {
       const [ms, n] = await time(`SELECT count(*)::BIGINT AS n FROM ${source}`);
       result.count_ms.push(ms);
       result.rows = Number(n);
-      const [ms2] = await time(`CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(${quote(path)}, all_varchar = true)`);
+      const [ms2] = await time(
+        `CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(${quote(path)}, all_varchar = true)`,
+      );
       result.materialise_ms.push(ms2);
       await conn.run("DROP TABLE raw");
     }

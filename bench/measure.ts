@@ -82,7 +82,10 @@ export interface ProcStat {
 export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(")");
   if (close < 0) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // after the name: state(3) ppid(4) ... rss(24), numbered as in proc(5)
   const ppid = Number(fields[1]);
   const rss = Number(fields[21]);
@@ -155,7 +158,12 @@ export function measure(command: string, args: readonly string[], options: Measu
     const busyBefore = cpuBusy();
     const start = performance.now();
     // own process group, so a timeout ends the whole tree and nothing else
-    const child = spawn(bin, argv, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(bin, argv, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     let treePeak = 0;

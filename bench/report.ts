@@ -49,8 +49,10 @@ export interface Target {
 
 export const seconds = (ms: number | null | undefined, digits = 2): string =>
   ms == null || !Number.isFinite(ms) ? "-" : `${(ms / 1000).toFixed(digits)} s`;
-export const mib = (kb: number | null | undefined): string => (kb == null || !Number.isFinite(kb) ? "-" : `${Math.round(kb / 1024)} MiB`);
-export const times = (r: number | null | undefined, digits = 2): string => (r == null || !Number.isFinite(r) ? "-" : `${r.toFixed(digits)}x`);
+export const mib = (kb: number | null | undefined): string =>
+  kb == null || !Number.isFinite(kb) ? "-" : `${Math.round(kb / 1024)} MiB`;
+export const times = (r: number | null | undefined, digits = 2): string =>
+  r == null || !Number.isFinite(r) ? "-" : `${r.toFixed(digits)}x`;
 export const count = (n: number | null | undefined): string => (n == null ? "-" : n.toLocaleString("en-US"));
 export const passFail = (ok: boolean | null): string => (ok === null ? "n/a" : ok ? "PASS" : "FAIL");
 
@@ -73,8 +75,11 @@ const med = (runs: readonly RunRecord[], pick: (r: RunRecord) => number | null):
   return values.length ? median(values) : null;
 };
 const range = (runs: readonly RunRecord[]): string =>
-  runs.length ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}` : "-";
-const cpu = (r: RunRecord): number | null => (r.user_s === null || r.sys_s === null ? null : (r.user_s + r.sys_s) * 1000);
+  runs.length
+    ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`
+    : "-";
+const cpu = (r: RunRecord): number | null =>
+  r.user_s === null || r.sys_s === null ? null : (r.user_s + r.sys_s) * 1000;
 
 /** Median wall, RSS, CPU of a side's runs. */
 export function sideMedians(runs: readonly RunRecord[]) {
@@ -92,12 +97,13 @@ export function sideMedians(runs: readonly RunRecord[]) {
 export function renderCompare(c: CompareResult): string {
   const ours = sideMedians(c.ours.runs);
   const ref = c.reference ? sideMedians(c.reference.runs) : null;
-  const row = (label: string, o: number | null, r: number | null | undefined, fmt: (v: number | null) => string, withRatio = true) => [
-    label,
-    fmt(o),
-    ref ? fmt(r ?? null) : "-",
-    withRatio ? times(ratio(o, r)) : "",
-  ];
+  const row = (
+    label: string,
+    o: number | null,
+    r: number | null | undefined,
+    fmt: (v: number | null) => string,
+    withRatio = true,
+  ) => [label, fmt(o), ref ? fmt(r ?? null) : "-", withRatio ? times(ratio(o, r)) : ""];
   const out: string[] = [];
   out.push(`## Pipeline vs reference: ${c.data}`);
   out.push(
@@ -115,7 +121,14 @@ export function renderCompare(c: CompareResult): string {
         row("CPU time (user + sys)", ours.cpu_ms, ref?.cpu_ms, seconds),
         row("outside reported stages (start-up, imports)", ours.unstaged_ms, ref?.unstaged_ms, seconds),
         ...(c.floors
-          ? [row("start-up floor (empty tsx script / python importing pandas + sklearn)", median(c.floors.tsx_ms), median(c.floors.python_imports_ms), seconds)]
+          ? [
+              row(
+                "start-up floor (empty tsx script / python importing pandas + sklearn)",
+                median(c.floors.tsx_ms),
+                median(c.floors.python_imports_ms),
+                seconds,
+              ),
+            ]
           : []),
         row("other processes' CPU during the runs", ours.other_cpu_ms, ref?.other_cpu_ms, seconds, false),
       ],
@@ -125,13 +138,23 @@ export function renderCompare(c: CompareResult): string {
   out.push(renderStagesSideBySide(ours.stages_ms, ours.wall_ms, ref?.stages_ms ?? {}, ref?.wall_ms ?? null));
   if (c.checks.length) {
     out.push("### Same results?");
-    out.push(table(["check", "result", "detail"], c.checks.map((k) => [k.name, passFail(k.pass), k.detail])));
+    out.push(
+      table(
+        ["check", "result", "detail"],
+        c.checks.map((k) => [k.name, passFail(k.pass), k.detail]),
+      ),
+    );
   }
   if (c.inertia.length) {
     out.push(
       table(
         ["k", "inertia, ours", "inertia, sklearn", "ours / sklearn"],
-        c.inertia.map((r) => [String(r.k), r.ours?.toFixed(3) ?? "-", r.reference?.toFixed(3) ?? "-", r.ratio === null ? "-" : r.ratio.toFixed(5)]),
+        c.inertia.map((r) => [
+          String(r.k),
+          r.ours?.toFixed(3) ?? "-",
+          r.reference?.toFixed(3) ?? "-",
+          r.ratio === null ? "-" : r.ratio.toFixed(5),
+        ]),
       ),
     );
   }
@@ -140,7 +163,12 @@ export function renderCompare(c: CompareResult): string {
 }
 
 /** Our stages and the reference's in adjacent columns, each with its share of that side's wall time. */
-export function renderStagesSideBySide(ours: Record<string, number>, oursWall: number | null, ref: Record<string, number>, refWall: number | null): string {
+export function renderStagesSideBySide(
+  ours: Record<string, number>,
+  oursWall: number | null,
+  ref: Record<string, number>,
+  refWall: number | null,
+): string {
   const o = Object.entries(ours);
   const r = Object.entries(ref);
   const share = (ms: number, wall: number | null) => (wall ? `${Math.round((100 * ms) / wall)}%` : "-");
@@ -168,7 +196,11 @@ function renderRaw(raw: NonNullable<CompareResult["raw"]>, stages: Record<string
       ["", "time", "vs raw count(*)"],
       [
         ["DuckDB `SELECT count(*) FROM read_csv(file)`", seconds(count, 3), "1.00x"],
-        ["DuckDB `read_csv(file, all_varchar)` into a table", seconds(median(raw.materialise_ms), 3), times(ratio(median(raw.materialise_ms), count))],
+        [
+          "DuckDB `read_csv(file, all_varchar)` into a table",
+          seconds(median(raw.materialise_ms), 3),
+          times(ratio(median(raw.materialise_ms), count)),
+        ],
         [`our read (${READ_STAGES.join(" + ")})`, seconds(read, 3), times(ratio(read, count))],
         ["our stages in total", seconds(all, 3), times(ratio(all, count))],
       ],
@@ -198,7 +230,20 @@ export function renderScale(rows: readonly ScaleResult[]): string {
   return [
     "## Scale: synthetic transactions (gzipped CSV)",
     `${base.runs.length} run(s) per size; time ratio vs the smallest size.`,
-    table(["lines", "customers", "file", "wall", "peak RSS (tree)", `time vs ${count(base.lines)}`, ...stageNames, "outside stages", "other processes' CPU"], body),
+    table(
+      [
+        "lines",
+        "customers",
+        "file",
+        "wall",
+        "peak RSS (tree)",
+        `time vs ${count(base.lines)}`,
+        ...stageNames,
+        "outside stages",
+        "other processes' CPU",
+      ],
+      body,
+    ),
   ].join("\n\n");
 }
 
@@ -207,7 +252,9 @@ export function renderBuild(b: BuildResult): string {
     label,
     seconds(median(runs.map((r) => r.wall_ms))),
     seconds(median(runs.flatMap((r) => (r.report_data_ms === null ? [] : [r.report_data_ms])))),
-    runs.length ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}` : "-",
+    runs.length
+      ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`
+      : "-",
     mib(median(runs.map((r) => r.tree_rss_kb))),
     seconds(median(runs.flatMap((r) => (r.other_cpu_s === null ? [] : [r.other_cpu_s * 1000])))),
     goal,
@@ -216,8 +263,19 @@ export function renderBuild(b: BuildResult): string {
     `## Report build: ${b.data}`,
     `${b.cold.length} cold and warm builds, alternating (in a copy of the project).`,
     table(
-      ["build", "wall (median)", "of which report data (pipeline)", "min - max", "peak RSS (tree)", "other processes' CPU", "goal"],
-      [row("cold (no report data, no Framework cache)", b.cold, "< 20 s"), row("warm (one markdown page edited)", b.warm, "< 5 s")],
+      [
+        "build",
+        "wall (median)",
+        "of which report data (pipeline)",
+        "min - max",
+        "peak RSS (tree)",
+        "other processes' CPU",
+        "goal",
+      ],
+      [
+        row("cold (no report data, no Framework cache)", b.cold, "< 20 s"),
+        row("warm (one markdown page edited)", b.warm, "< 5 s"),
+      ],
     ),
   ].join("\n\n");
 }

@@ -30,7 +30,15 @@ import {
   type ScaleResult,
   type Target,
 } from "./report.ts";
-import { oursSide, referenceSide, REFERENCE_PYTHON, REFERENCE_SCRIPT, runSide, type RunRecord, type Side } from "./sides.ts";
+import {
+  oursSide,
+  referenceSide,
+  REFERENCE_PYTHON,
+  REFERENCE_SCRIPT,
+  runSide,
+  type RunRecord,
+  type Side,
+} from "./sides.ts";
 import { median, ratio } from "./stats.ts";
 import { ensureSynthetic } from "./synthetic.ts";
 
@@ -107,7 +115,10 @@ function parseOptions(argv: string[]): Options | null {
   };
   const only = values.scale || values.build || values.soak;
   return {
-    data: resolve(process.env.INIT_CWD ?? process.cwd(), values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz")),
+    data: resolve(
+      process.env.INIT_CWD ?? process.cwd(),
+      values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz"),
+    ),
     runs: int(values.runs, 5, "runs"),
     warmup: int(values.warmup, 1, "warmup", 0),
     sections: {
@@ -129,7 +140,8 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const log = (line: string): void =>
+  void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /** Waits up to `maxSeconds` for the 1-minute load average to fall below 1; returns the load average then. */
 async function waitQuiet(maxSeconds: number): Promise<number> {
@@ -158,7 +170,10 @@ interface OurSummary {
 
 /** The `kmeans` list of our summary: at the top level or one level down (e.g. under a segmentation section). */
 function findKmeans(summary: Record<string, unknown>): OurSummary["kmeans"] | null {
-  const candidates = [summary, ...Object.values(summary).filter((v): v is Record<string, unknown> => !!v && typeof v === "object")];
+  const candidates = [
+    summary,
+    ...Object.values(summary).filter((v): v is Record<string, unknown> => !!v && typeof v === "object"),
+  ];
   const found = candidates.map((c) => c.kmeans).find((v) => Array.isArray(v));
   return (found as OurSummary["kmeans"]) ?? null;
 }
@@ -178,7 +193,11 @@ function checkResults(oursDir: string, refDir: string): { checks: Check[]; inert
   const kmeans = summary ? findKmeans(summary) : null;
   const refSummary = readJson<{ k: Record<string, { inertia: number }> }>(join(refDir, "summary.json"));
   if (!kmeans?.length || !refSummary) {
-    checks.push({ name: "inertia per k <= 1.001 x sklearn", pass: null, detail: "our summary.json has no `kmeans` (segmentation not in the pipeline yet)" });
+    checks.push({
+      name: "inertia per k <= 1.001 x sklearn",
+      pass: null,
+      detail: "our summary.json has no `kmeans` (segmentation not in the pipeline yet)",
+    });
   } else {
     const result = compareInertia(kmeans, refSummary.k);
     checks.push(result.check);
@@ -197,7 +216,9 @@ async function runCompare(o: Options, resultsDir: string): Promise<CompareResult
   for (let i = -o.warmup; i < o.runs; i++) {
     for (const side of sides) {
       const run = await runSide(side, o.data, outDir(side), o.timeoutMs);
-      log(`${i < 0 ? "warm-up" : `run ${i + 1}/${o.runs}`} ${side.name}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`);
+      log(
+        `${i < 0 ? "warm-up" : `run ${i + 1}/${o.runs}`} ${side.name}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`,
+      );
       if (i >= 0) runs[side.name].push(run);
     }
   }
@@ -236,8 +257,14 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
   const ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.viaNpm);
   const result = { ours: [] as ScaleResult[], reference: [] as ScaleResult[] };
   for (const lines of o.sizes) {
-    const { path, info, generated } = await ensureSynthetic(join(PROJECT_ROOT, "bench", "results", "data"), lines, o.seed);
-    log(`${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`);
+    const { path, info, generated } = await ensureSynthetic(
+      join(PROJECT_ROOT, "bench", "results", "data"),
+      lines,
+      o.seed,
+    );
+    log(
+      `${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`,
+    );
     if (generated) await waitQuiet(o.waitQuiet);
     const sides: Side[] = o.scaleReference ? [ours, referenceSide()] : [ours];
     for (const side of sides) {
@@ -245,7 +272,9 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
       const out = join(resultsDir, `scale-${lines}-${side.name}`);
       for (let i = 0; i < o.scaleRuns; i++) {
         const run = await runSide(side, path, out, o.timeoutMs);
-        log(`${lines} lines, ${side.name} run ${i + 1}/${o.scaleRuns}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`);
+        log(
+          `${lines} lines, ${side.name} run ${i + 1}/${o.scaleRuns}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`,
+        );
         runs.push(run);
       }
       // both programs' summary.json count customers after cleaning
@@ -262,32 +291,68 @@ function targets(compare: CompareResult | null, scale: ScaleResult[], build: Bui
     const o = sideMedians(compare.ours.runs).wall_ms;
     const r = sideMedians(compare.reference.runs).wall_ms;
     const q = ratio(o, r);
-    list.push({ name: `pipeline wall time on ${basename(compare.data)}`, goal: "<= 1/3 of the reference", measured: `${times(q)} (${seconds(o)} vs ${seconds(r)})`, met: q === null ? null : q <= 1 / 3 });
-    for (const check of compare.checks) list.push({ name: check.name, goal: "PASS", measured: check.pass === null ? "not checked" : check.pass ? "PASS" : "FAIL", met: check.pass });
+    list.push({
+      name: `pipeline wall time on ${basename(compare.data)}`,
+      goal: "<= 1/3 of the reference",
+      measured: `${times(q)} (${seconds(o)} vs ${seconds(r)})`,
+      met: q === null ? null : q <= 1 / 3,
+    });
+    for (const check of compare.checks)
+      list.push({
+        name: check.name,
+        goal: "PASS",
+        measured: check.pass === null ? "not checked" : check.pass ? "PASS" : "FAIL",
+        met: check.pass,
+      });
   }
   if (compare?.raw) {
     const raw = median(compare.raw.count_ms);
     const read = READ_STAGES.reduce((sum, s) => sum + (sideMedians(compare.ours.runs).stages_ms[s] ?? 0), 0);
-    list.push({ name: "our read stage vs DuckDB's raw read", goal: "close to the raw read", measured: `${seconds(read, 3)} vs ${seconds(raw, 3)} (${times(ratio(read, raw), 1)})`, met: null });
+    list.push({
+      name: "our read stage vs DuckDB's raw read",
+      goal: "close to the raw read",
+      measured: `${seconds(read, 3)} vs ${seconds(raw, 3)} (${times(ratio(read, raw), 1)})`,
+      met: null,
+    });
   }
   const largest = scale.length ? scale[scale.length - 1] : null;
   if (largest) {
     const m = sideMedians(largest.runs);
     const label = `${(largest.lines / 1e6).toFixed(0)}M lines`;
-    list.push({ name: `${label}: wall time`, goal: "< 2 min", measured: seconds(m.wall_ms, 1), met: m.wall_ms === null ? null : m.wall_ms < 120_000 });
-    list.push({ name: `${label}: peak memory (process tree)`, goal: "< 4 GiB", measured: mib(m.tree_rss_kb), met: m.tree_rss_kb === null ? null : m.tree_rss_kb < 4 * 1024 * 1024 });
+    list.push({
+      name: `${label}: wall time`,
+      goal: "< 2 min",
+      measured: seconds(m.wall_ms, 1),
+      met: m.wall_ms === null ? null : m.wall_ms < 120_000,
+    });
+    list.push({
+      name: `${label}: peak memory (process tree)`,
+      goal: "< 4 GiB",
+      measured: mib(m.tree_rss_kb),
+      met: m.tree_rss_kb === null ? null : m.tree_rss_kb < 4 * 1024 * 1024,
+    });
     if (scale.length > 1) {
       const q = ratio(m.wall_ms, sideMedians(scale[0].runs).wall_ms);
       const growth = largest.lines / scale[0].lines;
       const goal = growth * 1.1;
-      list.push({ name: `time ${(scale[0].lines / 1e6).toFixed(0)}M -> ${label}`, goal: `<= ${goal.toFixed(0)}x`, measured: times(q, 1), met: q === null ? null : q <= goal });
+      list.push({
+        name: `time ${(scale[0].lines / 1e6).toFixed(0)}M -> ${label}`,
+        goal: `<= ${goal.toFixed(0)}x`,
+        measured: times(q, 1),
+        met: q === null ? null : q <= goal,
+      });
     }
   }
   if (build) {
     const cold = median(build.cold.map((b) => b.wall_ms));
     const warm = median(build.warm.map((b) => b.wall_ms));
     list.push({ name: "cold `npm run build`", goal: "< 20 s", measured: seconds(cold, 1), met: cold < 20_000 });
-    list.push({ name: "rebuild after editing a markdown page", goal: "< 5 s", measured: seconds(warm, 1), met: warm < 5_000 });
+    list.push({
+      name: "rebuild after editing a markdown page",
+      goal: "< 5 s",
+      measured: seconds(warm, 1),
+      met: warm < 5_000,
+    });
   }
   return list;
 }
@@ -295,7 +360,11 @@ function targets(compare: CompareResult | null, scale: ScaleResult[], build: Bui
 function machine(): Record<string, unknown> {
   const run = (bin: string, args: string[]): string | null => {
     try {
-      return execFileSync(bin, args, { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      return execFileSync(bin, args, {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
     } catch {
       return null;
     }
@@ -305,7 +374,10 @@ function machine(): Record<string, unknown> {
     cores: cpus().length,
     memory_gib: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    python: run(REFERENCE_PYTHON, ["-c", "import sys, pandas, sklearn, numpy; print(sys.version.split()[0], 'pandas', pandas.__version__, 'sklearn', sklearn.__version__, 'numpy', numpy.__version__)"]),
+    python: run(REFERENCE_PYTHON, [
+      "-c",
+      "import sys, pandas, sklearn, numpy; print(sys.version.split()[0], 'pandas', pandas.__version__, 'sklearn', sklearn.__version__, 'numpy', numpy.__version__)",
+    ]),
     git_commit: run("git", ["rev-parse", "--short", "HEAD"]),
     git_changed_files: run("git", ["status", "--porcelain"])?.split("\n").filter(Boolean).length ?? null,
   };
@@ -321,7 +393,12 @@ async function main(): Promise<void> {
   const stamp = started.toISOString().replace(/[:.]/g, "-").slice(0, 19);
   const resultsDir = join(PROJECT_ROOT, "bench", "results", stamp);
   mkdirSync(resultsDir, { recursive: true });
-  const results: Record<string, unknown> = { started: started.toISOString(), options: o, machine: machine(), load: {} as Record<string, number[]> };
+  const results: Record<string, unknown> = {
+    started: started.toISOString(),
+    options: o,
+    machine: machine(),
+    load: {} as Record<string, number[]>,
+  };
   const load = results.load as Record<string, number[]>;
   const markdown: string[] = [`# npm run bench (${started.toISOString().slice(0, 16).replace("T", " ")} UTC)`];
 
@@ -342,7 +419,8 @@ async function main(): Promise<void> {
     scale = await runScale(o, resultsDir);
     load.scale_end = loadavg();
     markdown.push(renderScale(scale.ours));
-    if (scale.reference.length) markdown.push(renderScale(scale.reference).replace("## Scale:", "## Scale, reference:"));
+    if (scale.reference.length)
+      markdown.push(renderScale(scale.reference).replace("## Scale:", "## Scale, reference:"));
   }
   if (o.sections.build) {
     await waitQuiet(o.waitQuiet);
@@ -363,11 +441,15 @@ async function main(): Promise<void> {
   const goals = targets(compare, scale.ours, build);
   if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
-  markdown.push(`Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`);
+  markdown.push(
+    `Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`,
+  );
   Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, soak, targets: goals });
   const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);
   writeFileSync(jsonPath, JSON.stringify(results, null, 1) + "\n");
-  markdown.push(`Full results: \`${relative(PROJECT_ROOT, jsonPath)}\`; last runs' outputs in \`${relative(PROJECT_ROOT, resultsDir)}/\`.`);
+  markdown.push(
+    `Full results: \`${relative(PROJECT_ROOT, jsonPath)}\`; last runs' outputs in \`${relative(PROJECT_ROOT, resultsDir)}/\`.`,
+  );
   process.stdout.write(markdown.join("\n\n") + "\n");
 }
 

@@ -26,7 +26,10 @@ export function oursSide(root: string, extraArgs: readonly string[], viaNpm: boo
       const args = ["--data", data, "--out", out, ...extraArgs];
       return viaNpm
         ? { bin: "npm", args: ["run", "--silent", "pipeline", "--", ...args], cwd: root }
-        : { bin: join(root, "node_modules", ".bin", "tsx"), args: [join(root, "loaders", "cli", "pipeline.ts"), ...args] };
+        : {
+            bin: join(root, "node_modules", ".bin", "tsx"),
+            args: [join(root, "loaders", "cli", "pipeline.ts"), ...args],
+          };
     },
     stages: (_run, out) => {
       const file = existsSync(join(out, "timings.json")) ? "timings.json" : "summary.json";
@@ -50,14 +53,19 @@ export function referenceSide(script = REFERENCE_SCRIPT, python = REFERENCE_PYTH
  */
 export function oursStages(json: string): Record<string, number> {
   const parsed = JSON.parse(json) as Record<string, unknown>;
-  const timings = (parsed.timings && typeof parsed.timings === "object" ? parsed.timings : parsed) as Record<string, unknown>;
+  const timings = (parsed.timings && typeof parsed.timings === "object" ? parsed.timings : parsed) as Record<
+    string,
+    unknown
+  >;
   const stages: Record<string, number> = {};
   for (const [key, value] of Object.entries(timings)) {
     if (typeof value === "number") {
       if (!(timings[`${key}_stages`] && typeof timings[`${key}_stages`] === "object")) stages[key] = value;
     } else if (value && typeof value === "object") {
       const name = key.replace(/_stages$/, "");
-      const parts = Object.entries(value as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === "number" && e[0] !== "total");
+      const parts = Object.entries(value as Record<string, unknown>).filter(
+        (e): e is [string, number] => typeof e[1] === "number" && e[0] !== "total",
+      );
       for (const [part, ms] of parts) stages[`${name}.${part}`] = ms;
       const total = timings[name];
       const rest = typeof total === "number" && name !== key ? total - parts.reduce((sum, [, ms]) => sum + ms, 0) : 0;
@@ -99,7 +107,9 @@ export async function runSide(side: Side, data: string, out: string, timeoutMs?:
   const { bin, args, cwd } = side.command(data, out);
   const run = await measure(bin, args, { cwd, timeoutMs });
   if (run.exit_code !== 0 || run.timed_out) {
-    throw new Error(`${side.name} failed (exit ${run.exit_code}${run.timed_out ? ", timed out" : ""}): ${bin} ${args.join(" ")}\n${run.stderr.slice(-2000)}`);
+    throw new Error(
+      `${side.name} failed (exit ${run.exit_code}${run.timed_out ? ", timed out" : ""}): ${bin} ${args.join(" ")}\n${run.stderr.slice(-2000)}`,
+    );
   }
   const stages = side.stages(run, out);
   const staged = Object.values(stages).reduce((a, b) => a + b, 0);

@@ -55,22 +55,37 @@ function leftovers(copy: string, out: string, spillBefore: Set<string>): string[
   const present = filesUnder(out).filter((f) => f !== ".segment-report");
   for (const f of present) if (!listed.has(f)) problems.push(`stale or unlisted file in the site: ${f}`);
   for (const f of listed) if (!present.includes(f)) problems.push(`listed but missing: ${f}`);
-  for (const name of readdirSync(out)) if (name.startsWith(".segment-tmp-")) problems.push(`temporary folder left in the site: ${name}`);
+  for (const name of readdirSync(out))
+    if (name.startsWith(".segment-tmp-")) problems.push(`temporary folder left in the site: ${name}`);
   const cache = join(copy, ".segment-cache");
   // the segment pages are exactly this data's segments (a stale page from an earlier data set would show here)
-  const paths = JSON.parse(readFileSync(join(cache, readFileSync(join(cache, "CURRENT"), "utf8").trim(), "segment-paths.json"), "utf8")) as string[];
-  const expected = paths.map((p) => `${p.slice(1)}.html`).sort().join(" ");
-  const pages = present.filter((f) => /^segments\/.*\.html$/.test(f)).sort().join(" ");
+  const paths = JSON.parse(
+    readFileSync(join(cache, readFileSync(join(cache, "CURRENT"), "utf8").trim(), "segment-paths.json"), "utf8"),
+  ) as string[];
+  const expected = paths
+    .map((p) => `${p.slice(1)}.html`)
+    .sort()
+    .join(" ");
+  const pages = present
+    .filter((f) => /^segments\/.*\.html$/.test(f))
+    .sort()
+    .join(" ");
   if (pages !== expected) problems.push(`segment pages ${pages} but the data has ${expected}`);
   for (const name of readdirSync(cache))
     if (/^(staging-|dist-build-)/.test(name) || name === "build.lock") problems.push(`left in .segment-cache: ${name}`);
   for (const name of readdirSync(tmpdir()))
-    if (name.startsWith("segment-report-duckdb-") && !spillBefore.has(name)) problems.push(`DuckDB spill folder left: ${join(tmpdir(), name)}`);
+    if (name.startsWith("segment-report-duckdb-") && !spillBefore.has(name))
+      problems.push(`DuckDB spill folder left: ${join(tmpdir(), name)}`);
   return problems;
 }
 
 /** Runs the soak: `runs` builds of a copy of the project at `root`. */
-export async function soakBuilds(root: string, runs: number, timeoutMs: number, log: (line: string) => void): Promise<SoakResult> {
+export async function soakBuilds(
+  root: string,
+  runs: number,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<SoakResult> {
   const copy = copyProject(root);
   const out = join(copy, "soak-dist");
   const dataDir = join(copy, "soak-data");
@@ -86,9 +101,19 @@ export async function soakBuilds(root: string, runs: number, timeoutMs: number, 
       mkdirSync(data, { recursive: true });
       writeDemoFiles(data, generateDemo({ seed, scale: 0.05 }));
       writeFileSync(config, JSON.stringify({ clustering: { k, k_max: 6, bootstrap_runs: 3 } }));
-      const env = { ...process.env, SEGMENT_DATA: join(data, "transactions.csv.gz"), SEGMENT_CONFIG: config, OBSERVABLE_TELEMETRY_DISABLE: "1" };
-      const m = await measure(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], { cwd: copy, env, timeoutMs });
-      if (m.exit_code !== 0 || m.timed_out) throw new Error(`soak build ${run} failed (exit ${m.exit_code}):\n${m.stderr.slice(-2000)}`);
+      const env = {
+        ...process.env,
+        SEGMENT_DATA: join(data, "transactions.csv.gz"),
+        SEGMENT_CONFIG: config,
+        OBSERVABLE_TELEMETRY_DISABLE: "1",
+      };
+      const m = await measure(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], {
+        cwd: copy,
+        env,
+        timeoutMs,
+      });
+      if (m.exit_code !== 0 || m.timed_out)
+        throw new Error(`soak build ${run} failed (exit ${m.exit_code}):\n${m.stderr.slice(-2000)}`);
       const cache = join(copy, ".segment-cache");
       const build: SoakBuild = {
         run,

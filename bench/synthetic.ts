@@ -90,7 +90,8 @@ function planOrders(rng: Rng, customers: number): Order[] {
     for (let i = 0; i < n; i++) owners.push(c);
   }
   const times = new Float64Array(owners.length);
-  for (let i = 0; i < times.length; i++) times[i] = drawCumulative(rng, DAY_CUMULATIVE) * MINUTES_PER_DAY + drawMinute(rng);
+  for (let i = 0; i < times.length; i++)
+    times[i] = drawCumulative(rng, DAY_CUMULATIVE) * MINUTES_PER_DAY + drawMinute(rng);
   times.sort();
   rng.shuffle(owners);
   return owners.map((customer, i) => ({ customer, at: times[i] }));
@@ -150,14 +151,20 @@ export function* syntheticChunks(options: SyntheticOptions, info: SyntheticInfo)
     if (draw.chance(CANCEL_RATE)) {
       const p = draw.pick(bought);
       const later = timestamp(Math.min(order.at + draw.int(5, 600), DAY_CUMULATIVE.length * MINUTES_PER_DAY - 1));
-      if (emit(`C${invoice},${fields[p]},-${draw.int(1, 12)},${later},${formatPrice(products[p].price)}${tail}`)) break outer;
+      if (emit(`C${invoice},${fields[p]},-${draw.int(1, 12)},${later},${formatPrice(products[p].price)}${tail}`))
+        break outer;
       invoice++;
     }
     if (draw.chance(guestChance)) {
       const guestCount = Math.max(1, Math.round(draw.logNormal(GUEST_LINES_MEAN * 0.8, 0.6)));
       for (let i = 0; i < guestCount; i++) {
         const p = drawCumulative(draw, productCum);
-        if (emit(`${invoice},${fields[p]},${draw.int(1, 6)},${when},${formatPrice(products[p].guest_price)},,${HOME_COUNTRY}\n`)) break outer;
+        if (
+          emit(
+            `${invoice},${fields[p]},${draw.int(1, 6)},${when},${formatPrice(products[p].guest_price)},,${HOME_COUNTRY}\n`,
+          )
+        )
+          break outer;
       }
       invoice++;
     }
@@ -167,7 +174,8 @@ export function* syntheticChunks(options: SyntheticOptions, info: SyntheticInfo)
     }
   }
   if (parts.length) yield parts.join("");
-  if (written < options.lines) throw new Error(`synthetic: planned orders gave only ${written} of ${options.lines} lines`);
+  if (written < options.lines)
+    throw new Error(`synthetic: planned orders gave only ${written} of ${options.lines} lines`);
   info.lines = written;
   info.invoices = invoice - FIRST_INVOICE + 1;
   info.customers = seen.reduce((sum, s) => sum + s, 0);
@@ -190,7 +198,14 @@ export function syntheticName(lines: number, seed: number): string {
 
 /** Writes the gzipped file (to a temporary name first, renamed when complete). */
 export async function writeSynthetic(path: string, options: SyntheticOptions): Promise<SyntheticInfo> {
-  const info: SyntheticInfo = { version: SYNTHETIC_VERSION, code: generatorCode(), seed: options.seed, lines: 0, customers: 0, invoices: 0 };
+  const info: SyntheticInfo = {
+    version: SYNTHETIC_VERSION,
+    code: generatorCode(),
+    seed: options.seed,
+    lines: 0,
+    customers: 0,
+    invoices: 0,
+  };
   const start = performance.now();
   const partial = `${path}.partial`;
   await pipeline(Readable.from(syntheticChunks(options, info)), createGzip({ level: 6 }), createWriteStream(partial));
@@ -202,7 +217,11 @@ export async function writeSynthetic(path: string, options: SyntheticOptions): P
 }
 
 /** The cached file for `lines` lines in `dir`, generated first when missing. */
-export async function ensureSynthetic(dir: string, lines: number, seed: number): Promise<{ path: string; info: SyntheticInfo; generated: boolean }> {
+export async function ensureSynthetic(
+  dir: string,
+  lines: number,
+  seed: number,
+): Promise<{ path: string; info: SyntheticInfo; generated: boolean }> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, syntheticName(lines, seed));
   if (existsSync(path) && existsSync(`${path}.json`)) {

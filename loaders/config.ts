@@ -32,7 +32,17 @@ export interface ColumnMapping {
 
 /** The logical columns a `columns` mapping may name. */
 export const COLUMN_KEYS = [
-  "invoice", "stock_code", "description", "quantity", "invoice_date", "unit_price", "customer_id", "country", "amount", "channel", "category",
+  "invoice",
+  "stock_code",
+  "description",
+  "quantity",
+  "invoice_date",
+  "unit_price",
+  "customer_id",
+  "country",
+  "amount",
+  "channel",
+  "category",
 ] as const;
 
 /** One table of a multi-table input: its file, its layout, and for the customer table the demographic columns. */
@@ -98,13 +108,7 @@ export interface RfmConfig {
 }
 
 export type FeatureName =
-  | "recency"
-  | "frequency"
-  | "monetary"
-  | "tenure"
-  | "avg_order_value"
-  | "items_per_order"
-  | "return_rate";
+  "recency" | "frequency" | "monetary" | "tenure" | "avg_order_value" | "items_per_order" | "return_rate";
 export const FEATURE_NAMES: FeatureName[] = [
   "recency",
   "frequency",
@@ -388,7 +392,9 @@ function merge(base: Json, patch: Json, path: string, file: string): Json {
   }
   // settings of more than one type are checked by validateConfig
   if (base === null || expected === got || LOOSE.has(path)) return patch;
-  throw new InputError(`${file}: setting "${path}" should be ${expected === "object" ? "an object" : `a ${expected}`}, got ${got}`);
+  throw new InputError(
+    `${file}: setting "${path}" should be ${expected === "object" ? "an object" : `a ${expected}`}, got ${got}`,
+  );
 }
 
 function fail(file: string, key: string, expected: string): never {
@@ -406,7 +412,8 @@ function checkColumns(columns: unknown, keys: readonly string[], at: string, fil
 
 /** Checks the `tables` setting: known tables, each {data, columns, delimiter?, demographics?}; lines or orders. */
 function validateTables(tables: TablesConfig, file: string): void {
-  if (kind(tables) !== "object") fail(file, "tables", "an object with lines and/or orders, and optionally products and customers");
+  if (kind(tables) !== "object")
+    fail(file, "tables", "an object with lines and/or orders, and optionally products and customers");
   const names = Object.keys(TABLE_COLUMNS);
   for (const [name, table] of Object.entries(tables as Record<string, unknown>)) {
     const at = `tables.${name}`;
@@ -420,7 +427,10 @@ function validateTables(tables: TablesConfig, file: string): void {
     checkColumns(t.columns ?? {}, TABLE_COLUMNS[name as keyof TablesConfig], `${at}.columns`, file);
     if (t.delimiter !== undefined && !["auto", ",", "\t", ";"].includes(t.delimiter as string))
       fail(file, `${at}.delimiter`, '"auto", ",", "\\t" or ";"');
-    if (t.demographics !== undefined && (!Array.isArray(t.demographics) || t.demographics.some((d) => typeof d !== "string" || !d)))
+    if (
+      t.demographics !== undefined &&
+      (!Array.isArray(t.demographics) || t.demographics.some((d) => typeof d !== "string" || !d))
+    )
       fail(file, `${at}.demographics`, "a list of column names");
   }
   if (!tables.lines && !tables.orders) fail(file, "tables", "an object with a lines or an orders table (or both)");
@@ -429,7 +439,9 @@ function validateTables(tables: TablesConfig, file: string): void {
 /** The data files of a configuration: `data`, or every table's file (lines, orders, products, customers). */
 export function dataFiles(config: Pick<Config, "data" | "tables">): string[] {
   if (!config.tables) return [config.data];
-  return (["lines", "orders", "products", "customers"] as const).flatMap((name) => (config.tables![name] ? [config.tables![name]!.data] : []));
+  return (["lines", "orders", "products", "customers"] as const).flatMap((name) =>
+    config.tables![name] ? [config.tables![name]!.data] : [],
+  );
 }
 
 /**
@@ -452,14 +464,30 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (config.snapshot_date !== null && !isCalendarDate(config.snapshot_date))
     fail(file, "snapshot_date", `a calendar date YYYY-MM-DD or null, got ${JSON.stringify(config.snapshot_date)}`);
   if (!(DATE_FORMATS as readonly string[]).includes(config.date_format) && !config.date_format.includes("%"))
-    fail(file, "date_format", `one of ${DATE_FORMATS.map((f) => `"${f}"`).join(", ")} or a strptime pattern such as "%d.%m.%Y %H:%M"`);
+    fail(
+      file,
+      "date_format",
+      `one of ${DATE_FORMATS.map((f) => `"${f}"`).join(", ")} or a strptime pattern such as "%d.%m.%Y %H:%M"`,
+    );
   if (!(ENCODINGS as readonly string[]).includes(config.encoding))
-    fail(file, "encoding", ENCODINGS.map((e) => `"${e}"`).join(", ").replace(/, ([^,]*)$/, " or $1"));
+    fail(
+      file,
+      "encoding",
+      ENCODINGS.map((e) => `"${e}"`)
+        .join(", ")
+        .replace(/, ([^,]*)$/, " or $1"),
+    );
   const window = config.plausible_dates;
-  if (!isCalendarDate(window.from)) fail(file, "plausible_dates.from", `a calendar date YYYY-MM-DD, got ${JSON.stringify(window.from)}`);
+  if (!isCalendarDate(window.from))
+    fail(file, "plausible_dates.from", `a calendar date YYYY-MM-DD, got ${JSON.stringify(window.from)}`);
   if (window.to !== null && !isCalendarDate(window.to))
-    fail(file, "plausible_dates.to", `a calendar date YYYY-MM-DD or null (one day after today), got ${JSON.stringify(window.to)}`);
-  if (window.to !== null && window.to < window.from) fail(file, "plausible_dates.to", `a day on or after plausible_dates.from (${window.from})`);
+    fail(
+      file,
+      "plausible_dates.to",
+      `a calendar date YYYY-MM-DD or null (one day after today), got ${JSON.stringify(window.to)}`,
+    );
+  if (window.to !== null && window.to < window.from)
+    fail(file, "plausible_dates.to", `a day on or after plausible_dates.from (${window.from})`);
   if (!(CUSTOMER_ID_RULES as readonly string[]).includes(config.customer_id_normalise))
     fail(file, "customer_id_normalise", '"numeric" or "trim"');
   if (!REVENUE_BASES.includes(config.revenue)) fail(file, "revenue", '"net" or "gross"');
@@ -471,8 +499,13 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   const thresholds = config.rfm.thresholds;
   if (thresholds) {
     for (const [key, cuts] of Object.entries(thresholds)) {
-      if (!["recency", "frequency", "monetary"].includes(key)) fail(file, `rfm.thresholds.${key}`, "recency, frequency or monetary");
-      if (!Array.isArray(cuts) || cuts.length !== 4 || cuts.some((c, i) => typeof c !== "number" || (i > 0 && c <= cuts[i - 1])))
+      if (!["recency", "frequency", "monetary"].includes(key))
+        fail(file, `rfm.thresholds.${key}`, "recency, frequency or monetary");
+      if (
+        !Array.isArray(cuts) ||
+        cuts.length !== 4 ||
+        cuts.some((c, i) => typeof c !== "number" || (i > 0 && c <= cuts[i - 1]))
+      )
         fail(file, `rfm.thresholds.${key}`, "4 ascending numbers (the cut points between scores 1..5)");
     }
   }
@@ -481,7 +514,12 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
     if (!rule || typeof rule.name !== "string" || !rule.name) fail(file, `${at}.name`, "a non-empty string");
     for (const axis of ["r", "f", "m"] as const) {
       const range = rule[axis];
-      if (!Array.isArray(range) || range.length !== 2 || !range.every((s) => isInt(s) && s >= 1 && s <= 5) || range[0] > range[1])
+      if (
+        !Array.isArray(range) ||
+        range.length !== 2 ||
+        !range.every((s) => isInt(s) && s >= 1 && s <= 5) ||
+        range[0] > range[1]
+      )
         fail(file, `${at}.${axis}`, "[min, max] with 1 <= min <= max <= 5");
     }
     if (typeof rule.description !== "string") fail(file, `${at}.description`, "a string");
@@ -500,7 +538,8 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (c.k !== "auto" && !(isInt(c.k) && c.k >= 2 && c.k <= c.k_max))
     fail(file, "clustering.k", `"auto" or an integer between 2 and k_max (${c.k_max})`);
   for (const key of ["restarts", "max_iterations", "silhouette_sample", "bootstrap_runs"] as const)
-    if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1)) fail(file, `clustering.${key}`, "a positive integer");
+    if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1))
+      fail(file, `clustering.${key}`, "a positive integer");
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");
   if (!(c.correlation_threshold > 0 && c.correlation_threshold <= 1))
     fail(file, "clustering.correlation_threshold", "a number in (0, 1]");
@@ -520,7 +559,7 @@ export interface LoadConfigOptions {
 /** Loads, merges and validates the configuration. Relative data paths resolve against the project root. */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
-  let file = options.file === undefined ? env.SEGMENT_CONFIG ?? null : options.file;
+  let file = options.file === undefined ? (env.SEGMENT_CONFIG ?? null) : options.file;
   if (file === null) {
     const fallback = resolve(PROJECT_ROOT, "segment.config.json");
     file = existsSync(fallback) ? fallback : null;
@@ -553,19 +592,31 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   // relative paths: from the config file's folder when set there, else from the current directory (CLI/env) or project root (default)
   const base =
-    dataSource === "config" && file ? dirname(file) : dataSource === "default" ? PROJECT_ROOT : env.INIT_CWD ?? process.cwd();
+    dataSource === "config" && file
+      ? dirname(file)
+      : dataSource === "default"
+        ? PROJECT_ROOT
+        : (env.INIT_CWD ?? process.cwd());
   config.data = isAbsolute(config.data) ? config.data : resolve(base, config.data);
   if (config.tables !== null) {
     if (kind(config.tables) === "object") {
       const where = file ?? "configuration";
       if (dataSource !== "default")
-        throw new InputError(`${where}: "tables" reads the data, so "data" (${dataSource === "config" ? "in the config file" : `from ${dataSource === "override" ? "the command line" : dataSource}`}) cannot be set too`);
+        throw new InputError(
+          `${where}: "tables" reads the data, so "data" (${dataSource === "config" ? "in the config file" : `from ${dataSource === "override" ? "the command line" : dataSource}`}) cannot be set too`,
+        );
       // defaults for each table, paths from the config file's folder; `data` names the main table in messages
-      const tablesBase = file ? dirname(file) : env.INIT_CWD ?? process.cwd();
+      const tablesBase = file ? dirname(file) : (env.INIT_CWD ?? process.cwd());
       for (const [name, table] of Object.entries(config.tables as Record<string, Record<string, unknown>>)) {
         if (kind(table) !== "object") continue; // validateConfig names it
-        if (typeof table.data === "string" && table.data) table.data = isAbsolute(table.data) ? table.data : resolve(tablesBase, table.data);
-        (config.tables as Record<string, unknown>)[name] = { columns: {}, delimiter: "auto", ...(name === "customers" ? { demographics: [] } : {}), ...table };
+        if (typeof table.data === "string" && table.data)
+          table.data = isAbsolute(table.data) ? table.data : resolve(tablesBase, table.data);
+        (config.tables as Record<string, unknown>)[name] = {
+          columns: {},
+          delimiter: "auto",
+          ...(name === "customers" ? { demographics: [] } : {}),
+          ...table,
+        };
       }
       const main = config.tables.lines ?? config.tables.orders;
       if (main && typeof main.data === "string") config.data = main.data;

@@ -27,7 +27,9 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
       process.stderr.write(`segment-report: ${error.message}\n`);
       process.exit(EXIT.input);
     }
-    process.stderr.write(`segment-report: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(
+      `segment-report: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     process.exit(EXIT.internal);
   }
 }

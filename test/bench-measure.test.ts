@@ -17,7 +17,8 @@ test("parseTimeReport: the fields of GNU time -v (the elapsed line's colons do n
 });
 
 test("parseProcStat: ppid and rss counted from the last ')' (names may hold spaces and parentheses)", () => {
-  const stat = "4242 (node (worker) x) S 4241 4242 4242 0 -1 4194560 3029 164668 0 142 4 9 672 406 20 0 1 0 54032 5124096 892 18446744073709551615";
+  const stat =
+    "4242 (node (worker) x) S 4241 4242 4242 0 -1 4194560 3029 164668 0 142 4 9 672 406 20 0 1 0 54032 5124096 892 18446744073709551615";
   assert.deepEqual(parseProcStat(stat), { ppid: 4241, rss_pages: 892 });
   assert.equal(parseProcStat("garbage"), null);
 });

@@ -5,8 +5,22 @@ import { mib, seconds, table, times } from "../bench/report.ts";
 import { oursStages, referenceStages } from "../bench/sides.ts";
 
 test("table: numeric columns right-aligned, the first column and text left, pipes escaped", () => {
-  const md = table(["", "wall", "check"], [["ours", "1.20 s", "a|b"], ["ref", "3.40 s - 4.00 s", "PASS"]]);
-  assert.equal(md, ["|  | wall | check |", "| --- | ---: | --- |", "| ours | 1.20 s | a\\|b |", "| ref | 3.40 s - 4.00 s | PASS |"].join("\n"));
+  const md = table(
+    ["", "wall", "check"],
+    [
+      ["ours", "1.20 s", "a|b"],
+      ["ref", "3.40 s - 4.00 s", "PASS"],
+    ],
+  );
+  assert.equal(
+    md,
+    [
+      "|  | wall | check |",
+      "| --- | ---: | --- |",
+      "| ours | 1.20 s | a\\|b |",
+      "| ref | 3.40 s - 4.00 s | PASS |",
+    ].join("\n"),
+  );
 });
 
 test("units: seconds, MiB, ratios; missing values as -", () => {
@@ -24,7 +38,8 @@ test("stage timings: ours from timings.json (ms; `<stage>_stages` breaks a stage
   assert.deepEqual(oursStages(nested), { read: 700, "x.kmeans": 900, "x.metrics": 100 });
   const file = '{"read": 700, "segment": 1010, "segment_stages": {"kmeans": 900, "metrics": 100, "total": 1000}}';
   assert.deepEqual(oursStages(file), { read: 700, "segment.kmeans": 900, "segment.metrics": 100, "segment.other": 10 });
-  const stdout = 'warning: something\n{"rows_in": 5, "stage_seconds": {"read": 0.971, "kmeans_k2_10": 2.418}, "total_seconds": 3.4}\n';
+  const stdout =
+    'warning: something\n{"rows_in": 5, "stage_seconds": {"read": 0.971, "kmeans_k2_10": 2.418}, "total_seconds": 3.4}\n';
   assert.deepEqual(referenceStages(stdout), { read: 971, kmeans_k2_10: 2418 });
   assert.throws(() => referenceStages("no json"), /no JSON line/);
 });

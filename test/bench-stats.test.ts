@@ -22,7 +22,11 @@ test("ratio: null when a side is missing or the divisor is zero", () => {
 });
 
 test("medianByKey: per-stage medians over runs, keys in first-seen order, missing keys skipped", () => {
-  const runs: Record<string, number>[] = [{ read: 10, clean: 5 }, { read: 30, clean: 7, kmeans: 100 }, { read: 20, clean: 6 }];
+  const runs: Record<string, number>[] = [
+    { read: 10, clean: 5 },
+    { read: 30, clean: 7, kmeans: 100 },
+    { read: 20, clean: 6 },
+  ];
   const result = medianByKey(runs);
   assert.deepEqual(Object.keys(result), ["read", "clean", "kmeans"]);
   assert.deepEqual(result, { read: 20, clean: 6, kmeans: 100 });

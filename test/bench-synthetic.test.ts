@@ -15,11 +15,22 @@ test("synthetic: exactly the requested lines under the Online Retail header, ~1 
   assert.equal(lines[0], "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country");
   assert.equal(lines.length - 1, 20_000);
   assert.equal(info.lines, 20_000);
-  const ids = new Set(lines.slice(1).map((l) => l.split(",").at(-2)).filter(Boolean));
+  const ids = new Set(
+    lines
+      .slice(1)
+      .map((l) => l.split(",").at(-2))
+      .filter(Boolean),
+  );
   assert.equal(ids.size, info.customers);
   assert.ok(info.customers > 1_700 && info.customers < 2_100, `customers ${info.customers}`);
-  assert.ok(lines.some((l) => l.startsWith("C")), "has cancellations");
-  assert.ok(lines.some((l) => /,,United Kingdom$/.test(l)), "has guest lines without a customer");
+  assert.ok(
+    lines.some((l) => l.startsWith("C")),
+    "has cancellations",
+  );
+  assert.ok(
+    lines.some((l) => /,,United Kingdom$/.test(l)),
+    "has guest lines without a customer",
+  );
 });
 
 test("synthetic: the same seed gives the same bytes, another seed other bytes", () => {

@@ -28,7 +28,10 @@ async function freePort(): Promise<number> {
 }
 
 const writeConfig = (title: string): void =>
-  writeFileSync(CONFIG, JSON.stringify({ data: "transactions.csv", report: { title }, clustering: { k_max: 4, bootstrap_runs: 3 } }));
+  writeFileSync(
+    CONFIG,
+    JSON.stringify({ data: "transactions.csv", report: { title }, clustering: { k_max: 4, bootstrap_runs: 3 } }),
+  );
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeout = 60_000): Promise<T> {
   const end = Date.now() + timeout;
@@ -45,72 +48,84 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ""}`);
 }
 
-if (requireChromium()) describe("npm run dev: live preview of data and config changes", () => {
-  let browser: Browser;
-  let dev: ChildProcess;
-  let origin: string;
-  let log = "";
+if (requireChromium())
+  describe("npm run dev: live preview of data and config changes", () => {
+    let browser: Browser;
+    let dev: ChildProcess;
+    let origin: string;
+    let log = "";
 
-  before(async () => {
-    rmSync(WORK, { recursive: true, force: true });
-    mkdirSync(WORK, { recursive: true });
-    copyFileSync(join(PROJECT_ROOT, "test", "fixtures", "hostile", "transactions.csv"), DATA);
-    writeConfig("Preview one");
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    // its own process group, so the test stops the preview it started (and only that)
-    dev = spawn(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/dev.ts", "--port", String(port), "--no-open"], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, SEGMENT_CONFIG: CONFIG, SEGMENT_DEV_POLL_MS: "100" },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+    before(async () => {
+      rmSync(WORK, { recursive: true, force: true });
+      mkdirSync(WORK, { recursive: true });
+      copyFileSync(join(PROJECT_ROOT, "test", "fixtures", "hostile", "transactions.csv"), DATA);
+      writeConfig("Preview one");
+      const port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+      // its own process group, so the test stops the preview it started (and only that)
+      dev = spawn(
+        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+        ["loaders/cli/dev.ts", "--port", String(port), "--no-open"],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, SEGMENT_CONFIG: CONFIG, SEGMENT_DEV_POLL_MS: "100" },
+          detached: true,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      dev.stdout?.on("data", (chunk) => (log += chunk));
+      dev.stderr?.on("data", (chunk) => (log += chunk));
+      browser = await launchChromium();
+      await until("the preview", async () => ((await fetch(origin + "/")).ok ? true : undefined));
     });
-    dev.stdout?.on("data", (chunk) => (log += chunk));
-    dev.stderr?.on("data", (chunk) => (log += chunk));
-    browser = await launchChromium();
-    await until("the preview", async () => ((await fetch(origin + "/")).ok ? true : undefined));
-  });
 
-  after(async () => {
-    await browser?.close();
-    if (dev?.pid) {
-      try {
-        process.kill(-dev.pid, "SIGTERM");
-      } catch {
-        // already gone
+    after(async () => {
+      await browser?.close();
+      if (dev?.pid) {
+        try {
+          process.kill(-dev.pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
       }
-    }
-  });
-
-  const meta = async (): Promise<{ title: string; orders: number }> => (await fetch(origin + "/_file/data/meta.json")).json() as Promise<{ title: string; orders: number }>;
-
-  test("a config change recomputes the report and reloads the open page", async () => {
-    const open = await openPage(browser, origin);
-    try {
-      await open.page.goto(origin + "/");
-      const h1 = open.page.locator("#observablehq-main h1").first();
-      await until("the first title", async () => ((await h1.textContent())?.includes("Preview one") ? true : undefined));
-      writeConfig("Preview two");
-      await until(`the new title on the open page (log: ${log.slice(-500)})`, async () => ((await h1.textContent())?.includes("Preview two") ? true : undefined));
-      assert.equal((await meta()).title, "Preview two");
-    } finally {
-      await open.close();
-    }
-  });
-
-  test("a data change recomputes the figures; a broken config keeps the last report", async () => {
-    const before = await meta();
-    const lines = readFileSync(DATA, "utf8").split("\n");
-    // drop the last quarter of the lines: fewer orders
-    writeFileSync(DATA, lines.slice(0, Math.floor(lines.length * 0.75)).join("\n") + "\n");
-    const after = await until("new figures", async () => {
-      const now = await meta();
-      return now.orders !== before.orders ? now : undefined;
     });
-    assert.ok(after.orders < before.orders, `fewer orders (${before.orders} -> ${after.orders})`);
-    writeFileSync(CONFIG, "{ not json");
-    await until("the error line", async () => (/segment\.config\.json/.test(log.split("input changed").pop() ?? "") ? true : undefined));
-    assert.equal((await meta()).orders, after.orders, "the preview still serves the last good report");
-    assert.ok(dev.exitCode === null, "the preview keeps running");
+
+    const meta = async (): Promise<{ title: string; orders: number }> =>
+      (await fetch(origin + "/_file/data/meta.json")).json() as Promise<{ title: string; orders: number }>;
+
+    test("a config change recomputes the report and reloads the open page", async () => {
+      const open = await openPage(browser, origin);
+      try {
+        await open.page.goto(origin + "/");
+        const h1 = open.page.locator("#observablehq-main h1").first();
+        await until("the first title", async () =>
+          (await h1.textContent())?.includes("Preview one") ? true : undefined,
+        );
+        writeConfig("Preview two");
+        await until(`the new title on the open page (log: ${log.slice(-500)})`, async () =>
+          (await h1.textContent())?.includes("Preview two") ? true : undefined,
+        );
+        assert.equal((await meta()).title, "Preview two");
+      } finally {
+        await open.close();
+      }
+    });
+
+    test("a data change recomputes the figures; a broken config keeps the last report", async () => {
+      const before = await meta();
+      const lines = readFileSync(DATA, "utf8").split("\n");
+      // drop the last quarter of the lines: fewer orders
+      writeFileSync(DATA, lines.slice(0, Math.floor(lines.length * 0.75)).join("\n") + "\n");
+      const after = await until("new figures", async () => {
+        const now = await meta();
+        return now.orders !== before.orders ? now : undefined;
+      });
+      assert.ok(after.orders < before.orders, `fewer orders (${before.orders} -> ${after.orders})`);
+      writeFileSync(CONFIG, "{ not json");
+      await until("the error line", async () =>
+        /segment\.config\.json/.test(log.split("input changed").pop() ?? "") ? true : undefined,
+      );
+      assert.equal((await meta()).orders, after.orders, "the preview still serves the last good report");
+      assert.ok(dev.exitCode === null, "the preview keeps running");
+    });
   });
-});

@@ -20,7 +20,11 @@ interface Run {
 
 function start(options: BuildOptions, out: string): Promise<Run> {
   const [command, args] = buildCommand(["--out", out]);
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: buildEnv(options), stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    env: buildEnv(options),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.on("close", (status) => resolve({ status, stderr })));

@@ -4,7 +4,18 @@
  * any work, so most cases need no build; one real build checks the marker and what a rebuild replaces.
  */
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -39,7 +50,10 @@ describe("--out refuses what is not a previous report (item 1)", () => {
     const dir = join(TMP, "photos");
     mkdirSync(dir);
     writeFileSync(join(dir, "holiday.jpg"), "precious");
-    assertRefused(runBuild({ name: "out", data: smallData() }, ["--out", dir]), /photos: is not empty and is not a report built by segment-report .*holiday\.jpg/);
+    assertRefused(
+      runBuild({ name: "out", data: smallData() }, ["--out", dir]),
+      /photos: is not empty and is not a report built by segment-report .*holiday\.jpg/,
+    );
     assert.equal(readFileSync(join(dir, "holiday.jpg"), "utf8"), "precious");
     assert.deepEqual(readdirSync(dir), ["holiday.jpg"], "nothing added, no temporary folder");
   });
@@ -47,7 +61,10 @@ describe("--out refuses what is not a previous report (item 1)", () => {
   it("an existing regular file", () => {
     const file = join(TMP, "report.html");
     writeFileSync(file, "mine");
-    assertRefused(runBuild({ name: "out", data: smallData() }, ["--out", file]), /report\.html: exists and is not a folder/);
+    assertRefused(
+      runBuild({ name: "out", data: smallData() }, ["--out", file]),
+      /report\.html: exists and is not a folder/,
+    );
     assert.equal(readFileSync(file, "utf8"), "mine");
   });
 
@@ -64,7 +81,10 @@ describe("--out refuses what is not a previous report (item 1)", () => {
     mkdirSync(dir);
     const data = join(dir, "transactions.csv.gz");
     writeFileSync(data, readFileSync(smallData()));
-    assertRefused(runBuild({ name: "out", data }, ["--out", dir]), /with-input: holds the input .*transactions\.csv\.gz/);
+    assertRefused(
+      runBuild({ name: "out", data }, ["--out", dir]),
+      /with-input: holds the input .*transactions\.csv\.gz/,
+    );
     assert.deepEqual(readdirSync(dir), ["transactions.csv.gz"]);
   });
 
@@ -72,7 +92,10 @@ describe("--out refuses what is not a previous report (item 1)", () => {
     const target = join(TMP, "target");
     mkdirSync(target);
     symlinkSync(target, join(TMP, "link"));
-    assertRefused(runBuild({ name: "out", data: smallData() }, ["--out", join(TMP, "link")]), /link: is a symbolic link/);
+    assertRefused(
+      runBuild({ name: "out", data: smallData() }, ["--out", join(TMP, "link")]),
+      /link: is a symbolic link/,
+    );
   });
 
   it("the project, a folder holding it, .git and the project's own folders (checked without running a build)", () => {
@@ -87,8 +110,13 @@ describe("--out refuses what is not a previous report (item 1)", () => {
       [join(PROJECT_ROOT, ".segment-cache"), /inside the project's \.segment-cache\/ folder/],
       [TMP, /is the current folder/],
     ];
-    for (const [dir, pattern] of cases) assert.throws(() => checkSiteFolder(dir, context), { name: "InputError", message: pattern }, dir);
-    assert.deepEqual(checkSiteFolder(join(PROJECT_ROOT, "dist-new-never-made"), context), { exists: false, replaced: [], foreign: [] });
+    for (const [dir, pattern] of cases)
+      assert.throws(() => checkSiteFolder(dir, context), { name: "InputError", message: pattern }, dir);
+    assert.deepEqual(checkSiteFolder(join(PROJECT_ROOT, "dist-new-never-made"), context), {
+      exists: false,
+      replaced: [],
+      foreign: [],
+    });
   });
 
   it("a new or empty folder is built, marked, and rebuilt in place; other top-level files stay; a file added inside the report refuses", () => {
@@ -114,14 +142,20 @@ describe("--out refuses what is not a previous report (item 1)", () => {
 
     const fileDir = marker.files.find((f: string) => f.includes("/")).split("/")[0];
     writeFileSync(join(out, fileDir, "mine.txt"), "mine");
-    assertRefused(runBuild(options, ["--out", out]), new RegExp(`holds ${fileDir}/mine\\.txt, which the previous build did not write`));
+    assertRefused(
+      runBuild(options, ["--out", out]),
+      new RegExp(`holds ${fileDir}/mine\\.txt, which the previous build did not write`),
+    );
     assert.equal(readFileSync(join(out, fileDir, "mine.txt"), "utf8"), "mine");
   });
 });
 
 describe("one line for unreadable data and unwritable folders (item 7)", () => {
   it("SEGMENT_DATA naming a folder (EISDIR)", () => {
-    assertRefused(runBuild({ name: "out", data: TMP }, ["--out", join(TMP, "eisdir")]), /is a directory, expected a CSV or TSV file \(set by SEGMENT_DATA\)/);
+    assertRefused(
+      runBuild({ name: "out", data: TMP }, ["--out", join(TMP, "eisdir")]),
+      /is a directory, expected a CSV or TSV file \(set by SEGMENT_DATA\)/,
+    );
     assert.equal(existsSync(join(TMP, "eisdir")), false);
   });
 

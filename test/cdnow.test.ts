@@ -44,7 +44,10 @@ describe("CDNOW log", { skip: NO_SHARED }, () => {
     assert.equal(summary.snapshot_date, EXPECTED.snapshot_date);
     assert.ok(summary.notes.includes("no invoice column: each line is one order"));
     const byId = new Map(ingest.customers.map((c) => [c.customer_id, c]));
-    for (const [id, want] of Object.entries(EXPECTED.sample) as [string, { recency: number; frequency: number; monetary: number; items_per_order: number }][]) {
+    for (const [id, want] of Object.entries(EXPECTED.sample) as [
+      string,
+      { recency: number; frequency: number; monetary: number; items_per_order: number },
+    ][]) {
       // customer_id_normalise "numeric" writes the zero-padded ids as numbers: 0001 is customer 1
       const got = byId.get(String(Number(id)));
       assert.ok(got, `customer ${id}`);

@@ -43,7 +43,10 @@ test("a config file merges over the defaults; its relative data path is from the
 test("k = 2 stays available: as a fixed k with the default k_min, or to the automatic rule with k_min = 2", () => {
   assert.equal(loadConfig({ file: configFile({ clustering: { k: 2 } }), env: {} }).clustering.k, 2);
   assert.equal(loadConfig({ file: configFile({ clustering: { k_min: 2 } }), env: {} }).clustering.k_min, 2);
-  assert.throws(() => loadConfig({ file: configFile({ clustering: { k: 1 } }), env: {} }), /"clustering.k" should be "auto" or an integer between 2 and k_max/);
+  assert.throws(
+    () => loadConfig({ file: configFile({ clustering: { k: 1 } }), env: {} }),
+    /"clustering.k" should be "auto" or an integer between 2 and k_max/,
+  );
 });
 
 test("bad settings are one-line errors naming the file and the setting", () => {
@@ -51,7 +54,10 @@ test("bad settings are one-line errors naming the file and the setting", () => {
     [{ clustering: { restart: 3 } }, /unknown setting "clustering.restart"/],
     [{ clustering: { k: "four" } }, /"clustering.k" should be "auto" or an integer/],
     [{ clustering: { k_min: 5, k_max: 3 } }, /clustering.k_min\/k_max/],
-    [{ snapshot_date: "12/10/2011" }, /"snapshot_date" should be a calendar date YYYY-MM-DD or null, got "12\/10\/2011"/],
+    [
+      { snapshot_date: "12/10/2011" },
+      /"snapshot_date" should be a calendar date YYYY-MM-DD or null, got "12\/10\/2011"/,
+    ],
     [{ cleaning: { drop_cancellations: "yes" } }, /"cleaning.drop_cancellations" should be a boolean, got string/],
     [{ rfm: { thresholds: { frequency: [1, 2, 2, 5] } } }, /rfm.thresholds.frequency" should be 4 ascending numbers/],
     [{ columns: { shop: "Store" } }, /"columns.shop" should be one of/],
@@ -61,12 +67,19 @@ test("bad settings are one-line errors naming the file and the setting", () => {
     const file = configFile(settings);
     assert.throws(
       () => loadConfig({ file, env: {} }),
-      (error: unknown) => error instanceof InputError && message.test(error.message) && error.message.includes(file) && !error.message.includes("\n"),
+      (error: unknown) =>
+        error instanceof InputError &&
+        message.test(error.message) &&
+        error.message.includes(file) &&
+        !error.message.includes("\n"),
       JSON.stringify(settings),
     );
   }
 });
 
 test("a missing config file is an error naming it", () => {
-  assert.throws(() => loadConfig({ file: "/nonexistent/segment.config.json", env: {} }), /\/nonexistent\/segment.config.json: config file not found/);
+  assert.throws(
+    () => loadConfig({ file: "/nonexistent/segment.config.json", env: {} }),
+    /\/nonexistent\/segment.config.json: config file not found/,
+  );
 });

@@ -39,7 +39,8 @@ describe("demo shop generator", () => {
   it("writes the four tables and a config in the tables form", () => {
     const config = JSON.parse(readFileSync(CONFIG, "utf8"));
     assert.deepEqual(Object.keys(config.tables), ["orders", "lines", "products", "customers"]);
-    for (const t of Object.values(config.tables) as { data: string }[]) assert.ok(existsSync(join(DIR, t.data)), t.data);
+    for (const t of Object.values(config.tables) as { data: string }[])
+      assert.ok(existsSync(join(DIR, t.data)), t.data);
     assert.equal(csv("orders.csv.gz").length, shop.expected.orders);
     assert.equal(csv("customers.csv.gz").length, shop.expected.customers_in_table);
   });
@@ -59,7 +60,9 @@ describe("demo shop end to end", () => {
     assert.ok((summary.tables?.lines_without_product ?? 0) > 0);
 
     // recomputed from the files: items joined to sales, the default cleaning's rules
-    const sales = new Map(csv("orders.csv.gz").map(([id, customer, date]) => [id, { customer, day: date.slice(0, 10) }]));
+    const sales = new Map(
+      csv("orders.csv.gz").map(([id, customer, date]) => [id, { customer, day: date.slice(0, 10) }]),
+    );
     const codes = new Set(DEFAULT_CONFIG.cleaning.non_product_codes.map((c) => c.toUpperCase()));
     const pattern = new RegExp(DEFAULT_CONFIG.cleaning.non_product_pattern, "i");
     const per = new Map<string, { orders: Set<string>; monetary: number; last: string }>();
@@ -80,7 +83,10 @@ describe("demo shop end to end", () => {
     for (const c of ingest.customers) {
       const want = per.get(c.customer_id)!;
       assert.equal(c.frequency, want.orders.size, c.customer_id);
-      assert.ok(Math.abs(c.monetary - want.monetary) < 1e-9 * want.monetary, `${c.customer_id}: ${c.monetary} vs ${want.monetary}`);
+      assert.ok(
+        Math.abs(c.monetary - want.monetary) < 1e-9 * want.monetary,
+        `${c.customer_id}: ${c.monetary} vs ${want.monetary}`,
+      );
       assert.equal(c.last_purchase, want.last, c.customer_id);
     }
   });
@@ -91,10 +97,17 @@ describe("demo shop end to end", () => {
     assert.deepEqual(audience.available, { channel: true, demographics: ["age_range", "household"], signup: true });
     const channelOrders = audience.all.channels.reduce((s: number, c: { orders: number }) => s + c.orders, 0);
     assert.equal(channelOrders, readSiteData(dir, "meta").orders);
-    assert.deepEqual(audience.all.channels.map((c: { channel: string }) => c.channel).sort(), ["phone", "store", "web"]);
+    assert.deepEqual(audience.all.channels.map((c: { channel: string }) => c.channel).sort(), [
+      "phone",
+      "store",
+      "web",
+    ]);
     const ages = audience.all.demographics.age_range as { value: string; customers: number }[];
     assert.equal(ages.find((a) => a.value === "Unknown")?.customers, SHOP_DIRT.customers_not_in_table);
-    assert.equal(ages.reduce((s, a) => s + a.customers, 0), shop.expected.customers_with_orders);
+    assert.equal(
+      ages.reduce((s, a) => s + a.customers, 0),
+      shop.expected.customers_with_orders,
+    );
     assert.ok(audience.all.signup.n > 0 && audience.all.signup.median >= 0);
     const products = readSiteData(dir, "products");
     assert.equal(products.category_source, "category column");

@@ -178,7 +178,10 @@ describe("a mid-size instance", () => {
       assert.ok(Number.isFinite(r.price) && r.price >= 0, r.raw);
       assert.ok(r.country.length > 0, r.raw);
     }
-    assert.ok(rows.some((r) => r.raw.includes('"')), "some descriptions need quoting");
+    assert.ok(
+      rows.some((r) => r.raw.includes('"')),
+      "some descriptions need quoting",
+    );
     assert.equal(rows.length, summary.lines);
   });
 
@@ -226,7 +229,11 @@ describe("a mid-size instance", () => {
   test("quantities and prices: mostly small packs and cheap items, some trade quantities", () => {
     const sales = rows.filter((r) => !r.invoice.startsWith("C") && r.quantity > 0 && /^\d/.test(r.code));
     assert.ok(sales.filter((r) => r.quantity <= 24).length / sales.length > 0.9);
-    for (const q of [48, 96, 144]) assert.ok(sales.some((r) => r.quantity === q), `quantity ${q}`);
+    for (const q of [48, 96, 144])
+      assert.ok(
+        sales.some((r) => r.quantity === q),
+        `quantity ${q}`,
+      );
     const prices = sales.filter((r) => r.price > 0).map((r) => r.price);
     assert.ok(prices.filter((p) => p >= 0.4 && p <= 15).length / prices.length > 0.85);
     assert.ok(prices.some((p) => p > 50));
@@ -240,7 +247,11 @@ describe("a mid-size instance", () => {
     assert.ok(missing > 0.18 && missing < 0.27, `missing customers ${missing}`);
     const zero = rows.filter((r) => r.price === 0).length;
     assert.ok(zero >= 0.0003 * rows.length && zero <= 0.003 * rows.length, `${zero} zero prices`);
-    for (const code of NON_PRODUCT_CODES) assert.ok(rows.some((r) => r.code === code), `non-product code ${code}`);
+    for (const code of NON_PRODUCT_CODES)
+      assert.ok(
+        rows.some((r) => r.code === code),
+        `non-product code ${code}`,
+      );
     const adjustments = rows.filter((r) => !r.invoice.startsWith("C") && r.quantity < 0).length;
     assert.ok(adjustments > 0 && adjustments < 0.002 * rows.length, `${adjustments} negative adjustments`);
     const seen = new Set<string>();
@@ -251,7 +262,10 @@ describe("a mid-size instance", () => {
     }
     assert.ok(duplicates > 0.006 * rows.length && duplicates < 0.015 * rows.length, `${duplicates} duplicates`);
     assert.equal(duplicates, summary.dirt.duplicate_lines);
-    assert.ok(rows.some((r) => r.description === ""), "some blank descriptions");
+    assert.ok(
+      rows.some((r) => r.description === ""),
+      "some blank descriptions",
+    );
   });
 
   test("cancellations take back what the customer bought before", () => {
@@ -318,7 +332,10 @@ describe("a mid-size instance", () => {
       const inertia = result.clusters.reduce((s, c, i) => s + distance(i, c), 0);
       if (inertia < best.inertia) best = { inertia, clusters: result.clusters };
     }
-    const ari = adjustedRand(ids.map((id) => truth.get(id)!), best.clusters);
+    const ari = adjustedRand(
+      ids.map((id) => truth.get(id)!),
+      best.clusters,
+    );
     assert.ok(ari >= 0.85, `ARI ${ari.toFixed(3)}`);
   });
 });

@@ -98,8 +98,7 @@ describe("customer features (reasons.csv)", () => {
 
   it("has plain numbers and strings only", async () => {
     for (const c of await features()) {
-      for (const key of FEATURE_NAMES)
-        assert.equal(typeof c[key], "number", key);
+      for (const key of FEATURE_NAMES) assert.equal(typeof c[key], "number", key);
       for (const key of ["customer_id", "first_purchase", "last_purchase", "country"] as const)
         assert.equal(typeof c[key], "string", key);
     }

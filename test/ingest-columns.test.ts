@@ -144,7 +144,10 @@ describe("dates", () => {
     const us = dateFormats("month-first");
     assert.ok(us.indexOf("%m/%d/%y %H:%M") < us.indexOf("%m/%d/%Y %H:%M"));
     assert.ok(dateFormats("day-first").includes("%d/%m/%Y %H:%M"));
-    assert.match(timestampSql("t", { format: "auto", order: "month-first" }), /^CASE WHEN \(t\[5:5\] = '-' AND NOT contains\(t\[1:4\], '-'\)\) THEN COALESCE\(TRY_CAST\(t AS TIMESTAMP\)/);
+    assert.match(
+      timestampSql("t", { format: "auto", order: "month-first" }),
+      /^CASE WHEN \(t\[5:5\] = '-' AND NOT contains\(t\[1:4\], '-'\)\) THEN COALESCE\(TRY_CAST\(t AS TIMESTAMP\)/,
+    );
   });
 });
 

@@ -16,7 +16,9 @@ import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig } from "../loaders/config.
 import { InputError } from "../loaders/errors.ts";
 import { ingest } from "../loaders/pipeline/ingest.ts";
 
-const SLICE = readFileSync(join(PROJECT_ROOT, "test", "fixtures", "ingest", "online_retail_slice.csv"), "utf8").trimEnd().split("\n");
+const SLICE = readFileSync(join(PROJECT_ROOT, "test", "fixtures", "ingest", "online_retail_slice.csv"), "utf8")
+  .trimEnd()
+  .split("\n");
 /** header + 40 lines around the first "£" line */
 const SMALL = [SLICE[0], ...SLICE.slice(80, 120)];
 const TMP = mkdtempSync(join(tmpdir(), "segment-fuzz-"));
@@ -35,10 +37,24 @@ function random(seed: number): () => number {
 }
 
 const ODD_BYTES = [0x00, 0x0a, 0x0d, 0x22, 0x2c, 0x09, 0x3b, 0xa3, 0xc2, 0xe9, 0xff, 0x80, 0xef, 0xbb, 0xbf, 0x20];
-const DATES = ["12/1/2010 8:26", "31/12/2010 8:26", "20101201", "40513.35", "2010-12-01T08:26:00Z", "2999-01-01", "1900-01-01", "2010-02-30", "", "nan"];
+const DATES = [
+  "12/1/2010 8:26",
+  "31/12/2010 8:26",
+  "20101201",
+  "40513.35",
+  "2010-12-01T08:26:00Z",
+  "2999-01-01",
+  "1900-01-01",
+  "2010-02-30",
+  "",
+  "nan",
+];
 
 /** One mutated file (bytes) and a description of what was done, from `seed`. */
-function mutate(seed: number, base: string[]): { bytes: Buffer; done: string[]; gzip: "none" | "gzip" | "truncated-gzip" } {
+function mutate(
+  seed: number,
+  base: string[],
+): { bytes: Buffer; done: string[]; gzip: "none" | "gzip" | "truncated-gzip" } {
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
   const lines = [...base];
@@ -47,7 +63,20 @@ function mutate(seed: number, base: string[]): { bytes: Buffer; done: string[]; 
   const steps = 1 + Math.floor(rand() * 3);
   let bytes: Buffer | null = null;
   for (let s = 0; s < steps; s++) {
-    const kind = pick(["delete-field", "swap-fields", "double-field", "bytes", "truncate", "quote", "newline-in-quotes", "blank", "repeat-line", "delete-line", "date", "header"]);
+    const kind = pick([
+      "delete-field",
+      "swap-fields",
+      "double-field",
+      "bytes",
+      "truncate",
+      "quote",
+      "newline-in-quotes",
+      "blank",
+      "repeat-line",
+      "delete-line",
+      "date",
+      "header",
+    ]);
     const i = dataLine();
     const fields = lines[i].split(",");
     const f = Math.floor(rand() * fields.length);
@@ -102,7 +131,11 @@ function mutate(seed: number, base: string[]): { bytes: Buffer; done: string[]; 
       bytes =
         kind === "truncate"
           ? buffer.subarray(0, at)
-          : Buffer.concat([buffer.subarray(0, at), Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(ODD_BYTES))), buffer.subarray(at)]);
+          : Buffer.concat([
+              buffer.subarray(0, at),
+              Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(ODD_BYTES))),
+              buffer.subarray(at),
+            ]);
       break; // byte-level changes come last
     }
   }
@@ -134,7 +167,12 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
       const { bytes, done, gzip } = mutate(seed, SMALL);
       const file = join(TMP, `case-${seed}.csv${gzip === "none" ? "" : ".gz"}`);
       writeFileSync(file, bytes);
-      const config = validateConfig({ ...structuredClone(DEFAULT_CONFIG), data: file, data_source: "override", config_file: null });
+      const config = validateConfig({
+        ...structuredClone(DEFAULT_CONFIG),
+        data: file,
+        data_source: "override",
+        config_file: null,
+      });
       const what = `seed ${seed} (${done.join(", ")}${gzip === "none" ? "" : `, ${gzip}`})`;
       try {
         const result = await within(ingest(config), 20_000, what);
@@ -142,7 +180,9 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
           const { rows_in, rows_kept, dropped } = result.accounting;
           const total = rows_kept + Object.values(dropped).reduce((a, b) => a + b, 0);
           assert.equal(total, rows_in, `${what}: accounting`);
-          const kept = (await result.conn.runAndReadAll("SELECT count(*)::INTEGER AS n FROM lines")).getRowObjectsJS()[0].n;
+          const kept = (
+            await result.conn.runAndReadAll("SELECT count(*)::INTEGER AS n FROM lines")
+          ).getRowObjectsJS()[0].n;
           assert.equal(kept, rows_kept, `${what}: kept lines`);
           assert.ok(result.customers.length > 0, `${what}: customers`);
           outcomes.read++;
@@ -150,9 +190,13 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
           result.close();
         }
       } catch (error) {
-        if (!(error instanceof InputError)) assert.fail(`${what}: not an InputError: ${(error as Error)?.stack ?? String(error)}`);
+        if (!(error instanceof InputError))
+          assert.fail(`${what}: not an InputError: ${(error as Error)?.stack ?? String(error)}`);
         assert.ok(!error.message.includes("\n"), `${what}: not one line: ${error.message}`);
-        assert.ok(error.message.includes(file) || error.message.startsWith("snapshot_date"), `${what}: file not named: ${error.message}`);
+        assert.ok(
+          error.message.includes(file) || error.message.startsWith("snapshot_date"),
+          `${what}: file not named: ${error.message}`,
+        );
         seen.add(error.message.replace(file, "FILE").replace(/\d+/g, "N").slice(0, 60));
         outcomes.error++;
       }
@@ -172,12 +216,16 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
       const file = join(TMP, `cli-${seed}.csv${gzip === "none" ? "" : ".gz"}`);
       writeFileSync(file, bytes);
       const out = join(TMP, `out-${seed}`);
-      const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--data", file, "--out", out], {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-        timeout: 60_000,
-        env: { ...process.env, SEGMENT_CONFIG: noConfig, SEGMENT_DATA: "" },
-      });
+      const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--data", file, "--out", out],
+        {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+          timeout: 60_000,
+          env: { ...process.env, SEGMENT_CONFIG: noConfig, SEGMENT_DATA: "" },
+        },
+      );
       const what = `seed ${seed} (${done.join(", ")})`;
       assert.ok(run.status === 0 || run.status === 1, `${what}: status ${run.status}, stderr ${run.stderr}`);
       statuses.push(run.status as number);
@@ -188,7 +236,9 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
         assert.equal(summary.rows_in, summary.rows_kept + dropped, what);
         assert.match(run.stderr, /^segment-report: input .*\n {2}layout: /, what);
       } else {
-        const errors = run.stderr.split("\n").filter((l) => l.startsWith("segment-report: ") && !/^segment-report: input /.test(l));
+        const errors = run.stderr
+          .split("\n")
+          .filter((l) => l.startsWith("segment-report: ") && !/^segment-report: input /.test(l));
         assert.equal(errors.length, 1, `${what}: ${run.stderr}`);
         assert.doesNotMatch(run.stderr, /\n\s+at /, `${what}: stack trace`);
         assert.equal(existsSync(out), false, `${what}: output written on failure`);

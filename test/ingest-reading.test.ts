@@ -102,9 +102,15 @@ describe("date order is decided from the whole column (issue 12 item 3)", () => 
       assert.equal(d[0], "2010-01-12 08:26:00");
       assert.equal(d[40], "2010-12-31 08:26:00");
     });
-    await rejects(file, new RegExp(`^${file}: line 42: InvoiceDate "31/12/2010 8:26" is not a date \\(expected a date such as 12/31/2010 8:26`), {
-      date_format: "month-first",
-    });
+    await rejects(
+      file,
+      new RegExp(
+        `^${file}: line 42: InvoiceDate "31/12/2010 8:26" is not a date \\(expected a date such as 12/31/2010 8:26`,
+      ),
+      {
+        date_format: "month-first",
+      },
+    );
   });
 
   it("a day-first file (days above 12 on many lines) reads day first; slash dates without evidence read month first", async () => {
@@ -124,39 +130,91 @@ describe("date order is decided from the whole column (issue 12 item 3)", () => 
 
 describe("date forms (issue 11)", () => {
   it("ISO with zones, dashes and dots day first, compact, Excel serials and a strptime pattern", async () => {
-    const zoned = ["2010-12-01T08:26:00Z", "2010-12-01 08:26:00+01:00", "2010-12-01 08:26+0100", "2010-12-01T08:26:00.000-05:00", "2010-12-01 08:26:00 UTC"];
-    await run(csv("zones.csv", zoned.map((d) => line(d))), {}, async (r) => {
-      // naive local times: the zone is ignored, as written
-      assert.deepEqual(await dates(r), Array(5).fill("2010-12-01 08:26:00"));
-      assert.equal(r.dates.forms[0].form, "ISO with a zone (2010-12-01T08:26:00+01:00; the zone is ignored)");
-    });
-    await run(csv("dashes.csv", ["01-12-2010 08:26", "05-12-2010 09:00", "1.12.2010 10:00"].map((d) => line(d))), {}, async (r) => {
-      // dashes and dots: day first is the usual order (European), no number above 12 is needed
-      assert.equal(r.dates.order, "day-first");
-      assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-05 09:00:00", "2010-12-01 10:00:00"]);
-    });
-    await run(csv("compact.csv", ["19970101", "19970118", "19980630"].map((d) => line(d))), {}, async (r) => {
-      assert.deepEqual(await dates(r), ["1997-01-01 00:00:00", "1997-01-18 00:00:00", "1998-06-30 00:00:00"]);
-      assert.deepEqual(r.dates.forms, [{ form: "YYYYMMDD (20101201)", lines: 3 }]);
-    });
+    const zoned = [
+      "2010-12-01T08:26:00Z",
+      "2010-12-01 08:26:00+01:00",
+      "2010-12-01 08:26+0100",
+      "2010-12-01T08:26:00.000-05:00",
+      "2010-12-01 08:26:00 UTC",
+    ];
+    await run(
+      csv(
+        "zones.csv",
+        zoned.map((d) => line(d)),
+      ),
+      {},
+      async (r) => {
+        // naive local times: the zone is ignored, as written
+        assert.deepEqual(await dates(r), Array(5).fill("2010-12-01 08:26:00"));
+        assert.equal(r.dates.forms[0].form, "ISO with a zone (2010-12-01T08:26:00+01:00; the zone is ignored)");
+      },
+    );
+    await run(
+      csv(
+        "dashes.csv",
+        ["01-12-2010 08:26", "05-12-2010 09:00", "1.12.2010 10:00"].map((d) => line(d)),
+      ),
+      {},
+      async (r) => {
+        // dashes and dots: day first is the usual order (European), no number above 12 is needed
+        assert.equal(r.dates.order, "day-first");
+        assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-05 09:00:00", "2010-12-01 10:00:00"]);
+      },
+    );
+    await run(
+      csv(
+        "compact.csv",
+        ["19970101", "19970118", "19980630"].map((d) => line(d)),
+      ),
+      {},
+      async (r) => {
+        assert.deepEqual(await dates(r), ["1997-01-01 00:00:00", "1997-01-18 00:00:00", "1998-06-30 00:00:00"]);
+        assert.deepEqual(r.dates.forms, [{ form: "YYYYMMDD (20101201)", lines: 3 }]);
+      },
+    );
     // 40513.35138888889 is 2010-12-01 08:26 in Excel's 1900 system (LibreOffice and Excel agree)
-    await run(csv("excel.csv", ["40513.35138888889", "40513", "40908.999988426"].map((d) => line(d))), {}, async (r) => {
-      assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-01 00:00:00", "2011-12-31 23:59:59"]);
-    });
-    await run(csv("pattern.csv", ["2010|12|01 8h26", "2010|12|03 10h00"].map((d) => line(d))), { date_format: "%Y|%m|%d %Hh%M" }, async (r) => {
-      assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-03 10:00:00"]);
-    });
-    await rejects(csv("pattern_bad.csv", [line("2010-12-01")]), /^the configuration: setting "date_format" "%Q" is not a strptime pattern DuckDB accepts/, {
-      date_format: "%Q",
-    });
-    assert.throws(() => configFor("x.csv", { date_format: "dd/mm/yyyy" }), /setting "date_format" should be one of "auto", "iso", /);
+    await run(
+      csv(
+        "excel.csv",
+        ["40513.35138888889", "40513", "40908.999988426"].map((d) => line(d)),
+      ),
+      {},
+      async (r) => {
+        assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-01 00:00:00", "2011-12-31 23:59:59"]);
+      },
+    );
+    await run(
+      csv(
+        "pattern.csv",
+        ["2010|12|01 8h26", "2010|12|03 10h00"].map((d) => line(d)),
+      ),
+      { date_format: "%Y|%m|%d %Hh%M" },
+      async (r) => {
+        assert.deepEqual(await dates(r), ["2010-12-01 08:26:00", "2010-12-03 10:00:00"]);
+      },
+    );
+    await rejects(
+      csv("pattern_bad.csv", [line("2010-12-01")]),
+      /^the configuration: setting "date_format" "%Q" is not a strptime pattern DuckDB accepts/,
+      {
+        date_format: "%Q",
+      },
+    );
+    assert.throws(
+      () => configFor("x.csv", { date_format: "dd/mm/yyyy" }),
+      /setting "date_format" should be one of "auto", "iso", /,
+    );
   });
 
   it("reads the compact dates of the real CDNOW log (../shared/data/cdnow_sample.csv.gz)", async (t) => {
     const file = join(PROJECT_ROOT, "..", "shared", "data", "cdnow_sample.csv.gz");
     if (!existsSync(file)) return t.skip("../shared/data absent");
     // expected independently: the date column's values, with the shell
-    const values = execFileSync("sh", ["-c", `zcat '${file}' | tail -n +2 | cut -d, -f3 | sort -u`], { encoding: "utf8" }).trim().split("\n");
+    const values = execFileSync("sh", ["-c", `zcat '${file}' | tail -n +2 | cut -d, -f3 | sort -u`], {
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n");
     const instance = await DuckDBInstance.create(":memory:");
     const conn = await instance.connect();
     try {
@@ -192,14 +250,26 @@ describe("duplicate headers (issue 12 item 5)", () => {
       `${file}: duplicated header: "Quantity" (column 4), "Quantity" (column 9) could each be quantity; say which with` +
         ` "columns" in the configuration, e.g. {"columns": {"quantity": "Quantity#2"}} for the second`,
     );
-    await run(file, { columns: { quantity: "Quantity#1" } }, (r) => assert.ok(Math.abs(r.revenue - (6 * 2.55 + 2 * 1.85)) < 1e-9));
-    await run(file, { columns: { quantity: "Quantity#2" } }, (r) => assert.ok(Math.abs(r.revenue - (810 * 2.55 + 270 * 1.85)) < 1e-9));
+    await run(file, { columns: { quantity: "Quantity#1" } }, (r) =>
+      assert.ok(Math.abs(r.revenue - (6 * 2.55 + 2 * 1.85)) < 1e-9),
+    );
+    await run(file, { columns: { quantity: "Quantity#2" } }, (r) =>
+      assert.ok(Math.abs(r.revenue - (810 * 2.55 + 270 * 1.85)) < 1e-9),
+    );
   });
 
   it("headers that differ only in spelling are duplicates too; an unused repeated header is not", async () => {
     const file = csv("two_customer_ids.csv", ["1,A,x,1,2010-12-01,1,17850,UK,17851"], `${HEADER},Customer ID`);
-    await rejects(file, /duplicated header: "CustomerID" \(column 7\), "Customer ID" \(column 9\) could each be customer_id; .* \{"columns": \{"customer_id": "Customer ID"\}\}$/);
-    await run(file, { columns: { customer_id: "Customer ID" } }, (r) => assert.deepEqual(r.customers.map((c) => c.customer_id), ["17851"]));
+    await rejects(
+      file,
+      /duplicated header: "CustomerID" \(column 7\), "Customer ID" \(column 9\) could each be customer_id; .* \{"columns": \{"customer_id": "Customer ID"\}\}$/,
+    );
+    await run(file, { columns: { customer_id: "Customer ID" } }, (r) =>
+      assert.deepEqual(
+        r.customers.map((c) => c.customer_id),
+        ["17851"],
+      ),
+    );
     const notes = csv("two_notes.csv", ["1,A,x,1,2010-12-01,1,17850,UK,a,b"], `${HEADER},Note,Note`);
     await run(notes, {}, (r) => assert.equal(r.accounting.rows_kept, 1));
   });
@@ -218,7 +288,12 @@ describe("snapshot_date must be a calendar date (issue 12 item 6)", () => {
 
 describe("line numbers are physical lines (issue 12 item 9)", () => {
   it("after a blank line and a quoted field with a line break, with the record number beside", async () => {
-    const lines = [line("2010-12-01 08:26:00"), "", '536366,22633,"HAND WARMER\nUNION JACK",6,2010-12-01 08:28:00,1.85,17850,United Kingdom', "536367,84879,BIRD,abc,2010-12-01 08:34:00,1.69,13047,United Kingdom"];
+    const lines = [
+      line("2010-12-01 08:26:00"),
+      "",
+      '536366,22633,"HAND WARMER\nUNION JACK",6,2010-12-01 08:28:00,1.85,17850,United Kingdom',
+      "536367,84879,BIRD,abc,2010-12-01 08:34:00,1.69,13047,United Kingdom",
+    ];
     const file = csv("blank_and_multiline.csv", lines);
     // physical: 1 header, 2 line, 3 blank, 4-5 the two-line record, 6 the bad quantity (record 4)
     await rejects(file, `${file}: line 6 (record 4): Quantity "abc" is not a number`);
@@ -230,20 +305,30 @@ describe("line numbers are physical lines (issue 12 item 9)", () => {
   });
 
   it("without blank lines or line breaks in fields, the line alone", async () => {
-    const file = csv("plain_bad.csv", [line("2010-12-01 08:26:00"), "536367,84879,BIRD,abc,2010-12-01 08:34:00,1.69,13047,United Kingdom"]);
+    const file = csv("plain_bad.csv", [
+      line("2010-12-01 08:26:00"),
+      "536367,84879,BIRD,abc,2010-12-01 08:34:00,1.69,13047,United Kingdom",
+    ]);
     await rejects(file, `${file}: line 3: Quantity "abc" is not a number`);
   });
 });
 
 describe("implausible dates (issue 12 item 10)", () => {
   it("a line dated 2999 is set aside as implausible_date; the snapshot is not moved", async () => {
-    const file = csv("year_2999.csv", [line("2010-12-01 08:26:00"), line("2010-12-03 10:00:00", "13047", "536366"), line("2999-01-01 10:00:00", "13047", "536367")]);
+    const file = csv("year_2999.csv", [
+      line("2010-12-01 08:26:00"),
+      line("2010-12-03 10:00:00", "13047", "536366"),
+      line("2999-01-01 10:00:00", "13047", "536367"),
+    ]);
     await run(file, {}, (r) => {
       assert.equal(r.accounting.dropped.implausible_date, 1);
       assert.equal(r.accounting.rows_kept, 2);
       assert.equal(r.snapshot_date, "2010-12-04");
       assert.equal(r.date_window.to, "2026-12-02");
-      assert.match(r.recognised, /1 line dated outside 1990-01-01 to 2026-12-02 set aside as implausible_date \(first: line 4\)/);
+      assert.match(
+        r.recognised,
+        /1 line dated outside 1990-01-01 to 2026-12-02 set aside as implausible_date \(first: line 4\)/,
+      );
     });
     // a window from the configuration
     await run(file, { plausible_dates: { from: "2010-12-02", to: "3000-01-01" } }, (r) => {
@@ -259,25 +344,54 @@ describe("implausible dates (issue 12 item 10)", () => {
       `${file}: line 2: InvoiceDate "1900-01-01" is outside the plausible dates 1990-01-01 to 2026-12-02, as are 2 of 3 lines;` +
         ` check how the dates are written ("date_format") or widen "plausible_dates" in the configuration`,
     );
-    assert.throws(() => configFor(file, { plausible_dates: { from: "2011-02-30", to: null } }), /setting "plausible_dates.from" should be a calendar date/);
+    assert.throws(
+      () => configFor(file, { plausible_dates: { from: "2011-02-30", to: null } }),
+      /setting "plausible_dates.from" should be a calendar date/,
+    );
   });
 });
 
 describe("customer ids (issue 12 item 13)", () => {
-  const lines = ["0017850", "17850", "17850.0", " 17850 ", "13047"].map((id, i) => line("2010-12-01 08:26:00", id, String(536365 + i)));
+  const lines = ["0017850", "17850", "17850.0", " 17850 ", "13047"].map((id, i) =>
+    line("2010-12-01 08:26:00", id, String(536365 + i)),
+  );
 
   it("numeric (default): 0017850, 17850, 17850.0 and ' 17850 ' are one customer, and the merges are counted", async () => {
     await run(csv("ids.csv", lines), {}, (r) => {
-      assert.deepEqual(r.customers.map((c) => [c.customer_id, c.frequency]), [["13047", 1], ["17850", 4]]);
-      assert.deepEqual(r.accounting.customer_ids, { rule: "numeric", lines_rewritten: 3, customers_merged: 1, spellings_merged: 3 });
+      assert.deepEqual(
+        r.customers.map((c) => [c.customer_id, c.frequency]),
+        [
+          ["13047", 1],
+          ["17850", 4],
+        ],
+      );
+      assert.deepEqual(r.accounting.customer_ids, {
+        rule: "numeric",
+        lines_rewritten: 3,
+        customers_merged: 1,
+        spellings_merged: 3,
+      });
       assert.match(r.recognised, /customer ids: 1 customer written more than one way \(3 spellings merged/);
     });
   });
 
   it("trim: ids as written, outer spaces aside", async () => {
     await run(csv("ids_trim.csv", lines), { customer_id_normalise: "trim" }, (r) => {
-      assert.deepEqual(r.customers.map((c) => [c.customer_id, c.frequency]), [["13047", 1], ["0017850", 1], ["17850", 2], ["17850.0", 1]]);
-      assert.deepEqual(r.accounting.customer_ids, { rule: "trim", lines_rewritten: 1, customers_merged: 1, spellings_merged: 1 });
+      assert.deepEqual(
+        r.customers.map((c) => [c.customer_id, c.frequency]),
+        [
+          ["13047", 1],
+          ["0017850", 1],
+          ["17850", 2],
+          ["17850.0", 1],
+        ],
+      );
+      assert.deepEqual(r.accounting.customer_ids, {
+        rule: "trim",
+        lines_rewritten: 1,
+        customers_merged: 1,
+        spellings_merged: 1,
+      });
     });
   });
 });
@@ -291,7 +405,11 @@ describe("encodings (issue 11)", () => {
       accounting: r.accounting,
       customers: r.customers,
       revenue: r.revenue,
-      pounds: (await r.conn.runAndReadAll("SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid")).getRowObjectsJS(),
+      pounds: (
+        await r.conn.runAndReadAll(
+          "SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid",
+        )
+      ).getRowObjectsJS(),
       encoding: r.encoding,
     }));
     assert.equal(expected.encoding, "utf-8");
@@ -302,7 +420,11 @@ describe("encodings (issue 11)", () => {
       assert.deepEqual(r.accounting, expected.accounting);
       assert.deepEqual(r.customers, expected.customers);
       assert.equal(r.revenue, expected.revenue);
-      const pounds = (await r.conn.runAndReadAll("SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid")).getRowObjectsJS();
+      const pounds = (
+        await r.conn.runAndReadAll(
+          "SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid",
+        )
+      ).getRowObjectsJS();
       assert.deepEqual(pounds, expected.pounds);
     });
     // forced, and gzipped
@@ -315,7 +437,12 @@ describe("encodings (issue 11)", () => {
     assert.equal(decodeWindows1252(Buffer.from([0x80, 0x92, 0xa3, 0x41, 0x81])), "€’£A\u0081");
     const file = join(TMP, "cp1252.csv");
     const text = `${HEADER.replace("Description", "Désignation")}\n${line("2010-12-01 08:26:00").replace("WHITE HANGING HEART T-LIGHT HOLDER", "CAFÉ’S € MUG")}\n`;
-    writeFileSync(file, Buffer.from(text.replace("’", "\u0000").replace("€", "\u0001"), "latin1").map((b) => (b === 0 ? 0x92 : b === 1 ? 0x80 : b)));
+    writeFileSync(
+      file,
+      Buffer.from(text.replace("’", "\u0000").replace("€", "\u0001"), "latin1").map((b) =>
+        b === 0 ? 0x92 : b === 1 ? 0x80 : b,
+      ),
+    );
     await run(file, { columns: { description: "Désignation" } }, async (r) => {
       assert.equal(r.encoding, "windows-1252");
       assert.match(r.recognised, /encoding: Windows-1252 \(not valid UTF-8 from line 1\)/);
@@ -326,9 +453,14 @@ describe("encodings (issue 11)", () => {
 
   it("a UTF-8 file with one damaged byte stops instead of turning every £ into Â£", async () => {
     const file = join(TMP, "damaged.csv");
-    const bytes = Buffer.from(readFileSync(utf8, "utf8").replace("HEART", "HE\u0000RT"), "utf8").map((b) => (b === 0 ? 0xe9 : b));
+    const bytes = Buffer.from(readFileSync(utf8, "utf8").replace("HEART", "HE\u0000RT"), "utf8").map((b) =>
+      b === 0 ? 0xe9 : b,
+    );
     writeFileSync(file, bytes);
-    await rejects(file, /^.*damaged\.csv: line \d+: not valid UTF-8, but line \d+ is UTF-8 text: the file mixes encodings or is damaged/);
+    await rejects(
+      file,
+      /^.*damaged\.csv: line \d+: not valid UTF-8, but line \d+ is UTF-8 text: the file mixes encodings or is damaged/,
+    );
   });
 });
 
@@ -343,7 +475,7 @@ describe("the recognised block (issue 11)", () => {
       `segment-report: input ${fixture("us_dates.csv")}`,
       "  layout:   Online Retail (recognised); comma-separated",
       "  columns:  invoice <- InvoiceNo, stock_code <- StockCode, description <- Description, quantity <- Quantity, invoice_date <- InvoiceDate, unit_price <- UnitPrice, customer_id <- CustomerID, country <- Country",
-      "  dates:    InvoiceDate: day and month 4 lines, day and month read month first (12/1/2010 is 1 December); no date has a number above 12, so this is the usual order for these dates (set \"date_format\" if wrong)",
+      '  dates:    InvoiceDate: day and month 4 lines, day and month read month first (12/1/2010 is 1 December); no date has a number above 12, so this is the usual order for these dates (set "date_format" if wrong)',
       "  encoding: UTF-8",
     ]);
   });

@@ -77,7 +77,11 @@ function assertMatchesPandas(result: IngestResult, expected: Expected): void {
   near(r.returned_revenue, expected.returned_revenue, "returned revenue");
   near(r.net_revenue, expected.net_revenue, "net revenue");
   near(result.revenue, expected.net_revenue, "headline revenue");
-  near(r.gross_revenue - r.returned_revenue - r.set_aside.fully_returned.net_revenue, r.net_revenue, "gross - returned = net");
+  near(
+    r.gross_revenue - r.returned_revenue - r.set_aside.fully_returned.net_revenue,
+    r.net_revenue,
+    "gross - returned = net",
+  );
   assert.equal(r.matched_lines, expected.return_lines_matched);
   assert.equal(r.matched_units, expected.returned_units);
   assert.equal(r.unmatched_lines, expected.unmatched_return_lines);
@@ -127,7 +131,10 @@ describe("matchReturns", () => {
 
   it("counts what finds no purchase: before the purchase, beyond it, another stock code", () => {
     const m = matchReturns([line(1, 1, -2, 4), line(2, 0, 1), line(3, 1, -3, 5), line(4, 1, -1, 7, "B")]);
-    assert.deepEqual(m.matches.map((x) => [Number(x.purchase), x.units]), [[2, 1]]);
+    assert.deepEqual(
+      m.matches.map((x) => [Number(x.purchase), x.units]),
+      [[2, 1]],
+    );
     assert.equal(m.matched_lines, 1);
     assert.equal(m.unmatched_lines, 2);
     assert.equal(m.unmatched_units, 2 + 2 + 1);
@@ -166,7 +173,7 @@ describe("net revenue on test/fixtures/net/returns.csv (expected from pandas)", 
     });
   });
 
-  it("--gross on the command line and \"revenue\" in the config file choose the basis; other values are errors", () => {
+  it('--gross on the command line and "revenue" in the config file choose the basis; other values are errors', () => {
     assert.equal(configFromArgs(parsePipelineArgs(["--gross"]), PROJECT_ROOT, {}).revenue, "gross");
     assert.equal(configFromArgs(parsePipelineArgs([]), PROJECT_ROOT, {}).revenue, "net");
     const file = join(TMP, "gross.json");
@@ -195,10 +202,12 @@ describe("net revenue on the demo data (the planted cancellations)", () => {
           if (nonProduct.has(l.stock_code)) {
             otherLines++;
             otherUnits += -l.quantity;
-          }
-          else productUnits += -l.quantity;
+          } else productUnits += -l.quantity;
         }
-    assert.ok(productUnits > 1000 && otherLines > 0, `planted returns: ${productUnits} units, ${otherLines} other lines`);
+    assert.ok(
+      productUnits > 1000 && otherLines > 0,
+      `planted returns: ${productUnits} units, ${otherLines} other lines`,
+    );
     await run(file, "net", (result) => {
       const a = result.accounting;
       const r = a.returns;

@@ -18,12 +18,25 @@ const TMP = mkdtempSync(join(tmpdir(), "segment-tables-test-"));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 const zero = Object.fromEntries(DROP_REASONS.map((r) => [r, 0]));
 
-const ITEMS = { data: join(FIXTURES, "items.csv"), columns: { invoice: "sale_id", stock_code: "product_id", quantity: "qty", amount: "line_total" } };
+const ITEMS = {
+  data: join(FIXTURES, "items.csv"),
+  columns: { invoice: "sale_id", stock_code: "product_id", quantity: "qty", amount: "line_total" },
+};
 const SALES = {
   data: join(FIXTURES, "sales.csv"),
-  columns: { invoice: "sale_id", customer_id: "customer_id", invoice_date: "sale_date", amount: "order_amount", country: "country", channel: "channel" },
+  columns: {
+    invoice: "sale_id",
+    customer_id: "customer_id",
+    invoice_date: "sale_date",
+    amount: "order_amount",
+    country: "country",
+    channel: "channel",
+  },
 };
-const PRODUCTS = { data: join(FIXTURES, "products.csv"), columns: { stock_code: "product_id", description: "name", category: "department" } };
+const PRODUCTS = {
+  data: join(FIXTURES, "products.csv"),
+  columns: { stock_code: "product_id", description: "name", category: "department" },
+};
 const CUSTOMERS = {
   data: join(FIXTURES, "customers.csv"),
   columns: { customer_id: "household_id", age_range: "age", signup_date: "signup_date" },
@@ -65,9 +78,21 @@ describe("a shop database: sales, sale items, products, customers", () => {
       assert.equal(r.accounting.rows_in, 7);
       assert.equal(r.orders, 4);
       assert.equal(r.revenue, 22);
-      const lines = await rows(r, "SELECT invoice, stock_code, description, category, customer_id, channel, country, drop_reason::VARCHAR AS reason FROM transactions ORDER BY rowid");
+      const lines = await rows(
+        r,
+        "SELECT invoice, stock_code, description, category, customer_id, channel, country, drop_reason::VARCHAR AS reason FROM transactions ORDER BY rowid",
+      );
       assert.deepEqual(
-        lines.map((l) => [l.invoice, l.stock_code, l.description, l.category, l.customer_id, l.channel, l.country, l.reason]),
+        lines.map((l) => [
+          l.invoice,
+          l.stock_code,
+          l.description,
+          l.category,
+          l.customer_id,
+          l.channel,
+          l.country,
+          l.reason,
+        ]),
         [
           ["S1", "P1", "RED MUG", "Kitchen", "100", "web", "France", null],
           ["S1", "P2", "BLUE PLATE", "Kitchen", "100", "web", "France", null],
@@ -110,12 +135,18 @@ describe("a shop database: sales, sale items, products, customers", () => {
   it("reads the customer table with typed signup dates and the demographic columns", async () => {
     await run(settings, async (r) => {
       assert.deepEqual(r.tables?.customer_columns, ["age_range", "signup_date", "income"]);
-      const info = await rows(r, "SELECT customer_id, age_range, strftime(signup_date, '%Y-%m-%d') AS signup, income FROM customer_info ORDER BY customer_id");
-      assert.deepEqual(info.map((x) => [x.customer_id, x.age_range, x.signup, x.income]), [
-        ["100", "25-34", "2023-12-01", "high"],
-        ["101", "35-44", "2024-01-05", "low"],
-        ["103", "45-54", "2024-01-01", "mid"],
-      ]);
+      const info = await rows(
+        r,
+        "SELECT customer_id, age_range, strftime(signup_date, '%Y-%m-%d') AS signup, income FROM customer_info ORDER BY customer_id",
+      );
+      assert.deepEqual(
+        info.map((x) => [x.customer_id, x.age_range, x.signup, x.income]),
+        [
+          ["100", "25-34", "2023-12-01", "high"],
+          ["101", "35-44", "2024-01-05", "low"],
+          ["103", "45-54", "2024-01-01", "mid"],
+        ],
+      );
     });
   });
 });
@@ -127,7 +158,14 @@ describe("one table", () => {
       assert.equal(r.accounting.rows_kept, 5);
       assert.equal(r.orders, 5);
       assert.equal(r.revenue, 31);
-      assert.deepEqual(r.customers.map((c) => [c.customer_id, c.frequency, c.monetary]), [["100", 2, 12.5], ["101", 2, 11.5], ["102", 1, 7]]);
+      assert.deepEqual(
+        r.customers.map((c) => [c.customer_id, c.frequency, c.monetary]),
+        [
+          ["100", 2, 12.5],
+          ["101", 2, 11.5],
+          ["102", 1, 7],
+        ],
+      );
       assert.ok(r.input_columns.includes("channel"));
     });
   });
@@ -135,14 +173,27 @@ describe("one table", () => {
   it("lines alone, with a product table: the grocery layout (basket, household, line totals)", async () => {
     const lines = {
       data: join(FIXTURES, "transactions.csv"),
-      columns: { invoice: "basket_id", customer_id: "household_id", stock_code: "product_id", quantity: "quantity", amount: "sales_value", invoice_date: "transaction_timestamp" },
+      columns: {
+        invoice: "basket_id",
+        customer_id: "household_id",
+        stock_code: "product_id",
+        quantity: "quantity",
+        amount: "sales_value",
+        invoice_date: "transaction_timestamp",
+      },
     };
     await run({ tables: { lines, products: PRODUCTS } }, (r) => {
       assertBalanced(r);
       assert.deepEqual(r.accounting.dropped, { ...zero, missing_customer: 1 });
       assert.equal(r.revenue, 16.5);
       assert.equal(r.tables?.counts.lines_without_product, 1);
-      assert.deepEqual(r.customers.map((c) => [c.customer_id, c.frequency, c.monetary]), [["100", 2, 9.5], ["101", 1, 7]]);
+      assert.deepEqual(
+        r.customers.map((c) => [c.customer_id, c.frequency, c.monetary]),
+        [
+          ["100", 2, 9.5],
+          ["101", 1, 7],
+        ],
+      );
     });
   });
 });
@@ -160,7 +211,9 @@ describe("stops with one line", () => {
       /products_dup\.csv: line 4: duplicate product_id "P1" \(also on line 2\); the products table must have one row per product_id$/,
     );
     await rejects(
-      { tables: { lines: ITEMS, orders: SALES, customers: { ...CUSTOMERS, data: join(FIXTURES, "customers_dup.csv") } } },
+      {
+        tables: { lines: ITEMS, orders: SALES, customers: { ...CUSTOMERS, data: join(FIXTURES, "customers_dup.csv") } },
+      },
       /customers_dup\.csv: line 4: duplicate household_id "100" \(also on line 2\); the customers table must have one row per household_id$/,
     );
     await rejects(
@@ -170,9 +223,18 @@ describe("stops with one line", () => {
   });
 
   it("on a missing table file or a column not in a joined table", async () => {
-    await rejects({ tables: { lines: ITEMS, orders: SALES, products: { ...PRODUCTS, data: join(FIXTURES, "nope.csv") } } }, /nope\.csv: file not found$/);
     await rejects(
-      { tables: { lines: ITEMS, orders: SALES, products: { ...PRODUCTS, columns: { stock_code: "product_id", category: "dept" } } } },
+      { tables: { lines: ITEMS, orders: SALES, products: { ...PRODUCTS, data: join(FIXTURES, "nope.csv") } } },
+      /nope\.csv: file not found$/,
+    );
+    await rejects(
+      {
+        tables: {
+          lines: ITEMS,
+          orders: SALES,
+          products: { ...PRODUCTS, columns: { stock_code: "product_id", category: "dept" } },
+        },
+      },
       /products\.csv: column "dept" \(tables\.products\.columns\.category in .*config-\d+\.json\) is not in the header; found columns: "product_id", "name", "department"$/,
     );
     await rejects(
@@ -180,28 +242,56 @@ describe("stops with one line", () => {
       /sales\.csv: column "via" \(tables\.orders\.columns\.channel in .*\) is not in the header/,
     );
     await rejects(
-      { tables: { lines: { ...ITEMS, columns: { invoice: "sale_id", quantity: "qty", amount: "line_total" } }, orders: SALES, products: PRODUCTS } },
+      {
+        tables: {
+          lines: { ...ITEMS, columns: { invoice: "sale_id", quantity: "qty", amount: "line_total" } },
+          orders: SALES,
+          products: PRODUCTS,
+        },
+      },
       /items\.csv: missing required column stock_code; found columns: "sale_id", "product_id", "qty", "line_total" \(map them with "tables\.lines\.columns"/,
     );
   });
 
   it("on a bad value, naming its own table's file and line", async () => {
     await rejects(
-      { tables: { lines: ITEMS, orders: SALES, customers: { ...CUSTOMERS, data: join(FIXTURES, "customers_bad_date.csv") } } },
+      {
+        tables: {
+          lines: ITEMS,
+          orders: SALES,
+          customers: { ...CUSTOMERS, data: join(FIXTURES, "customers_bad_date.csv") },
+        },
+      },
       /customers_bad_date\.csv: line 3: signup_date "soon" is not a date/,
     );
   });
 
   it("on a malformed tables setting", async () => {
     const load = (settings: unknown) => () => configFile(settings).load();
-    assert.throws(load({ tables: { returns: ITEMS } }), { message: /: setting "tables\.returns" should be one of lines, orders, products, customers$/ });
-    assert.throws(load({ tables: { lines: { ...ITEMS, sheet: "x" } } }), { message: /: unknown setting "tables\.lines\.sheet"$/ });
-    assert.throws(load({ tables: { lines: { ...ITEMS, columns: { basket: "x" } } } }), { message: /: setting "tables\.lines\.columns\.basket" should be one of invoice, / });
-    assert.throws(load({ tables: { products: { ...PRODUCTS, columns: { quantity: "q" } } } }), { message: /: setting "tables\.products\.columns\.quantity" should be one of stock_code, description, category$/ });
-    assert.throws(load({ tables: { products: PRODUCTS } }), { message: /: setting "tables" should be an object with a lines or an orders table \(or both\)$/ });
-    assert.throws(load({ tables: { lines: { columns: {} } } }), { message: /: setting "tables\.lines\.data" should be a file name$/ });
-    assert.throws(load({ tables: { lines: { ...ITEMS, data: 3 } } }), { message: /: setting "tables\.lines\.data" should be a file name$/ });
+    assert.throws(load({ tables: { returns: ITEMS } }), {
+      message: /: setting "tables\.returns" should be one of lines, orders, products, customers$/,
+    });
+    assert.throws(load({ tables: { lines: { ...ITEMS, sheet: "x" } } }), {
+      message: /: unknown setting "tables\.lines\.sheet"$/,
+    });
+    assert.throws(load({ tables: { lines: { ...ITEMS, columns: { basket: "x" } } } }), {
+      message: /: setting "tables\.lines\.columns\.basket" should be one of invoice, /,
+    });
+    assert.throws(load({ tables: { products: { ...PRODUCTS, columns: { quantity: "q" } } } }), {
+      message: /: setting "tables\.products\.columns\.quantity" should be one of stock_code, description, category$/,
+    });
+    assert.throws(load({ tables: { products: PRODUCTS } }), {
+      message: /: setting "tables" should be an object with a lines or an orders table \(or both\)$/,
+    });
+    assert.throws(load({ tables: { lines: { columns: {} } } }), {
+      message: /: setting "tables\.lines\.data" should be a file name$/,
+    });
+    assert.throws(load({ tables: { lines: { ...ITEMS, data: 3 } } }), {
+      message: /: setting "tables\.lines\.data" should be a file name$/,
+    });
     assert.throws(load({ tables: "lines.csv" }), { message: /: setting "tables" should be an object/ });
-    assert.throws(load({ data: "x.csv", tables: { lines: ITEMS } }), { message: /: "tables" reads the data, so "data" \(in the config file\) cannot be set too$/ });
+    assert.throws(load({ data: "x.csv", tables: { lines: ITEMS } }), {
+      message: /: "tables" reads the data, so "data" \(in the config file\) cannot be set too$/,
+    });
   });
 });

@@ -34,10 +34,15 @@ function pipeline(...args: string[]) {
 describe("npm run pipeline", () => {
   it("nets returns by default and keeps gross revenue with --gross (test/fixtures/net/returns.csv)", () => {
     const data = join(PROJECT_ROOT, "test", "fixtures", "net", "returns.csv");
-    const expected = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "returns_expected.json"), "utf8"));
+    const expected = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "returns_expected.json"), "utf8"),
+    );
     const net = pipeline("--data", data, "--out", join(TMP, "net"), "--config", CONFIG);
     assert.equal(net.status, 0, net.stderr);
-    assert.match(net.stdout, /revenue \(net\): gross 1849\.36, returned 1798\.96, net 50\.40; 2 return lines unmatched; 1 customer set aside \(fully_returned\)/);
+    assert.match(
+      net.stdout,
+      /revenue \(net\): gross 1849\.36, returned 1798\.96, net 50\.40; 2 return lines unmatched; 1 customer set aside \(fully_returned\)/,
+    );
     const summary = JSON.parse(readFileSync(join(TMP, "net", "summary.json"), "utf8"));
     assert.equal(summary.revenue_basis, "net");
     assert.ok(Math.abs(summary.revenue - expected.net_revenue) < 1e-9);
@@ -64,8 +69,14 @@ describe("npm run pipeline", () => {
     const run = pipeline("--data", join(FIXTURES, "reasons.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 0, run.stderr);
     // stderr holds only the recognised-input block
-    assert.match(run.stderr, /^segment-report: input .*reasons\.csv\n {2}layout: {3}Online Retail \(recognised\); comma-separated\n {2}columns: {2}invoice <- InvoiceNo, /);
-    assert.match(run.stderr, /\n {2}encoding: UTF-8\n {2}customer ids: 1 customer written more than one way \(1 spelling merged by customer_id_normalise\)\n$/);
+    assert.match(
+      run.stderr,
+      /^segment-report: input .*reasons\.csv\n {2}layout: {3}Online Retail \(recognised\); comma-separated\n {2}columns: {2}invoice <- InvoiceNo, /,
+    );
+    assert.match(
+      run.stderr,
+      /\n {2}encoding: UTF-8\n {2}customer ids: 1 customer written more than one way \(1 spelling merged by customer_id_normalise\)\n$/,
+    );
     assert.match(
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
@@ -77,7 +88,10 @@ describe("npm run pipeline", () => {
       "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country," +
         "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment",
     );
-    assert.match(csv[1], /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+$/);
+    assert.match(
+      csv[1],
+      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+$/,
+    );
     assert.equal(csv.length, 5); // header, 3 customers, final newline
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     assert.equal(summary.rows_in, 14);
@@ -90,7 +104,8 @@ describe("npm run pipeline", () => {
     assert.equal(summary.period_end, "2010-12-09");
     assert.equal(summary.source, join(FIXTURES, "reasons.csv"));
     assert.equal(summary.cleaning.drop_non_product_codes, true);
-    for (const key of ["revenue", "duplicate_lines", "k", "kmeans", "clusters", "rfm_segments", "validation"]) assert.ok(key in summary, key);
+    for (const key of ["revenue", "duplicate_lines", "k", "kmeans", "clusters", "rfm_segments", "validation"])
+      assert.ok(key in summary, key);
     assert.ok(!("timings" in summary), "wall-clock timings are kept out of summary.json (it is deterministic)");
     const timings = JSON.parse(readFileSync(join(out, "timings.json"), "utf8"));
     for (const stage of ["read", "clean", "features", "segment"]) assert.equal(typeof timings[stage], "number", stage);
@@ -203,7 +218,7 @@ describe("output files", () => {
     assert.equal(csvField("+44 20"), "'+44 20");
     assert.equal(csvField("@SUM(1+1)"), "'@SUM(1+1)");
     assert.equal(csvField("\tx"), "'\tx");
-    assert.equal(csvField("\rx"), "\"'\rx\"");
+    assert.equal(csvField("\rx"), '"\'\rx"');
     assert.equal(csvField('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
     assert.equal(csvField(0.1 + 0.2), "0.30000000000000004");
     assert.equal(csvField("Korea, Republic of"), '"Korea, Republic of"');

@@ -11,10 +11,14 @@ import { generateSmall } from "./support/report.ts";
 
 function runCli(data: string): string {
   const out = mkdtempSync(join(tmpdir(), "segment-determinism-"));
-  const result = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/pipeline.ts", "--data", data, "--out", out], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+    ["loaders/cli/pipeline.ts", "--data", data, "--out", out],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    },
+  );
   assert.equal(result.status, 0, result.stderr);
   return out;
 }
@@ -26,10 +30,26 @@ test("two pipeline runs write byte-identical customers.csv and summary.json", ()
     assert.ok(readFileSync(join(a, file)).equals(readFileSync(join(b, file))), `${file} differs between runs`);
   }
   const header = readFileSync(join(a, "customers.csv"), "utf8").split("\n")[0];
-  assert.match(header, /^customer_id,recency,frequency,monetary,.*,r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment$/);
+  assert.match(
+    header,
+    /^customer_id,recency,frequency,monetary,.*,r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment$/,
+  );
   const summary = JSON.parse(readFileSync(join(a, "summary.json"), "utf8"));
   assert.equal(summary.kmeans.length, 9, "every k in 2..10 is kept");
-  for (const key of ["rows_in", "rows_kept", "dropped", "customers", "revenue", "snapshot_date", "period_start", "period_end", "k", "clusters", "rfm_segments", "validation"])
+  for (const key of [
+    "rows_in",
+    "rows_kept",
+    "dropped",
+    "customers",
+    "revenue",
+    "snapshot_date",
+    "period_start",
+    "period_end",
+    "k",
+    "clusters",
+    "rfm_segments",
+    "validation",
+  ])
     assert.ok(key in summary, `summary.json has ${key}`);
 });
 

@@ -47,15 +47,18 @@ function transactions(country: (i: number) => string, id: (i: number) => string 
 }
 
 const PLAIN = join(TMP, "plain.csv");
-writeFileSync(PLAIN, transactions(() => "United Kingdom"));
+writeFileSync(
+  PLAIN,
+  transactions(() => "United Kingdom"),
+);
 
 function pipeline(args: string[], options: { unprivileged?: boolean } = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: TMP };
   for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA", "SEGMENT_PROGRESS"]) delete env[key];
-  const node = [process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--config", CONFIG, ...args]] as [
-    string,
-    string[],
-  ];
+  const node = [
+    process.execPath,
+    ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--config", CONFIG, ...args],
+  ] as [string, string[]];
   const [command, argv] = options.unprivileged ? unprivileged(...node) : node;
   const result = spawnSync(command, argv, { cwd: PROJECT_ROOT, env, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -82,14 +85,24 @@ function oldSet(dir: string): void {
 function assertOldSet(dir: string): void {
   for (const name of ["customers.csv", "summary.json", "timings.json"])
     assert.equal(readFileSync(join(dir, name), "utf8"), `old ${name}\n`, `${name} kept`);
-  assert.deepEqual(readdirSync(dir).sort(), ["customers.csv", "summary.json", "timings.json"], "no temporary folder left");
+  assert.deepEqual(
+    readdirSync(dir).sort(),
+    ["customers.csv", "summary.json", "timings.json"],
+    "no temporary folder left",
+  );
 }
 
 describe("customers.csv defuses spreadsheet formulas (item 4)", () => {
   it("prefixes text starting with = + - @ tab or CR with a quote, keeps negative numbers", () => {
     const hostile = ['=HYPERLINK("http://x")', "=1+2", "@SUM(1+1)", "+44 lane", "-1+2", "United Kingdom"];
     const data = join(TMP, "hostile.csv");
-    writeFileSync(data, transactions((i) => hostile[i], (i) => (i === 0 ? "@SUM(1+1)" : String(17850 + i))));
+    writeFileSync(
+      data,
+      transactions(
+        (i) => hostile[i],
+        (i) => (i === 0 ? "@SUM(1+1)" : String(17850 + i)),
+      ),
+    );
     const out = join(TMP, "hostile-out");
     const run = pipeline(["--data", data, "--out", out]);
     assert.equal(run.status, 0, run.stderr);
@@ -98,7 +111,10 @@ describe("customers.csv defuses spreadsheet formulas (item 4)", () => {
     for (const bad of ['"\'=HYPERLINK(""http://x"")"', "'=1+2", "'@SUM(1+1)", "'+44 lane", "'-1+2"])
       assert.ok(countries.has(bad), `country written as ${bad}: ${[...countries].join(" | ")}`);
     assert.ok(countries.has("United Kingdom"));
-    assert.ok(lines.some((l) => l.startsWith("'@SUM(1+1),")), "customer id defused");
+    assert.ok(
+      lines.some((l) => l.startsWith("'@SUM(1+1),")),
+      "customer id defused",
+    );
     for (const line of lines)
       for (const field of line.split(","))
         assert.doesNotMatch(field, /^"?[=+@\t\r]/, `no field starts a formula: ${line}`);
@@ -108,8 +124,26 @@ describe("customers.csv defuses spreadsheet formulas (item 4)", () => {
 describe("the site's customer_segments.csv defuses formulas too (item 4)", () => {
   it("writes ids and names with the same writer", () => {
     const customers = [
-      { customer_id: "=1+2", segment: "@Champions", cluster: 0, rfm_segment: "-Lost", rfm_cell: "555", r_score: 5, f_score: 5, m_score: 5 },
-      { customer_id: "17850", segment: "Valuable, loyal", cluster: -1, rfm_segment: "Lost", rfm_cell: "111", r_score: 1, f_score: 1, m_score: 1 },
+      {
+        customer_id: "=1+2",
+        segment: "@Champions",
+        cluster: 0,
+        rfm_segment: "-Lost",
+        rfm_cell: "555",
+        r_score: 5,
+        f_score: 5,
+        m_score: 5,
+      },
+      {
+        customer_id: "17850",
+        segment: "Valuable, loyal",
+        cluster: -1,
+        rfm_segment: "Lost",
+        rfm_cell: "111",
+        r_score: 1,
+        f_score: 1,
+        m_score: 1,
+      },
     ];
     const csv = customerSegmentsCsv({ customers } as unknown as SegmentationResult);
     assert.equal(
@@ -129,7 +163,10 @@ describe("the output set is replaced whole (item 8)", () => {
       yield "customer_id\n";
       throw new Error("injected failure");
     }
-    assert.throws(() => writeOutputs(out, { "summary.json": "new\n", "customers.csv": failing(), "timings.json": "new\n" }), /injected/);
+    assert.throws(
+      () => writeOutputs(out, { "summary.json": "new\n", "customers.csv": failing(), "timings.json": "new\n" }),
+      /injected/,
+    );
     assertOldSet(out);
   });
 
@@ -200,7 +237,10 @@ describe("unreadable inputs and unwritable outputs are one line (item 7)", () =>
   it("an internal error is a stack trace with exit status 2 (errors.ts)", () => {
     const script = `import { runCli } from ${JSON.stringify(join(PROJECT_ROOT, "loaders", "errors.ts"))};
       await runCli(async () => { throw new TypeError("boom"); });`;
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /^segment-report: internal error .*TypeError: boom\n\s+at /s);
   });
@@ -239,18 +279,28 @@ describe("--keep-missing-customer: totals agree with the customer table (item 11
     const run = pipeline(["--data", data, "--out", out, "--keep-missing-customer"]);
     assert.equal(run.status, 0, run.stderr);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-    const rows = readFileSync(join(out, "customers.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const rows = readFileSync(join(out, "customers.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     const monetary = rows.reduce((sum, r) => sum + Number(r[3]), 0);
     const frequency = rows.reduce((sum, r) => sum + Number(r[2]), 0);
     assert.equal(summary.rows_in, 15);
     assert.equal(summary.rows_kept, 15);
     assert.equal(summary.customers, 6);
-    assert.ok(Math.abs(summary.revenue - monetary) < 1e-9, `summary revenue ${summary.revenue} = customers' ${monetary}`);
+    assert.ok(
+      Math.abs(summary.revenue - monetary) < 1e-9,
+      `summary revenue ${summary.revenue} = customers' ${monetary}`,
+    );
     assert.equal(summary.orders, frequency);
     const guest = summary.kept_without_customer;
     assert.deepEqual([guest.lines, guest.orders], [3, 2]);
     assert.ok(Math.abs(guest.revenue - (2 * 12.75 + 4 * 3.39)) < 1e-9, `kept without a customer: ${guest.revenue}`);
-    assert.ok(Math.abs(summary.revenue + guest.revenue - (monetary + 39.06)) < 1e-9, "together they are the kept lines' revenue");
+    assert.ok(
+      Math.abs(summary.revenue + guest.revenue - (monetary + 39.06)) < 1e-9,
+      "together they are the kept lines' revenue",
+    );
     assert.match(run.stdout, /kept lines without a customer: 3 \(revenue 39\.06\), in no customer or segment figure/);
   });
 

@@ -18,7 +18,11 @@ const cell = (dow: number, hour: number, orders = 1) => ({ dow, hour, orders });
 
 describe("limits: pure cases", () => {
   it("runs of consecutive values", () => {
-    assert.deepEqual(runs([5, 0, 1, 2, 7, 8]), [[0, 2], [5, 5], [7, 8]]);
+    assert.deepEqual(runs([5, 0, 1, 2, 7, 8]), [
+      [0, 2],
+      [5, 5],
+      [7, 8],
+    ]);
     assert.deepEqual(runs([]), []);
   });
 
@@ -29,17 +33,36 @@ describe("limits: pure cases", () => {
     assert.deepEqual(gaps.hours, ["08:00 and 12:00", "13:00 and 20:00", "21:00 and 07:00"]);
     assert.deepEqual(gaps.months, ["2011-02"]);
     assert.match(gaps.text!, /no orders at all on Saturdays/);
-    assert.equal(calendarGaps([...Array(7)].flatMap((_, d) => [...Array(24)].map((_, h) => cell(d + 1, h))), [], []).text, null);
+    assert.equal(
+      calendarGaps(
+        [...Array(7)].flatMap((_, d) => [...Array(24)].map((_, h) => cell(d + 1, h))),
+        [],
+        [],
+      ).text,
+      null,
+    );
   });
 
   it("says how many duplicates were analysed and how many were set aside for other reasons", () => {
     const base = { rows_in: 10, rows_kept: 8, dropped: { duplicate: 0 } } as never;
-    const text = duplicateNote({ ...(base as object), duplicate_lines: 5, duplicate_lines_analysed: 3 } as never, false)!;
-    assert.match(text, /^5 lines exactly repeat an earlier line: 3 of them are among the analysed lines .* and 2 were set aside/);
+    const text = duplicateNote(
+      { ...(base as object), duplicate_lines: 5, duplicate_lines_analysed: 3 } as never,
+      false,
+    )!;
+    assert.match(
+      text,
+      /^5 lines exactly repeat an earlier line: 3 of them are among the analysed lines .* and 2 were set aside/,
+    );
   });
 
   it("names groups below the minimum with their counts", () => {
-    const note = smallGroupsNote([{ name: "A", customers: 500 }, { name: "B", customers: MIN_GROUP_CUSTOMERS - 1 }], "regions")!;
+    const note = smallGroupsNote(
+      [
+        { name: "A", customers: 500 },
+        { name: "B", customers: MIN_GROUP_CUSTOMERS - 1 },
+      ],
+      "regions",
+    )!;
     assert.match(note, new RegExp(`fewer than ${MIN_GROUP_CUSTOMERS} customers \\(B ${MIN_GROUP_CUSTOMERS - 1}\\)`));
     assert.equal(smallGroupsNote([{ name: "A", customers: 500 }], "regions"), null);
   });
@@ -49,12 +72,20 @@ describe("limits: pure cases", () => {
 describe("glossary links", () => {
   it("every link to a glossary entry has a target", () => {
     const src = join(PROJECT_ROOT, "src");
-    const pages = [...readdirSync(src).filter((f) => f.endsWith(".md")).map((f) => join(src, f)), join(src, "segment", "[segment].md")];
+    const pages = [
+      ...readdirSync(src)
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => join(src, f)),
+      join(src, "segment", "[segment].md"),
+    ];
     const methodology = readFileSync(join(src, "methodology.md"), "utf8");
     const targets = new Set([...methodology.matchAll(/<dt id="(g-[a-z0-9-]+)">/g)].map((m) => m[1]));
     const links = pages.flatMap((p) => [...readFileSync(p, "utf8").matchAll(/#(g-[a-z0-9-]+)/g)].map((m) => m[1]));
     assert.ok(links.length >= 20, `${links.length} links`);
-    assert.deepEqual([...new Set(links)].filter((l) => !targets.has(l)), []);
+    assert.deepEqual(
+      [...new Set(links)].filter((l) => !targets.has(l)),
+      [],
+    );
   });
 });
 
@@ -108,14 +139,19 @@ describe("page data on ../shared/data/online_retail.csv.gz", { skip: NO_SHARED }
   it("says the gaps and limits with the figures pandas computes", async () => {
     const files: Files = await computeReport(loadConfig({ file: null, data: ONLINE_RETAIL, env: {} }));
     const expected = JSON.parse(
-      gunzipSync(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "online_retail_expected.json.gz"))).toString("utf8"),
+      gunzipSync(
+        readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "online_retail_expected.json.gz")),
+      ).toString("utf8"),
     );
     assertCommon(files);
     const m = files["methodology.json"];
     const b = files["behaviour.json"];
     // no Saturday at all; the hours without orders; the revenue without a customer id (about £1.75M)
     const names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    assert.deepEqual(b.calendar_gaps.weekdays, names.filter((_, i) => !expected.weekdays_with_orders.includes(i + 1)));
+    assert.deepEqual(
+      b.calendar_gaps.weekdays,
+      names.filter((_, i) => !expected.weekdays_with_orders.includes(i + 1)),
+    );
     assert.deepEqual(b.calendar_gaps.weekdays, ["Saturday"]);
     assert.deepEqual(b.calendar_gaps.hours, ["21:00 and 06:00"]);
     for (const [name, page] of Object.entries(files).filter(([n]) => n.startsWith("segment/")))
@@ -135,10 +171,15 @@ describe("page data on ../shared/data/online_retail.csv.gz", { skip: NO_SHARED }
     // duplicates: how many analysed, how many set aside
     assert.equal(m.cleaning.duplicate_lines, expected.duplicate_lines);
     assert.equal(m.cleaning.duplicate_lines_analysed, expected.duplicate_lines_analysed);
-    assert.match(m.cleaning.duplicate_note, /^5,268 lines exactly repeat an earlier line: 5,124 of them .* and 144 were set aside/);
+    assert.match(
+      m.cleaning.duplicate_note,
+      /^5,268 lines exactly repeat an earlier line: 5,124 of them .* and 144 were set aside/,
+    );
     // regions and countries below the minimum are named with their counts; Outside Europe is one of them
     const geo = files["geography.json"];
-    const outside = geo.countries.filter((c: { region: string }) => c.region === "Outside Europe").reduce((s: number, c: { customers: number }) => s + c.customers, 0);
+    const outside = geo.countries
+      .filter((c: { region: string }) => c.region === "Outside Europe")
+      .reduce((s: number, c: { customers: number }) => s + c.customers, 0);
     assert.ok(outside < MIN_GROUP_CUSTOMERS);
     assert.ok(geo.small_regions_note.includes(`Outside Europe ${outside}`), geo.small_regions_note);
     // net figures drive the products and return rates: the cancelled 80,995-unit order is not the top product

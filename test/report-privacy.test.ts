@@ -43,7 +43,8 @@ function writeShop(dir: string): string {
   let invoice = 600000;
   ids.forEach((id, c) => {
     const kind = c % 3;
-    const orders = kind === 0 ? 8 + Math.floor(rand() * 6) : kind === 1 ? 1 + Math.floor(rand() * 3) : 2 + Math.floor(rand() * 2);
+    const orders =
+      kind === 0 ? 8 + Math.floor(rand() * 6) : kind === 1 ? 1 + Math.floor(rand() * 3) : 2 + Math.floor(rand() * 2);
     const country = countries[c % countries.length];
     for (let o = 0; o < orders; o++) {
       const day = kind === 2 ? Math.floor(rand() * 60) : Math.floor(rand() * 180);
@@ -55,7 +56,8 @@ function writeShop(dir: string): string {
         const quantity = (kind === 0 ? 6 : 2) * (1 + Math.floor(rand() * 4));
         lines.push([invoice, code, description, quantity, stamp, price, id, country].map(csvField).join(","));
       }
-      if (kind === 0 && o === 0) lines.push([`C${invoice}`, "22423", "REGENCY CAKESTAND 3 TIER", -1, stamp, 10.95, id, country].join(","));
+      if (kind === 0 && o === 0)
+        lines.push([`C${invoice}`, "22423", "REGENCY CAKESTAND 3 TIER", -1, stamp, 10.95, id, country].join(","));
     }
   });
   const file = join(dir, "shop.csv");
@@ -95,7 +97,19 @@ describe("page data of a small shop", () => {
   });
 
   test("the expected files, each small", () => {
-    for (const name of ["meta.json", "insights.json", "overview.json", "segments.json", "pca.json", "rfm.json", "behaviour.json", "geography.json", "products.json", "methodology.json", "strategy.json"])
+    for (const name of [
+      "meta.json",
+      "insights.json",
+      "overview.json",
+      "segments.json",
+      "pca.json",
+      "rfm.json",
+      "behaviour.json",
+      "geography.json",
+      "products.json",
+      "methodology.json",
+      "strategy.json",
+    ])
       assert.ok(name in files, name);
     const segmentFiles = Object.keys(files).filter((name) => name.startsWith("segment/"));
     assert.equal(segmentFiles.length, seg.k, "one file per segment of the chosen k");
@@ -114,14 +128,24 @@ describe("page data of a small shop", () => {
     assert.equal(meta.period_end, ingested.period_end);
     assert.equal(meta.snapshot_date, ingested.snapshot_date);
     assert.equal(meta.k, seg.k);
-    const overview = files["overview.json"] as { by_k: Record<string, { customers: number }[]>; cleaning: { rows_in: number } };
+    const overview = files["overview.json"] as {
+      by_k: Record<string, { customers: number }[]>;
+      cleaning: { rows_in: number };
+    };
     const rows = overview.by_k[String(seg.k)];
-    assert.equal(rows.reduce((s, r) => s + r.customers, 0), ingested.customers.length, "segment sizes add up to the customers");
+    assert.equal(
+      rows.reduce((s, r) => s + r.customers, 0),
+      ingested.customers.length,
+      "segment sizes add up to the customers",
+    );
     assert.equal(overview.cleaning.rows_in, ingested.accounting.rows_in);
   });
 
   test("publish_customer_list adds the per-customer list, one row per customer", async () => {
-    const published = await buildPageData(ingested, seg, { ...config, report: { ...config.report, publish_customer_list: true } });
+    const published = await buildPageData(ingested, seg, {
+      ...config,
+      report: { ...config.report, publish_customer_list: true },
+    });
     const csv = published["customer_segments.csv"];
     assert.equal(typeof csv, "string");
     const lines = (csv as string).trim().split("\n");

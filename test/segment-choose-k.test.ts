@@ -39,7 +39,10 @@ describe("choice of k", () => {
     const c = chooseK(retail, "auto", 5, { kMin: 2, stability: () => 0.97 });
     assert.equal(c.k, 2);
     assert.deepEqual(c.admissible, [2]);
-    assert.match(c.reason, /^k = 2: the inertia elbow is at k = 5, outside the admissible set; the admissible k nearest to it/);
+    assert.match(
+      c.reason,
+      /^k = 2: the inertia elbow is at k = 5, outside the admissible set; the admissible k nearest to it/,
+    );
   });
 
   it("an unstable elbow is skipped for the nearest stable admissible k (ties: the smaller)", () => {
@@ -58,7 +61,7 @@ describe("choice of k", () => {
   });
 
   it("without an elbow, the highest silhouette among stable admissible k", () => {
-    const c = chooseK([candidate(3, 0.40), candidate(4, 0.42), candidate(5, 0.41)], "auto", null, {
+    const c = chooseK([candidate(3, 0.4), candidate(4, 0.42), candidate(5, 0.41)], "auto", null, {
       kMin: 3,
       stability: (k) => (k === 4 ? 0.5 : 0.9),
     });
@@ -66,13 +69,16 @@ describe("choice of k", () => {
   });
 
   it("when no admissible k is stable, the most stable one, with a caution", () => {
-    const c = chooseK([candidate(3, 0.40), candidate(4, 0.41)], "auto", 4, {
+    const c = chooseK([candidate(3, 0.4), candidate(4, 0.41)], "auto", 4, {
       kMin: 3,
       stability: (k) => (k === 3 ? 0.7 : 0.6),
     });
     assert.equal(c.k, 3);
     assert.ok(0.7 < STABILITY_MIN);
-    assert.match(c.reason, /no admissible k reaches a bootstrap stability of 0\.8, so the most stable is used \(0\.700\)/);
+    assert.match(
+      c.reason,
+      /no admissible k reaches a bootstrap stability of 0\.8, so the most stable is used \(0\.700\)/,
+    );
   });
 
   it("without stability measured the reason says so", () => {

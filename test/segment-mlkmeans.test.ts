@@ -29,7 +29,8 @@ function blobs(seed: number): Matrix {
   return fromColumns(cols);
 }
 
-const rows = (X: Matrix) => Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+const rows = (X: Matrix) =>
+  Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
 
 function inertiaOf(X: Matrix, labels: ArrayLike<number>, k: number): number {
   const d = X.cols;
@@ -48,7 +49,9 @@ function inertiaOf(X: Matrix, labels: ArrayLike<number>, k: number): number {
 test("from the same initial centroids, our Lloyd iterations and ml-kmeans reach the same partition", () => {
   const X = blobs(3);
   for (const k of [2, 3, 4, 6]) {
-    const init = rows(X).filter((_, i) => i % 97 === 5).slice(0, k);
+    const init = rows(X)
+      .filter((_, i) => i % 97 === 5)
+      .slice(0, k);
     const theirs = mlKmeans(rows(X), k, { initialization: init, maxIterations: 10_000, tolerance: 1e-12 });
     const ours = lloyd(X, Float64Array.from(init.flat()), k, 10_000, 0);
     assert.ok(theirs.converged, `ml-kmeans converged at k = ${k}`);
@@ -72,6 +75,9 @@ test("with the same 10 restarts, our median inertia over seed families is within
       }
       theirs.push(best);
     }
-    assert.ok(median(ours) <= median(theirs) * 1.005, `k = ${k}: ours ${ours.map((x) => x.toFixed(1))} vs ml-kmeans ${theirs.map((x) => x.toFixed(1))}`);
+    assert.ok(
+      median(ours) <= median(theirs) * 1.005,
+      `k = ${k}: ours ${ours.map((x) => x.toFixed(1))} vs ml-kmeans ${theirs.map((x) => x.toFixed(1))}`,
+    );
   }
 });

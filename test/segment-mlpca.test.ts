@@ -17,7 +17,12 @@ test("explained variance ratios and loadings agree with ml-pca to 1e-9", () => {
   const rows = Array.from({ length: n }, (_, i) => [a[i], b[i], c[i]]);
   const theirs = new PCA(rows, { center: true, scale: false });
   const ratios = theirs.getExplainedVariance();
-  ratios.forEach((ratio, i) => assert.ok(Math.abs(ratio - ours.explained_variance[i]) < 1e-9, `component ${i}: ${ratio} vs ${ours.explained_variance[i]}`));
+  ratios.forEach((ratio, i) =>
+    assert.ok(
+      Math.abs(ratio - ours.explained_variance[i]) < 1e-9,
+      `component ${i}: ${ratio} vs ${ours.explained_variance[i]}`,
+    ),
+  );
   const loadings = theirs.getLoadings().to2DArray();
   for (let i = 0; i < 2; i++) {
     const sign = Math.sign(loadings[i].reduce((s, v, j) => s + v * ours.loadings[i][j], 0));

@@ -21,7 +21,13 @@ test("K-Means at the planted number of personas recovers them on the demo data (
   const result = await ingest(config);
   try {
     const k = PERSONA_NAMES.length;
-    const seg = segmentCustomers(result.customers, config.rfm, { ...config.clustering, k_min: k, k_max: k, k, bootstrap_runs: 0 });
+    const seg = segmentCustomers(result.customers, config.rfm, {
+      ...config.clustering,
+      k_min: k,
+      k_max: k,
+      k,
+      bootstrap_runs: 0,
+    });
     const personas = result.customers.map((c) => {
       const persona = personaOf.get(c.customer_id);
       assert.ok(persona, `customer ${c.customer_id} has a planted persona`);

@@ -63,7 +63,11 @@ describe("shared reference RFM (Online Retail)", { skip }, () => {
     assert.equal(result.k_silhouette_best, summary.best_k_by_silhouette);
     assert.equal(result.elbow_k, 5);
     assert.equal(result.k, result.elbow_k, result.k_reason);
-    assert.deepEqual(result.k_stability_checked.map((x) => x.k), [5], "only the elbow's stability was needed");
+    assert.deepEqual(
+      result.k_stability_checked.map((x) => x.k),
+      [5],
+      "only the elbow's stability was needed",
+    );
     assert.deepEqual(result.rfm_thresholds.thresholds.frequency, [1, 2, 3, 6]);
     assert.deepEqual(result.rfm_thresholds.empty_levels, { recency: [], frequency: [], monetary: [] });
     assert.deepEqual(

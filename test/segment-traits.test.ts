@@ -13,7 +13,14 @@ import { STABILITY_MIN, SILHOUETTE_TOLERANCE } from "../loaders/cluster/choose-k
 import { segmentCustomers, type SegmentationResult } from "../loaders/pipeline/segment.ts";
 import { nameClustersChecked, NAME_GRID } from "../loaders/cluster/naming.ts";
 import { sortedCopy } from "../loaders/stats/quantile.ts";
-import { checkNames, LAPSED_NAMES, NAME_TRAITS, traitSentence, traitThresholds, type Trait } from "../loaders/cluster/traits.ts";
+import {
+  checkNames,
+  LAPSED_NAMES,
+  NAME_TRAITS,
+  traitSentence,
+  traitThresholds,
+  type Trait,
+} from "../loaders/cluster/traits.ts";
 import type { ClusterPosition } from "../loaders/cluster/profile.ts";
 import type { CustomerFeatures } from "../loaders/types.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "./support/build.ts";
@@ -47,7 +54,8 @@ function referenceTraits(customers: readonly CustomerFeatures[]): (trait: Trait,
 }
 
 /** The grid name a (possibly suffixed) cluster name comes from. */
-const gridOf = (name: string) => Object.keys(NAME_TRAITS).find((g) => name === g || name.startsWith(`${g} (`)) as string;
+const gridOf = (name: string) =>
+  Object.keys(NAME_TRAITS).find((g) => name === g || name.startsWith(`${g} (`)) as string;
 
 function assertNamesHold(customers: readonly CustomerFeatures[], seg: SegmentationResult, label: string) {
   const has = referenceTraits(customers);
@@ -57,21 +65,31 @@ function assertNamesHold(customers: readonly CustomerFeatures[], seg: Segmentati
       const grid = gridOf(p.name);
       assert.ok(grid, `${label} k = ${solution.k}: "${p.name}" is a grid name`);
       const check = p.name_check!;
-      assert.deepEqual(check.traits.map((t) => t.trait), NAME_TRAITS[grid], `${label} k = ${solution.k} ${p.name}: the traits of its name`);
+      assert.deepEqual(
+        check.traits.map((t) => t.trait),
+        NAME_TRAITS[grid],
+        `${label} k = ${solution.k} ${p.name}: the traits of its name`,
+      );
       for (const t of check.traits) {
         const share = members.filter((c) => has(t.trait, c)).length / members.length;
-        assert.ok(Math.abs(share - t.share) < 1e-12, `${label} k = ${solution.k} ${p.name} ${t.trait}: ${t.share} vs ${share}`);
+        assert.ok(
+          Math.abs(share - t.share) < 1e-12,
+          `${label} k = ${solution.k} ${p.name} ${t.trait}: ${t.share} vs ${share}`,
+        );
         assert.ok(share >= 0.5, `${label} k = ${solution.k} ${p.name}: ${t.word} holds for only ${share}`);
         assert.equal(t.holds, share >= 2 / 3);
       }
       const all = members.filter((c) => check.traits.every((t) => has(t.trait, c))).length / members.length;
-      if (check.traits.length) assert.ok(Math.abs((check.name_holds ?? -1) - all) < 1e-12, `${label} ${p.name}: name holds for ${all}`);
+      if (check.traits.length)
+        assert.ok(Math.abs((check.name_holds ?? -1) - all) < 1e-12, `${label} ${p.name}: name holds for ${all}`);
       else assert.equal(check.name_holds, null);
       const fresh = members.filter((c) => has("new", c)).length / members.length;
       assert.ok(Math.abs(fresh - check.new_share) < 1e-12);
-      if (LAPSED_NAMES.has(grid)) assert.ok(fresh < 0.1, `${label} k = ${solution.k}: ${p.name} holds ${fresh} new customers`);
+      if (LAPSED_NAMES.has(grid))
+        assert.ok(fresh < 0.1, `${label} k = ${solution.k}: ${p.name} holds ${fresh} new customers`);
       const sentence = traitSentence(check.traits);
-      for (const t of check.traits) assert.ok(sentence.toLowerCase().includes(`${t.holds ? "" : "mostly "}${t.word}`), sentence);
+      for (const t of check.traits)
+        assert.ok(sentence.toLowerCase().includes(`${t.holds ? "" : "mostly "}${t.word}`), sentence);
     });
   }
 }
@@ -91,7 +109,13 @@ function assertKChoice(seg: SegmentationResult, label: string) {
   for (const failed of seg.k_stability_checked.slice(0, -1)) assert.ok((failed.mean_ari ?? 1) < STABILITY_MIN);
   const overall = seg.kmeans.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
   assert.equal(seg.k_silhouette_best, overall.k);
-  if (overall.k !== seg.k) assert.match(seg.k_reason, new RegExp(`The highest silhouette over every computed k is at k = ${overall.k} \\(${overall.silhouette.toFixed(3)}\\), not taken: `));
+  if (overall.k !== seg.k)
+    assert.match(
+      seg.k_reason,
+      new RegExp(
+        `The highest silhouette over every computed k is at k = ${overall.k} \\(${overall.silhouette.toFixed(3)}\\), not taken: `,
+      ),
+    );
   assert.ok(seg.k_reason.startsWith(`k = ${seg.k}: `));
   assert.ok(seg.k_reason.includes(`silhouette ${chosen.silhouette.toFixed(3)}`));
 }
@@ -105,9 +129,19 @@ describe("trait definitions and the renaming rule", () => {
     monetary: Array.from({ length: n }, (_, i) => 10 * (i + 1)),
     tenure: Array.from({ length: n }, (_, i) => i + 6),
   };
-  const t = traitThresholds({ recency: sortedCopy(columns.recency), frequency: sortedCopy(columns.frequency), monetary: sortedCopy(columns.monetary) });
+  const t = traitThresholds({
+    recency: sortedCopy(columns.recency),
+    frequency: sortedCopy(columns.frequency),
+    monetary: sortedCopy(columns.monetary),
+  });
   const at = (r: ClusterPosition["recency_level"], v: ClusterPosition["value_level"]): ClusterPosition => ({
-    recency_pct: 0, frequency_pct: 0, monetary_pct: 0, recentness: 0, value: 0, recency_level: r, value_level: v,
+    recency_pct: 0,
+    frequency_pct: 0,
+    monetary_pct: 0,
+    recentness: 0,
+    value: 0,
+    recency_level: r,
+    value_level: v,
   });
 
   it("cut-offs are type-7 quantiles of all customers", () => {
@@ -122,7 +156,13 @@ describe("trait definitions and the renaming rule", () => {
     // cluster 0: the 20 customers with recency 81..100 (lapsed, tenure 86..105: 5 of 20 new = 25%)
     // cluster 1: everyone else
     const labels = columns.recency.map((r) => (r > 80 ? 0 : 1));
-    const { names, checks } = checkNames([at("lapsed", "top"), at("recent", "low")], labels, columns, t, (r, v) => NAME_GRID[r][v]);
+    const { names, checks } = checkNames(
+      [at("lapsed", "top"), at("recent", "low")],
+      labels,
+      columns,
+      t,
+      (r, v) => NAME_GRID[r][v],
+    );
     assert.equal(names[0], "Valuable, Cooling", "At-Risk High-Value given up for 25% new customers");
     assert.deepEqual(checks[0].rejected[0], { name: "At-Risk High-Value", why: "25.0% are new customers" });
     // cluster 1 (recency 1..80): recent holds for 40.5 / 80 = 50.6%: kept but qualified; "new" (tenure <= 90) for all
@@ -152,7 +192,8 @@ for (const [label, file, skip] of [
     });
     after(() => result?.close());
 
-    it("every trait a cluster name asserts holds for its members (every k)", () => assertNamesHold(result.customers, seg, label));
+    it("every trait a cluster name asserts holds for its members (every k)", () =>
+      assertNamesHold(result.customers, seg, label));
 
     it("the choice of k follows the documented rule, among k >= 3", () => assertKChoice(seg, label));
 
@@ -165,7 +206,10 @@ for (const [label, file, skip] of [
           assert.ok(Math.abs(share - t.share) < 1e-12, `${row.segment} ${t.trait}`);
         }
       }
-      assert.deepEqual(seg.rfm_segments.find((r) => r.segment === "Champions")?.name_check?.traits.map((t) => t.trait), ["recent", "frequent", "high_spend"]);
+      assert.deepEqual(
+        seg.rfm_segments.find((r) => r.segment === "Champions")?.name_check?.traits.map((t) => t.trait),
+        ["recent", "frequent", "high_spend"],
+      );
     });
   });
 }
@@ -184,8 +228,17 @@ describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { s
       assert.ok(low.name_check!.new_share >= 0.1, `new customers in ${low.name}: ${low.name_check!.new_share}`);
       assert.ok(!/Inactive|At-Risk/.test(low.name), low.name);
       // and the names are the grid's own, checked: recomputed by nameClustersChecked from the same inputs
-      const columns = { recency: result.customers.map((c) => c.recency), frequency: result.customers.map((c) => c.frequency), monetary: result.customers.map((c) => c.monetary), tenure: result.customers.map((c) => c.tenure) };
-      const base = { recency: sortedCopy(columns.recency), frequency: sortedCopy(columns.frequency), monetary: sortedCopy(columns.monetary) };
+      const columns = {
+        recency: result.customers.map((c) => c.recency),
+        frequency: result.customers.map((c) => c.frequency),
+        monetary: result.customers.map((c) => c.monetary),
+        tenure: result.customers.map((c) => c.tenure),
+      };
+      const base = {
+        recency: sortedCopy(columns.recency),
+        frequency: sortedCopy(columns.frequency),
+        monetary: sortedCopy(columns.monetary),
+      };
       assert.deepEqual(nameClustersChecked(two.profiles, base, two.labels, columns).names, two.names);
     } finally {
       result.close();

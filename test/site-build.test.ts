@@ -35,7 +35,8 @@ test("the demo report builds every page and points nowhere off the machine", asy
       /\bimport\s*(?:\(|[^;]*?from)\s*["'](?:https?:)?\/\/[^"']+["']/gi,
       /@import\s+(?:url\()?["']?(?:https?:)?\/\/[^;]+/gi,
     ];
-    for (const pattern of patterns) for (const match of text.matchAll(pattern)) offending.push(`${file}: ${match[0].slice(0, 120)}`);
+    for (const pattern of patterns)
+      for (const match of text.matchAll(pattern)) offending.push(`${file}: ${match[0].slice(0, 120)}`);
   }
   assert.deepEqual(offending, [], "references off the machine");
   // no web fonts, no CDN host names anywhere in the pages
@@ -47,23 +48,33 @@ test("the demo report builds every page and points nowhere off the machine", asy
 
 test("by default no file of the published site holds a customer identifier", async () => {
   const { dir } = await buildReport({ name: "demo" });
-  const personas = readFileSync(join(PROJECT_ROOT, "data", "demo", "personas.csv"), "utf8").trim().split("\n").slice(1);
+  const personas = readFileSync(join(PROJECT_ROOT, "data", "demo", "personas.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1);
   const ids = new Set(personas.map((line) => line.split(",")[0]));
   assert.ok(ids.size > 1000, `demo customers: ${ids.size}`);
   const found = new Set<string>();
   for (const file of filesUnder(dir).filter((f) => TEXT.test(f))) {
     assert.ok(!/customer_segments/.test(file), `${file} is published with publish_customer_list off`);
-    for (const match of readFileSync(file, "utf8").matchAll(/(?<![\d.])\d{5}(?![\d.])/g)) if (ids.has(match[0])) found.add(match[0]);
+    for (const match of readFileSync(file, "utf8").matchAll(/(?<![\d.])\d{5}(?![\d.])/g))
+      if (ids.has(match[0])) found.add(match[0]);
   }
   // a handful of 5-digit numbers (a count, a rounded amount, a stock code) may coincide with ids; a list would not
-  assert.ok(found.size <= 20, `${found.size} customer ids appear in the site, e.g. ${[...found].slice(0, 5).join(", ")}`);
+  assert.ok(
+    found.size <= 20,
+    `${found.size} customer ids appear in the site, e.g. ${[...found].slice(0, 5).join(", ")}`,
+  );
 });
 
 test("publish_customer_list publishes the per-customer segment list", async () => {
   const small = generateSmall();
   const config = join(PROJECT_ROOT, "test-output", "configs", "publish.json");
   mkdirSync(join(config, ".."), { recursive: true });
-  writeFileSync(config, JSON.stringify({ report: { publish_customer_list: true }, clustering: { k_max: 5, bootstrap_runs: 3 } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ report: { publish_customer_list: true }, clustering: { k_max: 5, bootstrap_runs: 3 } }),
+  );
   const { dir } = await buildReport({ name: "publish", data: small.data, config });
   const list = filesUnder(dir).find((file) => /customer_segments.*\.csv$/.test(file));
   assert.ok(list, "customer_segments.csv in the site");
@@ -89,7 +100,10 @@ test("a changed data file or config is never published stale; unchanged input re
   const first = readHeadline(out);
 
   // the recognised-input block, when the data is computed and when it is reused
-  assert.match(result.stderr, /segment-report: input .*transactions\.csv\.gz\n {2}layout: {3}Online Retail \(recognised\); comma-separated, gzip\n/);
+  assert.match(
+    result.stderr,
+    /segment-report: input .*transactions\.csv\.gz\n {2}layout: {3}Online Retail \(recognised\); comma-separated, gzip\n/,
+  );
   result = runBuild({ name: "fresh", data, config }, ["--out", out]);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /report data unchanged/);
@@ -120,9 +134,15 @@ test("bad input stops the build with one line and leaves the previous report unt
   mkdirSync(join(work, "dist"), { recursive: true });
   writeFileSync(join(work, "dist", "index.html"), "previous report");
   // a previous report: its marker lists the files it wrote (loaders/site/folder.ts)
-  writeFileSync(join(work, "dist", ".segment-report"), JSON.stringify({ written_by: "segment-report", files: ["index.html"] }));
+  writeFileSync(
+    join(work, "dist", ".segment-report"),
+    JSON.stringify({ written_by: "segment-report", files: ["index.html"] }),
+  );
   const bad = join(work, "bad.csv");
-  writeFileSync(bad, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,HEART,six,2010-12-01 08:26:00,2.55,17850,United Kingdom\n");
+  writeFileSync(
+    bad,
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,HEART,six,2010-12-01 08:26:00,2.55,17850,United Kingdom\n",
+  );
   const cases: [string, RegExp][] = [
     [bad, /bad\.csv.*line 2.*Quantity.*"six"/i],
     [join(work, "missing.csv"), /missing\.csv.*not found/i],

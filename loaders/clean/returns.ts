@@ -179,7 +179,9 @@ export async function applyReturns(
         UPDATE transactions SET returned = m.units
         FROM (SELECT purchase_row, fsum(units) AS units FROM return_matches GROUP BY purchase_row) m
         WHERE transactions.rowid = m.purchase_row`);
-      await conn.run(`UPDATE transactions SET drop_reason = 'returned' WHERE returned IS NOT NULL AND quantity - returned <= 0`);
+      await conn.run(
+        `UPDATE transactions SET drop_reason = 'returned' WHERE returned IS NOT NULL AND quantity - returned <= 0`,
+      );
       await conn.run(`
         UPDATE transactions SET drop_reason = 'fully_returned'
         WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IN (

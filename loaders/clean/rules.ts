@@ -103,7 +103,11 @@ export function nonProductSql(
  * @example dropReasonSql({ ...DEFAULT_CONFIG.cleaning, drop_non_product_codes: false })
  * // "CAST(CASE WHEN (starts_with(invoice, 'C') OR ...) THEN 'cancellation' WHEN customer_id IS NULL THEN ... END AS drop_reason)"
  */
-export function dropReasonSql(cleaning: CleaningConfig, window?: DateWindow, options: { joinedOrders?: boolean } = {}): string {
+export function dropReasonSql(
+  cleaning: CleaningConfig,
+  window?: DateWindow,
+  options: { joinedOrders?: boolean } = {},
+): string {
   const nonProduct = nonProductSql(cleaning);
   const rules: [boolean, string, DropReason][] = [
     [window !== undefined, window ? implausibleDateSql(window) : "false", "implausible_date"],
@@ -267,11 +271,19 @@ export async function countCustomerMerges(
          FROM ${table} WHERE customer_id IS NOT NULL GROUP BY customer_id) WHERE n > 1`,
     )
   ).getRowObjectsJS()[0];
-  return { rule, lines_rewritten: rewritten, customers_merged: Number(row.customers), spellings_merged: Number(row.spellings) };
+  return {
+    rule,
+    lines_rewritten: rewritten,
+    customers_merged: Number(row.customers),
+    spellings_merged: Number(row.spellings),
+  };
 }
 
 /** The first line set aside as implausible_date and how many are, or null when none is. */
-export async function firstImplausible(conn: DuckDBConnection, table = "transactions"): Promise<{ row: number; lines: number } | null> {
+export async function firstImplausible(
+  conn: DuckDBConnection,
+  table = "transactions",
+): Promise<{ row: number; lines: number } | null> {
   const rows = (
     await conn.runAndReadAll(
       `SELECT min(rowid)::BIGINT AS row, count(*)::BIGINT AS n FROM ${table} WHERE drop_reason = 'implausible_date'`,

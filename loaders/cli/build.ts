@@ -35,7 +35,9 @@ function parseBuildArgs(argv: string[]): { out?: string; prepareOnly: boolean } 
     });
     return { out: values.out, prepareOnly: values["prepare-only"] === true };
   } catch (error) {
-    throw new InputError(`command line: ${(error as Error).message.split("\n")[0]} (usage: npm run build -- [--out DIR])`);
+    throw new InputError(
+      `command line: ${(error as Error).message.split("\n")[0]} (usage: npm run build -- [--out DIR])`,
+    );
   }
 }
 
@@ -50,7 +52,11 @@ async function main(): Promise<void> {
     return;
   }
   const dist = resolve(cwd, args.out ?? join(PROJECT_ROOT, "dist"));
-  const context = { cwd, project: PROJECT_ROOT, inputs: [config.data, ...(config.config_file ? [config.config_file] : [])] };
+  const context = {
+    cwd,
+    project: PROJECT_ROOT,
+    inputs: [config.data, ...(config.config_file ? [config.config_file] : [])],
+  };
   const before = checkSiteFolder(dist, context);
   const staging = makeStaging(dist);
   let done = false;

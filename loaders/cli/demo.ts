@@ -7,7 +7,16 @@
  */
 import { relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
-import { DEFAULT_SEED, DEMO_DIR, generateDemo, generateShop, LINES_PER_SCALE, summarize, writeDemoFiles, writeShopFiles } from "../demo/index.ts";
+import {
+  DEFAULT_SEED,
+  DEMO_DIR,
+  generateDemo,
+  generateShop,
+  LINES_PER_SCALE,
+  summarize,
+  writeDemoFiles,
+  writeShopFiles,
+} from "../demo/index.ts";
 import { InputError, runCli } from "../errors.ts";
 
 export interface DemoArgs {

@@ -20,19 +20,31 @@ const POLL_MS = Number(process.env.SEGMENT_DEV_POLL_MS ?? 300);
 
 /** Computes the report data; true when it succeeded (its errors are already printed as one line). */
 function prepare(): boolean {
-  return spawnSync(join(BIN, "tsx"), [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--prepare-only"], { cwd: PROJECT_ROOT, stdio: "inherit", env: ENV }).status === 0;
+  return (
+    spawnSync(join(BIN, "tsx"), [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--prepare-only"], {
+      cwd: PROJECT_ROOT,
+      stdio: "inherit",
+      env: ENV,
+    }).status === 0
+  );
 }
 
 /** The data loaders of the site (src/data/**), touched so that the preview re-runs them. */
 function dataLoaders(dir = join(PROJECT_ROOT, "src", "data")): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? dataLoaders(join(dir, entry.name)) : /\.(js|ts)$/.test(entry.name) ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? dataLoaders(join(dir, entry.name))
+      : /\.(js|ts)$/.test(entry.name)
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
 /** The files whose change means new report data: the configuration file and the data file it names. */
 function watchedFiles(): string[] {
-  const configFile = process.env.SEGMENT_CONFIG ? resolve(process.env.SEGMENT_CONFIG) : join(PROJECT_ROOT, "segment.config.json");
+  const configFile = process.env.SEGMENT_CONFIG
+    ? resolve(process.env.SEGMENT_CONFIG)
+    : join(PROJECT_ROOT, "segment.config.json");
   try {
     return [configFile, loadConfig().data];
   } catch {
@@ -42,7 +54,11 @@ function watchedFiles(): string[] {
 
 function main(): void {
   if (!prepare()) process.exit(1);
-  const preview: ChildProcess = spawn(join(BIN, "observable"), ["preview", ...process.argv.slice(2)], { cwd: PROJECT_ROOT, stdio: "inherit", env: ENV });
+  const preview: ChildProcess = spawn(join(BIN, "observable"), ["preview", ...process.argv.slice(2)], {
+    cwd: PROJECT_ROOT,
+    stdio: "inherit",
+    env: ENV,
+  });
   let watched: string[] = [];
   let running = false;
   let again = false;
@@ -50,7 +66,8 @@ function main(): void {
   const watch = (): void => {
     for (const file of watched) unwatchFile(file);
     watched = watchedFiles();
-    for (const file of watched) watchFile(file, { interval: POLL_MS }, (now, before) => now.mtimeMs !== before.mtimeMs && changed(file));
+    for (const file of watched)
+      watchFile(file, { interval: POLL_MS }, (now, before) => now.mtimeMs !== before.mtimeMs && changed(file));
   };
   const refresh = (): void => {
     if (running) return void (again = true);

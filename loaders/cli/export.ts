@@ -25,13 +25,20 @@ function writeWhole(path: string, content: string | Buffer): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const outIndex = args.indexOf("--out");
-  const dist = resolve(process.env.INIT_CWD ?? process.cwd(), outIndex >= 0 ? args[outIndex + 1] : join(PROJECT_ROOT, "dist"));
+  const dist = resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    outIndex >= 0 ? args[outIndex + 1] : join(PROJECT_ROOT, "dist"),
+  );
   findChromium(); // before the build: a missing Chromium is a one-line error at once
   if (!args.includes("--no-build")) {
-    const build = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist], {
-      cwd: PROJECT_ROOT,
-      stdio: "inherit",
-    });
+    const build = spawnSync(
+      join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+      [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: "inherit",
+      },
+    );
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const show = (path: string): string => relative(process.cwd(), path) || path;
@@ -41,14 +48,21 @@ async function main(): Promise<void> {
   });
   const htmlFile = join(dist, "report.html");
   writeWhole(htmlFile, html);
-  process.stderr.write(`segment-report: ${show(htmlFile)}: ${pages.length} pages in one file, ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB (${seconds(started)})\n`);
+  process.stderr.write(
+    `segment-report: ${show(htmlFile)}: ${pages.length} pages in one file, ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB (${seconds(started)})\n`,
+  );
   started = performance.now();
   const printed = await printReport(htmlFile);
-  if (printed.errors.length) throw new InputError(`${show(htmlFile)}: errors while printing: ${printed.errors.slice(0, 3).join("; ")}`);
+  if (printed.errors.length)
+    throw new InputError(`${show(htmlFile)}: errors while printing: ${printed.errors.slice(0, 3).join("; ")}`);
   const pdfFile = join(dist, "report.pdf");
   writeWhole(pdfFile, printed.pdf);
-  const sheets = printed.startPages.length ? printed.pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0 : 0;
-  process.stderr.write(`segment-report: ${show(pdfFile)}: ${sheets} pages, ${(printed.pdf.length / 1e6).toFixed(2)} MB (${seconds(started)})\n`);
+  const sheets = printed.startPages.length
+    ? (printed.pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0)
+    : 0;
+  process.stderr.write(
+    `segment-report: ${show(pdfFile)}: ${sheets} pages, ${(printed.pdf.length / 1e6).toFixed(2)} MB (${seconds(started)})\n`,
+  );
 }
 
 await runCli(main);

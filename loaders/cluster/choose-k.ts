@@ -96,7 +96,9 @@ export function autoK(
     };
   }
   const best = bestBySilhouette(pool);
-  const admissible = pool.filter((c) => c.silhouette >= best.silhouette - SILHOUETTE_TOLERANCE).sort((a, b) => a.k - b.k);
+  const admissible = pool
+    .filter((c) => c.silhouette >= best.silhouette - SILHOUETTE_TOLERANCE)
+    .sort((a, b) => a.k - b.k);
   const ks = admissible.map((c) => c.k);
   const checked: { k: number; mean_ari: number | null }[] = [];
   let pick: KCandidate | null = null;

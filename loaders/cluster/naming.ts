@@ -145,6 +145,10 @@ export function nameClustersChecked(
   columns: TraitColumns,
 ): { names: string[]; positions: ClusterPosition[]; checks: NameCheck[] } {
   const start = clusters.map((c) => clusterPosition(c, base));
-  const { positions, checks, names: gridNames } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v]);
+  const {
+    positions,
+    checks,
+    names: gridNames,
+  } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v]);
   return { names: nameFromPositions(positions, gridNames), positions, checks };
 }

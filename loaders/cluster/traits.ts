@@ -30,15 +30,7 @@ export const NEW_CUSTOMER_DAYS = 90;
 export const NEW_CUSTOMER_MAX_SHARE = 0.1;
 
 export type Trait =
-  | "recent"
-  | "not_recent"
-  | "lapsed"
-  | "new"
-  | "frequent"
-  | "repeat"
-  | "occasional"
-  | "high_spend"
-  | "low_spend";
+  "recent" | "not_recent" | "lapsed" | "new" | "frequent" | "repeat" | "occasional" | "high_spend" | "low_spend";
 
 const RECENCY_TRAITS = new Set<Trait>(["recent", "not_recent", "lapsed"]);
 
@@ -80,7 +72,11 @@ export interface TraitThresholds {
 }
 
 /** Cut-offs from the ascending recency, frequency and monetary of all customers. */
-export function traitThresholds(base: { recency: ArrayLike<number>; frequency: ArrayLike<number>; monetary: ArrayLike<number> }): TraitThresholds {
+export function traitThresholds(base: {
+  recency: ArrayLike<number>;
+  frequency: ArrayLike<number>;
+  monetary: ArrayLike<number>;
+}): TraitThresholds {
   return {
     recent_days: quantileSorted(base.recency, 0.4),
     lapsed_days: quantileSorted(base.recency, 0.6),
@@ -166,7 +162,13 @@ export interface NameCheck {
 }
 
 /** Per cluster and trait: how many members have it; plus how many have every trait of a list. */
-function countTraits(labels: ArrayLike<number>, k: number, c: TraitColumns, t: TraitThresholds, traits: readonly Trait[]): number[][] {
+function countTraits(
+  labels: ArrayLike<number>,
+  k: number,
+  c: TraitColumns,
+  t: TraitThresholds,
+  traits: readonly Trait[],
+): number[][] {
   const counts = Array.from({ length: k }, () => new Array<number>(traits.length).fill(0));
   for (let i = 0; i < labels.length; i++) {
     const row = counts[labels[i]];
@@ -177,7 +179,17 @@ function countTraits(labels: ArrayLike<number>, k: number, c: TraitColumns, t: T
   return counts;
 }
 
-const ALL_TRAITS: Trait[] = ["recent", "not_recent", "lapsed", "new", "frequent", "repeat", "occasional", "high_spend", "low_spend"];
+const ALL_TRAITS: Trait[] = [
+  "recent",
+  "not_recent",
+  "lapsed",
+  "new",
+  "frequent",
+  "repeat",
+  "occasional",
+  "high_spend",
+  "low_spend",
+];
 
 /** The grid name of two levels (NAME_GRID of naming.ts, with "Recent Low-Value" for recent, low, mostly not new). */
 export type GridLookup = (recency: ClusterPosition["recency_level"], value: ClusterPosition["value_level"]) => string;
@@ -223,7 +235,12 @@ export function checkNames(
       else p.value_level = "middle";
     }
   });
-  const shares = groupTraitShares(labels, names.map((name) => NAME_TRAITS[name] ?? []), columns, thresholds);
+  const shares = groupTraitShares(
+    labels,
+    names.map((name) => NAME_TRAITS[name] ?? []),
+    columns,
+    thresholds,
+  );
   const checks = shares.map((x, j) => ({
     ...x,
     rejected: rejected[j],
@@ -297,7 +314,12 @@ const DESCRIBING: Trait[] = ["recent", "lapsed", "new", "frequent", "occasional"
 export function unnamedSentence(check: NameCheck, thresholds: TraitThresholds): string {
   const held = DESCRIBING.map((trait) => ({ trait, share: check.shares?.[trait] ?? 0 }))
     .filter((x) => x.share >= KEEP_SHARE)
-    .map((x) => ({ trait: x.trait, ...traitWords(x.trait, thresholds), share: x.share, holds: x.share >= HOLDS_SHARE }));
+    .map((x) => ({
+      trait: x.trait,
+      ...traitWords(x.trait, thresholds),
+      share: x.share,
+      holds: x.share >= HOLDS_SHARE,
+    }));
   const head = held.length ? traitSentence(held).replace(/\.$/, "") : "No single trait holds for most of its members";
   const given = check.rejected.map((r) => `not called ${r.name}: ${r.why}`).join("; ");
   return `${head}${given ? `; ${given}` : ""}.`;

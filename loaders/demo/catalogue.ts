@@ -102,9 +102,9 @@ const CHRISTMAS_PATTERNS = new Set(["SNOWFLAKE", "REINDEER", "STAR"]);
 
 /** The shop's price points, in pence; shelf prices are drawn near an item's typical price and snapped to one. */
 const PRICE_POINTS = [
-  19, 21, 25, 29, 39, 42, 55, 65, 72, 79, 85, 95, 125, 145, 165, 169, 185, 195, 210, 246, 255, 295, 325, 339, 375,
-  415, 425, 465, 495, 545, 595, 635, 675, 765, 795, 825, 850, 895, 995, 1095, 1275, 1495, 1695, 1800, 1995, 2495,
-  2995, 3495, 3995, 4500, 4995, 5995, 6995, 8500, 9500, 12500,
+  19, 21, 25, 29, 39, 42, 55, 65, 72, 79, 85, 95, 125, 145, 165, 169, 185, 195, 210, 246, 255, 295, 325, 339, 375, 415,
+  425, 465, 495, 545, 595, 635, 675, 765, 795, 825, 850, 895, 995, 1095, 1275, 1495, 1695, 1800, 1995, 2495, 2995, 3495,
+  3995, 4500, 4995, 5995, 6995, 8500, 9500, 12500,
 ];
 
 /** The price point nearest (in ratio) to `pence`. */
@@ -149,8 +149,7 @@ function plural(name: string): string {
 /** Items that come in sizes, so an inch mark reads naturally ("RECORD FRAME 7"" SINGLE SIZE"). */
 const SIZED = new Set(
   (
-    "PHOTO FRAME|METAL SIGN|CUSHION COVER|MIRROR|WALL CLOCK|PLATE|CAKE TIN|CHALKBOARD|" +
-    "LANTERN|WALL ART|CAKE STAND"
+    "PHOTO FRAME|METAL SIGN|CUSHION COVER|MIRROR|WALL CLOCK|PLATE|CAKE TIN|CHALKBOARD|" + "LANTERN|WALL ART|CAKE STAND"
   ).split("|"),
 );
 

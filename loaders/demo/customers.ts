@@ -64,7 +64,10 @@ function assignCountries(rng: Rng, personaOf: number[]): string[] {
   PERSONAS.forEach((_, pi) => {
     const members = personaOf.flatMap((p, i) => (p === pi ? [i] : []));
     const shares = sharesByPersona[pi];
-    const counts = apportion(members.length, shares.map((c) => c.share));
+    const counts = apportion(
+      members.length,
+      shares.map((c) => c.share),
+    );
     const labels = shares.flatMap((c, ci) => new Array<string>(counts[ci]).fill(c.name));
     rng.shuffle(labels);
     members.forEach((m, k) => {
@@ -116,7 +119,10 @@ function favourites(rng: Rng, cum: Float64Array, count: number): number[] {
  * customer's country, trade status, favourites and order days.
  */
 export function makeCustomers(rng: Rng, count: number, products: readonly Product[]): Customer[] {
-  const personaCounts = apportion(count, PERSONAS.map((p) => p.share));
+  const personaCounts = apportion(
+    count,
+    PERSONAS.map((p) => p.share),
+  );
   const personaOf = rng.shuffle(personaCounts.flatMap((n, pi) => new Array<number>(n).fill(pi)));
   const ids = customerIds(rng.fork("ids"), count);
   const countries = assignCountries(rng.fork("countries"), personaOf);

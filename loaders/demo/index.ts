@@ -24,7 +24,16 @@ export { PERIOD_START, PERIOD_END } from "./calendar.ts";
 export { summarize, type DemoSummary } from "./summary.ts";
 export { renderDemoFiles, writeDemoFiles, versionStamp, parseVersionStamp } from "./write.ts";
 export { TRANSACTIONS_HEADER } from "./csv.ts";
-export { generateShop, writeShopFiles, SHOP_CONFIG_FILE, SHOP_DIRT, CHANNELS, AGE_RANGES, HOUSEHOLDS, type ShopFiles } from "./shop.ts";
+export {
+  generateShop,
+  writeShopFiles,
+  SHOP_CONFIG_FILE,
+  SHOP_DIRT,
+  CHANNELS,
+  AGE_RANGES,
+  HOUSEHOLDS,
+  type ShopFiles,
+} from "./shop.ts";
 
 /** The folder the default demo data lives in (`data/demo/` under the project root). */
 export const DEMO_DIR = resolve(PROJECT_ROOT, dirname(DEMO_DATA));

@@ -33,7 +33,13 @@ const BIAS: Record<PersonaName, { channel: number[]; age: number[] }> = {
 };
 
 /** Planted dirt, in counts (the same at every scale, so the tests can name them). */
-export const SHOP_DIRT = { orphan_items: 3, unknown_products: 2, free_gifts: 1, customers_without_orders: 5, customers_not_in_table: 4 } as const;
+export const SHOP_DIRT = {
+  orphan_items: 3,
+  unknown_products: 2,
+  free_gifts: 1,
+  customers_without_orders: 5,
+  customers_not_in_table: 4,
+} as const;
 
 export interface ShopFiles {
   files: Record<string, Buffer>;
@@ -70,11 +76,16 @@ export function generateShop(options: { seed?: number; scale?: number } = {}): S
       giftLeft--;
     }
     const channel = CHANNELS[rng.weighted(channelOf.get(customer) as number[])];
-    orders.push(`${id},${customer},${formatTimestamp(sale.day, sale.minute)},${formatPrice(total)},${csvField(sale.country)},${channel}`);
+    orders.push(
+      `${id},${customer},${formatTimestamp(sale.day, sale.minute)},${formatPrice(total)},${csvField(sale.country)},${channel}`,
+    );
   }
-  for (let k = 0; k < SHOP_DIRT.orphan_items; k++) items.push(`S9${String(k + 1).padStart(6, "0")},${csvField(data.products[k + 5].stock_code)},2,5.9`);
+  for (let k = 0; k < SHOP_DIRT.orphan_items; k++)
+    items.push(`S9${String(k + 1).padStart(6, "0")},${csvField(data.products[k + 5].stock_code)},2,5.9`);
   const products = ["product_id,product_name,department"].concat(
-    data.products.filter((p) => !dropped.has(p.stock_code)).map((p) => `${csvField(p.stock_code)},${csvField(p.description)},${csvField(p.category)}`),
+    data.products
+      .filter((p) => !dropped.has(p.stock_code))
+      .map((p) => `${csvField(p.stock_code)},${csvField(p.description)},${csvField(p.category)}`),
   );
   const withOrders = [...firstDay.keys()].sort((a, b) => a - b);
   const left = new Set(withOrders.slice(0, SHOP_DIRT.customers_not_in_table));
@@ -86,16 +97,30 @@ export function generateShop(options: { seed?: number; scale?: number } = {}): S
     const signup = (firstDay.get(id) as number) - Math.min(rng.geometric(persona === "new" ? 0.2 : 0.02), 700);
     if (!left.has(id)) customers.push(`${id},${age},${formatDay(signup)},${household}`);
   }
-  for (let k = 0; k < SHOP_DIRT.customers_without_orders; k++) customers.push(`${90001 + k},25-34,${formatDay(10 * k)},single`);
+  for (let k = 0; k < SHOP_DIRT.customers_without_orders; k++)
+    customers.push(`${90001 + k},25-34,${formatDay(10 * k)},single`);
   const text = (lines: string[]) => Buffer.from(lines.join("\n") + "\n", "utf8");
   const config = {
     tables: {
       orders: {
         data: "orders.csv.gz",
-        columns: { invoice: "sale_id", customer_id: "customer_id", invoice_date: "sale_date", amount: "order_amount", country: "country", channel: "channel" },
+        columns: {
+          invoice: "sale_id",
+          customer_id: "customer_id",
+          invoice_date: "sale_date",
+          amount: "order_amount",
+          country: "country",
+          channel: "channel",
+        },
       },
-      lines: { data: "order_items.csv.gz", columns: { invoice: "sale_id", stock_code: "product_id", quantity: "quantity", amount: "line_total" } },
-      products: { data: "products.csv.gz", columns: { stock_code: "product_id", description: "product_name", category: "department" } },
+      lines: {
+        data: "order_items.csv.gz",
+        columns: { invoice: "sale_id", stock_code: "product_id", quantity: "quantity", amount: "line_total" },
+      },
+      products: {
+        data: "products.csv.gz",
+        columns: { stock_code: "product_id", description: "product_name", category: "department" },
+      },
       customers: {
         data: "customers.csv.gz",
         columns: { customer_id: "customer_id", age_range: "age_range", signup_date: "signup_date" },

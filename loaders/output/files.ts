@@ -29,7 +29,15 @@ export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [
 ];
 
 /** The segmentation's columns of customers.csv, after the features. */
-export const SEGMENT_COLUMNS = ["r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "cluster", "segment"] as const;
+export const SEGMENT_COLUMNS = [
+  "r_score",
+  "f_score",
+  "m_score",
+  "rfm_cell",
+  "rfm_segment",
+  "cluster",
+  "segment",
+] as const;
 type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
 
 /**
@@ -89,7 +97,14 @@ export interface IngestSummary {
   /** gross - returned - the set-aside customers' net revenue (the analysed revenue under the net basis) */
   net_revenue: number;
   /** return lines (cancellations with a customer): matched to earlier purchases and unmatched (reduce nothing) */
-  returns: { lines: number; matched_lines: number; matched_units: number; unmatched_lines: number; unmatched_units: number; unmatched_value: number };
+  returns: {
+    lines: number;
+    matched_lines: number;
+    matched_units: number;
+    unmatched_lines: number;
+    unmatched_units: number;
+    unmatched_value: number;
+  };
   /** customers left out of the analysis, by reason, with their lines */
   set_aside: { fully_returned: { customers: number; lines: number; net_revenue: number } };
   /** purchase lines without a customer id, and their revenue: sales the customer figures leave out */

@@ -17,8 +17,12 @@ const ACCESS_CODES = new Set(["EACCES", "EPERM", "EROFS"]);
 /** An OS error on an output path as one line (permission, read-only file system, full disk), else the error itself. */
 export function outputError(path: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  if (ACCESS_CODES.has(code)) return new InputError(`${path}: cannot write the output folder (${code === "EROFS" ? "read-only file system" : "permission denied"})`);
-  if (code === "ENOSPC" || code === "EDQUOT") return new InputError(`${path}: no space left on the device for the output`);
+  if (ACCESS_CODES.has(code))
+    return new InputError(
+      `${path}: cannot write the output folder (${code === "EROFS" ? "read-only file system" : "permission denied"})`,
+    );
+  if (code === "ENOSPC" || code === "EDQUOT")
+    return new InputError(`${path}: no space left on the device for the output`);
   if (code === "ENOTDIR") return new InputError(`${path}: a part of the output path is a file, expected folders`);
   return error;
 }

@@ -45,7 +45,12 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
   const ingested = await ingest(config, { onRecognised: log });
   try {
     const started = performance.now();
-    const segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
+    const segmentation = segmentCustomers(
+      ingested.customers,
+      config.rfm,
+      config.clustering,
+      progressPrinter("segment"),
+    );
     const timings = {
       ...ingested.timings,
       segment: Math.round(performance.now() - started),
@@ -109,7 +114,10 @@ export async function runPipeline(
  * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
  * recognised-input block (printed again when a build reuses the data).
  */
-export async function computeReport(config: Config, log: (text: string) => void = toStderr): Promise<Record<string, unknown>> {
+export async function computeReport(
+  config: Config,
+  log: (text: string) => void = toStderr,
+): Promise<Record<string, unknown>> {
   const analysis = await analyse(config, log);
   try {
     const { ingest: ingested, segmentation } = analysis;

@@ -125,7 +125,8 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
   if (has("amount")) out.push("revenue is the amount column (the line or order total), not quantity x unit price");
   if (!has("quantity")) out.push("no quantity column: each line counts as one unit");
   if (!has("stock_code")) out.push("no stock code column: the product sections of the report are left out");
-  else if (!has("description") && !has("category")) out.push("no product description or category: the category and word sections are left out");
+  else if (!has("description") && !has("category"))
+    out.push("no product description or category: the category and word sections are left out");
   if (!has("country")) out.push("no country column: the geography page is left out");
   return out;
 }
@@ -157,7 +158,11 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
     const read = await timer.time(
       "read",
-      () => plan.read(conn, { drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }), returned: "CAST(NULL AS DOUBLE)" }),
+      () =>
+        plan.read(conn, {
+          drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }),
+          returned: "CAST(NULL AS DOUBLE)",
+        }),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
@@ -172,7 +177,13 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         const duplicates = duplicatesCounted ? await countDuplicates(conn) : undefined;
         const without = await revenueWithoutCustomer(conn);
         const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
-        return { ...counted, ...duplicates, returns: { ...returns, net_revenue: 0 }, revenue_without_customer: without, customer_ids };
+        return {
+          ...counted,
+          ...duplicates,
+          returns: { ...returns, net_revenue: 0 },
+          revenue_without_customer: without,
+          customer_ids,
+        };
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );

@@ -47,6 +47,7 @@ export function progressPrinter(
 ): (stage: string, elapsedMs: number) => void {
   const verbose = env.SEGMENT_PROGRESS === "1";
   return (stage, elapsedMs) => {
-    if (verbose || elapsedMs > SLOW_STAGE_MS) write(`[${prefix}] ${stage} done after ${(elapsedMs / 1000).toFixed(1)} s\n`);
+    if (verbose || elapsedMs > SLOW_STAGE_MS)
+      write(`[${prefix}] ${stage} done after ${(elapsedMs / 1000).toFixed(1)} s\n`);
   };
 }

@@ -89,14 +89,22 @@ export function segmentCustomers(
     frequency: sortedCopy(columns.frequency),
     monetary: sortedCopy(columns.monetary),
   };
-  const { scores, cells, segments, table: rfmTable, order: segmentOrder } = segmentByRfm(columns, traitColumns, base, rfm);
+  const {
+    scores,
+    cells,
+    segments,
+    table: rfmTable,
+    order: segmentOrder,
+  } = segmentByRfm(columns, traitColumns, base, rfm);
   lap("rfm");
 
   // the k range that the data allow
   const distinct = distinctRows(features, clustering.k_max);
   const kMax = Math.min(clustering.k_max, distinct, n - 1);
   if (kMax < 2)
-    throw new InputError(`clustering needs at least 2 customers with distinct features, found ${distinct} distinct among ${n}`);
+    throw new InputError(
+      `clustering needs at least 2 customers with distinct features, found ${distinct} distinct among ${n}`,
+    );
   if (kMax < clustering.k_min && clustering.k === "auto")
     warnings.push(
       `k_min = ${clustering.k_min} is more than the ${kMax} clusters these customers allow: the automatic rule chooses among k up to ${kMax}`,

@@ -2,10 +2,23 @@
 import { existsSync } from "node:fs";
 import { InputError } from "../errors.ts";
 
-export const CHROMIUM_LOCATIONS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+export const CHROMIUM_LOCATIONS = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+];
 
 /** Headless, no sandbox (containers, root), nothing reaching out on its own. */
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** The path of a Chromium to drive; an InputError (one line) saying how to install one when there is none. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {

@@ -23,7 +23,8 @@ const FOOTER = `<div style="font: 8pt sans-serif; color: #555; width: 100%; text
 export function pdfDestinations(pdf: Buffer): Map<string, number> {
   const text = pdf.toString("latin1");
   const objects = new Map<number, string>();
-  for (const m of text.matchAll(/(?:^|\n)(\d+) 0 obj\n<<([\s\S]*?)>>\n?(?:endobj|stream)/g)) objects.set(Number(m[1]), m[2]);
+  for (const m of text.matchAll(/(?:^|\n)(\d+) 0 obj\n<<([\s\S]*?)>>\n?(?:endobj|stream)/g))
+    objects.set(Number(m[1]), m[2]);
   const catalog = [...objects.values()].find((body) => /\/Type \/Catalog/.test(body));
   const root = catalog?.match(/\/Pages (\d+) 0 R/)?.[1];
   if (!catalog || !root) throw new Error("the PDF has no page tree Chromium's way (catalog /Pages)");
@@ -47,7 +48,8 @@ export function pdfDestinations(pdf: Buffer): Map<string, number> {
 }
 
 /** A PDF name's #xx escapes decoded. */
-const decodeName = (name: string): string => name.replace(/#([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeName = (name: string): string =>
+  name.replace(/#([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /**
  * Waits until the report has rendered: every embedded data file read by its page, no inline value still
@@ -98,9 +100,15 @@ export interface PrintedReport {
 export async function printReport(htmlFile: string, options: PrintOptions = {}): Promise<PrintedReport> {
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_FLAGS });
   try {
-    const context = await browser.newContext({ viewport: PRINT_VIEWPORT, colorScheme: "light", serviceWorkers: "block" });
+    const context = await browser.newContext({
+      viewport: PRINT_VIEWPORT,
+      colorScheme: "light",
+      serviceWorkers: "block",
+    });
     // nothing leaves the machine, even if a page tried
-    await context.route("**", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort("blockedbyclient")));
+    await context.route("**", (route) =>
+      route.request().url().startsWith("file:") ? route.continue() : route.abort("blockedbyclient"),
+    );
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
@@ -108,16 +116,26 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
     await page.emulateMedia({ media: "print", colorScheme: "light" });
     await page.goto(pathToFileURL(htmlFile).href);
     await waitForReport(page);
-    const date = (options.buildDate ?? new Date()).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    const date = (options.buildDate ?? new Date()).toLocaleDateString("en-GB", {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    });
     const sections = await page.evaluate(
       ({ date, probes }) => {
         for (const node of document.querySelectorAll(".report-cover-date")) node.textContent = date;
         if (probes) {
           const svgs = [...document.querySelectorAll("section.report-page svg")].filter(
-            (svg) => !svg.parentElement?.closest("svg") && !svg.closest("form, button, label") && svg.getBoundingClientRect().width > 0,
+            (svg) =>
+              !svg.parentElement?.closest("svg") &&
+              !svg.closest("form, button, label") &&
+              svg.getBoundingClientRect().width > 0,
           );
           (window as unknown as { __probes: number }).__probes = svgs.length;
-          const tables = [...document.querySelectorAll("section.report-page table")].filter((table) => table.getBoundingClientRect().height > 0);
+          const tables = [...document.querySelectorAll("section.report-page table")].filter(
+            (table) => table.getBoundingClientRect().height > 0,
+          );
           // in the first row and the last row: where the rows start and end (a caption may follow)
           tables.forEach((table, i) => {
             // the first cell of each (the leftmost: a marker past the right edge would make Chromium shrink the page)
@@ -127,7 +145,8 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
               const probe = document.createElement("span");
               probe.className = "report-probe";
               probe.textContent = ` zztable${j ? "end" : "start"}${i}zz `;
-              probe.style.cssText = "position:absolute;font-size:3px;line-height:1;color:#fff;white-space:nowrap;pointer-events:none";
+              probe.style.cssText =
+                "position:absolute;font-size:3px;line-height:1;color:#fff;white-space:nowrap;pointer-events:none";
               cell?.append(probe);
             });
           });
@@ -135,11 +154,15 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
             [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").trim()),
           );
           svgs.forEach((svg, i) => {
-            for (const [where, name] of [["beforebegin", "start"], ["afterend", "end"]] as const) {
+            for (const [where, name] of [
+              ["beforebegin", "start"],
+              ["afterend", "end"],
+            ] as const) {
               const probe = document.createElement("span");
               probe.className = "report-probe";
               probe.textContent = ` zzchart${name}${i}zz `;
-              probe.style.cssText = "position:absolute;font-size:3px;line-height:1;color:#fff;white-space:nowrap;pointer-events:none";
+              probe.style.cssText =
+                "position:absolute;font-size:3px;line-height:1;color:#fff;white-space:nowrap;pointer-events:none";
               svg.insertAdjacentElement(where, probe);
             }
           });
@@ -149,22 +172,33 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
       { date, probes: options.probes ?? false },
     );
     const print = (): Promise<Buffer> =>
-      page.pdf({ preferCSSPageSize: true, printBackground: true, displayHeaderFooter: true, headerTemplate: "<span></span>", footerTemplate: FOOTER, outline: true });
+      page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: "<span></span>",
+        footerTemplate: FOOTER,
+        outline: true,
+      });
     let pdf = await print();
     let startPages: number[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       const dests = pdfDestinations(pdf);
       const found = Array.from({ length: sections }, (_, i) => dests.get(`report-page-${i + 1}`) ?? 0);
-      if (found.some((n) => n === 0)) throw new Error(`${htmlFile}: the printed PDF has no destination for every page of the report`);
+      if (found.some((n) => n === 0))
+        throw new Error(`${htmlFile}: the printed PDF has no destination for every page of the report`);
       if (found.join() === startPages.join()) break;
       startPages = found;
       await page.evaluate((numbers) => {
-        for (const node of document.querySelectorAll<HTMLElement>(".report-contents-page")) node.textContent = String(numbers[Number(node.dataset.page) - 1]);
+        for (const node of document.querySelectorAll<HTMLElement>(".report-contents-page"))
+          node.textContent = String(numbers[Number(node.dataset.page) - 1]);
       }, startPages);
       pdf = await print();
     }
     const probed = options.probes ? await page.evaluate(() => (window as unknown as { __probes: number }).__probes) : 0;
-    const tables = options.probes ? await page.evaluate(() => (window as unknown as { __tables: string[][] }).__tables) : [];
+    const tables = options.probes
+      ? await page.evaluate(() => (window as unknown as { __tables: string[][] }).__tables)
+      : [];
     return { pdf, startPages, errors, probed, tables };
   } finally {
     await browser.close();

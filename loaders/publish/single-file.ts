@@ -83,11 +83,18 @@ interface PageParts {
 }
 
 /** Splits a built page into its main content and its module script, rewritten for the single file. */
-function pageParts(dir: string, page: SitePage, index: number, modules: ReadonlySet<string>, files: Map<string, Buffer>): PageParts {
+function pageParts(
+  dir: string,
+  page: SitePage,
+  index: number,
+  modules: ReadonlySet<string>,
+  files: Map<string, Buffer>,
+): PageParts {
   const html = readFileSync(join(dir, page.path), "utf8");
   const script = html.match(/<script type="module">([\s\S]*?)<\/script>/)?.[1];
   const main = html.match(/<main id="observablehq-main" class="observablehq">([\s\S]*?)<\/main>/)?.[1];
-  if (script === undefined || main === undefined) throw new Error(`${join(dir, page.path)}: not a page built by Framework 1.13`);
+  if (script === undefined || main === undefined)
+    throw new Error(`${join(dir, page.path)}: not a page built by Framework 1.13`);
   const cellId = (id: string): string => {
     const [hash, n] = id.split("-");
     return `${hash}-${index * 1000 + Number(n ?? 0)}`;
@@ -178,7 +185,9 @@ export async function assembleSingleFile(dir: string): Promise<SingleFile> {
   await init;
   const pages = sitePagesInOrder(dir);
   const meta = builtData<CoverMeta>(dir, "meta");
-  const moduleFiles = ["_observablehq", "_import", "_node", "_npm"].flatMap((sub) => listFiles(join(dir, sub))).filter((f) => extname(f) === ".js");
+  const moduleFiles = ["_observablehq", "_import", "_node", "_npm"]
+    .flatMap((sub) => listFiles(join(dir, sub)))
+    .filter((f) => extname(f) === ".js");
   const modules = new Set(moduleFiles.map((f) => sitePath(dir, f)));
   const imports: Record<string, string> = {};
   let client: string | null = null;
@@ -192,19 +201,26 @@ export async function assembleSingleFile(dir: string): Promise<SingleFile> {
   const files = new Map<string, Buffer>();
   const parts = pages.map((page, i) => pageParts(dir, page, i + 1, modules, files));
   // one client per page: the same code under a page-specific URL is a separate module instance
-  for (let i = 1; i <= pages.length; i++) imports[`${PREFIX}/page-${i}/client.js`] = dataUrl("text/javascript", `${client}\n// page ${i}\n`);
-  const css = [...new Set(listFiles(join(dir, "_import")).filter((f) => extname(f) === ".css"))].map((f) => readFileSync(f, "utf8")).join("\n");
+  for (let i = 1; i <= pages.length; i++)
+    imports[`${PREFIX}/page-${i}/client.js`] = dataUrl("text/javascript", `${client}\n// page ${i}\n`);
+  const css = [...new Set(listFiles(join(dir, "_import")).filter((f) => extname(f) === ".css"))]
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
 
   const contents = renderContents(pages);
   const sections = parts
-    .map(({ page, body }, i) => `<section class="report-page" id="report-page-${i + 1}" data-report-path="${escapeHtml(page.path)}">\n${body}\n</section>`)
+    .map(
+      ({ page, body }, i) =>
+        `<section class="report-page" id="report-page-${i + 1}" data-report-path="${escapeHtml(page.path)}">\n${body}\n</section>`,
+    )
     .join("\n");
   const dataScripts = [...files]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([path, text]) => {
       const name = escapeHtml(FILE_SCHEME + path);
       // JSON as it is (readable, a third smaller than base64); anything else byte for byte in base64
-      if (path.endsWith(".json")) return `<script type="application/json" data-type="application/json" data-report-file="${name}">${jsonSafe(text.toString("utf8"))}</script>`;
+      if (path.endsWith(".json"))
+        return `<script type="application/json" data-type="application/json" data-report-file="${name}">${jsonSafe(text.toString("utf8"))}</script>`;
       return `<script type="text/plain" data-type="application/octet-stream" data-encoding="base64" data-report-file="${name}">${text.toString("base64")}</script>`;
     })
     .join("\n");
@@ -249,7 +265,12 @@ interface CoverMeta {
 }
 
 const longDate = (iso: string): string =>
-  new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 
 /** The printed cover: title, period, data file; the build date is filled in when the PDF is printed. */
 function renderCover(meta: CoverMeta): string {

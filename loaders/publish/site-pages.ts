@@ -17,7 +17,9 @@ export interface SitePage {
 /** The parsed JSON data file `name` (e.g. "meta") of a built site: `_file/data/<name>.<hash>.json`. */
 export function builtData<T = unknown>(dir: string, name: string): T {
   const folder = join(dir, "_file", "data");
-  const file = existsSync(folder) ? readdirSync(folder).find((f) => f.startsWith(name + ".") && f.endsWith(".json")) : undefined;
+  const file = existsSync(folder)
+    ? readdirSync(folder).find((f) => f.startsWith(name + ".") && f.endsWith(".json"))
+    : undefined;
   if (!file) throw new Error(`${dir}: no ${name} data in the built site (run \`npm run build\` first)`);
   return JSON.parse(readFileSync(join(folder, file), "utf8")) as T;
 }
@@ -32,7 +34,12 @@ function sidebarLinks(html: string): [string, string][] {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 /** Every page of the built site `dir` in reading order (throws when `dir` holds no built report). */

@@ -50,7 +50,15 @@ const spreadSql = (x: string) =>
 function spread(row: Record<string, unknown>): Spread {
   const num = (v: unknown) => (typeof v === "number" ? v : 0);
   const q = Array.isArray(row.q) ? (row.q as unknown[]) : [];
-  return { n: num(row.n), p05: num(q[0]), q1: num(q[1]), median: num(q[2]), q3: num(q[3]), p95: num(q[4]), mean: num(row.mean) };
+  return {
+    n: num(row.n),
+    p05: num(q[0]),
+    q1: num(q[1]),
+    median: num(q[2]),
+    q3: num(q[3]),
+    p95: num(q[4]),
+    mean: num(row.mean),
+  };
 }
 
 /**
@@ -74,7 +82,11 @@ export async function prepareReportTables(
   await conn.run(
     `CREATE OR REPLACE TABLE report_memberships AS ` +
       [`SELECT customer_id, ${ALL} AS grouping, ${ALL} AS label FROM report_customers`]
-        .concat(ks.map((k) => `SELECT customer_id, ${Math.trunc(k)} AS grouping, ${kColumn(k)} AS label FROM report_customers`))
+        .concat(
+          ks.map(
+            (k) => `SELECT customer_id, ${Math.trunc(k)} AS grouping, ${kColumn(k)} AS label FROM report_customers`,
+          ),
+        )
         .join(" UNION ALL "),
   );
   // product categories: the input's category column (a products table), else products.csv beside the data, else
@@ -86,7 +98,9 @@ export async function prepareReportTables(
     `SELECT stock_code, coalesce(mode(trim(description)), '') AS description, ${column ? "coalesce(mode(category), 'Unknown')" : "NULL"} AS category
      FROM lines GROUP BY stock_code`,
   );
-  await conn.run(`CREATE OR REPLACE TABLE report_categories (stock_code VARCHAR PRIMARY KEY, description VARCHAR, category VARCHAR)`);
+  await conn.run(
+    `CREATE OR REPLACE TABLE report_categories (stock_code VARCHAR PRIMARY KEY, description VARCHAR, category VARCHAR)`,
+  );
   const appender = await conn.createAppender("report_categories");
   try {
     for (const p of products) {
@@ -94,7 +108,9 @@ export async function prepareReportTables(
       const description = String(p.description ?? "");
       appender.appendVarchar(code);
       appender.appendVarchar(description);
-      appender.appendVarchar(column ? String(p.category) : table?.get(code.trim().toUpperCase()) ?? categoryOf(description));
+      appender.appendVarchar(
+        column ? String(p.category) : (table?.get(code.trim().toUpperCase()) ?? categoryOf(description)),
+      );
       appender.endRow();
     }
     appender.flushSync();
@@ -138,7 +154,9 @@ export async function prepareReportTables(
 }
 
 /** Per label and channel: orders and revenue (an order's channel is the first, alphabetically, of its lines'). */
-export async function channelMix(conn: DuckDBConnection): Promise<Grouped<{ channel: string; orders: number; revenue: number }[]>> {
+export async function channelMix(
+  conn: DuckDBConnection,
+): Promise<Grouped<{ channel: string; orders: number; revenue: number }[]>> {
   const rows = await queryRows<Row & { channel: string; orders: number; revenue: number }>(
     conn,
     `SELECT grouping, label, channel, count(*)::DOUBLE AS orders, fsum(value) AS revenue
@@ -159,7 +177,10 @@ export interface AttributeCount {
  * Per label: customers by the value of each attribute of the customer table `customer_info` ("Unknown" for a
  * customer not in it or with the value empty), values in natural order ("18-24" before "25-34", "Unknown" last).
  */
-export async function demographicMix(conn: DuckDBConnection, attributes: readonly string[]): Promise<Grouped<Record<string, AttributeCount[]>>> {
+export async function demographicMix(
+  conn: DuckDBConnection,
+  attributes: readonly string[],
+): Promise<Grouped<Record<string, AttributeCount[]>>> {
   const out: Grouped<Record<string, AttributeCount[]>> = new Map();
   for (const attribute of attributes) {
     const column = JSON.stringify(attribute);
@@ -239,7 +260,13 @@ export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderS
   );
   const top = new Map(tops.map((r) => [`${r.grouping}/${r.label}`, r]));
   const pick = (row: Record<string, unknown>, prefix: string) =>
-    spread(Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
+    spread(
+      Object.fromEntries(
+        Object.entries(row)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, v]) => [k.slice(prefix.length), v]),
+      ),
+    );
   const out: Grouped<OrderStats> = new Map();
   for (const row of rows)
     put(out, row.grouping, row.label, {
@@ -275,7 +302,11 @@ export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped
   );
   const out: Grouped<Intervals> = new Map();
   for (const row of rows)
-    put(out, row.grouping, row.label, { ...spread(row), customers: row.customers as number, same_day: row.same_day as number });
+    put(out, row.grouping, row.label, {
+      ...spread(row),
+      customers: row.customers as number,
+      same_day: row.same_day as number,
+    });
   return out;
 }
 
@@ -313,12 +344,15 @@ export async function weeklyPattern(conn: DuckDBConnection): Promise<Grouped<Wee
      FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
   );
   const out: Grouped<WeekHour[]> = new Map();
-  for (const r of rows) push(out, r.grouping, r.label, { dow: r.dow, hour: r.hour, orders: r.orders, revenue: r.revenue });
+  for (const r of rows)
+    push(out, r.grouping, r.label, { dow: r.dow, hour: r.hour, orders: r.orders, revenue: r.revenue });
   return out;
 }
 
 /** Per label and country (the customer's main country): customers, and revenue of their kept lines. */
-export async function countryMix(conn: DuckDBConnection): Promise<Grouped<Map<string, { customers: number; revenue: number }>>> {
+export async function countryMix(
+  conn: DuckDBConnection,
+): Promise<Grouped<Map<string, { customers: number; revenue: number }>>> {
   const rows = await queryRows<Row & { country: string; customers: number; revenue: number }>(
     conn,
     `SELECT m.grouping, m.label, c.country, count(*)::DOUBLE AS customers, fsum(coalesce(r.revenue, 0)) AS revenue
@@ -388,7 +422,8 @@ export async function categoryRevenue(conn: DuckDBConnection): Promise<Grouped<C
      ORDER BY grouping, label, revenue DESC, category`,
   );
   const out: Grouped<CategoryRevenue[]> = new Map();
-  for (const r of rows) push(out, r.grouping, r.label, { category: r.category, revenue: r.revenue, share: r.share ?? 0 });
+  for (const r of rows)
+    push(out, r.grouping, r.label, { category: r.category, revenue: r.revenue, share: r.share ?? 0 });
   return out;
 }
 

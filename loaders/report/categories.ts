@@ -15,15 +15,168 @@ export interface CategoryRule {
 }
 
 export const CATEGORY_RULES: CategoryRule[] = [
-  { category: "Christmas & seasonal", keywords: ["christmas", "xmas", "advent", "easter", "halloween", "santa", "reindeer", "snowflake", "bauble", "wreath", "nativity"] },
-  { category: "Jewellery & accessories", keywords: ["necklace", "earring", "bracelet", "ring", "brooch", "charm", "bead", "diamante", "hair", "purse", "umbrella", "scarf", "pendant"] },
-  { category: "Candles & lighting", keywords: ["candle", "t-light", "tealight", "lantern", "light", "lamp", "incense", "nightlight"] },
-  { category: "Kitchen & dining", keywords: ["mug", "cup", "saucer", "teacup", "plate", "bowl", "jar", "tin", "cake", "cakestand", "cakecase", "cutlery", "spoon", "napkin", "tray", "kitchen", "baking", "lunch", "bottle", "pantry", "jam", "teapot", "dish", "glass", "apron", "coaster", "tea", "coffee", "recipe", "beaker", "straw", "picnic"] },
-  { category: "Bags & storage", keywords: ["bag", "box", "basket", "storage", "case", "drawer", "crate", "hamper", "holdall", "suitcase"] },
-  { category: "Stationery & cards", keywords: ["card", "paper", "wrap", "notebook", "pencil", "pen", "sticker", "tape", "envelope", "journal", "calendar", "book", "tissue", "gift", "ribbon", "tag", "stamp", "chalk", "eraser"] },
-  { category: "Toys & party", keywords: ["toy", "party", "game", "jigsaw", "doll", "dolly", "spaceboy", "balloon", "bunting", "kit", "childrens", "children", "playhouse", "skittle", "magic", "birthday", "fairy", "feltcraft"] },
-  { category: "Garden & outdoor", keywords: ["garden", "plant", "pot", "watering", "bird", "flower", "parasol", "doormat", "herb", "seed"] },
-  { category: "Home decor", keywords: ["holder", "frame", "mirror", "sign", "clock", "cushion", "decoration", "hanging", "heart", "ornament", "vase", "hook", "wall", "garland", "hanger", "cabinet", "knob", "door", "shelf", "blanket", "throw", "bottle", "warmer", "doorstop", "tile", "photo", "print"] },
+  {
+    category: "Christmas & seasonal",
+    keywords: [
+      "christmas",
+      "xmas",
+      "advent",
+      "easter",
+      "halloween",
+      "santa",
+      "reindeer",
+      "snowflake",
+      "bauble",
+      "wreath",
+      "nativity",
+    ],
+  },
+  {
+    category: "Jewellery & accessories",
+    keywords: [
+      "necklace",
+      "earring",
+      "bracelet",
+      "ring",
+      "brooch",
+      "charm",
+      "bead",
+      "diamante",
+      "hair",
+      "purse",
+      "umbrella",
+      "scarf",
+      "pendant",
+    ],
+  },
+  {
+    category: "Candles & lighting",
+    keywords: ["candle", "t-light", "tealight", "lantern", "light", "lamp", "incense", "nightlight"],
+  },
+  {
+    category: "Kitchen & dining",
+    keywords: [
+      "mug",
+      "cup",
+      "saucer",
+      "teacup",
+      "plate",
+      "bowl",
+      "jar",
+      "tin",
+      "cake",
+      "cakestand",
+      "cakecase",
+      "cutlery",
+      "spoon",
+      "napkin",
+      "tray",
+      "kitchen",
+      "baking",
+      "lunch",
+      "bottle",
+      "pantry",
+      "jam",
+      "teapot",
+      "dish",
+      "glass",
+      "apron",
+      "coaster",
+      "tea",
+      "coffee",
+      "recipe",
+      "beaker",
+      "straw",
+      "picnic",
+    ],
+  },
+  {
+    category: "Bags & storage",
+    keywords: ["bag", "box", "basket", "storage", "case", "drawer", "crate", "hamper", "holdall", "suitcase"],
+  },
+  {
+    category: "Stationery & cards",
+    keywords: [
+      "card",
+      "paper",
+      "wrap",
+      "notebook",
+      "pencil",
+      "pen",
+      "sticker",
+      "tape",
+      "envelope",
+      "journal",
+      "calendar",
+      "book",
+      "tissue",
+      "gift",
+      "ribbon",
+      "tag",
+      "stamp",
+      "chalk",
+      "eraser",
+    ],
+  },
+  {
+    category: "Toys & party",
+    keywords: [
+      "toy",
+      "party",
+      "game",
+      "jigsaw",
+      "doll",
+      "dolly",
+      "spaceboy",
+      "balloon",
+      "bunting",
+      "kit",
+      "childrens",
+      "children",
+      "playhouse",
+      "skittle",
+      "magic",
+      "birthday",
+      "fairy",
+      "feltcraft",
+    ],
+  },
+  {
+    category: "Garden & outdoor",
+    keywords: ["garden", "plant", "pot", "watering", "bird", "flower", "parasol", "doormat", "herb", "seed"],
+  },
+  {
+    category: "Home decor",
+    keywords: [
+      "holder",
+      "frame",
+      "mirror",
+      "sign",
+      "clock",
+      "cushion",
+      "decoration",
+      "hanging",
+      "heart",
+      "ornament",
+      "vase",
+      "hook",
+      "wall",
+      "garland",
+      "hanger",
+      "cabinet",
+      "knob",
+      "door",
+      "shelf",
+      "blanket",
+      "throw",
+      "bottle",
+      "warmer",
+      "doorstop",
+      "tile",
+      "photo",
+      "print",
+    ],
+  },
 ];
 
 const OTHER = "Other";
@@ -58,15 +211,13 @@ function splitCsvLine(line: string): string[] {
       if (ch === '"' && line[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ",") {
       out.push(field);
       field = "";
-    }
-    else field += ch;
+    } else field += ch;
   }
   out.push(field);
   return out;
@@ -79,7 +230,9 @@ function splitCsvLine(line: string): string[] {
 export function loadCategoryTable(dataFile: string): Map<string, string> | null {
   const path = join(dirname(dataFile), "products.csv");
   if (!existsSync(path)) return null;
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((l) => l.trim());
+  const lines = readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   if (!lines.length) return null;
   const header = splitCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
   const code = header.indexOf("stock_code");

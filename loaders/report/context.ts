@@ -110,7 +110,10 @@ export type ReportInput = Pick<
 >;
 
 /** What the report can show from the input's columns and tables. */
-export function availability(ingest: Pick<ReportInput, "input_columns" | "tables">, categorySource: CategorySource): Available {
+export function availability(
+  ingest: Pick<ReportInput, "input_columns" | "tables">,
+  categorySource: CategorySource,
+): Available {
   const has = (c: string) => ingest.input_columns.includes(c as never);
   const info = ingest.tables?.customer_columns ?? [];
   return {
@@ -205,7 +208,11 @@ export function monthsOf(start: string, end: string): { month: string; partial: 
 }
 
 /** Registers the segments in DuckDB and computes all aggregates. */
-export async function buildContext(ingest: ReportInput, seg: SegmentationResult, config: Config): Promise<ReportContext> {
+export async function buildContext(
+  ingest: ReportInput,
+  seg: SegmentationResult,
+  config: Config,
+): Promise<ReportContext> {
   const ks = seg.kmeans.map((s) => s.k);
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
   const assignments = seg.customers.map((c, i) => ({
@@ -220,12 +227,21 @@ export async function buildContext(ingest: ReportInput, seg: SegmentationResult,
   const available = availability(ingest, category_source);
   const groups = await aggregates(ingest, available);
   const empty = (): GroupAggregates => ({
-    orders: new Map(), intervals: new Map(), monthly: new Map(), weekly: new Map(),
-    countries: new Map(), products: new Map(), categories: new Map(), words: new Map(),
-    channels: new Map(), demographics: new Map(), signup: new Map(),
+    orders: new Map(),
+    intervals: new Map(),
+    monthly: new Map(),
+    weekly: new Map(),
+    countries: new Map(),
+    products: new Map(),
+    categories: new Map(),
+    words: new Map(),
+    channels: new Map(),
+    demographics: new Map(),
+    signup: new Map(),
   });
   const byK = new Map<number, KData>();
-  for (const solution of seg.kmeans) byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
+  for (const solution of seg.kmeans)
+    byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
   const all = groups.get(ALL) ?? empty();
   const chosen = byK.get(seg.k);
   if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the k-means solutions`);

@@ -24,11 +24,15 @@ export function formatMoney(x: number, currency = "£"): string {
   const sign = x < 0 ? "-" : "";
   const a = Math.abs(x);
   const body =
-    a >= 1e9 ? `${(a / 1e9).toFixed(2)}bn` :
-    a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` :
-    a >= 1e4 ? `${Math.round(a / 1e3).toLocaleString("en-GB")}k` :
-    a >= 100 ? Math.round(a).toLocaleString("en-GB") :
-    a.toFixed(2);
+    a >= 1e9
+      ? `${(a / 1e9).toFixed(2)}bn`
+      : a >= 1e6
+        ? `${(a / 1e6).toFixed(2)}M`
+        : a >= 1e4
+          ? `${Math.round(a / 1e3).toLocaleString("en-GB")}k`
+          : a >= 100
+            ? Math.round(a).toLocaleString("en-GB")
+            : a.toFixed(2);
   return `${sign}${currency}${body}`;
 }
 
@@ -54,6 +58,19 @@ export function formatHourRange(hour: number): string {
 /** "November 2011" for "2011-11". */
 export function formatMonth(month: string): string {
   const [y, m] = month.split("-").map(Number);
-  const names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  const names = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+  ];
   return `${names[m - 1]} ${y}`;
 }

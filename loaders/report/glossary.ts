@@ -74,7 +74,9 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
           ? `Quantity × unit price of the analysed lines, net of returns (the default): ${money(r.gross_revenue)} gross, ` +
             `${money(r.returned_revenue)} returned, ${money(r.net_revenue)} net. `
           : `Quantity × unit price of the analysed lines, gross (returns not deducted; net would be ${money(r.net_revenue)}). `) +
-          (w.lines ? `Leaves out ${money(w.revenue)} on ${formatInt(w.lines)} purchase lines without a customer id.` : ""),
+        (w.lines
+          ? `Leaves out ${money(w.revenue)} on ${formatInt(w.lines)} purchase lines without a customer id.`
+          : ""),
     },
     {
       id: "returns",
@@ -95,22 +97,43 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
             `${plural(r.set_aside.fully_returned.lines, "line")}, left out of every customer figure and segment.`
           : "None under the gross basis: every customer with a kept purchase is analysed.",
     },
-    { id: "order", term: "Order", definition: "A distinct invoice number among the analysed lines (an invoice returned in full is not an order under the net basis)." },
-    { id: "customers", term: "Customers", definition: `Distinct customer ids with at least one analysed line: ${formatInt(f.customers)}.` },
+    {
+      id: "order",
+      term: "Order",
+      definition:
+        "A distinct invoice number among the analysed lines (an invoice returned in full is not an order under the net basis).",
+    },
+    {
+      id: "customers",
+      term: "Customers",
+      definition: `Distinct customer ids with at least one analysed line: ${formatInt(f.customers)}.`,
+    },
     {
       id: "recency",
       term: "Recency",
       definition: `Whole days from the day of the customer's last order to the snapshot day (${ctx.headline.snapshot_date}).`,
     },
     { id: "frequency", term: "Frequency", definition: "The customer's number of orders in the period." },
-    { id: "monetary", term: "Monetary value (spend)", definition: "The customer's summed revenue in the period (net of returns under the net basis)." },
+    {
+      id: "monetary",
+      term: "Monetary value (spend)",
+      definition: "The customer's summed revenue in the period (net of returns under the net basis).",
+    },
     {
       id: "tenure",
       term: "Tenure",
       definition: `Whole days from the day of the customer's first order to the snapshot day: at most ${formatInt(days)} days here, since the data starts on ${ctx.headline.period_start}; a customer who first appears on the first day may have bought long before.`,
     },
-    { id: "aov", term: "Average order value", definition: "Revenue divided by orders (of a segment, or of all customers)." },
-    { id: "units-per-order", term: "Units per order", definition: "Units (summed quantity, net of returns under the net basis) divided by orders." },
+    {
+      id: "aov",
+      term: "Average order value",
+      definition: "Revenue divided by orders (of a segment, or of all customers).",
+    },
+    {
+      id: "units-per-order",
+      term: "Units per order",
+      definition: "Units (summed quantity, net of returns under the net basis) divided by orders.",
+    },
     {
       id: "orders-a-year",
       term: "Orders a year",
@@ -132,14 +155,51 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       term: "Peak hour, \u201cx an average trading hour\u201d",
       definition: `The busiest weekday-hour's orders divided by the mean orders of the ${formatInt(f.trading_cells)} weekday-hour cells (of 7 × 24) that have any order; hours and days with no orders are left out of the average.`,
     },
-    { id: "rfm-scores", term: "RFM scores", definition: "1 to 5 from the 20/40/60/80% quantiles of recency (reversed: recent = 5), frequency and monetary value; equal values share a score." },
-    { id: "segment", term: "Segment", definition: "A k-means cluster of the customers on the clustering features, named from its medians." },
-    { id: "revenue-share", term: "Revenue share", definition: "A segment's revenue as a share of all customers' revenue (net under the net basis)." },
-    { id: "gini", term: "Gini coefficient", definition: "Concentration of spend over customers: 0 when everyone spends the same, near 1 when one customer makes all the revenue." },
-    { id: "silhouette", term: "Silhouette", definition: "Per customer, (b − a) / max(a, b), with a the mean distance to its own segment and b to the nearest other; averaged. −1 to 1, higher is better separated." },
-    { id: "davies-bouldin", term: "Davies-Bouldin index", definition: "Mean over segments of the worst ratio of within-segment spread to between-centre distance; lower is better." },
-    { id: "calinski-harabasz", term: "Calinski-Harabasz index", definition: "Between-segment dispersion over within-segment dispersion, scaled by degrees of freedom; higher is better." },
-    { id: "inertia", term: "Inertia", definition: "Sum of squared distances of customers to their segment's centre, in the scaled feature space." },
+    {
+      id: "rfm-scores",
+      term: "RFM scores",
+      definition:
+        "1 to 5 from the 20/40/60/80% quantiles of recency (reversed: recent = 5), frequency and monetary value; equal values share a score.",
+    },
+    {
+      id: "segment",
+      term: "Segment",
+      definition: "A k-means cluster of the customers on the clustering features, named from its medians.",
+    },
+    {
+      id: "revenue-share",
+      term: "Revenue share",
+      definition: "A segment's revenue as a share of all customers' revenue (net under the net basis).",
+    },
+    {
+      id: "gini",
+      term: "Gini coefficient",
+      definition:
+        "Concentration of spend over customers: 0 when everyone spends the same, near 1 when one customer makes all the revenue.",
+    },
+    {
+      id: "silhouette",
+      term: "Silhouette",
+      definition:
+        "Per customer, (b − a) / max(a, b), with a the mean distance to its own segment and b to the nearest other; averaged. −1 to 1, higher is better separated.",
+    },
+    {
+      id: "davies-bouldin",
+      term: "Davies-Bouldin index",
+      definition:
+        "Mean over segments of the worst ratio of within-segment spread to between-centre distance; lower is better.",
+    },
+    {
+      id: "calinski-harabasz",
+      term: "Calinski-Harabasz index",
+      definition:
+        "Between-segment dispersion over within-segment dispersion, scaled by degrees of freedom; higher is better.",
+    },
+    {
+      id: "inertia",
+      term: "Inertia",
+      definition: "Sum of squared distances of customers to their segment's centre, in the scaled feature space.",
+    },
     {
       id: "anova",
       term: "ANOVA F and η²",
@@ -147,9 +207,24 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
         `One-way ANOVA per clustering feature across the segments, computed on the ${transform === "log1p" ? "log1p-transformed" : "untransformed"} values the clustering used; ` +
         `η² = between-segment sum of squares / total, the share of the feature's variance the segments explain. On the raw values η² is: ${raw}.`,
     },
-    { id: "kruskal", term: "Kruskal-Wallis H", definition: "The rank-based counterpart of ANOVA: does the feature's distribution differ between segments? Unchanged by the transform." },
-    { id: "chi2", term: "χ² and Cramér's V", definition: "Chi-square test of segment against country (countries with too few customers merged); Cramér's V from 0 (no association) to 1." },
-    { id: "ari", term: "Adjusted Rand index (stability)", definition: "Agreement of two labellings of the same customers, 1 identical, 0 chance: bootstrap resamples re-clustered against the segments." },
+    {
+      id: "kruskal",
+      term: "Kruskal-Wallis H",
+      definition:
+        "The rank-based counterpart of ANOVA: does the feature's distribution differ between segments? Unchanged by the transform.",
+    },
+    {
+      id: "chi2",
+      term: "χ² and Cramér's V",
+      definition:
+        "Chi-square test of segment against country (countries with too few customers merged); Cramér's V from 0 (no association) to 1.",
+    },
+    {
+      id: "ari",
+      term: "Adjusted Rand index (stability)",
+      definition:
+        "Agreement of two labellings of the same customers, 1 identical, 0 chance: bootstrap resamples re-clustered against the segments.",
+    },
   ];
   return entries;
 }

@@ -167,7 +167,10 @@ export function leader(
   const top = sorted[0];
   const second = sorted.length > 1 ? value(sorted[1]) : -Infinity;
   if (!(value(top) > second)) return null;
-  const rest = pooled(all.filter((s) => s !== top), metric);
+  const rest = pooled(
+    all.filter((s) => s !== top),
+    metric,
+  );
   if (!(rest > 0)) return null;
   const ratio = value(top) / rest;
   if (!(ratio >= RATIO_MIN)) return null;
@@ -201,7 +204,14 @@ export function concentrationInsight(facts: InsightFacts): Insight | null {
   const half = minimalShareFor(values, 0.5);
   const top20 = topShare(values, 0.2);
   const g = gini(values);
-  const level = g >= 0.7 ? "highly concentrated" : g >= 0.5 ? "concentrated" : g >= 0.3 ? "moderately concentrated" : "evenly spread";
+  const level =
+    g >= 0.7
+      ? "highly concentrated"
+      : g >= 0.5
+        ? "concentrated"
+        : g >= 0.3
+          ? "moderately concentrated"
+          : "evenly spread";
   const text =
     `${formatPercent(half.customer_share)} of customers generate ${formatPercent(half.revenue_share)} of revenue; ` +
     `the top 20% generate ${formatPercent(top20)}. Revenue is ${level} (Gini ${g.toFixed(2)}).`;
@@ -355,7 +365,12 @@ export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number,
       `returned units; without that customer the segment returns ${formatPercent(without)}, ${after}.`,
     page: claim.page,
     anchor: claim.anchor,
-    figures: { segment: s.name, value: claim.format(value), one_customer_share: formatPercent(share), without: claim.format(without) },
+    figures: {
+      segment: s.name,
+      value: claim.format(value),
+      one_customer_share: formatPercent(share),
+      without: claim.format(without),
+    },
   };
 }
 
@@ -385,7 +400,12 @@ export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
         `but no single segment is ${min} the rest of the customers on its own.`,
     page: claim.page,
     anchor: claim.anchor,
-    figures: { highest: hi.name, lowest: lo.name, ratio: Number.isFinite(ratio) ? formatMultiple(ratio) : "∞", similar: similar ? 1 : 0 },
+    figures: {
+      highest: hi.name,
+      lowest: lo.name,
+      ratio: Number.isFinite(ratio) ? formatMultiple(ratio) : "∞",
+      similar: similar ? 1 : 0,
+    },
   };
 }
 
@@ -469,7 +489,11 @@ export function peakTimeInsight(facts: InsightFacts): Insight | null {
         "the data's dates carry no time of day.",
       page: "behaviour",
       anchor: "weekly",
-      figures: { busiest_day: DAY_NAMES[busyDay - 1], busiest_day_share: formatPercent(busyOrders / total), ratio: formatMultiple(dayRatio) },
+      figures: {
+        busiest_day: DAY_NAMES[busyDay - 1],
+        busiest_day_share: formatPercent(busyOrders / total),
+        ratio: formatMultiple(dayRatio),
+      },
     };
   }
   return {
@@ -536,7 +560,10 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
   const g = facts.geography;
   if (!g || g.df <= 0) return null;
   const stat = `χ² = ${formatNumber(g.chi2, 1)}, df = ${g.df}, ${formatP(g.p)}, Cramér's V = ${g.cramers_v.toFixed(2)}`;
-  const over = [...g.over].filter((o) => o.residual > 2).sort((a, b) => b.residual - a.residual).slice(0, 3);
+  const over = [...g.over]
+    .filter((o) => o.residual > 2)
+    .sort((a, b) => b.residual - a.residual)
+    .slice(0, 3);
   if (g.p < 0.05 && g.cramers_v >= 0.1) {
     const overText = over.length
       ? ` ${over.map((o) => `${o.country} (${formatPercent(o.share)})`).join(", ")} ${over.length === 1 ? "has" : "have"} ` +
@@ -549,7 +576,13 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
       text: `The segment mix differs by country (${stat}).${overText}`,
       page: "geography",
       anchor: "association",
-      figures: { chi2: formatNumber(g.chi2, 1), df: g.df, p: formatP(g.p), cramers_v: g.cramers_v.toFixed(2), countries: over.map((o) => o.country).join(", ") },
+      figures: {
+        chi2: formatNumber(g.chi2, 1),
+        df: g.df,
+        p: formatP(g.p),
+        cramers_v: g.cramers_v.toFixed(2),
+        countries: over.map((o) => o.country).join(", "),
+      },
     };
   }
   return {
@@ -613,7 +646,9 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
   const c = facts.cleaning;
   if (!c || !(c.rows_in > 0)) return null;
   const dropped = c.rows_in - c.rows_kept;
-  const reasons = Object.entries(c.dropped).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const reasons = Object.entries(c.dropped)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   const main = reasons[0];
   return {
     id: "cleaning",

@@ -93,13 +93,25 @@ export function leverDefaults(
     if (!pool.length) return { segment: null, fits: false };
     const fitting = pool.filter((r) => target(targets[r.cluster]).share >= LEVER_FIT_SHARE);
     const best = fitting.length
-      ? [...fitting].sort((a, b) => size(target(targets[b.cluster])) - size(target(targets[a.cluster])) || a.cluster - b.cluster)[0]
-      : [...pool].sort((a, b) => target(targets[b.cluster]).share - target(targets[a.cluster]).share || a.cluster - b.cluster)[0];
+      ? [...fitting].sort(
+          (a, b) => size(target(targets[b.cluster])) - size(target(targets[a.cluster])) || a.cluster - b.cluster,
+        )[0]
+      : [...pool].sort(
+          (a, b) => target(targets[b.cluster]).share - target(targets[a.cluster]).share || a.cluster - b.cluster,
+        )[0];
     return { segment: best.name, fits: fitting.length > 0 };
   };
-  const promising = pick([top], (t) => t.new, (t) => t.customers);
+  const promising = pick(
+    [top],
+    (t) => t.new,
+    (t) => t.customers,
+  );
   const taken = [top, ...rows.filter((r) => r.name === promising.segment)];
-  const atRisk = pick(taken, (t) => t.lapsed, (t) => t.revenue);
+  const atRisk = pick(
+    taken,
+    (t) => t.lapsed,
+    (t) => t.revenue,
+  );
   return { top: { segment: top.name, fits: true }, promising, at_risk: atRisk };
 }
 
@@ -117,7 +129,9 @@ export function defaultUplifts(
   const win = targets[row(defaults.at_risk.segment)?.cluster ?? -1]?.lapsed ?? none;
   return {
     keep: (LEVER_DEFAULTS.keep_points / 100) * keep.customers * (keep.revenue_per_customer / years),
-    grow: grow.orders ? (LEVER_DEFAULTS.grow_share / 100) * grow.customers * LEVER_DEFAULTS.grow_orders * (grow.revenue / grow.orders) : 0,
+    grow: grow.orders
+      ? (LEVER_DEFAULTS.grow_share / 100) * grow.customers * LEVER_DEFAULTS.grow_orders * (grow.revenue / grow.orders)
+      : 0,
     win: win.customers ? (LEVER_DEFAULTS.win_share / 100) * win.customers * (win.revenue / win.customers / years) : 0,
   };
 }
@@ -130,14 +144,23 @@ export function defaultUplifts(
 export function checkedStrategy(
   row: SegmentRow,
   rows: readonly SegmentRow[],
-  context: { currency: string; overall_revenue_per_customer: number; years: number; largest_uplift: { lever: string; segment: string; value: number; members: number; who: string } | null },
+  context: {
+    currency: string;
+    overall_revenue_per_customer: number;
+    years: number;
+    largest_uplift: { lever: string; segment: string; value: number; members: number; who: string } | null;
+  },
 ): string {
-  const rank = [...rows].sort((a, b) => b.revenue_per_customer - a.revenue_per_customer || a.cluster - b.cluster).indexOf(row) + 1;
+  const rank =
+    [...rows].sort((a, b) => b.revenue_per_customer - a.revenue_per_customer || a.cluster - b.cluster).indexOf(row) + 1;
   const perYear = (x: number) => formatMoney(x / context.years, context.currency);
   let text = row.strategy;
   // "one step below the very best" needs a segment above it
   if (/one step below the very best/.test(text) && rank === 1)
-    text = text.replace("Loyal and valuable, one step below the very best.", "The most valuable customers in this segmentation: protect them first.");
+    text = text.replace(
+      "Loyal and valuable, one step below the very best.",
+      "The most valuable customers in this segmentation: protect them first.",
+    );
   // "carries a disproportionate share of revenue" needs revenue share above customer share
   if (/disproportionate share of revenue/.test(text) && !(row.revenue_share > row.customer_share))
     text = text.replace(": it carries a disproportionate share of revenue", "");

@@ -67,7 +67,9 @@ export function calendarGaps(
   if (weekdays.length) parts.push(`no orders at all on ${listWords(weekdays.map((d) => `${d}s`))}`);
   if (hours.length) parts.push(`none between ${hours.join(", or between ")} on any day`);
   if (months.length) parts.push(`none in ${listWords(months)}`);
-  const text = parts.length ? `The data has ${parts.join("; ")}: empty rows and columns in the charts are missing data, not quiet trading.` : null;
+  const text = parts.length
+    ? `The data has ${parts.join("; ")}: empty rows and columns in the charts are missing data, not quiet trading.`
+    : null;
   return { weekdays, hours, months, text };
 }
 
@@ -109,7 +111,9 @@ export function duplicateNote(accounting: IngestAccounting, dropDuplicates: bool
     (dropDuplicates
       ? `${formatInt(dropped)} were dropped as duplicates`
       : `${formatInt(analysed)} of them are among the analysed lines (kept, as in the canonical policy: a repeated line can be a genuine second line of the order)`) +
-    (other > 0 ? ` and ${formatInt(other)} were set aside for another reason (cancellations, no customer id ...)` : "") +
+    (other > 0
+      ? ` and ${formatInt(other)} were set aside for another reason (cancellations, no customer id ...)`
+      : "") +
     "."
   );
 }

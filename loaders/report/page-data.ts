@@ -27,7 +27,11 @@ export function customerSegmentsCsv(seg: SegmentationResult): string {
 }
 
 /** Every page's data file, by name (JSON-able values; the customer list, when published, as CSV text). */
-export async function buildPageData(ingest: ReportInput, seg: SegmentationResult, config: Config): Promise<Record<string, unknown>> {
+export async function buildPageData(
+  ingest: ReportInput,
+  seg: SegmentationResult,
+  config: Config,
+): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config);
   const insights = buildInsights(insightFacts(ctx));
   const files: Record<string, unknown> = { "meta.json": metaData(ctx), "insights.json": insights };

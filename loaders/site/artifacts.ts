@@ -5,7 +5,18 @@
  * file from there (loaders/site/emit.js), so a build never publishes figures from another input.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { DEMO_DATA, PROJECT_ROOT, dataFiles, loadConfig, type Config } from "../config.ts";
 import { checkReadableFile } from "../paths.ts";
@@ -42,7 +53,10 @@ export async function fingerprint(config: Config): Promise<string> {
   const { data_source: _source, config_file: _file, ...settings } = config;
   hash.update(`config ${JSON.stringify(settings)}\n`);
   for (const file of listFiles(join(PROJECT_ROOT, "loaders"))) {
-    hash.update(`${relative(PROJECT_ROOT, file)} `).update(readFileSync(file)).update("\n");
+    hash
+      .update(`${relative(PROJECT_ROOT, file)} `)
+      .update(readFileSync(file))
+      .update("\n");
   }
   return hash.digest("hex");
 }

@@ -14,10 +14,13 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".segmen
 export function emitCurrent(name) {
   const current = join(CACHE, "CURRENT");
   // `npm run build` names its own report data; `npm run dev` uses the last prepared
-  const dir = process.env.SEGMENT_ARTIFACTS || (existsSync(current) ? join(CACHE, readFileSync(current, "utf8").trim()) : null);
+  const dir =
+    process.env.SEGMENT_ARTIFACTS || (existsSync(current) ? join(CACHE, readFileSync(current, "utf8").trim()) : null);
   const path = dir && join(dir, name);
   if (!path || !existsSync(path)) {
-    process.stderr.write(`segment-report: no report data ${name}; \`npm run build\` and \`npm run dev\` compute it first\n`);
+    process.stderr.write(
+      `segment-report: no report data ${name}; \`npm run build\` and \`npm run dev\` compute it first\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(readFileSync(path));

@@ -100,7 +100,11 @@ export function checkSiteFolder(dir: string, context: SiteFolderContext): SiteFo
 
 /** Writes the marker into a freshly built site folder, listing every file in it. */
 export function writeMarker(siteDir: string): void {
-  const marker: Marker = { written_by: "segment-report", built_at: new Date().toISOString(), files: filesUnder(siteDir).sort() };
+  const marker: Marker = {
+    written_by: "segment-report",
+    built_at: new Date().toISOString(),
+    files: filesUnder(siteDir).sort(),
+  };
   writeFileSync(join(siteDir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
 }
 

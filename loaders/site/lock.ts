@@ -27,7 +27,9 @@ function tryTake(path: string): number | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EEXIST")
-      throw new InputError(`${path}: cannot create the build lock (${code === "EACCES" || code === "EPERM" ? "permission denied" : code})`);
+      throw new InputError(
+        `${path}: cannot create the build lock (${code === "EACCES" || code === "EPERM" ? "permission denied" : code})`,
+      );
   }
   let owner: number;
   try {

@@ -29,7 +29,7 @@ export async function prepare(): Promise<string> {
   );
   const recognised = join(artifacts.dir, "recognised.txt");
   if (!artifacts.computed && existsSync(recognised)) process.stderr.write(readFileSync(recognised, "utf8"));
-  if (syncFrameworkCache(artifacts.fingerprint)) process.stderr.write("segment-report: cleared Framework's loader cache\n");
+  if (syncFrameworkCache(artifacts.fingerprint))
+    process.stderr.write("segment-report: cleared Framework's loader cache\n");
   return artifacts.fingerprint;
 }
-

@@ -74,7 +74,9 @@ export interface MappingSource {
 
 /** The required columns of a line file by LOGICAL_COLUMNS: quantity and unit price only without an amount. */
 export function lineFileRequired(found: ColumnIndex): LogicalColumn[] {
-  return LOGICAL_COLUMNS.filter((c) => c.required === true || (c.required === "unless amount" && found.amount === undefined)).map((c) => c.name);
+  return LOGICAL_COLUMNS.filter(
+    (c) => c.required === true || (c.required === "unless amount" && found.amount === undefined),
+  ).map((c) => c.name);
 }
 
 function list(headers: readonly string[]): string {
@@ -150,9 +152,12 @@ export function resolveColumns(headers: readonly string[], source: MappingSource
     if (matches) found[name] = matches[0];
   }
   const required = (source.required ?? lineFileRequired)(found);
-  const missing = LOGICAL_COLUMNS.map((c) => c.name).filter((name) => required.includes(name) && found[name] === undefined);
+  const missing = LOGICAL_COLUMNS.map((c) => c.name).filter(
+    (name) => required.includes(name) && found[name] === undefined,
+  );
   if (missing.length) {
-    const amount = missing.includes("quantity") || missing.includes("unit_price") ? "; or map amount, the line or order total" : "";
+    const amount =
+      missing.includes("quantity") || missing.includes("unit_price") ? "; or map amount, the line or order total" : "";
     throw new InputError(
       `${file}: missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; found columns: ${list(headers)}` +
         ` (map them with "${setting}" in the configuration, e.g. {"${setting}": {"${missing[0]}": "Your header"}}${amount})`,
@@ -164,7 +169,8 @@ export function resolveColumns(headers: readonly string[], source: MappingSource
 /** How the columns were found, for the recognised block: a known layout by name, or the mapping's origin. */
 export function layoutName(headers: readonly string[], columns: ColumnIndex, source: MappingSource): string {
   if (Object.keys(source.mapping).length) return `mapped in ${source.origin}`;
-  const header = (name: LogicalColumn) => (columns[name] === undefined ? "" : normaliseHeader(headers[columns[name] as number]));
+  const header = (name: LogicalColumn) =>
+    columns[name] === undefined ? "" : normaliseHeader(headers[columns[name] as number]);
   if (header("invoice") === "invoiceno" && header("unit_price") === "unitprice") return "Online Retail (recognised)";
   if (header("invoice") === "invoice" && header("unit_price") === "price") return "Online Retail II (recognised)";
   return "recognised by header names";
@@ -177,7 +183,10 @@ export function layoutName(headers: readonly string[], columns: ColumnIndex, sou
 export function headerIndex(headers: readonly string[], name: string, file: string, setting: string): number {
   let index = headers.indexOf(name);
   if (index < 0) index = headers.map(normaliseHeader).indexOf(normaliseHeader(name));
-  if (index < 0) throw new InputError(`${file}: column "${name}" (${setting}) is not in the header; found columns: ${list(headers)}`);
+  if (index < 0)
+    throw new InputError(
+      `${file}: column "${name}" (${setting}) is not in the header; found columns: ${list(headers)}`,
+    );
   return index;
 }
 

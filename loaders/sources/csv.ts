@@ -93,7 +93,11 @@ export function planRead(
     encoding_setting: setting,
     encoding: source.encoding,
     encoding_reason:
-      forcedEncoding(setting) !== null ? `set by "encoding"` : source.encoding === "utf-8" ? "" : "the header line is not valid UTF-8",
+      forcedEncoding(setting) !== null
+        ? `set by "encoding"`
+        : source.encoding === "utf-8"
+          ? ""
+          : "the header line is not valid UTF-8",
     input: { path: source.path, gzip: source.gzip },
     cleanup: () => {},
     origin,
@@ -262,7 +266,9 @@ async function runReading(conn: DuckDBConnection, sql: string, plan: ReadPlan): 
     }
     // anything else DuckDB's CSV reader rejects is about the file, not the program
     if (/^Invalid Input Error/.test(message))
-      throw new InputError(`${file}: cannot be read as CSV (${message.split("\n")[0].replace(/^Invalid Input Error: /, "")})`);
+      throw new InputError(
+        `${file}: cannot be read as CSV (${message.split("\n")[0].replace(/^Invalid Input Error: /, "")})`,
+      );
     throw error;
   }
 }
@@ -295,7 +301,12 @@ export interface BadValue {
 }
 
 /** The raw text of a logical column in data row `row` (0-based), read from the file again. */
-export async function cellText(conn: DuckDBConnection, plan: ReadPlan, row: number, column: LogicalColumn): Promise<string | null> {
+export async function cellText(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  row: number,
+  column: LogicalColumn,
+): Promise<string | null> {
   const index = plan.columns[column] as number;
   const text = (
     await conn.runAndReadAll(`SELECT c${index} AS v FROM ${readCsvSql(plan)} LIMIT 1 OFFSET ${row}`)
@@ -327,9 +338,9 @@ export async function findBadValue(
   const hit = rows[0];
   const row = Number(hit.row);
   // the file column order decides which bad value of the line is reported
-  const bad = checked.filter((_, i) => hit[`bad${i}`] === true).sort(
-    (a, b) => (plan.columns[a.name] as number) - (plan.columns[b.name] as number),
-  )[0];
+  const bad = checked
+    .filter((_, i) => hit[`bad${i}`] === true)
+    .sort((a, b) => (plan.columns[a.name] as number) - (plan.columns[b.name] as number))[0];
   const index = plan.columns[bad.name] as number;
   const value = await cellText(conn, plan, row, bad.name);
   return {
@@ -413,7 +424,8 @@ export function planColumns(plan: ReadPlan): LogicalColumn[] {
  * `rowid + 2`). An UPDATE after the read, as the read must stay a projection of the file.
  */
 export async function numberLines(conn: DuckDBConnection, plan: ReadPlan, table: string): Promise<void> {
-  if (plan.columns.invoice === undefined) await conn.run(`UPDATE ${table} SET invoice = 'line ' || (rowid + 2)::VARCHAR`);
+  if (plan.columns.invoice === undefined)
+    await conn.run(`UPDATE ${table} SET invoice = 'line ' || (rowid + 2)::VARCHAR`);
 }
 
 /** readTransactions, with a gzipped file checked for completeness alongside (a truncated file explains any read error). */
@@ -450,7 +462,9 @@ function formSummary(forms: DateForms): { form: string; lines: number }[] {
     const name = code >= 10 ? dateFormName(code).replace(/ with .*/, "") : dateFormName(code);
     merged.set(name, (merged.get(name) ?? 0) + lines);
   }
-  return [...merged].map(([form, lines]) => ({ form, lines })).sort((a, b) => b.lines - a.lines || (a.form < b.form ? -1 : 1));
+  return [...merged]
+    .map(([form, lines]) => ({ form, lines }))
+    .sort((a, b) => b.lines - a.lines || (a.form < b.form ? -1 : 1));
 }
 
 /**
@@ -512,7 +526,15 @@ export async function readTransactions(
       const textA = (await cellText(conn, plan, decision.evident, "invoice_date")) ?? "";
       const textB = (await cellText(conn, plan, decision.other, "invoice_date")) ?? "";
       const header = plan.headers[plan.columns.invoice_date as number];
-      throw new InputError(orderConflictMessage(file, header, decision, { where: a, text: textA.trim() }, { where: b, text: textB.trim() }));
+      throw new InputError(
+        orderConflictMessage(
+          file,
+          header,
+          decision,
+          { where: a, text: textA.trim() },
+          { where: b, text: textB.trim() },
+        ),
+      );
     }
     evident = decision.evident;
     if (decision.order !== plan.dates.order) {
@@ -547,7 +569,12 @@ export function delimitedFormat(plan: Pick<ReadPlan, "delimiter" | "source">): s
 }
 
 /** Where rows of a delimited file are and the text of one column, for messages (PlannedRead.quote). */
-export async function quoteRows(conn: DuckDBConnection, plan: ReadPlan, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]> {
+export async function quoteRows(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  rows: number[],
+  column: LogicalColumn,
+): Promise<{ where: string; text: string }[]> {
   const places = await rowPlaces(plan, rows);
   const texts = await Promise.all(rows.map((row) => cellText(conn, plan, row, column)));
   return rows.map((_, i) => ({ where: places[i], text: (texts[i] ?? "").trim() }));

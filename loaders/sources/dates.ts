@@ -165,8 +165,7 @@ function usualOrder(forms: DateForms): DateOrder {
  * conflict; otherwise the order shown wins, and without any evidence the usual order (see usualOrder) is taken.
  */
 export function decideDateOrder(forms: DateForms): { order: DateOrder; evident: boolean } | OrderConflict {
-  const sum = (kind: number) =>
-    [0, 1].reduce((n, slash) => n + (forms.get(10 + 2 * kind + slash)?.lines ?? 0), 0);
+  const sum = (kind: number) => [0, 1].reduce((n, slash) => n + (forms.get(10 + 2 * kind + slash)?.lines ?? 0), 0);
   const first = (kind: number) =>
     Math.min(...[0, 1].map((slash) => forms.get(10 + 2 * kind + slash)?.first ?? Infinity));
   const dayMonthLines = [0, 1, 2, 3].reduce((n, kind) => n + sum(kind), 0);
@@ -176,14 +175,28 @@ export function decideDateOrder(forms: DateForms): { order: DateOrder; evident: 
   if (day && month) {
     const [evident, other] = usual === "month-first" ? [first(1), first(2)] : [first(2), first(1)];
     const evidentOrder: DateOrder = usual === "month-first" ? "day-first" : "month-first";
-    return { kind: "both", evident, other, evidentLines: usual === "month-first" ? day : month, dayMonthLines, evidentOrder };
+    return {
+      kind: "both",
+      evident,
+      other,
+      evidentLines: usual === "month-first" ? day : month,
+      dayMonthLines,
+      evidentOrder,
+    };
   }
   const shown: DateOrder | null = day ? "day-first" : month ? "month-first" : null;
   if (shown === null) return { order: usual, evident: false };
   if (shown === usual) return { order: shown, evident: true };
   const evidentLines = day || month;
   if (evidentLines >= ORDER_EVIDENCE_SHARE * dayMonthLines) return { order: shown, evident: true };
-  return { kind: "minority", evident: first(shown === "day-first" ? 1 : 2), other: first(0), evidentLines, dayMonthLines, evidentOrder: shown };
+  return {
+    kind: "minority",
+    evident: first(shown === "day-first" ? 1 : 2),
+    other: first(0),
+    evidentLines,
+    dayMonthLines,
+    evidentOrder: shown,
+  };
 }
 
 function readAs(text: string, order: DateOrder): string {

@@ -63,7 +63,10 @@ const delimitedText: SourceReader = {
       recognition: {
         format: delimitedFormat(plan),
         layout: plan.layout,
-        columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [name, plan.headers[i]]),
+        columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [
+          name,
+          plan.headers[i],
+        ]),
       },
       quote: (conn, rows, column) => quoteRows(conn, plan, rows, column),
       close: () => plan.cleanup(),

@@ -20,7 +20,17 @@ import type { Config, TableConfig, TablesConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { queryRows } from "../db/sql.ts";
 import { headerIndex, LOGICAL_COLUMNS, type ColumnIndex, type LogicalColumn } from "./columns.ts";
-import { customerIdSql, delimitedFormat, planRead, quoteRows, readCsvSql, readFile, textSql, type ReadPlan, type ReadResult } from "./csv.ts";
+import {
+  customerIdSql,
+  delimitedFormat,
+  planRead,
+  quoteRows,
+  readCsvSql,
+  readFile,
+  textSql,
+  type ReadPlan,
+  type ReadResult,
+} from "./csv.ts";
 import type { PlannedRead, Recognition, SourceReader } from "./index.ts";
 import { timestampSql, type DateOrder } from "./dates.ts";
 import { openSource } from "./file.ts";
@@ -65,14 +75,17 @@ async function planTable(config: Config, name: "lines" | "orders", others: Table
   const source = await openSource(table.data, config.encoding);
   const joined = name === "lines" ? others.orders !== undefined : others.lines !== undefined;
   const required = (found: ColumnIndex): LogicalColumn[] => {
-    if (name === "orders") return joined ? ["invoice", "customer_id", "invoice_date"] : ["customer_id", "invoice_date", "amount"];
+    if (name === "orders")
+      return joined ? ["invoice", "customer_id", "invoice_date"] : ["customer_id", "invoice_date", "amount"];
     const base: LogicalColumn[] = found.amount === undefined ? ["quantity", "unit_price"] : [];
     if (others.products) base.push("stock_code");
     return joined ? ["invoice", ...base] : ["invoice_date", "customer_id", ...base];
   };
-  const allowed = (name === "lines" ? undefined : ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"]) as
-    | LogicalColumn[]
-    | undefined;
+  const allowed = (
+    name === "lines"
+      ? undefined
+      : ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"]
+  ) as LogicalColumn[] | undefined;
   return planRead(source, tableSettings(config, table), {
     setting: `tables.${name}.columns`,
     allowed,
@@ -81,7 +94,12 @@ async function planTable(config: Config, name: "lines" | "orders", others: Table
 }
 
 /** Plans a dimension table: `required` logical names must be found (mapped header, else the logical name). */
-async function planDimension(config: Config, name: "products" | "customers", names: readonly string[], required: string): Promise<DimensionPlan> {
+async function planDimension(
+  config: Config,
+  name: "products" | "customers",
+  names: readonly string[],
+  required: string,
+): Promise<DimensionPlan> {
   const table = config.tables![name] as TableConfig;
   const source = await openSource(table.data, config.encoding);
   // a plan without logical columns, for the file's delimiter, headers and encoding; the columns are found below
@@ -90,17 +108,40 @@ async function planDimension(config: Config, name: "products" | "customers", nam
   const columns: Record<string, number> = {};
   for (const logical of names) {
     const mapped = table.columns[logical];
-    if (mapped !== undefined) columns[logical] = headerIndex(headers, mapped, source.path, `tables.${name}.columns.${logical} in ${origin(config)}`);
+    if (mapped !== undefined)
+      columns[logical] = headerIndex(
+        headers,
+        mapped,
+        source.path,
+        `tables.${name}.columns.${logical} in ${origin(config)}`,
+      );
     else if (logical === required || headers.some((h) => h === logical))
-      columns[logical] = headerIndex(headers, logical, source.path, `tables.${name}.columns.${logical} in ${origin(config)}: map it`);
+      columns[logical] = headerIndex(
+        headers,
+        logical,
+        source.path,
+        `tables.${name}.columns.${logical} in ${origin(config)}: map it`,
+      );
   }
   for (const extra of table.demographics ?? [])
-    columns[`demographic:${extra}`] = headerIndex(headers, extra, source.path, `tables.${name}.demographics in ${origin(config)}`);
+    columns[`demographic:${extra}`] = headerIndex(
+      headers,
+      extra,
+      source.path,
+      `tables.${name}.demographics in ${origin(config)}`,
+    );
   return { plan, columns, name };
 }
 
 /** Stops with one line when `key` repeats in `table` (naming the file, both lines and the key). */
-async function checkUnique(conn: DuckDBConnection, table: string, key: string, file: string, header: string, what: string): Promise<void> {
+async function checkUnique(
+  conn: DuckDBConnection,
+  table: string,
+  key: string,
+  file: string,
+  header: string,
+  what: string,
+): Promise<void> {
   const rows = await queryRows<{ key: string; first: number; second: number }>(
     conn,
     `SELECT ${key} AS key, (list(rowid ORDER BY rowid))[1]::BIGINT AS first, (list(rowid ORDER BY rowid))[2]::BIGINT AS second
@@ -114,7 +155,13 @@ async function checkUnique(conn: DuckDBConnection, table: string, key: string, f
 }
 
 /** Stops with one line at the first row of `table` where `condition` holds. */
-async function checkRows(conn: DuckDBConnection, table: string, condition: string, message: (line: number, value: string | null) => string, value = "NULL"): Promise<void> {
+async function checkRows(
+  conn: DuckDBConnection,
+  table: string,
+  condition: string,
+  message: (line: number, value: string | null) => string,
+  value = "NULL",
+): Promise<void> {
   const rows = await queryRows<{ row: number; value: string | null }>(
     conn,
     `SELECT rowid::BIGINT AS row, ${value} AS value FROM ${table} WHERE ${condition} ORDER BY rowid LIMIT 1`,
@@ -129,7 +176,12 @@ async function readProducts(conn: DuckDBConnection, dim: DimensionPlan): Promise
     `CREATE OR REPLACE TABLE src_products AS SELECT ${c("stock_code")} AS stock_code, ${c("description")} AS description, ${c("category")} AS category FROM ${readCsvSql(dim.plan)}`,
   );
   const header = dim.plan.headers[dim.columns.stock_code];
-  await checkRows(conn, "src_products", "stock_code IS NULL", (line) => `${file}: line ${line}: ${header} is empty, expected a product code`);
+  await checkRows(
+    conn,
+    "src_products",
+    "stock_code IS NULL",
+    (line) => `${file}: line ${line}: ${header} is empty, expected a product code`,
+  );
   await checkUnique(conn, "src_products", "stock_code", file, header, "products");
 }
 
@@ -152,28 +204,44 @@ async function readCustomers(conn: DuckDBConnection, dim: DimensionPlan, config:
     select.push(`${textSql(raw(key))} AS ${JSON.stringify(name)}`);
     out.push(name);
   }
-  await conn.run(`CREATE OR REPLACE TABLE src_customer_text AS SELECT ${select.join(", ")} FROM ${readCsvSql(dim.plan)}`);
+  await conn.run(
+    `CREATE OR REPLACE TABLE src_customer_text AS SELECT ${select.join(", ")} FROM ${readCsvSql(dim.plan)}`,
+  );
   const header = dim.plan.headers[dim.columns.customer_id];
-  await checkRows(conn, "src_customer_text", "customer_id IS NULL", (line) => `${file}: line ${line}: ${header} is empty, expected a customer id`);
+  await checkRows(
+    conn,
+    "src_customer_text",
+    "customer_id IS NULL",
+    (line) => `${file}: line ${line}: ${header} is empty, expected a customer id`,
+  );
   await checkUnique(conn, "src_customer_text", "customer_id", file, header, "customers");
   let order: DateOrder = "month-first";
   if (signup) {
-    const bad = (o: DateOrder) => `signup_text IS NOT NULL AND (${timestampSql("signup_text", { format: config.date_format, order: o })}) IS NULL`;
-    const failing = await queryRows<{ n: number }>(conn, `SELECT count(*)::DOUBLE AS n FROM src_customer_text WHERE ${bad(order)}`);
+    const bad = (o: DateOrder) =>
+      `signup_text IS NOT NULL AND (${timestampSql("signup_text", { format: config.date_format, order: o })}) IS NULL`;
+    const failing = await queryRows<{ n: number }>(
+      conn,
+      `SELECT count(*)::DOUBLE AS n FROM src_customer_text WHERE ${bad(order)}`,
+    );
     if (failing[0].n > 0) order = "day-first";
     const dateHeader = dim.plan.headers[dim.columns.signup_date];
     await checkRows(
       conn,
       "src_customer_text",
       bad(order),
-      (line, value) => `${file}: line ${line}: ${dateHeader} ${JSON.stringify(value)} is not a date (expected e.g. 2010-12-01 or 12/1/2010)`,
+      (line, value) =>
+        `${file}: line ${line}: ${dateHeader} ${JSON.stringify(value)} is not a date (expected e.g. 2010-12-01 or 12/1/2010)`,
       "signup_text",
     );
   }
   const columns = out.map((name) =>
-    name === "signup_date" ? `(${timestampSql("signup_text", { format: config.date_format, order })})::DATE AS signup_date` : JSON.stringify(name),
+    name === "signup_date"
+      ? `(${timestampSql("signup_text", { format: config.date_format, order })})::DATE AS signup_date`
+      : JSON.stringify(name),
   );
-  await conn.run(`CREATE OR REPLACE TABLE customer_info AS SELECT customer_id${columns.map((c) => `, ${c}`).join("")} FROM src_customer_text ORDER BY rowid`);
+  await conn.run(
+    `CREATE OR REPLACE TABLE customer_info AS SELECT customer_id${columns.map((c) => `, ${c}`).join("")} FROM src_customer_text ORDER BY rowid`,
+  );
   await conn.run("DROP TABLE src_customer_text");
   return out;
 }
@@ -186,17 +254,30 @@ export const tablesReader: SourceReader = {
     const tables = config.tables as TablesConfig;
     const lines = tables.lines ? await planTable(config, "lines", tables) : null;
     const orders = tables.orders ? await planTable(config, "orders", tables) : null;
-    const products = tables.products ? await planDimension(config, "products", ["stock_code", "description", "category"], "stock_code") : null;
-    const customers = tables.customers ? await planDimension(config, "customers", ["customer_id", "age_range", "signup_date"], "customer_id") : null;
+    const products = tables.products
+      ? await planDimension(config, "products", ["stock_code", "description", "category"], "stock_code")
+      : null;
+    const customers = tables.customers
+      ? await planDimension(config, "customers", ["customer_id", "age_range", "signup_date"], "customer_id")
+      : null;
     const files = Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, (t as TableConfig).data]));
     const main = (lines ?? orders) as ReadPlan;
     const plans = [lines, orders].filter((p): p is ReadPlan => p !== null);
     const recognition: Recognition = {
-      format: `tables: ${Object.entries(files).map(([name, file]) => `${name} ${basename(file)}`).join(", ")}; ${delimitedFormat(main)}`,
+      format: `tables: ${Object.entries(files)
+        .map(([name, file]) => `${name} ${basename(file)}`)
+        .join(", ")}; ${delimitedFormat(main)}`,
       layout: `tables in ${origin(config)}`,
       columns: LOGICAL_COLUMNS.flatMap(({ name }) => {
         const plan = plans.find((p) => p.columns[name] !== undefined);
-        return plan ? [[name, `${basename(plan.source.path)}: ${plan.headers[plan.columns[name] as number]}`] as [LogicalColumn, string]] : [];
+        return plan
+          ? [
+              [name, `${basename(plan.source.path)}: ${plan.headers[plan.columns[name] as number]}`] as [
+                LogicalColumn,
+                string,
+              ],
+            ]
+          : [];
       }),
     };
     return {
@@ -206,7 +287,12 @@ export const tablesReader: SourceReader = {
       /** rows of `transactions` are rows of the lines table (or of the orders table, read alone) */
       async quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn) {
         if (main.columns[column] !== undefined) return quoteRows(conn, main, rows, column);
-        const places = await quoteRows(conn, main, rows, main.columns.invoice !== undefined ? "invoice" : (Object.keys(main.columns)[0] as LogicalColumn));
+        const places = await quoteRows(
+          conn,
+          main,
+          rows,
+          main.columns.invoice !== undefined ? "invoice" : (Object.keys(main.columns)[0] as LogicalColumn),
+        );
         const texts = await queryRows<{ row: number; v: string | null }>(
           conn,
           `SELECT rowid::BIGINT AS row, ${column}::VARCHAR AS v FROM transactions WHERE list_contains([${rows.map((r) => Math.trunc(r)).join(", ")}], rowid)`,
@@ -219,7 +305,12 @@ export const tablesReader: SourceReader = {
       },
       async read(conn: DuckDBConnection, derived: Record<string, string>, table = "transactions"): Promise<ReadResult> {
         const customerColumns = customers ? await readCustomers(conn, customers, config) : null;
-        const info: TablesRead = { files, joined_orders: lines !== null && orders !== null, joined_products: lines !== null && products !== null, customer_columns: customerColumns };
+        const info: TablesRead = {
+          files,
+          joined_orders: lines !== null && orders !== null,
+          joined_products: lines !== null && products !== null,
+          customer_columns: customerColumns,
+        };
         if (!lines) {
           const read = await readFile(conn, orders as ReadPlan, derived, table);
           return { ...read, tables: info };
@@ -228,14 +319,27 @@ export const tablesReader: SourceReader = {
         let orderRead: ReadResult | null = null;
         if (orders) {
           orderRead = await readFile(conn, orders, {}, "src_orders");
-          await checkUnique(conn, "src_orders", "invoice", orders.source.path, orders.headers[orders.columns.invoice as number], "orders");
+          await checkUnique(
+            conn,
+            "src_orders",
+            "invoice",
+            orders.source.path,
+            orders.headers[orders.columns.invoice as number],
+            "orders",
+          );
         }
         if (products) await readProducts(conn, products);
         const has = (plan: ReadPlan | null, name: LogicalColumn) => plan !== null && plan.columns[name] !== undefined;
         const fromOrder = (name: LogicalColumn) => (has(orders, name) ? `coalesce(o.${name}, l.${name})` : `l.${name}`);
-        const country = has(orders, "country") ? "CASE WHEN o.country IS NULL OR o.country = 'Unknown' THEN l.country ELSE o.country END" : "l.country";
+        const country = has(orders, "country")
+          ? "CASE WHEN o.country IS NULL OR o.country = 'Unknown' THEN l.country ELSE o.country END"
+          : "l.country";
         const fromProduct = (name: "description" | "category") =>
-          products && products.columns[name] !== undefined ? (has(lines, name) ? `coalesce(l.${name}, p.${name})` : `p.${name}`) : `l.${name}`;
+          products && products.columns[name] !== undefined
+            ? has(lines, name)
+              ? `coalesce(l.${name}, p.${name})`
+              : `p.${name}`
+            : `l.${name}`;
         const select = [
           "l.rowid AS rid",
           "l.invoice",
@@ -260,7 +364,9 @@ export const tablesReader: SourceReader = {
           orders ? "LEFT JOIN src_orders o ON o.invoice = l.invoice" : "",
           products ? "LEFT JOIN src_products p ON p.stock_code = l.stock_code" : "",
         ].join(" ");
-        const extra = Object.entries(derived).map(([name, sql]) => `, ${sql} AS ${name}`).join("");
+        const extra = Object.entries(derived)
+          .map(([name, sql]) => `, ${sql} AS ${name}`)
+          .join("");
         await conn.run(
           `CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (rid)${extra} FROM (SELECT ${select.join(", ")} FROM src_lines l ${joins}) ORDER BY rid`,
         );
@@ -291,17 +397,30 @@ export interface TableCounts {
 }
 
 /** The counts, after cleaning (`lines` is the view of kept lines). */
-export async function tableCounts(conn: DuckDBConnection, info: TablesRead, table = "transactions"): Promise<TableCounts> {
-  const one = async (sql: string) => Number((await queryRows<{ n: number }>(conn, `SELECT (${sql})::DOUBLE AS n`))[0].n);
+export async function tableCounts(
+  conn: DuckDBConnection,
+  info: TablesRead,
+  table = "transactions",
+): Promise<TableCounts> {
+  const one = async (sql: string) =>
+    Number((await queryRows<{ n: number }>(conn, `SELECT (${sql})::DOUBLE AS n`))[0].n);
   const kept = `SELECT DISTINCT customer_id FROM ${table} WHERE drop_reason IS NULL AND customer_id IS NOT NULL`;
   const customers = info.customer_columns !== null;
   return {
-    lines_without_product: info.joined_products ? await one(`SELECT count(*) FROM ${table} WHERE drop_reason IS NULL AND product_missing`) : null,
-    orders_without_lines: info.joined_orders
-      ? await one(`SELECT count(*) FROM src_orders o WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.invoice = o.invoice)`)
+    lines_without_product: info.joined_products
+      ? await one(`SELECT count(*) FROM ${table} WHERE drop_reason IS NULL AND product_missing`)
       : null,
-    customers_not_in_table: customers ? await one(`SELECT count(*) FROM (${kept}) k WHERE k.customer_id NOT IN (SELECT customer_id FROM customer_info)`) : null,
-    table_customers_without_orders: customers ? await one(`SELECT count(*) FROM customer_info WHERE customer_id NOT IN (${kept})`) : null,
+    orders_without_lines: info.joined_orders
+      ? await one(
+          `SELECT count(*) FROM src_orders o WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.invoice = o.invoice)`,
+        )
+      : null,
+    customers_not_in_table: customers
+      ? await one(`SELECT count(*) FROM (${kept}) k WHERE k.customer_id NOT IN (SELECT customer_id FROM customer_info)`)
+      : null,
+    table_customers_without_orders: customers
+      ? await one(`SELECT count(*) FROM customer_info WHERE customer_id NOT IN (${kept})`)
+      : null,
     table_customers: customers ? await one("SELECT count(*) FROM customer_info") : null,
   };
 }
@@ -312,11 +431,20 @@ export function tableNotes(counts: TableCounts, info: TablesRead): string[] {
   const files = Object.fromEntries(Object.entries(info.files).map(([name, path]) => [name, basename(path as string)]));
   const out: string[] = [];
   if (counts.lines_without_product)
-    out.push(`${n(counts.lines_without_product)} kept lines have a product code that is not in the products table (${files.products}): kept, category unknown`);
-  if (counts.orders_without_lines) out.push(`${n(counts.orders_without_lines)} orders of ${files.orders} have no line in ${files.lines}: not counted as orders`);
+    out.push(
+      `${n(counts.lines_without_product)} kept lines have a product code that is not in the products table (${files.products}): kept, category unknown`,
+    );
+  if (counts.orders_without_lines)
+    out.push(
+      `${n(counts.orders_without_lines)} orders of ${files.orders} have no line in ${files.lines}: not counted as orders`,
+    );
   if (counts.customers_not_in_table)
-    out.push(`${n(counts.customers_not_in_table)} customers are not in the customers table (${files.customers}): segmented, demographics unknown`);
+    out.push(
+      `${n(counts.customers_not_in_table)} customers are not in the customers table (${files.customers}): segmented, demographics unknown`,
+    );
   if (counts.table_customers_without_orders)
-    out.push(`${n(counts.table_customers_without_orders)} customers of the customers table have no kept order: not segmented`);
+    out.push(
+      `${n(counts.table_customers_without_orders)} customers of the customers table have no kept order: not segmented`,
+    );
   return out;
 }

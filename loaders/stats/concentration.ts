@@ -31,7 +31,11 @@ export function lorenzCurve(values: readonly number[], maxPoints = 201): [number
   const sorted = values.map((v) => Math.max(0, v)).sort((a, b) => a - b);
   const n = sorted.length;
   const total = sorted.reduce((s, v) => s + v, 0);
-  if (!n || total <= 0) return [[0, 0], [1, 1]];
+  if (!n || total <= 0)
+    return [
+      [0, 0],
+      [1, 1],
+    ];
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + sorted[i];
   const steps = Math.min(n, Math.max(1, maxPoints - 1));
@@ -65,7 +69,8 @@ export function minimalShareFor(values: readonly number[], target = 0.5): Concen
   for (let i = 0; i < n; i++) {
     cum += sorted[i];
     // a relative tolerance so that exact halves are not lost to rounding
-    if (cum >= target * total * (1 - 1e-12)) return { customers: i + 1, customer_share: (i + 1) / n, revenue_share: cum / total, target };
+    if (cum >= target * total * (1 - 1e-12))
+      return { customers: i + 1, customer_share: (i + 1) / n, revenue_share: cum / total, target };
   }
   return { customers: n, customer_share: 1, revenue_share: 1, target };
 }

@@ -9,23 +9,74 @@ import { int } from "./format.js";
  *   format?: (x: number) => string, color?: string, caption?: string}} options
  * @returns {HTMLElement}
  */
-export function barChart(data, { width = 320, height = 220, title, xLabel = "", yLabel = "", format = int, color = "var(--report-accent)", caption } = {}) {
+export function barChart(
+  data,
+  {
+    width = 320,
+    height = 220,
+    title,
+    xLabel = "",
+    yLabel = "",
+    format = int,
+    color = "var(--report-accent)",
+    caption,
+  } = {},
+) {
   const margin = { top: 18, right: 8, bottom: 40, left: 48 };
-  const x = d3.scaleBand(data.map((d) => d.label), [margin.left, width - margin.right]).padding(0.2);
+  const x = d3
+    .scaleBand(
+      data.map((d) => d.label),
+      [margin.left, width - margin.right],
+    )
+    .padding(0.2);
   const y = d3.scaleLinear([0, d3.max(data, (d) => d.value) || 1], [height - margin.bottom, margin.top]).nice();
-  const svg = svgFrame({ width, height, title, description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; ") });
-  svg.append("g").attr("class", "grid").attr("transform", `translate(${margin.left},0)`)
-    .call(d3.axisLeft(y).ticks(4).tickFormat(d3.format("~s")).tickSize(-(width - margin.left - margin.right)))
+  const svg = svgFrame({
+    width,
+    height,
+    title,
+    description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; "),
+  });
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(${margin.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(4)
+        .tickFormat(d3.format("~s"))
+        .tickSize(-(width - margin.left - margin.right)),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("g").attr("transform", `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).tickSizeOuter(0));
+  svg
+    .append("g")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(d3.axisBottom(x).tickSizeOuter(0));
   const g = svg.append("g").selectAll("g").data(data).join("g");
-  g.append("rect").attr("x", (d) => x(d.label)).attr("width", x.bandwidth())
-    .attr("y", (d) => y(d.value)).attr("height", (d) => y(0) - y(d.value)).attr("fill", (d) => d.color ?? color)
-    .append("title").text((d) => d.tooltip ?? `${d.label}: ${format(d.value)}`);
+  g.append("rect")
+    .attr("x", (d) => x(d.label))
+    .attr("width", x.bandwidth())
+    .attr("y", (d) => y(d.value))
+    .attr("height", (d) => y(0) - y(d.value))
+    .attr("fill", (d) => d.color ?? color)
+    .append("title")
+    .text((d) => d.tooltip ?? `${d.label}: ${format(d.value)}`);
   if (x.bandwidth() > 18)
-    g.append("text").attr("x", (d) => x(d.label) + x.bandwidth() / 2).attr("y", (d) => y(d.value) - 4).attr("text-anchor", "middle")
-      .attr("class", "muted").style("font-size", "10px").text((d) => format(d.value));
-  if (xLabel) svg.append("text").attr("class", "axis-label").attr("x", width - margin.right).attr("y", height - 6).attr("text-anchor", "end").text(xLabel);
+    g.append("text")
+      .attr("x", (d) => x(d.label) + x.bandwidth() / 2)
+      .attr("y", (d) => y(d.value) - 4)
+      .attr("text-anchor", "middle")
+      .attr("class", "muted")
+      .style("font-size", "10px")
+      .text((d) => format(d.value));
+  if (xLabel)
+    svg
+      .append("text")
+      .attr("class", "axis-label")
+      .attr("x", width - margin.right)
+      .attr("y", height - 6)
+      .attr("text-anchor", "end")
+      .text(xLabel);
   if (yLabel) svg.append("text").attr("class", "axis-label").attr("x", 4).attr("y", 10).text(yLabel);
   return figure(svg.node(), caption);
 }

@@ -30,7 +30,8 @@ export function legend(items) {
     const span = div.append("span");
     const sw = span.append("span").attr("class", "swatch");
     if (item.shape === "outline") sw.style("border", `2px solid ${item.color}`).style("box-sizing", "border-box");
-    else if (item.shape === "line") sw.style("height", "3px").style("vertical-align", "0.25em").style("background", item.color);
+    else if (item.shape === "line")
+      sw.style("height", "3px").style("vertical-align", "0.25em").style("background", item.color);
     else sw.style("background", item.color);
     span.append("span").text(item.label);
   }

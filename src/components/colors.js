@@ -40,7 +40,17 @@ export const RFM_COLORS = {
 };
 
 /** For names in neither map (Paul Tol's muted palette). */
-export const FALLBACK_PALETTE = ["#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#AA4499", "#882255", "#999933"];
+export const FALLBACK_PALETTE = [
+  "#332288",
+  "#117733",
+  "#44AA99",
+  "#88CCEE",
+  "#DDCC77",
+  "#CC6677",
+  "#AA4499",
+  "#882255",
+  "#999933",
+];
 
 function hash(text) {
   let h = 2166136261;
@@ -93,12 +103,28 @@ export function textOn(background) {
 }
 
 /** Okabe-Ito, then Paul Tol's muted colours: for categories (up to 14 distinct, then repeating). */
-export const CATEGORY_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288", "#999933", "#882255", "#44AA99", "#DDCC77", "#117733", "#AA4499"];
+export const CATEGORY_PALETTE = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#F0E442",
+  "#332288",
+  "#999933",
+  "#882255",
+  "#44AA99",
+  "#DDCC77",
+  "#117733",
+  "#AA4499",
+];
 
 /** A colour function for categories in the given order ("Other" always grey). */
 export function categoryColors(categories) {
   const map = new Map();
   let i = 0;
-  for (const c of categories) if (c !== "Other" && !map.has(c)) map.set(c, CATEGORY_PALETTE[i++ % CATEGORY_PALETTE.length]);
-  return (c) => (c === "Other" ? "#A0A0A0" : map.get(c) ?? "#A0A0A0");
+  for (const c of categories)
+    if (c !== "Other" && !map.has(c)) map.set(c, CATEGORY_PALETTE[i++ % CATEGORY_PALETTE.length]);
+  return (c) => (c === "Other" ? "#A0A0A0" : (map.get(c) ?? "#A0A0A0"));
 }

@@ -19,11 +19,15 @@ export function money(currency = "£") {
     const a = Math.abs(x);
     const sign = x < 0 ? "−" : "";
     const body =
-      a >= 1e9 ? `${d3.format(".2f")(a / 1e9)}bn` :
-      a >= 1e6 ? `${d3.format(".2f")(a / 1e6)}M` :
-      a >= 1e4 ? `${d3.format(",.0f")(a / 1e3)}k` :
-      a >= 100 ? d3.format(",.0f")(a) :
-      d3.format(".2f")(a);
+      a >= 1e9
+        ? `${d3.format(".2f")(a / 1e9)}bn`
+        : a >= 1e6
+          ? `${d3.format(".2f")(a / 1e6)}M`
+          : a >= 1e4
+            ? `${d3.format(",.0f")(a / 1e3)}k`
+            : a >= 100
+              ? d3.format(",.0f")(a)
+              : d3.format(".2f")(a);
     return `${sign}${currency}${body}`;
   };
 }

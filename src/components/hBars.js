@@ -9,31 +9,107 @@ import { pct } from "./format.js";
  *   color?: string, caption?: string, reference?: {value: number, label: string}}} options reference: a vertical line (e.g. the average)
  * @returns {HTMLElement}
  */
-export function hBars(data, { width = 480, title, xLabel = "", format = pct, axisFormat, color = "var(--report-accent)", caption, reference } = {}) {
+export function hBars(
+  data,
+  {
+    width = 480,
+    title,
+    xLabel = "",
+    format = pct,
+    axisFormat,
+    color = "var(--report-accent)",
+    caption,
+    reference,
+  } = {},
+) {
   axisFormat = axisFormat ?? (format === pct ? d3.format(".0%") : format);
-  const margin = { top: reference ? 18 : 6, right: 64, bottom: xLabel ? 36 : 24, left: Math.min(200, Math.max(90, width * 0.34)) };
+  const margin = {
+    top: reference ? 18 : 6,
+    right: 64,
+    bottom: xLabel ? 36 : 24,
+    left: Math.min(200, Math.max(90, width * 0.34)),
+  };
   const band = 24;
   const height = margin.top + margin.bottom + data.length * band;
   const max = d3.max(data, (d) => d.value) ?? 0;
   const x = d3.scaleLinear([0, Math.max(max, reference?.value ?? 0) || 1], [margin.left, width - margin.right]).nice();
-  const y = d3.scaleBand(data.map((d, i) => i), [margin.top, height - margin.bottom]).padding(0.2);
-  const svg = svgFrame({ width, height, title, description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; ") });
-  svg.append("g").attr("class", "grid").attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(Math.max(2, width / 100)).tickFormat(axisFormat).tickSize(-(height - margin.top - margin.bottom)))
+  const y = d3
+    .scaleBand(
+      data.map((d, i) => i),
+      [margin.top, height - margin.bottom],
+    )
+    .padding(0.2);
+  const svg = svgFrame({
+    width,
+    height,
+    title,
+    description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; "),
+  });
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(Math.max(2, width / 100))
+        .tickFormat(axisFormat)
+        .tickSize(-(height - margin.top - margin.bottom)),
+    )
     .call((g) => g.select(".domain").remove());
-  if (xLabel) svg.append("text").attr("class", "axis-label").attr("x", width - margin.right).attr("y", height - 4).attr("text-anchor", "end").text(xLabel);
-  const g = svg.append("g").selectAll("g").data(data).join("g").attr("transform", (d, i) => `translate(0,${y(i)})`);
-  g.append("text").attr("x", margin.left - 6).attr("y", y.bandwidth() / 2).attr("dy", "0.32em").attr("text-anchor", "end")
-    .text((d) => truncate(d.label, Math.round(margin.left / 6.4))).append("title").text((d) => d.label);
-  g.append("rect").attr("x", x(0)).attr("height", y.bandwidth()).attr("width", (d) => Math.max(0, x(d.value) - x(0))).attr("rx", 2)
+  if (xLabel)
+    svg
+      .append("text")
+      .attr("class", "axis-label")
+      .attr("x", width - margin.right)
+      .attr("y", height - 4)
+      .attr("text-anchor", "end")
+      .text(xLabel);
+  const g = svg
+    .append("g")
+    .selectAll("g")
+    .data(data)
+    .join("g")
+    .attr("transform", (d, i) => `translate(0,${y(i)})`);
+  g.append("text")
+    .attr("x", margin.left - 6)
+    .attr("y", y.bandwidth() / 2)
+    .attr("dy", "0.32em")
+    .attr("text-anchor", "end")
+    .text((d) => truncate(d.label, Math.round(margin.left / 6.4)))
+    .append("title")
+    .text((d) => d.label);
+  g.append("rect")
+    .attr("x", x(0))
+    .attr("height", y.bandwidth())
+    .attr("width", (d) => Math.max(0, x(d.value) - x(0)))
+    .attr("rx", 2)
     .attr("fill", (d) => d.color ?? color)
-    .append("title").text((d) => d.tooltip ?? `${d.label}: ${format(d.value)}`);
-  g.append("text").attr("x", (d) => x(d.value) + 4).attr("y", y.bandwidth() / 2).attr("dy", "0.32em").attr("class", "muted")
-    .style("font-size", "10px").text((d) => format(d.value));
+    .append("title")
+    .text((d) => d.tooltip ?? `${d.label}: ${format(d.value)}`);
+  g.append("text")
+    .attr("x", (d) => x(d.value) + 4)
+    .attr("y", y.bandwidth() / 2)
+    .attr("dy", "0.32em")
+    .attr("class", "muted")
+    .style("font-size", "10px")
+    .text((d) => format(d.value));
   if (reference) {
-    svg.append("line").attr("x1", x(reference.value)).attr("x2", x(reference.value)).attr("y1", margin.top - 4).attr("y2", height - margin.bottom)
-      .attr("stroke", "currentColor").attr("stroke-dasharray", "4 3");
-    svg.append("text").attr("x", x(reference.value)).attr("y", 10).attr("text-anchor", "middle").style("font-size", "10px").text(reference.label);
+    svg
+      .append("line")
+      .attr("x1", x(reference.value))
+      .attr("x2", x(reference.value))
+      .attr("y1", margin.top - 4)
+      .attr("y2", height - margin.bottom)
+      .attr("stroke", "currentColor")
+      .attr("stroke-dasharray", "4 3");
+    svg
+      .append("text")
+      .attr("x", x(reference.value))
+      .attr("y", 10)
+      .attr("text-anchor", "middle")
+      .style("font-size", "10px")
+      .text(reference.label);
   }
   return figure(svg.node(), caption);
 }

@@ -53,38 +53,68 @@ export function heatmap(
     color = d3.scaleSequential(domain ?? [0, d3.max(flat) || 1], d3.interpolateBlues);
   }
   const svg = svgFrame({ width, height, title, description: `${rows.length} rows by ${columns.length} columns` });
-  svg.append("g").selectAll("text").data(columns).join("text")
-    .attr("transform", (c) => `translate(${x(String(c)) + x.bandwidth() / 2},${margin.top - 6})${rotate ? " rotate(-40)" : ""}`)
+  svg
+    .append("g")
+    .selectAll("text")
+    .data(columns)
+    .join("text")
+    .attr(
+      "transform",
+      (c) => `translate(${x(String(c)) + x.bandwidth() / 2},${margin.top - 6})${rotate ? " rotate(-40)" : ""}`,
+    )
     .attr("text-anchor", rotate ? "start" : "middle")
     .text((c) => truncate(c, rotate ? 16 : Math.max(4, Math.floor(x.bandwidth() / 6.2))))
-    .append("title").text((c) => String(c));
+    .append("title")
+    .text((c) => String(c));
   const rowG = svg.append("g").selectAll("g").data(rows).join("g");
-  rowG.append("text")
+  rowG
+    .append("text")
     .attr("x", margin.left - 6)
     .attr("y", (r) => y(String(r)) + y.bandwidth() / 2)
-    .attr("dy", "0.32em").attr("text-anchor", "end")
+    .attr("dy", "0.32em")
+    .attr("text-anchor", "end")
     .text((r) => truncate(r, Math.floor((margin.left - (rowColor ? 20 : 8)) / 6.4)))
-    .append("title").text((r) => String(r));
+    .append("title")
+    .text((r) => String(r));
   if (rowColor)
-    rowG.append("rect").attr("x", 2).attr("y", (r) => y(String(r)) + y.bandwidth() / 2 - 5).attr("width", 10).attr("height", 10)
-      .attr("rx", 2).attr("fill", (r) => rowColor(r));
+    rowG
+      .append("rect")
+      .attr("x", 2)
+      .attr("y", (r) => y(String(r)) + y.bandwidth() / 2 - 5)
+      .attr("width", 10)
+      .attr("height", 10)
+      .attr("rx", 2)
+      .attr("fill", (r) => rowColor(r));
   const cells = [];
   rows.forEach((r, i) => columns.forEach((c, j) => cells.push({ r, c, i, j, v: values[i][j] })));
   const g = svg.append("g").selectAll("g").data(cells).join("g");
   g.append("rect")
-    .attr("x", (d) => x(String(d.c))).attr("y", (d) => y(String(d.r)))
-    .attr("width", x.bandwidth()).attr("height", y.bandwidth()).attr("rx", 2)
+    .attr("x", (d) => x(String(d.c)))
+    .attr("y", (d) => y(String(d.r)))
+    .attr("width", x.bandwidth())
+    .attr("height", y.bandwidth())
+    .attr("rx", 2)
     .attr("fill", (d) => (d.v == null || !Number.isFinite(d.v) ? "var(--theme-background-alt)" : color(d.v)))
-    .append("title").text((d) => tooltips?.[d.i]?.[d.j] ?? `${d.r} × ${d.c}: ${d.v == null ? "no data" : format(d.v)}`);
+    .append("title")
+    .text((d) => tooltips?.[d.i]?.[d.j] ?? `${d.r} × ${d.c}: ${d.v == null ? "no data" : format(d.v)}`);
   if (showValues && x.bandwidth() >= 26 && y.bandwidth() >= 14)
     g.append("text")
-      .attr("x", (d) => x(String(d.c)) + x.bandwidth() / 2).attr("y", (d) => y(String(d.r)) + y.bandwidth() / 2)
-      .attr("dy", "0.32em").attr("text-anchor", "middle").style("font-size", x.bandwidth() < 40 ? "9px" : "11px")
+      .attr("x", (d) => x(String(d.c)) + x.bandwidth() / 2)
+      .attr("y", (d) => y(String(d.r)) + y.bandwidth() / 2)
+      .attr("dy", "0.32em")
+      .attr("text-anchor", "middle")
+      .style("font-size", x.bandwidth() < 40 ? "9px" : "11px")
       .style("pointer-events", "none")
       .attr("fill", (d) => (d.v == null || !Number.isFinite(d.v) ? "currentColor" : textOn(color(d.v))))
       .style("fill", (d) => (d.v == null || !Number.isFinite(d.v) ? null : textOn(color(d.v))))
       .text((d) => (d.v == null || !Number.isFinite(d.v) ? "–" : format(d.v)));
-  if (xLabel) svg.append("text").attr("class", "axis-label").attr("x", margin.left).attr("y", height - 6).text(xLabel);
+  if (xLabel)
+    svg
+      .append("text")
+      .attr("class", "axis-label")
+      .attr("x", margin.left)
+      .attr("y", height - 6)
+      .text(xLabel);
   if (yLabel) svg.append("text").attr("class", "axis-label").attr("x", 0).attr("y", 12).text(yLabel);
   // colour legend
   const lw = Math.min(220, width / 3);
@@ -93,11 +123,37 @@ export function heatmap(
   const id = `heatmap-gradient-${++gradients}`;
   const grad = defs.append("linearGradient").attr("id", id);
   const [d0, d1] = scheme === "diverging" ? [color.domain()[0], color.domain()[2]] : color.domain();
-  d3.range(0, 1.0001, 0.1).forEach((t) => grad.append("stop").attr("offset", t).attr("stop-color", color(d0 + t * (d1 - d0))));
+  d3.range(0, 1.0001, 0.1).forEach((t) =>
+    grad
+      .append("stop")
+      .attr("offset", t)
+      .attr("stop-color", color(d0 + t * (d1 - d0))),
+  );
   const ly = height - 30;
   svg.append("rect").attr("x", lx).attr("y", ly).attr("width", lw).attr("height", 8).attr("fill", `url(#${id})`);
-  svg.append("text").attr("x", lx).attr("y", ly + 19).attr("class", "muted").style("font-size", "10px").text(format(d0));
-  svg.append("text").attr("x", lx + lw).attr("y", ly + 19).attr("text-anchor", "end").attr("class", "muted").style("font-size", "10px").text(format(d1));
-  if (legendLabel) svg.append("text").attr("x", lx - 6).attr("y", ly + 8).attr("text-anchor", "end").attr("class", "muted").style("font-size", "10px").text(legendLabel);
+  svg
+    .append("text")
+    .attr("x", lx)
+    .attr("y", ly + 19)
+    .attr("class", "muted")
+    .style("font-size", "10px")
+    .text(format(d0));
+  svg
+    .append("text")
+    .attr("x", lx + lw)
+    .attr("y", ly + 19)
+    .attr("text-anchor", "end")
+    .attr("class", "muted")
+    .style("font-size", "10px")
+    .text(format(d1));
+  if (legendLabel)
+    svg
+      .append("text")
+      .attr("x", lx - 6)
+      .attr("y", ly + 8)
+      .attr("text-anchor", "end")
+      .attr("class", "muted")
+      .style("font-size", "10px")
+      .text(legendLabel);
   return figure(svg.node(), caption);
 }

@@ -16,18 +16,56 @@ export function impactBars(levers, { width = 640, currency = "£", caption } = {
   const height = margin.top + margin.bottom + rows.length * band;
   const max = d3.max(rows, (d) => Math.abs(d.value)) || 1;
   const x = d3.scaleLinear([0, max], [margin.left, width - margin.right]).nice();
-  const y = d3.scaleBand(rows.map((d) => d.label), [margin.top, height - margin.bottom]).padding(0.22);
-  const svg = svgFrame({ width, height, title: "Extra annual revenue per lever", description: rows.map((d) => `${d.label}: ${fmt(d.value)}`).join("; ") });
-  svg.append("g").attr("class", "grid").attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(width / 110).tickFormat(moneyAxis(currency)).tickSize(-(height - margin.top - margin.bottom)))
+  const y = d3
+    .scaleBand(
+      rows.map((d) => d.label),
+      [margin.top, height - margin.bottom],
+    )
+    .padding(0.22);
+  const svg = svgFrame({
+    width,
+    height,
+    title: "Extra annual revenue per lever",
+    description: rows.map((d) => `${d.label}: ${fmt(d.value)}`).join("; "),
+  });
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(width / 110)
+        .tickFormat(moneyAxis(currency))
+        .tickSize(-(height - margin.top - margin.bottom)),
+    )
     .call((g) => g.select(".domain").remove());
-  const g = svg.append("g").selectAll("g").data(rows).join("g").attr("transform", (d) => `translate(0,${y(d.label)})`);
-  g.append("text").attr("x", margin.left - 8).attr("y", y.bandwidth() / 2).attr("dy", "0.32em").attr("text-anchor", "end")
-    .style("font-weight", (d) => (d.total ? 700 : 400)).text((d) => d.label);
-  g.append("rect").attr("x", x(0)).attr("height", y.bandwidth()).attr("width", (d) => Math.max(0, x(Math.abs(d.value)) - x(0))).attr("rx", 2)
+  const g = svg
+    .append("g")
+    .selectAll("g")
+    .data(rows)
+    .join("g")
+    .attr("transform", (d) => `translate(0,${y(d.label)})`);
+  g.append("text")
+    .attr("x", margin.left - 8)
+    .attr("y", y.bandwidth() / 2)
+    .attr("dy", "0.32em")
+    .attr("text-anchor", "end")
+    .style("font-weight", (d) => (d.total ? 700 : 400))
+    .text((d) => d.label);
+  g.append("rect")
+    .attr("x", x(0))
+    .attr("height", y.bandwidth())
+    .attr("width", (d) => Math.max(0, x(Math.abs(d.value)) - x(0)))
+    .attr("rx", 2)
     .attr("fill", (d) => (d.total ? "var(--report-accent)" : "var(--report-positive)"))
-    .append("title").text((d) => `${d.label}: ${fmt(d.value)}${d.detail ? `\n${d.detail}` : ""}`);
-  g.append("text").attr("x", (d) => x(Math.abs(d.value)) + 6).attr("y", y.bandwidth() / 2).attr("dy", "0.32em")
-    .style("font-weight", (d) => (d.total ? 700 : 400)).text((d) => `+${fmt(d.value)}`);
+    .append("title")
+    .text((d) => `${d.label}: ${fmt(d.value)}${d.detail ? `\n${d.detail}` : ""}`);
+  g.append("text")
+    .attr("x", (d) => x(Math.abs(d.value)) + 6)
+    .attr("y", y.bandwidth() / 2)
+    .attr("dy", "0.32em")
+    .style("font-weight", (d) => (d.total ? 700 : 400))
+    .text((d) => `+${fmt(d.value)}`);
   return figure(svg.node(), caption);
 }

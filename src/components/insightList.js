@@ -8,7 +8,11 @@ import * as d3 from "d3";
  */
 export function insightList(insights, { limit = 5, base = "./" } = {}) {
   const ol = d3.create("ol").attr("class", "insights");
-  const li = ol.selectAll("li").data(insights.slice(0, limit)).join("li").attr("id", (d) => `insight-${d.id}`);
+  const li = ol
+    .selectAll("li")
+    .data(insights.slice(0, limit))
+    .join("li")
+    .attr("id", (d) => `insight-${d.id}`);
   li.append("span").text((d) => d.text);
   li.append("a")
     .attr("class", "evidence no-print")

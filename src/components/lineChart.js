@@ -12,7 +12,22 @@ import { segmentColor } from "./colors.js";
  */
 export function lineChart(
   series,
-  { width = 640, height = 280, title, xLabel, yLabel, time = false, yFormat = d3.format(",.2~f"), xFormat, color = segmentColor, mark, zero = true, showLegend = true, caption, xTicks } = {},
+  {
+    width = 640,
+    height = 280,
+    title,
+    xLabel,
+    yLabel,
+    time = false,
+    yFormat = d3.format(",.2~f"),
+    xFormat,
+    color = segmentColor,
+    mark,
+    zero = true,
+    showLegend = true,
+    caption,
+    xTicks,
+  } = {},
 ) {
   const margin = { top: 16, right: 20, bottom: 40, left: 58 };
   const all = series.flatMap((s) => s.values);
@@ -25,30 +40,78 @@ export function lineChart(
     width,
     height,
     title,
-    description: series.map((s) => `${s.name}: ${s.values.map((d) => `${fx(d.x)} ${yFormat(d.y)}`).join(", ")}`).join("; "),
+    description: series
+      .map((s) => `${s.name}: ${s.values.map((d) => `${fx(d.x)} ${yFormat(d.y)}`).join(", ")}`)
+      .join("; "),
   });
   const xAxis = d3.axisBottom(x).tickFormat(fx).tickSizeOuter(0);
   if (xTicks) xAxis.tickValues(xTicks);
   else xAxis.ticks(Math.max(2, Math.floor(width / 90)));
-  svg.append("g").attr("transform", `translate(0,${height - margin.bottom})`).call(xAxis);
-  svg.append("g").attr("class", "grid").attr("transform", `translate(${margin.left},0)`)
-    .call(d3.axisLeft(y).ticks(height / 50).tickFormat(yFormat).tickSize(-(width - margin.left - margin.right)))
+  svg
+    .append("g")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(xAxis);
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(${margin.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(height / 50)
+        .tickFormat(yFormat)
+        .tickSize(-(width - margin.left - margin.right)),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("text").attr("class", "axis-label").attr("x", width - margin.right).attr("y", height - 6).attr("text-anchor", "end").text(xLabel);
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("x", width - margin.right)
+    .attr("y", height - 6)
+    .attr("text-anchor", "end")
+    .text(xLabel);
   svg.append("text").attr("class", "axis-label").attr("x", 4).attr("y", 10).text(yLabel);
   if (mark) {
-    svg.append("line").attr("x1", x(mark.x)).attr("x2", x(mark.x)).attr("y1", margin.top).attr("y2", height - margin.bottom)
-      .attr("stroke", "var(--report-negative)").attr("stroke-dasharray", "4 3").attr("stroke-width", 1.5);
-    svg.append("text").attr("x", x(mark.x) + 5).attr("y", margin.top + 10).style("fill", "var(--report-negative)").style("font-weight", 600).text(mark.label);
+    svg
+      .append("line")
+      .attr("x1", x(mark.x))
+      .attr("x2", x(mark.x))
+      .attr("y1", margin.top)
+      .attr("y2", height - margin.bottom)
+      .attr("stroke", "var(--report-negative)")
+      .attr("stroke-dasharray", "4 3")
+      .attr("stroke-width", 1.5);
+    svg
+      .append("text")
+      .attr("x", x(mark.x) + 5)
+      .attr("y", margin.top + 10)
+      .style("fill", "var(--report-negative)")
+      .style("font-weight", 600)
+      .text(mark.label);
   }
-  const line = d3.line().x((d) => x(d.x)).y((d) => y(d.y));
+  const line = d3
+    .line()
+    .x((d) => x(d.x))
+    .y((d) => y(d.y));
   const g = svg.append("g").selectAll("g").data(series).join("g");
-  g.append("path").attr("d", (s) => line(s.values)).attr("fill", "none").attr("stroke", (s) => color(s.name)).attr("stroke-width", 2)
-    .append("title").text((s) => s.name);
-  g.selectAll("circle").data((s) => s.values.map((d) => ({ ...d, s }))).join("circle")
-    .attr("cx", (d) => x(d.x)).attr("cy", (d) => y(d.y)).attr("r", 3).attr("fill", (d) => color(d.s.name))
-    .append("title").text((d) => `${d.s.name}\n${fx(d.x)}: ${yFormat(d.y)}`);
+  g.append("path")
+    .attr("d", (s) => line(s.values))
+    .attr("fill", "none")
+    .attr("stroke", (s) => color(s.name))
+    .attr("stroke-width", 2)
+    .append("title")
+    .text((s) => s.name);
+  g.selectAll("circle")
+    .data((s) => s.values.map((d) => ({ ...d, s })))
+    .join("circle")
+    .attr("cx", (d) => x(d.x))
+    .attr("cy", (d) => y(d.y))
+    .attr("r", 3)
+    .attr("fill", (d) => color(d.s.name))
+    .append("title")
+    .text((d) => `${d.s.name}\n${fx(d.x)}: ${yFormat(d.y)}`);
   const nodes = [svg.node()];
-  if (showLegend && series.length > 1) nodes.unshift(legend(series.map((s) => ({ label: s.name, color: color(s.name), shape: "line" }))));
+  if (showLegend && series.length > 1)
+    nodes.unshift(legend(series.map((s) => ({ label: s.name, color: color(s.name), shape: "line" }))));
   return figure(nodes, caption);
 }

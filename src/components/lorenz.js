@@ -22,35 +22,109 @@ export function lorenz({ points, gini, marker }, { width = 420, caption, color =
       ? `The top ${pct(marker.customer_share)} of customers generate ${pct(marker.revenue_share)} of revenue.`
       : "",
   });
-  svg.append("g").attr("class", "grid").attr("transform", `translate(0,${y(0)})`)
-    .call(d3.axisBottom(x).ticks(5, "%").tickSize(-(y(0) - y(1))))
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(0,${y(0)})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(5, "%")
+        .tickSize(-(y(0) - y(1))),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("g").attr("class", "grid").attr("transform", `translate(${x(0)},0)`)
-    .call(d3.axisLeft(y).ticks(5, "%").tickSize(-(x(1) - x(0))))
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(${x(0)},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(5, "%")
+        .tickSize(-(x(1) - x(0))),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("text").attr("class", "axis-label").attr("x", x(1)).attr("y", size - 6).attr("text-anchor", "end")
-    .text(x(1) - x(0) < 420 ? "Share of customers (smallest first) →" : "Cumulative share of customers (smallest spenders first) →");
-  svg.append("text").attr("class", "axis-label").attr("transform", `translate(12,${y(1)}) rotate(-90)`).attr("text-anchor", "end")
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("x", x(1))
+    .attr("y", size - 6)
+    .attr("text-anchor", "end")
+    .text(
+      x(1) - x(0) < 420
+        ? "Share of customers (smallest first) →"
+        : "Cumulative share of customers (smallest spenders first) →",
+    );
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("transform", `translate(12,${y(1)}) rotate(-90)`)
+    .attr("text-anchor", "end")
     .text("Cumulative share of revenue →");
-  const area = d3.area().x((d) => x(d[0])).y0((d) => y(d[0])).y1((d) => y(d[1]));
+  const area = d3
+    .area()
+    .x((d) => x(d[0]))
+    .y0((d) => y(d[0]))
+    .y1((d) => y(d[1]));
   svg.append("path").datum(points).attr("d", area).attr("fill", color).attr("fill-opacity", 0.15);
-  svg.append("line").attr("x1", x(0)).attr("y1", y(0)).attr("x2", x(1)).attr("y2", y(1))
-    .attr("stroke", "currentColor").attr("stroke-dasharray", "4 3").attr("stroke-opacity", 0.6);
-  svg.append("text").attr("x", x(0.3)).attr("y", y(0.3)).attr("dy", -6).attr("class", "muted")
-    .attr("transform", `rotate(${-Math.atan2(y(0) - y(1), x(1) - x(0)) * 180 / Math.PI},${x(0.3)},${y(0.3)})`)
-    .attr("text-anchor", "middle").text("line of equality");
-  svg.append("path").datum(points).attr("d", d3.line().x((d) => x(d[0])).y((d) => y(d[1])))
-    .attr("fill", "none").attr("stroke", color).attr("stroke-width", 2.5)
-    .append("title").text(`Lorenz curve, Gini ${gini.toFixed(2)}`);
+  svg
+    .append("line")
+    .attr("x1", x(0))
+    .attr("y1", y(0))
+    .attr("x2", x(1))
+    .attr("y2", y(1))
+    .attr("stroke", "currentColor")
+    .attr("stroke-dasharray", "4 3")
+    .attr("stroke-opacity", 0.6);
+  svg
+    .append("text")
+    .attr("x", x(0.3))
+    .attr("y", y(0.3))
+    .attr("dy", -6)
+    .attr("class", "muted")
+    .attr("transform", `rotate(${(-Math.atan2(y(0) - y(1), x(1) - x(0)) * 180) / Math.PI},${x(0.3)},${y(0.3)})`)
+    .attr("text-anchor", "middle")
+    .text("line of equality");
+  svg
+    .append("path")
+    .datum(points)
+    .attr(
+      "d",
+      d3
+        .line()
+        .x((d) => x(d[0]))
+        .y((d) => y(d[1])),
+    )
+    .attr("fill", "none")
+    .attr("stroke", color)
+    .attr("stroke-width", 2.5)
+    .append("title")
+    .text(`Lorenz curve, Gini ${gini.toFixed(2)}`);
   if (marker) {
     const px = 1 - marker.customer_share;
     const py = 1 - marker.revenue_share;
-    svg.append("circle").attr("cx", x(px)).attr("cy", y(py)).attr("r", 4.5).attr("fill", color)
-      .append("title").text(`The top ${pct(marker.customer_share)} of customers generate ${pct(marker.revenue_share)} of revenue`);
-    svg.append("text").attr("x", x(px) - 8).attr("y", y(py) - 10).attr("text-anchor", "end").style("font-weight", 600)
+    svg
+      .append("circle")
+      .attr("cx", x(px))
+      .attr("cy", y(py))
+      .attr("r", 4.5)
+      .attr("fill", color)
+      .append("title")
+      .text(`The top ${pct(marker.customer_share)} of customers generate ${pct(marker.revenue_share)} of revenue`);
+    svg
+      .append("text")
+      .attr("x", x(px) - 8)
+      .attr("y", y(py) - 10)
+      .attr("text-anchor", "end")
+      .style("font-weight", 600)
       .text(`top ${pct0(marker.customer_share)} → ${pct0(marker.revenue_share)} of revenue`);
   }
-  svg.append("text").attr("x", x(0.04)).attr("y", y(0.93)).style("font-size", "14px").style("font-weight", 700)
+  svg
+    .append("text")
+    .attr("x", x(0.04))
+    .attr("y", y(0.93))
+    .style("font-size", "14px")
+    .style("font-weight", 700)
     .text(`Gini ${gini.toFixed(2)}`);
   return figure(svg.node(), caption);
 }

@@ -10,11 +10,24 @@ import { int, pct } from "./format.js";
  * @param {{width?: number, height?: number, color?: (name: string) => string, caption?: string}} options
  * @returns {HTMLElement}
  */
-export function pcaScatter({ points, labels, names, explained }, { width = 640, height, color = segmentColor, caption } = {}) {
+export function pcaScatter(
+  { points, labels, names, explained },
+  { width = 640, height, color = segmentColor, caption } = {},
+) {
   height = height ?? Math.round(Math.min(520, Math.max(320, width * 0.62)));
   const margin = { top: 12, right: 16, bottom: 42, left: 52 };
-  const x = d3.scaleLinear(d3.extent(points, (p) => p[0]), [margin.left, width - margin.right]).nice();
-  const y = d3.scaleLinear(d3.extent(points, (p) => p[1]), [height - margin.bottom, margin.top]).nice();
+  const x = d3
+    .scaleLinear(
+      d3.extent(points, (p) => p[0]),
+      [margin.left, width - margin.right],
+    )
+    .nice();
+  const y = d3
+    .scaleLinear(
+      d3.extent(points, (p) => p[1]),
+      [height - margin.bottom, margin.top],
+    )
+    .nice();
   const counts = names.map(() => 0);
   for (const l of labels) counts[l]++;
   const svg = svgFrame({
@@ -23,24 +36,55 @@ export function pcaScatter({ points, labels, names, explained }, { width = 640, 
     title: `Customers on the first two principal components (${int(points.length)} shown), coloured by segment`,
     description: names.map((n, i) => `${n}: ${int(counts[i])} points`).join("; "),
   });
-  svg.append("g").attr("class", "grid").attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(width / 80).tickSize(-(height - margin.top - margin.bottom)))
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(width / 80)
+        .tickSize(-(height - margin.top - margin.bottom)),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("g").attr("class", "grid").attr("transform", `translate(${margin.left},0)`)
-    .call(d3.axisLeft(y).ticks(height / 60).tickSize(-(width - margin.left - margin.right)))
+  svg
+    .append("g")
+    .attr("class", "grid")
+    .attr("transform", `translate(${margin.left},0)`)
+    .call(
+      d3
+        .axisLeft(y)
+        .ticks(height / 60)
+        .tickSize(-(width - margin.left - margin.right)),
+    )
     .call((g) => g.select(".domain").remove());
-  svg.append("text").attr("class", "axis-label").attr("x", width - margin.right).attr("y", height - 6).attr("text-anchor", "end")
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("x", width - margin.right)
+    .attr("y", height - 6)
+    .attr("text-anchor", "end")
     .text(`PC1 (${pct(explained[0] ?? 0)} of variance) →`);
-  svg.append("text").attr("class", "axis-label").attr("transform", `translate(12,${margin.top}) rotate(-90)`).attr("text-anchor", "end")
+  svg
+    .append("text")
+    .attr("class", "axis-label")
+    .attr("transform", `translate(12,${margin.top}) rotate(-90)`)
+    .attr("text-anchor", "end")
     .text(`PC2 (${pct(explained[1] ?? 0)} of variance) →`);
   // draw the largest segments first so small ones stay visible
   const order = d3.range(points.length).sort((a, b) => counts[labels[b]] - counts[labels[a]] || a - b);
-  svg.append("g").attr("fill-opacity", 0.7).selectAll("circle").data(order).join("circle")
+  svg
+    .append("g")
+    .attr("fill-opacity", 0.7)
+    .selectAll("circle")
+    .data(order)
+    .join("circle")
     .attr("cx", (i) => x(points[i][0]))
     .attr("cy", (i) => y(points[i][1]))
     .attr("r", points.length > 2500 ? 2 : 2.8)
     .attr("fill", (i) => color(names[labels[i]]))
-    .append("title").text((i) => names[labels[i]]);
+    .append("title")
+    .text((i) => names[labels[i]]);
   return figure(
     [legend(names.map((n, i) => ({ label: `${n} (${int(counts[i])})`, color: color(n) }))), svg.node()],
     caption,

@@ -20,32 +20,51 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
   const table = wrap.append("table").attr("class", "report-table");
   if (caption) table.append("caption").style("caption-side", "bottom").attr("class", "chart-caption").text(caption);
   const head = table.append("thead").append("tr");
-  for (const [label, cls] of [["Segment", ""], ["Customers", "num"], ["Revenue", "num"], ["Description", ""], ["Recommended action", ""]])
+  for (const [label, cls] of [
+    ["Segment", ""],
+    ["Customers", "num"],
+    ["Revenue", "num"],
+    ["Description", ""],
+    ["Recommended action", ""],
+  ])
     head.append("th").attr("class", cls).attr("scope", "col").text(label);
   const tr = table.append("tbody").selectAll("tr").data(rows).join("tr");
   const name = tr.append("td");
-  name.append("span").attr("class", "swatch").style("background", (d) => color(d.name));
+  name
+    .append("span")
+    .attr("class", "swatch")
+    .style("background", (d) => color(d.name));
   name.each(function (d) {
     const cell = d3.select(this);
     if (d.href) cell.append("a").attr("href", d.href).text(d.name);
     else cell.append("span").text(d.name);
     if (d.name_holds != null)
-      cell.append("div").attr("class", "note-small name-holds").text(`name holds for ${pct(d.name_holds)}`);
+      cell
+        .append("div")
+        .attr("class", "note-small name-holds")
+        .text(`name holds for ${pct(d.name_holds)}`);
   });
-  tr.append("td").attr("class", "num").each(function (d) {
-    const cell = d3.select(this);
-    cell.append("div").style("font-weight", 600).text(pct(d.customer_share));
-    cell.append("div").attr("class", "note-small").text(int(d.customers));
-  });
-  tr.append("td").attr("class", "num").each(function (d) {
-    const cell = d3.select(this);
-    cell.append("div").style("font-weight", 600).text(pct(d.revenue_share));
-    cell.append("div").attr("class", "note-small").text(fmtMoney(d.revenue));
-  });
+  tr.append("td")
+    .attr("class", "num")
+    .each(function (d) {
+      const cell = d3.select(this);
+      cell.append("div").style("font-weight", 600).text(pct(d.customer_share));
+      cell.append("div").attr("class", "note-small").text(int(d.customers));
+    });
+  tr.append("td")
+    .attr("class", "num")
+    .each(function (d) {
+      const cell = d3.select(this);
+      cell.append("div").style("font-weight", 600).text(pct(d.revenue_share));
+      cell.append("div").attr("class", "note-small").text(fmtMoney(d.revenue));
+    });
   tr.append("td").each(function (d) {
     const cell = d3.select(this);
     if (d.meaning) cell.append("div").text(d.meaning);
-    cell.append("div").attr("class", d.meaning ? "note-small" : null).text(d.description);
+    cell
+      .append("div")
+      .attr("class", d.meaning ? "note-small" : null)
+      .text(d.description);
   });
   tr.append("td").text((d) => d.action);
   return wrap.node();

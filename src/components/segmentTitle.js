@@ -1,6 +1,6 @@
 /** A segment's page title: its colour swatch and its name (set as text). */
 import * as d3 from "d3";
-import {segmentColor} from "./colors.js";
+import { segmentColor } from "./colors.js";
 
 /**
  * @param {string} name

@@ -16,19 +16,31 @@ export function shareBars(data, { width = 640, color = segmentColor, caption } =
   const height = margin.top + margin.bottom + rows.length * band;
   const max = d3.max(rows, (d) => Math.max(d.customer_share, d.revenue_share)) || 1;
   const x = d3.scaleLinear([0, Math.min(1, max * 1.08)], [margin.left, width - margin.right]).nice();
-  const y = d3.scaleBand(rows.map((d) => d.name), [margin.top, height - margin.bottom]).padding(0.18);
+  const y = d3
+    .scaleBand(
+      rows.map((d) => d.name),
+      [margin.top, height - margin.bottom],
+    )
+    .padding(0.18);
   const inner = d3.scaleBand(["customers", "revenue"], [0, y.bandwidth()]).padding(0.08);
   const svg = svgFrame({
     width,
     height,
     title: "Share of customers and share of revenue by segment",
-    description: rows.map((d) => `${d.name}: ${pct(d.customer_share)} of customers, ${pct(d.revenue_share)} of revenue`).join("; "),
+    description: rows
+      .map((d) => `${d.name}: ${pct(d.customer_share)} of customers, ${pct(d.revenue_share)} of revenue`)
+      .join("; "),
   });
   svg
     .append("g")
     .attr("class", "grid")
     .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(width / 90, "%").tickSize(-(height - margin.top - margin.bottom)))
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(width / 90, "%")
+        .tickSize(-(height - margin.top - margin.bottom)),
+    )
     .call((g) => g.select(".domain").remove());
   svg
     .append("text")
@@ -37,7 +49,12 @@ export function shareBars(data, { width = 640, color = segmentColor, caption } =
     .attr("y", height - 4)
     .attr("text-anchor", "end")
     .text("Share of all customers / of all revenue →");
-  const g = svg.append("g").selectAll("g").data(rows).join("g").attr("transform", (d) => `translate(0,${y(d.name)})`);
+  const g = svg
+    .append("g")
+    .selectAll("g")
+    .data(rows)
+    .join("g")
+    .attr("transform", (d) => `translate(0,${y(d.name)})`);
   g.append("text")
     .attr("x", margin.left - 8)
     .attr("y", y.bandwidth() / 2)

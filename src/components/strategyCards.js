@@ -1,7 +1,7 @@
 /** The strategy page's segment cards: name (linked to its page) with its colour, key figures, meaning, action, strategy. */
 import * as d3 from "d3";
-import {segmentColor} from "./colors.js";
-import {int, money, num1, pct} from "./format.js";
+import { segmentColor } from "./colors.js";
+import { int, money, num1, pct } from "./format.js";
 
 /**
  * @param {{name: string, slug: string, customers: number, customer_share: number, revenue_share: number, aov: number,
@@ -10,7 +10,7 @@ import {int, money, num1, pct} from "./format.js";
  * @param {{currency: string}} options
  * @returns {HTMLDivElement} a two-column grid of cards (all text set as text)
  */
-export function strategyCards(segments, {currency}) {
+export function strategyCards(segments, { currency }) {
   const fmtMoney = money(currency);
   const grid = d3.create("div").attr("class", "grid grid-cols-2");
   for (const d of segments) {

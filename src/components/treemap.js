@@ -12,7 +12,10 @@ import { int, pct } from "./format.js";
 export function treemap(data, { width = 640, height = 380, color = rfmColor, unit = "customers", caption } = {}) {
   const items = data.filter((d) => d.value > 0);
   const total = d3.sum(items, (d) => d.value) || 1;
-  const root = d3.hierarchy({ children: items }).sum((d) => d.value ?? 0).sort((a, b) => b.value - a.value || d3.ascending(a.data.name, b.data.name));
+  const root = d3
+    .hierarchy({ children: items })
+    .sum((d) => d.value ?? 0)
+    .sort((a, b) => b.value - a.value || d3.ascending(a.data.name, b.data.name));
   d3.treemap().size([width, height]).paddingInner(2).round(true)(root);
   const svg = svgFrame({
     width,
@@ -20,10 +23,23 @@ export function treemap(data, { width = 640, height = 380, color = rfmColor, uni
     title: `Treemap of segments by ${unit}`,
     description: items.map((d) => `${d.name}: ${int(d.value)} ${unit} (${pct(d.value / total)})`).join("; "),
   });
-  const leaf = svg.append("g").selectAll("g").data(root.leaves()).join("g").attr("transform", (d) => `translate(${d.x0},${d.y0})`);
-  leaf.append("rect").attr("width", (d) => d.x1 - d.x0).attr("height", (d) => d.y1 - d.y0).attr("rx", 3)
+  const leaf = svg
+    .append("g")
+    .selectAll("g")
+    .data(root.leaves())
+    .join("g")
+    .attr("transform", (d) => `translate(${d.x0},${d.y0})`);
+  leaf
+    .append("rect")
+    .attr("width", (d) => d.x1 - d.x0)
+    .attr("height", (d) => d.y1 - d.y0)
+    .attr("rx", 3)
     .attr("fill", (d) => color(d.data.name))
-    .append("title").text((d) => `${d.data.name}\n${int(d.value)} ${unit} (${pct(d.value / total)})${d.data.detail ? `\n${d.data.detail}` : ""}`);
+    .append("title")
+    .text(
+      (d) =>
+        `${d.data.name}\n${int(d.value)} ${unit} (${pct(d.value / total)})${d.data.detail ? `\n${d.data.detail}` : ""}`,
+    );
   let clip = 0;
   leaf.each(function (d) {
     const w = d.x1 - d.x0;
@@ -32,9 +48,18 @@ export function treemap(data, { width = 640, height = 380, color = rfmColor, uni
     const id = `treemap-clip-${Math.round(d.x0)}-${Math.round(d.y0)}-${++clip}`;
     const g = d3.select(this);
     g.append("clipPath").attr("id", id).append("rect").attr("width", w).attr("height", h);
-    const text = g.append("text").attr("clip-path", `url(#${id})`).style("pointer-events", "none").style("fill", textOn(color(d.data.name)));
+    const text = g
+      .append("text")
+      .attr("clip-path", `url(#${id})`)
+      .style("pointer-events", "none")
+      .style("fill", textOn(color(d.data.name)));
     text.append("tspan").attr("x", 5).attr("y", 15).style("font-weight", 600).text(d.data.name);
-    if (h > 36) text.append("tspan").attr("x", 5).attr("y", 30).text(`${pct(d.value / total)} · ${int(d.value)}`);
+    if (h > 36)
+      text
+        .append("tspan")
+        .attr("x", 5)
+        .attr("y", 30)
+        .text(`${pct(d.value / total)} · ${int(d.value)}`);
   });
   return figure(svg.node(), caption);
 }

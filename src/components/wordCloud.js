@@ -15,15 +15,35 @@ const FONT = "Helvetica, Arial, sans-serif";
  * @param {{width?: number, height?: number, color?: string, seed?: number, title?: string, caption?: string}} options
  * @returns {HTMLElement}
  */
-export function wordCloud(words, { width = 480, height = 280, color = "var(--report-accent)", seed = 7, title = "Word cloud of product descriptions", caption } = {}) {
+export function wordCloud(
+  words,
+  {
+    width = 480,
+    height = 280,
+    color = "var(--report-accent)",
+    seed = 7,
+    title = "Word cloud of product descriptions",
+    caption,
+  } = {},
+) {
   const svg = svgFrame({
     width,
     height,
     title,
-    description: `Most frequent words: ${words.slice(0, 15).map(([w, n]) => `${w} (${pct(n)})`).join(", ")}`,
+    description: `Most frequent words: ${words
+      .slice(0, 15)
+      .map(([w, n]) => `${w} (${pct(n)})`)
+      .join(", ")}`,
   });
-  svg.append("rect").attr("x", 0.5).attr("y", 0.5).attr("width", width - 1).attr("height", height - 1).attr("rx", 6)
-    .attr("fill", "none").attr("stroke", "var(--theme-foreground-faintest)");
+  svg
+    .append("rect")
+    .attr("x", 0.5)
+    .attr("y", 0.5)
+    .attr("width", width - 1)
+    .attr("height", height - 1)
+    .attr("rx", 6)
+    .attr("fill", "none")
+    .attr("stroke", "var(--theme-foreground-faintest)");
   const g = svg.append("g").attr("transform", `translate(${width / 2},${height / 2})`);
   const max = d3.max(words, (d) => d[1]) || 1;
   const size = d3.scaleSqrt([0, max], [0, Math.max(16, Math.min(44, width / 11))]);
@@ -39,7 +59,9 @@ export function wordCloud(words, { width = 480, height = 280, color = "var(--rep
     .random(seededRandom(seed))
     .spiral("archimedean")
     .on("end", (placed) => {
-      g.selectAll("text").data(placed).join("text")
+      g.selectAll("text")
+        .data(placed)
+        .join("text")
         .attr("text-anchor", "middle")
         .attr("transform", (d) => `translate(${d.x},${d.y})`)
         .style("font", `600 ${0}px ${FONT}`)
@@ -47,7 +69,8 @@ export function wordCloud(words, { width = 480, height = 280, color = "var(--rep
         .style("fill", color)
         .style("fill-opacity", (d) => opacity(d.count))
         .text((d) => d.text)
-        .append("title").text((d) => `${d.text}: in ${pct(d.count)} of the order lines`);
+        .append("title")
+        .text((d) => `${d.text}: in ${pct(d.count)} of the order lines`);
     })
     .start();
   return figure(svg.node(), caption);

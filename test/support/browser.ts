@@ -250,12 +250,18 @@ export async function openPage(browser: Browser, origin: string, options: OpenOp
     if (network(url) && !local(url)) external(url);
   });
   page.on("requestfailed", (request) => {
-    if (local(request.url()) || !network(request.url())) log.failed.push(`${request.url()} (${request.failure()?.errorText})`);
+    if (local(request.url()) || !network(request.url()))
+      log.failed.push(`${request.url()} (${request.failure()?.errorText})`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400) log.failed.push(`${response.url()} (HTTP ${response.status()})`);
     if (options.keepBodies && local(response.url()) && response.status() < 300) {
-      pending.push(response.body().then((body) => log.bodies.push({ url: response.url(), body }), () => {}));
+      pending.push(
+        response.body().then(
+          (body) => log.bodies.push({ url: response.url(), body }),
+          () => {},
+        ),
+      );
     }
   });
   page.on("console", (message) => {
@@ -344,20 +350,29 @@ export async function charts(page: Page, within = "#observablehq-main, main, bod
   return page.evaluate((scope) => {
     const main = document.querySelector(scope) ?? document.body;
     const svgs = [...main.querySelectorAll("svg")].filter(
-      (svg) => !svg.parentElement?.closest("svg") && !svg.closest("form, button, label, th, nav, .observablehq-sidebar"),
+      (svg) =>
+        !svg.parentElement?.closest("svg") && !svg.closest("form, button, label, th, nav, .observablehq-sidebar"),
     );
     return svgs.map((svg, index) => {
       const box = svg.getBoundingClientRect();
       const holder = svg.closest("[id], figure, .card") as HTMLElement | null;
-      const where = holder ? (holder.id ? `#${holder.id}` : `${holder.tagName.toLowerCase()}.${[...holder.classList].join(".")}`) : "main";
+      const where = holder
+        ? holder.id
+          ? `#${holder.id}`
+          : `${holder.tagName.toLowerCase()}.${[...holder.classList].join(".")}`
+        : "main";
       const shapes = [...svg.querySelectorAll("rect, circle, path, line, polygon, polyline, ellipse, image")].filter(
-        (mark) => !mark.closest(".tick, .domain, [aria-label$='axis'], [aria-label$='-axis']") && !mark.classList.contains("domain"),
+        (mark) =>
+          !mark.closest(".tick, .domain, [aria-label$='axis'], [aria-label$='-axis']") &&
+          !mark.classList.contains("domain"),
       );
       // a text with its own tooltip is a mark too (a word-cloud word)
       const marks = shapes.length + svg.querySelectorAll("text:has(> title)").length;
       const dataMarks = shapes.filter((mark) => mark.matches(":has(> title)")).length;
       const labels = [...svg.querySelectorAll("text")].filter((text) => (text.textContent ?? "").trim() !== "").length;
-      const ticks = [...svg.querySelectorAll(".tick text")].filter((text) => (text.textContent ?? "").trim() !== "").length;
+      const ticks = [...svg.querySelectorAll(".tick text")].filter(
+        (text) => (text.textContent ?? "").trim() !== "",
+      ).length;
       const rowLabels = [...svg.querySelectorAll("text > title")].map((title) => title.textContent ?? "");
       const caption = svg.closest("figure")?.querySelector("figcaption, h2, h3")?.textContent ?? "";
       const label = (svg.getAttribute("aria-label") ?? caption).trim();
@@ -390,7 +405,9 @@ export async function labelsOffPage(page: Page): Promise<string[]> {
         if (!box.width || text.closest("[clip-path]")) continue;
         if (box.left < -1 || box.right > innerWidth + 1) {
           const chart = (svg.getAttribute("aria-label") ?? "svg").slice(0, 50);
-          out.push(`"${chart}": "${(text.textContent ?? "").slice(0, 50)}" spans x ${Math.round(box.left)}..${Math.round(box.right)}`);
+          out.push(
+            `"${chart}": "${(text.textContent ?? "").slice(0, 50)}" spans x ${Math.round(box.left)}..${Math.round(box.right)}`,
+          );
         }
       }
     }
@@ -413,7 +430,12 @@ export function pdfPageCount(pdf: Buffer): number {
 
 /** A file-system-safe name for a page's clean URL: `/` -> index, `/segment/champions` -> segment-champions. */
 export function pageName(path: string): string {
-  return path === "/" ? "index" : path.replace(/^\//, "").replace(/\/$/, "").replace(/[^\w.-]+/g, "-");
+  return path === "/"
+    ? "index"
+    : path
+        .replace(/^\//, "")
+        .replace(/\/$/, "")
+        .replace(/[^\w.-]+/g, "-");
 }
 
 /** Waits (up to 15 s) until a chart whose ARIA label or caption starts with `prefix` is drawn, then for the page to settle. */
@@ -421,7 +443,11 @@ export async function waitForChartLabel(page: Page, prefix: string): Promise<voi
   await page.waitForFunction(
     (start) =>
       [...document.querySelectorAll("svg")].some((svg) =>
-        (svg.getAttribute("aria-label") ?? svg.closest("figure")?.querySelector("figcaption, h2, h3")?.textContent ?? "")
+        (
+          svg.getAttribute("aria-label") ??
+          svg.closest("figure")?.querySelector("figcaption, h2, h3")?.textContent ??
+          ""
+        )
           .trim()
           .startsWith(start),
       ),

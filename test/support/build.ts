@@ -15,7 +15,9 @@ export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");
 export const REFERENCE = join(SHARED, "reference");
 /** the reason a test using ../shared skips where it is absent (CI always has it) */
-export const NO_SHARED = existsSync(ONLINE_RETAIL) ? false : `../shared is absent (${SHARED}); this test needs ../shared/data`;
+export const NO_SHARED = existsSync(ONLINE_RETAIL)
+  ? false
+  : `../shared is absent (${SHARED}); this test needs ../shared/data`;
 
 export interface BuildOptions {
   /** a name for the output folder */
@@ -56,7 +58,11 @@ async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<strin
 }
 
 function env(options: BuildOptions): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: options.cwd ?? PROJECT_ROOT };
+  const out: NodeJS.ProcessEnv = {
+    ...process.env,
+    OBSERVABLE_TELEMETRY_DISABLE: "1",
+    INIT_CWD: options.cwd ?? PROJECT_ROOT,
+  };
   delete out.SEGMENT_DATA;
   delete out.SEGMENT_CONFIG;
   if (options.data) out.SEGMENT_DATA = resolve(options.data);
@@ -76,11 +82,13 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   } catch {
     print = null;
   }
-  if (print && existsSync(stamp) && readFileSync(stamp, "utf8") === print) return { dir, status: 0, stdout: "", stderr: "" };
+  if (print && existsSync(stamp) && readFileSync(stamp, "utf8") === print)
+    return { dir, status: 0, stdout: "", stderr: "" };
   // a folder of this helper's from before sites were marked (the build would rightly refuse it)
   if (existsSync(dir) && !existsSync(join(dir, MARKER))) rmSync(dir, { recursive: true, force: true });
   const result = runBuild(options, ["--out", dir]);
-  if (result.status !== 0) throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`build ${options.name} failed (${result.status}):\n${result.stderr.slice(-4000)}`);
   // the fingerprint after the build: the demo data may only exist now
   const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
   writeFileSync(stamp, await inputsStamp(config));
@@ -98,7 +106,11 @@ export function buildEnv(options: BuildOptions): NodeJS.ProcessEnv {
 }
 
 /** Runs the build command with the given data/config and extra arguments, returning its status and output. */
-export function runBuild(options: BuildOptions, args: string[] = [], wrap?: (command: string, args: string[]) => [string, string[]]): BuildResult {
+export function runBuild(
+  options: BuildOptions,
+  args: string[] = [],
+  wrap?: (command: string, args: string[]) => [string, string[]],
+): BuildResult {
   const [command, argv] = (wrap ?? ((c: string, a: string[]) => [c, a] as [string, string[]]))(...buildCommand(args));
   const result = spawnSync(command, argv, {
     cwd: PROJECT_ROOT,

@@ -10,7 +10,13 @@ export function kmeansMethod(
   return {
     name: "kmeans",
     fit: (X, k, seed) =>
-      fitKMeans(X, { k, seed, restarts: clustering.restarts, maxIterations: clustering.max_iterations, tolerance: clustering.tolerance }),
+      fitKMeans(X, {
+        k,
+        seed,
+        restarts: clustering.restarts,
+        maxIterations: clustering.max_iterations,
+        tolerance: clustering.tolerance,
+      }),
   };
 }
 

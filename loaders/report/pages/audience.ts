@@ -13,12 +13,24 @@ function group(ctx: ReportContext, agg: GroupAggregates, label: number) {
   const demographics = agg.demographics.get(label) ?? {};
   const signup = agg.signup.get(label);
   return {
-    channels: channels.map((c) => ({ channel: c.channel, orders: c.orders, revenue: rnd(c.revenue), share: rnd(orders ? c.orders / orders : 0, 5) })),
+    channels: channels.map((c) => ({
+      channel: c.channel,
+      orders: c.orders,
+      revenue: rnd(c.revenue),
+      share: rnd(orders ? c.orders / orders : 0, 5),
+    })),
     demographics: Object.fromEntries(
       ctx.available.demographics.map((attribute) => {
         const values = demographics[attribute] ?? [];
         const total = values.reduce((s, v) => s + v.customers, 0);
-        return [attribute, values.map((v) => ({ value: v.value, customers: v.customers, share: rnd(total ? v.customers / total : 0, 5) }))];
+        return [
+          attribute,
+          values.map((v) => ({
+            value: v.value,
+            customers: v.customers,
+            share: rnd(total ? v.customers / total : 0, 5),
+          })),
+        ];
       }),
     ),
     signup: signup ? { ...rndSpread(signup, 1), before: signup.before } : null,
@@ -33,15 +45,22 @@ export function audienceData(ctx: ReportContext): Record<string, unknown> {
   return {
     available: { channel: a.channel, demographics: a.demographics, signup: a.signup },
     notes: {
-      channel: a.channel ? null : "Not available: the data has no sales channel (columns.channel, or channel in the orders table).",
+      channel: a.channel
+        ? null
+        : "Not available: the data has no sales channel (columns.channel, or channel in the orders table).",
       demographics: a.demographics.length
         ? null
         : "Not available: there is no customer table with an age range or other demographic columns (tables.customers).",
       signup: a.signup ? null : "Not available: there is no signup date (tables.customers, column signup_date).",
     },
-    customer_table: counts && counts.table_customers !== null
-      ? { rows: counts.table_customers, not_in_table: counts.customers_not_in_table, without_orders: counts.table_customers_without_orders }
-      : null,
+    customer_table:
+      counts && counts.table_customers !== null
+        ? {
+            rows: counts.table_customers,
+            not_in_table: counts.customers_not_in_table,
+            without_orders: counts.table_customers_without_orders,
+          }
+        : null,
     all: group(ctx, ctx.all, -1),
     by_k: byK,
   };

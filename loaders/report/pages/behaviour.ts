@@ -57,7 +57,11 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       interval: rndSpread(ctx.all.intervals.get(-1), 1),
       monthly: (ctx.all.monthly.get(-1) ?? []).map((m) => [m.month, rnd(m.revenue), m.orders]),
     },
-    weekly: { columns: ["dow", "hour", "orders"], all: packWeekly(ctx.all.weekly.get(-1)), by_segment: weeklyBySegment },
+    weekly: {
+      columns: ["dow", "hour", "orders"],
+      all: packWeekly(ctx.all.weekly.get(-1)),
+      by_segment: weeklyBySegment,
+    },
     by_k: byK,
   };
 }

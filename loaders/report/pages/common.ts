@@ -99,7 +99,12 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
         ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
         : play.meaning,
       name_holds: p.name_check?.name_holds ?? null,
-      traits: (p.name_check?.traits ?? []).map((t) => ({ word: t.word, definition: t.definition, share: t.share, holds: t.holds })),
+      traits: (p.name_check?.traits ?? []).map((t) => ({
+        word: t.word,
+        definition: t.definition,
+        share: t.share,
+        holds: t.holds,
+      })),
       new_share: p.name_check?.new_share ?? 0,
       action: play.action,
       strategy: play.strategy,
@@ -148,7 +153,9 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
 
 /** The least recently active cluster (highest median recency; ties: the larger, then the lower label). */
 export function inactiveCluster(rows: readonly SegmentRow[]): SegmentRow {
-  return [...rows].sort((a, b) => b.median_recency - a.median_recency || b.customers - a.customers || a.cluster - b.cluster)[0];
+  return [...rows].sort(
+    (a, b) => b.median_recency - a.median_recency || b.customers - a.customers || a.cluster - b.cluster,
+  )[0];
 }
 
 export interface CountryTest {
@@ -171,7 +178,8 @@ export interface CountryTest {
  */
 export function countryTest(ctx: ReportContext, kd: KData): CountryTest | null {
   const countries = ctx.ingest.customers.map((c) => c.country);
-  const result = kd.k === ctx.seg.k ? ctx.seg.validation.country_chi2 : countryChiSquare(kd.solution.labels, kd.k, countries);
+  const result =
+    kd.k === ctx.seg.k ? ctx.seg.validation.country_chi2 : countryChiSquare(kd.solution.labels, kd.k, countries);
   if (!result) return null;
   return {
     chi2: result.chi2,
@@ -245,6 +253,10 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     geography,
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
-    cleaning: { rows_in: ctx.ingest.accounting.rows_in, rows_kept: ctx.ingest.accounting.rows_kept, dropped: ctx.ingest.accounting.dropped },
+    cleaning: {
+      rows_in: ctx.ingest.accounting.rows_in,
+      rows_kept: ctx.ingest.accounting.rows_kept,
+      dropped: ctx.ingest.accounting.dropped,
+    },
   };
 }

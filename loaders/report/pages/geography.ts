@@ -16,7 +16,8 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
   for (const [k, kd] of ctx.byK) {
     const names = kd.solution.names;
     const counts: Record<string, number[]> = {};
-    for (const { country } of countries) counts[country] = names.map((_, j) => kd.agg.countries.get(j)?.get(country)?.customers ?? 0);
+    for (const { country } of countries)
+      counts[country] = names.map((_, j) => kd.agg.countries.get(j)?.get(country)?.customers ?? 0);
     const test = countryTest(ctx, kd);
     const rows = segmentRows(ctx, kd);
     const inactive = inactiveCluster(rows);

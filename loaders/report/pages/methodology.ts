@@ -3,7 +3,14 @@
  * reason, the separation tests, stability, and limitations stated with their numbers.
  */
 import { SILHOUETTE_TOLERANCE, STABILITY_MIN } from "../../cluster/choose-k.ts";
-import { HOLDS_SHARE, KEEP_SHARE, NAME_TRAITS, NEW_CUSTOMER_MAX_SHARE, type Trait, traitWords } from "../../cluster/traits.ts";
+import {
+  HOLDS_SHARE,
+  KEEP_SHARE,
+  NAME_TRAITS,
+  NEW_CUSTOMER_MAX_SHARE,
+  type Trait,
+  traitWords,
+} from "../../cluster/traits.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { glossary, rawEtaSquared } from "../glossary.ts";
@@ -42,7 +49,10 @@ export function limitations(ctx: ReportContext): string[] {
     out.push(
       `${formatPercent(once / n)} of customers ordered once: for them frequency says only "one order", and many tie on the RFM scores` +
         (Object.values(ctx.seg.rfm_thresholds.empty_levels).some((l) => l.length)
-          ? ` (score levels left empty by ties: ${Object.entries(ctx.seg.rfm_thresholds.empty_levels).filter(([, l]) => l.length).map(([d, l]) => `${d} ${l.join(", ")}`).join("; ")}).`
+          ? ` (score levels left empty by ties: ${Object.entries(ctx.seg.rfm_thresholds.empty_levels)
+              .filter(([, l]) => l.length)
+              .map(([d, l]) => `${d} ${l.join(", ")}`)
+              .join("; ")}).`
           : "."),
     );
   out.push(revenueNote(a, ctx.headline.currency));
@@ -55,13 +65,16 @@ export function limitations(ctx: ReportContext): string[] {
   const { features, r } = ctx.seg.features.correlation;
   let best = { a: "", b: "", r: 0 };
   for (let i = 0; i < features.length; i++)
-    for (let j = i + 1; j < features.length; j++) if (Math.abs(r[i][j]) > Math.abs(best.r)) best = { a: features[i], b: features[j], r: r[i][j] };
+    for (let j = i + 1; j < features.length; j++)
+      if (Math.abs(r[i][j]) > Math.abs(best.r)) best = { a: features[i], b: features[j], r: r[i][j] };
   if (best.a)
     out.push(
       `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the ${ctx.seg.features.transform} transform): k-means weighs that shared information twice.`,
     );
   if (!ctx.available.invoices)
-    out.push("The data has no invoice column: each line is counted as one order, so frequency is the number of lines and a basket split over several lines counts several times.");
+    out.push(
+      "The data has no invoice column: each line is counted as one order, so frequency is the number of lines and a basket split over several lines counts several times.",
+    );
   const countries = ctx.all.countries.get(-1) ?? new Map();
   const small = [...countries.values()].filter((v) => v.customers < 10).length;
   if (countries.size > 1 && ctx.available.country)
@@ -69,7 +82,9 @@ export function limitations(ctx: ReportContext): string[] {
       `Country is each customer's main country; ${small} of ${countries.size} countries have fewer than 10 customers, so their segment mix rests on very few customers.`,
     );
   if (ctx.seg.settings.silhouette_customers < n)
-    out.push(`Silhouette scores are computed on a seeded sample of ${formatInt(ctx.seg.settings.silhouette_customers)} of ${formatInt(n)} customers.`);
+    out.push(
+      `Silhouette scores are computed on a seeded sample of ${formatInt(ctx.seg.settings.silhouette_customers)} of ${formatInt(n)} customers.`,
+    );
   out.push(ctx.seg.validation.note);
   out.push(
     "K-means finds compact, roughly spherical groups of similar size in the scaled feature space; segment boundaries are lines drawn through a continuum, not natural breaks.",
@@ -219,13 +234,26 @@ function silhouetteBest(ctx: ReportContext): Record<string, unknown> | null {
 /** How names are checked: the trait definitions on this data and each chosen segment's shares. */
 function namingData(ctx: ReportContext): Record<string, unknown> {
   const t = reportTraitThresholds(ctx);
-  const traits: Trait[] = ["recent", "not_recent", "lapsed", "new", "frequent", "repeat", "occasional", "high_spend", "low_spend"];
+  const traits: Trait[] = [
+    "recent",
+    "not_recent",
+    "lapsed",
+    "new",
+    "frequent",
+    "repeat",
+    "occasional",
+    "high_spend",
+    "low_spend",
+  ];
   return {
     holds_share: rnd(HOLDS_SHARE, 4),
     keep_share: KEEP_SHARE,
     new_max_share: NEW_CUSTOMER_MAX_SHARE,
     definitions: traits.map((trait) => ({ trait, ...traitWords(trait, t) })),
-    name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({ name, traits: list.map((x) => traitWords(x, t).word) })),
+    name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({
+      name,
+      traits: list.map((x) => traitWords(x, t).word),
+    })),
     segments: ctx.chosen.solution.profiles.map((p) => ({
       name: p.name,
       customers: p.size,

@@ -12,17 +12,29 @@ function group(agg: GroupAggregates, label: number) {
       customers: p.customers,
       share: rnd(p.share, 5),
     })),
-    categories: (agg.categories.get(label) ?? []).map((c) => ({ category: c.category, revenue: rnd(c.revenue), share: rnd(c.share, 5) })),
+    categories: (agg.categories.get(label) ?? []).map((c) => ({
+      category: c.category,
+      revenue: rnd(c.revenue),
+      share: rnd(c.share, 5),
+    })),
     words: agg.words.get(label) ?? [],
   };
 }
 
 /** One line per product section the data cannot fill (the page shows it instead of an empty chart). */
-export function productNotes(available: ReportContext["available"]): { products: string | null; categories: string | null; words: string | null } {
+export function productNotes(available: ReportContext["available"]): {
+  products: string | null;
+  categories: string | null;
+  words: string | null;
+} {
   const products = available.products ? null : "Not available: the data has no product (stock code) column.";
   return {
     products,
-    categories: products ?? (available.categories ? null : "Not available: the data has neither product categories nor descriptions to derive them from."),
+    categories:
+      products ??
+      (available.categories
+        ? null
+        : "Not available: the data has neither product categories nor descriptions to derive them from."),
     words: products ?? (available.words ? null : "Not available: the data has no product descriptions."),
   };
 }
@@ -31,7 +43,10 @@ export function productNotes(available: ReportContext["available"]): { products:
  * Category preference: each segment's share of revenue in a category over all customers' share (1 = as everyone,
  * 2 = twice as much), for the categories of the overall mix; null where the overall share is 0.
  */
-export function categoryPreference(ctx: ReportContext, k: number): { categories: string[]; segments: string[]; index: (number | null)[][] } {
+export function categoryPreference(
+  ctx: ReportContext,
+  k: number,
+): { categories: string[]; segments: string[]; index: (number | null)[][] } {
   const overall = ctx.all.categories.get(-1) ?? [];
   const kd = ctx.byK.get(k)!;
   const categories = overall.map((c) => c.category);

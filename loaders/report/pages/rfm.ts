@@ -42,7 +42,8 @@ export function rfmData(ctx: ReportContext): Record<string, unknown> {
         // the traits the description asserts, each with the share of members it holds for
         traits_checked:
           (row.name_check?.traits.length ? traitSentence(row.name_check.traits) : "") +
-          (row.name_check?.traits.some((t) => t.trait === "lapsed") && row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
+          (row.name_check?.traits.some((t) => t.trait === "lapsed") &&
+          row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
             ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days.`
             : ""),
         name_holds: rnd(row.name_check?.name_holds, 4),
@@ -54,6 +55,9 @@ export function rfmData(ctx: ReportContext): Record<string, unknown> {
         cells: row.cells.length,
       };
     }),
-    one_order_share: rnd(customers.length ? ctx.ingest.customers.filter((c) => c.frequency <= 1).length / customers.length : 0, 5),
+    one_order_share: rnd(
+      customers.length ? ctx.ingest.customers.filter((c) => c.frequency <= 1).length / customers.length : 0,
+      5,
+    ),
   };
 }

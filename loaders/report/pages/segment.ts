@@ -59,7 +59,11 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
         customers: p.customers,
         share: rnd(p.share, 5),
       })),
-      categories: (kd.agg.categories.get(j) ?? []).map((c) => ({ category: c.category, revenue: rnd(c.revenue), share: rnd(c.share, 5) })),
+      categories: (kd.agg.categories.get(j) ?? []).map((c) => ({
+        category: c.category,
+        revenue: rnd(c.revenue),
+        share: rnd(c.share, 5),
+      })),
       words: kd.agg.words.get(j) ?? [],
       monthly: (kd.agg.monthly.get(j) ?? []).map((m) => [m.month, rnd(m.revenue), m.orders]),
       months: ctx.months,

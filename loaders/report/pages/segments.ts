@@ -22,7 +22,8 @@ export function standardisedMeans(
   k: number,
 ): { features: FeatureName[]; values: number[][] } {
   const customers = ctx.ingest.customers;
-  const transform = ctx.config.clustering.transform === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
+  const transform =
+    ctx.config.clustering.transform === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
   const features = FEATURE_NAMES;
   const values = Array.from({ length: k }, () => new Array<number>(features.length).fill(0));
   features.forEach((f, j) => {

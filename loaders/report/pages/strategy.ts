@@ -5,13 +5,25 @@
  * segment's figures and rank, and the default segment and slider values of each lever (levers.ts).
  */
 import type { ReportContext } from "../context.ts";
-import { checkedStrategy, defaultUplifts, LEVER_DEFAULTS, LEVER_FIT_SHARE, leverDefaults, leverTargets } from "../levers.ts";
+import {
+  checkedStrategy,
+  defaultUplifts,
+  LEVER_DEFAULTS,
+  LEVER_FIT_SHARE,
+  leverDefaults,
+  leverTargets,
+} from "../levers.ts";
 import { reportTraitThresholds, rnd, segmentRows } from "./common.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
   const years = Math.max(ctx.headline.period_days, 1) / 365.25;
-  const targets = leverTargets(ctx.ingest.customers, ctx.chosen.solution.labels, ctx.chosen.k, reportTraitThresholds(ctx));
+  const targets = leverTargets(
+    ctx.ingest.customers,
+    ctx.chosen.solution.labels,
+    ctx.chosen.k,
+    reportTraitThresholds(ctx),
+  );
   const defaults = leverDefaults(rows, targets);
   const uplifts = defaultUplifts(rows, targets, defaults, years);
   const byName = (name: string) => rows.find((r) => r.name === name)!;
@@ -20,9 +32,27 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
     return row ? pick(targets[row.cluster]) : 0;
   };
   const levers = [
-    { lever: "keep more", segment: defaults.top.segment, value: uplifts.keep, members: members(defaults.top.segment, () => byName(defaults.top.segment as string).customers), who: "customers" },
-    { lever: "one more order from new customers", segment: defaults.promising.segment, value: uplifts.grow, members: members(defaults.promising.segment, (t) => t.new.customers), who: "new customers" },
-    { lever: "win back", segment: defaults.at_risk.segment, value: uplifts.win, members: members(defaults.at_risk.segment, (t) => t.lapsed.customers), who: "lapsed customers" },
+    {
+      lever: "keep more",
+      segment: defaults.top.segment,
+      value: uplifts.keep,
+      members: members(defaults.top.segment, () => byName(defaults.top.segment as string).customers),
+      who: "customers",
+    },
+    {
+      lever: "one more order from new customers",
+      segment: defaults.promising.segment,
+      value: uplifts.grow,
+      members: members(defaults.promising.segment, (t) => t.new.customers),
+      who: "new customers",
+    },
+    {
+      lever: "win back",
+      segment: defaults.at_risk.segment,
+      value: uplifts.win,
+      members: members(defaults.at_risk.segment, (t) => t.lapsed.customers),
+      who: "lapsed customers",
+    },
   ].sort((a, b) => b.value - a.value);
   const largest = levers[0].value > 0 && levers[0].segment ? { ...levers[0], segment: levers[0].segment } : null;
   const overallPerCustomer = ctx.headline.customers ? ctx.headline.revenue / ctx.headline.customers : 0;
