@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { splitLine } from "../sources/columns.ts";
 
 export interface CategoryRule {
   category: string;
@@ -200,29 +201,6 @@ export function categoryOf(description: string, rules: CategoryRule[] = CATEGORY
   return OTHER;
 }
 
-/** Parses one CSV line with RFC 4180 quotes. */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(field);
-      field = "";
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
 /**
  * stock_code -> category from a products.csv beside the data file, or null when there is none (or it lacks
  * the stock_code and category columns). Codes are compared upper-cased and trimmed.
@@ -234,13 +212,13 @@ export function loadCategoryTable(dataFile: string): Map<string, string> | null 
     .split(/\r?\n/)
     .filter((l) => l.trim());
   if (!lines.length) return null;
-  const header = splitCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
+  const header = splitLine(lines[0], ",").map((h) => h.trim().toLowerCase());
   const code = header.indexOf("stock_code");
   const category = header.indexOf("category");
   if (code < 0 || category < 0) return null;
   const table = new Map<string, string>();
   for (const line of lines.slice(1)) {
-    const fields = splitCsvLine(line);
+    const fields = splitLine(line, ",");
     const c = fields[code]?.trim().toUpperCase();
     const v = fields[category]?.trim();
     if (c && v) table.set(c, v);
