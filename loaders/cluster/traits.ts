@@ -179,7 +179,8 @@ function countTraits(
   return counts;
 }
 
-const ALL_TRAITS: Trait[] = [
+/** Every trait, in the order the methodology page lists their definitions. */
+export const ALL_TRAITS: readonly Trait[] = [
   "recent",
   "not_recent",
   "lapsed",

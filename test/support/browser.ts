@@ -9,19 +9,13 @@ import type { AddressInfo } from "node:net";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { test } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_FLAGS } from "../../loaders/publish/chromium.ts";
 
 /** The Chromium the tests drive: Debian's package (CI's .ci/run installs it), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+/** The same flags the PDF export drives Chromium with. */
+export const CHROMIUM_ARGS = CHROMIUM_FLAGS;
 
 /** Desktop and phone viewports for screenshots and layout checks. */
 export const DESKTOP = { width: 1280, height: 800 };

@@ -8,7 +8,7 @@ import {
   KEEP_SHARE,
   NAME_TRAITS,
   NEW_CUSTOMER_MAX_SHARE,
-  type Trait,
+  ALL_TRAITS,
   traitWords,
 } from "../../cluster/traits.ts";
 import type { ReportContext } from "../context.ts";
@@ -234,22 +234,11 @@ function silhouetteBest(ctx: ReportContext): Record<string, unknown> | null {
 /** How names are checked: the trait definitions on this data and each chosen segment's shares. */
 function namingData(ctx: ReportContext): Record<string, unknown> {
   const t = reportTraitThresholds(ctx);
-  const traits: Trait[] = [
-    "recent",
-    "not_recent",
-    "lapsed",
-    "new",
-    "frequent",
-    "repeat",
-    "occasional",
-    "high_spend",
-    "low_spend",
-  ];
   return {
     holds_share: rnd(HOLDS_SHARE, 4),
     keep_share: KEEP_SHARE,
     new_max_share: NEW_CUSTOMER_MAX_SHARE,
-    definitions: traits.map((trait) => ({ trait, ...traitWords(trait, t) })),
+    definitions: ALL_TRAITS.map((trait) => ({ trait, ...traitWords(trait, t) })),
     name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({
       name,
       traits: list.map((x) => traitWords(x, t).word),
