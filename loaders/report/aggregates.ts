@@ -133,7 +133,7 @@ export async function prepareReportTables(
   await conn.run(`
     CREATE OR REPLACE TABLE report_orders AS
     SELECT invoice, customer_id, min(invoice_date) AS t, fsum(quantity) AS units, fsum(revenue) AS value,
-      coalesce(min(channel), 'Unknown') AS channel
+      coalesce(min(channel), 'Unknown') AS channel, min(store) AS store
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
   await conn.run(`
     CREATE OR REPLACE TABLE report_gaps AS
@@ -164,6 +164,39 @@ export async function channelMix(
   );
   const out: Grouped<{ channel: string; orders: number; revenue: number }[]> = new Map();
   for (const r of rows) push(out, r.grouping, r.label, { channel: r.channel, orders: r.orders, revenue: r.revenue });
+  return out;
+}
+
+/** Customers by how many different stores they ordered in, and those who never ordered in a store. */
+export interface StoreCounts {
+  /** customers with at least one order in a store */
+  in_store: number;
+  /** customers all of whose orders have no store (web, phone ...) */
+  no_store: number;
+  /** customers who ordered in exactly 1, 2, and 3 or more stores */
+  one: number;
+  two: number;
+  three_plus: number;
+  /** mean and median number of stores over the customers with a store order */
+  mean: number;
+  median: number;
+}
+
+/** Per label: stores per customer (an order's store is the first, alphabetically, of its lines'). */
+export async function storesPerCustomer(conn: DuckDBConnection): Promise<Grouped<StoreCounts>> {
+  const rows = await queryRows<Row & StoreCounts>(
+    conn,
+    `WITH per AS (SELECT customer_id, count(DISTINCT store)::DOUBLE AS stores FROM report_orders GROUP BY customer_id)
+     SELECT grouping, label,
+       count(*) FILTER (WHERE stores > 0)::DOUBLE AS in_store, count(*) FILTER (WHERE stores = 0)::DOUBLE AS no_store,
+       count(*) FILTER (WHERE stores = 1)::DOUBLE AS one, count(*) FILTER (WHERE stores = 2)::DOUBLE AS two,
+       count(*) FILTER (WHERE stores >= 3)::DOUBLE AS three_plus,
+       coalesce(avg(stores) FILTER (WHERE stores > 0), 0) AS mean,
+       coalesce(quantile_cont(stores, 0.5) FILTER (WHERE stores > 0), 0) AS median
+     FROM per ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const out: Grouped<StoreCounts> = new Map();
+  for (const { grouping, label, ...counts } of rows) put(out, grouping, label, counts);
   return out;
 }
 
