@@ -11,6 +11,7 @@ import { sameFile } from "../paths.ts";
 import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
 import type { CustomerFeatures, DropReason } from "../types.ts";
 import { csvLine } from "./csv.ts";
+import type { FileCount } from "../sources/folder.ts";
 import { discardStaging, makeStaging, outputError, swapIn } from "./replace.ts";
 
 /** customers.csv columns, in order. */
@@ -86,6 +87,9 @@ export interface IngestSummary {
   /** of the duplicate lines, those among the analysed lines (the rest were set aside for other reasons) */
   duplicate_lines_analysed?: number;
   customers: number;
+  /** a folder input: lines read per file, and the entries left out (not data files) */
+  source_files?: FileCount[];
+  ignored_files?: string[];
   /** revenue (on `revenue_basis`), orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
   revenue: number;
   /** "net" (of matched returns, the default) or "gross" */
@@ -174,6 +178,8 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     period_start: result.period_start,
     period_end: result.period_end,
     source: result.source,
+    ...(result.source_files ? { source_files: result.source_files } : {}),
+    ...(result.ignored_files?.length ? { ignored_files: result.ignored_files } : {}),
     date_order: result.date_order,
     input_columns: result.input_columns,
     notes: result.notes,

@@ -27,6 +27,7 @@ import {
 import type { DatesRead } from "../sources/csv.ts";
 import type { DateOrder } from "../sources/dates.ts";
 import type { Encoding } from "../sources/encoding.ts";
+import type { FileCount } from "../sources/folder.ts";
 import { count, StageTimer } from "./progress.ts";
 import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
@@ -44,6 +45,12 @@ export interface IngestResult {
   config: Config;
   /** the input file's path */
   source: string;
+  /** which reader read it ("delimited text", "Excel workbook", "Parquet", "JSON lines", "folder", "tables") */
+  reader: string;
+  /** a folder input: lines read per file, in read order */
+  source_files?: FileCount[];
+  /** a folder input: entries that are not data files, left out */
+  ignored_files?: string[];
   accounting: IngestAccounting;
   /** YYYY-MM-DD: the configured snapshot, else the day after the last kept line */
   snapshot_date: string;
@@ -223,6 +230,9 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       instance,
       config,
       source: file,
+      reader: plan.reader,
+      ...(read.files ? { source_files: read.files } : {}),
+      ...(plan.ignored ? { ignored_files: plan.ignored } : {}),
       accounting,
       snapshot_date: features.snapshot,
       period_start: features.totals.period_start,
