@@ -275,3 +275,70 @@ describe("a slice of Online Retail in every format", { skip }, () => {
       }
     });
 });
+
+describe("a folder decides dates over all its files; a workbook's bad value names its sheet and row", () => {
+  const header = "Invoice,Customer ID,InvoiceDate,Amount";
+  const write = (dir: string, files: Record<string, string[]>) => {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, lines] of Object.entries(files))
+      writeFileSync(join(dir, name), [header, ...lines].join("\n") + "\n");
+  };
+  const orderLog = { columns: { amount: "Amount" } } as Partial<Config>;
+
+  it("a file whose dates show no order is read in the order another file shows", async () => {
+    const dir = join(TMP, "dates-agree");
+    // a.csv alone would be month first (5/1 is 1 May); b.csv shows day first (13/1)
+    write(dir, { "a.csv": ["1,10,5/1/2011,10"], "b.csv": ["2,11,13/1/2011,20"] });
+    const result = await ingest(configFor(dir, orderLog));
+    try {
+      const dates = (
+        await result.conn.runAndReadAll(
+          `SELECT strftime(invoice_date, '%Y-%m-%d') AS d FROM transactions ORDER BY rowid`,
+        )
+      ).getRowsJS();
+      assert.deepEqual(dates, [["2011-01-05"], ["2011-01-13"]]);
+      assert.equal(result.dates.order, "day-first");
+    } finally {
+      result.close();
+    }
+  });
+
+  it("two files showing different orders: one line naming both", async () => {
+    const dir = join(TMP, "dates-conflict");
+    write(dir, { "a.csv": ["1,10,1/13/2011,10"], "b.csv": ["2,11,13/1/2011,20"] });
+    assert.equal(
+      await inputError(dir, orderLog),
+      `${dir}: a.csv writes dates month first, b.csv writes dates day first: the files of a folder must write dates one way (set "date_format" to the files' order, or fix one file)`,
+    );
+  });
+
+  it("without an invoice column, line 2 of two files are two orders", async () => {
+    const dir = join(TMP, "no-invoice");
+    mkdirSync(dir, { recursive: true });
+    for (const name of ["a.csv", "b.csv"])
+      writeFileSync(join(dir, name), "Customer ID,InvoiceDate,Amount\n10,2011-01-05,10\n");
+    const result = await ingest(configFor(dir, orderLog));
+    try {
+      assert.equal(result.orders, 2);
+      assert.equal(result.customers[0].frequency, 2);
+    } finally {
+      result.close();
+    }
+  });
+
+  it("a bad value in a workbook names the sheet and its row", async () => {
+    const path = join(TMP, "bad.xlsx");
+    await writeWorkbook(path, [
+      {
+        name: "Sales",
+        headers: ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"],
+        rows: [
+          ["536365", "85123A", 6, new Date(Date.UTC(2010, 11, 1, 8, 26)), 2.55, 17850],
+          [null, null, null, null, null, null],
+          ["536366", "71053", "six", new Date(Date.UTC(2010, 11, 1, 8, 28)), 3.39, 17850],
+        ],
+      },
+    ]);
+    assert.equal(await inputError(path), `${path}: sheet "Sales" row 4: Quantity "six" is not a number`);
+  });
+});
