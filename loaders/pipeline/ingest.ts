@@ -28,6 +28,8 @@ import type { DatesRead } from "../sources/csv.ts";
 import type { DateOrder } from "../sources/dates.ts";
 import type { Encoding } from "../sources/encoding.ts";
 import type { FileCount } from "../sources/folder.ts";
+import type { CustomerParts, CustomerTableSummary } from "../customers/table.ts";
+import { ingestCustomerTable } from "./customers.ts";
 import { count, StageTimer } from "./progress.ts";
 import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
@@ -84,6 +86,8 @@ export interface IngestResult {
   notes: string[];
   /** a multi-table input: what was joined, and what the joins left without a match */
   tables: (TablesRead & { counts: TableCounts }) | null;
+  /** a customer-level table (layout "customers"): its columns, checks and rule, and the summed columns per customer */
+  customer_table?: CustomerTableSummary & { parts: CustomerParts };
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
   /** closes the connection and the database (again: no effect) */
@@ -143,6 +147,7 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
  * expected) for bad input; the database is closed on any error.
  */
 export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
+  if (config.layout === "customers") return ingestCustomerTable(config, options);
   const timer = new StageTimer("ingest");
   const file = config.data;
   const plan = await timer.time(

@@ -13,11 +13,11 @@ import {
   leverDefaults,
   leverTargets,
 } from "../levers.ts";
-import { reportTraitThresholds, rnd, segmentRows } from "./common.ts";
+import { periodYears, reportTraitThresholds, rnd, segmentRows } from "./common.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
-  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const years = periodYears(ctx);
   const targets = leverTargets(
     ctx.ingest.customers,
     ctx.chosen.solution.labels,
