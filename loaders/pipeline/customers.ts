@@ -134,6 +134,9 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
         dropped: table.set_aside as unknown as Record<DropReason, number>,
         revenue_without_customer: { lines: 0, revenue: 0 },
         returns,
+        revenue_source:
+          `Revenue is each customer's spending as the table gives it (${table.summary.columns.monetary.join(" + ")}), ` +
+          `and orders their purchases (${table.summary.columns.frequency.join(" + ")}); the table has no returns to deduct.`,
       },
       snapshot_date: table.snapshot_date,
       period_start: table.period_start,

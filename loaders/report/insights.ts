@@ -98,7 +98,8 @@ export interface InsightFacts {
   /** the chosen k and the sentence saying why */
   k?: { k: number; reason: string };
   /** the cleaning account */
-  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number> };
+  /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
+  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
 }
 
 /** A comparative claim needs the leader this many times the figure of the rest of the customers. */
@@ -655,7 +656,7 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
     rank: 0,
     score: 0.1,
     text:
-      `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input lines were analysed; ` +
+      `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input ${c.unit ?? "lines"} were analysed; ` +
       (main
         ? `${formatInt(dropped)} (${formatPercent(dropped / c.rows_in)}) were set aside, most of them (${formatInt(main[1])}) for ${label(main[0])}.`
         : "none was set aside."),

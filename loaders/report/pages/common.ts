@@ -265,6 +265,7 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       rows_in: ctx.ingest.accounting.rows_in,
       rows_kept: ctx.ingest.accounting.rows_kept,
       dropped: ctx.ingest.accounting.dropped,
+      ...(ctx.ingest.customer_table ? { unit: "rows" } : {}),
     },
   };
 }
