@@ -32,7 +32,13 @@ const RULES_COLUMNS = {
 
 function configFor(file: string, patch: Record<string, unknown> = {}): Config {
   const base = structuredClone(DEFAULT_CONFIG);
-  const clustering = { ...base.clustering, k_min: 2, k_max: 2, bootstrap_runs: 2, ...((patch.clustering as object) ?? {}) };
+  const clustering = {
+    ...base.clustering,
+    k_min: 2,
+    k_max: 2,
+    bootstrap_runs: 2,
+    ...((patch.clustering as object) ?? {}),
+  };
   return validateConfig({
     ...base,
     layout: "customers",

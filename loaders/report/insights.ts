@@ -98,6 +98,8 @@ export interface InsightFacts {
   /** the chosen k and the sentence saying why */
   k?: { k: number; reason: string };
   /** the cleaning account */
+  /** false for a customer-level table: no units or returns, so no basket or return statements */
+  lines?: boolean;
   /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
   cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
 }
@@ -677,10 +679,11 @@ export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
 /** Every statement the data supports, ranked. */
 export function buildInsights(facts: InsightFacts): Insight[] {
   const c = claims(facts);
-  const combined = inactiveProfileInsight(facts);
-  const baskets = combined ? null : leaderInsight(facts, c.baskets);
+  const lines = facts.lines !== false;
+  const combined = lines ? inactiveProfileInsight(facts) : null;
+  const baskets = combined || !lines ? null : leaderInsight(facts, c.baskets);
   const aov = leaderInsight(facts, c.aov);
-  const returns = combined ? null : leaderInsight(facts, c.returns);
+  const returns = combined || !lines ? null : leaderInsight(facts, c.returns);
   const both = mergeLeaders(baskets, aov);
   return rankInsights([
     concentrationInsight(facts),
@@ -690,9 +693,9 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     both ? null : baskets,
     returns,
     both ? null : aov,
-    combined || baskets ? null : spreadInsight(facts, c.baskets),
+    combined || baskets || !lines ? null : spreadInsight(facts, c.baskets),
     aov ? null : spreadInsight(facts, c.aov),
-    combined || returns ? null : spreadInsight(facts, c.returns),
+    combined || returns || !lines ? null : spreadInsight(facts, c.returns),
     oneOffInsight(facts),
     peakTimeInsight(facts),
     seasonalityInsight(facts),

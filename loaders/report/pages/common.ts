@@ -261,6 +261,7 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     geography,
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
+    lines: ctx.available.lines,
     cleaning: {
       rows_in: ctx.ingest.accounting.rows_in,
       rows_kept: ctx.ingest.accounting.rows_kept,
