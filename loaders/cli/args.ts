@@ -10,7 +10,7 @@ Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes 
 segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json and DIR/timings.json.
 
 options:
-  --data FILE                   input file (default: "data" in the configuration, SEGMENT_DATA, or the demo data)
+  --data PATH                   input file or folder (default: "data" in the configuration, SEGMENT_DATA, or the demo data)
   --out DIR                     output folder (required)
   --config FILE                 configuration file (default: SEGMENT_CONFIG or segment.config.json)
   --snapshot YYYY-MM-DD         analysis day (default: the day after the last purchase)
