@@ -214,6 +214,12 @@ export interface Config {
   columns: ColumnMapping & CustomerColumnMapping;
   /** the sheet of an Excel workbook to read; null = the first */
   sheet: string | null;
+  /**
+   * layout "customers": the days the table's spending and purchases cover (marketing_campaign's data dictionary:
+   * the last two years, 730), for the per-year figures; null = not stated (the figures are used as one year's, and
+   * the report says so)
+   */
+  period_days: number | null;
   /** a multi-table input instead of `data` (paths resolved), or null */
   tables: TablesConfig | null;
   /** "auto" (by file extension and header), "," or "\t" or ";" */
@@ -359,6 +365,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   layout: "lines",
   columns: {},
   sheet: null,
+  period_days: null,
   tables: null,
   delimiter: "auto",
   snapshot_date: null,
@@ -529,6 +536,11 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (config.sheet !== null && (typeof config.sheet !== "string" || !config.sheet))
     fail(file, "sheet", "a sheet name or null (the first sheet)");
   const customers = config.layout === "customers";
+  if (config.period_days !== null) {
+    if (!customers) fail(file, "period_days", 'null unless layout is "customers" (the line layouts date every line)');
+    if (typeof config.period_days !== "number" || !Number.isFinite(config.period_days) || config.period_days < 1)
+      fail(file, "period_days", "a number of days of at least 1, or null");
+  }
   if (customers) checkCustomerColumns(config, file);
   else checkColumns(config.columns, COLUMN_KEYS, "columns", file);
   if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');

@@ -208,6 +208,16 @@ describe("customer-level table rules (rules.tsv)", () => {
     assert.throws(() => loadConfig({ file, env: {} }), /setting "columns\.monetary" should be one of invoice/);
     writeFileSync(file, JSON.stringify({ clustering: { features: ["Income"] } }));
     assert.throws(() => loadConfig({ file, env: {} }), /clustering\.features" should be a non-empty list of recency/);
+    writeFileSync(file, JSON.stringify({ period_days: 730 }));
+    assert.throws(
+      () => loadConfig({ file, env: {} }),
+      /setting "period_days" should be null unless layout is "customers"/,
+    );
+    writeFileSync(file, JSON.stringify({ layout: "customers", columns: { ...RULES_COLUMNS }, period_days: 0 }));
+    assert.throws(
+      () => loadConfig({ file, env: {} }),
+      /setting "period_days" should be a number of days of at least 1/,
+    );
   });
 
   it("signup dates: day first unless only month first parses; ISO as is; a non-date names the line", () => {
@@ -308,5 +318,19 @@ describe("marketing_campaign.tsv.gz, against pandas", { skip }, () => {
     assert.deepEqual(files["behaviour.json"].weekly.all, []);
     const segment = files[`segment/${meta.segments[0].slug}.json`];
     assert.ok(segment.profile.aov > 0, "spending per purchase from the table");
+    // the table does not state its period: its figures are taken as one year's, and the page says so
+    const strategy = files["strategy.json"];
+    assert.equal(strategy.years, 1);
+    assert.equal(strategy.annual_revenue, expected.monetary_total);
+    assert.match(strategy.period_note, /does not say what period .* period_days/);
+  });
+
+  it("period_days: the per-year figures divide the table's figures by the period it covers", async () => {
+    const config = validateConfig({ ...loadConfig({ file: configFile, env: {} }), period_days: 730 });
+    const files = (await computeReport(config, () => {})) as Record<string, any>;
+    const strategy = files["strategy.json"];
+    assert.equal(strategy.years, Math.round((730 / 365.25) * 1e4) / 1e4);
+    assert.ok(Math.abs(strategy.annual_revenue - (expected.monetary_total * 365.25) / 730) < 0.01);
+    assert.match(strategy.period_note, /cover 730 days \(period_days in the configuration\)/);
   });
 });

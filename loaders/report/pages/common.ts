@@ -67,11 +67,13 @@ export interface SegmentRow {
 }
 
 /**
- * The period in years that per-year figures divide by: the days from the first to the last line; 1 for a
- * customer-level table, whose figures cover a period the data does not state (used as they are, and said so).
+ * The period in years that per-year figures divide by: the days from the first to the last line; for a
+ * customer-level table the `period_days` its figures cover, as configured, or 1 when not stated (the figures are
+ * used as one year's, and the strategy page says so).
  */
 export function periodYears(ctx: ReportContext): number {
-  return ctx.ingest.customer_table ? 1 : Math.max(ctx.headline.period_days, 1) / 365.25;
+  if (ctx.ingest.customer_table) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
+  return Math.max(ctx.headline.period_days, 1) / 365.25;
 }
 
 /** The segment rows of one k, in cluster order (0 = the highest median monetary). */
