@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   buildInsights,
+  cleaningInsight,
   concentrationInsight,
   geographyInsight,
   inactiveProfileInsight,
@@ -509,4 +510,25 @@ test("a return rate carried by one customer is said of that customer, with the s
   // spread over many customers, the same rate is a segment's claim
   const spread = { ...a, top_returner: { returned_units: 20, bought_units: 40 } };
   assert.ok(buildInsights(facts([spread, b, c])).find((i) => i.id === "highest_return_rate"));
+});
+
+test("cleaning insight: all, most or the largest share of the rows set aside, as the counts say", () => {
+  const text = (dropped: Record<string, number>) => {
+    const n = Object.values(dropped).reduce((a, b) => a + b, 0);
+    return cleaningInsight(facts([], { cleaning: { rows_in: 1000, rows_kept: 1000 - n, dropped, unit: "rows" } }))
+      ?.text;
+  };
+  assert.equal(
+    text({ missing_value: 24, duplicate_customer: 0 }),
+    "976 of 1,000 input rows were analysed; 24 (2.4%) were set aside, all for an empty value the segmentation needs.",
+  );
+  assert.match(
+    text({ missing_customer: 60, cancelled: 40 }) ?? "",
+    /set aside, most of them \(60\) for having no customer id/,
+  );
+  assert.match(
+    text({ missing_customer: 40, cancelled: 35, nonpositive_quantity: 25 }) ?? "",
+    /set aside, the largest share \(40\) for having no customer id/,
+  );
+  assert.match(text({}) ?? "", /none was set aside/);
 });

@@ -124,6 +124,10 @@ const REASON_WORDS: Record<string, string> = {
   duplicate: "being exact duplicates",
   returned: "being returned in full",
   fully_returned: "belonging to customers who returned everything",
+  // customer-level tables
+  duplicate_customer: "repeating a customer id",
+  missing_value: "an empty value the segmentation needs",
+  impossible_value: "an impossible value",
 };
 const label = (reason: string) => REASON_WORDS[reason] ?? reason.replace(/_/g, " ");
 
@@ -660,7 +664,13 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
     text:
       `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input ${c.unit ?? "lines"} were analysed; ` +
       (main
-        ? `${formatInt(dropped)} (${formatPercent(dropped / c.rows_in)}) were set aside, most of them (${formatInt(main[1])}) for ${label(main[0])}.`
+        ? `${formatInt(dropped)} (${formatPercent(dropped / c.rows_in)}) were set aside, ${
+            main[1] === dropped
+              ? "all"
+              : main[1] > dropped / 2
+                ? `most of them (${formatInt(main[1])})`
+                : `the largest share (${formatInt(main[1])})`
+          } for ${label(main[0])}.`
         : "none was set aside."),
     page: "methodology",
     anchor: "cleaning",
