@@ -41,6 +41,8 @@ describe("limits: pure cases", () => {
       ).text,
       null,
     );
+    // no dated orders at all (a customer-level table): nothing is said about weekdays or months
+    assert.deepEqual(calendarGaps([], ["2012-07", "2012-08"], []), { weekdays: [], hours: [], months: [], text: null });
   });
 
   it("says how many duplicates were analysed and how many were set aside for other reasons", () => {

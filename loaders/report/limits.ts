@@ -41,7 +41,7 @@ export interface CalendarGaps {
 }
 
 /**
- * Which weekdays, hours of the day and months have no orders.
+ * Which weekdays, hours of the day and months have no orders; none when there are no dated orders at all.
  * @example calendarGaps([{dow: 1, hour: 9, orders: 3}], ["2011-01"], ["2011-01"]).weekdays // ["Tuesday", ..., "Sunday"]
  */
 export function calendarGaps(
@@ -50,6 +50,8 @@ export function calendarGaps(
   monthsWithOrders: readonly string[],
 ): CalendarGaps {
   const cells = weekly.filter((c) => c.orders > 0);
+  // no dated order at all (a customer-level table): there are no gaps to speak of, only data the input lacks
+  if (cells.length === 0) return { weekdays: [], hours: [], months: [], text: null };
   const days = new Set(cells.map((c) => c.dow));
   const weekdays = DAY_NAMES.filter((_, i) => !days.has(i + 1));
   const busy = new Set(cells.map((c) => c.hour));
