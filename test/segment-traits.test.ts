@@ -170,6 +170,19 @@ describe("trait definitions and the renaming rule", () => {
     const recent = checks[1].traits.find((x) => x.trait === "recent")!;
     assert.ok(recent.share >= 0.5 && !recent.holds);
     assert.match(traitSentence(checks[1].traits), /^Mostly recent \(50\.\d%\) and new \(100\.0%\)\.$/);
+    // a trait of fewer than half the members (a fixed RFM name's) is said as the minority it is, never "mostly"
+    const word = (trait: string, share: number) => ({
+      trait,
+      word: trait,
+      definition: "",
+      share,
+      holds: share >= 2 / 3,
+    });
+    assert.equal(
+      traitSentence([word("recent", 1), word("new", 0.147)] as never),
+      "Recent (100.0%) and only 14.7% new.",
+    );
+    assert.equal(traitSentence([word("new", 0.4)] as never), "Only 40.0% new.");
     // a recent, low cluster whose members are old customers is not "New / Promising"
     const old = { ...columns, tenure: columns.tenure.map(() => 400) };
     const again = checkNames([at("lapsed", "top"), at("recent", "low")], labels, old, t, (r, v) => NAME_GRID[r][v]);

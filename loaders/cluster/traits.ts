@@ -295,11 +295,18 @@ const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 
 /**
  * The segment's traits as a sentence, each with its share: "Recent (92.0%), frequent (81.3%) and mostly high
- * spend (58.1%)." Empty for a name that asserts nothing.
+ * spend (58.1%)."; a trait of fewer than half the members (a fixed RFM name) is said as "only 14.7% new". Empty
+ * for a name that asserts nothing.
  */
 export function traitSentence(traits: readonly TraitShare[]): string {
   if (!traits.length) return "";
-  const parts = traits.map((t) => `${t.holds ? "" : "mostly "}${t.word} (${pct(t.share)})`);
+  const parts = traits.map((t) =>
+    t.holds
+      ? `${t.word} (${pct(t.share)})`
+      : t.share >= KEEP_SHARE
+        ? `mostly ${t.word} (${pct(t.share)})`
+        : `only ${pct(t.share)} ${t.word}`,
+  );
   const text = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
   return `${text[0].toUpperCase()}${text.slice(1)}.`;
 }

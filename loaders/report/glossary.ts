@@ -10,6 +10,7 @@ import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
 import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
+import { customerTableGlossary } from "./glossary-customers.ts";
 
 export interface GlossaryEntry {
   /** anchor on the methodology page: `g-${id}` */
@@ -227,5 +228,5 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
         "Agreement of two labellings of the same customers, 1 identical, 0 chance: bootstrap resamples re-clustered against the segments.",
     },
   ];
-  return entries;
+  return ctx.ingest.customer_table ? customerTableGlossary(ctx, entries) : entries;
 }

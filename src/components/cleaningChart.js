@@ -1,23 +1,28 @@
-/** The cleaning account as bars: lines read, lines set aside per reason, lines kept. */
+/** The cleaning account as bars: lines (or rows) read, set aside per reason, kept. */
 import * as d3 from "d3";
 import { figure, svgFrame, truncate } from "./chart.js";
 import { int, pct } from "./format.js";
 
 /**
  * @param {{rows_in: number, rows_kept: number, dropped: Record<string, number>}} account
- * @param {{width?: number, caption?: string, labels?: Record<string, string>}} options labels: reason -> wording
+ * @param {{width?: number, caption?: string, labels?: Record<string, string>, unit?: string}} options labels: reason ->
+ *   wording; unit: what the input's records are ("lines", the default; "rows" for a customer-level table)
  * @returns {HTMLElement}
  */
-export function cleaningChart({ rows_in, rows_kept, dropped }, { width = 640, caption, labels = {} } = {}) {
+export function cleaningChart(
+  { rows_in, rows_kept, dropped },
+  { width = 640, caption, labels = {}, unit = "lines" } = {},
+) {
+  const Unit = unit[0].toUpperCase() + unit.slice(1);
   const reasons = Object.entries(dropped).filter(([, n]) => n > 0);
   const rows = [
-    { label: "Lines read", value: rows_in, kind: "in" },
+    { label: `${Unit} read`, value: rows_in, kind: "in" },
     ...reasons.map(([reason, n]) => ({
       label: `− ${labels[reason] ?? reason.replace(/_/g, " ")}`,
       value: n,
       kind: "drop",
     })),
-    { label: "Lines analysed", value: rows_kept, kind: "kept" },
+    { label: `${Unit} analysed`, value: rows_kept, kind: "kept" },
   ];
   const margin = { top: 6, right: 110, bottom: 24, left: Math.min(230, Math.max(140, width * 0.3)) };
   const band = 26;
@@ -33,7 +38,7 @@ export function cleaningChart({ rows_in, rows_kept, dropped }, { width = 640, ca
   const svg = svgFrame({
     width,
     height,
-    title: "Cleaning account: input lines, lines set aside by reason, lines analysed",
+    title: `Cleaning account: input ${unit}, ${unit} set aside by reason, ${unit} analysed`,
     description: rows.map((r) => `${r.label}: ${int(r.value)}`).join("; "),
   });
   const g = svg
@@ -57,7 +62,7 @@ export function cleaningChart({ rows_in, rows_kept, dropped }, { width = 640, ca
     .attr("fill", (r) => fill[r.kind])
     .attr("rx", 2)
     .append("title")
-    .text((r) => `${r.label}: ${int(r.value)} lines (${pct(r.value / (rows_in || 1))} of input)`);
+    .text((r) => `${r.label}: ${int(r.value)} ${unit} (${pct(r.value / (rows_in || 1))} of input)`);
   g.append("text")
     .attr("x", (r) => x(r.value) + 6)
     .attr("y", y.bandwidth() / 2)

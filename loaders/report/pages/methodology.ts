@@ -65,7 +65,11 @@ export function limitations(ctx: ReportContext): string[] {
   const recent = customers.filter((c) => c.tenure <= 90).length;
   if (ctx.ingest.customer_table)
     out.push(
-      `The data is one row per customer, with recency, purchases and spending as the exporting system counted them: the period those counts cover is not in the data, so per-year figures are the table's figures as they are, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table.rule}`,
+      `The data is one row per customer, with recency, purchases and spending as the exporting system counted them: ${
+        ctx.config.period_days === null
+          ? "the period those counts cover is not in the data (period_days not set), so per-year figures are the table's figures as they are"
+          : `they cover ${formatInt(ctx.config.period_days)} days as configured (period_days), which the per-year figures divide by`
+      }, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table.rule}`,
     );
   else
     out.push(
@@ -80,7 +84,7 @@ export function limitations(ctx: ReportContext): string[] {
     out.push(
       `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the ${ctx.seg.features.transform} transform): k-means weighs that shared information twice.`,
     );
-  if (!ctx.available.invoices)
+  if (!ctx.available.invoices && ctx.available.lines)
     out.push(
       "The data has no invoice column: each line is counted as one order, so frequency is the number of lines and a basket split over several lines counts several times.",
     );

@@ -40,12 +40,13 @@ export function rfmData(ctx: ReportContext): Record<string, unknown> {
         revenue_share: rnd(row.share_revenue, 5),
         description: row.description,
         // the traits the description asserts, each with the share of members it holds for
-        traits_checked:
-          (row.name_check?.traits.length ? traitSentence(row.name_check.traits) : "") +
-          (row.name_check?.traits.some((t) => t.trait === "lapsed") &&
-          row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
-            ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days.`
-            : ""),
+        traits_checked: !row.customers
+          ? "No customer falls in this segment's cells."
+          : (row.name_check?.traits.length ? traitSentence(row.name_check.traits) : "") +
+            (row.name_check?.traits.some((t) => t.trait === "lapsed") &&
+            row.name_check.new_share >= NEW_CUSTOMER_MAX_SHARE
+              ? ` ${formatPercent(row.name_check.new_share)} of them first bought in the last ${NEW_CUSTOMER_DAYS} days.`
+              : ""),
         name_holds: rnd(row.name_check?.name_holds, 4),
         new_share: rnd(row.name_check?.new_share, 4),
         action: row.action,
