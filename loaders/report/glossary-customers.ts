@@ -2,7 +2,8 @@
  * The glossary's entries for a customer-level table (`layout: "customers"`), whose figures are the table's own
  * columns, not lines and invoices: revenue, orders, customers, recency, frequency, spend, tenure and the per-year
  * figures say which columns they are and what period they cover; the entries about lines (returns, units per
- * order, days between orders, peak hour, customers set aside for returns) are left out, as the data has none.
+ * order, days between orders, peak hour, customers set aside for returns, the country test without a country)
+ * say they do not apply, as the data has none (the anchors stay, for the links of the page text).
  */
 import type { ReportContext } from "./context.ts";
 import { formatInt, formatNumber } from "./format.ts";
@@ -39,7 +40,12 @@ export function customerTableGlossary(ctx: ReportContext, base: readonly Glossar
         ? "A segment's purchases per customer, taken as one year's: the table does not say what period they cover (set period_days)."
         : `A segment's purchases per customer divided by the period the table covers (${formatInt(period)} days = ${formatNumber(period / 365.25, 2)} years), for every customer alike.`,
   };
-  return base
-    .filter((e) => !LINE_ONLY.has(e.id) && (e.id !== "chi2" || ctx.available.country))
-    .map((e) => (e.id in definitions ? { ...e, definition: definitions[e.id] } : e));
+  const notApplicable = "Not applicable: the data is one row per customer, without transaction lines.";
+  return base.map((e) =>
+    e.id in definitions
+      ? { ...e, definition: definitions[e.id] }
+      : LINE_ONLY.has(e.id) || (e.id === "chi2" && !ctx.available.country)
+        ? { ...e, definition: notApplicable }
+        : e,
+  );
 }

@@ -244,6 +244,18 @@ function silhouetteBest(ctx: ReportContext): Record<string, unknown> | null {
   };
 }
 
+/**
+ * A trait definition in a customer-level table's terms: its orders are the table's purchases and "new" is by the
+ * signup date (tenure counts from it).
+ */
+function tableWording(definition: string): string {
+  return definition
+    .replace("first order within", "signed up within")
+    .replace(/last order/g, "last purchase")
+    .replace(/\borders\b/g, "purchases")
+    .replace(/\border\b/g, "purchase");
+}
+
 /** How names are checked: the trait definitions on this data and each chosen segment's shares. */
 function namingData(ctx: ReportContext): Record<string, unknown> {
   const t = reportTraitThresholds(ctx);
@@ -251,7 +263,14 @@ function namingData(ctx: ReportContext): Record<string, unknown> {
     holds_share: rnd(HOLDS_SHARE, 4),
     keep_share: KEEP_SHARE,
     new_max_share: NEW_CUSTOMER_MAX_SHARE,
-    definitions: ALL_TRAITS.map((trait) => ({ trait, ...traitWords(trait, t) })),
+    definitions: ALL_TRAITS.map((trait) => {
+      const words = traitWords(trait, t);
+      return {
+        trait,
+        ...words,
+        definition: ctx.ingest.customer_table ? tableWording(words.definition) : words.definition,
+      };
+    }),
     name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({
       name,
       traits: list.map((x) => traitWords(x, t).word),
