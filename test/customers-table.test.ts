@@ -318,6 +318,18 @@ describe("marketing_campaign.tsv.gz, against pandas", { skip }, () => {
     assert.deepEqual(files["behaviour.json"].weekly.all, []);
     const segment = files[`segment/${meta.segments[0].slug}.json`];
     assert.ok(segment.profile.aov > 0, "spending per purchase from the table");
+    // the words are the table's: purchases, signup; the glossary's line-only entries say they do not apply
+    const profile = files["segments.json"].by_k[meta.k].profiles[0].description as string;
+    assert.match(profile, /^Last purchase a median \d+ days ago; [\d.]+ purchases and /);
+    const methodology = files["methodology.json"];
+    const gloss = Object.fromEntries(methodology.glossary.map((e: any) => [e.id, e.definition]));
+    assert.match(gloss.revenue, /^Each customer's spending as the table gives it, the sum of MntWines \+ MntFruits/);
+    assert.match(gloss.recency, /^The table's Recency column/);
+    for (const id of ["returns", "set-aside", "units-per-order", "interval", "peak-hour"])
+      assert.match(gloss[id], /^Not applicable: the data is one row per customer/, id);
+    const isNew = methodology.naming.definitions.find((d: any) => d.trait === "new");
+    assert.match(isNew.definition, /^signed up within the last/);
+    assert.deepEqual(files[`segment/${meta.segments[0].slug}.json`].calendar_gaps.text, null);
     // the table does not state its period: its figures are taken as one year's, and the page says so
     const strategy = files["strategy.json"];
     assert.equal(strategy.years, 1);

@@ -131,15 +131,17 @@ export function playFor(name: string): Play {
  * The segment's one-line description from its medians.
  * @example profileSentence({median_recency: 12, median_frequency: 9, median_monetary: 3412}, "£")
  * // "Last order a median 12 days ago; 9 orders and £3,412 spent (medians)."
- * (whole currency units from 100 up, so a large median reads "£11,271", not "£11k")
+ * (whole currency units from 100 up, so a large median reads "£11,271", not "£11k"); `word` "purchase" for a
+ * customer-level table, whose counts are purchases
  */
 export function profileSentence(
   p: { median_recency: number; median_frequency: number; median_monetary: number },
   currency: string,
+  word: "order" | "purchase" = "order",
 ): string {
   const orders = formatNumber(p.median_frequency, Number.isInteger(p.median_frequency) ? 0 : 1);
   return (
-    `Last order a median ${formatInt(p.median_recency)} days ago; ${orders} order${p.median_frequency === 1 ? "" : "s"} ` +
+    `Last ${word} a median ${formatInt(p.median_recency)} days ago; ${orders} ${word}${p.median_frequency === 1 ? "" : "s"} ` +
     `and ${currency}${p.median_monetary >= 100 ? formatInt(p.median_monetary) : formatNumber(p.median_monetary, 2)} spent (medians).`
   );
 }

@@ -104,7 +104,7 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       return_rate: o?.bought_units ? o.returned_units / o.bought_units : 0,
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
-      description: profileSentence(p, ctx.headline.currency),
+      description: profileSentence(p, ctx.headline.currency, ctx.ingest.customer_table ? "purchase" : "order"),
       meaning: p.name_check
         ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
         : play.meaning,
