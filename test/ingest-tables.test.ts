@@ -66,7 +66,7 @@ function assertBalanced(r: IngestResult): void {
   assert.equal(rows_in, rows_kept + Object.values(dropped).reduce((a, b) => a + b, 0));
 }
 
-const rows = async (r: IngestResult, sql: string) => (await r.conn.runAndReadAll(sql)).getRowObjectsJS();
+const rows = async (r: IngestResult, sql: string) => (await r.conn!.runAndReadAll(sql)).getRowObjectsJS();
 
 describe("a shop database: sales, sale items, products, customers", () => {
   const settings = { tables: { lines: ITEMS, orders: SALES, products: PRODUCTS, customers: CUSTOMERS } };
