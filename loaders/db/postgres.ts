@@ -157,7 +157,7 @@ export async function connectPostgres(
   try {
     await client.connect();
     await client.query(
-      "SET extra_float_digits = 3; SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, MDY'; SET synchronize_seqscans = off",
+      "SET extra_float_digits = 3; SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, MDY'; SET synchronize_seqscans = off; SET temp_buffers = '512MB'",
     );
   } catch (error) {
     await client.end().catch(() => undefined);

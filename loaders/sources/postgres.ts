@@ -44,7 +44,7 @@ interface Field {
 /** Trimmed text, NULL when empty (as the file reader). */
 const text = (column: string) => `NULLIF(trim(${column}::text), '')`;
 
-/** A number from a column of any number type, or text holding one; NULL when not a finite number. */
+/** A number from a column of any number type, or text holding one; NULL when not a number (see `finite`). */
 function numberSql(column: string, type: number): string {
   // real: through its shortest text, so 2.55 is the double 2.55 (as read from a file), not 2.5499999523...
   const value =
@@ -53,8 +53,12 @@ function numberSql(column: string, type: number): string {
       : NUMBER_TYPES.has(type)
         ? `${column}::float8`
         : `(CASE WHEN trim(${column}::text) ~ '^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN trim(${column}::text)::float8 END)`;
-  return `(CASE WHEN ${value} IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN NULL ELSE ${value} END)`;
+  return value;
 }
+
+/** SQL: a float8 column, NULL when it is not finite. */
+const finite = (x: string) =>
+  `CASE WHEN ${x} IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN NULL ELSE ${x} END`;
 
 /** The columns that must hold a value in every row when the source has them (as the file reader checks). */
 const CHECKED: readonly { name: LogicalColumn; expected: string }[] = [
@@ -125,9 +129,9 @@ export function typedSelectSql(
     `${textOf("invoice")} AS invoice`,
     `${textOf("stock_code")} AS stock_code`,
     `${textOf("description")} AS description`,
-    `${number("quantity", "1::float8")} AS quantity`,
-    `${number("unit_price", "NULL::float8")} AS unit_price`,
-    `${number("amount", "NULL::float8")} AS amount`,
+    `${number("quantity", "1::float8")} AS quantity_value`,
+    `${number("unit_price", "NULL::float8")} AS price_value`,
+    `${number("amount", "NULL::float8")} AS amount_value`,
     `${date()} AS invoice_date`,
     `${text(customer.sql)} AS customer_text`,
     `${customer.sql}::text AS customer_raw`,
@@ -139,9 +143,9 @@ export function typedSelectSql(
     "invoice",
     "stock_code",
     "description",
-    "quantity",
-    "unit_price",
-    "amount",
+    `${finite("quantity_value")} AS quantity`,
+    `${finite("price_value")} AS unit_price`,
+    `${finite("amount_value")} AS amount`,
     "invoice_date",
     `${customerIdSql("customer_text", rule)} AS customer_id`,
     "customer_raw",
@@ -167,9 +171,11 @@ export function typedSelectSql(
     "CASE WHEN customer_id IS NOT NULL AND customer_raw IS DISTINCT FROM customer_id THEN md5(customer_raw) END AS customer_spelling",
   ];
   const extra = Object.entries(derived).map(([name, sql]) => `, ${sql} AS ${name}`);
+  // OFFSET 0 keeps each layer a subquery of its own: flattened, every use of a column would repeat its expression
   return (
     `SELECT *${extra.join("")} FROM (SELECT ${canonical.join(", ")}` +
-    ` FROM (SELECT ${normalised.join(", ")} FROM (SELECT ${typed.join(", ")} FROM ${relation}) typed) normalised) canonical`
+    ` FROM (SELECT ${normalised.join(", ")} FROM (SELECT ${typed.join(", ")} FROM ${relation} OFFSET 0) typed OFFSET 0) normalised` +
+    " OFFSET 0) canonical"
   );
 }
 
@@ -289,10 +295,14 @@ export async function readPostgres(
     );
   }
   const columns = LOGICAL_COLUMNS.map((c) => c.name).filter((name) => index[name] !== undefined);
+  const dateType = fields[index.invoice_date as number].dataTypeID;
+  const dateForm = DATE_TYPES.has(dateType)
+    ? "a date or timestamp column"
+    : "text read by PostgreSQL (ISO, or month first)";
   return {
     rows: counts.rows,
     date_order: "month-first",
-    dates: { format: "typed", order: null, order_evident: true, forms: [{ form: "typed", lines: counts.rows }] },
+    dates: { format: "auto", order: null, order_evident: false, forms: [{ form: dateForm, lines: counts.rows }] },
     encoding: "utf-8",
     encoding_reason: "",
     columns,
