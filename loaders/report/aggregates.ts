@@ -44,13 +44,50 @@ export interface Spread {
   mean: number;
 }
 
-/** SQL: count, the five quantiles (one list, one sort) and the mean of `x`, as columns n, q, mean. */
-const spreadSql = (d: SqlDialect, x: string) =>
-  `count(${x})::${d.double} AS n, ${d.quantiles(x, [0.05, 0.25, 0.5, 0.75, 0.95])} AS q, ${d.mean(x)} AS mean`;
+/** SQL: the count and the mean of `x`, as columns n and mean (the quantiles come from `quantiles`). */
+const spreadSql = (d: SqlDialect, x: string) => `count(${x})::${d.double} AS n, ${d.mean(x)} AS mean`;
 
-function spread(row: Record<string, unknown>): Spread {
+/** The quantiles of a Spread. */
+const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+/**
+ * Per grouping and label ("grouping/label"): the QUANTILES of the non-null `x` over `from` (which has the columns
+ * grouping and label), linearly interpolated between the order statistics around (n - 1) q, as pandas does. The
+ * database ranks the values and returns only the few around each position; the interpolation is done here, so it
+ * is one formula for both engines (theirs differ in the last bits).
+ */
+async function quantiles(db: SqlDatabase, x: string, from: string, withSql = ""): Promise<Map<string, number[]>> {
+  const near = QUANTILES.map((q) => `abs(i - (n - 1) * ${q}) < 2`).join(" OR ");
+  const rows = await db.query<{ grouping: number; label: number; i: number; n: number; v: number }>(
+    `${withSql ? `WITH ${withSql}, ` : "WITH "}ranked AS (
+       SELECT grouping, label, v, row_number() OVER (PARTITION BY grouping, label ORDER BY v) - 1 AS i,
+              count(*) OVER (PARTITION BY grouping, label) AS n
+       FROM (SELECT grouping, label, ${x} AS v FROM ${from}) vs WHERE v IS NOT NULL)
+     SELECT grouping, label, i::BIGINT AS i, n::BIGINT AS n, v FROM ranked WHERE ${near}`,
+  );
+  const at = new Map<string, { n: number; values: Map<number, number> }>();
+  for (const r of rows) {
+    const key = `${r.grouping}/${r.label}`;
+    let entry = at.get(key);
+    if (!entry) at.set(key, (entry = { n: Number(r.n), values: new Map() }));
+    entry.values.set(Number(r.i), r.v);
+  }
+  const out = new Map<string, number[]>();
+  for (const [key, { n, values }] of at)
+    out.set(
+      key,
+      QUANTILES.map((q) => {
+        const h = (n - 1) * q;
+        const lo = values.get(Math.floor(h)) as number;
+        const hi = values.get(Math.ceil(h)) as number;
+        return lo + (hi - lo) * (h - Math.floor(h));
+      }),
+    );
+  return out;
+}
+
+function spread(row: Record<string, unknown>, q: readonly number[] = []): Spread {
   const num = (v: unknown) => (typeof v === "number" ? v : 0);
-  const q = Array.isArray(row.q) ? (row.q as unknown[]) : [];
   return {
     n: num(row.n),
     p05: num(q[0]),
@@ -220,13 +257,20 @@ export async function demographicMix(
  */
 export async function signupLag(db: SqlDatabase): Promise<Grouped<Spread & { before: number }>> {
   const d = db.dialect;
-  const rows = await db.query<Row>(`WITH lag AS (
+  const lag = `lag AS (
        SELECT customer_id, ${d.days("i.signup_date", "min(o.t)::DATE")}::${d.double} AS days
-       FROM report_orders o JOIN customer_info i USING (customer_id) WHERE i.signup_date IS NOT NULL GROUP BY customer_id, i.signup_date)
-     SELECT grouping, label, ${spreadSql(d, "CASE WHEN days >= 0 THEN days END")}, count(*) FILTER (WHERE days < 0)::${d.double} AS before
+       FROM report_orders o JOIN customer_info i USING (customer_id) WHERE i.signup_date IS NOT NULL GROUP BY customer_id, i.signup_date)`;
+  const days = "CASE WHEN days >= 0 THEN days END";
+  const rows = await db.query<Row>(`WITH ${lag}
+     SELECT grouping, label, ${spreadSql(d, days)}, count(*) FILTER (WHERE days < 0)::${d.double} AS before
      FROM lag ${MEMBERS} GROUP BY 1, 2`);
+  const q = await quantiles(db, days, `lag ${MEMBERS}`, lag);
   const out: Grouped<Spread & { before: number }> = new Map();
-  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), before: row.before as number });
+  for (const row of rows)
+    put(out, row.grouping, row.label, {
+      ...spread(row, q.get(`${row.grouping}/${row.label}`)),
+      before: row.before as number,
+    });
   return out;
 }
 
@@ -266,13 +310,18 @@ export async function orderStats(db: SqlDatabase): Promise<Grouped<OrderStats>> 
             ${d.firstBy("bought", `returned DESC, ${d.binary("customer_id")}`)} AS bought
      FROM per ${MEMBERS} GROUP BY 1, 2`);
   const top = new Map(tops.map((r) => [`${r.grouping}/${r.label}`, r]));
-  const pick = (row: Record<string, unknown>, prefix: string) =>
+  const q = {
+    u_: await quantiles(db, "units", `report_orders ${MEMBERS}`),
+    v_: await quantiles(db, "value", `report_orders ${MEMBERS}`),
+  };
+  const pick = (row: Row, prefix: "u_" | "v_") =>
     spread(
       Object.fromEntries(
         Object.entries(row)
           .filter(([k]) => k.startsWith(prefix))
           .map(([k, v]) => [k.slice(prefix.length), v]),
       ),
+      q[prefix].get(`${row.grouping}/${row.label}`),
     );
   const out: Grouped<OrderStats> = new Map();
   for (const row of rows)
@@ -306,10 +355,11 @@ export async function purchaseIntervals(db: SqlDatabase): Promise<Grouped<Interv
     await db.query<Row>(`SELECT grouping, label, count(DISTINCT customer_id)::${d.double} AS customers, count(*) FILTER (WHERE same_day)::${d.double} AS same_day,
        ${spreadSql(d, "days")}
      FROM report_gaps ${MEMBERS} GROUP BY 1, 2`);
+  const q = await quantiles(db, "days", `report_gaps ${MEMBERS}`);
   const out: Grouped<Intervals> = new Map();
   for (const row of rows)
     put(out, row.grouping, row.label, {
-      ...spread(row),
+      ...spread(row, q.get(`${row.grouping}/${row.label}`)),
       customers: row.customers as number,
       same_day: row.same_day as number,
     });
