@@ -257,6 +257,31 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     assert.ok(!String(reportDatabase["recognised.txt"]).includes(PASSWORD));
   });
 
+  it("a channel and a category column: the channel mix and categories from the database equal the file path's", async () => {
+    const db = { database: "retail" };
+    // every order on one channel, as a shop database records it; categories by stock code
+    await server.psql(
+      `CREATE TABLE public.small_channel AS SELECT *,
+         CASE WHEN "InvoiceNo" LIKE '%1' OR "InvoiceNo" LIKE '%7' THEN 'web' WHEN "InvoiceNo" LIKE '%3' THEN 'phone' ELSE 'store' END AS channel,
+         CASE WHEN "StockCode" < '5' THEN 'Home' ELSE 'Gifts' END AS category
+       FROM public.small_text;
+       GRANT SELECT ON public.small_channel TO segment`,
+      db,
+    );
+    const dir = join(OUT, "channel");
+    mkdirSync(dir, { recursive: true });
+    const data = join(dir, "lines.csv");
+    writeFileSync(data, await server.psql("COPY public.small_channel TO STDOUT WITH (FORMAT csv, HEADER true)", db));
+    const quiet = () => {};
+    const reportFile = await computeReport(fileConfig(data), quiet);
+    const reportDatabase = await computeReport(pgConfig({ table: "public.small_channel" }), quiet);
+    const audience = JSON.stringify(reportFile["audience.json"]);
+    for (const channel of ["web", "phone", "store"]) assert.ok(audience.includes(`"${channel}"`), channel);
+    assert.ok(JSON.stringify(reportFile["products.json"]).includes('"Gifts"'));
+    for (const name of Object.keys(reportFile).filter((n) => n !== "meta.json" && n !== "recognised.txt"))
+      assert.deepEqual(reportDatabase[name], reportFile[name], name);
+  });
+
   it("fingerprints the data by a count and checksum query, without the connection string", async () => {
     const config = pgConfig({ table: "public.reasons" });
     const first = await fingerprint(config);
