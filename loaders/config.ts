@@ -28,6 +28,8 @@ export interface ColumnMapping {
   channel?: string;
   /** the product's category */
   category?: string;
+  /** the store (shop, branch) the order was placed in; empty for orders outside a store */
+  store?: string;
 }
 
 /** The logical columns a `columns` mapping may name. */
@@ -43,6 +45,7 @@ export const COLUMN_KEYS = [
   "amount",
   "channel",
   "category",
+  "store",
 ] as const;
 
 /** One table of a multi-table input: its file, its layout, and for the customer table the demographic columns. */
@@ -67,7 +70,7 @@ export interface TablesConfig {
 /** The tables of a multi-table input and the columns each may map. */
 export const TABLE_COLUMNS: Record<keyof TablesConfig, readonly string[]> = {
   lines: COLUMN_KEYS,
-  orders: ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"],
+  orders: ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel", "store"],
   products: ["stock_code", "description", "category"],
   customers: ["customer_id", "age_range", "signup_date"],
 };

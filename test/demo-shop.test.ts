@@ -29,6 +29,34 @@ const csv = (name: string) =>
     .slice(1)
     .map((line) => line.split(","));
 
+/** Per customer, from the files: items joined to sales, the default cleaning's rules; kept orders, net amount, last day, stores. */
+function recompute() {
+  const sales = new Map(
+    csv("orders.csv.gz").map(([id, customer, date, , , , store]) => [id, { customer, day: date.slice(0, 10), store }]),
+  );
+  const codes = new Set(DEFAULT_CONFIG.cleaning.non_product_codes.map((c) => c.toUpperCase()));
+  const pattern = new RegExp(DEFAULT_CONFIG.cleaning.non_product_pattern, "i");
+  const per = new Map<string, { orders: Set<string>; monetary: number; last: string; stores: Set<string> }>();
+  let kept = 0;
+  for (const [sale, product, , total] of csv("order_items.csv.gz")) {
+    const order = sales.get(sale);
+    if (!order || Number(total) <= 0 || codes.has(product.toUpperCase()) || pattern.test(product)) continue;
+    kept++;
+    const c = per.get(order.customer) ?? {
+      orders: new Set<string>(),
+      monetary: 0,
+      last: "",
+      stores: new Set<string>(),
+    };
+    c.orders.add(sale);
+    c.monetary += Number(total);
+    if (order.day > c.last) c.last = order.day;
+    if (order.store) c.stores.add(order.store);
+    per.set(order.customer, c);
+  }
+  return { per, kept };
+}
+
 describe("demo shop generator", () => {
   it("is deterministic: the same seed gives the same bytes, another seed other data", () => {
     const again = generateShop({ seed: 7 });
@@ -59,24 +87,7 @@ describe("demo shop end to end", () => {
     assert.equal(summary.tables?.table_customers_without_orders, SHOP_DIRT.customers_without_orders);
     assert.ok((summary.tables?.lines_without_product ?? 0) > 0);
 
-    // recomputed from the files: items joined to sales, the default cleaning's rules
-    const sales = new Map(
-      csv("orders.csv.gz").map(([id, customer, date]) => [id, { customer, day: date.slice(0, 10) }]),
-    );
-    const codes = new Set(DEFAULT_CONFIG.cleaning.non_product_codes.map((c) => c.toUpperCase()));
-    const pattern = new RegExp(DEFAULT_CONFIG.cleaning.non_product_pattern, "i");
-    const per = new Map<string, { orders: Set<string>; monetary: number; last: string }>();
-    let kept = 0;
-    for (const [sale, product, , total] of csv("order_items.csv.gz")) {
-      const order = sales.get(sale);
-      if (!order || Number(total) <= 0 || codes.has(product.toUpperCase()) || pattern.test(product)) continue;
-      kept++;
-      const c = per.get(order.customer) ?? { orders: new Set<string>(), monetary: 0, last: "" };
-      c.orders.add(sale);
-      c.monetary += Number(total);
-      if (order.day > c.last) c.last = order.day;
-      per.set(order.customer, c);
-    }
+    const { per, kept } = recompute();
     assert.equal(summary.rows_kept, kept);
     assert.equal(ingest.customers.length, per.size);
     assert.equal(summary.customers, shop.expected.customers_with_orders);
@@ -91,10 +102,32 @@ describe("demo shop end to end", () => {
     }
   });
 
-  it("build: channels, demographics, signup lag and category preference in the report", async () => {
+  it("build: channels, demographics, signup lag, stores and category preference in the report", async () => {
     const { dir } = await buildReport({ name: "shop", config: CONFIG });
     const audience = readSiteData(dir, "audience");
-    assert.deepEqual(audience.available, { channel: true, demographics: ["age_range", "household"], signup: true });
+    assert.deepEqual(audience.available, {
+      channel: true,
+      demographics: ["age_range", "household"],
+      signup: true,
+      store: true,
+    });
+    // stores per customer, recomputed from the files over the kept orders
+    const stores = [...recompute().per.values()].map((c) => c.stores.size);
+    const count = (test: (n: number) => boolean) => stores.filter(test).length;
+    const inStore = stores.filter((n) => n > 0);
+    assert.deepEqual(
+      { ...audience.all.stores, mean: Math.round(audience.all.stores.mean * 100) },
+      {
+        ...audience.all.stores,
+        in_store: inStore.length,
+        no_store: count((n) => n === 0),
+        one: count((n) => n === 1),
+        two: count((n) => n === 2),
+        three_plus: count((n) => n >= 3),
+        mean: Math.round((inStore.reduce((a, b) => a + b, 0) / inStore.length) * 100),
+      },
+    );
+    assert.ok(audience.all.stores.two + audience.all.stores.three_plus > 0, "some customers use several stores");
     const channelOrders = audience.all.channels.reduce((s: number, c: { orders: number }) => s + c.orders, 0);
     assert.equal(channelOrders, readSiteData(dir, "meta").orders);
     assert.deepEqual(audience.all.channels.map((c: { channel: string }) => c.channel).sort(), [

@@ -158,6 +158,7 @@ describe("cleaning accounting (reasons.csv)", () => {
           "country VARCHAR",
           "channel VARCHAR",
           "category VARCHAR",
+          "store VARCHAR",
         ],
       );
       const returns = await rows(result, "SELECT invoice, quantity, customer_id FROM returns ORDER BY invoice");

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { loadConfig, PROJECT_ROOT } from "../loaders/config.ts";
+import { queryRows } from "../loaders/db/sql.ts";
 import { ingest, type IngestResult } from "../loaders/pipeline/ingest.ts";
 import { DROP_REASONS } from "../loaders/types.ts";
 
@@ -180,9 +181,10 @@ describe("one table", () => {
         quantity: "quantity",
         amount: "sales_value",
         invoice_date: "transaction_timestamp",
+        store: "store_id",
       },
     };
-    await run({ tables: { lines, products: PRODUCTS } }, (r) => {
+    await run({ tables: { lines, products: PRODUCTS } }, async (r) => {
       assertBalanced(r);
       assert.deepEqual(r.accounting.dropped, { ...zero, missing_customer: 1 });
       assert.equal(r.revenue, 16.5);
@@ -192,6 +194,17 @@ describe("one table", () => {
         [
           ["100", 2, 9.5],
           ["101", 1, 7],
+        ],
+      );
+      assert.ok(r.input_columns.includes("store"));
+      assert.deepEqual(
+        await queryRows(
+          r.conn!,
+          "SELECT customer_id, count(DISTINCT store)::INTEGER AS stores FROM lines GROUP BY 1 ORDER BY 1",
+        ),
+        [
+          { customer_id: "100", stores: 2 },
+          { customer_id: "101", stores: 1 },
         ],
       );
     });

@@ -28,6 +28,7 @@ export const LINE_COLUMNS = [
   "country",
   "channel",
   "category",
+  "store",
 ] as const;
 
 /** Customer ids written more than one way and read as one customer (see `customer_id_normalise`). */

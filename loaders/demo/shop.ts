@@ -1,6 +1,6 @@
 /**
  * The multi-table demo variant: the demo retailer's sales as a shop database exports them — `orders.csv.gz`
- * (sale_id, customer_id, sale_date, order_amount, country, channel), `order_items.csv.gz` (sale_id, product_id,
+ * (sale_id, customer_id, sale_date, order_amount, country, channel, store_id for store orders), `order_items.csv.gz` (sale_id, product_id,
  * quantity, line_total), `products.csv.gz` (product_id, product_name, department) and `customers.csv.gz`
  * (customer_id, age_range, signup_date, household), with `shop.config.json` mapping them (the `tables` form).
  * Seeded and deterministic: the sales are generateDemo's account-customer invoices; channel, age range, household
@@ -20,6 +20,8 @@ import { gzip } from "./write.ts";
 
 export const SHOP_CONFIG_FILE = "shop.config.json";
 export const CHANNELS = ["web", "store", "phone"] as const;
+/** the shop's stores (ST01 ...), for the orders placed in a store */
+const STORES = 5;
 export const AGE_RANGES = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"] as const;
 export const HOUSEHOLDS = ["single", "couple", "family"] as const;
 
@@ -47,6 +49,17 @@ export interface ShopFiles {
   expected: { orders: number; items: number; customers_in_table: number; customers_with_orders: number };
 }
 
+/**
+ * The store of a customer's next store order, without a random draw (the other columns' draws stay as they were):
+ * a home store by customer id, every third store order in the next store along and every fifth in the one after.
+ */
+function storeOf(customer: number, counts: Map<number, number>): string {
+  const n = counts.get(customer) ?? 0;
+  counts.set(customer, n + 1);
+  const store = ((customer + (n % 5 === 4 ? 2 : n % 3 === 2 ? 1 : 0)) % STORES) + 1;
+  return `ST${String(store).padStart(2, "0")}`;
+}
+
 /** The shop database for a seed and scale: file name -> bytes. Pure. */
 export function generateShop(options: { seed?: number; scale?: number } = {}): ShopFiles {
   const seed = options.seed ?? DEFAULT_SEED;
@@ -57,7 +70,8 @@ export function generateShop(options: { seed?: number; scale?: number } = {}): S
   const channelOf = new Map<number, number[]>();
   const firstDay = new Map<number, number>();
   for (const c of data.customers) channelOf.set(c.id, BIAS[c.persona].channel);
-  const orders: string[] = ["sale_id,customer_id,sale_date,order_amount,country,channel"];
+  const orders: string[] = ["sale_id,customer_id,sale_date,order_amount,country,channel,store_id"];
+  const storeOrders = new Map<number, number>();
   const items: string[] = ["sale_id,product_id,quantity,line_total"];
   const dropped = new Set(data.products.slice(0, SHOP_DIRT.unknown_products).map((p) => p.stock_code));
   let giftLeft: number = SHOP_DIRT.free_gifts;
@@ -77,7 +91,7 @@ export function generateShop(options: { seed?: number; scale?: number } = {}): S
     }
     const channel = CHANNELS[rng.weighted(channelOf.get(customer) as number[])];
     orders.push(
-      `${id},${customer},${formatTimestamp(sale.day, sale.minute)},${formatPrice(total)},${csvField(sale.country)},${channel}`,
+      `${id},${customer},${formatTimestamp(sale.day, sale.minute)},${formatPrice(total)},${csvField(sale.country)},${channel},${channel === "store" ? storeOf(customer, storeOrders) : ""}`,
     );
   }
   for (let k = 0; k < SHOP_DIRT.orphan_items; k++)
@@ -111,6 +125,7 @@ export function generateShop(options: { seed?: number; scale?: number } = {}): S
           amount: "order_amount",
           country: "country",
           channel: "channel",
+          store: "store_id",
         },
       },
       lines: {

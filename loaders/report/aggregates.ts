@@ -174,7 +174,7 @@ export async function prepareReportTables(
     d.createTable(
       "report_orders",
       `SELECT invoice, customer_id, min(invoice_date) AS t, ${sum("quantity")} AS units, ${sum("revenue")} AS value,
-      coalesce(min(${d.binary("channel")}), 'Unknown') AS channel
+      coalesce(min(${d.binary("channel")}), 'Unknown') AS channel, min(${d.binary("store")}) AS store
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`,
     ),
   );
@@ -215,6 +215,41 @@ export async function channelMix(
      FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, orders DESC, ${d.binary("channel")}`);
   const out: Grouped<{ channel: string; orders: number; revenue: number }[]> = new Map();
   for (const r of rows) push(out, r.grouping, r.label, { channel: r.channel, orders: r.orders, revenue: r.revenue });
+  return out;
+}
+
+/** Customers by how many different stores they ordered in, and those who never ordered in a store. */
+export interface StoreCounts {
+  /** customers with at least one order in a store */
+  in_store: number;
+  /** customers all of whose orders have no store (web, phone ...) */
+  no_store: number;
+  /** customers who ordered in exactly 1, 2, and 3 or more stores */
+  one: number;
+  two: number;
+  three_plus: number;
+  /** mean and median number of stores over the customers with a store order */
+  mean: number;
+  median: number;
+}
+
+/** Per label: stores per customer (an order's store is the first, alphabetically, of its lines'). */
+export async function storesPerCustomer(db: SqlDatabase): Promise<Grouped<StoreCounts>> {
+  const d = db.dialect;
+  const per = `per AS (SELECT customer_id, count(DISTINCT store)::${d.double} AS stores FROM report_orders GROUP BY customer_id)`;
+  const rows = await db.query<Row & Omit<StoreCounts, "median">>(
+    `WITH ${per}
+     SELECT grouping, label,
+       count(*) FILTER (WHERE stores > 0)::${d.double} AS in_store, count(*) FILTER (WHERE stores = 0)::${d.double} AS no_store,
+       count(*) FILTER (WHERE stores = 1)::${d.double} AS one, count(*) FILTER (WHERE stores = 2)::${d.double} AS two,
+       count(*) FILTER (WHERE stores >= 3)::${d.double} AS three_plus,
+       coalesce(${d.mean("CASE WHEN stores > 0 THEN stores END")}, 0) AS mean
+     FROM per ${MEMBERS} GROUP BY 1, 2`,
+  );
+  const q = await quantiles(db, "CASE WHEN stores > 0 THEN stores END", `per ${MEMBERS}`, per);
+  const out: Grouped<StoreCounts> = new Map();
+  for (const { grouping, label, ...counts } of rows)
+    put(out, grouping, label, { ...counts, median: q.get(`${grouping}/${label}`)?.[2] ?? 0 });
   return out;
 }
 

@@ -10,9 +10,11 @@ import {
   ALL,
   categoryRevenue,
   channelMix,
+  storesPerCustomer,
   demographicMix,
   signupLag,
   type AttributeCount,
+  type StoreCounts,
   countryMix,
   monthlyRevenue,
   orderStats,
@@ -46,6 +48,7 @@ export interface GroupAggregates {
   channels: Map<number, { channel: string; orders: number; revenue: number }[]>;
   demographics: Map<number, Record<string, AttributeCount[]>>;
   signup: Map<number, Spread & { before: number }>;
+  stores: Map<number, StoreCounts>;
 }
 
 /** What the data holds for the report: a section whose data is absent is left out with a one-line note. */
@@ -58,6 +61,8 @@ export interface Available {
   words: boolean;
   country: boolean;
   channel: boolean;
+  /** a store column (lines or orders): stores per customer */
+  store: boolean;
   /** the customer table's attributes shown per segment (age_range and the configured demographics) */
   demographics: string[];
   /** a signup date in the customer table */
@@ -122,6 +127,7 @@ export function availability(
     words: has("stock_code") && has("description"),
     country: has("country"),
     channel: has("channel"),
+    store: has("store"),
     demographics: info.filter((c) => c !== "signup_date"),
     signup: info.includes("signup_date"),
     invoices: has("invoice"),
@@ -162,6 +168,7 @@ async function aggregates(ingest: ReportInput, available: Available): Promise<Ma
     channels: available.channel ? await channelMix(db) : new Map(),
     demographics: available.demographics.length ? await demographicMix(db, available.demographics) : new Map(),
     signup: available.signup ? await signupLag(db) : new Map(),
+    stores: available.store ? await storesPerCustomer(db) : new Map(),
   };
   const groupings = new Set([...grouped.orders.keys(), ...grouped.countries.keys()]);
   const slice = <T>(g: Grouped<T>, key: number): Map<number, T> => g.get(key) ?? new Map();
@@ -180,6 +187,7 @@ async function aggregates(ingest: ReportInput, available: Available): Promise<Ma
         channels: slice(grouped.channels, key),
         demographics: slice(grouped.demographics, key),
         signup: slice(grouped.signup, key),
+        stores: slice(grouped.stores, key),
       },
     ]),
   );
@@ -244,6 +252,7 @@ export async function buildContext(
     channels: new Map(),
     demographics: new Map(),
     signup: new Map(),
+    stores: new Map(),
   });
   const byK = new Map<number, KData>();
   for (const solution of seg.kmeans)

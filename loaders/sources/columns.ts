@@ -26,6 +26,7 @@ export const LOGICAL_COLUMNS: readonly { name: LogicalColumn; required: boolean 
   { name: "amount", required: false },
   { name: "channel", required: false },
   { name: "category", required: false },
+  { name: "store", required: false },
 ];
 
 /**
@@ -46,6 +47,7 @@ export const COLUMN_ALIASES: Record<LogicalColumn, readonly string[]> = {
   amount: ["amount"],
   channel: ["channel"],
   category: ["category"],
+  store: ["store", "storeid"],
 };
 
 /**

@@ -174,6 +174,7 @@ export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> =
     `COALESCE(${text("country", "NULL")}, 'Unknown') AS country`,
     `${text("channel")} AS channel`,
     `${text("category")} AS category`,
+    `${text("store")} AS store`,
   ];
   const layer2 = [
     "invoice",
@@ -190,6 +191,7 @@ export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> =
     "country",
     "channel",
     "category",
+    "store",
   ];
   const layer3 = [
     "invoice",
@@ -204,6 +206,7 @@ export function typedSelectSql(plan: ReadPlan, derived: Record<string, string> =
     "country",
     "channel",
     "category",
+    "store",
     `${dateFormSql("date_text", "date_parts")} AS date_form`,
     `CASE WHEN customer_id IS NOT NULL AND customer_raw IS DISTINCT FROM customer_id THEN hash(customer_raw) END AS customer_spelling`,
     ...Object.entries(derived).map(([name, sql]) => `${sql} AS ${name}`),

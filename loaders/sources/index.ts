@@ -2,7 +2,7 @@
  * The source seam. Every input, whatever its format or layout, ends as the table `transactions` of a SQL database
  * (`SqlDatabase`): DuckDB in memory for files, or a session table inside a PostgreSQL source (sources/postgres.ts,
  * where the data stays). One row per input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
- * unit_price, amount, revenue, invoice_date, customer_id, country, channel, category) plus the columns the caller
+ * unit_price, amount, revenue, invoice_date, customer_id, country, channel, category, store) plus the columns the caller
  * derives (the cleaning's drop reason); a multi-table input (tables.ts) adds order_missing and product_missing.
  * Cleaning, features and the report only ever see that table and the views over it, through SQL generated for the
  * database's dialect (db/dialect.ts).

@@ -138,6 +138,7 @@ export function typedSelectSql(
     `COALESCE(${col("country") ? textOf("country") : "NULL"}, 'Unknown') AS country`,
     `${textOf("channel")} AS channel`,
     `${textOf("category")} AS category`,
+    `${textOf("store")} AS store`,
   ];
   const normalised = [
     "invoice",
@@ -152,6 +153,7 @@ export function typedSelectSql(
     "country",
     "channel",
     "category",
+    "store",
   ];
   const canonical = [
     "row_number() OVER () - 1 AS row_id",
@@ -168,6 +170,7 @@ export function typedSelectSql(
     "country",
     "channel",
     "category",
+    "store",
     "CASE WHEN customer_id IS NOT NULL AND customer_raw IS DISTINCT FROM customer_id THEN md5(customer_raw) END AS customer_spelling",
   ];
   const extra = Object.entries(derived).map(([name, sql]) => `, ${sql} AS ${name}`);

@@ -84,7 +84,7 @@ async function planTable(config: Config, name: "lines" | "orders", others: Table
   const allowed = (
     name === "lines"
       ? undefined
-      : ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel"]
+      : ["invoice", "customer_id", "invoice_date", "amount", "quantity", "country", "channel", "store"]
   ) as LogicalColumn[] | undefined;
   return planRead(source, tableSettings(config, table), {
     setting: `tables.${name}.columns`,
@@ -354,6 +354,7 @@ export const tablesReader: SourceReader = {
           `${country} AS country`,
           `${fromOrder("channel")} AS channel`,
           `${fromProduct("category")} AS category`,
+          `${fromOrder("store")} AS store`,
           `${orders ? "o.invoice IS NULL" : "false"} AS order_missing`,
           `${products ? "l.stock_code IS NOT NULL AND p.stock_code IS NULL" : "false"} AS product_missing`,
           // the reader's bookkeeping columns (dates.ts, customer id merges), from the table the value came from

@@ -1,7 +1,7 @@
 /**
  * audience.json: what the extra tables of a multi-table input (or a channel column) add, per k and segment and for
  * all customers: orders by sales channel, customers by age range and the other demographic columns of the customer
- * table, and the days from signup to the first order. Each section whose data is absent carries a one-line note
+ * table, the days from signup to the first order, and the stores each customer ordered in. Each section whose data is absent carries a one-line note
  * instead, and the page leaves it out.
  */
 import type { GroupAggregates, ReportContext } from "../context.ts";
@@ -12,6 +12,7 @@ function group(ctx: ReportContext, agg: GroupAggregates, label: number) {
   const orders = channels.reduce((s, c) => s + c.orders, 0);
   const demographics = agg.demographics.get(label) ?? {};
   const signup = agg.signup.get(label);
+  const stores = agg.stores.get(label);
   return {
     channels: channels.map((c) => ({
       channel: c.channel,
@@ -34,6 +35,14 @@ function group(ctx: ReportContext, agg: GroupAggregates, label: number) {
       }),
     ),
     signup: signup ? { ...rndSpread(signup, 1), before: signup.before } : null,
+    stores: stores
+      ? {
+          ...stores,
+          mean: rnd(stores.mean, 2),
+          share_one: rnd(stores.in_store ? stores.one / stores.in_store : 0, 5),
+          share_several: rnd(stores.in_store ? (stores.two + stores.three_plus) / stores.in_store : 0, 5),
+        }
+      : null,
   };
 }
 
@@ -43,7 +52,7 @@ export function audienceData(ctx: ReportContext): Record<string, unknown> {
   for (const [k, kd] of ctx.byK) byK[k] = kd.solution.names.map((name, j) => ({ name, ...group(ctx, kd.agg, j) }));
   const counts = ctx.ingest.tables?.counts ?? null;
   return {
-    available: { channel: a.channel, demographics: a.demographics, signup: a.signup },
+    available: { channel: a.channel, demographics: a.demographics, signup: a.signup, store: a.store },
     notes: {
       channel: a.channel
         ? null
@@ -52,6 +61,9 @@ export function audienceData(ctx: ReportContext): Record<string, unknown> {
         ? null
         : "Not available: there is no customer table with an age range or other demographic columns (tables.customers).",
       signup: a.signup ? null : "Not available: there is no signup date (tables.customers, column signup_date).",
+      store: a.store
+        ? null
+        : "Not available: the data has no store column (columns.store, or store in the orders table).",
     },
     customer_table:
       counts && counts.table_customers !== null
