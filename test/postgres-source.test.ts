@@ -257,13 +257,14 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     assert.ok(!String(reportDatabase["recognised.txt"]).includes(PASSWORD));
   });
 
-  it("a channel and a category column: the channel mix and categories from the database equal the file path's", async () => {
+  it("channel, category and store columns: the channel mix, categories and stores per customer from the database equal the file path's", async () => {
     const db = { database: "retail" };
     // every order on one channel, as a shop database records it; categories by stock code
     await server.psql(
       `CREATE TABLE public.small_channel AS SELECT *,
          CASE WHEN "InvoiceNo" LIKE '%1' OR "InvoiceNo" LIKE '%7' THEN 'web' WHEN "InvoiceNo" LIKE '%3' THEN 'phone' ELSE 'store' END AS channel,
-         CASE WHEN "StockCode" < '5' THEN 'Home' ELSE 'Gifts' END AS category
+         CASE WHEN "StockCode" < '5' THEN 'Home' ELSE 'Gifts' END AS category,
+         CASE WHEN "InvoiceNo" LIKE '%5' THEN 'Shop ' || right("InvoiceNo", 2) END AS store
        FROM public.small_text;
        GRANT SELECT ON public.small_channel TO segment`,
       db,
@@ -278,6 +279,7 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     const audience = JSON.stringify(reportFile["audience.json"]);
     for (const channel of ["web", "phone", "store"]) assert.ok(audience.includes(`"${channel}"`), channel);
     assert.ok(JSON.stringify(reportFile["products.json"]).includes('"Gifts"'));
+    assert.ok(audience.includes('"stores"') && audience.includes('"in_store"'));
     for (const name of Object.keys(reportFile).filter((n) => n !== "meta.json" && n !== "recognised.txt"))
       assert.deepEqual(reportDatabase[name], reportFile[name], name);
   });
