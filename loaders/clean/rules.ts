@@ -195,16 +195,14 @@ export async function countDuplicates(
   db: SqlDatabase,
   table = "transactions",
 ): Promise<{ duplicate_lines: number; duplicate_lines_analysed: number }> {
-  // PostgreSQL compares the lines themselves, grouped (a hash aggregate; GROUP BY puts NULLs together)
+  // PostgreSQL compares the lines themselves, grouped (one aggregate; GROUP BY puts NULLs together)
   const sql =
     db.dialect.name === "duckdb"
       ? `SELECT (count(*) - count(DISTINCT h))::BIGINT AS n,
       (count(*) FILTER (WHERE drop_reason IS NULL) - count(DISTINCT h) FILTER (WHERE drop_reason IS NULL))::BIGINT AS kept
     FROM (SELECT hash(${SAME_LINE}) AS h, drop_reason FROM ${table})`
-      : `SELECT (count(*) - count(*) FILTER (WHERE first_all))::BIGINT AS n,
-      (count(*) FILTER (WHERE drop_reason IS NULL) - count(*) FILTER (WHERE drop_reason IS NULL AND first_kept))::BIGINT AS kept
-    FROM (SELECT drop_reason, row_number() OVER (PARTITION BY ${SAME_LINE}) = 1 AS first_all,
-      row_number() OVER (PARTITION BY ${SAME_LINE}, drop_reason IS NULL) = 1 AS first_kept FROM ${table}) lines_numbered`;
+      : `SELECT coalesce(sum(n - 1), 0)::BIGINT AS n, coalesce(sum(CASE WHEN k > 0 THEN k - 1 ELSE 0 END), 0)::BIGINT AS kept
+    FROM (SELECT count(*) AS n, count(*) FILTER (WHERE drop_reason IS NULL) AS k FROM ${table} GROUP BY ${SAME_LINE}) same_lines`;
   const [row] = await db.query<{ n: number; kept: number }>(sql);
   return { duplicate_lines: Number(row.n), duplicate_lines_analysed: Number(row.kept) };
 }
