@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.ts";
+import { folderFiles, isFolder } from "./sources/folder.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_DATA = "data/demo/transactions.csv.gz";
@@ -46,6 +47,34 @@ export const COLUMN_KEYS = [
   "channel",
   "category",
   "store",
+] as const;
+
+/**
+ * The columns of a customer-level table (`layout: "customers"`, one row per customer): a list of columns is summed
+ * (spending per product group into monetary, purchases per channel into frequency); `responses` are 0/1 campaign
+ * response columns; `birth_year` is checked for impossible values (recognised as Year_Birth without mapping).
+ */
+export interface CustomerColumnMapping {
+  customer_id?: string;
+  recency?: string;
+  monetary?: string | string[];
+  frequency?: string | string[];
+  signup_date?: string;
+  birth_year?: string;
+  country?: string;
+  responses?: string[];
+}
+
+/** The logical columns a customer-level table's `columns` may name. */
+export const CUSTOMER_COLUMN_KEYS = [
+  "customer_id",
+  "recency",
+  "monetary",
+  "frequency",
+  "signup_date",
+  "birth_year",
+  "country",
+  "responses",
 ] as const;
 
 /** One table of a multi-table input: its file, its layout, and for the customer table the demographic columns. */
@@ -110,9 +139,11 @@ export interface RfmConfig {
   segments: SegmentRule[];
 }
 
-export type FeatureName =
+/** A clustering feature: a computed one, or (customer-level tables) any numeric column by its header. */
+export type FeatureName = BuiltinFeature | (string & {});
+export type BuiltinFeature =
   "recency" | "frequency" | "monetary" | "tenure" | "avg_order_value" | "items_per_order" | "return_rate";
-export const FEATURE_NAMES: FeatureName[] = [
+export const FEATURE_NAMES: BuiltinFeature[] = [
   "recency",
   "frequency",
   "monetary",
@@ -121,6 +152,9 @@ export const FEATURE_NAMES: FeatureName[] = [
   "items_per_order",
   "return_rate",
 ];
+
+/** Features computed from transaction lines only (not available for a customer-level table). */
+export const LINE_FEATURES: readonly string[] = ["items_per_order", "return_rate"];
 
 export interface ClusteringConfig {
   /** the clustering method (cluster/methods/index.ts) */
@@ -190,7 +224,12 @@ export interface Config {
   data_source: "default" | "config" | "SEGMENT_DATA" | "override";
   /** the config file read, or null when only defaults apply */
   config_file: string | null;
-  columns: ColumnMapping;
+  /** "lines" (one row per transaction line or order, the default) or "customers" (one row per customer) */
+  layout: "lines" | "customers";
+  /** the input's columns: line columns, or a customer-level table's (see CustomerColumnMapping) */
+  columns: ColumnMapping & CustomerColumnMapping;
+  /** the sheet of an Excel workbook to read; null = the first */
+  sheet: string | null;
   /** a multi-table input instead of `data` (paths resolved), or null */
   tables: TablesConfig | null;
   /** "auto" (by file extension and header), "," or "\t" or ";" */
@@ -334,7 +373,9 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
 export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   data: DEMO_DATA,
   source: null,
+  layout: "lines",
   columns: {},
+  sheet: null,
   tables: null,
   delimiter: "auto",
   snapshot_date: null,
@@ -430,6 +471,29 @@ function checkColumns(columns: unknown, keys: readonly string[], at: string, fil
   }
 }
 
+/** Checks a customer-level table's `columns` (layout "customers"): known names, lists where they may be. */
+function checkCustomerColumns(config: Config, file: string): void {
+  if (config.tables !== null) fail(file, "layout", '"lines" with "tables" (a customer-level table is one file)');
+  const lists = ["monetary", "frequency", "responses"];
+  const isName = (v: unknown) => typeof v === "string" && v !== "";
+  for (const [key, value] of Object.entries(config.columns)) {
+    if (!(CUSTOMER_COLUMN_KEYS as readonly string[]).includes(key))
+      fail(file, `columns.${key}`, `one of ${CUSTOMER_COLUMN_KEYS.join(", ")} (layout "customers")`);
+    const ok = isName(value)
+      ? key !== "responses"
+      : lists.includes(key) && Array.isArray(value) && value.length > 0 && value.every(isName);
+    if (!ok)
+      fail(
+        file,
+        `columns.${key}`,
+        lists.includes(key) ? "a column name or a non-empty list of column names" : "a non-empty column name",
+      );
+  }
+  for (const key of ["customer_id", "recency", "monetary", "frequency"] as const)
+    if (!(key in config.columns))
+      fail(file, `columns.${key}`, 'set for layout "customers" (the column or columns holding it)');
+}
+
 /** Checks the `tables` setting: known tables, each {data, columns, delimiter?, demographics?}; lines or orders. */
 function validateTables(tables: TablesConfig, file: string): void {
   if (kind(tables) !== "object")
@@ -456,9 +520,9 @@ function validateTables(tables: TablesConfig, file: string): void {
   if (!tables.lines && !tables.orders) fail(file, "tables", "an object with a lines or an orders table (or both)");
 }
 
-/** The data files of a configuration: `data`, or every table's file (lines, orders, products, customers). */
+/** The data files of a configuration: `data` (a folder's data files), or every table's file (lines, orders, products, customers). */
 export function dataFiles(config: Pick<Config, "data" | "tables">): string[] {
-  if (!config.tables) return [config.data];
+  if (!config.tables) return isFolder(config.data) ? folderFiles(config.data).files : [config.data];
   return (["lines", "orders", "products", "customers"] as const).flatMap((name) =>
     config.tables![name] ? [config.tables![name]!.data] : [],
   );
@@ -514,7 +578,17 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   config.source = validateSource(config.source, file);
   if (config.source && config.tables !== null)
     throw new InputError(`${file}: "source" (a database) and "tables" (files) cannot both be set; keep one`);
-  checkColumns(config.columns, COLUMN_KEYS, "columns", file);
+  // a customer-level table from PostgreSQL is out of scope: its reader works on files
+  if (config.source && config.layout === "customers")
+    throw new InputError(
+      `${file}: "layout": "customers" cannot be read from a PostgreSQL "source" (a customer-level table is read from a file); use "data", or a source of transaction lines`,
+    );
+  if (!["lines", "customers"].includes(config.layout)) fail(file, "layout", '"lines" or "customers"');
+  if (config.sheet !== null && (typeof config.sheet !== "string" || !config.sheet))
+    fail(file, "sheet", "a sheet name or null (the first sheet)");
+  const customers = config.layout === "customers";
+  if (customers) checkCustomerColumns(config, file);
+  else checkColumns(config.columns, COLUMN_KEYS, "columns", file);
   if (!["auto", ",", "\t", ";"].includes(config.delimiter)) fail(file, "delimiter", '"auto", ",", "\\t" or ";"');
   if (config.tables !== null) validateTables(config.tables, file);
   if (config.snapshot_date !== null && !isCalendarDate(config.snapshot_date))
@@ -584,8 +658,19 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
       fail(file, `${at}.traits`, `a list of ${TRAITS.join(", ")}`);
   });
   const c = config.clustering;
-  if (!c.features.length || c.features.some((f) => !FEATURE_NAMES.includes(f)))
+  if (!customers && (!c.features.length || c.features.some((f) => !(FEATURE_NAMES as string[]).includes(f))))
     fail(file, "clustering.features", `a non-empty list of ${FEATURE_NAMES.join(", ")}`);
+  if (customers) {
+    if (!c.features.length || c.features.some((f) => typeof f !== "string" || !f))
+      fail(file, "clustering.features", "a non-empty list of feature names or numeric column headers");
+    const lineOnly = c.features.filter((f) => LINE_FEATURES.includes(f));
+    if (lineOnly.length)
+      fail(
+        file,
+        "clustering.features",
+        `without ${lineOnly.join(", ")}: they need transaction lines, which a customer-level table does not have`,
+      );
+  }
   if (!["kmeans"].includes(c.method)) fail(file, "clustering.method", '"kmeans"');
   if (!["log1p", "none"].includes(c.transform)) fail(file, "clustering.transform", '"log1p" or "none"');
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');

@@ -48,4 +48,6 @@ export interface CustomerFeatures {
   return_rate: number;
   /** the country on most of the customer's kept lines (ties: alphabetical first) */
   country: string;
+  /** a customer-level table's numeric columns used as clustering features, by header */
+  extra?: Record<string, number>;
 }

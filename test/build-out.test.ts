@@ -151,10 +151,13 @@ describe("--out refuses what is not a previous report (item 1)", () => {
 });
 
 describe("one line for unreadable data and unwritable folders (item 7)", () => {
-  it("SEGMENT_DATA naming a folder (EISDIR)", () => {
+  it("SEGMENT_DATA naming a folder without data files (a folder of data files is read as one table)", () => {
+    const folder = join(TMP, "no-data");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "notes.md"), "not data\n");
     assertRefused(
-      runBuild({ name: "out", data: TMP }, ["--out", join(TMP, "eisdir")]),
-      /is a directory, expected a CSV or TSV file \(set by SEGMENT_DATA\)/,
+      runBuild({ name: "out", data: folder }, ["--out", join(TMP, "eisdir")]),
+      /no-data: a folder without data files \(expected files ending \.csv/,
     );
     assert.equal(existsSync(join(TMP, "eisdir")), false);
   });

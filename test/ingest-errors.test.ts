@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -45,8 +45,14 @@ describe("bad input: one-line errors naming file and line or column", () => {
     await rejects(file, `${file}: file not found`);
   });
 
-  it("a folder", async () => {
-    await rejects(TMP, `${TMP}: is a directory, expected a CSV or TSV file`);
+  it("a folder without data files (a folder of files is read as one table: test/sources-formats.test.ts)", async () => {
+    const empty = join(TMP, "empty-folder");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "notes.md"), "not data\n");
+    await rejects(
+      empty,
+      `${empty}: a folder without data files (expected files ending .csv, .tsv, .txt, .xlsx, .parquet, .jsonl or .ndjson, optionally .gz)`,
+    );
   });
 
   it("empty file", async () => {

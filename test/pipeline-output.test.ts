@@ -229,9 +229,12 @@ describe("unreadable inputs and unwritable outputs are one line (item 7)", () =>
     assert.deepEqual(readdirSync(parent), ["out"]);
   });
 
-  it("a folder given as the data file", () => {
-    const run = pipeline(["--data", TMP, "--out", join(TMP, "dir-out")]);
-    assertOneLine(run, 1, /is a directory, expected a CSV or TSV file/);
+  it("a folder without data files given as the data", () => {
+    const empty = join(TMP, "no-data-folder");
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(empty, "notes.md"), "not data\n");
+    const run = pipeline(["--data", empty, "--out", join(TMP, "dir-out")]);
+    assertOneLine(run, 1, /no-data-folder: a folder without data files/);
   });
 
   it("an internal error is a stack trace with exit status 2 (errors.ts)", () => {

@@ -62,9 +62,14 @@ async function figuresOf(config: Config) {
   }
 }
 
-/** summary.json without `source` and `dates` (a path vs a table; how a file's dates looked vs the database's). */
+/**
+ * summary.json without `source`, `reader` and `dates` (a path vs a table; which reader; how a file's dates looked vs
+ * the database's).
+ */
 function summaryFigures(dir: string): Record<string, unknown> {
-  const { source: _source, dates: _dates, ...rest } = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+  const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+  const { source: _source, reader, dates: _dates, ...rest } = summary;
+  assert.ok(reader === "postgres" || reader === "delimited text", reader);
   return rest;
 }
 
@@ -114,6 +119,18 @@ describe("PostgreSQL configuration and secrets (no server)", () => {
         () => loadConfig({ file: null, env: {}, overrides: { source } }),
         (e: Error) => e instanceof InputError && pattern.test(e.message),
       );
+    // decided: a customer-level table is read from files only; the multi-table form too
+    assert.throws(
+      () =>
+        pgConfig(
+          { table: "public.customers" },
+          { layout: "customers", columns: { customer_id: "ID", recency: "Recency", monetary: "M", frequency: "F" } },
+        ),
+      (e: Error) =>
+        e instanceof InputError &&
+        /"layout": "customers" cannot be read from a PostgreSQL "source"/.test(e.message) &&
+        !e.message.includes("\n"),
+    );
     const ok = pgConfig({ table: 'public."Online Retail"' });
     assert.deepEqual(ok.source, { kind: "postgres", url_env: "DATABASE_URL", table: 'public."Online Retail"' });
     assert.equal(pgConfig({ query: "select * from t;" }).source?.query, "select * from t");

@@ -72,6 +72,8 @@ export type IngestAccounting = Accounting & {
   returns: ReturnAccounting;
   /** customer ids written more than one way and read as one (customer_id_normalise) */
   customer_ids?: CustomerIdMerges;
+  /** a customer-level table: what its revenue is, said instead of the returns sentence (pipeline/customers.ts) */
+  revenue_source?: string;
 };
 
 /**

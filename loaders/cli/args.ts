@@ -14,8 +14,8 @@ and the work runs inside the database (the connection string from DATABASE_URL, 
 "source.url_env"; see the README).
 
 options:
-  --data FILE                   input file (default: "data" in the configuration, SEGMENT_DATA, or the demo data;
-                                a file given here or in SEGMENT_DATA is read instead of a configured database)
+  --data PATH                   input file or folder (default: "data" in the configuration, SEGMENT_DATA, or the demo
+                                data; a path given here or in SEGMENT_DATA is read instead of a configured database)
   --out DIR                     output folder (required)
   --config FILE                 configuration file (default: SEGMENT_CONFIG or segment.config.json)
   --snapshot YYYY-MM-DD         analysis day (default: the day after the last purchase)

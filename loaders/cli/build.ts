@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT, loadConfig } from "../config.ts";
+import { PROJECT_ROOT, dataFiles, loadConfig } from "../config.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
 import { checkReadableFile } from "../paths.ts";
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   const args = parseBuildArgs(process.argv.slice(2));
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const config = loadConfig();
-  if (config.data_source !== "default") checkReadableFile(config.data, describeSource(config));
+  if (config.data_source !== "default")
+    for (const file of dataFiles(config)) checkReadableFile(file, describeSource(config));
   if (args.prepareOnly) {
     await takeBuildLock(CACHE_ROOT, say);
     await prepare();

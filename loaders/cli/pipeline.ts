@@ -21,16 +21,19 @@ async function main(): Promise<void> {
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${reason} ${count(n)}`)
     .join(", ");
+  const table = summary.customer_table !== undefined;
   process.stdout.write(
-    `kept ${count(summary.rows_kept)} of ${count(summary.rows_in)} lines (dropped: ${dropped || "none"}); ` +
+    `kept ${count(summary.rows_kept)} of ${count(summary.rows_in)} ${table ? "rows" : "lines"} (${table ? "set aside" : "dropped"}: ${dropped || "none"}); ` +
       `${count(summary.customers)} customers, snapshot ${summary.snapshot_date}\n` +
       (summary.kept_without_customer.lines
         ? `kept lines without a customer: ${count(summary.kept_without_customer.lines)} ` +
           `(revenue ${summary.kept_without_customer.revenue.toFixed(2)}), in no customer or segment figure\n`
         : "") +
-      `revenue (${summary.revenue_basis}): gross ${summary.gross_revenue.toFixed(2)}, returned ${summary.returned_revenue.toFixed(2)}, ` +
-      `net ${summary.net_revenue.toFixed(2)}; ${count(summary.returns.unmatched_lines)} return lines unmatched; ` +
-      `${count(summary.set_aside.fully_returned.customers)} customer${summary.set_aside.fully_returned.customers === 1 ? "" : "s"} set aside (fully_returned)\n` +
+      (table
+        ? `spending (the table's summed columns): ${summary.revenue.toFixed(2)}\n`
+        : `revenue (${summary.revenue_basis}): gross ${summary.gross_revenue.toFixed(2)}, returned ${summary.returned_revenue.toFixed(2)}, ` +
+          `net ${summary.net_revenue.toFixed(2)}; ${count(summary.returns.unmatched_lines)} return lines unmatched; ` +
+          `${count(summary.set_aside.fully_returned.customers)} customer${summary.set_aside.fully_returned.customers === 1 ? "" : "s"} set aside (fully_returned)\n`) +
       `${summary.k_reason}\n` +
       summary.clusters.map((c) => `  ${c.name}: ${count(c.size)} customers\n`).join("") +
       files.map((f) => `wrote ${f}\n`).join(""),

@@ -43,11 +43,16 @@ export interface FeatureSet {
   warnings: string[];
 }
 
+/** A customer's value of a feature: a computed one, or a customer-level table's column (`extra`). */
+export function featureValue(customer: CustomerFeatures, name: FeatureName): unknown {
+  return name in customer && name !== "extra" ? customer[name as keyof CustomerFeatures] : customer.extra?.[name];
+}
+
 /** One feature column of the customers, rejecting non-finite values with an InputError naming the customer. */
 export function featureColumn(customers: readonly CustomerFeatures[], name: FeatureName): Float64Array {
   const out = new Float64Array(customers.length);
   for (let i = 0; i < customers.length; i++) {
-    const v = customers[i][name];
+    const v = featureValue(customers[i], name);
     if (typeof v !== "number" || !Number.isFinite(v))
       throw new InputError(
         `feature "${name}" of customer ${customers[i].customer_id} is not a finite number (${String(v)})`,

@@ -11,6 +11,8 @@ import { sameFile } from "../paths.ts";
 import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
 import type { CustomerFeatures, DropReason } from "../types.ts";
 import { csvLine } from "./csv.ts";
+import type { FileCount } from "../sources/folder.ts";
+import type { CustomerTableSummary } from "../customers/table.ts";
 import { discardStaging, makeStaging, outputError, swapIn } from "./replace.ts";
 
 /** customers.csv columns, in order. */
@@ -27,6 +29,36 @@ export const CUSTOMER_COLUMNS: readonly (keyof CustomerFeatures)[] = [
   "return_rate",
   "country",
 ];
+
+/** One column of customers.csv: its header and how to get it from a customer's features. */
+export interface FeatureColumn {
+  header: string;
+  value(customer: CustomerFeatures): string | number | null;
+}
+
+const LINE_CUSTOMER_COLUMNS: readonly FeatureColumn[] = CUSTOMER_COLUMNS.map((c) => ({
+  header: c,
+  value: (customer) => customer[c] as string | number,
+}));
+
+/**
+ * The columns of customers.csv for a customer-level table: what the table gives (no first or last purchase, units
+ * or returns), the signup day (empty when unknown), and the table's columns used as clustering features.
+ */
+export function customerTableColumns(features: readonly string[]): FeatureColumn[] {
+  const take = (header: string, value: FeatureColumn["value"]): FeatureColumn => ({ header, value });
+  return [
+    take("customer_id", (c) => c.customer_id),
+    take("recency", (c) => c.recency),
+    take("frequency", (c) => c.frequency),
+    take("monetary", (c) => c.monetary),
+    take("signup_date", (c) => c.first_purchase || null),
+    take("tenure", (c) => (c.first_purchase ? c.tenure : null)),
+    take("avg_order_value", (c) => (c.frequency > 0 ? c.avg_order_value : null)),
+    ...features.map((f) => take(f, (c) => c.extra?.[f] ?? null)),
+    take("country", (c) => c.country),
+  ];
+}
 
 /** The segmentation's columns of customers.csv, after the features. */
 export const SEGMENT_COLUMNS = [
@@ -49,13 +81,14 @@ export function* customersCsvChunks(
   customers: readonly CustomerFeatures[],
   segments?: readonly SegmentColumns[],
   rowsPerChunk = 10_000,
+  columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
 ): Generator<string> {
-  yield [...CUSTOMER_COLUMNS, ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
       const customer = customers[i];
-      let line = csvLine(CUSTOMER_COLUMNS.map((c) => customer[c] as string | number));
+      let line = csvLine(columns.map((c) => c.value(customer)));
       if (segments) {
         const seg = segments[i];
         if (seg.customer_id !== customer.customer_id)
@@ -86,6 +119,13 @@ export interface IngestSummary {
   /** of the duplicate lines, those among the analysed lines (the rest were set aside for other reasons) */
   duplicate_lines_analysed?: number;
   customers: number;
+  /** the reader that read the input (sources/index.ts READERS) */
+  reader: string;
+  /** layout "customers": rows are customers; the columns summed, the missing and impossible values, the rule */
+  customer_table?: CustomerTableSummary;
+  /** a folder input: lines read per file, and the entries left out (not data files) */
+  source_files?: FileCount[];
+  ignored_files?: string[];
   /** revenue (on `revenue_basis`), orders and countries of the customers' lines: revenue is the sum of customers.csv's monetary */
   revenue: number;
   /** "net" (of matched returns, the default) or "gross" */
@@ -139,6 +179,10 @@ export interface IngestSummary {
   timings: Record<string, number>;
 }
 
+function withoutParts({ parts: _parts, ...summary }: CustomerTableSummary & { parts: unknown }): CustomerTableSummary {
+  return summary;
+}
+
 /** The summary of an ingest result. */
 export function ingestSummary(result: IngestResult): IngestSummary {
   const accounting: IngestAccounting = result.accounting;
@@ -174,7 +218,11 @@ export function ingestSummary(result: IngestResult): IngestSummary {
     period_start: result.period_start,
     period_end: result.period_end,
     source: result.source,
+    reader: result.reader,
+    ...(result.source_files ? { source_files: result.source_files } : {}),
+    ...(result.ignored_files?.length ? { ignored_files: result.ignored_files } : {}),
     date_order: result.date_order,
+    ...(result.customer_table ? { customer_table: withoutParts(result.customer_table) } : {}),
     input_columns: result.input_columns,
     notes: result.notes,
     tables: result.tables ? { ...result.tables.counts } : null,

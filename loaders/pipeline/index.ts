@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import {
   checkOutputDir,
   customersCsvChunks,
+  customerTableColumns,
   ingestSummary,
   OUTPUT_FILES,
   writeOutputs,
@@ -98,7 +99,14 @@ export async function runPipeline(
     const { ingest: ingested, segmentation } = analysis;
     const summary = pipelineSummary(ingested, segmentation);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": customersCsvChunks(ingested.customers, segmentation.customers),
+      "customers.csv": ingested.customer_table
+        ? customersCsvChunks(
+            ingested.customers,
+            segmentation.customers,
+            undefined,
+            customerTableColumns(Object.keys(ingested.customers[0]?.extra ?? {})),
+          )
+        : customersCsvChunks(ingested.customers, segmentation.customers),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
       "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
     };

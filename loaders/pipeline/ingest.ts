@@ -28,6 +28,9 @@ import {
 import type { DatesRead } from "../sources/csv.ts";
 import type { DateOrder } from "../sources/dates.ts";
 import type { Encoding } from "../sources/encoding.ts";
+import type { FileCount } from "../sources/folder.ts";
+import type { CustomerParts, CustomerTableSummary } from "../customers/table.ts";
+import { ingestCustomerTable } from "./customers.ts";
 import { count, StageTimer } from "./progress.ts";
 import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
@@ -46,6 +49,12 @@ export interface IngestResult {
   config: Config;
   /** the input file's path, or the database source ("postgres table public.online_retail"; never its address) */
   source: string;
+  /** which reader read it ("delimited text", "Excel workbook", "Parquet", "JSON lines", "folder", "tables") */
+  reader: string;
+  /** a folder input: lines read per file, in read order */
+  source_files?: FileCount[];
+  /** a folder input: entries that are not data files, left out */
+  ignored_files?: string[];
   accounting: IngestAccounting;
   /** YYYY-MM-DD: the configured snapshot, else the day after the last kept line */
   snapshot_date: string;
@@ -79,6 +88,8 @@ export interface IngestResult {
   notes: string[];
   /** a multi-table input: what was joined, and what the joins left without a match */
   tables: (TablesRead & { counts: TableCounts }) | null;
+  /** a customer-level table (layout "customers"): its columns, checks and rule, and the summed columns per customer */
+  customer_table?: CustomerTableSummary & { parts: CustomerParts };
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
   /** closes the database (again: no effect) */
@@ -150,6 +161,7 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
  * expected) for bad input; the database is closed on any error.
  */
 export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
+  if (config.layout === "customers") return ingestCustomerTable(config, options);
   const timer = new StageTimer("ingest");
   const { plan, db } = await timer.time(
     "open",
@@ -245,6 +257,9 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       conn: db.duckdb,
       config,
       source: file,
+      reader: plan.reader,
+      ...(read.files ? { source_files: read.files } : {}),
+      ...(plan.kind !== "database" && plan.ignored ? { ignored_files: plan.ignored } : {}),
       accounting,
       snapshot_date: features.snapshot,
       period_start: features.totals.period_start,

@@ -69,6 +69,11 @@ export interface Available {
   signup: boolean;
   /** invoices (else each line is one order) */
   invoices: boolean;
+  /**
+   * transaction lines: false for a customer-level table (layout "customers"), whose report leaves out baskets,
+   * order values, returns, times between orders, weekday x hour, monthly revenue, products and geography
+   */
+  lines: boolean;
 }
 
 export interface KData {
@@ -112,11 +117,12 @@ export type ReportInput = Pick<
   | "input_columns"
   | "notes"
   | "tables"
->;
+> &
+  Partial<Pick<IngestResult, "customer_table">>;
 
 /** What the report can show from the input's columns and tables. */
 export function availability(
-  ingest: Pick<ReportInput, "input_columns" | "tables">,
+  ingest: Pick<ReportInput, "input_columns" | "tables" | "customer_table">,
   categorySource: CategorySource,
 ): Available {
   const has = (c: string) => ingest.input_columns.includes(c as never);
@@ -131,6 +137,7 @@ export function availability(
     demographics: info.filter((c) => c !== "signup_date"),
     signup: info.includes("signup_date"),
     invoices: has("invoice"),
+    lines: !ingest.customer_table,
   };
 }
 
@@ -215,6 +222,54 @@ export function monthsOf(start: string, end: string): { month: string; partial: 
   return out;
 }
 
+function emptyAggregates(): GroupAggregates {
+  return {
+    orders: new Map(),
+    intervals: new Map(),
+    monthly: new Map(),
+    weekly: new Map(),
+    countries: new Map(),
+    products: new Map(),
+    categories: new Map(),
+    words: new Map(),
+    channels: new Map(),
+    demographics: new Map(),
+    signup: new Map(),
+    stores: new Map(),
+  };
+}
+
+/**
+ * A customer-level table has no order lines: each group's orders and revenue are its customers' summed purchases
+ * and spending (units, returns and per-order spreads stay unknown: zero and empty, and the report says so).
+ */
+function addTableOrders(
+  groups: Map<number, GroupAggregates>,
+  customers: ReportInput["customers"],
+  seg: SegmentationResult,
+): void {
+  const none: Spread = { n: 0, p05: 0, q1: 0, median: 0, q3: 0, p95: 0, mean: 0 };
+  const add = (grouping: number, label: number, c: ReportInput["customers"][number]) => {
+    if (!groups.has(grouping)) groups.set(grouping, emptyAggregates());
+    const orders = (groups.get(grouping) as GroupAggregates).orders;
+    const o: OrderStats = orders.get(label) ?? {
+      orders: 0,
+      units: 0,
+      revenue: 0,
+      returned_units: 0,
+      bought_units: 0,
+      top_returner: { returned_units: 0, bought_units: 0 },
+      order_units: none,
+      order_value: none,
+    };
+    orders.set(label, { ...o, orders: o.orders + c.frequency, revenue: o.revenue + c.monetary });
+  };
+  customers.forEach((c, i) => {
+    add(ALL, ALL, c);
+    for (const solution of seg.kmeans) add(solution.k, solution.labels[i], c);
+  });
+}
+
 /** Registers the segments in the analysis database (DuckDB or PostgreSQL) and computes all aggregates there. */
 export async function buildContext(
   ingest: ReportInput,
@@ -240,20 +295,8 @@ export async function buildContext(
   );
   const available = availability(ingest, category_source);
   const groups = await aggregates(ingest, available);
-  const empty = (): GroupAggregates => ({
-    orders: new Map(),
-    intervals: new Map(),
-    monthly: new Map(),
-    weekly: new Map(),
-    countries: new Map(),
-    products: new Map(),
-    categories: new Map(),
-    words: new Map(),
-    channels: new Map(),
-    demographics: new Map(),
-    signup: new Map(),
-    stores: new Map(),
-  });
+  if (ingest.customer_table) addTableOrders(groups, ingest.customers, seg);
+  const empty = emptyAggregates;
   const byK = new Map<number, KData>();
   for (const solution of seg.kmeans)
     byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });

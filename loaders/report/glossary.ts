@@ -8,6 +8,7 @@ import type { ReportContext } from "./context.ts";
 import { formatInt, formatMoney, formatNumber, formatPercent } from "./format.ts";
 import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
+import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
 
 export interface GlossaryEntry {
@@ -26,7 +27,7 @@ export function rawEtaSquared(ctx: ReportContext): { feature: string; eta_square
   const customers = ctx.ingest.customers;
   if (customers.length !== labels.length) throw new Error("customers and cluster labels are not aligned");
   return ctx.seg.features.used.map((feature) => {
-    const values = Float64Array.from(customers, (c) => Number(c[feature as FeatureName]));
+    const values = Float64Array.from(customers, (c) => Number(featureValue(c, feature as FeatureName)));
     return { feature, eta_squared: oneWayAnova(values, labels, ctx.chosen.k).eta_squared };
   });
 }

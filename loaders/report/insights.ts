@@ -98,7 +98,10 @@ export interface InsightFacts {
   /** the chosen k and the sentence saying why */
   k?: { k: number; reason: string };
   /** the cleaning account */
-  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number> };
+  /** false for a customer-level table: no units or returns, so no basket or return statements */
+  lines?: boolean;
+  /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
+  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
 }
 
 /** A comparative claim needs the leader this many times the figure of the rest of the customers. */
@@ -655,7 +658,7 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
     rank: 0,
     score: 0.1,
     text:
-      `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input lines were analysed; ` +
+      `${formatInt(c.rows_kept)} of ${formatInt(c.rows_in)} input ${c.unit ?? "lines"} were analysed; ` +
       (main
         ? `${formatInt(dropped)} (${formatPercent(dropped / c.rows_in)}) were set aside, most of them (${formatInt(main[1])}) for ${label(main[0])}.`
         : "none was set aside."),
@@ -676,10 +679,11 @@ export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
 /** Every statement the data supports, ranked. */
 export function buildInsights(facts: InsightFacts): Insight[] {
   const c = claims(facts);
-  const combined = inactiveProfileInsight(facts);
-  const baskets = combined ? null : leaderInsight(facts, c.baskets);
+  const lines = facts.lines !== false;
+  const combined = lines ? inactiveProfileInsight(facts) : null;
+  const baskets = combined || !lines ? null : leaderInsight(facts, c.baskets);
   const aov = leaderInsight(facts, c.aov);
-  const returns = combined ? null : leaderInsight(facts, c.returns);
+  const returns = combined || !lines ? null : leaderInsight(facts, c.returns);
   const both = mergeLeaders(baskets, aov);
   return rankInsights([
     concentrationInsight(facts),
@@ -689,9 +693,9 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     both ? null : baskets,
     returns,
     both ? null : aov,
-    combined || baskets ? null : spreadInsight(facts, c.baskets),
+    combined || baskets || !lines ? null : spreadInsight(facts, c.baskets),
     aov ? null : spreadInsight(facts, c.aov),
-    combined || returns ? null : spreadInsight(facts, c.returns),
+    combined || returns || !lines ? null : spreadInsight(facts, c.returns),
     oneOffInsight(facts),
     peakTimeInsight(facts),
     seasonalityInsight(facts),

@@ -81,6 +81,7 @@ export function listWords(words: readonly string[]): string {
 
 /** What the headline revenue is and what it leaves out, in one or two sentences. */
 export function revenueNote(accounting: IngestAccounting, currency: string): string {
+  if (accounting.revenue_source) return accounting.revenue_source;
   const r = accounting.returns;
   const money = (x: number) => formatMoney(x, currency);
   const aside = r.set_aside.fully_returned;

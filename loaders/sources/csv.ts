@@ -41,6 +41,7 @@ import { firstOddLineEnd, placeLabel, placeOfDuckLine, placesOfRows } from "./li
 import { sqlString } from "../db/sql.ts";
 import { checkGzip, type SourceFile } from "./file.ts";
 import type { TablesRead } from "./tables.ts";
+import type { FileCount } from "./folder.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
 export interface ReadPlan {
@@ -66,6 +67,13 @@ export interface ReadPlan {
   cleanup(): void;
   /** the configuration file, for messages about settings */
   origin: string;
+  /**
+   * the rows as a SQL relation with every column VARCHAR, named c0, c1, ... in input order, when they are not
+   * read_csv of `input` (Excel rows staged in a table, a Parquet or JSON lines file cast to text: sources/relation.ts)
+   */
+  relation?: string;
+  /** where data rows (0-based) are, for messages, when not lines of a delimited file ("sheet "X" row 5") */
+  places?: (rows: number[]) => Promise<string[]>;
 }
 
 /** Decides the delimiter and finds the columns; throws an InputError when a required column is missing. */
@@ -76,7 +84,18 @@ export function planRead(
   options: Pick<MappingSource, "setting" | "allowed" | "required"> = {},
 ): ReadPlan {
   const delimiter = chooseDelimiter(config.delimiter, source.path, source.headerLine);
-  const headers = splitLine(source.headerLine, delimiter);
+  return planFromHeaders(source, splitLine(source.headerLine, delimiter), delimiter, config, options);
+}
+
+/** The plan for an input whose header is known (`headers`): its columns found, its dates and ids as configured. */
+export function planFromHeaders(
+  source: SourceFile,
+  headers: string[],
+  delimiter: Delimiter,
+  config: Pick<Config, "columns" | "config_file"> &
+    Partial<Pick<Config, "date_format" | "customer_id_normalise" | "encoding">>,
+  options: Pick<MappingSource, "setting" | "allowed" | "required"> = {},
+): ReadPlan {
   const origin = config.config_file ?? "the configuration";
   const mapping: MappingSource = { mapping: config.columns, origin, ...options };
   const columns = resolveColumns(headers, mapping, source.path);
@@ -106,6 +125,7 @@ export function planRead(
 
 /** The `read_csv(...)` call for a plan: every column VARCHAR and named c0, c1, ...; no sniffing. */
 export function readCsvSql(plan: Pick<ReadPlan, "headers" | "delimiter" | "input"> & Partial<ReadPlan>): string {
+  if (plan.relation) return plan.relation;
   const columns = plan.headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
   return (
     `read_csv(${sqlString(plan.input.path)}, header = true, auto_detect = false, delim = ${sqlString(plan.delimiter)},` +
@@ -319,6 +339,7 @@ export async function cellText(
 
 /** "line 5" or "line 7 (record 6)" for each data row. */
 export async function rowPlaces(plan: ReadPlan, rows: number[]): Promise<string[]> {
+  if (plan.places) return plan.places(rows);
   const places = await placesOfRows(plan.source, rows);
   return rows.map((row) => placeLabel(places.get(row) as { line: number; record: number }));
 }
@@ -415,6 +436,13 @@ export interface ReadResult {
   columns: LogicalColumn[];
   /** a multi-table input: what was joined (sources/tables.ts) */
   tables?: TablesRead;
+  /** a folder input: lines read per file, in read order (sources/folder.ts) */
+  files?: FileCount[];
+}
+
+/** Logical column -> the input's header, for the recognised block. */
+export function recognisedColumns(plan: Pick<ReadPlan, "columns" | "headers">): [LogicalColumn, string][] {
+  return (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [name, plan.headers[i]]);
 }
 
 /** The logical columns a plan found, in LOGICAL_COLUMNS order. */

@@ -24,7 +24,7 @@ export interface SourceFile {
 
 const MAX_HEADER_BYTES = 1 << 20;
 
-function firstBytes(path: string, n: number): Buffer {
+export function firstBytes(path: string, n: number): Buffer {
   const fd = openSync(path, "r");
   try {
     const buffer = Buffer.alloc(n);

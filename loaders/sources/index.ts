@@ -15,7 +15,20 @@ import type { Config } from "../config.ts";
 import type { SqlDatabase } from "../db/database.ts";
 import type { LogicalColumn } from "./columns.ts";
 import { openSource } from "./file.ts";
-import { delimitedFormat, planRead, quoteRows, readFile, type ReadPlan, type ReadResult } from "./csv.ts";
+import {
+  delimitedFormat,
+  planRead,
+  quoteRows,
+  readCsvSql,
+  readFile,
+  recognisedColumns,
+  type ReadPlan,
+  type ReadResult,
+} from "./csv.ts";
+import { excel } from "./excel.ts";
+import { folderReader } from "./folder.ts";
+import { jsonLines } from "./jsonl.ts";
+import { parquet } from "./parquet.ts";
 import { tablesReader } from "./tables.ts";
 import { postgresSource } from "./postgres.ts";
 
@@ -31,6 +44,16 @@ export interface FileRead {
   reader: string;
   /** the input's path (or the source's name) */
   source: string;
+  /** the input's column names, in order */
+  headers: string[];
+  /**
+   * the input's rows as a SQL relation, every column VARCHAR named c0, c1, ... (in `headers` order), staged in a
+   * table first where the format needs it: what a customer-level table is read from (customers/table.ts); absent
+   * for a multi-table input
+   */
+  relation?(conn: DuckDBConnection): Promise<string>;
+  /** entries of a folder input that are not data files (left out) */
+  ignored?: string[];
   /** reads the input into `table` with the `derived` columns added; InputError on bad input */
   read(conn: DuckDBConnection, derived: Record<string, string>, table?: string): Promise<ReadResult>;
   /** what the reader recognised, for the recognised-input block */
@@ -82,18 +105,14 @@ const delimitedText: SourceReader = {
   name: "delimited text",
   accepts: () => true,
   async plan(config): Promise<FileRead> {
-    const plan: ReadPlan = planRead(await openSource(config.data, config.encoding), config);
+    const customers = config.layout === "customers" ? { allowed: [], required: () => [] } : {};
+    const plan: ReadPlan = planRead(await openSource(config.data, config.encoding), config, customers);
     return {
       reader: "delimited text",
       source: config.data,
-      recognition: {
-        format: delimitedFormat(plan),
-        layout: plan.layout,
-        columns: (Object.entries(plan.columns) as [LogicalColumn, number][]).map(([name, i]) => [
-          name,
-          plan.headers[i],
-        ]),
-      },
+      headers: plan.headers,
+      relation: async () => readCsvSql(plan),
+      recognition: { format: delimitedFormat(plan), layout: plan.layout, columns: recognisedColumns(plan) },
       quote: (conn, rows, column) => quoteRows(conn, plan, rows, column),
       close: () => plan.cleanup(),
       read: (conn, derived, table) => readFile(conn, plan, derived, table),
@@ -102,7 +121,27 @@ const delimitedText: SourceReader = {
 };
 
 /** The readers, most specific first. */
-export const READERS: readonly SourceReader[] = [postgresSource, tablesReader, delimitedText];
+export const READERS: readonly SourceReader[] = [
+  postgresSource,
+  tablesReader,
+  // a folder's files are read by the file readers after it
+  folderReader(() => READERS.slice(3)),
+  excel,
+  parquet,
+  jsonLines,
+  delimitedText,
+];
+
+/** A planned read that must be of files (a folder's parts, a customer-level table); an Error (a bug) otherwise. */
+export function asFileRead(plan: PlannedRead): FileRead {
+  if (plan.kind === "database") throw new Error(`${plan.source}: a database source where files were expected`);
+  return plan;
+}
+
+/** Plans the read of files (`config.data`) with the first reader that accepts them. */
+export async function planFileSource(config: Config): Promise<FileRead> {
+  return asFileRead(await planSource(config));
+}
 
 /** Plans the read of `config.data` with the first reader that accepts it. */
 export function planSource(config: Config): Promise<PlannedRead> {

@@ -283,6 +283,7 @@ export const tablesReader: SourceReader = {
     return {
       reader: "tables",
       source: config.data,
+      headers: main.headers,
       recognition,
       /** rows of `transactions` are rows of the lines table (or of the orders table, read alone) */
       async quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn) {

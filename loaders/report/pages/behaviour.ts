@@ -4,6 +4,7 @@
  * Money keeps its cents and unit totals are left out: page data should not be full of bare 5-digit integers
  * that could be mistaken for (or collide with) customer ids in the site-wide privacy check.
  */
+import { customerTableData } from "./customer-table.ts";
 import type { ReportContext } from "../context.ts";
 import { glossaryFacts } from "../glossary.ts";
 import { formatInt, formatPercent } from "../format.ts";
@@ -63,5 +64,6 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       by_segment: weeklyBySegment,
     },
     by_k: byK,
+    customer_table: customerTableData(ctx),
   };
 }

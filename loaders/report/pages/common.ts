@@ -66,9 +66,17 @@ export interface SegmentRow {
   role: Role;
 }
 
+/**
+ * The period in years that per-year figures divide by: the days from the first to the last line; 1 for a
+ * customer-level table, whose figures cover a period the data does not state (used as they are, and said so).
+ */
+export function periodYears(ctx: ReportContext): number {
+  return ctx.ingest.customer_table ? 1 : Math.max(ctx.headline.period_days, 1) / 365.25;
+}
+
 /** The segment rows of one k, in cluster order (0 = the highest median monetary). */
 export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
-  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const years = periodYears(ctx);
   return kd.solution.profiles.map((p, j) => {
     const o = kd.agg.orders.get(j);
     const orders = o?.orders ?? 0;
@@ -253,10 +261,12 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     geography,
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
+    lines: ctx.available.lines,
     cleaning: {
       rows_in: ctx.ingest.accounting.rows_in,
       rows_kept: ctx.ingest.accounting.rows_kept,
       dropped: ctx.ingest.accounting.dropped,
+      ...(ctx.ingest.customer_table ? { unit: "rows" } : {}),
     },
   };
 }

@@ -46,7 +46,11 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
   }));
   return {
     available: ctx.available.country,
-    note: ctx.available.country ? null : "Not available: the data has no country column.",
+    note: ctx.available.country
+      ? null
+      : ctx.available.lines
+        ? "Not available: the data has no country column."
+        : "Not available: a customer-level table has no order lines to place customers and revenue by country.",
     regions: REGIONS,
     region_table: regionTable(),
     countries,

@@ -31,6 +31,10 @@ export const REASON_LABELS: Record<string, string> = {
   duplicate: "exact duplicate lines",
   returned: "purchases returned in full (net revenue)",
   fully_returned: "customers whose net revenue is zero or less (fully returned)",
+  // a customer-level table's rows (customers/table.ts)
+  duplicate_customer: "a customer id already on an earlier row",
+  missing_value: "an empty value the segmentation needs (not imputed)",
+  impossible_value: "an impossible value (negative amount or count, response not 0/1)",
 };
 
 /** Limitations, each a sentence with its numbers. */
@@ -59,9 +63,14 @@ export function limitations(ctx: ReportContext): string[] {
   const gaps = behaviourGaps(ctx);
   if (gaps.text) out.push(gaps.text);
   const recent = customers.filter((c) => c.tenure <= 90).length;
-  out.push(
-    `The period covers ${formatInt(ctx.headline.period_days)} days; ${formatInt(recent)} customers (${formatPercent(recent / n)}) made their first purchase in the last 90 days and have had little time to order again.`,
-  );
+  if (ctx.ingest.customer_table)
+    out.push(
+      `The data is one row per customer, with recency, purchases and spending as the exporting system counted them: the period those counts cover is not in the data, so per-year figures are the table's figures as they are, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table.rule}`,
+    );
+  else
+    out.push(
+      `The period covers ${formatInt(ctx.headline.period_days)} days; ${formatInt(recent)} customers (${formatPercent(recent / n)}) made their first purchase in the last 90 days and have had little time to order again.`,
+    );
   const { features, r } = ctx.seg.features.correlation;
   let best = { a: "", b: "", r: 0 };
   for (let i = 0; i < features.length; i++)

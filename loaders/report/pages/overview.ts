@@ -33,6 +33,18 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
     customer_list: ctx.config.report.publish_customer_list,
     available: ctx.available,
     input_notes: ctx.ingest.notes,
+    // a customer-level table has no transaction lines: pages leave out what needs them, with a note
+    lines: ctx.available.lines,
+    customer_table: ctx.ingest.customer_table
+      ? {
+          rows_in: ctx.ingest.accounting.rows_in,
+          set_aside: ctx.ingest.accounting.dropped,
+          rule: ctx.ingest.customer_table.rule,
+          recency: ctx.ingest.customer_table.columns.recency,
+          monetary: ctx.ingest.customer_table.columns.monetary,
+          frequency: ctx.ingest.customer_table.columns.frequency,
+        }
+      : null,
   };
 }
 

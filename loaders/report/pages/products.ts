@@ -27,7 +27,11 @@ export function productNotes(available: ReportContext["available"]): {
   categories: string | null;
   words: string | null;
 } {
-  const products = available.products ? null : "Not available: the data has no product (stock code) column.";
+  const products = available.products
+    ? null
+    : available.lines
+      ? "Not available: the data has no product (stock code) column."
+      : "Not available: the data is one row per customer; products, categories and description words are not in it.";
   return {
     products,
     categories:

@@ -6,14 +6,14 @@ import type { ReportContext } from "../context.ts";
 import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
-import { publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
+import { periodYears, publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
 import { productNotes } from "./products.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
   const kd = ctx.chosen;
   const rows = segmentRows(ctx, kd);
   const all = ctx.all.orders.get(-1);
-  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const years = periodYears(ctx);
   const overall = {
     customers: ctx.headline.customers,
     revenue_per_customer: rnd(ctx.headline.revenue / ctx.headline.customers),

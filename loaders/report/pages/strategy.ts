@@ -13,11 +13,11 @@ import {
   leverDefaults,
   leverTargets,
 } from "../levers.ts";
-import { reportTraitThresholds, rnd, segmentRows } from "./common.ts";
+import { periodYears, reportTraitThresholds, rnd, segmentRows } from "./common.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
-  const years = Math.max(ctx.headline.period_days, 1) / 365.25;
+  const years = periodYears(ctx);
   const targets = leverTargets(
     ctx.ingest.customers,
     ctx.chosen.solution.labels,
@@ -65,6 +65,10 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
   return {
     period_days: ctx.headline.period_days,
     years: rnd(years, 4),
+    // a customer-level table's spending covers a period it does not state: the levers take it as one year's
+    period_note: ctx.ingest.customer_table
+      ? "The table does not say what period its spending and purchases cover: the figures a year below take the table's figures as one year's."
+      : null,
     revenue: rnd(ctx.headline.revenue),
     annual_revenue: rnd(ctx.headline.revenue / years),
     defaults: { top: defaults.top.segment, promising: defaults.promising.segment, at_risk: defaults.at_risk.segment },
