@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../loaders/config.ts";
 import { measureBuilds } from "./build.ts";
 import { renderSoak, soakBuilds, type SoakResult } from "./soak.ts";
+import { benchPostgres, renderPostgres, type PostgresBench } from "./postgres.ts";
 import { compareInertia, compareRfm, parseCsv, rfmTable, type Check, type InertiaRow } from "./compare.ts";
 import { rawRead } from "./duckdb-raw.ts";
 import { measure } from "./measure.ts";
@@ -54,6 +55,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --all                comparison, scale runs and build times
   --soak               the soak check only: 20 builds in a row on changing inputs leave nothing behind
                        (--soak-runs N); not part of --all
+  --postgres           the PostgreSQL source vs the file path on --data (a throwaway server; --postgres-runs N,
+                       default 3); part of --all
   --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
   --scale-runs N       runs per size (default 1)
   --scale-reference    also run the reference on the synthetic files
@@ -69,8 +72,9 @@ interface Options {
   data: string;
   runs: number;
   warmup: number;
-  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean };
+  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean; postgres: boolean };
   soakRuns: number;
+  postgresRuns: number;
   sizes: number[];
   scaleRuns: number;
   scaleReference: boolean;
@@ -94,6 +98,8 @@ function parseOptions(argv: string[]): Options | null {
       build: { type: "boolean" },
       soak: { type: "boolean" },
       "soak-runs": { type: "string" },
+      postgres: { type: "boolean" },
+      "postgres-runs": { type: "string" },
       all: { type: "boolean" },
       sizes: { type: "string" },
       "scale-runs": { type: "string" },
@@ -113,7 +119,7 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
     return n;
   };
-  const only = values.scale || values.build || values.soak;
+  const only = values.scale || values.build || values.soak || values.postgres;
   return {
     data: resolve(
       process.env.INIT_CWD ?? process.cwd(),
@@ -126,8 +132,10 @@ function parseOptions(argv: string[]): Options | null {
       scale: values.all || values.scale || (!only && !values.quick),
       build: values.all || values.build || false,
       soak: values.soak || false,
+      postgres: values.all || values.postgres || false,
     },
     soakRuns: int(values["soak-runs"], 20, "soak-runs"),
+    postgresRuns: int(values["postgres-runs"], 3, "postgres-runs"),
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
     scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
     scaleReference: values["scale-reference"] ?? false,
@@ -438,13 +446,29 @@ async function main(): Promise<void> {
     load.soak_end = loadavg();
     markdown.push(renderSoak(soak));
   }
+  let postgres: PostgresBench | null = null;
+  if (o.sections.postgres) {
+    await waitQuiet(o.waitQuiet);
+    load.postgres_start = loadavg();
+    postgres = await benchPostgres(o.data, o.postgresRuns, log);
+    load.postgres_end = loadavg();
+    markdown.push(renderPostgres(postgres));
+  }
   const goals = targets(compare, scale.ours, build);
   if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
   markdown.push(
     `Load average (1 min) at section starts and ends: ${loads.join(", ")}. Above ~1 on this ${cpus().length}-core machine, other work competed with the runs.`,
   );
-  Object.assign(results, { finished: new Date().toISOString(), compare, scale, build, soak, targets: goals });
+  Object.assign(results, {
+    finished: new Date().toISOString(),
+    compare,
+    scale,
+    build,
+    soak,
+    postgres,
+    targets: goals,
+  });
   const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);
   writeFileSync(jsonPath, JSON.stringify(results, null, 1) + "\n");
   markdown.push(

@@ -1,7 +1,7 @@
 /**
  * The one place for configuration: `segment.config.json` at the project root (or the file named by
  * SEGMENT_CONFIG), merged over the defaults below, validated once here and typed everywhere after.
- * SEGMENT_DATA overrides `data`. Unknown keys and wrong types are errors naming the key and what was expected.
+ * SEGMENT_DATA overrides `data` (and a database `source`). Unknown keys and wrong types are errors naming the key and what was expected.
  */
 import { type Trait, TRAITS } from "./cluster/traits.ts";
 import { existsSync, readFileSync } from "node:fs";
@@ -201,9 +201,25 @@ export const CUSTOMER_ID_RULES = ["numeric", "trim"] as const;
 export type RevenueBasis = "net" | "gross";
 export const REVENUE_BASES: readonly RevenueBasis[] = ["net", "gross"];
 
+/**
+ * A PostgreSQL database as the source: a table or a query giving one row per transaction line. The connection
+ * string is read from the environment variable `url_env` only, never from a file.
+ */
+export interface PostgresSource {
+  kind: "postgres";
+  /** the environment variable holding the connection string (default DATABASE_URL) */
+  url_env: string;
+  /** a table or view, `name` or `schema.name` (quoted identifiers allowed) */
+  table?: string;
+  /** a SELECT giving the lines, instead of `table` */
+  query?: string;
+}
+
 export interface Config {
   /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
   data: string;
+  /** a database source instead of the `data` file; null = read `data` */
+  source: PostgresSource | null;
   /** where `data` came from, for messages */
   data_source: "default" | "config" | "SEGMENT_DATA" | "override";
   /** the config file read, or null when only defaults apply */
@@ -362,6 +378,7 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
 
 export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   data: DEMO_DATA,
+  source: null,
   layout: "lines",
   columns: {},
   sheet: null,
@@ -530,8 +547,49 @@ export function isCalendarDate(text: unknown): boolean {
 
 const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
 
+/** A table name: `name`, `schema.name` or `db.schema.name`, each part a plain or a double-quoted identifier. */
+const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")){0,2}$/;
+
+/** Checks `source` (a JSON value: merge accepts any kind under a null default) and fills in its defaults. */
+function validateSource(source: unknown, file: string): PostgresSource | null {
+  if (source === null) return null;
+  if (kind(source) !== "object")
+    fail(file, "source", 'an object such as {"kind": "postgres", "table": "public.sales"}, or null');
+  const s = source as Record<string, unknown>;
+  if (s.kind !== "postgres") fail(file, "source.kind", '"postgres"');
+  for (const key of Object.keys(s)) {
+    if (key === "url" || key === "connection_string" || key === "password")
+      throw new InputError(
+        `${file}: setting "source.${key}" is not allowed: the connection string is read from the environment variable named by "source.url_env" (default DATABASE_URL), never from a file`,
+      );
+    if (!["kind", "url_env", "table", "query"].includes(key))
+      throw new InputError(`${file}: unknown setting "source.${key}"`);
+  }
+  const urlEnv = s.url_env ?? "DATABASE_URL";
+  if (typeof urlEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv))
+    fail(file, "source.url_env", "the name of an environment variable (letters, digits, underscores)");
+  if ((s.table === undefined) === (s.query === undefined))
+    fail(file, "source", 'either "table" or "query" (one of them)');
+  if (s.table !== undefined && (typeof s.table !== "string" || !TABLE_NAME.test(s.table)))
+    fail(file, "source.table", 'a table name such as "online_retail" or "public.online_retail"');
+  if (s.query !== undefined && (typeof s.query !== "string" || !/^\s*(select|with|values|table)\b/i.test(s.query)))
+    fail(file, "source.query", "a SELECT statement");
+  const out: PostgresSource = { kind: "postgres", url_env: urlEnv };
+  if (s.table !== undefined) out.table = s.table as string;
+  if (s.query !== undefined) out.query = (s.query as string).trim().replace(/;+\s*$/, "");
+  return out;
+}
+
 /** Checks the merged configuration's values (types were checked by merge). */
 export function validateConfig(config: Config, file = config.config_file ?? "configuration"): Config {
+  config.source = validateSource(config.source, file);
+  if (config.source && config.tables !== null)
+    throw new InputError(`${file}: "source" (a database) and "tables" (files) cannot both be set; keep one`);
+  // a customer-level table from PostgreSQL is out of scope: its reader works on files
+  if (config.source && config.layout === "customers")
+    throw new InputError(
+      `${file}: "layout": "customers" cannot be read from a PostgreSQL "source" (a customer-level table is read from a file); use "data", or a source of transaction lines`,
+    );
   if (!["lines", "customers"].includes(config.layout)) fail(file, "layout", '"lines" or "customers"');
   if (config.sheet !== null && (typeof config.sheet !== "string" || !config.sheet))
     fail(file, "sheet", "a sheet name or null (the first sheet)");
@@ -718,6 +776,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       dataSource = "config";
     }
   }
+  // a data file named on the command line or in SEGMENT_DATA is read instead of a configured database source
+  if (dataSource === "SEGMENT_DATA" || dataSource === "override") config.source = null;
   config.data_source = dataSource;
   config.config_file = file;
   return validateConfig(config, file ?? "configuration");

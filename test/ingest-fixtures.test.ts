@@ -39,7 +39,7 @@ async function run<T>(file: string, patch: Patch, check: (result: IngestResult) 
 }
 
 async function rows(result: IngestResult, sql: string): Promise<Record<string, unknown>[]> {
-  return (await result.conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  return (await result.conn!.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
 function assertBalanced(result: IngestResult): void {

@@ -181,7 +181,7 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
           const total = rows_kept + Object.values(dropped).reduce((a, b) => a + b, 0);
           assert.equal(total, rows_in, `${what}: accounting`);
           const kept = (
-            await result.conn.runAndReadAll("SELECT count(*)::INTEGER AS n FROM lines")
+            await result.conn!.runAndReadAll("SELECT count(*)::INTEGER AS n FROM lines")
           ).getRowObjectsJS()[0].n;
           assert.equal(kept, rows_kept, `${what}: kept lines`);
           assert.ok(result.customers.length > 0, `${what}: customers`);

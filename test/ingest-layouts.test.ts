@@ -92,7 +92,7 @@ describe("an order log: amount, no invoice, no stock code, no country (order_log
 
   it("names each line's order after its line number", async () => {
     await run(config, async (r) => {
-      const rows = (await r.conn.runAndReadAll("SELECT invoice FROM transactions ORDER BY rowid")).getRowObjectsJS();
+      const rows = (await r.conn!.runAndReadAll("SELECT invoice FROM transactions ORDER BY rowid")).getRowObjectsJS();
       assert.deepEqual(
         rows.map((x) => x.invoice),
         ["line 2", "line 3", "line 4", "line 5", "line 6", "line 7"],

@@ -51,7 +51,7 @@ async function run<T>(file: string, patch: Partial<Config>, check: (r: IngestRes
 
 async function dates(result: IngestResult, where = "true"): Promise<string[]> {
   const rows = (
-    await result.conn.runAndReadAll(
+    await result.conn!.runAndReadAll(
       `SELECT strftime(invoice_date, '%Y-%m-%d %H:%M:%S') AS d FROM transactions WHERE ${where} ORDER BY rowid`,
     )
   ).getRowObjectsJS();
@@ -406,7 +406,7 @@ describe("encodings (issue 11)", () => {
       customers: r.customers,
       revenue: r.revenue,
       pounds: (
-        await r.conn.runAndReadAll(
+        await r.conn!.runAndReadAll(
           "SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid",
         )
       ).getRowObjectsJS(),
@@ -421,7 +421,7 @@ describe("encodings (issue 11)", () => {
       assert.deepEqual(r.customers, expected.customers);
       assert.equal(r.revenue, expected.revenue);
       const pounds = (
-        await r.conn.runAndReadAll(
+        await r.conn!.runAndReadAll(
           "SELECT description FROM transactions WHERE contains(description, '£') ORDER BY rowid",
         )
       ).getRowObjectsJS();
@@ -446,7 +446,7 @@ describe("encodings (issue 11)", () => {
     await run(file, { columns: { description: "Désignation" } }, async (r) => {
       assert.equal(r.encoding, "windows-1252");
       assert.match(r.recognised, /encoding: Windows-1252 \(not valid UTF-8 from line 1\)/);
-      const rows = (await r.conn.runAndReadAll("SELECT description FROM transactions")).getRowObjectsJS();
+      const rows = (await r.conn!.runAndReadAll("SELECT description FROM transactions")).getRowObjectsJS();
       assert.deepEqual(rows, [{ description: "CAFÉ’S € MUG" }]);
     });
   });

@@ -64,7 +64,7 @@ describe("Online Retail against the pandas reference", { skip }, () => {
     await run({ drop_non_product_codes: false }, async (result) => {
       balanced(result);
       // the table keeps file order (rowid + 2 = line number; the duplicate rule keeps the first occurrence)
-      const stored = (await result.conn.runAndReadAll("SELECT invoice FROM transactions ORDER BY rowid"))
+      const stored = (await result.conn!.runAndReadAll("SELECT invoice FROM transactions ORDER BY rowid"))
         .getRowsJS()
         .map((r) => r[0]);
       assert.equal(stored.length, invoices.length);

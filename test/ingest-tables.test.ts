@@ -67,7 +67,7 @@ function assertBalanced(r: IngestResult): void {
   assert.equal(rows_in, rows_kept + Object.values(dropped).reduce((a, b) => a + b, 0));
 }
 
-const rows = async (r: IngestResult, sql: string) => (await r.conn.runAndReadAll(sql)).getRowObjectsJS();
+const rows = async (r: IngestResult, sql: string) => (await r.conn!.runAndReadAll(sql)).getRowObjectsJS();
 
 describe("a shop database: sales, sale items, products, customers", () => {
   const settings = { tables: { lines: ITEMS, orders: SALES, products: PRODUCTS, customers: CUSTOMERS } };
@@ -199,7 +199,7 @@ describe("one table", () => {
       assert.ok(r.input_columns.includes("store"));
       assert.deepEqual(
         await queryRows(
-          r.conn,
+          r.conn!,
           "SELECT customer_id, count(DISTINCT store)::INTEGER AS stores FROM lines GROUP BY 1 ORDER BY 1",
         ),
         [

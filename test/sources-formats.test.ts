@@ -52,7 +52,7 @@ async function figures(
   const result = await ingest(configFor(file, patch));
   try {
     const lines = (
-      await result.conn.runAndReadAll(
+      await result.conn!.runAndReadAll(
         `SELECT invoice, stock_code, quantity, unit_price, strftime(invoice_date, '%Y-%m-%d %H:%M:%S') AS t, customer_id, country, drop_reason::VARCHAR AS r FROM transactions ORDER BY rowid`,
       )
     ).getRowsJS();
@@ -103,10 +103,10 @@ describe("format fixtures read as the CSV they were made from", () => {
     assert.equal(csv.accounting.rows_in, 14);
   });
 
-  it("registers one reader per format, the folder first and delimited text last", () => {
+  it("registers one reader per format (the PostgreSQL source, then tables), the folder first of the files and delimited text last", () => {
     assert.deepEqual(
       READERS.map((r) => r.name),
-      ["tables", "folder", "Excel workbook", "Parquet", "JSON lines", "delimited text"],
+      ["postgres", "tables", "folder", "Excel workbook", "Parquet", "JSON lines", "delimited text"],
     );
   });
 
@@ -292,7 +292,7 @@ describe("a folder decides dates over all its files; a workbook's bad value name
     const result = await ingest(configFor(dir, orderLog));
     try {
       const dates = (
-        await result.conn.runAndReadAll(
+        await result.conn!.runAndReadAll(
           `SELECT strftime(invoice_date, '%Y-%m-%d') AS d FROM transactions ORDER BY rowid`,
         )
       ).getRowsJS();

@@ -14,9 +14,9 @@
  * line netted to zero units is set aside as `returned`, and every line of a customer whose net revenue is zero or
  * less as `fully_returned`.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
-import { singleThreaded } from "../db/database.ts";
+import type { SqlDatabase } from "../db/database.ts";
+import type { SqlDialect } from "../db/dialect.ts";
 import { IS_CANCELLATION, UNIT_VALUE } from "./rules.ts";
 
 /** What the matching found and what it did to revenue. */
@@ -46,7 +46,7 @@ export interface ReturnAccounting {
 
 /** A line taking part in the matching: a purchase (kind 0) or a return (kind 1), with its position in the file. */
 interface MatchLine {
-  row: bigint;
+  row: bigint | number;
   kind: number;
   customer_id: string;
   stock_code: string;
@@ -56,8 +56,8 @@ interface MatchLine {
 
 /** One match: `units` of the purchase line `purchase` returned by the return line `ret`. */
 export interface ReturnMatch {
-  purchase: bigint;
-  ret: bigint;
+  purchase: bigint | number;
+  ret: bigint | number;
   customer_id: string;
   units: number;
   value: number;
@@ -126,87 +126,94 @@ export function matchReturns(lines: readonly MatchLine[]): {
   };
 }
 
-/** SQL: the lines taking part in the matching, in matching order (only customer x codes that have a return). */
-const MATCH_LINES_SQL = `
+/**
+ * SQL: the lines taking part in the matching, in matching order (only customer x codes that have a return; stock
+ * codes compared by code point in both engines).
+ */
+function matchLinesSql(d: SqlDialect): string {
+  const id = d.rowId;
+  return `
 WITH pairs AS (SELECT DISTINCT customer_id, stock_code FROM transactions WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
-SELECT rowid AS row, kind, customer_id, stock_code, quantity, ${UNIT_VALUE} AS unit_price FROM (
-  SELECT rowid, 0 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
-  SEMI JOIN pairs USING (customer_id, stock_code)
-  WHERE drop_reason IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND customer_id IS NOT NULL
+SELECT line_id AS row, kind, customer_id, stock_code, quantity, ${UNIT_VALUE} AS unit_price FROM (
+  SELECT ${id} AS line_id, 0 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
+  WHERE EXISTS (SELECT 1 FROM pairs p WHERE p.customer_id = transactions.customer_id AND p.stock_code = transactions.stock_code)
+    AND drop_reason IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND customer_id IS NOT NULL
   UNION ALL
-  SELECT rowid, 1 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
-  WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
-ORDER BY customer_id, stock_code, invoice_date, kind, rowid`;
+  SELECT ${id} AS line_id, 1 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
+  WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL) match_lines
+ORDER BY ${d.binary("customer_id")}, ${d.binary("stock_code")}, invoice_date, kind, line_id`;
+}
 
-async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, unknown>;
+async function one(db: SqlDatabase, sql: string): Promise<Record<string, unknown>> {
+  return (await db.query(sql))[0];
 }
 
 /**
  * Matches the returns, writes `return_matches` and `customer_returns`, and under the net basis nets the kept
  * lines and sets aside `returned` lines and `fully_returned` customers (drop reasons in `transactions`, which needs
- * the column `returned DOUBLE`). Call before counting the accounting. Sums run on one thread (same bits every run).
+ * the column `returned DOUBLE`). Call before counting the accounting. Sums are ordered (db/dialect.ts: the same bits
+ * every run, in either engine). The matching itself runs here, over the lines of the customer x stock codes that
+ * have a return (a stack per pair); only those lines leave the database, and only the matches go back.
  */
 export async function applyReturns(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   config: Pick<Config, "revenue" | "cleaning">,
   table = "transactions",
 ): Promise<Omit<ReturnAccounting, "net_revenue">> {
   if (table !== "transactions") throw new Error("applyReturns works on the table transactions");
-  const lines = (await conn.runAndReadAll(MATCH_LINES_SQL)).getRowObjectsJS() as unknown as MatchLine[];
+  const d = db.dialect;
+  const lines = await db.query<MatchLine>(matchLinesSql(d));
   const found = matchReturns(lines);
-  await conn.run(
-    `CREATE OR REPLACE TABLE return_matches (purchase_row BIGINT, return_row BIGINT, customer_id VARCHAR, units DOUBLE, value DOUBLE)`,
+  await db.load(
+    "return_matches",
+    [
+      { name: "purchase_row", type: "bigint" },
+      { name: "return_row", type: "bigint" },
+      { name: "customer_id", type: "text" },
+      { name: "units", type: "double" },
+      { name: "value", type: "double" },
+    ],
+    found.matches.map((m) => [m.purchase, m.ret, m.customer_id, m.units, m.value]),
   );
-  const appender = await conn.createAppender("return_matches");
-  try {
-    for (const m of found.matches) {
-      appender.appendBigInt(m.purchase);
-      appender.appendBigInt(m.ret);
-      appender.appendVarchar(m.customer_id);
-      appender.appendDouble(m.units);
-      appender.appendDouble(m.value);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
   const netted = config.revenue === "net" && config.cleaning.drop_cancellations;
-  return singleThreaded(conn, async () => {
+  const sum = d.sum;
+  return db.deterministic(async () => {
     if (netted) {
-      await conn.run(`
+      await db.run(`
         UPDATE transactions SET returned = m.units
-        FROM (SELECT purchase_row, fsum(units) AS units FROM return_matches GROUP BY purchase_row) m
-        WHERE transactions.rowid = m.purchase_row`);
-      await conn.run(
+        FROM (SELECT purchase_row, ${sum("units")} AS units FROM return_matches GROUP BY purchase_row) m
+        WHERE transactions.${d.rowId} = m.purchase_row`);
+      await db.run(
         `UPDATE transactions SET drop_reason = 'returned' WHERE returned IS NOT NULL AND quantity - returned <= 0`,
       );
-      await conn.run(`
+      await db.run(`
         UPDATE transactions SET drop_reason = 'fully_returned'
         WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IN (
           SELECT customer_id FROM transactions
           WHERE (drop_reason IS NULL OR drop_reason = 'returned') AND customer_id IS NOT NULL
           GROUP BY customer_id
-          HAVING coalesce(fsum(CASE WHEN drop_reason IS NULL THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END), 0) <= 0)`);
+          HAVING coalesce(${sum(`CASE WHEN drop_reason IS NULL THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END`)}, 0) <= 0)`);
     }
-    await conn.run(`
-      CREATE OR REPLACE TABLE customer_returns AS
-      SELECT customer_id, fsum(units) AS units, ${netted ? "fsum(units)" : "0::DOUBLE"} AS netted
+    await db.run(
+      d.createTable(
+        "customer_returns",
+        `SELECT customer_id, ${sum("units")} AS units, ${netted ? sum("units") : `0::${d.double}`} AS netted
       FROM return_matches WHERE customer_id NOT IN (SELECT customer_id FROM transactions WHERE drop_reason = 'fully_returned')
-      GROUP BY customer_id ORDER BY customer_id`);
+      GROUP BY customer_id ORDER BY ${d.binary("customer_id")}`,
+      ),
+    );
     const totals = await one(
-      conn,
-      `SELECT coalesce(fsum(revenue), 0) AS gross,
-         coalesce(fsum(CASE WHEN drop_reason = 'fully_returned' THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END), 0) AS aside_net,
-         count(DISTINCT CASE WHEN drop_reason = 'fully_returned' THEN customer_id END)::DOUBLE AS aside_customers,
-         count(CASE WHEN drop_reason = 'fully_returned' THEN 1 END)::DOUBLE AS aside_lines
+      db,
+      `SELECT coalesce(${sum("revenue")}, 0) AS gross,
+         coalesce(${sum(`CASE WHEN drop_reason = 'fully_returned' THEN (quantity - coalesce(returned, 0)) * ${UNIT_VALUE} END`)}, 0) AS aside_net,
+         count(DISTINCT CASE WHEN drop_reason = 'fully_returned' THEN customer_id END)::${d.double} AS aside_customers,
+         count(CASE WHEN drop_reason = 'fully_returned' THEN 1 END)::${d.double} AS aside_lines
        FROM transactions WHERE (drop_reason IS NULL OR drop_reason IN ('returned', 'fully_returned'))
          AND NOT ${IS_CANCELLATION}`,
     );
     const returned = await one(
-      conn,
-      `SELECT coalesce(fsum(value), 0) AS value, coalesce(fsum(units), 0) AS units FROM return_matches`,
+      db,
+      `SELECT coalesce(${sum("value")}, 0) AS value, coalesce(${sum("units")}, 0) AS units FROM return_matches`,
     );
     return {
       basis: netted ? "net" : "gross",

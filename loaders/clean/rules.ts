@@ -3,12 +3,14 @@
  * reason of DROP_REASONS that applies under the policy in `config.cleaning`; a rule switched off never applies.
  * The kept lines are the view `lines`; cancellation lines with a customer (whatever the policy) are the view
  * `returns`, for return statistics. Invariant: rows_in = rows_kept + sum of dropped.
+ * The rules are SQL generated for a dialect (db/dialect.ts): the same definition runs in DuckDB over a file and in
+ * PostgreSQL over a table.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { DROP_REASONS, type Accounting, type DropReason } from "../types.ts";
-import { singleThreaded } from "../db/database.ts";
+import type { SqlDatabase } from "../db/database.ts";
+import { DUCKDB, type SqlDialect } from "../db/dialect.ts";
 import { sqlString } from "../db/sql.ts";
 import type { ReturnAccounting } from "./returns.ts";
 
@@ -56,7 +58,7 @@ export function resolveDateWindow(window: { from: string; to: string | null }, t
 export function implausibleDateSql(window: DateWindow): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(window.from) || !/^\d{4}-\d{2}-\d{2}$/.test(window.to))
     throw new Error(`bad date window ${window.from} ${window.to}`);
-  return `(invoice_date < TIMESTAMP '${window.from}' OR invoice_date >= TIMESTAMP '${window.to}' + INTERVAL 1 DAY)`;
+  return `(invoice_date < TIMESTAMP '${window.from}' OR invoice_date >= TIMESTAMP '${window.to}' + INTERVAL '1 day')`;
 }
 /** The accounting, with the number of exact repeats of an earlier line (counted whether or not they are dropped). */
 export type IngestAccounting = Accounting & {
@@ -74,13 +76,13 @@ export type IngestAccounting = Accounting & {
   revenue_source?: string;
 };
 
-/** SQL: is the line's invoice a cancellation (its number starts with C, any case)? */
 /**
  * SQL: a line's value per unit: its unit price, or (an input with `columns.amount` and no unit price) its amount
  * over its units. With a unit price this is the unit price itself, so figures keep their bits.
  */
 export const UNIT_VALUE = "coalesce(unit_price, revenue / quantity)";
 
+/** SQL (both dialects): is the line's invoice a cancellation (its number starts with C, any case)? */
 export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
 
 /** SQL: the DuckDB ENUM type of drop reasons, created once per connection. */
@@ -89,13 +91,13 @@ export const DROP_REASON_TYPE = `CREATE TYPE IF NOT EXISTS drop_reason AS ENUM (
 /** SQL condition for the non-product rule, or null when neither codes nor a pattern are configured. */
 export function nonProductSql(
   cleaning: Pick<CleaningConfig, "non_product_codes" | "non_product_pattern">,
+  dialect: SqlDialect = DUCKDB,
 ): string | null {
   const parts: string[] = [];
   const codes = cleaning.non_product_codes.map((c) => c.trim().toUpperCase()).filter(Boolean);
-  // list_contains, not IN: DuckDB rewrites a long IN list into a join, and a join in the read would lose file order
-  if (codes.length) parts.push(`list_contains([${[...new Set(codes)].map(sqlString).join(", ")}], upper(stock_code))`);
+  if (codes.length) parts.push(dialect.inList("upper(stock_code)", [...new Set(codes)].map(sqlString)));
   if (cleaning.non_product_pattern)
-    parts.push(`regexp_full_match(stock_code, ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+    parts.push(dialect.fullMatchI("stock_code", sqlString(cleaning.non_product_pattern)));
   return parts.length ? `(${parts.join(" OR ")})` : null;
 }
 
@@ -109,9 +111,10 @@ export function nonProductSql(
 export function dropReasonSql(
   cleaning: CleaningConfig,
   window?: DateWindow,
-  options: { joinedOrders?: boolean } = {},
+  options: { joinedOrders?: boolean; dialect?: SqlDialect } = {},
 ): string {
-  const nonProduct = nonProductSql(cleaning);
+  const dialect = options.dialect ?? DUCKDB;
+  const nonProduct = nonProductSql(cleaning, dialect);
   const rules: [boolean, string, DropReason][] = [
     [window !== undefined, window ? implausibleDateSql(window) : "false", "implausible_date"],
     [cleaning.drop_cancellations, IS_CANCELLATION, "cancellation"],
@@ -125,18 +128,28 @@ export function dropReasonSql(
     [cleaning.drop_non_product_codes && nonProduct !== null, nonProduct ?? "false", "non_product_code"],
   ];
   const whens = rules.filter(([on]) => on).map(([, when, reason]) => `WHEN ${when} THEN '${reason}'`);
-  return whens.length ? `CAST(CASE ${whens.join(" ")} END AS drop_reason)` : "CAST(NULL AS drop_reason)";
+  const type = dialect.dropReasonType;
+  return whens.length ? `CAST(CASE ${whens.join(" ")} END AS ${type})` : `CAST(NULL AS ${type})`;
 }
 
-/** Checks the non-product pattern is a regular expression DuckDB (RE2) accepts; an InputError names the setting. */
-export async function checkPattern(conn: DuckDBConnection, cleaning: CleaningConfig, origin: string): Promise<void> {
+/** SQL creating the drop reason type, where the dialect has one (DuckDB's ENUM), else null. */
+export function dropReasonTypeSql(dialect: SqlDialect): string | null {
+  return dialect.name === "duckdb" ? DROP_REASON_TYPE : null;
+}
+
+/**
+ * Checks the non-product pattern is a regular expression the database accepts (DuckDB: RE2; PostgreSQL: its own
+ * regular expressions); an InputError names the setting.
+ */
+export async function checkPattern(db: SqlDatabase, cleaning: CleaningConfig, origin: string): Promise<void> {
   if (!cleaning.drop_non_product_codes || !cleaning.non_product_pattern) return;
   try {
-    await conn.run(`SELECT regexp_full_match('', ${sqlString(cleaning.non_product_pattern)}, 'i')`);
+    await db.query(`SELECT ${db.dialect.fullMatchI("''", sqlString(cleaning.non_product_pattern))} AS ok`);
   } catch (error) {
     const detail = ((error as Error).message ?? "").split("\n")[0].replace(/^Invalid Input Error: /, "");
+    const engine = db.dialect.name === "duckdb" ? "DuckDB (RE2)" : "PostgreSQL";
     throw new InputError(
-      `${origin}: setting "cleaning.non_product_pattern" should be a regular expression DuckDB (RE2) accepts: ${detail}`,
+      `${origin}: setting "cleaning.non_product_pattern" should be a regular expression ${engine} accepts: ${detail}`,
     );
   }
 }
@@ -150,14 +163,20 @@ const SAME_LINE = LINE_COLUMNS.filter((c) => c !== "revenue").join(", ");
  * checking. Lines sharing a hash are candidates; the exact comparison runs on those only (a window over all the
  * columns of every line would cost several times the memory of the table).
  */
-export async function markDuplicates(conn: DuckDBConnection, table = "transactions"): Promise<void> {
-  await conn.run(
-    `UPDATE ${table} SET drop_reason = 'duplicate' WHERE rowid IN (
+export async function markDuplicates(db: SqlDatabase, table = "transactions"): Promise<void> {
+  const id = db.dialect.rowId;
+  // DuckDB: only lines whose hash repeats are compared (PostgreSQL's sort-based window needs no such help)
+  const candidates =
+    db.dialect.name === "duckdb"
+      ? ` AND hash(${SAME_LINE}) IN (
+           SELECT h FROM (SELECT hash(${SAME_LINE}) AS h FROM ${table} WHERE drop_reason IS NULL) GROUP BY h HAVING count(*) > 1)`
+      : "";
+  await db.run(
+    `UPDATE ${table} SET drop_reason = 'duplicate' WHERE ${id} IN (
        SELECT id FROM (
-         SELECT rowid AS id, row_number() OVER (PARTITION BY ${SAME_LINE} ORDER BY rowid) AS n
+         SELECT ${id} AS id, row_number() OVER (PARTITION BY ${SAME_LINE} ORDER BY ${id}) AS n
          FROM ${table}
-         WHERE drop_reason IS NULL AND hash(${SAME_LINE}) IN (
-           SELECT h FROM (SELECT hash(${SAME_LINE}) AS h FROM ${table} WHERE drop_reason IS NULL) GROUP BY h HAVING count(*) > 1))
+         WHERE drop_reason IS NULL${candidates}) dup
        WHERE n > 1)`,
   );
 }
@@ -169,19 +188,24 @@ export const DUPLICATE_COUNT_MAX_ROWS = 2_000_000;
  * Counts lines that exactly repeat an earlier line, whatever their drop reason (informational). Lines are compared
  * by a 64-bit hash of their values: exact barring a hash collision (odds about 1e-7 at two million lines).
  */
-export async function countDuplicateLines(conn: DuckDBConnection, table = "transactions"): Promise<number> {
-  return (await countDuplicates(conn, table)).duplicate_lines;
+export async function countDuplicateLines(db: SqlDatabase, table = "transactions"): Promise<number> {
+  return (await countDuplicates(db, table)).duplicate_lines;
 }
 
 /** Exact repeats of an earlier line (as countDuplicateLines), in all and among the analysed (kept) lines. */
 export async function countDuplicates(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   table = "transactions",
 ): Promise<{ duplicate_lines: number; duplicate_lines_analysed: number }> {
-  const sql = `SELECT (count(*) - count(DISTINCT h))::BIGINT AS n,
+  // PostgreSQL compares the lines themselves, grouped (one aggregate; GROUP BY puts NULLs together)
+  const sql =
+    db.dialect.name === "duckdb"
+      ? `SELECT (count(*) - count(DISTINCT h))::BIGINT AS n,
       (count(*) FILTER (WHERE drop_reason IS NULL) - count(DISTINCT h) FILTER (WHERE drop_reason IS NULL))::BIGINT AS kept
-    FROM (SELECT hash(${SAME_LINE}) AS h, drop_reason FROM ${table})`;
-  const row = (await conn.runAndReadAll(sql)).getRowObjectsJS()[0];
+    FROM (SELECT hash(${SAME_LINE}) AS h, drop_reason FROM ${table})`
+      : `SELECT coalesce(sum(n - 1), 0)::BIGINT AS n, coalesce(sum(CASE WHEN k > 0 THEN k - 1 ELSE 0 END), 0)::BIGINT AS kept
+    FROM (SELECT count(*) AS n, count(*) FILTER (WHERE drop_reason IS NULL) AS k FROM ${table} GROUP BY ${SAME_LINE}) same_lines`;
+  const [row] = await db.query<{ n: number; kept: number }>(sql);
   return { duplicate_lines: Number(row.n), duplicate_lines_analysed: Number(row.kept) };
 }
 
@@ -190,34 +214,27 @@ export async function countDuplicates(
  * sales the customer figures leave out.
  */
 export async function revenueWithoutCustomer(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   table = "transactions",
 ): Promise<{ lines: number; revenue: number }> {
-  // one thread: a parallel float sum changes in the last bits from run to run; revenue > 0 covers both
-  // quantity x unit price and a mapped amount
-  const row = (
-    await singleThreaded(conn, () =>
-      conn.runAndReadAll(
-        `SELECT count(*)::DOUBLE AS lines, coalesce(fsum(revenue), 0) AS revenue FROM ${table}
-         WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND revenue > 0`,
-      ),
-    )
-  ).getRowObjectsJS()[0];
-  return { lines: row.lines as number, revenue: row.revenue as number };
+  // an ordered sum: the same bits every run and in either engine; revenue > 0 covers both quantity x unit price
+  // and a mapped amount
+  const d = db.dialect;
+  const [row] = await db.query<{ lines: number; revenue: number }>(
+    `SELECT count(*)::${d.double} AS lines, coalesce(${d.sum("revenue")}, 0) AS revenue FROM ${table}
+     WHERE customer_id IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0 AND revenue > 0`,
+  );
+  return { lines: row.lines, revenue: row.revenue };
 }
 
 /**
  * Counts kept lines and lines dropped for each reason, and checks the invariant rows_in = rows_kept + sum(dropped)
  * against the number of lines read (a broken invariant is a bug, not an input error).
  */
-export async function countAccounting(
-  conn: DuckDBConnection,
-  rowsIn: number,
-  table = "transactions",
-): Promise<Accounting> {
-  const rows = (
-    await conn.runAndReadAll(`SELECT drop_reason::VARCHAR AS reason, count(*)::BIGINT AS n FROM ${table} GROUP BY ALL`)
-  ).getRowObjectsJS();
+export async function countAccounting(db: SqlDatabase, rowsIn: number, table = "transactions"): Promise<Accounting> {
+  const rows = await db.query<{ reason: string | null; n: number }>(
+    `SELECT drop_reason::VARCHAR AS reason, count(*)::BIGINT AS n FROM ${table} GROUP BY 1`,
+  );
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   let kept = 0;
   for (const row of rows) {
@@ -234,13 +251,11 @@ export async function countAccounting(
  * Creates the views `lines` (kept lines, quantity and revenue net of the units `returned` when the table has them:
  * see returns.ts) and `returns` (cancellation lines with a customer) over `table`.
  */
-export async function createLineViews(conn: DuckDBConnection, table = "transactions"): Promise<void> {
+export async function createLineViews(db: SqlDatabase, table = "transactions"): Promise<void> {
   const columns = LINE_COLUMNS.join(", ");
-  const hasReturned = (
-    await conn.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'returned'`,
-    )
-  ).getRowObjectsJS()[0].n;
+  const [{ n: hasReturned }] = await db.query<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = '${table}' AND column_name = 'returned'`,
+  );
   const net = LINE_COLUMNS.map((c) =>
     c === "quantity"
       ? "CASE WHEN returned IS NULL THEN quantity ELSE quantity - returned END AS quantity"
@@ -248,32 +263,33 @@ export async function createLineViews(conn: DuckDBConnection, table = "transacti
         ? `CASE WHEN returned IS NULL THEN revenue ELSE (quantity - returned) * ${UNIT_VALUE} END AS revenue`
         : c,
   ).join(", ");
-  await conn.run(
-    `CREATE OR REPLACE VIEW lines AS SELECT ${hasReturned ? net : columns} FROM ${table} WHERE drop_reason IS NULL`,
+  await db.run(
+    db.dialect.createView("lines", `SELECT ${hasReturned ? net : columns} FROM ${table} WHERE drop_reason IS NULL`),
   );
-  await conn.run(
-    `CREATE OR REPLACE VIEW returns AS SELECT ${columns} FROM ${table}
+  await db.run(
+    db.dialect.createView(
+      "returns",
+      `SELECT ${columns} FROM ${table}
      WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL AND drop_reason IS DISTINCT FROM 'implausible_date'`,
+    ),
   );
 }
 
 /** Counts customer ids written more than one way (by the hash of the id as written, see read.ts). */
 export async function countCustomerMerges(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   rule: CustomerIdMerges["rule"],
   table = "transactions",
 ): Promise<CustomerIdMerges> {
   const rewritten = Number(
-    (await conn.runAndReadAll(`SELECT count(customer_spelling)::BIGINT AS n FROM ${table}`)).getRowObjectsJS()[0].n,
+    (await db.query<{ n: number }>(`SELECT count(customer_spelling)::BIGINT AS n FROM ${table}`))[0].n,
   );
   if (rewritten === 0) return { rule, lines_rewritten: 0, customers_merged: 0, spellings_merged: 0 };
-  const row = (
-    await conn.runAndReadAll(
-      `SELECT count(*)::BIGINT AS customers, COALESCE(sum(n - 1), 0)::BIGINT AS spellings FROM (
-         SELECT customer_id, count(DISTINCT COALESCE(customer_spelling, hash(customer_id))) AS n
-         FROM ${table} WHERE customer_id IS NOT NULL GROUP BY customer_id) WHERE n > 1`,
-    )
-  ).getRowObjectsJS()[0];
+  const [row] = await db.query<{ customers: number; spellings: number }>(
+    `SELECT count(*)::BIGINT AS customers, COALESCE(sum(n - 1), 0)::BIGINT AS spellings FROM (
+       SELECT customer_id, count(DISTINCT COALESCE(customer_spelling, ${db.dialect.hash("customer_id")})) AS n
+       FROM ${table} WHERE customer_id IS NOT NULL GROUP BY customer_id) spellings WHERE n > 1`,
+  );
   return {
     rule,
     lines_rewritten: rewritten,
@@ -284,13 +300,11 @@ export async function countCustomerMerges(
 
 /** The first line set aside as implausible_date and how many are, or null when none is. */
 export async function firstImplausible(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   table = "transactions",
 ): Promise<{ row: number; lines: number } | null> {
-  const rows = (
-    await conn.runAndReadAll(
-      `SELECT min(rowid)::BIGINT AS row, count(*)::BIGINT AS n FROM ${table} WHERE drop_reason = 'implausible_date'`,
-    )
-  ).getRowObjectsJS();
+  const rows = await db.query<{ row: number; n: number }>(
+    `SELECT min(${db.dialect.rowId})::BIGINT AS row, count(*)::BIGINT AS n FROM ${table} WHERE drop_reason = 'implausible_date'`,
+  );
   return Number(rows[0].n) > 0 ? { row: Number(rows[0].row), lines: Number(rows[0].n) } : null;
 }

@@ -9,8 +9,13 @@ export const PIPELINE_USAGE = `usage: npm run pipeline -- --data FILE --out DIR 
 Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes customer features, RFM scores and
 segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json and DIR/timings.json.
 
+With "source": {"kind": "postgres", ...} in the configuration, a PostgreSQL table or query is read instead of a file
+and the work runs inside the database (the connection string from DATABASE_URL, or the variable named by
+"source.url_env"; see the README).
+
 options:
-  --data PATH                   input file or folder (default: "data" in the configuration, SEGMENT_DATA, or the demo data)
+  --data PATH                   input file or folder (default: "data" in the configuration, SEGMENT_DATA, or the demo
+                                data; a path given here or in SEGMENT_DATA is read instead of a configured database)
   --out DIR                     output folder (required)
   --config FILE                 configuration file (default: SEGMENT_CONFIG or segment.config.json)
   --snapshot YYYY-MM-DD         analysis day (default: the day after the last purchase)

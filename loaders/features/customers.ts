@@ -1,10 +1,12 @@
 /**
- * Customer features, computed in DuckDB SQL over the view `lines` (kept lines, net of returns under the net basis)
+ * Customer features, computed in SQL over the view `lines` (kept lines, net of returns under the net basis)
  * and the table `customer_returns` (units matched to the customer's purchases: see clean/returns.ts),
- * one row per customer; only these rows come back to JavaScript. Day arithmetic is on DATE (no time zones).
+ * one row per customer; only these rows come back to JavaScript. One definition for both engines (db/dialect.ts):
+ * DuckDB over a file, PostgreSQL over a table. Day arithmetic is on DATE (no time zones); sums add their terms in
+ * ascending order, so both engines give the same bits; ratios are divided here, in JavaScript.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { singleThreaded } from "../db/database.ts";
+import type { SqlDatabase } from "../db/database.ts";
+import { DUCKDB, type SqlDialect } from "../db/dialect.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 
@@ -31,23 +33,23 @@ export interface LineTotals {
 }
 
 /** Totals and period of the kept lines; throws an InputError when no line with a customer was kept. */
-export async function lineTotals(conn: DuckDBConnection, file: string): Promise<LineTotals> {
-  const row = (
-    await singleThreaded(conn, () =>
-      conn.runAndReadAll(
-        `SELECT count(customer_id)::DOUBLE AS lines,
-        COALESCE(fsum(revenue) FILTER (WHERE customer_id IS NOT NULL), 0) AS revenue,
-        count(DISTINCT invoice) FILTER (WHERE customer_id IS NOT NULL)::DOUBLE AS orders,
-        count(DISTINCT country) FILTER (WHERE customer_id IS NOT NULL)::DOUBLE AS countries,
-        strftime(min(invoice_date) FILTER (WHERE customer_id IS NOT NULL)::DATE, '%Y-%m-%d') AS period_start,
-        strftime(max(invoice_date) FILTER (WHERE customer_id IS NOT NULL)::DATE, '%Y-%m-%d') AS period_end,
-        count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_lines,
-        count(DISTINCT invoice) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_orders,
-        COALESCE(fsum(revenue) FILTER (WHERE customer_id IS NULL), 0) AS guest_revenue
+export async function lineTotals(db: SqlDatabase, file: string): Promise<LineTotals> {
+  const d = db.dialect;
+  const sum = (x: string) => `COALESCE(${d.sum(x)}, 0)`;
+  const [row] = await db.deterministic(() =>
+    db.query(
+      `SELECT count(customer_id)::${d.double} AS lines,
+        ${sum("CASE WHEN customer_id IS NOT NULL THEN revenue END")} AS revenue,
+        count(DISTINCT invoice) FILTER (WHERE customer_id IS NOT NULL)::${d.double} AS orders,
+        count(DISTINCT country) FILTER (WHERE customer_id IS NOT NULL)::${d.double} AS countries,
+        ${d.isoDate("(min(invoice_date) FILTER (WHERE customer_id IS NOT NULL))::DATE")} AS period_start,
+        ${d.isoDate("(max(invoice_date) FILTER (WHERE customer_id IS NOT NULL))::DATE")} AS period_end,
+        count(*) FILTER (WHERE customer_id IS NULL)::${d.double} AS guest_lines,
+        count(DISTINCT invoice) FILTER (WHERE customer_id IS NULL)::${d.double} AS guest_orders,
+        ${sum("CASE WHEN customer_id IS NULL THEN revenue END")} AS guest_revenue
        FROM lines`,
-      ),
-    )
-  ).getRowObjectsJS()[0];
+    ),
+  );
   if (!row.lines)
     throw new InputError(
       row.guest_lines
@@ -89,47 +91,88 @@ export function snapshotDate(configured: string | null, periodEnd: string): stri
   return configured;
 }
 
-/** The SQL computing CustomerFeatures for a snapshot day (YYYY-MM-DD), ordered by customer id (numbers by value). */
-export function customerFeaturesSql(snapshot: string): string {
+/** SQL ordering customer ids: numeric ids by value first, then the others by code point. */
+export function customerOrderSql(column: string, dialect: SqlDialect = DUCKDB): string {
+  const numeric = dialect.fullMatch(column, "'[0-9]+'");
+  return [
+    `${numeric} DESC`,
+    `CASE WHEN ${numeric} THEN length(ltrim(${column}, '0')) END`,
+    `CASE WHEN ${numeric} THEN ${dialect.binary(`ltrim(${column}, '0')`)} END`,
+    dialect.binary(column),
+  ].join(", ");
+}
+
+/**
+ * The SQL computing, per customer, the sums and days CustomerFeatures are made of (`customerFeatureRows` turns them
+ * into CustomerFeatures) for a snapshot day (YYYY-MM-DD), ordered by customer id (numbers by value).
+ */
+export function customerFeaturesSql(snapshot: string, dialect: SqlDialect = DUCKDB): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(snapshot)) throw new Error(`bad snapshot date ${snapshot}`);
   const day = `DATE '${snapshot}'`;
+  const sum = dialect.sum;
   // each CTE is used once (DuckDB materialises CTEs used more than once: 10M lines would be copied)
   return `
 WITH per_invoice AS (
   SELECT customer_id, invoice, min(invoice_date) AS first_at, max(invoice_date) AS last_at,
-    fsum(revenue) AS revenue, fsum(quantity) AS units
+    ${sum("revenue")} AS revenue, ${sum("quantity")} AS units
   FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, invoice),
 per AS (
   SELECT customer_id, min(first_at)::DATE AS first_day, max(last_at)::DATE AS last_day,
-    count(*) AS orders, fsum(revenue) AS monetary, fsum(units) AS units
+    count(*)::INTEGER AS orders, ${sum("revenue")} AS monetary, ${sum("units")} AS units
   FROM per_invoice GROUP BY customer_id),
 by_country AS (
-  SELECT customer_id, first(country ORDER BY n DESC, country) AS country
-  FROM (SELECT customer_id, country, count(*) AS n FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, country)
+  SELECT customer_id, ${dialect.firstBy("country", `n DESC, ${dialect.binary("country")}`)} AS country
+  FROM (SELECT customer_id, country, count(*) AS n FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, country) cc
   GROUP BY customer_id),
 returned AS (SELECT customer_id, units, netted FROM customer_returns)
 SELECT
   p.customer_id,
-  date_diff('day', p.last_day, ${day})::INTEGER AS recency,
-  p.orders::INTEGER AS frequency,
+  ${dialect.days("p.last_day", day)}::INTEGER AS recency,
+  p.orders AS frequency,
   p.monetary,
-  strftime(p.first_day, '%Y-%m-%d') AS first_purchase,
-  strftime(p.last_day, '%Y-%m-%d') AS last_purchase,
-  date_diff('day', p.first_day, ${day})::INTEGER AS tenure,
-  p.monetary / p.orders AS avg_order_value,
-  p.units / p.orders AS items_per_order,
-  CASE WHEN p.units + COALESCE(r.netted, 0) > 0 THEN COALESCE(r.units, 0) / (p.units + COALESCE(r.netted, 0)) ELSE 0 END AS return_rate,
+  ${dialect.isoDate("p.first_day")} AS first_purchase,
+  ${dialect.isoDate("p.last_day")} AS last_purchase,
+  ${dialect.days("p.first_day", day)}::INTEGER AS tenure,
+  p.units,
+  COALESCE(r.units, 0) AS returned_units,
+  COALESCE(r.netted, 0) AS netted_units,
   c.country
 FROM per p JOIN by_country c USING (customer_id) LEFT JOIN returned r USING (customer_id)
-ORDER BY
-  regexp_full_match(p.customer_id, '[0-9]+') DESC,
-  CASE WHEN regexp_full_match(p.customer_id, '[0-9]+') THEN length(ltrim(p.customer_id, '0')) END,
-  CASE WHEN regexp_full_match(p.customer_id, '[0-9]+') THEN ltrim(p.customer_id, '0') END,
-  p.customer_id`;
+ORDER BY ${customerOrderSql("p.customer_id", dialect)}`;
+}
+
+/** A row of customerFeaturesSql. */
+export interface CustomerSums extends Omit<CustomerFeatures, "avg_order_value" | "items_per_order" | "return_rate"> {
+  units: number;
+  returned_units: number;
+  netted_units: number;
+}
+
+/**
+ * CustomerFeatures from the sums: the ratios, divided in JavaScript so that they do not depend on the engine. The
+ * return rate's base is the units bought before netting (the analysed units plus those netted off).
+ */
+export function customerFeatureRows(rows: readonly CustomerSums[]): CustomerFeatures[] {
+  return rows.map(({ units, returned_units, netted_units, ...c }) => {
+    const bought = units + netted_units;
+    return {
+      customer_id: c.customer_id,
+      recency: c.recency,
+      frequency: c.frequency,
+      monetary: c.monetary,
+      first_purchase: c.first_purchase,
+      last_purchase: c.last_purchase,
+      tenure: c.tenure,
+      avg_order_value: c.monetary / c.frequency,
+      items_per_order: units / c.frequency,
+      return_rate: bought > 0 ? returned_units / bought : 0,
+      country: c.country,
+    };
+  });
 }
 
 /** One CustomerFeatures per customer with a kept line, in customer id order; the same to the last bit every run. */
-export async function customerFeatures(conn: DuckDBConnection, snapshot: string): Promise<CustomerFeatures[]> {
-  const reader = await singleThreaded(conn, () => conn.runAndReadAll(customerFeaturesSql(snapshot)));
-  return reader.getRowObjectsJS() as unknown as CustomerFeatures[];
+export async function customerFeatures(db: SqlDatabase, snapshot: string): Promise<CustomerFeatures[]> {
+  const rows = await db.deterministic(() => db.query<CustomerSums>(customerFeaturesSql(snapshot, db.dialect)));
+  return customerFeatureRows(rows);
 }

@@ -9,12 +9,12 @@ import type { Config } from "../config.ts";
 import { createLineViews, DROP_REASON_TYPE, LINE_COLUMNS } from "../clean/rules.ts";
 import type { ReturnAccounting } from "../clean/returns.ts";
 import { customerTable, readCustomerRows, resolveCustomerColumns } from "../customers/table.ts";
-import { openDatabase } from "../db/database.ts";
+import { duckdbDatabase, openDatabase } from "../db/database.ts";
 import { InputError } from "../errors.ts";
 import type { DropReason } from "../types.ts";
 import type { IngestOptions, IngestResult } from "./ingest.ts";
 import { count, StageTimer } from "./progress.ts";
-import { planSource } from "../sources/index.ts";
+import { planFileSource } from "../sources/index.ts";
 import { resolveDateWindow } from "../clean/rules.ts";
 
 const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
@@ -64,19 +64,19 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
   const file = config.data;
   const plan = await timer.time(
     "open",
-    () => planSource(config),
+    () => planFileSource(config),
     () => `opened ${file}`,
   );
   if (!plan.relation) throw new InputError(`${file}: layout "customers" reads one table (a file or a folder)`);
   const columns = resolveCustomerColumns(plan.headers, config, file);
   const { instance, conn } = await openDatabase();
+  const db = duckdbDatabase(instance, conn);
   let open = true;
-  const close = () => {
+  const close = async () => {
     if (!open) return;
     open = false;
-    conn.closeSync();
-    instance.closeSync();
     plan.close();
+    await db.close();
   };
   try {
     const relation = plan.relation;
@@ -97,7 +97,7 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
     await conn.run(
       `CREATE OR REPLACE TABLE transactions AS SELECT ${typed}, NULL::drop_reason AS drop_reason, NULL::DOUBLE AS returned WHERE false`,
     );
-    await createLineViews(conn);
+    await createLineViews(db);
     // no returns to match (the report reads the per-customer returns table)
     await conn.run(`CREATE OR REPLACE TABLE customer_returns (customer_id VARCHAR, units DOUBLE, netted DOUBLE)`);
     const customers = table.customers;
@@ -122,8 +122,8 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
       "no transaction lines: monthly revenue, weekday x hour, products, baskets, returns and geography are left out",
     ];
     return {
+      db,
       conn,
-      instance,
       config,
       source: file,
       reader: plan.reader,
@@ -160,7 +160,7 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
       close,
     };
   } catch (error) {
-    close();
+    await close();
     throw error;
   }
 }

@@ -5,7 +5,6 @@
  * file per page). Nothing is written unless every stage succeeded.
  */
 import type { Config } from "../config.ts";
-import { singleThreaded } from "../db/database.ts";
 import {
   checkOutputDir,
   customersCsvChunks,
@@ -23,14 +22,14 @@ import { progressPrinter } from "./progress.ts";
 import { segmentCustomers, summaryJson } from "./segment.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
 
-/** The analysed data: the ingest (with its open DuckDB connection) and the segmentation. */
+/** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
   ingest: IngestResult;
   segmentation: SegmentationResult;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
   /** closes the database (again: no effect) */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Writes to stderr: where the recognised-input block goes by default. */
@@ -59,7 +58,7 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
     };
     return { ingest: ingested, segmentation, timings, close: ingested.close };
   } catch (error) {
-    ingested.close();
+    await ingested.close();
     throw error;
   }
 }
@@ -93,7 +92,8 @@ export async function runPipeline(
   out: string,
   options: { keepOpen?: boolean; log?: (text: string) => void } = {},
 ): Promise<PipelineResult> {
-  checkOutputDir(out, OUTPUT_FILES, [config.data, ...(config.config_file ? [config.config_file] : [])]);
+  const inputs = [...(config.source ? [] : [config.data]), ...(config.config_file ? [config.config_file] : [])];
+  checkOutputDir(out, OUTPUT_FILES, inputs);
   const analysis = await analyse(config, options.log);
   try {
     const { ingest: ingested, segmentation } = analysis;
@@ -113,7 +113,7 @@ export async function runPipeline(
     const files = writeOutputs(out, outputs);
     return { ingest: ingested, segmentation, summary, files };
   } finally {
-    if (!options.keepOpen) analysis.close();
+    if (!options.keepOpen) await analysis.close();
   }
 }
 
@@ -129,8 +129,8 @@ export async function computeReport(
   const analysis = await analyse(config, log);
   try {
     const { ingest: ingested, segmentation } = analysis;
-    // one DuckDB thread: parallel float sums differ in the last bits from run to run
-    const files = await singleThreaded(ingested.conn, () => buildPageData(ingested, segmentation, config));
+    // DuckDB on one thread: parallel plans differ from run to run
+    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config));
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,
@@ -138,6 +138,6 @@ export async function computeReport(
     files["recognised.txt"] = ingested.recognised;
     return files;
   } finally {
-    analysis.close();
+    await analysis.close();
   }
 }

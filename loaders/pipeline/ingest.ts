@@ -1,10 +1,11 @@
 /**
- * Ingestion: input file -> DuckDB table `transactions` (typed, with a drop reason per line) -> views `lines`
- * (kept lines) and `returns` (cancellation lines with a customer) -> accounting and customer features.
- * The DuckDB connection stays open in the result for later SQL aggregates (call `close()` when done).
+ * Ingestion: input -> table `transactions` (typed, with a drop reason per line) -> views `lines` (kept lines) and
+ * `returns` (cancellation lines with a customer) -> accounting and customer features. The database is DuckDB in
+ * memory for files, or the PostgreSQL source itself (session tables), where the same generated SQL runs
+ * (db/dialect.ts); it stays open in the result for later SQL aggregates (call `close()` when done).
  */
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { openDatabase } from "../db/database.ts";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { duckdbDatabase, duckdbOf, openDatabase, type SqlDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
 import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import { InputError } from "../errors.ts";
@@ -13,8 +14,8 @@ import {
   countAccounting,
   countDuplicates,
   createLineViews,
-  DROP_REASON_TYPE,
   dropReasonSql,
+  dropReasonTypeSql,
   DUPLICATE_COUNT_MAX_ROWS,
   countCustomerMerges,
   firstImplausible,
@@ -41,11 +42,12 @@ import type { CustomerFeatures } from "../types.ts";
 export type { IngestAccounting } from "../clean/rules.ts";
 
 export interface IngestResult {
-  /** open connection with the table `transactions` and the views `lines` and `returns` */
-  conn: DuckDBConnection;
-  instance: DuckDBInstance;
+  /** open database with the table `transactions` and the views `lines` and `returns` */
+  db: SqlDatabase;
+  /** its DuckDB connection for a file input; null for a database source */
+  conn: DuckDBConnection | null;
   config: Config;
-  /** the input file's path */
+  /** the input file's path, or the database source ("postgres table public.online_retail"; never its address) */
   source: string;
   /** which reader read it ("delimited text", "Excel workbook", "Parquet", "JSON lines", "folder", "tables") */
   reader: string;
@@ -90,8 +92,8 @@ export interface IngestResult {
   customer_table?: CustomerTableSummary & { parts: CustomerParts };
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
-  /** closes the connection and the database (again: no effect) */
-  close(): void;
+  /** closes the database (again: no effect) */
+  close(): Promise<void>;
 }
 
 export interface IngestOptions {
@@ -106,21 +108,33 @@ export interface IngestOptions {
  * are most likely read wrongly (format, order, Excel numbers), not a few stray lines.
  */
 async function checkImplausibleShare(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   plan: PlannedRead,
   lines: number,
   rows: number,
   window: DateWindow,
 ): Promise<void> {
   if (lines * 2 <= rows) return;
-  const first = await firstImplausible(conn);
+  const first = await firstImplausible(db);
   if (!first) return;
-  const [{ where, text }] = await plan.quote(conn, [first.row], "invoice_date");
+  const [{ where, text }] = await quote(plan, db, [first.row], "invoice_date");
   const header = plan.recognition.columns.find(([name]) => name === "invoice_date")?.[1] ?? "invoice_date";
   throw new InputError(
     `${plan.source}: ${where}: ${header} ${JSON.stringify(text)} is outside the plausible dates ${window.from} to ${window.to},` +
       ` as are ${count(lines)} of ${count(rows)} lines; check how the dates are written ("date_format") or widen "plausible_dates" in the configuration`,
   );
+}
+
+/** Where rows of the input are and the text of one column, for messages (PlannedRead.quote on its database). */
+function quote(plan: PlannedRead, db: SqlDatabase, rows: number[], column: LogicalColumn) {
+  return plan.kind === "database" ? plan.quote(db, rows, column) : plan.quote(duckdbOf(db), rows, column);
+}
+
+/** Opens the database the input is read into: the source's own, else DuckDB in memory. */
+async function openFor(plan: PlannedRead): Promise<SqlDatabase> {
+  if (plan.kind === "database") return plan.open();
+  const { instance, conn } = await openDatabase();
+  return duckdbDatabase(instance, conn);
 }
 
 /** Whether the input joins order lines to an orders table (a line may then miss its order). */
@@ -149,46 +163,54 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
 export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
   if (config.layout === "customers") return ingestCustomerTable(config, options);
   const timer = new StageTimer("ingest");
-  const file = config.data;
-  const plan = await timer.time(
+  const { plan, db } = await timer.time(
     "open",
-    () => planSource(config),
-    () => `opened ${file}`,
+    async () => {
+      const plan = await planSource(config);
+      try {
+        return { plan, db: await openFor(plan) };
+      } catch (error) {
+        plan.close();
+        throw error;
+      }
+    },
+    ({ plan }) => `opened ${plan.source}`,
   );
+  const file = plan.source;
   const window = resolveDateWindow(config.plausible_dates, options.today);
-  const { instance, conn } = await openDatabase();
   let open = true;
-  const close = () => {
+  const close = async () => {
     if (!open) return;
     open = false;
-    conn.closeSync();
-    instance.closeSync();
     plan.close();
+    await db.close();
   };
+  const d = db.dialect;
   try {
-    await conn.run(DROP_REASON_TYPE);
-    await checkPattern(conn, config.cleaning, config.config_file ?? "configuration");
+    const type = dropReasonTypeSql(d);
+    if (type) await db.run(type);
+    await checkPattern(db, config.cleaning, config.config_file ?? "configuration");
+    const derived = {
+      drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config), dialect: d }),
+      returned: `CAST(NULL AS ${d.double})`,
+    };
     const read = await timer.time(
       "read",
-      () =>
-        plan.read(conn, {
-          drop_reason: dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config) }),
-          returned: "CAST(NULL AS DOUBLE)",
-        }),
+      () => (plan.kind === "database" ? plan.read(db, derived) : plan.read(duckdbOf(db), derived)),
       (r) => `read ${count(r.rows)} lines`,
     );
     const accounting = await timer.time(
       "clean",
       async (): Promise<IngestAccounting> => {
-        if (config.cleaning.drop_duplicates) await markDuplicates(conn);
-        const returns = await applyReturns(conn, config);
-        const counted = await countAccounting(conn, read.rows);
-        await checkImplausibleShare(conn, plan, counted.dropped.implausible_date, read.rows, window);
-        await createLineViews(conn);
+        if (config.cleaning.drop_duplicates) await markDuplicates(db);
+        const returns = await applyReturns(db, config);
+        const counted = await countAccounting(db, read.rows);
+        await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
+        await createLineViews(db);
         const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
-        const duplicates = duplicatesCounted ? await countDuplicates(conn) : undefined;
-        const without = await revenueWithoutCustomer(conn);
-        const customer_ids = await countCustomerMerges(conn, config.customer_id_normalise);
+        const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;
+        const without = await revenueWithoutCustomer(db);
+        const customer_ids = await countCustomerMerges(db, config.customer_id_normalise);
         return {
           ...counted,
           ...duplicates,
@@ -199,8 +221,8 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       },
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
-    const implausible = await firstImplausible(conn);
-    const tables = read.tables ? { ...read.tables, counts: await tableCounts(conn, read.tables) } : null;
+    const implausible = await firstImplausible(db);
+    const tables = read.tables ? { ...read.tables, counts: await tableCounts(duckdbOf(db), read.tables) } : null;
     const notes = [...layoutNotes(read.columns), ...(tables ? tableNotes(tables.counts, tables) : [])];
     const block = recognisedBlock({
       file,
@@ -210,7 +232,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       encoding_reason: read.encoding_reason,
       implausible: implausible && {
         lines: implausible.lines,
-        where: (await plan.quote(conn, [implausible.row], "invoice_date"))[0].where,
+        where: (await quote(plan, db, [implausible.row], "invoice_date"))[0].where,
         ...window,
       },
       merged: accounting.customer_ids
@@ -222,22 +244,22 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     const features = await timer.time(
       "features",
       async () => {
-        const totals = await lineTotals(conn, file);
+        const totals = await lineTotals(db, file);
         const r = accounting.returns;
         r.net_revenue = r.basis === "net" ? totals.revenue : r.gross_revenue - r.returned_revenue;
         const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
-        return { totals, snapshot, customers: await customerFeatures(conn, snapshot) };
+        return { totals, snapshot, customers: await customerFeatures(db, snapshot) };
       },
       (f) => `computed features of ${count(f.customers.length)} customers`,
     );
     return {
-      conn,
-      instance,
+      db,
+      conn: db.duckdb,
       config,
       source: file,
       reader: plan.reader,
       ...(read.files ? { source_files: read.files } : {}),
-      ...(plan.ignored ? { ignored_files: plan.ignored } : {}),
+      ...(plan.kind !== "database" && plan.ignored ? { ignored_files: plan.ignored } : {}),
       accounting,
       snapshot_date: features.snapshot,
       period_start: features.totals.period_start,
@@ -259,7 +281,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       close,
     };
   } catch (error) {
-    close();
+    await close();
     throw error;
   }
 }

@@ -1,13 +1,14 @@
 /**
- * Line-level aggregates by segment, in DuckDB SQL over the ingest's views `lines` (kept lines) and `returns`
+ * Line-level aggregates by segment, in SQL (one definition for DuckDB and PostgreSQL: db/dialect.ts) over the ingest's views `lines` (kept lines) and `returns`
  * (cancellation lines with a customer), pre-aggregated once per customer by `prepareReportTables` and joined
  * with the customer -> segment table. Every function computes its aggregate for every grouping at once: each
  * customer is a member of one cluster per k (grouping k, label = cluster) and of everyone (grouping and label
- * ALL = -1), listed in `report_memberships`. Only aggregates leave here.
+ * ALL = -1), listed in `report_memberships`. Only aggregates leave here. Sums are ordered and means are such a sum
+ * over the count, so both engines give the same bits.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { SqlDatabase } from "../db/database.ts";
+import type { SqlDialect } from "../db/dialect.ts";
 import { categoryOf, loadCategoryTable, type CategorySource } from "./categories.ts";
-import { queryRows } from "../db/sql.ts";
 import { kColumn, registerAssignments, type CustomerAssignment } from "./assignments.ts";
 import { descriptionWords } from "./words.ts";
 
@@ -43,13 +44,50 @@ export interface Spread {
   mean: number;
 }
 
-/** SQL: count, the five quantiles (one list, one sort) and the mean of `x`, as columns n, q, mean. */
-const spreadSql = (x: string) =>
-  `count(${x})::DOUBLE AS n, quantile_cont(${x}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS q, avg(${x}) AS mean`;
+/** SQL: the count and the mean of `x`, as columns n and mean (the quantiles come from `quantiles`). */
+const spreadSql = (d: SqlDialect, x: string) => `count(${x})::${d.double} AS n, ${d.mean(x)} AS mean`;
 
-function spread(row: Record<string, unknown>): Spread {
+/** The quantiles of a Spread. */
+const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+/**
+ * Per grouping and label ("grouping/label"): the QUANTILES of the non-null `x` over `from` (which has the columns
+ * grouping and label), linearly interpolated between the order statistics around (n - 1) q, as pandas does. The
+ * database ranks the values and returns only the few around each position; the interpolation is done here, so it
+ * is one formula for both engines (theirs differ in the last bits).
+ */
+async function quantiles(db: SqlDatabase, x: string, from: string, withSql = ""): Promise<Map<string, number[]>> {
+  const near = QUANTILES.map((q) => `abs(i - (n - 1) * ${q}) < 2`).join(" OR ");
+  const rows = await db.query<{ grouping: number; label: number; i: number; n: number; v: number }>(
+    `${withSql ? `WITH ${withSql}, ` : "WITH "}ranked AS (
+       SELECT grouping, label, v, row_number() OVER (PARTITION BY grouping, label ORDER BY v) - 1 AS i,
+              count(*) OVER (PARTITION BY grouping, label) AS n
+       FROM (SELECT grouping, label, ${x} AS v FROM ${from}) vs WHERE v IS NOT NULL)
+     SELECT grouping, label, i::BIGINT AS i, n::BIGINT AS n, v FROM ranked WHERE ${near}`,
+  );
+  const at = new Map<string, { n: number; values: Map<number, number> }>();
+  for (const r of rows) {
+    const key = `${r.grouping}/${r.label}`;
+    let entry = at.get(key);
+    if (!entry) at.set(key, (entry = { n: Number(r.n), values: new Map() }));
+    entry.values.set(Number(r.i), r.v);
+  }
+  const out = new Map<string, number[]>();
+  for (const [key, { n, values }] of at)
+    out.set(
+      key,
+      QUANTILES.map((q) => {
+        const h = (n - 1) * q;
+        const lo = values.get(Math.floor(h)) as number;
+        const hi = values.get(Math.ceil(h)) as number;
+        return lo + (hi - lo) * (h - Math.floor(h));
+      }),
+    );
+  return out;
+}
+
+function spread(row: Record<string, unknown>, q: readonly number[] = []): Spread {
   const num = (v: unknown) => (typeof v === "number" ? v : 0);
-  const q = Array.isArray(row.q) ? (row.q as unknown[]) : [];
   return {
     n: num(row.n),
     p05: num(q[0]),
@@ -72,15 +110,18 @@ function spread(row: Record<string, unknown>): Spread {
  * Returns where the categories came from.
  */
 export async function prepareReportTables(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   ks: readonly number[],
   assignments: readonly CustomerAssignment[],
-  dataFile: string,
+  dataFile: string | null,
   options: { categoryColumn?: boolean } = {},
 ): Promise<{ category_source: CategorySource }> {
-  await registerAssignments(conn, ks, assignments);
-  await conn.run(
-    `CREATE OR REPLACE TABLE report_memberships AS ` +
+  const d = db.dialect;
+  const sum = d.sum;
+  await registerAssignments(db, ks, assignments);
+  await db.run(
+    d.createTable(
+      "report_memberships",
       [`SELECT customer_id, ${ALL} AS grouping, ${ALL} AS label FROM report_customers`]
         .concat(
           ks.map(
@@ -88,80 +129,90 @@ export async function prepareReportTables(
           ),
         )
         .join(" UNION ALL "),
+    ),
   );
   // product categories: the input's category column (a products table), else products.csv beside the data, else
   // description keywords
   const column = options.categoryColumn === true;
-  const table = column ? null : loadCategoryTable(dataFile);
-  const products = await queryRows<{ stock_code: string; description: string; category: string | null }>(
-    conn,
-    `SELECT stock_code, coalesce(mode(trim(description)), '') AS description, ${column ? "coalesce(mode(category), 'Unknown')" : "NULL"} AS category
-     FROM lines GROUP BY stock_code`,
+  const table = column || dataFile === null ? null : loadCategoryTable(dataFile);
+  // a product's description and category: its most common (ties: the first by code point)
+  const most = (x: string) =>
+    `(SELECT stock_code, ${d.firstBy("value", `n DESC, ${d.binary("value")}`)} AS value FROM (
+       SELECT stock_code, ${x} AS value, count(*) AS n FROM lines WHERE ${x} IS NOT NULL GROUP BY 1, 2) counted GROUP BY 1)`;
+  const products = await db.query<{ stock_code: string; description: string; category: string | null }>(
+    `SELECT s.stock_code, coalesce(dsc.value, '') AS description, ${column ? "coalesce(cat.value, 'Unknown')" : "NULL"} AS category
+     FROM (SELECT DISTINCT stock_code FROM lines) s
+     LEFT JOIN ${most("trim(description)")} dsc ON dsc.stock_code IS NOT DISTINCT FROM s.stock_code
+     ${column ? `LEFT JOIN ${most("category")} cat ON cat.stock_code IS NOT DISTINCT FROM s.stock_code` : ""}
+     ORDER BY ${d.binary("s.stock_code")}`,
   );
-  await conn.run(
-    `CREATE OR REPLACE TABLE report_categories (stock_code VARCHAR PRIMARY KEY, description VARCHAR, category VARCHAR)`,
-  );
-  const appender = await conn.createAppender("report_categories");
-  try {
-    for (const p of products) {
+  await db.load(
+    "report_categories",
+    [
+      { name: "stock_code", type: "text" },
+      { name: "description", type: "text" },
+      { name: "category", type: "text" },
+    ],
+    products.map((p) => {
       const code = String(p.stock_code ?? "");
       const description = String(p.description ?? "");
-      appender.appendVarchar(code);
-      appender.appendVarchar(description);
-      appender.appendVarchar(
-        column ? String(p.category) : (table?.get(code.trim().toUpperCase()) ?? categoryOf(description)),
-      );
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  await conn.run(`CREATE OR REPLACE TABLE report_product_words (stock_code VARCHAR, word VARCHAR)`);
-  const words = await conn.createAppender("report_product_words");
-  try {
-    for (const p of products)
-      for (const word of descriptionWords(String(p.description ?? ""))) {
-        words.appendVarchar(String(p.stock_code ?? ""));
-        words.appendVarchar(word);
-        words.endRow();
-      }
-    words.flushSync();
-  } finally {
-    words.closeSync();
-  }
-  await conn.run(`
-    CREATE OR REPLACE TABLE report_orders AS
-    SELECT invoice, customer_id, min(invoice_date) AS t, fsum(quantity) AS units, fsum(revenue) AS value,
-      coalesce(min(channel), 'Unknown') AS channel, min(store) AS store
-    FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`);
-  await conn.run(`
-    CREATE OR REPLACE TABLE report_gaps AS
-    SELECT customer_id, days, same_day FROM (
-      SELECT customer_id, (epoch(t) - epoch(lag(t) OVER w)) / 86400.0 AS days, t::DATE = (lag(t) OVER w)::DATE AS same_day
-      FROM report_orders WINDOW w AS (PARTITION BY customer_id ORDER BY t, invoice)) WHERE days IS NOT NULL`);
-  await conn.run(`
-    CREATE OR REPLACE TABLE report_customer_products AS
-    SELECT customer_id, stock_code, count(*)::DOUBLE AS lines, fsum(quantity) AS units, fsum(revenue) AS revenue
-    FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, stock_code`);
-  await conn.run(`
-    CREATE OR REPLACE TABLE report_group_products AS
-    SELECT grouping, label, stock_code, fsum(revenue) AS revenue, fsum(units) AS units, count(*)::DOUBLE AS customers, fsum(lines) AS lines
-    FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`);
-  await conn.run(`
-    CREATE OR REPLACE TABLE report_returns AS SELECT customer_id, units, netted FROM customer_returns`);
+      const category = column ? String(p.category) : (table?.get(code.trim().toUpperCase()) ?? categoryOf(description));
+      return [code, description, category];
+    }),
+  );
+  await db.load(
+    "report_product_words",
+    [
+      { name: "stock_code", type: "text" },
+      { name: "word", type: "text" },
+    ],
+    products.flatMap((p) =>
+      descriptionWords(String(p.description ?? "")).map((word) => [String(p.stock_code ?? ""), word]),
+    ),
+  );
+  await db.run(
+    d.createTable(
+      "report_orders",
+      `SELECT invoice, customer_id, min(invoice_date) AS t, ${sum("quantity")} AS units, ${sum("revenue")} AS value,
+      coalesce(min(${d.binary("channel")}), 'Unknown') AS channel, min(${d.binary("store")}) AS store
+    FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`,
+    ),
+  );
+  await db.run(
+    d.createTable(
+      "report_gaps",
+      `SELECT customer_id, days, same_day FROM (
+      SELECT customer_id, (${d.epoch("t")} - ${d.epoch("lag(t) OVER w")}) / 86400.0 AS days, t::DATE = (lag(t) OVER w)::DATE AS same_day
+      FROM report_orders WINDOW w AS (PARTITION BY customer_id ORDER BY t, ${d.binary("invoice")})) gaps WHERE days IS NOT NULL`,
+    ),
+  );
+  await db.run(
+    d.createTable(
+      "report_customer_products",
+      `SELECT customer_id, stock_code, count(*)::${d.double} AS lines, ${sum("quantity")} AS units, ${sum("revenue")} AS revenue
+    FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, stock_code`,
+    ),
+  );
+  await db.run(
+    d.createTable(
+      "report_group_products",
+      `SELECT grouping, label, stock_code, ${sum("revenue")} AS revenue, ${sum("units")} AS units, count(*)::${d.double} AS customers, ${sum("lines")} AS lines
+    FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`,
+    ),
+  );
+  await db.run(d.createTable("report_returns", `SELECT customer_id, units, netted FROM customer_returns`));
   return { category_source: column ? "category column" : table ? "products.csv" : "description keywords" };
 }
 
 /** Per label and channel: orders and revenue (an order's channel is the first, alphabetically, of its lines'). */
 export async function channelMix(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
 ): Promise<Grouped<{ channel: string; orders: number; revenue: number }[]>> {
-  const rows = await queryRows<Row & { channel: string; orders: number; revenue: number }>(
-    conn,
-    `SELECT grouping, label, channel, count(*)::DOUBLE AS orders, fsum(value) AS revenue
-     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, orders DESC, channel`,
-  );
+  const d = db.dialect;
+  const rows = await db.query<
+    Row & { channel: string; orders: number; revenue: number }
+  >(`SELECT grouping, label, channel, count(*)::${d.double} AS orders, ${d.sum("value")} AS revenue
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, orders DESC, ${d.binary("channel")}`);
   const out: Grouped<{ channel: string; orders: number; revenue: number }[]> = new Map();
   for (const r of rows) push(out, r.grouping, r.label, { channel: r.channel, orders: r.orders, revenue: r.revenue });
   return out;
@@ -183,20 +234,22 @@ export interface StoreCounts {
 }
 
 /** Per label: stores per customer (an order's store is the first, alphabetically, of its lines'). */
-export async function storesPerCustomer(conn: DuckDBConnection): Promise<Grouped<StoreCounts>> {
-  const rows = await queryRows<Row & StoreCounts>(
-    conn,
-    `WITH per AS (SELECT customer_id, count(DISTINCT store)::DOUBLE AS stores FROM report_orders GROUP BY customer_id)
+export async function storesPerCustomer(db: SqlDatabase): Promise<Grouped<StoreCounts>> {
+  const d = db.dialect;
+  const per = `per AS (SELECT customer_id, count(DISTINCT store)::${d.double} AS stores FROM report_orders GROUP BY customer_id)`;
+  const rows = await db.query<Row & Omit<StoreCounts, "median">>(
+    `WITH ${per}
      SELECT grouping, label,
-       count(*) FILTER (WHERE stores > 0)::DOUBLE AS in_store, count(*) FILTER (WHERE stores = 0)::DOUBLE AS no_store,
-       count(*) FILTER (WHERE stores = 1)::DOUBLE AS one, count(*) FILTER (WHERE stores = 2)::DOUBLE AS two,
-       count(*) FILTER (WHERE stores >= 3)::DOUBLE AS three_plus,
-       coalesce(avg(stores) FILTER (WHERE stores > 0), 0) AS mean,
-       coalesce(quantile_cont(stores, 0.5) FILTER (WHERE stores > 0), 0) AS median
+       count(*) FILTER (WHERE stores > 0)::${d.double} AS in_store, count(*) FILTER (WHERE stores = 0)::${d.double} AS no_store,
+       count(*) FILTER (WHERE stores = 1)::${d.double} AS one, count(*) FILTER (WHERE stores = 2)::${d.double} AS two,
+       count(*) FILTER (WHERE stores >= 3)::${d.double} AS three_plus,
+       coalesce(${d.mean("CASE WHEN stores > 0 THEN stores END")}, 0) AS mean
      FROM per ${MEMBERS} GROUP BY 1, 2`,
   );
+  const q = await quantiles(db, "CASE WHEN stores > 0 THEN stores END", `per ${MEMBERS}`, per);
   const out: Grouped<StoreCounts> = new Map();
-  for (const { grouping, label, ...counts } of rows) put(out, grouping, label, counts);
+  for (const { grouping, label, ...counts } of rows)
+    put(out, grouping, label, { ...counts, median: q.get(`${grouping}/${label}`)?.[2] ?? 0 });
   return out;
 }
 
@@ -211,18 +264,18 @@ export interface AttributeCount {
  * customer not in it or with the value empty), values in natural order ("18-24" before "25-34", "Unknown" last).
  */
 export async function demographicMix(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   attributes: readonly string[],
 ): Promise<Grouped<Record<string, AttributeCount[]>>> {
+  const d = db.dialect;
   const out: Grouped<Record<string, AttributeCount[]>> = new Map();
   for (const attribute of attributes) {
     const column = JSON.stringify(attribute);
-    const rows = await queryRows<Row & AttributeCount>(
-      conn,
-      `SELECT m.grouping, m.label, coalesce(i.${column}::VARCHAR, 'Unknown') AS value, count(*)::DOUBLE AS customers
+    const rows = await db.query<
+      Row & AttributeCount
+    >(`SELECT m.grouping, m.label, coalesce(i.${column}::VARCHAR, 'Unknown') AS value, count(*)::${d.double} AS customers
        FROM report_customers c JOIN report_memberships m USING (customer_id) LEFT JOIN customer_info i USING (customer_id)
-       GROUP BY 1, 2, 3 ORDER BY 1, 2, value = 'Unknown', try_cast(regexp_extract(value, '^[0-9]+') AS INTEGER) NULLS LAST, value`,
-    );
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, value = 'Unknown', ${d.leadingInt("value")} NULLS LAST, ${d.binary("value")}`);
     for (const r of rows) {
       let inner = out.get(r.grouping)?.get(r.label);
       if (!inner) put(out, r.grouping, r.label, (inner = {}));
@@ -237,17 +290,22 @@ export async function demographicMix(
  * over the customers with a signup date on or before it; `before` counts those whose first order precedes the signup
  * date (left out of the spread: the signup date was recorded later).
  */
-export async function signupLag(conn: DuckDBConnection): Promise<Grouped<Spread & { before: number }>> {
-  const rows = await queryRows<Row>(
-    conn,
-    `WITH lag AS (
-       SELECT customer_id, date_diff('day', i.signup_date, min(o.t)::DATE)::DOUBLE AS days
-       FROM report_orders o JOIN customer_info i USING (customer_id) WHERE i.signup_date IS NOT NULL GROUP BY customer_id, i.signup_date)
-     SELECT grouping, label, ${spreadSql("CASE WHEN days >= 0 THEN days END")}, count(*) FILTER (WHERE days < 0)::DOUBLE AS before
-     FROM lag ${MEMBERS} GROUP BY 1, 2`,
-  );
+export async function signupLag(db: SqlDatabase): Promise<Grouped<Spread & { before: number }>> {
+  const d = db.dialect;
+  const lag = `lag AS (
+       SELECT customer_id, ${d.days("i.signup_date", "min(o.t)::DATE")}::${d.double} AS days
+       FROM report_orders o JOIN customer_info i USING (customer_id) WHERE i.signup_date IS NOT NULL GROUP BY customer_id, i.signup_date)`;
+  const days = "CASE WHEN days >= 0 THEN days END";
+  const rows = await db.query<Row>(`WITH ${lag}
+     SELECT grouping, label, ${spreadSql(d, days)}, count(*) FILTER (WHERE days < 0)::${d.double} AS before
+     FROM lag ${MEMBERS} GROUP BY 1, 2`);
+  const q = await quantiles(db, days, `lag ${MEMBERS}`, lag);
   const out: Grouped<Spread & { before: number }> = new Map();
-  for (const row of rows) put(out, row.grouping, row.label, { ...spread(row), before: row.before as number });
+  for (const row of rows)
+    put(out, row.grouping, row.label, {
+      ...spread(row, q.get(`${row.grouping}/${row.label}`)),
+      before: row.before as number,
+    });
   return out;
 }
 
@@ -269,36 +327,36 @@ export interface OrderStats {
 
 type Row = Record<string, unknown> & { grouping: number; label: number };
 
-export async function orderStats(conn: DuckDBConnection): Promise<Grouped<OrderStats>> {
-  const rows = await queryRows<Row>(
-    conn,
-    `SELECT grouping, label, count(*)::DOUBLE AS orders, fsum(units) AS units, fsum(value) AS revenue,
-            ${spreadSql("units").replace(/AS (\w+)/g, "AS u_$1")}, ${spreadSql("value").replace(/AS (\w+)/g, "AS v_$1")}
-     FROM report_orders ${MEMBERS} GROUP BY 1, 2`,
-  );
-  const returned = await queryRows<Row & { units: number; netted: number }>(
-    conn,
-    `SELECT grouping, label, fsum(units) AS units, fsum(netted) AS netted FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
+export async function orderStats(db: SqlDatabase): Promise<Grouped<OrderStats>> {
+  const d = db.dialect;
+  const rows =
+    await db.query<Row>(`SELECT grouping, label, count(*)::${d.double} AS orders, ${d.sum("units")} AS units, ${d.sum("value")} AS revenue,
+            ${spreadSql(d, "units").replace(/AS (\w+)/g, "AS u_$1")}, ${spreadSql(d, "value").replace(/AS (\w+)/g, "AS v_$1")}
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2`);
+  const returned = await db.query<Row & { units: number; netted: number }>(
+    `SELECT grouping, label, ${d.sum("units")} AS units, ${d.sum("netted")} AS netted FROM report_returns ${MEMBERS} GROUP BY 1, 2`,
   );
   const back = new Map(returned.map((r) => [`${r.grouping}/${r.label}`, r]));
-  const tops = await queryRows<Row & { returned: number; bought: number }>(
-    conn,
-    `WITH per AS (
+  const tops = await db.query<Row & { returned: number; bought: number }>(`WITH per AS (
        SELECT r.customer_id, r.units AS returned, coalesce(o.units, 0) + r.netted AS bought
-       FROM report_returns r LEFT JOIN (SELECT customer_id, fsum(units) AS units FROM report_orders GROUP BY 1) o USING (customer_id)
+       FROM report_returns r LEFT JOIN (SELECT customer_id, ${d.sum("units")} AS units FROM report_orders GROUP BY 1) o USING (customer_id)
        WHERE r.units > 0)
-     SELECT grouping, label, first(returned ORDER BY returned DESC, customer_id) AS returned,
-            first(bought ORDER BY returned DESC, customer_id) AS bought
-     FROM per ${MEMBERS} GROUP BY 1, 2`,
-  );
+     SELECT grouping, label, ${d.firstBy("returned", `returned DESC, ${d.binary("customer_id")}`)} AS returned,
+            ${d.firstBy("bought", `returned DESC, ${d.binary("customer_id")}`)} AS bought
+     FROM per ${MEMBERS} GROUP BY 1, 2`);
   const top = new Map(tops.map((r) => [`${r.grouping}/${r.label}`, r]));
-  const pick = (row: Record<string, unknown>, prefix: string) =>
+  const q = {
+    u_: await quantiles(db, "units", `report_orders ${MEMBERS}`),
+    v_: await quantiles(db, "value", `report_orders ${MEMBERS}`),
+  };
+  const pick = (row: Row, prefix: "u_" | "v_") =>
     spread(
       Object.fromEntries(
         Object.entries(row)
           .filter(([k]) => k.startsWith(prefix))
           .map(([k, v]) => [k.slice(prefix.length), v]),
       ),
+      q[prefix].get(`${row.grouping}/${row.label}`),
     );
   const out: Grouped<OrderStats> = new Map();
   for (const row of rows)
@@ -326,17 +384,17 @@ export type Intervals = Spread & { customers: number; same_day: number };
  * (each gap counts once, so frequent buyers supply most of them), with the number of gaps between two orders on
  * the same calendar day.
  */
-export async function purchaseIntervals(conn: DuckDBConnection): Promise<Grouped<Intervals>> {
-  const rows = await queryRows<Row>(
-    conn,
-    `SELECT grouping, label, count(DISTINCT customer_id)::DOUBLE AS customers, count(*) FILTER (WHERE same_day)::DOUBLE AS same_day,
-       ${spreadSql("days")}
-     FROM report_gaps ${MEMBERS} GROUP BY 1, 2`,
-  );
+export async function purchaseIntervals(db: SqlDatabase): Promise<Grouped<Intervals>> {
+  const d = db.dialect;
+  const rows =
+    await db.query<Row>(`SELECT grouping, label, count(DISTINCT customer_id)::${d.double} AS customers, count(*) FILTER (WHERE same_day)::${d.double} AS same_day,
+       ${spreadSql(d, "days")}
+     FROM report_gaps ${MEMBERS} GROUP BY 1, 2`);
+  const q = await quantiles(db, "days", `report_gaps ${MEMBERS}`);
   const out: Grouped<Intervals> = new Map();
   for (const row of rows)
     put(out, row.grouping, row.label, {
-      ...spread(row),
+      ...spread(row, q.get(`${row.grouping}/${row.label}`)),
       customers: row.customers as number,
       same_day: row.same_day as number,
     });
@@ -350,12 +408,12 @@ export interface MonthRevenue {
 }
 
 /** Per label: revenue and orders by calendar month ("YYYY-MM"), in month order. */
-export async function monthlyRevenue(conn: DuckDBConnection): Promise<Grouped<MonthRevenue[]>> {
-  const rows = await queryRows<Row & MonthRevenue>(
-    conn,
-    `SELECT grouping, label, strftime(t, '%Y-%m') AS month, fsum(value) AS revenue, count(*)::DOUBLE AS orders
-     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-  );
+export async function monthlyRevenue(db: SqlDatabase): Promise<Grouped<MonthRevenue[]>> {
+  const d = db.dialect;
+  const rows = await db.query<
+    Row & MonthRevenue
+  >(`SELECT grouping, label, ${d.yearMonth("t")} AS month, ${d.sum("value")} AS revenue, count(*)::${d.double} AS orders
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
   const out: Grouped<MonthRevenue[]> = new Map();
   for (const r of rows) push(out, r.grouping, r.label, { month: r.month, revenue: r.revenue, orders: r.orders });
   return out;
@@ -370,12 +428,12 @@ export interface WeekHour {
 }
 
 /** Per label: orders and revenue by ISO weekday and hour of the order's first line. */
-export async function weeklyPattern(conn: DuckDBConnection): Promise<Grouped<WeekHour[]>> {
-  const rows = await queryRows<Row & WeekHour>(
-    conn,
-    `SELECT grouping, label, isodow(t)::INTEGER AS dow, hour(t)::INTEGER AS hour, count(*)::DOUBLE AS orders, fsum(value) AS revenue
-     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
-  );
+export async function weeklyPattern(db: SqlDatabase): Promise<Grouped<WeekHour[]>> {
+  const d = db.dialect;
+  const rows = await db.query<
+    Row & WeekHour
+  >(`SELECT grouping, label, ${d.isoDow("t")} AS dow, ${d.hour("t")} AS hour, count(*)::${d.double} AS orders, ${d.sum("value")} AS revenue
+     FROM report_orders ${MEMBERS} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`);
   const out: Grouped<WeekHour[]> = new Map();
   for (const r of rows)
     push(out, r.grouping, r.label, { dow: r.dow, hour: r.hour, orders: r.orders, revenue: r.revenue });
@@ -384,15 +442,15 @@ export async function weeklyPattern(conn: DuckDBConnection): Promise<Grouped<Wee
 
 /** Per label and country (the customer's main country): customers, and revenue of their kept lines. */
 export async function countryMix(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
 ): Promise<Grouped<Map<string, { customers: number; revenue: number }>>> {
-  const rows = await queryRows<Row & { country: string; customers: number; revenue: number }>(
-    conn,
-    `SELECT m.grouping, m.label, c.country, count(*)::DOUBLE AS customers, fsum(coalesce(r.revenue, 0)) AS revenue
+  const d = db.dialect;
+  const rows = await db.query<
+    Row & { country: string; customers: number; revenue: number }
+  >(`SELECT m.grouping, m.label, c.country, count(*)::${d.double} AS customers, ${d.sum("coalesce(r.revenue, 0)")} AS revenue
      FROM report_customers c JOIN report_memberships m USING (customer_id)
-     LEFT JOIN (SELECT customer_id, fsum(value) AS revenue FROM report_orders GROUP BY customer_id) r USING (customer_id)
-     GROUP BY 1, 2, 3`,
-  );
+     LEFT JOIN (SELECT customer_id, ${d.sum("value")} AS revenue FROM report_orders GROUP BY customer_id) r USING (customer_id)
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, ${d.binary("c.country")}`);
   const out: Grouped<Map<string, { customers: number; revenue: number }>> = new Map();
   for (const r of rows) {
     let inner = out.get(r.grouping)?.get(r.label);
@@ -413,18 +471,16 @@ export interface TopProduct {
 }
 
 /** Per label: the `limit` products with the most revenue (no stock codes: descriptions identify them). */
-export async function topProducts(conn: DuckDBConnection, limit = 10): Promise<Grouped<TopProduct[]>> {
-  const rows = await queryRows<Row & TopProduct>(
-    conn,
-    `WITH ranked AS (
+export async function topProducts(db: SqlDatabase, limit = 10): Promise<Grouped<TopProduct[]>> {
+  const d = db.dialect;
+  const rows = await db.query<Row & TopProduct>(`WITH ranked AS (
        SELECT *, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share,
-              row_number() OVER (PARTITION BY grouping, label ORDER BY revenue DESC, stock_code) AS rank
+              row_number() OVER (PARTITION BY grouping, label ORDER BY revenue DESC, ${d.binary("stock_code")}) AS rank
        FROM report_group_products)
      SELECT grouping, label, coalesce(c.description, '') AS description, coalesce(c.category, 'Other') AS category,
             revenue, units, customers, share
      FROM ranked LEFT JOIN report_categories c USING (stock_code) WHERE rank <= ${Math.trunc(limit)}
-     ORDER BY grouping, label, rank`,
-  );
+     ORDER BY grouping, label, rank`);
   const out: Grouped<TopProduct[]> = new Map();
   for (const { grouping, label, ...p } of rows)
     push(out, grouping, label, {
@@ -445,15 +501,15 @@ export interface CategoryRevenue {
 }
 
 /** Per label: revenue by product category, largest first, with shares. */
-export async function categoryRevenue(conn: DuckDBConnection): Promise<Grouped<CategoryRevenue[]>> {
-  const rows = await queryRows<Row & CategoryRevenue>(
-    conn,
-    `SELECT grouping, label, category, revenue, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share FROM (
-       SELECT grouping, label, coalesce(p.category, 'Other') AS category, fsum(g.revenue) AS revenue
+export async function categoryRevenue(db: SqlDatabase): Promise<Grouped<CategoryRevenue[]>> {
+  const d = db.dialect;
+  const rows = await db.query<
+    Row & CategoryRevenue
+  >(`SELECT grouping, label, category, revenue, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share FROM (
+       SELECT grouping, label, coalesce(p.category, 'Other') AS category, ${d.sum("g.revenue")} AS revenue
        FROM report_group_products g LEFT JOIN report_categories p USING (stock_code)
-       GROUP BY 1, 2, 3)
-     ORDER BY grouping, label, revenue DESC, category`,
-  );
+       GROUP BY 1, 2, 3) by_category
+     ORDER BY grouping, label, revenue DESC, ${d.binary("category")}`);
   const out: Grouped<CategoryRevenue[]> = new Map();
   for (const r of rows)
     push(out, r.grouping, r.label, { category: r.category, revenue: r.revenue, share: r.share ?? 0 });
@@ -465,20 +521,22 @@ export async function categoryRevenue(conn: DuckDBConnection): Promise<Grouped<C
  * under the words of its main (most common) description; most frequent first, ties alphabetical. The weight
  * is the share of the label's order lines whose product has the word (rounded to 5 decimals).
  */
-export async function wordFrequencies(conn: DuckDBConnection, limit = 60): Promise<Grouped<[string, number][]>> {
-  const rows = await queryRows<Row & { word: string; share: number }>(
-    conn,
-    `WITH totals AS (SELECT grouping, label, fsum(lines) AS total FROM report_group_products GROUP BY 1, 2),
+export async function wordFrequencies(db: SqlDatabase, limit = 60): Promise<Grouped<[string, number][]>> {
+  const d = db.dialect;
+  const rows = await db.query<Row & { word: string; lines: number; total: number }>(
+    `WITH totals AS (SELECT grouping, label, ${d.sum("lines")} AS total FROM report_group_products GROUP BY 1, 2),
      counts AS (
-       SELECT grouping, label, word, fsum(lines) AS lines
+       SELECT grouping, label, word, ${d.sum("lines")} AS lines
        FROM report_group_products JOIN report_product_words USING (stock_code)
-       GROUP BY 1, 2, 3
-       QUALIFY row_number() OVER (PARTITION BY grouping, label ORDER BY fsum(lines) DESC, word) <= ${Math.trunc(limit)})
-     SELECT grouping, label, word, round(lines / total, 5) AS share
-     FROM counts JOIN totals USING (grouping, label)
-     ORDER BY grouping, label, lines DESC, word`,
+       GROUP BY 1, 2, 3),
+     ranked AS (
+       SELECT *, row_number() OVER (PARTITION BY grouping, label ORDER BY lines DESC, ${d.binary("word")}) AS rank FROM counts)
+     SELECT grouping, label, word, lines, total
+     FROM ranked JOIN totals USING (grouping, label) WHERE rank <= ${Math.trunc(limit)}
+     ORDER BY grouping, label, rank`,
   );
   const out: Grouped<[string, number][]> = new Map();
-  for (const r of rows) push(out, r.grouping, r.label, [r.word, r.share] as [string, number]);
+  // the share rounded here, not in SQL (PostgreSQL rounds only exact numerics)
+  for (const r of rows) push(out, r.grouping, r.label, [r.word, Math.round((r.lines / r.total) * 1e5) / 1e5]);
   return out;
 }

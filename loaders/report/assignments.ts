@@ -1,7 +1,8 @@
 /**
- * The customer -> segment mapping, registered as a DuckDB table so aggregates can join it.
+ * The customer -> segment mapping, registered as a table of the analysis database (DuckDB, or the PostgreSQL source)
+ * so aggregates can join it.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { LoadColumn, SqlDatabase } from "../db/database.ts";
 
 /** One customer's row in the mapping table. */
 export interface CustomerAssignment {
@@ -16,30 +17,24 @@ export interface CustomerAssignment {
 export const kColumn = (k: number): string => `k${Math.trunc(k)}`;
 
 /**
- * Creates (or replaces) the table `report_customers(customer_id, country, rfm_segment, k2, k3, ...)` with one row
- * per customer, through DuckDB's appender.
+ * Creates (or replaces) the session table `report_customers(customer_id, country, rfm_segment, k2, k3, ...)` with
+ * one row per customer (DuckDB: through its appender; PostgreSQL: uploaded in batches).
  */
 export async function registerAssignments(
-  conn: DuckDBConnection,
+  db: SqlDatabase,
   ks: readonly number[],
   rows: readonly CustomerAssignment[],
   table = "report_customers",
 ): Promise<void> {
-  const columns = ks.map((k) => `${kColumn(k)} INTEGER NOT NULL`).join(", ");
-  await conn.run(
-    `CREATE OR REPLACE TABLE ${table} (customer_id VARCHAR PRIMARY KEY, country VARCHAR, rfm_segment VARCHAR${columns ? `, ${columns}` : ""})`,
+  const columns: LoadColumn[] = [
+    { name: "customer_id", type: "text" },
+    { name: "country", type: "text" },
+    { name: "rfm_segment", type: "text" },
+    ...ks.map((k): LoadColumn => ({ name: kColumn(k), type: "integer" })),
+  ];
+  await db.load(
+    table,
+    columns,
+    rows.map((row) => [row.customer_id, row.country, row.rfm_segment, ...row.labels.slice(0, ks.length)]),
   );
-  const appender = await conn.createAppender(table);
-  try {
-    for (const row of rows) {
-      appender.appendVarchar(row.customer_id);
-      appender.appendVarchar(row.country);
-      appender.appendVarchar(row.rfm_segment);
-      for (let i = 0; i < ks.length; i++) appender.appendInteger(row.labels[i]);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
 }

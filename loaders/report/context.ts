@@ -100,12 +100,12 @@ export interface Headline {
 /**
  * What the report reads from the analysis, and nothing more: a database handle over the analysed lines (the views
  * `lines` and `returns` that clean/rules.ts defines, in the canonical columns of sources/index.ts), the customer
- * table, the accounting and the headline figures. Any source (a file read into DuckDB, later a database) that
+ * table, the accounting and the headline figures. Any source (a file read into DuckDB, a PostgreSQL database) that
  * provides these can feed the report.
  */
 export type ReportInput = Pick<
   IngestResult,
-  | "conn"
+  | "db"
   | "customers"
   | "accounting"
   | "period_start"
@@ -161,21 +161,21 @@ export interface ReportContext {
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
 async function aggregates(ingest: ReportInput, available: Available): Promise<Map<number, GroupAggregates>> {
-  const conn = ingest.conn;
+  const db = ingest.db;
   const grouped = {
-    orders: await orderStats(conn),
-    intervals: await purchaseIntervals(conn),
-    monthly: await monthlyRevenue(conn),
-    weekly: await weeklyPattern(conn),
-    countries: await countryMix(conn),
+    orders: await orderStats(db),
+    intervals: await purchaseIntervals(db),
+    monthly: await monthlyRevenue(db),
+    weekly: await weeklyPattern(db),
+    countries: await countryMix(db),
     // sections the data cannot fill stay empty (the pages say so), never a chart of one placeholder product
-    products: available.products ? await topProducts(conn, 10) : new Map(),
-    categories: available.categories ? await categoryRevenue(conn) : new Map(),
-    words: available.words ? await wordFrequencies(conn, 60) : new Map(),
-    channels: available.channel ? await channelMix(conn) : new Map(),
-    demographics: available.demographics.length ? await demographicMix(conn, available.demographics) : new Map(),
-    signup: available.signup ? await signupLag(conn) : new Map(),
-    stores: available.store ? await storesPerCustomer(conn) : new Map(),
+    products: available.products ? await topProducts(db, 10) : new Map(),
+    categories: available.categories ? await categoryRevenue(db) : new Map(),
+    words: available.words ? await wordFrequencies(db, 60) : new Map(),
+    channels: available.channel ? await channelMix(db) : new Map(),
+    demographics: available.demographics.length ? await demographicMix(db, available.demographics) : new Map(),
+    signup: available.signup ? await signupLag(db) : new Map(),
+    stores: available.store ? await storesPerCustomer(db) : new Map(),
   };
   const groupings = new Set([...grouped.orders.keys(), ...grouped.countries.keys()]);
   const slice = <T>(g: Grouped<T>, key: number): Map<number, T> => g.get(key) ?? new Map();
@@ -270,7 +270,7 @@ function addTableOrders(
   });
 }
 
-/** Registers the segments in DuckDB and computes all aggregates. */
+/** Registers the segments in the analysis database (DuckDB or PostgreSQL) and computes all aggregates there. */
 export async function buildContext(
   ingest: ReportInput,
   seg: SegmentationResult,
@@ -284,9 +284,15 @@ export async function buildContext(
     rfm_segment: c.rfm_segment,
     labels: seg.kmeans.map((s) => s.labels[i]),
   }));
-  const { category_source } = await prepareReportTables(ingest.conn, ks, assignments, config.data, {
-    categoryColumn: ingest.input_columns.includes("category"),
-  });
+  const { category_source } = await prepareReportTables(
+    ingest.db,
+    ks,
+    assignments,
+    config.source ? null : config.data,
+    {
+      categoryColumn: ingest.input_columns.includes("category"),
+    },
+  );
   const available = availability(ingest, category_source);
   const groups = await aggregates(ingest, available);
   if (ingest.customer_table) addTableOrders(groups, ingest.customers, seg);

@@ -1,7 +1,7 @@
 /**
  * The report's data, computed once per input: the pipeline runs and every page's data file is written to
  * `.segment-cache/<fingerprint>/`, stamped with a fingerprint of everything it depends on (the data file's
- * bytes, the resolved configuration, the pipeline's own source code). Data loaders in `src/data/` only print a
+ * bytes, or a database source's row count and checksum; the resolved configuration; the pipeline's own source code). Data loaders in `src/data/` only print a
  * file from there (loaders/site/emit.js), so a build never publishes figures from another input.
  */
 import { createHash } from "node:crypto";
@@ -44,12 +44,20 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** sha256 over the data files' bytes, the configuration (without where it came from) and the pipeline code. */
+/**
+ * sha256 over the data (the files' bytes; for a database source, its row count and checksum from `sourceChecksum`,
+ * never the connection string), the configuration (without where it came from) and the pipeline code.
+ */
 export async function fingerprint(config: Config): Promise<string> {
-  const files = dataFiles(config);
-  for (const file of files) checkReadableFile(file, describeSource(config));
   const hash = createHash("sha256");
-  for (const file of files) hash.update(`data ${await hashFile(file)}\n`);
+  if (config.source) {
+    const { sourceChecksum } = await import("../sources/postgres.ts");
+    hash.update(`data ${await sourceChecksum(config.source)}\n`);
+  } else {
+    const files = dataFiles(config);
+    for (const file of files) checkReadableFile(file, describeSource(config));
+    for (const file of files) hash.update(`data ${await hashFile(file)}\n`);
+  }
   const { data_source: _source, config_file: _file, ...settings } = config;
   hash.update(`config ${JSON.stringify(settings)}\n`);
   for (const file of listFiles(join(PROJECT_ROOT, "loaders"))) {
@@ -114,7 +122,7 @@ export interface Artifacts {
  * failure leaves the previous artifacts untouched).
  */
 export async function ensureArtifacts(config: Config = loadConfig()): Promise<Artifacts> {
-  if (config.data === join(PROJECT_ROOT, DEMO_DATA)) {
+  if (!config.source && config.data === join(PROJECT_ROOT, DEMO_DATA)) {
     const { ensureDemoData } = await import("../demo/index.ts");
     await ensureDemoData();
   }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureArtifacts } from "./artifacts.ts";
+import { postgresSourceName } from "../sources/postgres.ts";
 import { PROJECT_ROOT, loadConfig } from "../config.ts";
 
 const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
@@ -25,7 +26,7 @@ export async function prepare(): Promise<string> {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(
     `segment-report: ${artifacts.computed ? `computed the report data in ${seconds} s` : "report data unchanged"} ` +
-      `(${relative(process.cwd(), config.data) || config.data})\n`,
+      `(${config.source ? postgresSourceName(config.source) : relative(process.cwd(), config.data) || config.data})\n`,
   );
   const recognised = join(artifacts.dir, "recognised.txt");
   if (!artifacts.computed && existsSync(recognised)) process.stderr.write(readFileSync(recognised, "utf8"));

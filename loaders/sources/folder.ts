@@ -15,7 +15,7 @@ import { InputError } from "../errors.ts";
 import { sqlString } from "../db/sql.ts";
 import type { DatesRead, ReadResult } from "./csv.ts";
 import type { DateOrder } from "./dates.ts";
-import type { PlannedRead, SourceReader } from "./index.ts";
+import type { FileRead, PlannedRead, SourceReader } from "./index.ts";
 
 /** File names a folder read takes; everything else in the folder is listed as ignored. */
 export const DATA_FILE = /\.(csv|tsv|txt|xlsx|parquet|jsonl|ndjson)(\.gz)?$/i;
@@ -74,12 +74,18 @@ function mergeDates(config: Config, results: readonly ReadResult[]): DatesRead {
   };
 }
 
+/** A part of a folder is a file read (a value import of sources/index.ts here would be an import cycle). */
+function filePart(plan: PlannedRead): FileRead {
+  if (plan.kind === "database") throw new Error(`${plan.source}: a database source in a folder`);
+  return plan;
+}
+
 /** Builds the folder reader over the single-file readers (passed in to keep index.ts the one registry). */
 export function folderReader(fileReaders: () => readonly SourceReader[]): SourceReader {
   return {
     name: "folder",
     accepts: (config: Config) => config.tables === null && isFolder(config.data),
-    async plan(config) {
+    async plan(config): Promise<FileRead> {
       const dir = config.data;
       const { files, ignored } = folderFiles(dir);
       if (!files.length)
@@ -88,9 +94,9 @@ export function folderReader(fileReaders: () => readonly SourceReader[]): Source
         );
       const planPart = (file: string, date_format = config.date_format) => {
         const fileConfig = { ...config, data: file, date_format };
-        return (fileReaders().find((r) => r.accepts(fileConfig)) as SourceReader).plan(fileConfig);
+        return (fileReaders().find((r) => r.accepts(fileConfig)) as SourceReader).plan(fileConfig).then(filePart);
       };
-      const parts: PlannedRead[] = [];
+      const parts: FileRead[] = [];
       try {
         for (const file of files) {
           const part = await planPart(file);

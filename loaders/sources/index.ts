@@ -1,14 +1,18 @@
 /**
- * The source seam. Every input, whatever its format or layout, ends as the DuckDB table `transactions`: one row per
- * input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
+ * The source seam. Every input, whatever its format or layout, ends as the table `transactions` of a SQL database
+ * (`SqlDatabase`): DuckDB in memory for files, or a session table inside a PostgreSQL source (sources/postgres.ts,
+ * where the data stays). One row per input line, in input order, with the canonical typed columns (invoice, stock_code, description, quantity,
  * unit_price, amount, revenue, invoice_date, customer_id, country, channel, category, store) plus the columns the caller
- * derives (the cleaning's drop reason); a multi-table input (tables.ts) adds order_missing and product_missing. Cleaning, features and the report only ever see that table and the views over it.
+ * derives (the cleaning's drop reason); a multi-table input (tables.ts) adds order_missing and product_missing.
+ * Cleaning, features and the report only ever see that table and the views over it, through SQL generated for the
+ * database's dialect (db/dialect.ts).
  *
  * A new format is one module in this folder exporting a `SourceReader`, and one line in `READERS`: the first reader
  * whose `accepts` says yes reads the input.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
+import type { SqlDatabase } from "../db/database.ts";
 import type { LogicalColumn } from "./columns.ts";
 import { openSource } from "./file.ts";
 import {
@@ -26,11 +30,16 @@ import { folderReader } from "./folder.ts";
 import { jsonLines } from "./jsonl.ts";
 import { parquet } from "./parquet.ts";
 import { tablesReader } from "./tables.ts";
+import { postgresSource } from "./postgres.ts";
 
 export type { ReadResult } from "./csv.ts";
 
-/** A planned read: what the reader found out before any data moved (layout, columns), and how to read it. */
-export interface PlannedRead {
+/** A planned read: a file read into DuckDB in memory, or a database that does the work itself. */
+export type PlannedRead = FileRead | DatabaseRead;
+
+/** A planned read of files: what the reader found out before any data moved (layout, columns), and how to read it. */
+export interface FileRead {
+  kind?: "file";
   /** the reader's name, for messages */
   reader: string;
   /** the input's path (or the source's name) */
@@ -52,6 +61,23 @@ export interface PlannedRead {
   /** where data rows (0-based, input order) are ("line 7 (record 5)") and the text of one of their columns, for messages */
   quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
   /** removes what the read left in temporary folders (a transcoded copy); again: no effect */
+  close(): void;
+}
+
+/**
+ * A planned read of a database source: `open` connects to it, `read` creates the session table `transactions` there
+ * (the data does not leave the database).
+ */
+export interface DatabaseRead {
+  kind: "database";
+  reader: string;
+  /** the source's name ("postgres table public.online_retail"; never where the database is) */
+  source: string;
+  recognition: Recognition;
+  /** connects (the caller closes the database) */
+  open(): Promise<SqlDatabase>;
+  read(db: SqlDatabase, derived: Record<string, string>, table?: string): Promise<ReadResult>;
+  quote(db: SqlDatabase, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
   close(): void;
 }
 
@@ -78,7 +104,7 @@ export interface SourceReader {
 const delimitedText: SourceReader = {
   name: "delimited text",
   accepts: () => true,
-  async plan(config) {
+  async plan(config): Promise<FileRead> {
     const customers = config.layout === "customers" ? { allowed: [], required: () => [] } : {};
     const plan: ReadPlan = planRead(await openSource(config.data, config.encoding), config, customers);
     return {
@@ -96,13 +122,26 @@ const delimitedText: SourceReader = {
 
 /** The readers, most specific first. */
 export const READERS: readonly SourceReader[] = [
+  postgresSource,
   tablesReader,
-  folderReader(() => READERS.slice(2)),
+  // a folder's files are read by the file readers after it
+  folderReader(() => READERS.slice(3)),
   excel,
   parquet,
   jsonLines,
   delimitedText,
 ];
+
+/** A planned read that must be of files (a folder's parts, a customer-level table); an Error (a bug) otherwise. */
+export function asFileRead(plan: PlannedRead): FileRead {
+  if (plan.kind === "database") throw new Error(`${plan.source}: a database source where files were expected`);
+  return plan;
+}
+
+/** Plans the read of files (`config.data`) with the first reader that accepts them. */
+export async function planFileSource(config: Config): Promise<FileRead> {
+  return asFileRead(await planSource(config));
+}
 
 /** Plans the read of `config.data` with the first reader that accepts it. */
 export function planSource(config: Config): Promise<PlannedRead> {

@@ -13,7 +13,8 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
   return {
     title: h.title,
     currency: h.currency,
-    data_file: basename(ctx.config.data),
+    // a database source by its table's name (never where the database is)
+    data_file: ctx.config.source ? (ctx.config.source.table ?? "a PostgreSQL query") : basename(ctx.config.data),
     customers: h.customers,
     orders: h.orders,
     revenue: rnd(h.revenue),
