@@ -15,7 +15,6 @@ export default tseslint.config(
       "out/",
       "data/",
       "bench/results/",
-      "wip/",
     ],
   },
   js.configs.recommended,
