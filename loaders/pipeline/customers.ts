@@ -14,6 +14,7 @@ import { InputError } from "../errors.ts";
 import type { DropReason } from "../types.ts";
 import type { IngestOptions, IngestResult } from "./ingest.ts";
 import { count, StageTimer } from "./progress.ts";
+import { closeOnce } from "./close.ts";
 import { planFileSource } from "../sources/index.ts";
 import { resolveDateWindow } from "../clean/rules.ts";
 
@@ -71,13 +72,10 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
   const columns = resolveCustomerColumns(plan.headers, config, file);
   const { instance, conn } = await openDatabase();
   const db = duckdbDatabase(instance, conn);
-  let open = true;
-  const close = async () => {
-    if (!open) return;
-    open = false;
-    plan.close();
-    await db.close();
-  };
+  const close = closeOnce(
+    () => plan.close(),
+    () => db.close(),
+  );
   try {
     const relation = plan.relation;
     const rows = await timer.time(

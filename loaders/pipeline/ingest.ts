@@ -32,6 +32,7 @@ import type { FileCount } from "../sources/folder.ts";
 import type { CustomerParts, CustomerTableSummary } from "../customers/table.ts";
 import { ingestCustomerTable } from "./customers.ts";
 import { count, StageTimer } from "./progress.ts";
+import { closeOnce } from "./close.ts";
 import { planSource, type PlannedRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
@@ -178,13 +179,10 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
   );
   const file = plan.source;
   const window = resolveDateWindow(config.plausible_dates, options.today);
-  let open = true;
-  const close = async () => {
-    if (!open) return;
-    open = false;
-    plan.close();
-    await db.close();
-  };
+  const close = closeOnce(
+    () => plan.close(),
+    () => db.close(),
+  );
   const d = db.dialect;
   try {
     const type = dropReasonTypeSql(d);
