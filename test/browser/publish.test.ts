@@ -1,0 +1,381 @@
+/**
+ * The report as stakeholders receive it, from the demo build (shared with the other browser tests):
+ * - the site on a plain static server (`python3 -m http.server`), at the root and under a sub-path, and on a
+ *   server with clean URLs (the tests' own): every navigation link, and every link a page draws, gives its page;
+ * - `report.html` opened from file:// with every non-file request aborted: no request, no console error, the
+ *   same charts per page as the site, the k switch and a what-if slider working;
+ * - `report.pdf`: cover and contents with the right page numbers, every chart within one page (markers at the
+ *   top and bottom of each chart found on the same page by `pdftotext`), the headline figures in its text;
+ * - `npm run export -- --no-build` writes both files, report.html byte-identical to the assembly here.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { findChromium } from "../../loaders/publish/chromium.ts";
+import { printReport, waitForReport, type PrintedReport } from "../../loaders/publish/pdf.ts";
+import { sitePagesInOrder, type SitePage } from "../../loaders/publish/site-pages.ts";
+import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
+import {
+  charts,
+  launchChromium,
+  openPage,
+  pdfPageCount,
+  requireChromium,
+  serveStatic,
+  siteData,
+  waitForCharts,
+  type StaticServer,
+} from "../support/browser.ts";
+import { buildReport } from "../support/build.ts";
+
+const OUTPUT = join(PROJECT_ROOT, "test-output", "publish");
+const SUB_PATH = "/reports/2024-12/";
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** `python3 -m http.server` serving `dir` on a free loopback port: no rewriting, no clean URLs. */
+async function pythonServer(dir: string): Promise<{ origin: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], {
+    stdio: "ignore",
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(origin + "/");
+      return { origin, process: child };
+    } catch {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+  child.kill();
+  throw new Error("python3 -m http.server did not start");
+}
+
+/** Every link of the page, resolved, that stays on `origin` (no hash). */
+async function links(page: Page, origin: string): Promise<string[]> {
+  const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => (a as HTMLAnchorElement).href));
+  return [...new Set(hrefs.map((h) => h.replace(/#.*$/, "")).filter((h) => h.startsWith(origin + "/")))];
+}
+
+/** A page of the report: HTML from Framework, not a directory listing or an error page. */
+function isReportPage(body: string): boolean {
+  return (
+    body.includes('<meta name="generator" content="Observable Framework') && !body.includes("Directory listing for")
+  );
+}
+
+if (requireChromium())
+  describe("publishing: static hosts, the single file and the PDF", () => {
+    let browser: Browser;
+    let dir: string;
+    let pages: SitePage[];
+    let html: string;
+    let htmlFile: string;
+    let printed: PrintedReport;
+    let own: StaticServer;
+    const servers: ChildProcess[] = [];
+    /** charts per page on the site: path -> chart labels */
+    const siteCharts = new Map<string, string[]>();
+
+    before(async () => {
+      browser = await launchChromium();
+      ({ dir } = await buildReport({ name: "demo" }));
+      pages = sitePagesInOrder(dir);
+      own = await serveStatic(dir);
+      rmSync(OUTPUT, { recursive: true, force: true });
+      mkdirSync(OUTPUT, { recursive: true });
+      ({ html } = await assembleSingleFile(dir));
+      htmlFile = join(OUTPUT, "report.html");
+      writeFileSync(htmlFile, html);
+    });
+
+    after(async () => {
+      await browser?.close();
+      await own?.close();
+      for (const child of servers) child.kill();
+    });
+
+    test("python3 -m http.server: every navigation link and every link a page draws gives its page", async () => {
+      const server = await pythonServer(dir);
+      servers.push(server.process);
+      const open = await openPage(browser, server.origin);
+      try {
+        const seen = new Set<string>();
+        const queue = [server.origin + "/"];
+        while (queue.length) {
+          const url = queue.shift()!;
+          if (seen.has(url)) continue;
+          seen.add(url);
+          const response = await open.page.goto(url);
+          assert.equal(response?.status(), 200, `${url} answers 200`);
+          const body = (await response?.text()) ?? "";
+          assert.ok(isReportPage(body), `${url} is a page of the report, not a listing`);
+          await waitForCharts(open.page);
+          const path = new URL(url).pathname === "/" ? "/index.html" : new URL(url).pathname;
+          siteCharts.set(
+            path,
+            (await charts(open.page)).map((c) => c.label),
+          );
+          for (const link of await links(open.page, server.origin))
+            if (!seen.has(link) && !link.includes("/_")) queue.push(link);
+        }
+        const reached = [...siteCharts.keys()].sort();
+        assert.deepEqual(reached, pages.map((p) => p.path).sort(), "the links reach every page of the site");
+        assert.deepEqual(open.log.failed, [], "failed requests");
+        assert.deepEqual(open.log.errors, [], "console errors");
+      } finally {
+        await open.close();
+      }
+    });
+
+    test(`under a sub-path (${SUB_PATH}) and with clean URLs every page's links answer with a page`, async () => {
+      const root = join(OUTPUT, "host");
+      mkdirSync(join(root, "reports"), { recursive: true });
+      symlinkSync(dir, join(root, SUB_PATH.slice(1, -1)));
+      const python = await pythonServer(root);
+      servers.push(python.process);
+      for (const base of [python.origin + SUB_PATH, own.origin + "/"]) {
+        for (const page of pages) {
+          const url = new URL("." + page.path, base).href;
+          const response = await fetch(url);
+          assert.equal(response.status, 200, `${url}`);
+          const body = await response.text();
+          // static links (navigation, pager, in-page) and the ones drawn at run time (segment pages: ./segment/<slug>.html)
+          const hrefs = [...body.matchAll(/<a [^>]*href="([^"#:]+)(?:#[^"]*)?"/g)].map((m) => m[1]);
+          for (const href of hrefs) {
+            const target = new URL(href, url).href;
+            const linked = await fetch(target);
+            assert.equal(linked.status, 200, `${url} links ${href}`);
+            assert.ok(isReportPage(await linked.text()), `${url} links ${href}: a page of the report`);
+          }
+        }
+      }
+      // a clean-URL host answers the clean form too (the tests' own server: /segments -> segments.html)
+      const clean = await fetch(own.origin + "/segments");
+      assert.ok(isReportPage(await clean.text()), "/segments on a clean-URL host");
+    });
+
+    test("report.html from file:// with the network blocked: every page and chart, no request, no error", async (t) => {
+      const size = statSync(htmlFile).size;
+      t.diagnostic(`report.html: ${(size / 1e6).toFixed(2)} MB, ${pages.length} pages`);
+      assert.ok(size < 3_000_000, `report.html is under 3 MB on the demo data (${size} bytes)`);
+      assert.ok(!/customer_id|CustomerID/.test(html), "no customer-level column in the file");
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+      const requests: string[] = [];
+      const blocked: string[] = [];
+      await context.route("**", (route) => {
+        const url = route.request().url();
+        if (url.startsWith("file:")) return route.continue();
+        blocked.push(url);
+        return route.abort("blockedbyclient");
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+      page.on("pageerror", (e) => errors.push(e.message));
+      try {
+        await page.goto(pathToFileURL(htmlFile).href);
+        await waitForReport(page, 600);
+        assert.deepEqual(blocked, [], "requests that would have left the file");
+        assert.deepEqual(
+          requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:")),
+          [],
+          "network requests",
+        );
+        assert.equal(requests.filter((u) => u.startsWith("file:")).length, 1, "only the file itself is read");
+        assert.deepEqual(errors, [], "console errors");
+        assert.deepEqual(
+          await page.$$eval(".observablehq--error", (n) => n.map((e) => e.textContent)),
+          [],
+          "cell errors",
+        );
+        const contents = await page.$$eval("#report-contents a", (as) => as.map((a) => a.textContent?.trim()));
+        assert.deepEqual(
+          contents,
+          pages.map((p) => p.title),
+          "the contents list every page in navigation order",
+        );
+        for (const p of pages) {
+          const drawn = (await charts(page, `section[data-report-path="${p.path}"]`)).map((c) => c.label);
+          assert.ok(siteCharts.has(p.path), `the site's ${p.path} was visited`);
+          assert.deepEqual(drawn, siteCharts.get(p.path), `${p.path}: the same charts as the site`);
+        }
+        // the k switch of the executive summary changes its segment table
+        const meta = siteData(dir, "meta");
+        const other: number = meta.ks.find((k: number) => k !== meta.k && k >= 3);
+        const summary = page.locator('section[data-report-path="/index.html"]');
+        const rows = (): Promise<number> =>
+          summary.locator("table:has(th:text-is('Recommended action')) tbody tr").count();
+        assert.equal(await rows(), meta.k, "one row per segment at the recommended k");
+        await summary.getByLabel("Number of segments", { exact: true }).selectOption({ label: String(other) });
+        await waitForReport(page, 250);
+        assert.equal(await rows(), other, `one row per segment at k = ${other}`);
+        // a what-if slider changes its figure
+        const strategy = page.locator('section[data-report-path="/strategy.html"]');
+        const figure = (): Promise<string> =>
+          strategy
+            .locator(".kpi", { has: page.locator(".label", { hasText: "Extra revenue a year" }) })
+            .first()
+            .locator(".value")
+            .innerText();
+        const before = await figure();
+        const slider = strategy.locator("form", { hasText: "Customers reactivated (%)" }).locator("input[type=range]");
+        await slider.focus();
+        for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+        await waitForReport(page, 250);
+        assert.notEqual(await figure(), before, "the impact figure changed");
+        // a link between pages scrolls to the page inside the file
+        await page.locator('section[data-report-path="/index.html"] a[href="./methodology.html#cleaning"]').click();
+        assert.match(page.url(), /#report-page-\d+$/, "the link stays in the file");
+        assert.deepEqual(errors, [], "console errors after interacting");
+      } finally {
+        await context.close();
+      }
+    });
+
+    test("report.pdf: cover, contents with page numbers, every chart within one page, the headline figures", async (t) => {
+      const started = performance.now();
+      printed = await printReport(htmlFile, { probes: true, buildDate: new Date("2024-12-31T00:00:00Z") });
+      const pdfFile = join(OUTPUT, "report-probed.pdf");
+      writeFileSync(pdfFile, printed.pdf);
+      const sheets = pdfPageCount(printed.pdf);
+      t.diagnostic(
+        `report.pdf: ${sheets} pages, ${(printed.pdf.length / 1e6).toFixed(2)} MB, printed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      assert.deepEqual(printed.errors, [], "errors while printing");
+      const info = spawnSync("pdfinfo", [pdfFile], { encoding: "utf8" });
+      assert.equal(info.status, 0, "pdfinfo (Debian's poppler-utils) reads the PDF");
+      assert.equal(Number(info.stdout.match(/^Pages:\s+(\d+)/m)?.[1]), sheets, "page count");
+      assert.match(info.stdout, /Page size:\s+59[45](\.\d+)? x 84[12]/, "A4");
+      const text = (first: number, last = first): string =>
+        spawnSync("pdftotext", ["-layout", "-f", String(first), "-l", String(last), pdfFile, "-"], { encoding: "utf8" })
+          .stdout;
+      const meta = siteData(dir, "meta");
+      const cover = text(1);
+      for (const expected of [meta.title, meta.data_file, "31 December 2024", "1 December 2023", "9 December 2024"])
+        assert.ok(cover.includes(expected), `the cover names ${expected}`);
+      // contents: each page on its line with the sheet it starts on; each starts after the last
+      assert.equal(printed.startPages.length, pages.length);
+      assert.ok(
+        printed.startPages.every((n, i) => n > (i ? printed.startPages[i - 1] : 2)),
+        `pages start in order after the cover and contents (${printed.startPages})`,
+      );
+      const contents = text(2);
+      pages.forEach((p, i) =>
+        assert.match(
+          contents,
+          new RegExp(`${p.title.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\s+${printed.startPages[i]}\\b`),
+          `contents: ${p.title} on page ${printed.startPages[i]}`,
+        ),
+      );
+      // each segment page starts on its sheet with the segment's name
+      pages.forEach((p, i) => {
+        if (p.level === 2)
+          assert.ok(
+            text(printed.startPages[i]).includes(p.title),
+            `${p.title} starts on page ${printed.startPages[i]}`,
+          );
+      });
+      // the footer numbers every page
+      assert.match(text(sheets), new RegExp(`\\b${sheets} / ${sheets}\\b`), "page number in the footer");
+      // every chart: its top and bottom marker on the same page
+      const perPage = Array.from({ length: sheets }, (_, i) => text(i + 1));
+      const chartCount = [...siteCharts.values()].reduce((n, labels) => n + labels.length, 0);
+      assert.equal(printed.probed, chartCount, "every chart of the site is printed");
+      const where = (marker: RegExp): number => perPage.findIndex((page) => marker.test(page));
+      for (let i = 0; i < chartCount; i++) {
+        const start = where(new RegExp(`zzchartstart${i}zz`));
+        const end = where(new RegExp(`zzchartend${i}zz`));
+        assert.ok(start >= 0 && end >= 0, `chart ${i}: markers found`);
+        assert.equal(end, start, `chart ${i} is within one page (starts on ${start + 1}, ends on ${end + 1})`);
+      }
+      assert.equal(where(new RegExp(`zzchartstart${chartCount}zz`)), -1, "no more charts in the PDF than on the site");
+      // a table split across pages repeats its header row on each of them
+      let split = 0;
+      printed.tables.forEach((header, i) => {
+        const start = where(new RegExp(`zztablestart${i}zz`));
+        const end = where(new RegExp(`zztableend${i}zz`));
+        assert.ok(start >= 0 && end >= start, `table ${i}: markers found in order`);
+        if (end === start) return;
+        split++;
+        const words = header.filter((h) => h && !h.includes(" ")).slice(0, 2);
+        for (let page = start + 1; page <= end; page++) {
+          for (const word of words)
+            assert.ok(
+              perPage[page].includes(word),
+              `table ${i} (${header.join(" | ")}) repeats "${word}" on page ${page + 1}`,
+            );
+        }
+      });
+      t.diagnostic(`${printed.tables.length} tables, ${split} split across pages`);
+      assert.ok(split > 0, "the demo has a table long enough to split (the country table)");
+      // the headline figures
+      const all = perPage.join("\n");
+      for (const figure of [
+        meta.customers.toLocaleString("en-GB"),
+        meta.orders.toLocaleString("en-GB"),
+        `${meta.k} segments`,
+      ]) {
+        assert.ok(all.includes(figure), `the PDF says ${figure}`);
+      }
+    });
+
+    test("npm run export -- --no-build writes report.html (the same bytes) and report.pdf", async (t) => {
+      const site = join(OUTPUT, "site");
+      cpSync(dir, site, { recursive: true });
+      const started = performance.now();
+      const result = spawnSync(
+        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+        ["loaders/cli/export.ts", "--no-build", "--out", site],
+        {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+          env: { ...process.env, INIT_CWD: PROJECT_ROOT },
+        },
+      );
+      t.diagnostic(
+        `export --no-build: ${((performance.now() - started) / 1000).toFixed(1)} s; ${result.stderr.trim().split("\n").join(" | ")}`,
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(readFileSync(join(site, "report.html"), "utf8"), html, "report.html is deterministic");
+      const pdf = readFileSync(join(site, "report.pdf"));
+      assert.equal(pdfPageCount(pdf), pdfPageCount(printed.pdf), "the exported PDF has the pages of the tested one");
+      assert.ok(!existsSync(join(site, "report.html." + result.pid + ".tmp")));
+    });
+
+    test("without Chromium, one line says how to install it", () => {
+      assert.throws(
+        () => findChromium({ CHROMIUM_PATH: "/nonexistent/chromium" }),
+        /^InputError: CHROMIUM_PATH=\/nonexistent\/chromium: no such file/,
+      );
+      const result = spawnSync(
+        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+        ["loaders/cli/export.ts", "--no-build"],
+        {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+          env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium" },
+        },
+      );
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+      assert.match(result.stderr, /apt-get install chromium|CHROMIUM_PATH/);
+    });
+  });

@@ -1,0 +1,94 @@
+/**
+ * Quality bar on the shared reference RFM (Online Retail, 4,338 customers): with log1p + standard scaling of
+ * recency, frequency and monetary, our k-means inertia is within 0.1% of scikit-learn's (KMeans k-means++,
+ * n_init = 10) for every k in 2..10, and the other metrics agree with those sklearn reported for its own labels.
+ * Skips with a message when ../shared/reference is absent.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULT_CONFIG } from "../../loaders/config.ts";
+import { segmentCustomers } from "../../loaders/pipeline/segment.ts";
+import { loadReferenceRfm, loadReferenceSummary, REFERENCE_RFM } from "../fixtures/segment/reference-rfm.ts";
+
+const customers = loadReferenceRfm();
+const summary = loadReferenceSummary();
+const skip = !customers || !summary ? `reference RFM not found at ${REFERENCE_RFM}: skipped` : false;
+
+describe("shared reference RFM (Online Retail)", { skip }, () => {
+  const start = performance.now();
+  const result =
+    customers && summary ? segmentCustomers(customers, DEFAULT_CONFIG.rfm, DEFAULT_CONFIG.clustering) : null;
+  const ms = performance.now() - start;
+
+  it("inertia <= 1.001 x scikit-learn's for every k in 2..10", (t) => {
+    assert.ok(result && summary);
+    assert.deepEqual(
+      result.kmeans.map((s) => s.k),
+      [2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    for (const s of result.kmeans) {
+      const ref = summary.k[String(s.k)];
+      const ratio = s.inertia / ref.inertia;
+      t.diagnostic(
+        `k=${s.k} inertia ${s.inertia.toFixed(3)} vs sklearn ${ref.inertia.toFixed(3)} (ratio ${ratio.toFixed(6)}), ` +
+          `silhouette ${s.silhouette.toFixed(4)} vs ${ref.silhouette.toFixed(4)}, DB ${s.davies_bouldin.toFixed(4)} vs ${ref.davies_bouldin.toFixed(4)}, ` +
+          `CH ${s.calinski_harabasz.toFixed(1)} vs ${ref.calinski_harabasz.toFixed(1)}`,
+      );
+      assert.ok(ratio <= 1.001, `k = ${s.k}: inertia ${s.inertia} > 1.001 x ${ref.inertia}`);
+      assert.ok(s.converged && s.non_converged_restarts === 0, `k = ${s.k} did not converge`);
+    }
+  });
+
+  it("silhouette, Davies-Bouldin and Calinski-Harabasz agree with sklearn's (same formulas, near-identical labels)", () => {
+    assert.ok(result && summary);
+    for (const s of result.kmeans) {
+      const ref = summary.k[String(s.k)];
+      assert.ok(Math.abs(s.silhouette - ref.silhouette) < 0.01, `k = ${s.k} silhouette`);
+      assert.ok(Math.abs(s.davies_bouldin / ref.davies_bouldin - 1) < 0.03, `k = ${s.k} Davies-Bouldin`);
+      assert.ok(Math.abs(s.calinski_harabasz / ref.calinski_harabasz - 1) < 0.01, `k = ${s.k} Calinski-Harabasz`);
+    }
+    // k = 2 is the same partition as sklearn's
+    assert.deepEqual(
+      [...result.kmeans[0].sizes].sort((a, b) => b - a),
+      summary.k["2"].sizes,
+    );
+  });
+
+  it("chooses k, names clusters and scores RFM as documented", (t) => {
+    assert.ok(result && summary);
+    t.diagnostic(
+      `k = ${result.k}: ${result.k_reason} (elbow k = ${result.elbow_k}); segmentCustomers took ${ms.toFixed(0)} ms`,
+    );
+    // the silhouette peaks at k = 2 as in scikit-learn; the rule chooses among k >= 3 and takes the stable elbow
+    assert.equal(result.k_silhouette_best, summary.best_k_by_silhouette);
+    assert.equal(result.elbow_k, 5);
+    assert.equal(result.k, result.elbow_k, result.k_reason);
+    assert.deepEqual(
+      result.k_stability_checked.map((x) => x.k),
+      [5],
+      "only the elbow's stability was needed",
+    );
+    assert.deepEqual(result.rfm_thresholds.thresholds.frequency, [1, 2, 3, 6]);
+    assert.deepEqual(result.rfm_thresholds.empty_levels, { recency: [], frequency: [], monetary: [] });
+    assert.deepEqual(
+      result.kmeans[0].profiles.map((c) => [c.name, c.size]),
+      [
+        ["High-Value Loyal", 1668],
+        // not "Low-Value Inactive": 10% or more of its members first bought in the last 90 days
+        ["Occasional Low-Value", 2670],
+      ],
+    );
+    assert.deepEqual(
+      result.clusters.map((c) => [c.name, c.size]),
+      [
+        ["Champions", 344],
+        ["High-Value Loyal", 965],
+        ["Middle", 1005],
+        ["New / Promising", 862],
+        ["Occasional Low-Value", 1162],
+      ],
+    );
+    assert.ok(result.validation.stability.mean_ari >= 0.8, "the chosen k is stable (STABILITY_MIN)");
+    assert.equal(result.n_customers, summary.customers);
+  });
+});

@@ -1,0 +1,474 @@
+/**
+ * The PostgreSQL source against a real server (test/support/postgres.ts): on the same data the database path and the
+ * file path give identical customers.csv, the same summary.json figures and the same report data; the one-line
+ * errors (connection refused, authentication failed with the password masked, missing table or column, permission
+ * denied, unset variable, bad config); `npm run pipeline` and `npm run build` with the source.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { loadConfig, PROJECT_ROOT, type Config } from "../../loaders/config.ts";
+import { connectionString, maskSecrets, maskUrl } from "../../loaders/db/postgres.ts";
+import { InputError } from "../../loaders/errors.ts";
+import { computeReport, runPipeline } from "../../loaders/pipeline/index.ts";
+import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
+import { fingerprint } from "../../loaders/site/artifacts.ts";
+import { NO_SHARED, ONLINE_RETAIL, runBuild } from "../support/build.ts";
+import { SKIP_POSTGRES, startPostgres, type TestServer } from "../support/postgres.ts";
+import { generateSmall, readSiteData } from "../support/report.ts";
+
+const OUT = join(PROJECT_ROOT, "test-output", "postgres");
+const REASONS = join(PROJECT_ROOT, "test/fixtures/ingest/reasons.csv");
+const PASSWORD = "s3cret-Pa55";
+
+/** Online Retail's columns, typed as a database would hold them (the customer id as a float, as pandas writes it). */
+const TYPED_COLUMNS = `("InvoiceNo" text, "StockCode" text, "Description" text, "Quantity" integer, "InvoiceDate" timestamp,
+  "UnitPrice" numeric, "CustomerID" double precision, "Country" text)`;
+/** Online Retail's columns as text, as a CSV loaded with COPY: numbers, dates and ids are read by the database. */
+const TEXT_COLUMNS = `("InvoiceNo" text, "StockCode" text, "Description" text, "Quantity" text, "InvoiceDate" text,
+  "UnitPrice" text, "CustomerID" text, "Country" text)`;
+
+function fileConfig(data: string, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({ file: null, data, env: {}, overrides });
+}
+
+function pgConfig(source: Record<string, unknown>, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({ file: null, env: {}, overrides: { ...overrides, source: { kind: "postgres", ...source } } });
+}
+
+/** What must not differ between the paths: everything but where the data came from. */
+function figures(result: IngestResult) {
+  const { accounting, customers, revenue, orders, countries, period_start, period_end, snapshot_date } = result;
+  return { accounting, customers, revenue, orders, countries, period_start, period_end, snapshot_date };
+}
+
+async function figuresOf(config: Config) {
+  const result = await ingest(config);
+  try {
+    return figures(result);
+  } finally {
+    await result.close();
+  }
+}
+
+/**
+ * summary.json without `source`, `reader` and `dates` (a path vs a table; which reader; how a file's dates looked vs
+ * the database's).
+ */
+function summaryFigures(dir: string): Record<string, unknown> {
+  const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+  const { source: _source, reader, dates: _dates, ...rest } = summary;
+  assert.ok(reader === "postgres" || reader === "delimited text", reader);
+  return rest;
+}
+
+/** Asserts `run` rejects with a one-line InputError matching `pattern` that holds neither the password nor the URL. */
+async function rejectsOneLine(run: () => Promise<unknown>, pattern: RegExp, url?: string): Promise<string> {
+  let message = "";
+  await assert.rejects(run, (error: Error) => {
+    message = error.message;
+    assert.ok(error instanceof InputError, `not an InputError: ${error.stack}`);
+    assert.match(message, pattern);
+    assert.ok(!message.includes("\n"), "more than one line");
+    assert.ok(!message.includes(PASSWORD), `password in the message: ${message}`);
+    if (url) assert.ok(!message.includes(url), "connection string in the message");
+    return true;
+  });
+  return message;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("PostgreSQL configuration and secrets (no server)", () => {
+  it("validates source: kind, table or query, the variable name, no connection string in the file", () => {
+    const bad: [unknown, RegExp][] = [
+      [{ kind: "mysql", table: "t" }, /setting "source.kind" should be "postgres"/],
+      [{ kind: "postgres" }, /setting "source" should be either "table" or "query"/],
+      [{ kind: "postgres", table: "t", query: "select 1" }, /either "table" or "query"/],
+      [{ kind: "postgres", table: "t; drop table x" }, /setting "source.table" should be a table name/],
+      [{ kind: "postgres", query: "delete from t" }, /setting "source.query" should be a SELECT statement/],
+      [
+        { kind: "postgres", table: "t", url_env: "MY-URL" },
+        /setting "source.url_env" should be the name of an environment variable/,
+      ],
+      [
+        { kind: "postgres", table: "t", url: "postgresql://a:b@h/d" },
+        /"source.url" is not allowed: the connection string is read from the environment variable/,
+      ],
+      [{ kind: "postgres", table: "t", host: "h" }, /unknown setting "source.host"/],
+      ["postgres://x", /setting "source" should be an object/],
+    ];
+    for (const [source, pattern] of bad)
+      assert.throws(
+        () => loadConfig({ file: null, env: {}, overrides: { source } }),
+        (e: Error) => e instanceof InputError && pattern.test(e.message),
+      );
+    // decided: a customer-level table is read from files only; the multi-table form too
+    assert.throws(
+      () =>
+        pgConfig(
+          { table: "public.customers" },
+          { layout: "customers", columns: { customer_id: "ID", recency: "Recency", monetary: "M", frequency: "F" } },
+        ),
+      (e: Error) =>
+        e instanceof InputError &&
+        /"layout": "customers" cannot be read from a PostgreSQL "source"/.test(e.message) &&
+        !e.message.includes("\n"),
+    );
+    const ok = pgConfig({ table: 'public."Online Retail"' });
+    assert.deepEqual(ok.source, { kind: "postgres", url_env: "DATABASE_URL", table: 'public."Online Retail"' });
+    assert.equal(pgConfig({ query: "select * from t;" }).source?.query, "select * from t");
+    // a data file on the command line is read instead of the configured database
+    const dir = join(OUT, "config");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "segment.config.json"), JSON.stringify({ source: { kind: "postgres", table: "t" } }));
+    assert.equal(loadConfig({ file: join(dir, "segment.config.json"), env: {}, data: REASONS }).source, null);
+    assert.ok(loadConfig({ file: join(dir, "segment.config.json"), env: {} }).source);
+  });
+
+  it("names the unset variable", () => {
+    assert.throws(
+      () => connectionString({ url_env: "SHOP_DB_URL" }, {}),
+      (e: Error) => e instanceof InputError && /environment variable SHOP_DB_URL is not set/.test(e.message),
+    );
+    assert.equal(connectionString({ url_env: "X" }, { X: " postgresql://h/d " }), "postgresql://h/d");
+  });
+
+  it("masks the password in URLs, key=value strings and messages", () => {
+    assert.equal(maskUrl(`postgresql://ann:${PASSWORD}@db:5432/shop`), "postgresql://ann:***@db:5432/shop");
+    assert.equal(maskUrl(`host=db password=${PASSWORD} dbname=shop`), "host=db password=*** dbname=shop");
+    const url = `postgresql://ann:p%40ss@db/shop`;
+    assert.equal(
+      maskSecrets(`failed for ${url} with p@ss and p%40ss`, url),
+      "failed for postgresql://ann:***@db/shop with *** and ***",
+    );
+  });
+});
+
+describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
+  let server: TestServer;
+  let url: string;
+  const saved = process.env.DATABASE_URL;
+
+  before(async () => {
+    server = await startPostgres();
+    await server.psql(`CREATE ROLE segment LOGIN PASSWORD '${PASSWORD}'`);
+    await server.psql(`CREATE ROLE outsider LOGIN PASSWORD '${PASSWORD}'`);
+    await server.psql("CREATE DATABASE retail OWNER segment");
+    const db = { database: "retail" };
+    await server.psql(`CREATE TABLE public.reasons ${TEXT_COLUMNS}`, db);
+    await server.copyCsv("public.reasons", REASONS, "retail");
+    await server.psql(`CREATE TABLE public.reasons_typed ${TYPED_COLUMNS}`, db);
+    await server.copyCsv("public.reasons_typed", REASONS, "retail");
+    // the small demo data with every column as text: numbers and dates are parsed by the database
+    await server.psql(
+      `CREATE TABLE public.small_text ("InvoiceNo" text, "StockCode" text, "Description" text, "Quantity" text, "InvoiceDate" text, "UnitPrice" text, "CustomerID" text, "Country" text)`,
+      db,
+    );
+    await server.copyCsv("public.small_text", generateSmall().data, "retail");
+    await server.psql("CREATE TABLE public.secret (x int)", db);
+    await server.psql("GRANT SELECT ON public.reasons, public.reasons_typed, public.small_text TO segment", db);
+    await server.psql("GRANT CONNECT, TEMP ON DATABASE retail TO outsider", db);
+    url = server.url("segment", PASSWORD, "retail");
+    process.env.DATABASE_URL = url;
+  });
+
+  after(() => {
+    server?.stop();
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+  });
+
+  it("cleans, accounts and computes customer features inside the database exactly as the file path", async () => {
+    const settings = [
+      {},
+      { cleaning: { drop_duplicates: true } },
+      { cleaning: { drop_non_product_codes: false, drop_cancellations: false } },
+      { revenue: "gross" },
+      { cleaning: { drop_missing_customer: false } },
+    ];
+    for (const overrides of settings) {
+      const file = await figuresOf(fileConfig(REASONS, overrides));
+      const database = await figuresOf(pgConfig({ table: "public.reasons" }, overrides));
+      assert.deepEqual(database, file, JSON.stringify(overrides));
+    }
+    const file = await figuresOf(fileConfig(REASONS));
+    // the fixture's figures, counted by hand (test/fixtures/ingest/reasons.csv)
+    assert.equal(file.accounting.rows_in, 14);
+    assert.equal(file.accounting.dropped.cancellation, 3);
+    assert.equal(file.customers.length, 3);
+    // typed columns (integer, numeric, timestamp, a float customer id): the same customers and accounting, except
+    // that a float id has no spelling to merge
+    const typed = await figuresOf(pgConfig({ table: "public.reasons_typed" }));
+    const { customer_ids: _typedIds, ...typedAccounting } = typed.accounting;
+    const { customer_ids: _fileIds, ...fileAccounting } = file.accounting;
+    assert.deepEqual({ ...typed, accounting: typedAccounting }, { ...file, accounting: fileAccounting });
+    // a query instead of a table, with the columns mapped to other names
+    const query = await figuresOf(
+      pgConfig(
+        {
+          query: `SELECT "InvoiceNo" AS inv, "StockCode" AS sku, "Description", "Quantity" AS qty, "InvoiceDate" AS at, "UnitPrice" AS price, "CustomerID" AS client, "Country" FROM public.reasons`,
+        },
+        {
+          columns: {
+            invoice: "inv",
+            stock_code: "sku",
+            quantity: "qty",
+            invoice_date: "at",
+            unit_price: "price",
+            customer_id: "client",
+          },
+        },
+      ),
+    );
+    assert.deepEqual(query, file);
+  });
+
+  it("gives identical customers.csv, the same summary.json figures and the same report data (text columns)", async () => {
+    // the file without the products.csv beside it (a database source has none: categories come from descriptions)
+    mkdirSync(join(OUT, "small-data"), { recursive: true });
+    const data = join(OUT, "small-data", "transactions.csv.gz");
+    copyFileSync(generateSmall().data, data);
+    const files = await runPipeline(fileConfig(data), join(OUT, "small-file"));
+    const database = await runPipeline(pgConfig({ table: "public.small_text" }), join(OUT, "small-postgres"));
+    assert.ok(files.summary.customers > 100);
+    assert.equal(database.summary.source, "postgres table public.small_text");
+    assert.match(readFileSync(join(OUT, "small-postgres", "summary.json"), "utf8"), /text read by PostgreSQL/);
+    assert.equal(
+      readFileSync(join(OUT, "small-postgres", "customers.csv"), "utf8"),
+      readFileSync(join(OUT, "small-file", "customers.csv"), "utf8"),
+    );
+    assert.deepEqual(summaryFigures(join(OUT, "small-postgres")), summaryFigures(join(OUT, "small-file")));
+    // every page's data: the line-level aggregates computed in PostgreSQL equal DuckDB's
+    const quiet = () => {};
+    const reportFile = await computeReport(fileConfig(data), quiet);
+    const reportDatabase = await computeReport(pgConfig({ table: "public.small_text" }), quiet);
+    const { data_file: fileName, ...metaFile } = reportFile["meta.json"] as Record<string, unknown>;
+    const { data_file: tableName, ...metaDatabase } = reportDatabase["meta.json"] as Record<string, unknown>;
+    assert.equal(fileName, "transactions.csv.gz");
+    assert.equal(tableName, "public.small_text");
+    assert.deepEqual(metaDatabase, metaFile);
+    assert.deepEqual(Object.keys(reportDatabase).sort(), Object.keys(reportFile).sort());
+    for (const name of Object.keys(reportFile).filter((n) => n !== "meta.json" && n !== "recognised.txt"))
+      assert.deepEqual(reportDatabase[name], reportFile[name], name);
+    assert.match(
+      String(reportDatabase["recognised.txt"]),
+      /^segment-report: input postgres table public\.small_text\n/,
+    );
+    assert.ok(!String(reportDatabase["recognised.txt"]).includes(PASSWORD));
+  });
+
+  it("channel, category and store columns: the channel mix, categories and stores per customer from the database equal the file path's", async () => {
+    const db = { database: "retail" };
+    // every order on one channel, as a shop database records it; categories by stock code
+    await server.psql(
+      `CREATE TABLE public.small_channel AS SELECT *,
+         CASE WHEN "InvoiceNo" LIKE '%1' OR "InvoiceNo" LIKE '%7' THEN 'web' WHEN "InvoiceNo" LIKE '%3' THEN 'phone' ELSE 'store' END AS channel,
+         CASE WHEN "StockCode" < '5' THEN 'Home' ELSE 'Gifts' END AS category,
+         CASE WHEN "InvoiceNo" LIKE '%5' THEN 'Shop ' || right("InvoiceNo", 2) END AS store
+       FROM public.small_text;
+       GRANT SELECT ON public.small_channel TO segment`,
+      db,
+    );
+    const dir = join(OUT, "channel");
+    mkdirSync(dir, { recursive: true });
+    const data = join(dir, "lines.csv");
+    writeFileSync(data, await server.psql("COPY public.small_channel TO STDOUT WITH (FORMAT csv, HEADER true)", db));
+    const quiet = () => {};
+    const reportFile = await computeReport(fileConfig(data), quiet);
+    const reportDatabase = await computeReport(pgConfig({ table: "public.small_channel" }), quiet);
+    const audience = JSON.stringify(reportFile["audience.json"]);
+    for (const channel of ["web", "phone", "store"]) assert.ok(audience.includes(`"${channel}"`), channel);
+    assert.ok(JSON.stringify(reportFile["products.json"]).includes('"Gifts"'));
+    assert.ok(audience.includes('"stores"') && audience.includes('"in_store"'));
+    for (const name of Object.keys(reportFile).filter((n) => n !== "meta.json" && n !== "recognised.txt"))
+      assert.deepEqual(reportDatabase[name], reportFile[name], name);
+  });
+
+  it("fingerprints the data by a count and checksum query, without the connection string", async () => {
+    const config = pgConfig({ table: "public.reasons" });
+    const first = await fingerprint(config);
+    assert.equal(await fingerprint(config), first);
+    await server.psql(`UPDATE public.reasons SET "Quantity" = '7' WHERE "StockCode" = '71053'`, { database: "retail" });
+    const changed = await fingerprint(config);
+    await server.psql(`UPDATE public.reasons SET "Quantity" = '6' WHERE "StockCode" = '71053'`, { database: "retail" });
+    assert.notEqual(changed, first);
+    assert.equal(await fingerprint(config), first);
+  });
+
+  it("stops with one line: connection refused, authentication failed (password masked), missing table or column, permission denied, unset variable", async () => {
+    const withUrl = async (value: string | undefined, run: () => Promise<unknown>) => {
+      const keep = process.env.DATABASE_URL;
+      if (value === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = value;
+      try {
+        return await run();
+      } finally {
+        process.env.DATABASE_URL = keep;
+      }
+    };
+    const table = pgConfig({ table: "public.reasons" });
+    // a port nothing listens on: the server's own port + 1 is free only by chance, so ask the OS for a closed one
+    const refused = `postgresql://segment:${PASSWORD}@127.0.0.1:1/retail`;
+    await withUrl(refused, () => rejectsOneLine(() => ingest(table), /connection refused .*127\.0\.0\.1:1/, refused));
+    const wrong = server.url("segment", `${PASSWORD}-wrong`, "retail");
+    const message = (await withUrl(wrong, () =>
+      rejectsOneLine(
+        () => ingest(table),
+        /postgres \(DATABASE_URL = postgresql:\/\/segment:\*\*\*@127\.0\.0\.1:\d+\/retail\): authentication failed: password authentication failed for user "segment"/,
+        wrong,
+      ),
+    )) as string;
+    assert.ok(!message.includes(`${PASSWORD}-wrong`));
+    await rejectsOneLine(
+      () => ingest(pgConfig({ table: "public.no_such_table" })),
+      /postgres table public\.no_such_table: relation "public\.no_such_table" does not exist \(source\.table/,
+    );
+    await rejectsOneLine(
+      () => ingest(pgConfig({ table: "public.reasons" }, { columns: { customer_id: "client" } })),
+      /postgres table public\.reasons: column "client" \(columns\.customer_id in the configuration\) is not a column of the source; its columns are: "InvoiceNo"/,
+    );
+    await rejectsOneLine(
+      () => ingest(pgConfig({ query: `SELECT "InvoiceNo", "nope" FROM public.reasons` })),
+      /postgres query: the query failed: column "nope" does not exist/,
+    );
+    await server.psql(
+      `CREATE TABLE public.no_price AS SELECT "InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "CustomerID" FROM public.reasons`,
+      { database: "retail" },
+    );
+    await server.psql("GRANT SELECT ON public.no_price TO segment", { database: "retail" });
+    await rejectsOneLine(
+      () => ingest(pgConfig({ table: "public.no_price" })),
+      /postgres table public\.no_price: missing required column unit_price; its columns are: "InvoiceNo"/,
+    );
+    await rejectsOneLine(
+      () => ingest(pgConfig({ table: "public.secret" })),
+      /permission denied for table secret \(the role in the connection string needs SELECT/,
+    );
+    const outsider = server.url("outsider", PASSWORD, "retail");
+    await withUrl(outsider, () => rejectsOneLine(() => ingest(table), /permission denied for table reasons/, outsider));
+    await withUrl(undefined, () => rejectsOneLine(() => ingest(table), /environment variable DATABASE_URL is not set/));
+    // a bad value stops the run naming the column, as the file reader does
+    await server.psql(`CREATE TABLE public.bad_qty AS SELECT * FROM public.small_text LIMIT 50`, {
+      database: "retail",
+    });
+    await server.psql(
+      `UPDATE public.bad_qty SET "Quantity" = 'six' WHERE ctid IN (SELECT ctid FROM public.bad_qty LIMIT 2); GRANT SELECT ON public.bad_qty TO segment`,
+      { database: "retail" },
+    );
+    await rejectsOneLine(
+      () => ingest(pgConfig({ table: "public.bad_qty" })),
+      /postgres table public\.bad_qty: column "Quantity" \(quantity\): 2 rows are empty or not a number/,
+    );
+  });
+
+  it("npm run pipeline: one line on stderr with the password masked, exit 1; works with the source", () => {
+    const dir = join(OUT, "cli");
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, "segment.config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({ source: { kind: "postgres", url_env: "SHOP_DB", table: "public.small_text" } }),
+    );
+    const run = (env: Record<string, string>) =>
+      spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(PROJECT_ROOT, "loaders/cli/pipeline.ts"),
+          "--config",
+          config,
+          "--out",
+          join(dir, "out"),
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, ...env, DATABASE_URL: "" },
+          encoding: "utf8",
+        },
+      );
+    const failed = run({ SHOP_DB: server.url("segment", "not-the-password", "retail") });
+    assert.equal(failed.status, 1);
+    assert.match(
+      failed.stderr,
+      /^segment-report: postgres \(SHOP_DB = postgresql:\/\/segment:\*\*\*@127\.0\.0\.1:\d+\/retail\): authentication failed/,
+    );
+    assert.equal(failed.stderr.trim().split("\n").length, 1);
+    assert.ok(!failed.stderr.includes("not-the-password"));
+    assert.ok(!existsSync(join(dir, "out")));
+    const ok = run({ SHOP_DB: url });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.ok(!ok.stdout.includes(PASSWORD) && !ok.stderr.includes(PASSWORD));
+    assert.equal(
+      readFileSync(join(dir, "out", "customers.csv"), "utf8"),
+      readFileSync(join(OUT, "small-postgres", "customers.csv"), "utf8"),
+    );
+    rmSync(join(dir, "out"), { recursive: true, force: true });
+  });
+
+  it("npm run build publishes the report from the database, with no trace of the connection string", () => {
+    const dir = join(OUT, "build");
+    mkdirSync(dir, { recursive: true });
+    const config = join(dir, "segment.config.json");
+    writeFileSync(config, JSON.stringify({ source: { kind: "postgres", table: "public.small_text" } }));
+    const out = join(PROJECT_ROOT, "test-output", "builds", "postgres");
+    const result = runBuild({ name: "postgres", config }, ["--out", out]);
+    assert.equal(result.status, 0, result.stderr.slice(-3000));
+    assert.ok(!result.stderr.includes(PASSWORD) && !result.stdout.includes(PASSWORD));
+    const meta = readSiteData(out, "meta");
+    const summary = JSON.parse(readFileSync(join(OUT, "small-file", "summary.json"), "utf8"));
+    assert.equal(meta.customers, summary.customers);
+    assert.ok(Math.abs(meta.revenue - summary.revenue) < 0.005, `revenue ${meta.revenue} vs ${summary.revenue}`);
+    for (const file of filesUnder(out)) {
+      const text = readFileSync(file, "utf8");
+      assert.ok(
+        !text.includes(PASSWORD) && !text.includes(`127.0.0.1:${server.port}`),
+        `${file} mentions the connection`,
+      );
+    }
+    for (const file of filesUnder(join(PROJECT_ROOT, ".segment-cache")).filter((f) => !f.includes("dist-build")))
+      assert.ok(!readFileSync(file, "utf8").includes(PASSWORD), `${file} holds the password`);
+  });
+
+  it(
+    "Online Retail loaded with COPY: identical customers.csv and summary.json figures",
+    { skip: NO_SHARED },
+    async () => {
+      await server.psql(`CREATE TABLE public.online_retail ${TEXT_COLUMNS}`, { database: "retail" });
+      await server.copyCsv("public.online_retail", ONLINE_RETAIL, "retail");
+      await server.psql("GRANT SELECT ON public.online_retail TO segment", { database: "retail" });
+      const quiet = { log: () => {} };
+      const file = await runPipeline(fileConfig(ONLINE_RETAIL), join(OUT, "retail-file"), quiet);
+      const database = await runPipeline(
+        pgConfig({ table: "public.online_retail" }),
+        join(OUT, "retail-postgres"),
+        quiet,
+      );
+      assert.equal(database.summary.rows_in, 541_909);
+      assert.equal(database.summary.customers, file.summary.customers);
+      assert.ok(file.summary.customers > 4_000);
+      assert.equal(
+        readFileSync(join(OUT, "retail-postgres", "customers.csv"), "utf8"),
+        readFileSync(join(OUT, "retail-file", "customers.csv"), "utf8"),
+      );
+      assert.deepEqual(summaryFigures(join(OUT, "retail-postgres")), summaryFigures(join(OUT, "retail-file")));
+    },
+  );
+});
