@@ -129,3 +129,20 @@ test("the loader takes $schema and leaves it out; the zod schema refuses it like
   assert.ok(!("$schema" in config));
   assert.equal(z.safeParse(configSchema, { $schema: "x" }).success, false);
 });
+
+test("the schema is a bottom layer: it and the settings it assembles import only zod and each other", () => {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, path] of readFileSync(file, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g))
+      visit(resolve(dirname(file), path));
+  };
+  visit(join(PROJECT_ROOT, "loaders/config/schema.ts"));
+  const files = [...seen].map((f) => f.slice(join(PROJECT_ROOT, "loaders/").length)).sort();
+  assert.deepEqual(
+    files.filter((f) => !/^(config\/(schema|setting)\.ts|\w+\/settings\.ts|cluster\/trait-names\.ts)$/.test(f)),
+    [],
+  );
+  assert.ok(files.includes("sources/settings.ts") && files.includes("cluster/settings.ts"), files.join(", "));
+});
