@@ -8,11 +8,17 @@
 import type { Config } from "../config.ts";
 import { createLineViews, DROP_REASON_TYPE, LINE_COLUMNS } from "../clean/rules.ts";
 import type { ReturnAccounting } from "../clean/returns.ts";
-import { customerTable, readCustomerRows, resolveCustomerColumns } from "../customers/table.ts";
+import { capabilitiesOf, type Capabilities, type Capability } from "../capabilities.ts";
+import {
+  customerTable,
+  readCustomerRows,
+  resolveCustomerColumns,
+  type CustomerTableSummary,
+} from "../customers/table.ts";
 import { duckdbDatabase, openDatabase } from "../db/database.ts";
 import { InputError } from "../errors.ts";
 import type { DropReason } from "../types.ts";
-import type { IngestOptions, IngestResult } from "./ingest.ts";
+import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
 import { planFileSource } from "../sources/index.ts";
@@ -38,7 +44,7 @@ const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
 function tableBlock(
   file: string,
   format: string,
-  columns: NonNullable<IngestResult["customer_table"]>["columns"],
+  columns: CustomerTableSummary["columns"],
   rule: string,
 ): string {
   const list = (v: string | string[] | null) => (Array.isArray(v) ? v.join(" + ") : v);
@@ -57,6 +63,18 @@ function tableBlock(
   ]
     .map((l) => `${l}\n`)
     .join("");
+}
+
+/**
+ * What a customer-level table holds: customers with their summed columns, and what its mapped columns add. Its
+ * country column names each customer's country but not where the revenue was made (the geography page reads that
+ * from lines), so it does not give `countries`.
+ */
+export function tableCapabilities(columns: CustomerTableSummary["columns"]): Capabilities {
+  const held: Capability[] = ["customer_parts"];
+  if (columns.signup_date !== null) held.push("signup_dates", "period");
+  if (columns.responses.length) held.push("responses");
+  return capabilitiesOf(held);
 }
 
 /** Reads `config.data` as one row per customer; InputError (database closed) on bad input. */
@@ -153,6 +171,7 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
       input_columns: [],
       notes,
       tables: null,
+      capabilities: tableCapabilities(table.summary.columns),
       customer_table: { ...table.summary, parts: table.parts },
       timings: timer.timings,
       close,

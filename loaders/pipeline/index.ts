@@ -119,8 +119,9 @@ export async function runPipeline(
 
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
- * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
- * recognised-input block (printed again when a build reuses the data).
+ * the per-segment pages Framework must render (read by observablehq.config.ts), `capabilities.json`, what the data
+ * holds (the navigation leaves out the pages it cannot fill), and `recognised.txt`, the recognised-input block
+ * (printed again when a build reuses the data).
  */
 export async function computeReport(
   config: Config,

@@ -11,7 +11,7 @@
  */
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
-import { publishRow, rnd, segmentRows } from "./common.ts";
+import { publishRow, rnd, segmentRows } from "../facts.ts";
 
 export const PCA_MAX_POINTS = 2500;
 

@@ -13,7 +13,7 @@ import {
   leverDefaults,
   leverTargets,
 } from "../levers.ts";
-import { periodYears, reportTraitThresholds, rnd, segmentRows } from "./common.ts";
+import { periodYears, reportTraitThresholds, rnd, segmentRows } from "../facts.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
