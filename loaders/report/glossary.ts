@@ -30,7 +30,7 @@ const ENTRY_NEEDS: Record<string, Needs> = {
   "units-per-order": ["transactions"],
   interval: ["transactions"],
   "peak-hour": ["transactions"],
-  chi2: ["countries"],
+  chi2: ["transactions", "countries"],
 };
 
 /** Why an entry does not apply, by the first capability it misses. */

@@ -59,25 +59,29 @@ export const PAGES: readonly PageSpec[] = [
   { id: "methodology", name: "Methodology", needs: [], data: { "methodology.json": methodologyData } },
 ];
 
-/** What each capability is, in words, for "what this data cannot show". */
+/** Each capability as "the data has no ...", for "what this data cannot show". */
 const HELD_AS: Record<Capability, string> = {
   transactions: "dated transaction lines",
   invoices: "invoices",
   quantities: "quantities",
   returns: "returns",
-  products: "a product (stock code) column",
+  products: "product (stock code) column",
   categories: "product categories or descriptions",
   descriptions: "product descriptions",
-  countries: "a country column",
-  channels: "a sales channel",
-  stores: "a store column",
+  countries: "country column",
+  channels: "sales channel",
+  stores: "store column",
   demographics: "demographic columns",
   signup_dates: "signup dates",
   responses: "campaign responses",
   customer_parts: "spending or purchases split by column",
   times_of_day: "order times",
-  period: "a covered period",
+  period: "covered period",
 };
+
+/** "a, b or c" */
+const either = (words: string[]) =>
+  words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
 
 /** The registry's pages the data has what they need for, in registry order. */
 export function includedPages(caps: Capabilities): PageSpec[] {
@@ -89,7 +93,7 @@ export function omittedPages(caps: Capabilities): { page: string; reason: string
   return PAGES.filter((page) => !satisfies(caps, page.needs)).map((page) => {
     const missing = page.needs
       .filter((need) => !satisfies(caps, [need]))
-      .map((need) => (typeof need === "string" ? HELD_AS[need] : need.map((c) => HELD_AS[c]).join(" or ")));
+      .map((need) => (typeof need === "string" ? HELD_AS[need] : either(need.map((c) => HELD_AS[c]))));
     return { page: page.name, reason: `the data has no ${missing.join(" and no ")}` };
   });
 }
