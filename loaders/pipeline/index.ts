@@ -99,7 +99,8 @@ export async function runPipeline(
     const { ingest: ingested, segmentation } = analysis;
     const summary = pipelineSummary(ingested, segmentation);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": ingested.customer_table
+      // without transaction lines a customer is a row of the table: its own clustering columns, no line features
+      "customers.csv": !ingested.capabilities.has.transactions
         ? customersCsvChunks(
             ingested.customers,
             segmentation.customers,

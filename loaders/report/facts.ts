@@ -157,7 +157,7 @@ export interface SegmentRow {
  * used as one year's, and the strategy page says so).
  */
 export function periodYears(ctx: ReportContext): number {
-  if (ctx.ingest.customer_table) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
+  if (!ctx.capabilities.has.transactions) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
   return Math.max(ctx.headline.period_days, 1) / 365.25;
 }
 
@@ -189,7 +189,7 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       return_rate: o?.bought_units ? o.returned_units / o.bought_units : 0,
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
-      description: profileSentence(p, ctx.headline.currency, ctx.ingest.customer_table ? "purchase" : "order"),
+      description: profileSentence(p, ctx.headline.currency, ctx.capabilities.has.transactions ? "order" : "purchase"),
       meaning: p.name_check
         ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
         : play.meaning,
@@ -353,7 +353,7 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       rows_in: ctx.ingest.accounting.rows_in,
       rows_kept: ctx.ingest.accounting.rows_kept,
       dropped: ctx.ingest.accounting.dropped,
-      ...(ctx.ingest.customer_table ? { unit: "rows" } : {}),
+      ...(ctx.capabilities.has.transactions ? {} : { unit: "rows" }),
     },
   };
 }

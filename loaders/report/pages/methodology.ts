@@ -44,13 +44,13 @@ export function limitations(ctx: ReportContext): string[] {
   const gaps = behaviourGaps(ctx);
   if (gaps.text) out.push(gaps.text);
   const recent = customers.filter((c) => c.tenure <= 90).length;
-  if (ctx.ingest.customer_table)
+  if (!ctx.capabilities.has.transactions)
     out.push(
       `The data is one row per customer, with recency, purchases and spending as the exporting system counted them: ${
         ctx.config.period_days === null
           ? "the period those counts cover is not in the data (period_days not set), so per-year figures are the table's figures as they are"
           : `they cover ${formatInt(ctx.config.period_days)} days as configured (period_days), which the per-year figures divide by`
-      }, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table.rule}`,
+      }, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table?.rule ?? ""}`,
     );
   else
     out.push(
@@ -242,7 +242,7 @@ function namingData(ctx: ReportContext): Record<string, unknown> {
       return {
         trait,
         ...words,
-        definition: ctx.ingest.customer_table ? tableWording(words.definition) : words.definition,
+        definition: ctx.capabilities.has.transactions ? words.definition : tableWording(words.definition),
       };
     }),
     name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({
