@@ -13,6 +13,7 @@ import {
   customerTable,
   readCustomerRows,
   resolveCustomerColumns,
+  type CustomerColumns,
   type CustomerTableSummary,
 } from "../customers/table.ts";
 import { duckdbDatabase, openDatabase } from "../db/database.ts";
@@ -21,7 +22,7 @@ import type { DropReason } from "../types.ts";
 import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
-import { planFileSource } from "../sources/index.ts";
+import type { CustomerRead } from "../sources/index.ts";
 import { resolveDateWindow } from "../clean/rules.ts";
 
 const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
@@ -41,12 +42,7 @@ const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
 };
 
 /** The recognised-input block of a customer-level table: file, layout, column -> header, the rule. */
-function tableBlock(
-  file: string,
-  format: string,
-  columns: CustomerTableSummary["columns"],
-  rule: string,
-): string {
+function tableBlock(file: string, format: string, columns: CustomerTableSummary["columns"], rule: string): string {
   const list = (v: string | string[] | null) => (Array.isArray(v) ? v.join(" + ") : v);
   const mapped = Object.entries(columns)
     .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
@@ -77,17 +73,24 @@ export function tableCapabilities(columns: CustomerTableSummary["columns"]): Cap
   return capabilitiesOf(held);
 }
 
-/** Reads `config.data` as one row per customer; InputError (database closed) on bad input. */
-export async function ingestCustomerTable(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
-  const timer = new StageTimer("ingest");
-  const file = config.data;
-  const plan = await timer.time(
-    "open",
-    () => planFileSource(config),
-    () => `opened ${file}`,
-  );
-  if (!plan.relation) throw new InputError(`${file}: layout "customers" reads one table (a file or a folder)`);
-  const columns = resolveCustomerColumns(plan.headers, config, file);
+/**
+ * Reads the customer-level table `plan` (sources/index.ts, `customerTableReader`) as one row per customer;
+ * InputError (plan and database closed) on bad input.
+ */
+export async function ingestCustomerTable(
+  plan: CustomerRead,
+  config: Config,
+  options: IngestOptions = {},
+  timer = new StageTimer("ingest"),
+): Promise<IngestResult> {
+  const file = plan.source;
+  let columns: CustomerColumns;
+  try {
+    columns = resolveCustomerColumns(plan.headers, config, file);
+  } catch (error) {
+    plan.close();
+    throw error;
+  }
   const { instance, conn } = await openDatabase();
   const db = duckdbDatabase(instance, conn);
   const close = closeOnce(

@@ -27,7 +27,7 @@ import {
 import { ingestCustomerTable } from "./customers.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
-import { planSource, type PlannedRead } from "../sources/index.ts";
+import { planSource, type CustomerRead, type DatabaseRead, type FileRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import { tableCounts, tableNotes } from "../sources/tables.ts";
@@ -44,7 +44,7 @@ import type { IngestOptions, IngestResult } from "./ingest-result.ts";
  */
 async function checkImplausibleShare(
   db: SqlDatabase,
-  plan: PlannedRead,
+  plan: FileRead | DatabaseRead,
   lines: number,
   rows: number,
   window: DateWindow,
@@ -61,12 +61,12 @@ async function checkImplausibleShare(
 }
 
 /** Where rows of the input are and the text of one column, for messages (PlannedRead.quote on its database). */
-function quote(plan: PlannedRead, db: SqlDatabase, rows: number[], column: LogicalColumn) {
+function quote(plan: FileRead | DatabaseRead, db: SqlDatabase, rows: number[], column: LogicalColumn) {
   return plan.kind === "database" ? plan.quote(db, rows, column) : plan.quote(duckdbOf(db), rows, column);
 }
 
 /** Opens the database the input is read into: the source's own, else DuckDB in memory. */
-async function openFor(plan: PlannedRead): Promise<SqlDatabase> {
+async function openFor(plan: FileRead | DatabaseRead): Promise<SqlDatabase> {
   if (plan.kind === "database") return plan.open();
   const { instance, conn } = await openDatabase();
   return duckdbDatabase(instance, conn);
@@ -96,12 +96,12 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
  * expected) for bad input; the database is closed on any error.
  */
 export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
-  if (config.layout === "customers") return ingestCustomerTable(config, options);
   const timer = new StageTimer("ingest");
-  const { plan, db } = await timer.time(
+  const opened = await timer.time(
     "open",
-    async () => {
+    async (): Promise<{ plan: CustomerRead; db: null } | { plan: FileRead | DatabaseRead; db: SqlDatabase }> => {
       const plan = await planSource(config);
+      if (plan.kind === "customers") return { plan, db: null };
       try {
         return { plan, db: await openFor(plan) };
       } catch (error) {
@@ -111,6 +111,9 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     },
     ({ plan }) => `opened ${plan.source}`,
   );
+  // a customer-level table: its rows go through the customer stage (no lines to clean)
+  if (opened.db === null) return ingestCustomerTable(opened.plan, config, options, timer);
+  const { plan, db } = opened;
   const file = plan.source;
   const window = resolveDateWindow(config.plausible_dates, options.today);
   const close = closeOnce(

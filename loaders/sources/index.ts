@@ -13,6 +13,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
 import type { SqlDatabase } from "../db/database.ts";
+import { InputError } from "../errors.ts";
 import type { LogicalColumn } from "./columns.ts";
 import { openSource } from "./file.ts";
 import {
@@ -34,8 +35,11 @@ import { postgresSource } from "./postgres.ts";
 
 export type { ReadResult } from "./csv.ts";
 
-/** A planned read: a file read into DuckDB in memory, or a database that does the work itself. */
-export type PlannedRead = FileRead | DatabaseRead;
+/**
+ * A planned read: a file read into DuckDB in memory, a database that does the work itself, or a customer-level
+ * table (one row per customer, no lines).
+ */
+export type PlannedRead = FileRead | DatabaseRead | CustomerRead;
 
 /** A planned read of files: what the reader found out before any data moved (layout, columns), and how to read it. */
 export interface FileRead {
@@ -81,6 +85,26 @@ export interface DatabaseRead {
   close(): void;
 }
 
+/**
+ * A planned read of a customer-level table (`layout: "customers"`, e.g. marketing_campaign): its rows as a relation
+ * of text columns, read by whichever file reader reads the file or folder. The customer stage
+ * (pipeline/customers.ts, customers/table.ts) maps, checks and sums its columns, and says what it holds
+ * (`tableCapabilities`).
+ */
+export interface CustomerRead {
+  kind: "customers";
+  reader: string;
+  source: string;
+  /** the table's column names, in order */
+  headers: string[];
+  /** the rows as a SQL relation, every column VARCHAR named c0, c1, ... (in `headers` order) */
+  relation(conn: DuckDBConnection): Promise<string>;
+  /** entries of a folder input that are not data files (left out) */
+  ignored?: string[];
+  recognition: Recognition;
+  close(): void;
+}
+
 /** What a reader recognised about its input. */
 export interface Recognition {
   /** "comma-separated, gzip" */
@@ -120,27 +144,55 @@ const delimitedText: SourceReader = {
   },
 };
 
+/**
+ * A customer-level table: the file reader after it that accepts the input reads its rows as one relation (a
+ * multi-table input or a database source cannot be one: the configuration refuses them together).
+ */
+export function customerTableReader(fileReaders: () => readonly SourceReader[]): SourceReader {
+  return {
+    name: "customer table",
+    accepts: (config) => config.layout === "customers",
+    async plan(config): Promise<CustomerRead> {
+      const reader = fileReaders().find((r) => r.accepts(config)) as SourceReader;
+      const plan = asFileRead(await reader.plan(config));
+      const relation = plan.relation;
+      if (!relation) {
+        plan.close();
+        throw new InputError(`${config.data}: layout "customers" reads one table (a file or a folder)`);
+      }
+      return {
+        kind: "customers",
+        reader: plan.reader,
+        source: plan.source,
+        headers: plan.headers,
+        relation: (conn) => relation(conn),
+        ...(plan.ignored ? { ignored: plan.ignored } : {}),
+        recognition: plan.recognition,
+        close: () => plan.close(),
+      };
+    },
+  };
+}
+
 /** The readers, most specific first. */
 export const READERS: readonly SourceReader[] = [
+  // a customer-level table's rows are read by the file readers after it
+  customerTableReader(() => READERS.slice(3)),
   postgresSource,
   tablesReader,
   // a folder's files are read by the file readers after it
-  folderReader(() => READERS.slice(3)),
+  folderReader(() => READERS.slice(4)),
   excel,
   parquet,
   jsonLines,
   delimitedText,
 ];
 
-/** A planned read that must be of files (a folder's parts, a customer-level table); an Error (a bug) otherwise. */
+/** A planned read that must be of files (a folder's parts, a customer-level table's rows); an Error (a bug) otherwise. */
 export function asFileRead(plan: PlannedRead): FileRead {
-  if (plan.kind === "database") throw new Error(`${plan.source}: a database source where files were expected`);
+  if (plan.kind === "database" || plan.kind === "customers")
+    throw new Error(`${plan.source}: a ${plan.kind} source where files were expected`);
   return plan;
-}
-
-/** Plans the read of files (`config.data`) with the first reader that accepts them. */
-export async function planFileSource(config: Config): Promise<FileRead> {
-  return asFileRead(await planSource(config));
 }
 
 /** Plans the read of `config.data` with the first reader that accepts it. */
