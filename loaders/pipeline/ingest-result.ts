@@ -79,4 +79,3 @@ export interface IngestOptions {
   /** the day the default plausible window ends after (tests); default now */
   today?: Date;
 }
-
