@@ -79,7 +79,8 @@ function mergeDates(config: Config, results: readonly ReadResult[]): DatesRead {
 
 /** A part of a folder is a file read (a value import of sources/index.ts here would be an import cycle). */
 function filePart(plan: PlannedRead): FileRead {
-  if (plan.kind === "database") throw new Error(`${plan.source}: a database source in a folder`);
+  if (plan.kind === "database" || plan.kind === "customers")
+    throw new Error(`${plan.source}: a ${plan.kind} source in a folder`);
   return plan;
 }
 

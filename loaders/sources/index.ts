@@ -11,6 +11,7 @@
  * whose `accepts` says yes reads the input.
  */
 import type { Config } from "../config.ts";
+import { InputError } from "../errors.ts";
 import { openSource } from "./file.ts";
 import { delimitedFormat, planRead, quoteRows, readCsvSql, readFile, recognisedColumns, type ReadPlan } from "./csv.ts";
 import { excel } from "./excel.ts";
@@ -20,8 +21,16 @@ import { parquet } from "./parquet.ts";
 import { tablesReader } from "./tables.ts";
 import { postgresSource } from "./postgres.ts";
 
-export type { DatabaseRead, FileRead, PlannedRead, ReadResult, Recognition, SourceReader } from "./reader.ts";
-import type { FileRead, PlannedRead, SourceReader } from "./reader.ts";
+export type {
+  CustomerRead,
+  DatabaseRead,
+  FileRead,
+  PlannedRead,
+  ReadResult,
+  Recognition,
+  SourceReader,
+} from "./reader.ts";
+import type { CustomerRead, FileRead, PlannedRead, SourceReader } from "./reader.ts";
 
 /** Delimited text (CSV, TSV, semicolon), gzipped or not: the fallback for any file. */
 const delimitedText: SourceReader = {
@@ -43,27 +52,55 @@ const delimitedText: SourceReader = {
   },
 };
 
+/**
+ * A customer-level table: the file reader after it that accepts the input reads its rows as one relation (a
+ * multi-table input or a database source cannot be one: the configuration refuses them together).
+ */
+export function customerTableReader(fileReaders: () => readonly SourceReader[]): SourceReader {
+  return {
+    name: "customer table",
+    accepts: (config) => config.layout === "customers",
+    async plan(config): Promise<CustomerRead> {
+      const reader = fileReaders().find((r) => r.accepts(config)) as SourceReader;
+      const plan = asFileRead(await reader.plan(config));
+      const relation = plan.relation;
+      if (!relation) {
+        plan.close();
+        throw new InputError(`${config.data}: layout "customers" reads one table (a file or a folder)`);
+      }
+      return {
+        kind: "customers",
+        reader: plan.reader,
+        source: plan.source,
+        headers: plan.headers,
+        relation: (conn) => relation(conn),
+        ...(plan.ignored ? { ignored: plan.ignored } : {}),
+        recognition: plan.recognition,
+        close: () => plan.close(),
+      };
+    },
+  };
+}
+
 /** The readers, most specific first. */
 export const READERS: readonly SourceReader[] = [
+  // a customer-level table's rows are read by the file readers after it
+  customerTableReader(() => READERS.slice(3)),
   postgresSource,
   tablesReader,
   // a folder's files are read by the file readers after it
-  folderReader(() => READERS.slice(3)),
+  folderReader(() => READERS.slice(4)),
   excel,
   parquet,
   jsonLines,
   delimitedText,
 ];
 
-/** A planned read that must be of files (a folder's parts, a customer-level table); an Error (a bug) otherwise. */
+/** A planned read that must be of files (a folder's parts, a customer-level table's rows); an Error (a bug) otherwise. */
 export function asFileRead(plan: PlannedRead): FileRead {
-  if (plan.kind === "database") throw new Error(`${plan.source}: a database source where files were expected`);
+  if (plan.kind === "database" || plan.kind === "customers")
+    throw new Error(`${plan.source}: a ${plan.kind} source where files were expected`);
   return plan;
-}
-
-/** Plans the read of files (`config.data`) with the first reader that accepts them. */
-export async function planFileSource(config: Config): Promise<FileRead> {
-  return asFileRead(await planSource(config));
 }
 
 /** Plans the read of `config.data` with the first reader that accepts it. */

@@ -9,8 +9,11 @@ import type { LogicalColumn } from "./columns.ts";
 import type { DateOrder } from "./dates.ts";
 import type { Encoding } from "./encoding.ts";
 
-/** A planned read: a file read into DuckDB in memory, or a database that does the work itself. */
-export type PlannedRead = FileRead | DatabaseRead;
+/**
+ * A planned read: a file read into DuckDB in memory, a database that does the work itself, or a customer-level
+ * table (one row per customer, no lines).
+ */
+export type PlannedRead = FileRead | DatabaseRead | CustomerRead;
 
 /** A planned read of files: what the reader found out before any data moved (layout, columns), and how to read it. */
 export interface FileRead {
@@ -53,6 +56,26 @@ export interface DatabaseRead {
   open(): Promise<SqlDatabase>;
   read(db: SqlDatabase, derived: Record<string, string>, table?: string): Promise<ReadResult>;
   quote(db: SqlDatabase, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
+  close(): void;
+}
+
+/**
+ * A planned read of a customer-level table (`layout: "customers"`, e.g. marketing_campaign): its rows as a relation
+ * of text columns, read by whichever file reader reads the file or folder. The customer stage
+ * (pipeline/customers.ts, customers/table.ts) maps, checks and sums its columns, and says what it holds
+ * (`tableCapabilities`).
+ */
+export interface CustomerRead {
+  kind: "customers";
+  reader: string;
+  source: string;
+  /** the table's column names, in order */
+  headers: string[];
+  /** the rows as a SQL relation, every column VARCHAR named c0, c1, ... (in `headers` order) */
+  relation(conn: DuckDBConnection): Promise<string>;
+  /** entries of a folder input that are not data files (left out) */
+  ignored?: string[];
+  recognition: Recognition;
   close(): void;
 }
 
