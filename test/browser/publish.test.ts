@@ -14,6 +14,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -23,9 +24,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { tmpdir } from "node:os";
+import { csvParse } from "d3";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { ensureDemoData } from "../../loaders/demo/index.ts";
+import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { findChromium } from "../../loaders/publish/chromium.ts";
 import { printReport, waitForReport } from "../../loaders/publish/pdf.ts";
 import { sitePagesInOrder, type SitePage } from "../../loaders/publish/site-pages.ts";
@@ -127,9 +132,7 @@ if (requireChromium())
       return labels;
     });
     /** the PDF printed with probes (chart and table markers), on first use */
-    const probed = memo(() =>
-      printReport(htmlFile, { probes: true, buildDate: new Date("2024-12-31T00:00:00Z") }),
-    );
+    const probed = memo(() => printReport(htmlFile, { probes: true, buildDate: new Date("2024-12-31T00:00:00Z") }));
 
     before(async () => {
       browser = await launchChromium();
@@ -371,6 +374,109 @@ if (requireChromium())
         `${meta.k} segments`,
       ]) {
         assert.ok(all.includes(figure), `the PDF says ${figure}`);
+      }
+    });
+
+    /**
+     * The headline figures the pipeline reports for the same input and configuration (`npm run pipeline`'s
+     * summary.json and customers.csv): customers and revenue, and per segment its customers and its share of
+     * customers and of revenue, summed here from the customer rows (not read from the report's data).
+     */
+    const headline = memo(async () => {
+      const out = join(mkdtempSync(join(tmpdir(), "segment-publish-")), "pipeline");
+      await runPipeline(loadConfig({ env: {}, data: await ensureDemoData() }), out);
+      const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+      const rows = csvParse(readFileSync(join(out, "customers.csv"), "utf8"));
+      const total = rows.reduce((sum, r) => sum + Number(r.monetary), 0);
+      assert.ok(Math.abs(total - summary.revenue) < 0.01, `customers' spend sums to the revenue (${total})`);
+      const segments = new Map<string, { customers: number; revenue: number }>();
+      for (const r of rows) {
+        const seg = segments.get(r.segment!) ?? { customers: 0, revenue: 0 };
+        seg.customers++;
+        seg.revenue += Number(r.monetary);
+        segments.set(r.segment!, seg);
+      }
+      return {
+        customers: summary.customers as number,
+        revenue: summary.revenue as number,
+        segments: [...segments].map(([name, seg]) => ({
+          name,
+          customers: seg.customers,
+          customer_share: seg.customers / rows.length,
+          revenue: seg.revenue,
+          revenue_share: seg.revenue / total,
+        })),
+      };
+    });
+
+    test("report.pdf and report.html: every page's headline figures equal the pipeline's summary.json", async () => {
+      const expected = await headline();
+      // formatted as the report formats them (src/components/format.js)
+      const format: {
+        int: (x: number) => string;
+        pct: (x: number) => string;
+        money: (c: string) => (x: number) => string;
+      } = await import(join(PROJECT_ROOT, "src", "components", "format.js"));
+      const money = format.money("£");
+      const flat = (text: string): string => text.replace(/\s+/g, " ");
+      /** per page: its KPIs (label -> value, note) and the figures its text must hold */
+      const kpis = new Map<string, [string, string, string?][]>();
+      kpis.set("/index.html", [
+        ["Customers", format.int(expected.customers)],
+        ["Revenue", money(expected.revenue)],
+      ]);
+      for (const s of expected.segments) {
+        const page = pages.find((p) => p.level === 2 && p.title === s.name);
+        assert.ok(page, `a page for ${s.name} (pages: ${pages.map((p) => p.title).join(", ")})`);
+        kpis.set(page.path, [
+          ["Customers", format.int(s.customers), `${format.pct(s.customer_share)} of all customers`],
+          ["Revenue", money(s.revenue), `${format.pct(s.revenue_share)} of all revenue`],
+        ]);
+      }
+      assert.equal(kpis.size, expected.segments.length + 1);
+      // the PDF: each page's figures on that page's own sheets
+      const printed = await probed();
+      const pdfFile = join(OUTPUT, "report-headline.pdf");
+      writeFileSync(pdfFile, printed.pdf);
+      const sheets = pdfPageCount(printed.pdf);
+      const sheetText = (first: number, last: number): string =>
+        flat(
+          spawnSync("pdftotext", ["-f", String(first), "-l", String(last), pdfFile, "-"], { encoding: "utf8" }).stdout,
+        );
+      // report.html: each page's section as the browser renders it from the file
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(htmlFile).href);
+        await waitForReport(page, 400);
+        for (const [path, wanted] of kpis) {
+          const i = pages.findIndex((p) => p.path === path);
+          const pdfText = sheetText(printed.startPages[i], (printed.startPages[i + 1] ?? sheets + 1) - 1);
+          const section = page.locator(`section[data-report-path="${path}"]`);
+          for (const [name, value, note] of wanted) {
+            for (const figure of note ? [value, note] : [value])
+              assert.ok(pdfText.includes(figure), `PDF, ${path}: ${name} "${figure}" in ${pdfText.slice(0, 800)}`);
+            const kpi = section.locator(".kpi", { has: page.locator(".label", { hasText: new RegExp(`^${name}$`) }) });
+            assert.equal(flat(await kpi.first().locator(".value").innerText()), value, `report.html, ${path}: ${name}`);
+            if (note)
+              assert.equal(
+                flat(await kpi.first().locator(".kpi-note").innerText()),
+                note,
+                `report.html, ${path}: ${name}`,
+              );
+          }
+        }
+        // the executive summary's segment table: each segment's customer and revenue shares beside its name
+        const table = await page
+          .locator('section[data-report-path="/index.html"] table:has(th:text-is("Recommended action")) tbody tr')
+          .allInnerTexts();
+        for (const s of expected.segments) {
+          const row = flat(table.find((r) => r.includes(s.name)) ?? "");
+          for (const figure of [format.pct(s.customer_share), format.int(s.customers), format.pct(s.revenue_share)])
+            assert.ok(row.includes(figure), `report.html summary table, ${s.name}: ${figure} in "${row}"`);
+        }
+      } finally {
+        await context.close();
       }
     });
 
