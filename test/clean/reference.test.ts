@@ -9,8 +9,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type CleaningConfig, type Config } from "../../loaders/config.ts";
+import {
+  DEFAULT_CONFIG,
+  PROJECT_ROOT,
+  validateConfig,
+  type CleaningConfig,
+  type Config,
+} from "../../loaders/config.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
+import { requires } from "../support/skip.ts";
 
 const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 const DATA = join(SHARED, "data", "online_retail.csv.gz");
@@ -46,7 +53,7 @@ function balanced(result: IngestResult): void {
   assert.equal(rows_in, rows_kept + Object.values(dropped).reduce((a, b) => a + b, 0));
 }
 
-describe("Online Retail against the pandas reference", { skip }, () => {
+describe("Online Retail against the pandas reference", { skip: requires(skip) }, () => {
   it("matches rows, customers, snapshot, revenue and every customer's recency, frequency and monetary", async () => {
     const summary = JSON.parse(readFileSync(join(REFERENCE, "online_retail_summary.json"), "utf8"));
     const reference = gunzipSync(readFileSync(join(REFERENCE, "online_retail_rfm.csv.gz")))

@@ -9,12 +9,13 @@ import { describe, it } from "node:test";
 import { DEFAULT_CONFIG } from "../../loaders/config.ts";
 import { segmentCustomers } from "../../loaders/pipeline/segment.ts";
 import { loadReferenceRfm, loadReferenceSummary, REFERENCE_RFM } from "../fixtures/segment/reference-rfm.ts";
+import { requires } from "../support/skip.ts";
 
 const customers = loadReferenceRfm();
 const summary = loadReferenceSummary();
 const skip = !customers || !summary ? `reference RFM not found at ${REFERENCE_RFM}: skipped` : false;
 
-describe("shared reference RFM (Online Retail)", { skip }, () => {
+describe("shared reference RFM (Online Retail)", { skip: requires(skip) }, () => {
   const start = performance.now();
   const result =
     customers && summary ? segmentCustomers(customers, DEFAULT_CONFIG.rfm, DEFAULT_CONFIG.clustering) : null;

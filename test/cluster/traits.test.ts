@@ -24,6 +24,7 @@ import {
 import type { ClusterPosition } from "../../loaders/cluster/profile.ts";
 import type { CustomerFeatures } from "../../loaders/types.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 /** type-7 quantile, written out here so the test does not lean on the code it checks */
 function q7(values: number[], p: number): number {
@@ -194,7 +195,7 @@ for (const [label, file, skip] of [
   ["demo data", null, false],
   ["Online Retail", ONLINE_RETAIL, NO_SHARED],
 ] as const) {
-  describe(`names and k on the ${label}`, { skip: skip || false }, () => {
+  describe(`names and k on the ${label}`, { skip: requires(skip) }, () => {
     let result: IngestResult;
     let seg: SegmentationResult;
     before(async () => {
@@ -227,7 +228,7 @@ for (const [label, file, skip] of [
   });
 }
 
-describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { skip: NO_SHARED || false }, () => {
+describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { skip: requires(NO_SHARED) }, () => {
   it("k = 2 puts 10% or more new customers in the less valuable segment, so it cannot be called inactive", async () => {
     const config = loadConfig({ file: null, env: {}, data: ONLINE_RETAIL });
     const result = await ingest(config);

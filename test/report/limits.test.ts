@@ -11,8 +11,15 @@ import { gunzipSync } from "node:zlib";
 import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { computeReport } from "../../loaders/pipeline/index.ts";
-import { calendarGaps, duplicateNote, runs, smallGroupsNote, MIN_GROUP_CUSTOMERS } from "../../loaders/report/limits.ts";
+import {
+  calendarGaps,
+  duplicateNote,
+  runs,
+  smallGroupsNote,
+  MIN_GROUP_CUSTOMERS,
+} from "../../loaders/report/limits.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const cell = (dow: number, hour: number, orders = 1) => ({ dow, hour, orders });
 
@@ -144,7 +151,7 @@ describe("page data on the demo data", () => {
   });
 });
 
-describe("page data on ../shared/data/online_retail.csv.gz", { skip: NO_SHARED }, () => {
+describe("page data on ../shared/data/online_retail.csv.gz", { skip: requires(NO_SHARED) }, () => {
   it("says the gaps and limits with the figures pandas computes", async () => {
     const files: Files = await computeReport(loadConfig({ file: null, data: ONLINE_RETAIL, env: {} }));
     const expected = JSON.parse(

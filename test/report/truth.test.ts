@@ -20,6 +20,7 @@ import { MIN_SEGMENT_CUSTOMERS, MIN_SEGMENT_SHARE, RATIO_MIN } from "../../loade
 import { computeReport as computePageData } from "../../loaders/pipeline/index.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { memo } from "../support/memo.ts";
+import { requires } from "../support/skip.ts";
 
 type Row = {
   name: string;
@@ -223,7 +224,7 @@ const cases: [string, string | null, Record<string, unknown> | null, false | str
 ];
 
 for (const [label, file, settings, skip, reaches] of cases) {
-  describe(`report statements on the ${label}`, { skip: skip || false }, () => {
+  describe(`report statements on the ${label}`, { skip: requires(skip) }, () => {
     const ran = new Set<Branch>();
     // computed on first use, so a test filtered out by --test-name-pattern costs nothing
     const pageData = memo(async (): Promise<Record<string, any>> => {

@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { buildReport, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { readHeadline, readSiteData, type Headline } from "../support/report.ts";
+import { requires } from "../support/skip.ts";
 
 function pipelineSummary(data: string): any {
   const out = mkdtempSync(join(tmpdir(), "segment-summary-"));
@@ -44,7 +45,7 @@ function assertMatches(headline: Headline, summary: any, label: string): void {
 
 test(
   "headline numbers follow the data: demo and Online Retail differ, each matches the pipeline's summary.json",
-  { skip: NO_SHARED },
+  { skip: requires(NO_SHARED) },
   async () => {
     const demo = await buildReport({ name: "demo" });
     const retail = await buildReport({ name: "online-retail", data: ONLINE_RETAIL });
