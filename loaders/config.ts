@@ -4,6 +4,13 @@
  * SEGMENT_DATA overrides `data` (and a database `source`). Unknown keys and wrong types are errors naming the key and what was expected.
  */
 import { type Trait, TRAITS } from "./cluster/traits.ts";
+import {
+  CLUSTER_METHODS,
+  type ClusterMethodName,
+  DEFAULT_METHOD_SETTINGS,
+  type MethodSettings,
+  methodSettings,
+} from "./cluster/settings.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -157,8 +164,10 @@ export const FEATURE_NAMES: BuiltinFeature[] = [
 export const LINE_FEATURES: readonly string[] = ["items_per_order", "return_rate"];
 
 export interface ClusteringConfig {
-  /** the clustering method (cluster/methods/index.ts) */
-  method: "kmeans";
+  /** the clustering method that drives the segments (cluster/settings.ts, cluster/methods/index.ts) */
+  method: ClusterMethodName;
+  /** the other methods' settings and the comparison (cluster/settings.ts) */
+  methods: MethodSettings;
   features: FeatureName[];
   transform: "log1p" | "none";
   scaler: "standard" | "robust";
@@ -409,6 +418,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
   clustering: {
     features: ["recency", "frequency", "monetary"],
     method: "kmeans",
+    methods: DEFAULT_METHOD_SETTINGS,
     transform: "log1p",
     scaler: "standard",
     k_min: 3,
@@ -430,7 +440,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
 };
 
 /** settings that take values of different types ("auto" or a number) */
-const LOOSE = new Set(["clustering.k"]);
+const LOOSE = new Set(["clustering.k", "clustering.methods.dbscan_min_samples", "clustering.methods.dbscan_eps"]);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -683,7 +693,19 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
         `without ${lineOnly.join(", ")}: they need transaction lines, which a customer-level table does not have`,
       );
   }
-  if (!["kmeans"].includes(c.method)) fail(file, "clustering.method", '"kmeans"');
+  if (!(CLUSTER_METHODS as readonly string[]).includes(c.method))
+    fail(
+      file,
+      "clustering.method",
+      CLUSTER_METHODS.map((m) => `"${m}"`)
+        .join(", ")
+        .replace(/, ([^,]*)$/, " or $1"),
+    );
+  const methods = methodSettings.safeParse(c.methods);
+  if (!methods.success) {
+    const issue = methods.error.issues[0];
+    fail(file, ["clustering.methods", ...issue.path].join("."), issue.message);
+  }
   if (!["log1p", "none"].includes(c.transform)) fail(file, "clustering.transform", '"log1p" or "none"');
   if (!["standard", "robust"].includes(c.scaler)) fail(file, "clustering.scaler", '"standard" or "robust"');
   if (!isInt(c.k_min) || c.k_min < 2 || !isInt(c.k_max) || c.k_max < c.k_min)

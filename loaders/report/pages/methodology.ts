@@ -14,6 +14,7 @@ import {
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { glossary, rawEtaSquared } from "../glossary.ts";
+import { methodComparisonData } from "../method-comparison.ts";
 import { calendarGaps, duplicateNote, revenueNote } from "../limits.ts";
 import { regionTable } from "../regions.ts";
 import { reportTraitThresholds, rnd } from "./common.ts";
@@ -213,6 +214,7 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     region_table: regionTable(),
     warnings: ctx.seg.warnings,
     limitations: limitations(ctx),
+    method_comparison: methodComparisonData(ctx),
   };
 }
 
