@@ -7,7 +7,8 @@
  * (cluster/methods/kmeans.ts) refined by Lloyd to convergence, hard-assigns the points to them and takes the
  * responsibilities' Gaussian parameters, as scikit-learn's init_params = "kmeans"; the run with the highest final
  * mean log-likelihood wins (earliest on ties). Above SCREEN_SAMPLE customers the restarts run on one seeded sample
- * of that size. The winner is then iterated on all points to POLISH_TOL (1e-6), as the k-means refinement.
+ * of that size. The winner is then iterated on to POLISH_TOL (1e-5; on the sample when there is one, then on all
+ * points to `tol`), as the k-means refinement.
  *
  * Outputs: hard labels (highest posterior), centres (the means), each point's highest posterior (membership
  * probability), the mean log-likelihood, and BIC = -2 log L + p ln n with p = k d + (k - 1) + k d (diag) or
@@ -258,8 +259,10 @@ export function fitGmm(X: Matrix, options: GmmOptions): GmmFit {
       bestRestart = r;
     }
   }
-  // the winner is iterated on (all points) to POLISH_TOL: EM never lowers the likelihood, so this only improves it
-  const final = em(X, (best as EmRun).model, POLISH_ITERATIONS, Math.min(tol, POLISH_TOL), reg);
+  // the winner is iterated on to POLISH_TOL (EM never lowers the likelihood, so this only improves it); on a
+  // screening sample, then on all points to `tol`
+  let final = em(S, (best as EmRun).model, POLISH_ITERATIONS, Math.min(tol, POLISH_TOL), reg);
+  if (S !== X) final = em(X, final.model, maxIterations, tol, reg);
   // a final E-step so labels agree with the returned parameters (as scikit-learn's fit_predict)
   const post = new Float64Array(n * k);
   const ll = estep(X, final.model, post);
