@@ -219,7 +219,7 @@ export function segmentCustomers(
     kmeans: solutions,
     methods: comparison?.entries ?? [],
     method_comparison: comparison
-      ? { crosstabs: comparison.crosstabs, dendrogram: comparison.dendrogram, timings: comparison.timings }
+      ? { crosstabs: comparison.crosstabs, dendrogram: comparison.dendrogram }
       : null,
     clusters: chosen.profiles,
     rfm_segments: rfmTable,

@@ -96,7 +96,8 @@ export interface SegmentationResult {
   kmeans: KSolution[];
   /** every method's solutions, scored alike (cluster/compare.ts); empty when clustering.methods.compare is off */
   methods: MethodEntry[];
-  method_comparison: Omit<MethodComparison, "entries" | "labels"> | null;
+  /** cross-tables and dendrogram (the per-method times are in `timings`, compare_<method>) */
+  method_comparison: Omit<MethodComparison, "entries" | "labels" | "timings"> | null;
   /** profiles (with names) of the chosen solution */
   clusters: ClusterProfile[];
   rfm_segments: RfmSegmentRow[];
