@@ -87,6 +87,8 @@ export interface CompareInput {
   k: number;
   /** K-Means labels for every k from 2 to kMax, group order (from the k search when K-Means drives it) */
   kmeans: Map<number, Int32Array> | null;
+  /** and their metrics, when the k search computed them (not computed again) */
+  kmeansScores?: Map<number, { silhouette: number; davies_bouldin: number; calinski_harabasz: number }>;
   /** names of the K-Means segments at the report's k (null: "K-Means 1" ...) */
   kmeansNames: string[] | null;
 }
@@ -157,14 +159,15 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
         monetary,
       );
     kmeans.set(k, l);
-    entries.push({
-      method: "kmeans",
-      k,
-      ...scores(X, l, k, sample),
-      sizes: sizesOf(l, k),
-      ari_vs_kmeans: 1,
-      chosen: k === kReport,
-    });
+    const scored = input.kmeansScores?.get(k);
+    const score = scored
+      ? {
+          silhouette: scored.silhouette,
+          davies_bouldin: scored.davies_bouldin,
+          calinski_harabasz: scored.calinski_harabasz,
+        }
+      : scores(X, l, k, sample);
+    entries.push({ method: "kmeans", k, ...score, sizes: sizesOf(l, k), ari_vs_kmeans: 1, chosen: k === kReport });
   }
   const kmReport = kmeans.get(kReport) as Int32Array;
   labels.kmeans = kmReport;

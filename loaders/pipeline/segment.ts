@@ -181,6 +181,7 @@ export function segmentCustomers(
           kMax,
           k: chosen.k,
           kmeans: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s.labels])) : null,
+          kmeansScores: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s])) : undefined,
           kmeansNames: method.name === "kmeans" ? chosen.names : null,
         },
         clustering,
@@ -218,9 +219,7 @@ export function segmentCustomers(
     method: clustering.method,
     kmeans: solutions,
     methods: comparison?.entries ?? [],
-    method_comparison: comparison
-      ? { crosstabs: comparison.crosstabs, dendrogram: comparison.dendrogram }
-      : null,
+    method_comparison: comparison ? { crosstabs: comparison.crosstabs, dendrogram: comparison.dendrogram } : null,
     clusters: chosen.profiles,
     rfm_segments: rfmTable,
     rfm_thresholds: scores.scoring,
