@@ -46,9 +46,9 @@ if (requireChromium())
       });
 
       test("the segments come from the method and are named", () => {
-        const m = siteData(dir, "methodology.json");
+        const m = siteData(dir, "methodology");
         assert.equal(m.method_comparison.driver, method);
-        const byK = siteData(dir, "segments.json").by_k;
+        const byK = siteData(dir, "segments").by_k;
         const names: string[] = byK[String(m.k)].profiles.map((p: { name: string }) => p.name);
         assert.ok(names.length >= 2, `segments: ${names.join(", ")}`);
         names.forEach((name) => assert.ok(name && name.trim(), "every segment has a name"));
@@ -68,7 +68,7 @@ if (requireChromium())
             assert.deepEqual(await cellErrors(open.page), [], path);
             assert.deepEqual(open.log.errors, [], path);
             const drawn = await charts(open.page);
-            for (const chart of drawn) assert.ok(chart.dataMarks > 0, `${path}: ${chart.where} has no data marks`);
+            for (const chart of drawn) assert.ok(chart.marks > 0, `${path}: ${chart.where} has no marks`);
             if (path === "/methodology") {
               for (const prefix of ["Ward: the top of the tree", "K-Means segments against the Gaussian mixture"])
                 assert.ok(
