@@ -33,7 +33,11 @@ export function dendrogram({ nodes, leaves }, { width = 640, title, caption, for
     .selectAll("path")
     .data(root.links())
     .join("path")
-    .attr("d", (l) => `M${x(l.source.data.height)},${l.source.y0}V${l.target.y0}H${x(l.target.data.height)}`);
+    .attr("d", (l) => `M${x(l.source.data.height)},${l.source.y0}V${l.target.y0}H${x(l.target.data.height)}`)
+    .append("title")
+    .text(
+      (l) => `${format(l.target.data.size)} customers, joined at height ${d3.format(",.2f")(l.source.data.height)}`,
+    );
   const leafG = svg
     .append("g")
     .selectAll("g")
