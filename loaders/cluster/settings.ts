@@ -5,6 +5,36 @@
 import { z } from "zod";
 import { dependsOnOthers, integer, oneOf } from "../config/setting.ts";
 
+/** The values of `clustering.method`. */
+export const CLUSTER_METHODS = ["kmeans", "gmm", "ward", "dbscan"] as const;
+export type ClusterMethodName = (typeof CLUSTER_METHODS)[number];
+
+export const clusterMethodSetting = z.enum(CLUSTER_METHODS).default("kmeans");
+
+export const methodSettings = z
+  .strictObject({
+    /** fit every method for the comparison (summary.json `methods`, customers.csv `cluster_<method>`) */
+    compare: z.boolean().default(true),
+    /** the mixture's covariance when it drives the segments (the comparison fits both) */
+    gmm_covariance: z.enum(["full", "diag"]).default("full"),
+    /** seeded EM restarts of the mixture (each from k-means++ seeds refined by Lloyd) */
+    gmm_restarts: z.int().min(1).default(3),
+    /** DBSCAN's min_samples: "auto" = max(10, 2 x features) (cluster/methods/dbscan.ts) */
+    dbscan_min_samples: z.union([z.literal("auto"), z.int().min(2)]).default("auto"),
+    /** DBSCAN's eps: "auto" = the knee of the k-distance curve */
+    dbscan_eps: z.union([z.literal("auto"), z.number().positive()]).default("auto"),
+  })
+  .default({
+    compare: true,
+    gmm_covariance: "full",
+    gmm_restarts: 3,
+    dbscan_min_samples: "auto",
+    dbscan_eps: "auto",
+  });
+
+export type MethodSettings = z.infer<typeof methodSettings>;
+export const DEFAULT_METHOD_SETTINGS: MethodSettings = methodSettings.parse(undefined);
+
 export type BuiltinFeature =
   "recency" | "frequency" | "monetary" | "tenure" | "avg_order_value" | "items_per_order" | "return_rate";
 /** A clustering feature: a computed one, or (customer-level tables) any numeric column by its header. */
@@ -34,7 +64,10 @@ export const clusteringSettings = z
       .transform((list) => list as FeatureName[])
       .meta({ items: { anyOf: [{ enum: FEATURE_NAMES }, { type: "string" }] } })
       .describe(`${FEATURE_NAMES.join(", ")}; for a customer-level table also numeric column headers`),
-    method: oneOf(["kmeans"], '"kmeans"').default("kmeans").describe("the clustering method"),
+    method: oneOf(CLUSTER_METHODS, '"kmeans", "gmm", "ward" or "dbscan"')
+      .default("kmeans")
+      .describe("the clustering method that drives the report's segments"),
+    methods: methodSettings.describe("the other methods' settings and the method comparison"),
     transform: oneOf(["log1p", "none"], '"log1p" or "none"').default("log1p"),
     scaler: oneOf(["standard", "robust"], '"standard" or "robust"').default("standard"),
     k_min: z

@@ -15,6 +15,7 @@ import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { glossary, rawEtaSquared } from "../glossary.ts";
 import { duplicateNote, revenueNote } from "../limits.ts";
+import { methodComparisonData } from "../method-comparison.ts";
 import { regionTable } from "../regions.ts";
 import { behaviourGaps, REASON_LABELS, reportTraitThresholds, rnd } from "../facts.ts";
 
@@ -187,6 +188,7 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     region_table: regionTable(),
     warnings: ctx.seg.warnings,
     limitations: limitations(ctx),
+    method_comparison: methodComparisonData(ctx),
   };
 }
 
