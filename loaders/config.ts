@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.ts";
 import { folderFiles, isFolder } from "./sources/folder.ts";
+import { valueSettings, type ValueSettings } from "./value/settings.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_DATA = "data/demo/transactions.csv.gz";
@@ -216,6 +217,8 @@ export interface PostgresSource {
 }
 
 export interface Config {
+  /** the customer-value stage (loaders/value/settings.ts) */
+  value: ValueSettings;
   /** input transactions (CSV or TSV, optionally gzipped); relative paths are from the project root */
   data: string;
   /** a database source instead of the `data` file; null = read `data` */
@@ -427,6 +430,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     currency: "£",
     publish_customer_list: false,
   },
+  value: valueSettings.parse(undefined),
 };
 
 /** settings that take values of different types ("auto" or a number) */
@@ -696,6 +700,11 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");
   if (!(c.correlation_threshold > 0 && c.correlation_threshold <= 1))
     fail(file, "clustering.correlation_threshold", "a number in (0, 1]");
+  const value = valueSettings.safeParse(config.value);
+  if (!value.success) fail(file, ["value", ...value.error.issues[0].path].join("."), value.error.issues[0].message);
+  if (value.data.calibration_end !== null && !isCalendarDate(value.data.calibration_end))
+    fail(file, "value.calibration_end", "a calendar date YYYY-MM-DD or null");
+  config.value = value.data;
   return config;
 }
 

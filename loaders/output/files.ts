@@ -72,6 +72,12 @@ export const SEGMENT_COLUMNS = [
 ] as const;
 type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
 
+/** More columns after the segment columns: headers and, per customer (input order), the values. */
+export interface MoreColumns {
+  headers: readonly string[];
+  values(index: number): (string | number | null)[];
+}
+
 /**
  * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
  * per customer; with `segments` (aligned with `customers`), the RFM scores, cell and segment, cluster and segment
@@ -82,8 +88,10 @@ export function* customersCsvChunks(
   segments?: readonly SegmentColumns[],
   rowsPerChunk = 10_000,
   columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
+  more?: MoreColumns,
 ): Generator<string> {
-  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : []), ...(more?.headers ?? [])].join(",") +
+    "\n";
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
@@ -95,6 +103,7 @@ export function* customersCsvChunks(
           throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
         line += "," + csvLine(SEGMENT_COLUMNS.map((c) => seg[c]));
       }
+      if (more) line += "," + csvLine(more.values(i));
       lines.push(line);
     }
     yield lines.join("\n") + "\n";
