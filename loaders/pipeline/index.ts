@@ -142,9 +142,9 @@ export async function computeReport(
 ): Promise<Record<string, unknown>> {
   const analysis = await analyse(config, log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
+    const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config));
+    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config, value));
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

@@ -34,6 +34,7 @@ import {
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
+import type { ValueResult } from "../value/index.ts";
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
@@ -157,6 +158,8 @@ export interface ReportContext {
   available: Available;
   /** slug of every cluster name of the chosen k */
   slugs: Map<string, string>;
+  /** the customer-value stage's result (null when not run, e.g. report tests without it) */
+  value: ValueResult | null;
 }
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
@@ -275,6 +278,7 @@ export async function buildContext(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
 ): Promise<ReportContext> {
   const ks = seg.kmeans.map((s) => s.k);
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
@@ -330,5 +334,6 @@ export async function buildContext(
     category_source,
     available,
     slugs: uniqueSlugs(chosen.solution.names),
+    value,
   };
 }

@@ -16,6 +16,7 @@ import { insightFacts } from "./pages/common.ts";
 import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
 import { PAGES } from "./registry.ts";
+import type { ValueResult } from "../value/index.ts";
 
 /** customer_segments.csv: one row per customer with its cluster, segment names and RFM scores. */
 export function customerSegmentsCsv(seg: SegmentationResult): string {
@@ -31,8 +32,9 @@ export async function buildPageData(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
 ): Promise<Record<string, unknown>> {
-  const ctx = await buildContext(ingest, seg, config);
+  const ctx = await buildContext(ingest, seg, config, value);
   const insights = buildInsights(insightFacts(ctx));
   const files: Record<string, unknown> = { "meta.json": metaData(ctx), "insights.json": insights };
   for (const page of PAGES) for (const [name, build] of Object.entries(page.data)) files[name] = build(ctx, insights);

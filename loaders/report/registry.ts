@@ -15,6 +15,7 @@ import { productsData } from "./pages/products.ts";
 import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
+import { valueData } from "./pages/value.ts";
 
 /** Builds one page data file from the report context (and the ranked insights, for pages that quote them). */
 export type PageBuilder = (ctx: ReportContext, insights: Insight[]) => unknown;
@@ -36,6 +37,7 @@ export const PAGES = [
   { id: "geography", name: "Geography", data: { "geography.json": geographyData } },
   { id: "products", name: "Products", data: { "products.json": productsData } },
   { id: "audience", name: "Channels and customers", data: { "audience.json": audienceData } },
+  { id: "value", name: "Customer value", data: { "value.json": valueData } },
   { id: "strategy", name: "Strategy", data: { "strategy.json": strategyData } },
   { id: "methodology", name: "Methodology", data: { "methodology.json": methodologyData } },
 ] as const satisfies readonly PageSpec[];

@@ -17,7 +17,7 @@ import { holdoutCheck } from "./holdout.ts";
 import { drawParameters, interval95, INTERVAL_DRAWS } from "./interval.ts";
 import { fitMbgnbd } from "./mbgnbd.ts";
 import { customerValue, purchaseFunctions } from "./predict.ts";
-import { dayNumber, purchasesFromRows, summarise, UNIT_DAYS, type Purchases } from "./prepare.ts";
+import { dayNumber, purchasesFromRows, summarise, UNIT_DAYS, type CustomerSummary, type Purchases } from "./prepare.ts";
 import type { ValueSettings } from "./settings.ts";
 import type { FitReport, Quantiles, SegmentValue, ValueModel, ValueSummary } from "./types.ts";
 
@@ -50,6 +50,8 @@ export interface ValueResult {
   /** the churn watch per customer, ranked by value at stake (publish only under publish_customer_list) */
   churn_rows: ChurnWatchRow[];
   purchases: Purchases | null;
+  /** each customer's (x, t_x, T, mean repeat value) at the end of the data, the predictions' inputs; null when not fitted */
+  histories: CustomerSummary | null;
 }
 
 /** The result when the data cannot support the models: one line why, and what data would. */
@@ -60,6 +62,7 @@ export function notFitted(settings: ValueSettings, reason: string, extra: Partia
     customers: null,
     churn_rows: [],
     purchases: null,
+    histories: null,
   };
 }
 
@@ -95,7 +98,8 @@ const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0
 function quantiles(values: number[]): Quantiles {
   const s = Float64Array.from(values).sort();
   const q = (p: number) => (s.length ? quantileSorted(s, p) : 0);
-  return { p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9) };
+  const mean = s.length ? s.reduce((t, x) => t + x, 0) / s.length : 0;
+  return { p05: q(0.05), p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), p95: q(0.95), mean };
 }
 
 export interface ValueInput {
@@ -347,6 +351,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     customers: values,
     churn_rows: watch.rows,
     purchases,
+    histories: now,
   };
 }
 

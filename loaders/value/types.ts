@@ -31,11 +31,14 @@ export type FitReport<P extends string> = Record<P, number> & {
 };
 
 export interface Quantiles {
+  p05: number;
   p10: number;
   p25: number;
   p50: number;
   p75: number;
   p90: number;
+  p95: number;
+  mean: number;
 }
 
 export interface SegmentValue {
