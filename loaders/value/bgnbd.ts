@@ -6,7 +6,14 @@
  * fast: ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z) = (1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z),
  * z = t/(α+T+t).
  */
-import { fitModel, groupHistories, type FitOptions, type FitResult, type Histories } from "./fit.ts";
+import {
+  fitModel,
+  groupHistories,
+  type FitOptions,
+  type FitResult,
+  type GroupedHistories,
+  type Histories,
+} from "./fit.ts";
 import { hyp2f1, lnGamma, logAddExp } from "./special.ts";
 
 export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
@@ -18,18 +25,28 @@ export function bgnbdLogLikelihood(p: PurchaseParams, h: Histories): number {
   return -bgnbdNegLogLikelihood(g)([p.r, p.alpha, p.a, p.b].map(Math.log));
 }
 
-function bgnbdNegLogLikelihood(g: ReturnType<typeof groupHistories>) {
+function bgnbdNegLogLikelihood(g: GroupedHistories) {
+  const logT = new Float64Array(g.TValues.length);
+  const logTx = new Float64Array(g.txValues.length);
+  const perX = new Float64Array(g.xValues.length);
+  const dropX = new Float64Array(g.xValues.length);
   return (logp: number[]) => {
     const [r, alpha, a, b] = logp.map(Math.exp);
     const base = r * Math.log(alpha) - lnGamma(r) + lnGamma(a + b) - lnGamma(b);
-    const common = g.xValues.map((x) => base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x));
     const la = Math.log(a);
+    for (let k = 0; k < g.xValues.length; k++) {
+      const x = g.xValues[k];
+      perX[k] = base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x);
+      dropX[k] = x > 0 ? la - Math.log(b + x - 1) : -Infinity;
+    }
+    for (let k = 0; k < g.TValues.length; k++) logT[k] = Math.log(alpha + g.TValues[k]);
+    for (let k = 0; k < g.txValues.length; k++) logTx[k] = Math.log(alpha + g.txValues[k]);
     let ll = 0;
     for (let i = 0; i < g.x.length; i++) {
       const x = g.x[i];
-      const a3 = -(r + x) * Math.log(alpha + g.T[i]);
-      const a4 = x > 0 ? la - Math.log(b + x - 1) - (r + x) * Math.log(alpha + g.t_x[i]) : -Infinity;
-      ll += g.weight[i] * (common[g.xIndex[i]] + logAddExp(a3, a4));
+      const a3 = -(r + x) * logT[g.TIndex[i]];
+      const a4 = x > 0 ? dropX[g.xIndex[i]] - (r + x) * logTx[g.txIndex[i]] : -Infinity;
+      ll += g.weight[i] * (perX[g.xIndex[i]] + logAddExp(a3, a4));
     }
     return -ll;
   };

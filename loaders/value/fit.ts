@@ -90,10 +90,32 @@ export interface GroupedHistories {
   t_x: Float64Array;
   T: Float64Array;
   weight: Float64Array;
-  /** index of each row's x in `xValues` */
+  /** index of each row's x in `xValues` (the log-gamma terms depend on x only) */
   xIndex: Int32Array;
   xValues: number[];
+  /** the same for T and t_x (their logarithms are computed once per distinct value) */
+  TIndex: Int32Array;
+  TValues: number[];
+  txIndex: Int32Array;
+  txValues: number[];
   customers: number;
+}
+
+/** Distinct values of a column and each row's index among them. */
+function distinct(values: Float64Array): { index: Int32Array; values: number[] } {
+  const pos = new Map<number, number>();
+  const out: number[] = [];
+  const index = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let p = pos.get(values[i]);
+    if (p === undefined) {
+      p = out.length;
+      out.push(values[i]);
+      pos.set(values[i], p);
+    }
+    index[i] = p;
+  }
+  return { index, values: out };
 }
 
 /** Groups identical histories (the likelihood is a sum over customers: identical rows are counted once, weighted). */
@@ -114,23 +136,25 @@ export function groupHistories(h: Histories): GroupedHistories {
     t_x: new Float64Array(n),
     T: new Float64Array(n),
     weight: new Float64Array(n),
-    xIndex: new Int32Array(n),
   };
-  const xValues: number[] = [];
-  const xPos = new Map<number, number>();
   order.forEach((key, i) => {
     const [x, tx, T] = key.split("|").map(Number);
     out.x[i] = x;
     out.t_x[i] = tx;
     out.T[i] = T;
     out.weight[i] = rows.get(key)!;
-    let p = xPos.get(x);
-    if (p === undefined) {
-      p = xValues.length;
-      xValues.push(x);
-      xPos.set(x, p);
-    }
-    out.xIndex[i] = p;
   });
-  return { ...out, xValues, customers: h.x.length };
+  const xs = distinct(out.x);
+  const Ts = distinct(out.T);
+  const txs = distinct(out.t_x);
+  return {
+    ...out,
+    xIndex: xs.index,
+    xValues: xs.values,
+    TIndex: Ts.index,
+    TValues: Ts.values,
+    txIndex: txs.index,
+    txValues: txs.values,
+    customers: h.x.length,
+  };
 }

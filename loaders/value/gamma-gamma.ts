@@ -19,22 +19,36 @@ export interface SpendData {
 
 function negLogLikelihood(d: SpendData) {
   const n = d.x.length;
-  const constant = new Float64Array(n);
-  for (let i = 0; i < n; i++) constant[i] = Math.log(d.m[i]);
+  // the log-gamma terms depend on x only: computed once per distinct x
+  const xValues: number[] = [];
+  const xPos = new Map<number, number>();
+  const xIndex = new Int32Array(n);
+  const logM = new Float64Array(n);
+  let sumLogM = 0;
+  for (let i = 0; i < n; i++) {
+    let k = xPos.get(d.x[i]);
+    if (k === undefined) {
+      k = xValues.length;
+      xValues.push(d.x[i]);
+      xPos.set(d.x[i], k);
+    }
+    xIndex[i] = k;
+    logM[i] = Math.log(d.m[i]);
+    sumLogM += logM[i];
+  }
+  const perX = new Float64Array(xValues.length);
   return (logp: number[]) => {
     const [p, q, v] = logp.map(Math.exp);
     const base = -lnGamma(q) + q * Math.log(v);
-    let ll = 0;
+    for (let k = 0; k < xValues.length; k++) {
+      const x = xValues[k];
+      perX[k] = base + lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x);
+    }
+    let ll = -sumLogM;
     for (let i = 0; i < n; i++) {
       const x = d.x[i];
       const px = p * x;
-      ll +=
-        base +
-        lnGamma(px + q) -
-        lnGamma(px) +
-        (px - 1) * constant[i] +
-        px * Math.log(x) -
-        (px + q) * Math.log(x * d.m[i] + v);
+      ll += perX[xIndex[i]] + px * logM[i] - (px + q) * Math.log(x * d.m[i] + v);
     }
     return -ll;
   };

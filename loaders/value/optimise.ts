@@ -7,7 +7,7 @@
 export interface MinimiseOptions {
   /** function evaluations in all, restarts included (default 20,000) */
   maxEvaluations?: number;
-  /** stop when the simplex spans less than this in every coordinate... */
+  /** stop when the simplex spans less than this in every coordinate (default 1e-7)... */
   xTolerance?: number;
   /** ...and its values differ by less than this (default 1e-10, relative to max(1, |f|)) */
   fTolerance?: number;
@@ -31,7 +31,7 @@ export interface MinimiseResult {
  */
 export function nelderMead(f: (x: number[]) => number, start: number[], options: MinimiseOptions = {}): MinimiseResult {
   const maxEvaluations = options.maxEvaluations ?? 20_000;
-  const xTol = options.xTolerance ?? 1e-9;
+  const xTol = options.xTolerance ?? 1e-7;
   const fTol = options.fTolerance ?? 1e-10;
   const n = start.length;
   let evaluations = 0;
