@@ -63,6 +63,7 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       segment: Math.round(segmented - started),
       segment_stages: segmentation.timings,
       value: Math.round(performance.now() - segmented),
+      value_stages: value.timings,
     };
     return { ingest: ingested, segmentation, value, timings, close: ingested.close };
   } catch (error) {

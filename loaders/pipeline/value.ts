@@ -24,8 +24,10 @@ export async function valueStage(
   const why = valueUnavailable(ingested);
   if (why) return notFitted(config.value, why);
   const ids = ingested.customers.map((c) => c.customer_id);
+  const started = performance.now();
   const purchases = await readPurchases(ingested.db, ids);
-  return analyseValue(
+  const read = Math.round(performance.now() - started);
+  const result = analyseValue(
     {
       purchases,
       revenue: ingested.customers.map((c) => c.monetary),
@@ -37,6 +39,8 @@ export async function valueStage(
     },
     config.value,
   );
+  result.timings = { read, ...result.timings };
+  return result;
 }
 
 /** customers.csv's value columns (empty when the models did not run). */

@@ -52,6 +52,8 @@ export interface ValueResult {
   purchases: Purchases | null;
   /** each customer's (x, t_x, T, mean repeat value) at the end of the data, the predictions' inputs; null when not fitted */
   histories: CustomerSummary | null;
+  /** milliseconds per part: fit, predict, intervals, holdout (wall clock: timings.json only) */
+  timings: Record<string, number>;
 }
 
 /** The result when the data cannot support the models: one line why, and what data would. */
@@ -63,6 +65,7 @@ export function notFitted(settings: ValueSettings, reason: string, extra: Partia
     churn_rows: [],
     purchases: null,
     histories: null,
+    timings: {},
   };
 }
 
@@ -119,6 +122,13 @@ export interface ValueInput {
 /** Fits and predicts (see the module comment). Pure: the purchases are read by `readPurchases`. */
 export function analyseValue(input: ValueInput, settings: ValueSettings, fitOptions: FitOptions = {}): ValueResult {
   const { purchases } = input;
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - clock);
+    clock = now;
+  };
   const unit = settings.time_unit;
   const modelName = settings.model === "bgnbd" ? "BG/NBD" : "MBG/NBD";
   const obsEnd = dayNumber(input.observation_end);
@@ -197,6 +207,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
       withSpend,
     );
 
+  lap("fit");
   // predictions from each customer's whole history, with the calibration-period parameters
   const params = purchaseFit.params as PurchaseParams;
   const now = settings.calibration_end === null ? cal : summarise(purchases, obsEnd, unit);
@@ -223,6 +234,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     values.expected_revenue[i] = v.expected_revenue;
   }
 
+  lap("predict");
   // intervals: Krinsky-Robb draws of both models' parameters
   const rng = new Rng(deriveSeed(input.seed, 20));
   const purchaseDraws = drawParameters(
@@ -294,6 +306,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
       likely_inactive: members.filter((i) => values.p_alive[i] < 0.5).length,
     };
   });
+  lap("intervals");
   const allAlive = Float64Array.from(values.p_alive).sort();
   const watch = churnWatch({
     ids: purchases.ids,
@@ -313,6 +326,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
           { calibrationEnd: calEnd, holdoutEnd: obsEnd, calibration_end: calEndDate, holdout_end: input.observation_end },
           unit,
         );
+  lap("holdout");
   const model: ValueModel = {
     model: settings.model,
     time_unit: unit,
@@ -352,6 +366,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     churn_rows: watch.rows,
     purchases,
     histories: now,
+    timings,
   };
 }
 

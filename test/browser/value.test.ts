@@ -81,6 +81,7 @@ if (requireChromium())
           value.text.headline,
           value.text.fitted_on,
           value.text.one_off,
+          ...(value.text.dropout ? [value.text.dropout] : []),
           value.text.holdout,
           value.text.churn,
           value.text.spend_assumption,

@@ -134,7 +134,12 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
   const holdout = s.holdout ?? null;
   const watch = s.churn_watch!;
   const unit = UNIT_WORDS[s.settings.time_unit];
+  const se = fit.se;
+  const weakDropout = se !== null && (se.a > fit.a || se.b > fit.b);
   const text = {
+    dropout: weakDropout
+      ? `The data barely pins down drop-out: a = ${formatNumber(fit.a, 4)} (standard error ${formatNumber(se!.a, 4)}), b = ${formatNumber(fit.b, 2)} (standard error ${formatNumber(se!.b, 2)}). The model sees few customers leaving, so P(alive) stays near 1 for most of them (median ${formatPercent(totals.p_alive_median)}); a longer history, in which lapsed customers have had time to show it, would let the model tell who has left.`
+      : null,
     headline:
       `Over ${horizonWords} the ${name} and Gamma-Gamma models expect ${formatNumber(totals.expected_orders, 0)} orders and ` +
       `${money(totals.expected_revenue)} of revenue from the ${formatInt(totals.customers)} customers${interval(totals.expected_revenue_interval)}; ` +
