@@ -90,8 +90,9 @@ export function* customersCsvChunks(
   columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
   more?: MoreColumns,
 ): Generator<string> {
-  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : []), ...(more?.headers ?? [])].join(",") +
-    "\n";
+  yield (
+    [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : []), ...(more?.headers ?? [])].join(",") + "\n"
+  );
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {

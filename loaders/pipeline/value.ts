@@ -55,7 +55,12 @@ export function valueColumns(value: ValueResult) {
     headers: VALUE_COLUMNS,
     values: (i: number) =>
       c
-        ? [round(c.p_alive[i], 6), round(c.expected_orders[i], 4), round(c.expected_order_value[i], 2), round(c.clv[i], 2)]
+        ? [
+            round(c.p_alive[i], 6),
+            round(c.expected_orders[i], 4),
+            round(c.expected_order_value[i], 2),
+            round(c.clv[i], 2),
+          ]
         : [null, null, null, null],
   };
 }

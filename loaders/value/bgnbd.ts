@@ -61,7 +61,9 @@ export function fitBgnbd(h: Histories, options: FitOptions = {}): FitResult<(typ
 /** P(alive | x, t_x, T) (eq. 11): 1 for a customer without a repeat purchase (the model's assumption). */
 export function bgnbdPAlive(p: PurchaseParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
-  return 1 / (1 + Math.exp(Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx))));
+  return (
+    1 / (1 + Math.exp(Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx))))
+  );
 }
 
 /** E[purchases in (T, T + t] | x, t_x, T] (eq. 10). */
@@ -70,5 +72,5 @@ export function bgnbdExpected(p: PurchaseParams, x: number, tx: number, T: numbe
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  return (((a + b + x - 1) / (a - 1)) * (1 - tail)) * bgnbdPAlive(p, x, tx, T);
+  return ((a + b + x - 1) / (a - 1)) * (1 - tail) * bgnbdPAlive(p, x, tx, T);
 }

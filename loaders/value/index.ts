@@ -96,7 +96,6 @@ function report<P extends string>(fit: FitResult<P>): FitReport<P> {
   } as FitReport<P>;
 }
 
-const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 function quantiles(values: number[]): Quantiles {
   const s = Float64Array.from(values).sort();
@@ -257,21 +256,37 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
   const drawTotals: Float64Array[] = []; // per draw: per segment, then the total at [k]
   const f = purchaseFunctions(settings.model);
   const horizon = settings.horizon_days / UNIT_DAYS[unit];
+  // customers with the same (x, t_x, T) share their expected orders: computed once per draw
+  const historyKey = new Map<string, number>();
+  const historyOf = new Int32Array(n);
+  const distinct: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = `${now.x[i]}|${now.t_x[i]}|${now.T[i]}`;
+    let u = historyKey.get(key);
+    if (u === undefined) {
+      u = distinct.length;
+      distinct.push(i);
+      historyKey.set(key, u);
+    }
+    historyOf[i] = u;
+  }
+  const expectedOf = new Float64Array(distinct.length);
   for (let d = 0; d < Math.min(purchaseDraws.length, spendDraws.length); d++) {
     const [r, alpha, a, b] = purchaseDraws[d];
     const [p, q, v] = spendDraws[d];
+    // a draw with q <= 1 has no finite mean spend: left out (counted in the method's note)
+    if (!(q > 1)) continue;
+    distinct.forEach((i, u) => {
+      expectedOf[u] = f.expected({ r, alpha, a, b }, now.x[i], now.t_x[i], now.T[i], horizon);
+    });
     const totals = new Float64Array(k + 1);
-    if (q > 1)
-      for (let i = 0; i < n; i++) {
-        const x = now.x[i];
-        const m = now.mean_repeat_value[i];
-        const e = f.expected({ r, alpha, a, b }, x, now.t_x[i], now.T[i], horizon);
-        const xs = m > 0 ? x : 0;
-        const rev = (e * p * (v + xs * m)) / (p * xs + q - 1);
-        totals[k] += rev;
-        if (segOf[i] >= 0) totals[segOf[i]] += rev;
-      }
-    else totals.fill(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < n; i++) {
+      const m = now.mean_repeat_value[i];
+      const xs = m > 0 ? now.x[i] : 0;
+      const rev = (expectedOf[historyOf[i]] * p * (v + xs * m)) / (p * xs + q - 1);
+      totals[k] += rev;
+      if (segOf[i] >= 0) totals[segOf[i]] += rev;
+    }
     drawTotals.push(totals);
   }
   const haveDraws = drawTotals.length > 0;
@@ -285,8 +300,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     const rest = n - members.length;
     const meanOf = (t: number, c: number) => (c > 0 ? t / c : 0);
     const difference = meanOf(expected_revenue, members.length) - meanOf(total - expected_revenue, rest);
-    const diffInterval =
-      rest > 0 ? iv((t) => meanOf(t[s], counts[s]) - meanOf(t[k] - t[s], n - counts[s])) : null;
+    const diffInterval = rest > 0 ? iv((t) => meanOf(t[s], counts[s]) - meanOf(t[k] - t[s], n - counts[s])) : null;
     const pAlive = Float64Array.from(members, (i) => values.p_alive[i]).sort();
     return {
       segment,
@@ -323,7 +337,12 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
           params,
           purchases,
           cal,
-          { calibrationEnd: calEnd, holdoutEnd: obsEnd, calibration_end: calEndDate, holdout_end: input.observation_end },
+          {
+            calibrationEnd: calEnd,
+            holdoutEnd: obsEnd,
+            calibration_end: calEndDate,
+            holdout_end: input.observation_end,
+          },
           unit,
         );
   lap("holdout");
@@ -356,7 +375,10 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
       interval_method:
         `Krinsky-Robb (a seeded parametric bootstrap of the estimates): ${INTERVAL_DRAWS} draws of both models' log-parameters ` +
         "from their asymptotic normal distribution (covariance from the numerical Hessian); 95% intervals from the " +
-        "2.5% and 97.5% quantiles. Parameter uncertainty only, not the randomness of individual purchases.",
+        "2.5% and 97.5% quantiles. Parameter uncertainty only, not the randomness of individual purchases." +
+        (drawTotals.length < INTERVAL_DRAWS
+          ? ` ${INTERVAL_DRAWS - drawTotals.length} draws with q <= 1 (no finite mean spend) were left out.`
+          : ""),
       segments,
       holdout,
       churn_watch: watch.summary,

@@ -66,7 +66,9 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
         simplex[i] = s[i];
         values[i] = v[i];
       }
-      const spread = Math.max(...simplex.slice(1).map((p) => Math.max(...p.map((c, j) => Math.abs(c - simplex[0][j])))));
+      const spread = Math.max(
+        ...simplex.slice(1).map((p) => Math.max(...p.map((c, j) => Math.abs(c - simplex[0][j])))),
+      );
       if (spread <= xTol && values[n] - values[0] <= fTol * Math.max(1, Math.abs(values[0]))) {
         met = true;
         break;

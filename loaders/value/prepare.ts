@@ -28,7 +28,10 @@ export function dayNumber(date: string): number {
 }
 
 /** Builds Purchases from (customer id, day, value) rows sorted by customer (in `ids` order) then day. */
-export function purchasesFromRows(ids: string[], rows: { customer_id: string; day: number; value: number }[]): Purchases {
+export function purchasesFromRows(
+  ids: string[],
+  rows: { customer_id: string; day: number; value: number }[],
+): Purchases {
   const index = new Map(ids.map((id, i) => [id, i]));
   const counts = new Int32Array(ids.length + 1);
   for (const row of rows) {

@@ -19,9 +19,7 @@ import { dayNumber, purchasesFromRows, summarise } from "../../loaders/value/pre
 import { hyp2f1, lnBeta, lnGamma } from "../../loaders/value/special.ts";
 import { NO_SHARED, SHARED } from "../support/build.ts";
 
-const EXPECTED = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, "test", "fixtures", "value", "expected.json"), "utf8"),
-) as {
+const EXPECTED = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "value", "expected.json"), "utf8")) as {
   customers_in_calibration: number;
   repeat_customers: number;
   customers: Record<string, Record<string, number>>;
@@ -36,7 +34,10 @@ const close = (got: number, want: number, rel: number, what: string) =>
 
 /** The CDNOW log read directly (every line, the $0 ones included, as in the published data), one entry per day. */
 function cdnowCalibration() {
-  const lines = gunzipSync(readFileSync(join(SHARED, "data", "cdnow_sample.csv.gz"))).toString().trim().split("\n");
+  const lines = gunzipSync(readFileSync(join(SHARED, "data", "cdnow_sample.csv.gz")))
+    .toString()
+    .trim()
+    .split("\n");
   const byDay = new Map<string, number>();
   for (const line of lines.slice(1)) {
     const [, id, d, , v] = line.split(",");
@@ -85,10 +86,13 @@ describe("optimiser and Hessian", () => {
         const p = A[i].reduce((s, a, k) => s + a * inv[k][j], 0);
         assert.ok(Math.abs(p - (i === j ? 1 : 0)) < 1e-12);
       }
-    assert.equal(cholesky([
-      [1, 2],
-      [2, 1],
-    ]), null);
+    assert.equal(
+      cholesky([
+        [1, 2],
+        [2, 1],
+      ]),
+      null,
+    );
   });
 });
 

@@ -66,7 +66,10 @@ describe("value stage on CDNOW (order-log mapping, calibration to 1997-09-30, we
     assert.equal(h.weekly.length, 39);
     assert.equal(h.weekly.at(-1)!.actual, h.actual_transactions);
     assert.ok(Math.abs(h.weekly.at(-1)!.predicted - h.predicted_transactions) < 1e-6);
-    assert.equal(h.groups.reduce((s, g) => s + g.customers, 0), h.customers);
+    assert.equal(
+      h.groups.reduce((s, g) => s + g.customers, 0),
+      h.customers,
+    );
     assert.ok(h.total_error_pct !== null && Math.abs(h.total_error_pct) < 15, `holdout error ${h.total_error_pct}%`);
     assertFinite(v);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").trim().split("\n");
@@ -82,7 +85,11 @@ describe("value stage on CDNOW (order-log mapping, calibration to 1997-09-30, we
 describe("value stage on the demo data and Online Retail", () => {
   it("demo: converges, holdout computed, segment intervals bracket the estimates", async () => {
     const data = await ensureDemoData();
-    const c = config("demo", { data, clustering: { bootstrap_runs: 0, k: 4 }, value: { calibration_end: "2024-09-01" } });
+    const c = config("demo", {
+      data,
+      clustering: { bootstrap_runs: 0, k: 4 },
+      value: { calibration_end: "2024-09-01" },
+    });
     const a = await analyse(c, () => {});
     try {
       const v = a.value.summary;
@@ -91,7 +98,10 @@ describe("value stage on the demo data and Online Retail", () => {
       assert.ok(v.holdout && v.holdout.customers > 0 && v.holdout.weekly.length > 0);
       for (const s of v.segments!) {
         const [lo, hi] = s.expected_revenue_interval!;
-        assert.ok(lo <= s.expected_revenue && s.expected_revenue <= hi, `${s.segment}: ${lo} ${s.expected_revenue} ${hi}`);
+        assert.ok(
+          lo <= s.expected_revenue && s.expected_revenue <= hi,
+          `${s.segment}: ${lo} ${s.expected_revenue} ${hi}`,
+        );
       }
       assert.equal(
         v.segments!.reduce((t, s) => t + s.customers, 0),
@@ -134,7 +144,8 @@ describe("data the models cannot fit: one line, no figure", () => {
       const first = c % Math.max(1, Math.floor(days / 2));
       rows.push({ customer_id: id, day: first, value: 10 + (c % 7) });
       if (c < repeaters)
-        for (let d = first + 3 + (c % 11); d < days; d += 5 + (c % 13)) rows.push({ customer_id: id, day: d, value: 5 + (c % 5) + d / 100 });
+        for (let d = first + 3 + (c % 11); d < days; d += 5 + (c % 13))
+          rows.push({ customer_id: id, day: d, value: 5 + (c % 5) + d / 100 });
     }
     return purchasesFromRows(ids, rows);
   }
@@ -174,11 +185,17 @@ describe("data the models cannot fit: one line, no figure", () => {
     assert.equal(r.customers!.p_alive.length, 300);
   });
   it("a calibration end that leaves no holdout", () => {
-    const v = analyseValue(input(synthetic(300, 150, 200), 199), { ...settings, calibration_end: "1970-07-19" }).summary;
+    const v = analyseValue(input(synthetic(300, 150, 200), 199), {
+      ...settings,
+      calibration_end: "1970-07-19",
+    }).summary;
     oneLine(v, /calibration_end 1970-07-19 leaves no holdout period \(the data ends on 1970-07-19\)/);
   });
   it("a customer-level table (marketing_campaign)", { skip: NO_SHARED }, async () => {
-    const c = loadConfig({ file: join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json"), env: {} });
+    const c = loadConfig({
+      file: join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json"),
+      env: {},
+    });
     c.clustering = { ...c.clustering, bootstrap_runs: 0, k: 3 };
     const a = await analyse(c, () => {});
     try {

@@ -118,8 +118,8 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
     p_alive_median: rnd(g.p_alive_median, 3),
     likely_inactive: g.likely_inactive,
   }));
-  const claims = s.segments!
-    .filter((g) => g.separated && g.difference_from_rest_interval)
+  const claims = s
+    .segments!.filter((g) => g.separated && g.difference_from_rest_interval)
     .map((g) => {
       const [lo, hi] = g.difference_from_rest_interval!;
       const more = g.separated === "higher";
@@ -182,7 +182,15 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
     settings: s.settings,
     currency,
     parameters: {
-      purchase: { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, se: fit.se, log_likelihood: fit.log_likelihood, iterations: fit.iterations },
+      purchase: {
+        r: fit.r,
+        alpha: fit.alpha,
+        a: fit.a,
+        b: fit.b,
+        se: fit.se,
+        log_likelihood: fit.log_likelihood,
+        iterations: fit.iterations,
+      },
       spend: { p: gg.p, q: gg.q, v: gg.v, se: gg.se, log_likelihood: gg.log_likelihood, iterations: gg.iterations },
     },
     interval_method: s.interval_method,
@@ -202,7 +210,11 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
       total_error_pct: rnd(holdout.total_error_pct, 1),
       mean_absolute_error: rnd(holdout.mean_absolute_error, 3),
       group_mean_absolute_error: rnd(holdout.group_mean_absolute_error, 3),
-      groups: holdout.groups.map((g) => ({ ...g, actual_mean: rnd(g.actual_mean, 3), predicted_mean: rnd(g.predicted_mean, 3) })),
+      groups: holdout.groups.map((g) => ({
+        ...g,
+        actual_mean: rnd(g.actual_mean, 3),
+        predicted_mean: rnd(g.predicted_mean, 3),
+      })),
       weekly: holdout.weekly.map((w) => ({ ...w, predicted: rnd(w.predicted, 1) })),
     },
     churn_watch: {
@@ -213,7 +225,12 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
       segments: watch.segments.map((g) => ({ ...g, revenue: rnd(g.revenue), value_at_stake: rnd(g.value_at_stake) })),
       // per-customer rows only under the privacy switch
       rows: ctx.config.report.publish_customer_list
-        ? value.churn_rows.map((r) => ({ ...r, revenue: rnd(r.revenue), p_alive: rnd(r.p_alive, 4), value_at_stake: rnd(r.value_at_stake) }))
+        ? value.churn_rows.map((r) => ({
+            ...r,
+            revenue: rnd(r.revenue),
+            p_alive: rnd(r.p_alive, 4),
+            value_at_stake: rnd(r.value_at_stake),
+          }))
         : null,
     },
     text,
