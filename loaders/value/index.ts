@@ -96,7 +96,6 @@ function report<P extends string>(fit: FitResult<P>): FitReport<P> {
   } as FitReport<P>;
 }
 
-
 function quantiles(values: number[]): Quantiles {
   const s = Float64Array.from(values).sort();
   const q = (p: number) => (s.length ? quantileSorted(s, p) : 0);
