@@ -17,6 +17,8 @@ import { nelderMead } from "../../loaders/value/optimise.ts";
 import { customerValue } from "../../loaders/value/predict.ts";
 import { dayNumber, purchasesFromRows, summarise } from "../../loaders/value/prepare.ts";
 import { hyp2f1, lnBeta, lnGamma } from "../../loaders/value/special.ts";
+import { analyseValue } from "../../loaders/value/index.ts";
+import { valueSettings } from "../../loaders/value/settings.ts";
 import { NO_SHARED, SHARED } from "../support/build.ts";
 
 const EXPECTED = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "value", "expected.json"), "utf8")) as {
@@ -48,7 +50,8 @@ function cdnowCalibration() {
     .map(([key, value]) => ({ customer_id: key.split("|")[0], day: Number(key.split("|")[1]), value }))
     .sort((p, q) => (p.customer_id < q.customer_id ? -1 : p.customer_id > q.customer_id ? 1 : p.day - q.day));
   const ids = [...new Set(rows.map((r) => r.customer_id))];
-  return { ids, summary: summarise(purchasesFromRows(ids, rows), dayNumber("1997-09-30"), "week") };
+  const purchases = purchasesFromRows(ids, rows);
+  return { ids, purchases, summary: summarise(purchases, dayNumber("1997-09-30"), "week") };
 }
 
 describe("special functions", () => {
@@ -112,7 +115,7 @@ describe("closed forms on CDNOW customers (scipy fixture, published parameters)"
 });
 
 describe("CDNOW sample: the paper check", { skip: NO_SHARED }, () => {
-  const { ids, summary } = cdnowCalibration();
+  const { ids, purchases, summary } = cdnowCalibration();
   const h = { x: summary.x, t_x: summary.t_x, T: summary.T };
   it("preparation: x, t_x, T and the mean repeat value equal pandas'", () => {
     assert.equal(summary.customers, EXPECTED.customers_in_calibration);
@@ -138,6 +141,30 @@ describe("CDNOW sample: the paper check", { skip: NO_SHARED }, () => {
     assert.deepEqual(
       (["r", "alpha", "a", "b"] as const).map((k) => +fit.se![k].toFixed(2)),
       [0.01, 0.38, 0.19, 0.71],
+    );
+  });
+  it("the stage with model mbgnbd: its own key, one-off buyers below P(alive) 1 (BG/NBD: exactly 1)", () => {
+    const input = {
+      purchases,
+      revenue: ids.map(() => 1),
+      segment: ids.map(() => "All"),
+      segments: ["All"],
+      period_start: "1997-01-01",
+      observation_end: "1998-06-30",
+      seed: 1,
+    };
+    const settings = valueSettings.parse({ calibration_end: "1997-09-30" });
+    const mbg = analyseValue(input, { ...settings, model: "mbgnbd" });
+    assert.equal(mbg.summary.status, "fitted", mbg.summary.reason ?? "");
+    assert.ok(mbg.summary.mbgnbd?.converged && !mbg.summary.bgnbd);
+    for (const k of ["r", "alpha", "a", "b"] as const) close(mbg.summary.mbgnbd![k], EXPECTED.fits.mbgnbd[k], 1e-4, k);
+    const h = mbg.histories!;
+    const oneOff = [...h.x.keys()].filter((i) => h.included[i] && h.x[i] === 0);
+    assert.ok(oneOff.length > 0 && oneOff.every((i) => mbg.customers!.p_alive[i] < 1));
+    const bg = analyseValue(input, settings);
+    assert.ok(
+      oneOff.every((i) => bg.customers!.p_alive[i] === 1),
+      "BG/NBD: one-off buyers alive by assumption",
     );
   });
   it("MBG/NBD equals scipy's optimum", () => {
