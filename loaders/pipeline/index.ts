@@ -114,7 +114,8 @@ export async function runPipeline(
     const { ingest: ingested, segmentation, value } = analysis;
     const summary = pipelineSummary(ingested, segmentation, value);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": ingested.customer_table
+      // without transaction lines a customer is a row of the table: its own clustering columns, no line features
+      "customers.csv": !ingested.capabilities.has.transactions
         ? customersCsvChunks(
             ingested.customers,
             segmentation.customers,
@@ -134,8 +135,9 @@ export async function runPipeline(
 
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
- * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
- * recognised-input block (printed again when a build reuses the data).
+ * the per-segment pages Framework must render (read by observablehq.config.ts), `capabilities.json`, what the data
+ * holds (the navigation leaves out the pages it cannot fill), and `recognised.txt`, the recognised-input block
+ * (printed again when a build reuses the data).
  */
 export async function computeReport(
   config: Config,

@@ -1,7 +1,8 @@
 /**
- * The value stage in the pipeline: whether the data can carry it (the one place that decides, until the
- * capabilities model lands), the purchases read from the open database, and the stage itself (loaders/value/).
+ * The value stage in the pipeline: whether the data can carry it (the one place that decides: the capability
+ * "transactions", dated lines), the purchases read from the open database, and the stage itself (loaders/value/).
  */
+import { satisfies } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { addDays } from "../features/customers.ts";
 import { analyseValue, notFitted, readPurchases, type ValueResult } from "../value/index.ts";
@@ -10,7 +11,7 @@ import type { SegmentationResult } from "./types.ts";
 
 /** Why the data cannot carry the value models before any fit, or null when it has dated transactions. */
 export function valueUnavailable(ingested: IngestResult): string | null {
-  if (ingested.customer_table)
+  if (!satisfies(ingested.capabilities, ["transactions"]))
     return "a customer-level table has no purchase history: the value models need every purchase with its date";
   return null;
 }

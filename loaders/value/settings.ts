@@ -9,6 +9,15 @@ export const valueSettings = z
     calibration_end: z
       .string({ error: "a calendar date YYYY-MM-DD or null" })
       .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "a calendar date YYYY-MM-DD or null" })
+      .refine(
+        (d) => {
+          const t = Date.parse(`${d}T00:00:00Z`);
+          return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+        },
+        {
+          error: "a calendar date YYYY-MM-DD or null",
+        },
+      )
       .nullable()
       .default(null),
     /** the unit of t_x, T and of the purchase-rate parameters */

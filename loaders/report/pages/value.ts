@@ -10,7 +10,7 @@ import { purchaseFunctions } from "../../value/predict.ts";
 import type { ValueResult } from "../../value/index.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatMoney, formatNumber, formatPercent } from "../format.ts";
-import { rnd } from "./common.ts";
+import { rnd } from "../facts.ts";
 
 /** largest |correlation| of frequency and spend called weak (the Gamma-Gamma assumption) */
 export const WEAK_CORRELATION = 0.3;
