@@ -10,6 +10,7 @@ import { checkFeatures, clusteringSettings } from "../cluster/settings.ts";
 import { reportSettings } from "../report/settings.ts";
 import { rfmSettings } from "../rfm/settings.ts";
 import { checkSourceSettings, sourceSettings } from "../sources/settings.ts";
+import { valueSettings } from "../value/settings.ts";
 
 export const configSchema = z
   .strictObject({
@@ -19,6 +20,7 @@ export const configSchema = z
     rfm: rfmSettings,
     clustering: clusteringSettings,
     report: reportSettings,
+    value: valueSettings,
   })
   .superRefine((settings, ctx) => {
     // the checks of settings against each other; the first issue is the one reported

@@ -76,6 +76,12 @@ type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> 
   customer_id: string;
 } & Partial<Record<(typeof METHOD_COLUMNS)[number], string | number>>;
 
+/** More columns after the segment columns: headers and, per customer (input order), the values. */
+export interface MoreColumns {
+  headers: readonly string[];
+  values(index: number): (string | number | null)[];
+}
+
 /**
  * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
  * per customer; with `segments` (aligned with `customers`), the RFM scores, cell and segment, cluster and segment
@@ -86,11 +92,12 @@ export function* customersCsvChunks(
   segments?: readonly SegmentColumns[],
   rowsPerChunk = 10_000,
   columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
+  more?: MoreColumns,
 ): Generator<string> {
   const segmentColumns = segments
     ? [...SEGMENT_COLUMNS, ...(segments.length && segments[0].cluster_gmm !== undefined ? METHOD_COLUMNS : [])]
     : [];
-  yield [...columns.map((c) => c.header), ...segmentColumns].join(",") + "\n";
+  yield [...columns.map((c) => c.header), ...segmentColumns, ...(more?.headers ?? [])].join(",") + "\n";
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
@@ -102,6 +109,7 @@ export function* customersCsvChunks(
           throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
         line += "," + csvLine(segmentColumns.map((c) => seg[c] ?? ""));
       }
+      if (more) line += "," + csvLine(more.values(i));
       lines.push(line);
     }
     yield lines.join("\n") + "\n";

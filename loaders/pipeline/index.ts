@@ -1,6 +1,7 @@
 /**
  * The one orchestrator. `analyse` runs the stages in order — source -> clean -> features (pipeline/ingest.ts) ->
- * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) — and both outputs start from
+ * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) -> customer value, when the data
+ * has dated transactions (pipeline/value.ts, loaders/value/) — and both outputs start from
  * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
  * file per page). Nothing is written unless every stage succeeded.
  */
@@ -21,11 +22,15 @@ import { ingest, type IngestResult } from "./ingest.ts";
 import { progressPrinter } from "./progress.ts";
 import { segmentCustomers, summaryJson } from "./segment.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
+import type { ValueResult, ValueSummary } from "../value/index.ts";
+import { valueColumns, valueStage } from "./value.ts";
 
 /** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
   ingest: IngestResult;
   segmentation: SegmentationResult;
+  /** customer value (status "not_fitted" with the reason when the data cannot carry it) */
+  value: ValueResult;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
   /** closes the database (again: no effect) */
@@ -51,12 +56,16 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       config.clustering,
       progressPrinter("segment"),
     );
+    const segmented = performance.now();
+    const value = await valueStage(ingested, segmentation, config);
     const timings = {
       ...ingested.timings,
-      segment: Math.round(performance.now() - started),
+      segment: Math.round(segmented - started),
       segment_stages: segmentation.timings,
+      value: Math.round(performance.now() - segmented),
+      value_stages: value.timings,
     };
-    return { ingest: ingested, segmentation, timings, close: ingested.close };
+    return { ingest: ingested, segmentation, value, timings, close: ingested.close };
   } catch (error) {
     await ingested.close();
     throw error;
@@ -66,19 +75,25 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
 export interface PipelineResult {
   ingest: IngestResult;
   segmentation: SegmentationResult;
+  value: ValueResult;
   summary: PipelineSummary;
   /** paths written */
   files: string[];
 }
 
-/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation). */
-export type PipelineSummary = Omit<IngestSummary, "timings"> & Omit<SegmentationSummary, "timings">;
+/** summary.json: the ingest summary, the segmentation's (every k, profiles, RFM segments, validation) and the value stage's. */
+export type PipelineSummary = Omit<IngestSummary, "timings"> &
+  Omit<SegmentationSummary, "timings"> & { value: ValueSummary };
 
 /** The summary of a run; deterministic (the wall-clock timings go to timings.json). */
-export function pipelineSummary(ingested: IngestResult, segmentation: SegmentationResult): PipelineSummary {
+export function pipelineSummary(
+  ingested: IngestResult,
+  segmentation: SegmentationResult,
+  value: ValueResult,
+): PipelineSummary {
   const { timings: _ingestTimings, ...ingestPart } = ingestSummary(ingested);
   const { timings: _segmentTimings, ...segmentPart } = summaryJson(segmentation);
-  return { ...ingestPart, ...segmentPart };
+  return { ...ingestPart, ...segmentPart, value: value.summary };
 }
 
 /**
@@ -96,8 +111,8 @@ export async function runPipeline(
   checkOutputDir(out, OUTPUT_FILES, inputs);
   const analysis = await analyse(config, options.log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
-    const summary = pipelineSummary(ingested, segmentation);
+    const { ingest: ingested, segmentation, value } = analysis;
+    const summary = pipelineSummary(ingested, segmentation, value);
     const outputs: Record<string, FileContent> = {
       // without transaction lines a customer is a row of the table: its own clustering columns, no line features
       "customers.csv": !ingested.capabilities.has.transactions
@@ -107,12 +122,12 @@ export async function runPipeline(
             undefined,
             customerTableColumns(Object.keys(ingested.customers[0]?.extra ?? {})),
           )
-        : customersCsvChunks(ingested.customers, segmentation.customers),
+        : customersCsvChunks(ingested.customers, segmentation.customers, undefined, undefined, valueColumns(value)),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
       "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);
-    return { ingest: ingested, segmentation, summary, files };
+    return { ingest: ingested, segmentation, value, summary, files };
   } finally {
     if (!options.keepOpen) await analysis.close();
   }
@@ -130,9 +145,9 @@ export async function computeReport(
 ): Promise<Record<string, unknown>> {
   const analysis = await analyse(config, log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
+    const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config));
+    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config, value));
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

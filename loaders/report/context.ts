@@ -34,6 +34,7 @@ import {
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
+import type { ValueResult } from "../value/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
@@ -168,6 +169,8 @@ export interface ReportContext {
   omitted: { page: string; reason: string }[];
   /** slug of every cluster name of the chosen k */
   slugs: Map<string, string>;
+  /** the customer-value stage's result (null when not run, e.g. report tests without it) */
+  value: ValueResult | null;
 }
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
@@ -286,6 +289,7 @@ export async function buildContext(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
 ): Promise<ReportContext> {
   const ks = seg.kmeans.map((s) => s.k);
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
@@ -345,5 +349,6 @@ export async function buildContext(
     available,
     omitted: [],
     slugs: uniqueSlugs(chosen.solution.names),
+    value,
   };
 }

@@ -18,6 +18,7 @@ import { insightFacts } from "./facts.ts";
 import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
 import { includedPages, omittedPages, PAGES } from "./registry.ts";
+import type { ValueResult } from "../value/index.ts";
 
 /** customer_segments.csv: one row per customer with its cluster, segment names and RFM scores. */
 export function customerSegmentsCsv(seg: SegmentationResult): string {
@@ -33,8 +34,9 @@ export async function buildPageData(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
 ): Promise<Record<string, unknown>> {
-  const ctx = await buildContext(ingest, seg, config);
+  const ctx = await buildContext(ingest, seg, config, value);
   ctx.omitted = omittedPages(ctx.capabilities);
   // an insight needs what its page needs: none points to a page the report leaves out
   const pages = new Set(includedPages(ctx.capabilities).map((page) => page.id));

@@ -21,6 +21,7 @@ import { productsData } from "./pages/products.ts";
 import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
+import { valueData } from "./pages/value.ts";
 
 /** Builds one page data file from the report context (and the ranked insights, for pages that quote them). */
 export type PageBuilder = (ctx: ReportContext, insights: Insight[]) => unknown;
@@ -55,6 +56,8 @@ export const PAGES: readonly PageSpec[] = [
     needs: ["transactions", ["channels", "demographics", "stores", "signup_dates"]],
     data: { "audience.json": audienceData },
   },
+  // always shown: without dated transactions it says why the models did not run and what data would
+  { id: "value", name: "Customer value", needs: [], data: { "value.json": valueData } },
   { id: "strategy", name: "Strategy", needs: [], data: { "strategy.json": strategyData } },
   { id: "methodology", name: "Methodology", needs: [], data: { "methodology.json": methodologyData } },
 ];

@@ -86,11 +86,11 @@ describe("npm run pipeline", () => {
     assert.equal(
       csv[0],
       "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country," +
-        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment",
+        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,p_alive,expected_orders,expected_order_value,clv",
     );
     assert.match(
       csv[1],
-      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+$/,
+      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+,,,,$/,
     );
     assert.equal(csv.length, 5); // header, 3 customers, final newline
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));

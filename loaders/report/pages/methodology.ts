@@ -19,6 +19,33 @@ import { methodComparisonData } from "../method-comparison.ts";
 import { regionTable } from "../regions.ts";
 import { behaviourGaps, REASON_LABELS, reportTraitThresholds, rnd } from "../facts.ts";
 
+/** The customer-value models' parameters with their standard errors, or why they did not run. */
+export function valueModels(ctx: ReportContext): Record<string, unknown> {
+  const s = ctx.value?.summary;
+  if (!s || s.status !== "fitted") return { fitted: false, reason: s?.reason ?? "the value stage did not run" };
+  const fit = s[s.model]!;
+  const gg = s.gamma_gamma!;
+  const row = (model: string, parameter: string, value: number, se: number | undefined) => ({
+    model,
+    parameter,
+    value,
+    se: se ?? null,
+  });
+  const name = s.model === "bgnbd" ? "BG/NBD" : "MBG/NBD";
+  return {
+    fitted: true,
+    model_name: name,
+    time_unit: s.settings.time_unit,
+    fitted_through: s.fitted_through,
+    parameters: [
+      ...(["r", "alpha", "a", "b"] as const).map((k) => row(name, k, fit[k], fit.se?.[k])),
+      ...(["p", "q", "v"] as const).map((k) => row("Gamma-Gamma", k, gg[k], gg.se?.[k])),
+    ],
+    log_likelihood: { purchase: fit.log_likelihood, spend: gg.log_likelihood },
+    iterations: { purchase: fit.iterations, spend: gg.iterations },
+  };
+}
+
 /** Limitations, each a sentence with its numbers. */
 export function limitations(ctx: ReportContext): string[] {
   const a = ctx.ingest.accounting;
@@ -189,6 +216,7 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     warnings: ctx.seg.warnings,
     limitations: limitations(ctx),
     method_comparison: methodComparisonData(ctx),
+    value: valueModels(ctx),
   };
 }
 
