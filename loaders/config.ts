@@ -9,6 +9,8 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.ts";
 import { folderFiles, isFolder } from "./sources/folder.ts";
+import { DEFAULT_DRIFT, driftSettings, type DriftSettings } from "./model/settings.ts";
+import { DEFAULT_MIGRATION, migrationSettings, type MigrationSettings } from "./time/settings.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_DATA = "data/demo/transactions.csv.gz";
@@ -262,6 +264,10 @@ export interface Config {
   rfm: RfmConfig;
   clustering: ClusteringConfig;
   report: ReportConfig;
+  /** scoring with a saved model: when to warn that the data have drifted (loaders/model/settings.ts) */
+  drift: DriftSettings;
+  /** segment migration between the snapshot and an earlier date (loaders/time/settings.ts) */
+  migration: MigrationSettings;
 }
 
 export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
@@ -427,6 +433,8 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     currency: "£",
     publish_customer_list: false,
   },
+  drift: DEFAULT_DRIFT,
+  migration: DEFAULT_MIGRATION,
 };
 
 /** settings that take values of different types ("auto" or a number) */
@@ -463,6 +471,19 @@ function merge(base: Json, patch: Json, path: string, file: string): Json {
   throw new InputError(
     `${file}: setting "${path}" should be ${expected === "object" ? "an object" : `a ${expected}`}, got ${got}`,
   );
+}
+
+/** A stage's zod settings; the first issue becomes the usual one-line error. */
+function parseSettings<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  value: unknown,
+  key: string,
+  file: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return fail(file, [key, ...issue.path.map(String)].join("."), `valid: ${issue.message.replace(/^Invalid input: /, "")}`);
 }
 
 function fail(file: string, key: string, expected: string): never {
@@ -696,6 +717,8 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");
   if (!(c.correlation_threshold > 0 && c.correlation_threshold <= 1))
     fail(file, "clustering.correlation_threshold", "a number in (0, 1]");
+  config.drift = parseSettings(driftSettings, config.drift, "drift", file);
+  config.migration = parseSettings(migrationSettings, config.migration, "migration", file);
   return config;
 }
 

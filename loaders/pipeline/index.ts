@@ -15,6 +15,8 @@ import {
   type FileContent,
   type IngestSummary,
 } from "../output/files.ts";
+import { buildModel } from "../model/build.ts";
+import type { Model } from "../model/schema.ts";
 import { buildPageData } from "../report/page-data.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
@@ -67,6 +69,8 @@ export interface PipelineResult {
   ingest: IngestResult;
   segmentation: SegmentationResult;
   summary: PipelineSummary;
+  /** the saved model (model.json) */
+  model: Model;
   /** paths written */
   files: string[];
 }
@@ -98,6 +102,11 @@ export async function runPipeline(
   try {
     const { ingest: ingested, segmentation } = analysis;
     const summary = pipelineSummary(ingested, segmentation);
+    const { model, mismatches } = buildModel(ingested, segmentation, config);
+    if (mismatches.segment || mismatches.rfm_segment)
+      (options.log ?? toStderr)(
+        `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,
+      );
     const outputs: Record<string, FileContent> = {
       "customers.csv": ingested.customer_table
         ? customersCsvChunks(
@@ -109,9 +118,10 @@ export async function runPipeline(
         : customersCsvChunks(ingested.customers, segmentation.customers),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
       "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
+      "model.json": `${JSON.stringify(model, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);
-    return { ingest: ingested, segmentation, summary, files };
+    return { ingest: ingested, segmentation, summary, model, files };
   } finally {
     if (!options.keepOpen) await analysis.close();
   }
