@@ -475,7 +475,11 @@ function merge(base: Json, patch: Json, path: string, file: string): Json {
 
 /** A stage's zod settings; the first issue becomes the usual one-line error. */
 function parseSettings<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
   value: unknown,
   key: string,
   file: string,
@@ -483,7 +487,11 @@ function parseSettings<T>(
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  return fail(file, [key, ...issue.path.map(String)].join("."), `valid: ${issue.message.replace(/^Invalid input: /, "")}`);
+  return fail(
+    file,
+    [key, ...issue.path.map(String)].join("."),
+    `valid: ${issue.message.replace(/^Invalid input: /, "")}`,
+  );
 }
 
 function fail(file: string, key: string, expected: string): never {

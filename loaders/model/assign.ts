@@ -26,7 +26,10 @@ export function assignPoints(assignment: Assignment, X: Matrix): { labels: Int32
   }
 }
 
-function nearestCentre(centres: readonly (readonly number[])[], X: Matrix): { labels: Int32Array; distances: Float64Array } {
+function nearestCentre(
+  centres: readonly (readonly number[])[],
+  X: Matrix,
+): { labels: Int32Array; distances: Float64Array } {
   const { data, rows: n, cols: d } = X;
   const k = centres.length;
   const C = new Float64Array(k * d);

@@ -22,7 +22,10 @@ export function modelId(model: Omit<Model, "model_id">): string {
 
 /** The saved model of a run, and how many training customers scoring would place elsewhere than the fit did. */
 export function buildModel(
-  ingested: Pick<IngestResult, "source" | "period_start" | "period_end" | "snapshot_date" | "customers" | "revenue" | "input_columns">,
+  ingested: Pick<
+    IngestResult,
+    "source" | "period_start" | "period_end" | "snapshot_date" | "customers" | "revenue" | "input_columns"
+  >,
   segmentation: SegmentationResult,
   config: Config,
 ): { model: Model; mismatches: { segment: number; rfm_segment: number } } {

@@ -68,7 +68,8 @@ export function rfmScores(
 ): { r: Uint8Array; f: Uint8Array; m: Uint8Array } {
   const [r, f, m] = RFM_DIMENSIONS.map((dim) => {
     const out = new Uint8Array(customers.length);
-    for (let i = 0; i < customers.length; i++) out[i] = scoreValue(customers[i][dim], thresholds[dim], dim !== "recency");
+    for (let i = 0; i < customers.length; i++)
+      out[i] = scoreValue(customers[i][dim], thresholds[dim], dim !== "recency");
     return out;
   });
   return { r, f, m };

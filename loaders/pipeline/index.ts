@@ -22,12 +22,20 @@ import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
 import { progressPrinter } from "./progress.ts";
 import { segmentCustomers, summaryJson } from "./segment.ts";
+import { analyseTime, type TimeAnalysis } from "./time.ts";
+import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
+import type { Migration } from "../time/migration.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
 
 /** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
   ingest: IngestResult;
   segmentation: SegmentationResult;
+  /** the saved model of the segmentation, and how many training customers scoring it would place elsewhere */
+  model: Model;
+  model_mismatches: { segment: number; rfm_segment: number };
+  /** cohorts and migration */
+  time: TimeAnalysis;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
   /** closes the database (again: no effect) */
@@ -53,12 +61,28 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       config.clustering,
       progressPrinter("segment"),
     );
+    const segmented = performance.now();
+    const { model, mismatches } = buildModel(ingested, segmentation, config);
+    if (mismatches.segment || mismatches.rfm_segment)
+      log(
+        `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,
+      );
+    const time = await analyseTime(ingested, segmentation.customers, model, config);
     const timings = {
       ...ingested.timings,
-      segment: Math.round(performance.now() - started),
+      segment: Math.round(segmented - started),
       segment_stages: segmentation.timings,
+      model_and_time: Math.round(performance.now() - segmented),
     };
-    return { ingest: ingested, segmentation, timings, close: ingested.close };
+    return {
+      ingest: ingested,
+      segmentation,
+      model,
+      model_mismatches: mismatches,
+      time,
+      timings,
+      close: ingested.close,
+    };
   } catch (error) {
     await ingested.close();
     throw error;
@@ -75,14 +99,43 @@ export interface PipelineResult {
   files: string[];
 }
 
-/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation). */
-export type PipelineSummary = Omit<IngestSummary, "timings"> & Omit<SegmentationSummary, "timings">;
+/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation), the model, cohorts and migration. */
+export type PipelineSummary = Omit<IngestSummary, "timings"> &
+  Omit<SegmentationSummary, "timings"> & {
+    model: {
+      file: "model.json";
+      model_id: string;
+      version: number;
+      scoring_mismatches: { segment: number; rfm_segment: number };
+    };
+    /** monthly acquisition cohorts (empty for a customer-level table) */
+    cohorts: Cohort[];
+    cohort_notes: Omit<CohortAnalysis, "cohorts"> | null;
+    migration: Migration | null;
+    migration_note: string | null;
+  };
 
 /** The summary of a run; deterministic (the wall-clock timings go to timings.json). */
-export function pipelineSummary(ingested: IngestResult, segmentation: SegmentationResult): PipelineSummary {
-  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(ingested);
-  const { timings: _segmentTimings, ...segmentPart } = summaryJson(segmentation);
-  return { ...ingestPart, ...segmentPart };
+export function pipelineSummary(
+  analysis: Pick<Analysis, "ingest" | "segmentation" | "model" | "model_mismatches" | "time">,
+): PipelineSummary {
+  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(analysis.ingest);
+  const { timings: _segmentTimings, ...segmentPart } = summaryJson(analysis.segmentation);
+  const { cohorts = [], ...cohortNotes } = analysis.time.cohorts ?? {};
+  return {
+    ...ingestPart,
+    ...segmentPart,
+    model: {
+      file: "model.json",
+      model_id: analysis.model.model_id,
+      version: analysis.model.version,
+      scoring_mismatches: analysis.model_mismatches,
+    },
+    cohorts,
+    cohort_notes: analysis.time.cohorts ? (cohortNotes as Omit<CohortAnalysis, "cohorts">) : null,
+    migration: analysis.time.migration,
+    migration_note: analysis.time.migration_note,
+  };
 }
 
 /**
@@ -100,13 +153,8 @@ export async function runPipeline(
   checkOutputDir(out, OUTPUT_FILES, inputs);
   const analysis = await analyse(config, options.log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
-    const summary = pipelineSummary(ingested, segmentation);
-    const { model, mismatches } = buildModel(ingested, segmentation, config);
-    if (mismatches.segment || mismatches.rfm_segment)
-      (options.log ?? toStderr)(
-        `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,
-      );
+    const { ingest: ingested, segmentation, model } = analysis;
+    const summary = pipelineSummary(analysis);
     const outputs: Record<string, FileContent> = {
       "customers.csv": ingested.customer_table
         ? customersCsvChunks(

@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckdbDatabase, duckdbOf, openDatabase, type SqlDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
-import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
+import { addDays, customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import { InputError } from "../errors.ts";
 import {
   checkPattern,
@@ -102,6 +102,11 @@ export interface IngestOptions {
   onRecognised?: (block: string) => void;
   /** the day the default plausible window ends after (tests); default now */
   today?: Date;
+  /**
+   * YYYY-MM-DD: only the lines dated before this day (migration's earlier date): later lines are set aside like
+   * implausible dates (before any other rule, returns included), without the check that most lines are plausible
+   */
+  before?: string;
 }
 
 /**
@@ -136,6 +141,13 @@ async function openFor(plan: PlannedRead): Promise<SqlDatabase> {
   if (plan.kind === "database") return plan.open();
   const { instance, conn } = await openDatabase();
   return duckdbDatabase(instance, conn);
+}
+
+/** The window ending the day before `before` (when it ends later). */
+function cutWindow(window: DateWindow, before: string | undefined): DateWindow {
+  if (!before) return window;
+  const last = addDays(before, -1);
+  return last < window.to ? { from: window.from, to: last } : window;
 }
 
 /** Whether the input joins order lines to an orders table (a line may then miss its order). */
@@ -178,7 +190,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     ({ plan }) => `opened ${plan.source}`,
   );
   const file = plan.source;
-  const window = resolveDateWindow(config.plausible_dates, options.today);
+  const window = cutWindow(resolveDateWindow(config.plausible_dates, options.today), options.before);
   const close = closeOnce(
     () => plan.close(),
     () => db.close(),
@@ -203,7 +215,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         if (config.cleaning.drop_duplicates) await markDuplicates(db);
         const returns = await applyReturns(db, config);
         const counted = await countAccounting(db, read.rows);
-        await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
+        if (!options.before) await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(db);
         const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
         const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;

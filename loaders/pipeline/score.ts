@@ -78,11 +78,11 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
       );
     if (model.input.layout === "customers") {
       const first = ingested.customers[0];
-      const absent = model.features.names.filter(
-        (name) => !(name in first) && first.extra?.[name] === undefined,
-      );
+      const absent = model.features.names.filter((name) => !(name in first) && first.extra?.[name] === undefined);
       if (absent.length)
-        throw new InputError(`${config.data}: no column ${absent.map((a) => `"${a}"`).join(", ")}, a feature the model needs`);
+        throw new InputError(
+          `${config.data}: no column ${absent.map((a) => `"${a}"`).join(", ")}, a feature the model needs`,
+        );
     }
     const scored = scoreCustomers(model, ingested.customers);
     const drift = measureDrift(model, scored, config.drift);
@@ -100,11 +100,20 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
       model: { file: basename(modelFile), model_id: model.model_id, version: model.version, training: model.training },
       ...ingestPart,
       segments,
-      rfm_segments: [...rfmCounts].map(([segment, customers]) => ({ segment, customers, share_customers: customers / n })),
+      rfm_segments: [...rfmCounts].map(([segment, customers]) => ({
+        segment,
+        customers,
+        share_customers: customers / n,
+      })),
       drift,
     };
     const csv = ingested.customer_table
-      ? customersCsvChunks(ingested.customers, scored.customers, undefined, customerTableColumns(model.features.names.filter((f) => !(f in ingested.customers[0]))))
+      ? customersCsvChunks(
+          ingested.customers,
+          scored.customers,
+          undefined,
+          customerTableColumns(model.features.names.filter((f) => !(f in ingested.customers[0]))),
+        )
       : customersCsvChunks(ingested.customers, scored.customers);
     const files = writeOutputs(out, {
       "customers.csv": csv,
