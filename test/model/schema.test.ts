@@ -30,7 +30,7 @@ describe("model.json schema", () => {
   it("schemas/model.schema.json is the schema the zod definition generates", () => {
     const file = JSON.parse(readFileSync(join(PROJECT_ROOT, "schemas", "model.schema.json"), "utf8"));
     assert.deepEqual(file, modelJsonSchema());
-    assert.equal(file.properties.version.const, MODEL_VERSION);
+    assert.equal((file as { properties: { version: { const: number } } }).properties.version.const, MODEL_VERSION);
   });
 
   it("the pipeline's model.json parses, and holds parameters only: no customer id", () => {
@@ -39,18 +39,27 @@ describe("model.json schema", () => {
     assert.equal(parsed.clustering.assignment.centres.length, parsed.clustering.k);
     assert.deepEqual(parsed.features.names, ["recency", "frequency", "monetary"]);
     assert.equal(parsed.value, null);
-    const ids = readFileSync(FIXTURE, "utf8").match(/,1\d{4},/g)!.map((s) => s.slice(1, -1));
+    const ids = readFileSync(FIXTURE, "utf8")
+      .match(/,1\d{4},/g)!
+      .map((s) => s.slice(1, -1));
     assert.ok(ids.length > 30);
-    for (const id of new Set(ids)) assert.ok(!text.includes(`"${id}"`) && !text.includes(id), `customer ${id} in model.json`);
+    for (const id of new Set(ids))
+      assert.ok(!text.includes(`"${id}"`) && !text.includes(id), `customer ${id} in model.json`);
   });
 
   it("refuses another version, a file that is not a model and parts that do not fit, in one line", () => {
     const json = JSON.parse(text);
     const cases: [string, RegExp][] = [
-      [JSON.stringify({ ...json, version: 2 }), /model\.json: a model of schema version 2; this version of segment-report reads version 1/],
+      [
+        JSON.stringify({ ...json, version: 2 }),
+        /model\.json: a model of schema version 2; this version of segment-report reads version 1/,
+      ],
       ["{not json", /model\.json: not a model file \(not JSON\)/],
       [JSON.stringify({ rows_in: 3 }), /model\.json: not a segment-report model/],
-      [JSON.stringify({ ...json, features: { ...json.features, center: [0] } }), /not a valid model: features: 3 names but 1 centres/],
+      [
+        JSON.stringify({ ...json, features: { ...json.features, center: [0] } }),
+        /not a valid model: features: 3 names but 1 centres/,
+      ],
       [JSON.stringify({ ...json, clustering: { ...json.clustering, k: 1 } }), /not a valid model: clustering\.k/],
       [JSON.stringify({ ...json, extra: 1 }), /not a valid model/],
     ];

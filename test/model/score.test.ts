@@ -25,7 +25,12 @@ after(() => rmSync(WORK, { recursive: true, force: true }));
 
 const quiet = () => {};
 const fast = (data: string): Config =>
-  loadConfig({ file: null, data, env: {}, overrides: { clustering: { bootstrap_runs: 2 }, migration: { when: "never" } } });
+  loadConfig({
+    file: null,
+    data,
+    env: {},
+    overrides: { clustering: { bootstrap_runs: 2 }, migration: { when: "never" } },
+  });
 
 /** customers.csv -> id -> [segment, rfm_segment] */
 function labels(file: string): Map<string, string> {
@@ -102,11 +107,15 @@ describe("drift", () => {
 
 /** Runs `npm run score` (the CLI module) with arguments. */
 function score(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "score.ts"), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, INIT_CWD: PROJECT_ROOT },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "score.ts"), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: PROJECT_ROOT },
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -150,9 +159,15 @@ describe("npm run score", () => {
         .join("\n") + "\n",
     );
     const cases: [string[], RegExp][] = [
-      [["--model", wrongVersion, "--data", FIXTURE], /a model of schema version 2; this version of segment-report reads version 1/],
+      [
+        ["--model", wrongVersion, "--data", FIXTURE],
+        /a model of schema version 2; this version of segment-report reads version 1/,
+      ],
       [["--model", join(fitDir, "summary.json"), "--data", FIXTURE], /not a segment-report model/],
-      [["--model", modelFile, "--data", noInvoice], /no_invoice\.csv: no invoice column, which the model's features were computed from/],
+      [
+        ["--model", modelFile, "--data", noInvoice],
+        /no_invoice\.csv: no invoice column, which the model's features were computed from/,
+      ],
       [["--model", modelFile], /--data is required/],
       [["--model", modelFile, "--data", FIXTURE, "--k", "3"], /command line: Unknown option '--k'/],
     ];
