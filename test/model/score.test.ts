@@ -32,15 +32,6 @@ const fast = (data: string): Config =>
     overrides: { clustering: { bootstrap_runs: 2 }, migration: { when: "never" } },
   });
 
-/** customers.csv -> id -> [segment, rfm_segment] */
-function labels(file: string): Map<string, string> {
-  const [header, ...rows] = readFileSync(file, "utf8").trimEnd().split("\n");
-  const cols = header.split(",");
-  const id = cols.indexOf("customer_id");
-  // the last two columns are cluster and segment; rfm_segment is before them (names may be quoted, with commas)
-  return new Map(rows.map((row) => [row.split(",")[id], row.slice(row.indexOf(",", row.length - 200) + 1)]));
-}
-
 async function roundTrip(name: string, data: string) {
   const out = join(WORK, name);
   const fit = await runPipeline(fast(data), join(out, "fit"), { log: quiet });
