@@ -188,7 +188,9 @@ export async function computeReport(
   try {
     const { ingest: ingested, segmentation } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config));
+    const files = await ingested.db.deterministic(() =>
+      buildPageData(ingested, segmentation, config, { analysis: analysis.time, model: analysis.model }),
+    );
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

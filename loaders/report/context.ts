@@ -34,6 +34,14 @@ import {
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
+import type { TimeAnalysis } from "../pipeline/time.ts";
+import type { Model } from "../model/schema.ts";
+
+/** What the report shows of segments over time. */
+export interface ReportTime {
+  analysis: TimeAnalysis;
+  model: Pick<Model, "model_id" | "training" | "version">;
+}
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
@@ -145,6 +153,8 @@ export interface ReportContext {
   config: Config;
   ingest: ReportInput;
   seg: SegmentationResult;
+  /** segments over time (cohorts, migration) and the run's model; absent in contexts built without them */
+  time?: ReportTime;
   headline: Headline;
   ks: number[];
   byK: Map<number, KData>;

@@ -10,7 +10,7 @@
 import type { Config } from "../config.ts";
 import { csvLine } from "../output/csv.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
-import { buildContext, type ReportInput } from "./context.ts";
+import { buildContext, type ReportInput, type ReportTime } from "./context.ts";
 import { buildInsights } from "./insights.ts";
 import { insightFacts } from "./pages/common.ts";
 import { metaData } from "./pages/overview.ts";
@@ -31,8 +31,10 @@ export async function buildPageData(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  time?: ReportTime,
 ): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config);
+  if (time) ctx.time = time;
   const insights = buildInsights(insightFacts(ctx));
   const files: Record<string, unknown> = { "meta.json": metaData(ctx), "insights.json": insights };
   for (const page of PAGES) for (const [name, build] of Object.entries(page.data)) files[name] = build(ctx, insights);

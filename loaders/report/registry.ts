@@ -15,6 +15,7 @@ import { productsData } from "./pages/products.ts";
 import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
+import { timeData } from "./pages/time.ts";
 
 /** Builds one page data file from the report context (and the ranked insights, for pages that quote them). */
 export type PageBuilder = (ctx: ReportContext, insights: Insight[]) => unknown;
@@ -30,7 +31,11 @@ export interface PageSpec {
 
 export const PAGES = [
   { id: "", name: "Executive summary", data: { "overview.json": overviewData } },
-  { id: "segments", name: "Segment profiles", data: { "segments.json": segmentsData, "pca.json": pcaData } },
+  {
+    id: "segments",
+    name: "Segment profiles",
+    data: { "segments.json": segmentsData, "pca.json": pcaData, "time.json": timeData },
+  },
   { id: "rfm", name: "RFM analysis", data: { "rfm.json": rfmData } },
   { id: "behaviour", name: "Purchase behaviour", data: { "behaviour.json": behaviourData } },
   { id: "geography", name: "Geography", data: { "geography.json": geographyData } },
