@@ -79,7 +79,8 @@ function assertOneLine(run: { status: number | null; stderr: string }, status: n
 /** A folder holding an old output set: customers.csv, model.json, summary.json, timings.json with the text "old ...". */
 function oldSet(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"]) writeFileSync(join(dir, name), `old ${name}\n`);
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"])
+    writeFileSync(join(dir, name), `old ${name}\n`);
 }
 
 function assertOldSet(dir: string): void {
@@ -193,7 +194,13 @@ describe("the output set is replaced whole (item 8)", () => {
     writeFileSync(join(out, "notes.txt"), "mine\n");
     const run = pipeline(["--data", PLAIN, "--out", out]);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "model.json", "notes.txt", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      "customers.csv",
+      "model.json",
+      "notes.txt",
+      "summary.json",
+      "timings.json",
+    ]);
     assert.match(readFileSync(join(out, "customers.csv"), "utf8"), /^customer_id,/);
     assert.equal(readFileSync(join(out, "notes.txt"), "utf8"), "mine\n");
   });

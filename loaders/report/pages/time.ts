@@ -8,7 +8,8 @@ import type { ReportContext } from "../context.ts";
 
 export function timeData(ctx: ReportContext) {
   const time = ctx.time;
-  if (!time) return { available: false, note: "Not computed for this report.", model: null, migration: null, cohorts: null };
+  if (!time)
+    return { available: false, note: "Not computed for this report.", model: null, migration: null, cohorts: null };
   const { analysis, model } = time;
   return {
     available: analysis.cohorts !== null,
