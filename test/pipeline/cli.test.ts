@@ -64,7 +64,7 @@ describe("npm run pipeline", () => {
     assert.match(run.stdout, /--keep-non-product/);
   });
 
-  it("writes customers.csv, summary.json and timings.json", () => {
+  it("writes customers.csv, summary.json, timings.json and model.json", () => {
     const out = join(TMP, "out");
     const run = pipeline("--data", join(FIXTURES, "reasons.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 0, run.stderr);
@@ -81,7 +81,7 @@ describe("npm run pipeline", () => {
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
     );
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "model.json", "summary.json", "timings.json"]);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").split("\n");
     assert.equal(
       csv[0],
