@@ -1,6 +1,6 @@
 /** 100% stacked horizontal bars: the segment mix of each row (country, region ...), with the row's size. */
 import * as d3 from "d3";
-import { figure, legend, svgFrame, truncate } from "./chart.js";
+import { figure, legend, svgFrame, labelLines } from "./chart.js";
 import { segmentColor } from "./colors.js";
 import { int, pct } from "./format.js";
 
@@ -54,7 +54,7 @@ export function stackedBars(
     .attr("x", width - margin.right)
     .attr("y", height - 6)
     .attr("text-anchor", "end")
-    .text(`Share of the row's ${unit} →`);
+    .text(`Share of the row's ${unit} → (right: total ${unit})`);
   const g = svg
     .append("g")
     .selectAll("g")
@@ -66,9 +66,9 @@ export function stackedBars(
     .attr("y", y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((r) => truncate(r.label, Math.round(margin.left / 6.5)))
-    .append("title")
-    .text((r) => r.label);
+    .each(function (r) {
+      labelLines(d3.select(this), r.label, Math.round(margin.left / 6.5), y.step());
+    });
   g.append("text")
     .attr("x", width - margin.right + 6)
     .attr("y", y.bandwidth() / 2)
