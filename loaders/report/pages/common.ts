@@ -2,7 +2,7 @@
 import type { Spread } from "../aggregates.ts";
 import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
-import { playFor, profileSentence, type Role } from "../playbook.ts";
+import { BUSINESS_MEDIAN_UNITS, playFor, profileSentence, type AdviceSigns, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../stats/tests.ts";
 import { sortedCopy } from "../../stats/quantile.ts";
 import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../../cluster/traits.ts";
@@ -83,7 +83,7 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
     const o = kd.agg.orders.get(j);
     const orders = o?.orders ?? 0;
     const units = o?.units ?? 0;
-    const play = playFor(p.name);
+    const play = playFor(p.name, adviceSigns(ctx));
     return {
       name: p.name,
       cluster: j,
@@ -221,6 +221,8 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     returned_units: r.returned_units,
     bought_units: r.bought_units,
     top_returner: r.top_returner,
+    median_order_units: ctx.chosen.agg.orders.get(r.cluster)?.order_units.median,
+    median_order_value: ctx.chosen.agg.orders.get(r.cluster)?.order_value.median,
   }));
   const monthly = ctx.all.monthly.get(-1) ?? [];
   const partial = new Map(ctx.months.map((m) => [m.month, m.partial]));
@@ -257,10 +259,14 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     bought_units: all?.bought_units ?? 0,
     monetary: ctx.ingest.customers.map((c) => c.monetary),
     frequency: ctx.ingest.customers.map((c) => c.frequency),
+    tenure: ctx.available.lines ? ctx.ingest.customers.map((c) => c.tenure) : undefined,
+    median_order_units: all?.order_units.median,
+    median_order_value: all?.order_value.median,
     segments,
     weekly: (ctx.all.weekly.get(-1) ?? []).map((w) => ({ dow: w.dow, hour: w.hour, orders: w.orders })),
     months: monthly.map((m) => ({ month: m.month, revenue: m.revenue, partial: partial.get(m.month) ?? true })),
     geography,
+    responses: responseFacts(ctx),
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
     lines: ctx.available.lines,
@@ -270,5 +276,49 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       dropped: ctx.ingest.accounting.dropped,
       ...(ctx.ingest.customer_table ? { unit: "rows" } : {}),
     },
+  };
+}
+
+/** The reader's name of a response column: the marketing layout's `Response` is the last campaign. */
+const RESPONSE_LABELS: Record<string, string> = {
+  Response: "the last campaign",
+  AcceptedCmp1: "campaign 1",
+  AcceptedCmp2: "campaign 2",
+  AcceptedCmp3: "campaign 3",
+  AcceptedCmp4: "campaign 4",
+  AcceptedCmp5: "campaign 5",
+};
+
+/** Responders per campaign, among all customers and per segment of the chosen k (customer tables only). */
+function responseFacts(ctx: ReportContext): InsightFacts["responses"] {
+  const table = ctx.ingest.customer_table;
+  if (!table) return undefined;
+  const { parts } = table;
+  const labels = ctx.chosen.solution.labels;
+  const names = ctx.chosen.solution.names;
+  return parts.responses.map((campaign, c) => {
+    const yes = names.map(() => 0);
+    const n = names.map(() => 0);
+    parts.response_values.forEach((row, i) => {
+      n[labels[i]]++;
+      if (row[c] === 1) yes[labels[i]]++;
+    });
+    return {
+      campaign,
+      label: RESPONSE_LABELS[campaign] ?? campaign,
+      yes: yes.reduce((a, b) => a + b, 0),
+      n: n.reduce((a, b) => a + b, 0),
+      segments: names.map((name, j) => ({ name, yes: yes[j], n: n[j] })),
+    };
+  });
+}
+
+/** What the advice may assume: business customers (a median order of BUSINESS_MEDIAN_UNITS units or more), seasons (dated orders over a year). */
+export function adviceSigns(ctx: ReportContext): AdviceSigns {
+  const lines = ctx.available.lines;
+  const median = ctx.all.orders.get(-1)?.order_units.median ?? 0;
+  return {
+    business: lines && median >= BUSINESS_MEDIAN_UNITS,
+    seasons: lines && ctx.months.filter((m) => !m.partial).length >= 12,
   };
 }

@@ -1,0 +1,185 @@
+/**
+ * Headlines that survive a sceptic (issue 19): each statement the issue found wanting, on facts shaped like the
+ * data it was found on, must not read as it did and must read as it now should. Intervals are scipy's Wilson
+ * intervals (binomtest(k, n).proportion_ci(method="wilson"), quoted in the comments).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  buildInsights,
+  oneOffInsight,
+  responseInsight,
+  seasonalityInsight,
+  type InsightFacts,
+  type SegmentFacts,
+} from "../../loaders/report/insights.ts";
+import { revenueNote } from "../../loaders/report/limits.ts";
+import { fitAdvice, playFor } from "../../loaders/report/playbook.ts";
+import type { IngestAccounting } from "../../loaders/pipeline/ingest.ts";
+
+function segment(name: string, over: Partial<SegmentFacts> = {}): SegmentFacts {
+  return {
+    name,
+    customers: 100,
+    revenue: 1000,
+    orders: 10,
+    median_recency: 30,
+    aov: 100,
+    items_per_order: 10,
+    return_rate: 0.02,
+    median_order_units: 10,
+    median_order_value: 100,
+    ...over,
+  };
+}
+
+function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): InsightFacts {
+  const customers = segments.reduce((s, x) => s + x.customers, 0);
+  return {
+    currency: "£",
+    customers,
+    revenue: segments.reduce((s, x) => s + x.revenue, 0),
+    orders: segments.reduce((s, x) => s + x.orders, 0),
+    units: 0,
+    returned_units: 0,
+    bought_units: 0,
+    monetary: segments.flatMap((s) => Array.from({ length: s.customers }, () => s.revenue / s.customers)),
+    frequency: segments.flatMap((s) => Array.from({ length: s.customers }, () => 3)),
+    median_order_units: 10,
+    median_order_value: 100,
+    segments,
+    ...over,
+  };
+}
+
+test("typical orders are medians: a mean basket of 355 units (1.7x) is no claim when the median order is 177 against 155", () => {
+  const f = facts(
+    [
+      segment("Champions", { items_per_order: 355, median_order_units: 177, orders: 100 }),
+      segment("Loyal", { items_per_order: 200, median_order_units: 160 }),
+      segment("Occasional", { items_per_order: 150, median_order_units: 140 }),
+    ],
+    { median_order_units: 155 },
+  );
+  const all = buildInsights(f);
+  assert.ok(!all.some((i) => i.id === "largest_baskets"), "1.14x the median order overall is no leader");
+  assert.ok(!all.some((i) => /355 units per order/.test(i.text)), "the mean is not quoted");
+  const spread = all.find((i) => i.id === "baskets_spread");
+  assert.ok(spread);
+  assert.equal(
+    spread.text,
+    "Basket sizes (median order) differ between the segments, from 140 units (Occasional) to 177 units (Champions, 1.3× the lowest), but no single segment is 1.25× the median order overall on its own.",
+  );
+  // a real lead on the median is claimed, said as a median
+  const lead = buildInsights(
+    facts([segment("Big", { median_order_units: 40 }), segment("Small")], { median_order_units: 12 }),
+  ).find((i) => i.id === "largest_baskets");
+  assert.ok(lead);
+  assert.equal(lead.text, "Big have the largest baskets: a median order of 40 units, 3.3× the median order overall (12 units).");
+});
+
+test("one-time buyers are counted among customers who had time to reorder, with a Wilson interval", () => {
+  // 1,000 customers: 400 ordered once, 100 of them first ordered in the last 90 days; 600 ordered again
+  const frequency = [...Array(400).fill(1), ...Array(600).fill(3)];
+  const tenure = [...Array(100).fill(30), ...Array(300).fill(200), ...Array(600).fill(300)];
+  const insight = oneOffInsight(facts([segment("A")], { frequency, tenure }));
+  assert.ok(insight);
+  assert.doesNotMatch(insight.text, /^40\.0% of customers \(400\) ordered only once in the period/);
+  // scipy: binomtest(300, 900).proportion_ci(method="wilson") = (0.30330, 0.36478)
+  assert.equal(
+    insight.text,
+    "33.3% of the customers who had time to reorder (first order at least 90 days before the end of the period; 300 of 900, 95% interval 30.3%–36.5%) ordered only once: a second order is the first retention goal. The other 100 customers first ordered in the last 90 days and are not counted.",
+  );
+});
+
+test("one year of months says what it cannot show; two years compare the same month", () => {
+  const year = (start: number, peak: number) =>
+    Array.from({ length: 12 }, (_, i) => ({
+      month: `${start}-${String(i + 1).padStart(2, "0")}`,
+      revenue: i === 10 ? peak : 100,
+      partial: false,
+    }));
+  const one = seasonalityInsight(facts([segment("A")], { months: year(2011, 250) }));
+  assert.ok(one);
+  assert.doesNotMatch(one.text, /plan stock and campaigns ahead of it/);
+  assert.match(one.text, /^November 2011 had the most revenue of the 12 full months/);
+  assert.match(one.text, /One year of data cannot tell a seasonal peak from growth or a one-off/);
+  const two = seasonalityInsight(facts([segment("A")], { months: [...year(2010, 240), ...year(2011, 250)] }));
+  assert.ok(two);
+  assert.match(two.text, /the same month a year earlier had £240, also a peak: a seasonal pattern worth planning stock and campaigns for\.$/);
+});
+
+test("the campaign response difference the intervals support leads the summary (marketing_campaign's shape)", () => {
+  // one segment of 300 answered at 32.7%, 15.0% overall; the other 1,700 at 11.9%
+  const segs = [segment("Champions", { customers: 300 }), segment("Rest", { customers: 1700 })];
+  const f = facts(segs, {
+    k: { k: 2, reason: "k = 2 has the highest silhouette." },
+    responses: [
+      {
+        campaign: "Response",
+        label: "the last campaign",
+        yes: 300,
+        n: 2000,
+        segments: [
+          { name: "Champions", yes: 98, n: 300 },
+          { name: "Rest", yes: 202, n: 1700 },
+        ],
+      },
+    ],
+  });
+  const insight = responseInsight(f);
+  assert.ok(insight);
+  // scipy: wilson(98, 300) = (0.27608, 0.38164); wilson(202, 1700) = (0.10429, 0.13507)
+  assert.equal(
+    insight.text,
+    "Champions answered the last campaign at 32.7% (95% interval 27.6%–38.2%) against 11.9% among the other customers (10.4%–13.5%; 15.0% overall): the segment to reach first in the next campaign.",
+  );
+  assert.equal(buildInsights(f)[0].id, "campaign_response", "the strongest finding, above the choice of k");
+  // overlapping intervals: no claim
+  const close = facts(segs, {
+    responses: [
+      {
+        campaign: "Response",
+        label: "the last campaign",
+        yes: 40,
+        n: 2000,
+        segments: [
+          { name: "Champions", yes: 9, n: 300 },
+          { name: "Rest", yes: 31, n: 1700 },
+        ],
+      },
+    ],
+  });
+  assert.equal(responseInsight(close), null);
+});
+
+test("advice fits the data: no account managers without business customers, no seasons without dates", () => {
+  const consumer = { business: false, seasons: false };
+  assert.match(playFor("Valuable, Cooling").strategy, /account managers/, "kept for business customers");
+  assert.doesNotMatch(playFor("Valuable, Cooling", consumer).strategy, /account manager/);
+  assert.doesNotMatch(playFor("Middle", consumer).strategy, /seasonal/);
+  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).action, /seasonal/);
+  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).strategy, /seasonal/);
+  assert.equal(fitAdvice("No change.", consumer), "No change.");
+});
+
+test("the unmatched-cancellations figure says what it is", () => {
+  const accounting = {
+    revenue_source: null,
+    returns: {
+      basis: "net",
+      gross_revenue: 9_000_000,
+      returned_revenue: 600_000,
+      set_aside: { fully_returned: { customers: 0, lines: 0, net_revenue: 0 } },
+      unmatched_lines: 1422,
+      unmatched_value: 161_000,
+    },
+    revenue_without_customer: { lines: 0, revenue: 0 },
+  } as unknown as IngestAccounting;
+  const note = revenueNote(accounting, "£");
+  assert.doesNotMatch(note, /1,422 cancellation lines \(£161k\) match no earlier purchase/);
+  assert.match(
+    note,
+    /£161k of cancellations has no earlier purchase in the period to reduce and reduces nothing: 1,422 cancellation lines that match no purchase, and the part of partly matched lines beyond what was bought\./,
+  );
+});
