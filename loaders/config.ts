@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.ts";
+import { labelSettings, type LabelSettings } from "./report/labels.ts";
 import { folderFiles, isFolder } from "./sources/folder.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -262,6 +263,8 @@ export interface Config {
   rfm: RfmConfig;
   clustering: ClusteringConfig;
   report: ReportConfig;
+  /** column name -> the label readers see (loaders/report/labels.ts; defaults for recognised layouts) */
+  labels: LabelSettings;
 }
 
 export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
@@ -427,6 +430,7 @@ export const DEFAULT_CONFIG: Omit<Config, "data_source" | "config_file"> = {
     currency: "£",
     publish_customer_list: false,
   },
+  labels: {},
 };
 
 /** settings that take values of different types ("auto" or a number) */
@@ -448,7 +452,7 @@ function merge(base: Json, patch: Json, path: string, file: string): Json {
       const sub = path ? `${path}.${key}` : key;
       if (!(key in out)) {
         // open maps: columns are all optional strings, thresholds entries optional arrays
-        if (path === "columns" || path === "rfm.thresholds") {
+        if (path === "columns" || path === "rfm.thresholds" || path === "labels") {
           out[key] = value;
           continue;
         }
@@ -582,6 +586,12 @@ function validateSource(source: unknown, file: string): PostgresSource | null {
 
 /** Checks the merged configuration's values (types were checked by merge). */
 export function validateConfig(config: Config, file = config.config_file ?? "configuration"): Config {
+  const labels = labelSettings.safeParse(config.labels);
+  if (!labels.success)
+    throw new InputError(
+      `${file}: labels.${labels.error.issues[0].path.join(".")}: expected a column name mapped to a non-empty label`,
+    );
+  config.labels = labels.data;
   config.source = validateSource(config.source, file);
   if (config.source && config.tables !== null)
     throw new InputError(`${file}: "source" (a database) and "tables" (files) cannot both be set; keep one`);

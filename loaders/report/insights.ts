@@ -494,6 +494,22 @@ export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number,
 }
 
 /**
+ * The one-customer guard for a page quoting a segment's return rate (the segment pages): a sentence when one
+ * customer supplies more than ONE_CUSTOMER_SHARE of the segment's returned units, else null.
+ */
+export function oneCustomerReturnsNote(s: Pick<SegmentFacts, "returned_units" | "bought_units" | "top_returner">): string | null {
+  const top = s.top_returner;
+  const returned = s.returned_units ?? 0;
+  const bought = s.bought_units ?? 0;
+  if (!top || !(returned > 0) || !(top.returned_units > ONE_CUSTOMER_SHARE * returned)) return null;
+  const without = bought - top.bought_units > 0 ? (returned - top.returned_units) / (bought - top.bought_units) : 0;
+  return (
+    `One customer accounts for ${formatPercent(top.returned_units / returned)} of this segment's returned units: ` +
+    `the rate of units returned is that customer's, not the segment's habit; without them the segment returns ${formatPercent(without)} of the units it bought.`
+  );
+}
+
+/**
  * What the segments look like on a metric when no segment leads (made only then): "similar" only when every
  * segment large enough for a claim is within RATIO_MIN of every other (highest / lowest < RATIO_MIN); otherwise
  * the range, with the segments at both ends, and why no single segment is singled out.

@@ -7,12 +7,15 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   buildInsights,
+  oneCustomerReturnsNote,
   oneOffInsight,
   responseInsight,
   seasonalityInsight,
   type InsightFacts,
   type SegmentFacts,
 } from "../../loaders/report/insights.ts";
+import { loadConfig } from "../../loaders/config.ts";
+import { readerLabel } from "../../loaders/report/labels.ts";
 import { revenueNote } from "../../loaders/report/limits.ts";
 import { fitAdvice, playFor } from "../../loaders/report/playbook.ts";
 import type { IngestAccounting } from "../../loaders/pipeline/ingest.ts";
@@ -181,5 +184,36 @@ test("the unmatched-cancellations figure says what it is", () => {
   assert.match(
     note,
     /£161k of cancellations has no earlier purchase in the period to reduce and reduces nothing: 1,422 cancellation lines that match no purchase, and the part of partly matched lines beyond what was bought\./,
+  );
+});
+
+test("the one-customer guard on the segment pages: a return rate one customer makes is said to be theirs", () => {
+  // "Units returned 32.0%, 9.39x" where one customer is 97% of the returned units
+  const note = oneCustomerReturnsNote({
+    returned_units: 1000,
+    bought_units: 3125,
+    top_returner: { returned_units: 970, bought_units: 1000 },
+  });
+  assert.equal(
+    note,
+    "One customer accounts for 97.0% of this segment's returned units: the rate of units returned is that customer's, not the segment's habit; without them the segment returns 1.4% of the units it bought.",
+  );
+  assert.equal(
+    oneCustomerReturnsNote({ returned_units: 1000, bought_units: 3125, top_returner: { returned_units: 400, bought_units: 500 } }),
+    null,
+  );
+});
+
+test("column names reach readers as labels: the `labels` setting over the recognised layout's defaults", () => {
+  assert.equal(readerLabel("MntWines"), "Wine");
+  assert.equal(readerLabel("NumCatalogPurchases"), "Catalogue");
+  assert.equal(readerLabel("MntWines", { MntWines: "Wines and spirits" }), "Wines and spirits");
+  assert.equal(readerLabel("spend_2024"), "spend_2024", "an unknown column keeps its name");
+  assert.deepEqual(loadConfig({ env: {}, overrides: { labels: { spend_2024: "Spend in 2024" } } }).labels, {
+    spend_2024: "Spend in 2024",
+  });
+  assert.throws(
+    () => loadConfig({ env: {}, overrides: { labels: { MntWines: "" } } }),
+    /^InputError: configuration: labels\.MntWines: expected a column name mapped to a non-empty label$/,
   );
 });

@@ -1,4 +1,5 @@
 /** Shared pieces of the page builders: per-segment summary rows, rounding, and the facts behind the narrative. */
+import { readerLabel } from "../labels.ts";
 import type { Spread } from "../aggregates.ts";
 import type { KData, ReportContext } from "../context.ts";
 import type { InsightFacts, SegmentFacts } from "../insights.ts";
@@ -305,7 +306,9 @@ function responseFacts(ctx: ReportContext): InsightFacts["responses"] {
     });
     return {
       campaign,
-      label: RESPONSE_LABELS[campaign] ?? campaign,
+      label: ctx.config.labels?.[campaign]
+        ? `"${ctx.config.labels[campaign]}"`
+        : (RESPONSE_LABELS[campaign] ?? `"${readerLabel(campaign)}"`),
       yes: yes.reduce((a, b) => a + b, 0),
       n: n.reduce((a, b) => a + b, 0),
       segments: names.map((name, j) => ({ name, yes: yes[j], n: n[j] })),

@@ -5,6 +5,7 @@
 import type { ReportContext } from "../context.ts";
 import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
+import { oneCustomerReturnsNote } from "../insights.ts";
 import { median } from "../../stats/quantile.ts";
 import { periodYears, publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
 import { productNotes } from "./products.ts";
@@ -46,6 +47,7 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       product_notes: productNotes(ctx.available),
       strategy: row.strategy,
       overall,
+      returns_note: oneCustomerReturnsNote(row),
       order_units: rndSpread(o?.order_units, 1),
       order_value: rndSpread(o?.order_value, 2),
       interval: rndSpread(kd.agg.intervals.get(j), 1),
