@@ -744,6 +744,7 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     .filter((o) => o.residual > 2)
     .sort((a, b) => b.residual - a.residual)
     .slice(0, 3);
+  const top = [...g.over].sort((a, b) => Math.abs(b.residual) - Math.abs(a.residual))[0];
   if (g.p < 0.05 && g.cramers_v >= 0.1) {
     const overText = over.length
       ? ` ${over.map((o) => `${o.country} (${formatPercent(o.share)})`).join(", ")} ${over.length === 1 ? "has" : "have"} ` +
@@ -771,7 +772,9 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     score: 0.1,
     text:
       g.p < 0.05
-        ? `The segment mix differs only slightly by country (${stat}): country is not a useful targeting criterion on its own.`
+        ? `The segment mix differs only slightly by country (${stat}; ${g.over.length} ${g.over.length === 1 ? "country" : "countries"} with enough customers for the test, the rest pooled)` +
+          (top ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)})` : "") +
+          `. The test is about the segment mix only: it does not say that customers spend alike across countries.`
         : `The segment mix does not differ significantly by country (${stat}).`,
     page: "geography",
     anchor: "association",

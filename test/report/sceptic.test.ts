@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   buildInsights,
+  geographyInsight,
   oneCustomerReturnsNote,
   oneOffInsight,
   responseInsight,
@@ -215,5 +216,28 @@ test("column names reach readers as labels: the `labels` setting over the recogn
   assert.throws(
     () => loadConfig({ env: {}, overrides: { labels: { MntWines: "" } } }),
     /^InputError: configuration: labels\.MntWines: expected a column name mapped to a non-empty label$/,
+  );
+});
+
+test("geography claims no more than its test: a weak association on three countries is not 'country is useless'", () => {
+  const geography = {
+    chi2: 30,
+    df: 8,
+    p: 0.001,
+    cramers_v: 0.05,
+    inactive_segment: "Inactive",
+    inactive_share: 0.2,
+    over: [
+      { country: "United Kingdom", residual: 2.1, customers: 3900, share: 0.21 },
+      { country: "Germany", residual: -3.4, customers: 95, share: 0.05 },
+      { country: "France", residual: 0.5, customers: 87, share: 0.22 },
+    ],
+  };
+  const insight = geographyInsight(facts([segment("A")], { geography }));
+  assert.ok(insight);
+  assert.doesNotMatch(insight.text, /not a useful targeting criterion/);
+  assert.equal(
+    insight.text,
+    "The segment mix differs only slightly by country (χ² = 30.0, df = 8, p = 0.001, Cramér's V = 0.05; 3 countries with enough customers for the test, the rest pooled); the largest departure is Germany, where Inactive are 5.0% of customers against 20.0% overall (adjusted residual −3.4). The test is about the segment mix only: it does not say that customers spend alike across countries.",
   );
 });
