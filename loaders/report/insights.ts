@@ -497,7 +497,9 @@ export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number,
  * The one-customer guard for a page quoting a segment's return rate (the segment pages): a sentence when one
  * customer supplies more than ONE_CUSTOMER_SHARE of the segment's returned units, else null.
  */
-export function oneCustomerReturnsNote(s: Pick<SegmentFacts, "returned_units" | "bought_units" | "top_returner">): string | null {
+export function oneCustomerReturnsNote(
+  s: Pick<SegmentFacts, "returned_units" | "bought_units" | "top_returner">,
+): string | null {
   const top = s.top_returner;
   const returned = s.returned_units ?? 0;
   const bought = s.bought_units ?? 0;
@@ -594,9 +596,7 @@ export function oneOffInsight(facts: InsightFacts): Insight | null {
   const n = facts.frequency.length;
   if (!n) return null;
   const tenure = facts.tenure;
-  const idx = Array.from({ length: n }, (_, i) => i).filter(
-    (i) => !tenure || !(tenure[i] < REORDER_DAYS),
-  );
+  const idx = Array.from({ length: n }, (_, i) => i).filter((i) => !tenure || !(tenure[i] < REORDER_DAYS));
   const base = idx.length;
   if (!base) return null;
   const once = idx.filter((i) => facts.frequency[i] <= 1).length;
@@ -607,7 +607,9 @@ export function oneOffInsight(facts: InsightFacts): Insight | null {
   const interval = `95% interval ${formatPercent(ci.low)}–${formatPercent(ci.high)}`;
   const text = tenure
     ? `${formatPercent(share)} of the customers who had time to reorder (first order at least ${REORDER_DAYS} days before the end of the period; ${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once: a second order is the first retention goal.` +
-      (recent ? ` The other ${formatInt(recent)} customers first ordered in the last ${REORDER_DAYS} days and are not counted.` : "")
+      (recent
+        ? ` The other ${formatInt(recent)} customers first ordered in the last ${REORDER_DAYS} days and are not counted.`
+        : "")
     : `${formatPercent(share)} of customers (${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once in the period, counting customers who first ordered too recently for a second: a second order is the first retention goal.`;
   return {
     id: "one_off_buyers",
@@ -773,7 +775,9 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     text:
       g.p < 0.05
         ? `The segment mix differs only slightly by country (${stat}; ${g.over.length} ${g.over.length === 1 ? "country" : "countries"} with enough customers for the test, the rest pooled)` +
-          (top ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)})` : "") +
+          (top
+            ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)})`
+            : "") +
           `. The test is about the segment mix only: it does not say that customers spend alike across countries.`
         : `The segment mix does not differ significantly by country (${stat}).`,
     page: "geography",

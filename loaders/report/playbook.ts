@@ -146,7 +146,10 @@ export function playFor(name: string, signs: AdviceSigns = { business: true, sea
 export function fitAdvice(text: string, signs: AdviceSigns): string {
   let out = text;
   if (!signs.business)
-    out = out.replace(/, and ask account managers to get in touch with the largest accounts\./, ", and contact the most valuable of them personally.");
+    out = out.replace(
+      /, and ask account managers to get in touch with the largest accounts\./,
+      ", and contact the most valuable of them personally.",
+    );
   if (!signs.seasons)
     out = out
       .replace(/ and seasonal campaigns,/, " and regular campaigns,")

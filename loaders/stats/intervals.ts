@@ -23,7 +23,7 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
   const p = successes / n;
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = ((z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n)));
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
@@ -33,7 +33,11 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
  */
 export function bootstrap(
   values: ArrayLike<number>,
-  { seed = 42, resamples = 1000, statistic = median }: {
+  {
+    seed = 42,
+    resamples = 1000,
+    statistic = median,
+  }: {
     seed?: number;
     resamples?: number;
     statistic?: (v: Float64Array) => number;

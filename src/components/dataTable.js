@@ -63,8 +63,7 @@ function transposed(wrap, rows, columns, caption) {
   if (caption) table.append("caption").style("caption-side", "bottom").attr("class", "chart-caption").text(caption);
   const head = table.append("thead").append("tr");
   head.append("th").attr("scope", "col").text(first.label);
-  for (const r of rows)
-    fillCell(head.append("th").attr("scope", "col").attr("class", "num"), first, r);
+  for (const r of rows) fillCell(head.append("th").attr("scope", "col").attr("class", "num"), first, r);
   const body = table.append("tbody");
   for (const c of rest) {
     const tr = body.append("tr");

@@ -65,13 +65,13 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
     .attr("class", "prose")
     .attr("data-label", "Description")
     .each(function (d) {
-    const cell = d3.select(this);
-    if (d.meaning) cell.append("div").text(d.meaning);
-    cell
-      .append("div")
-      .attr("class", d.meaning ? "note-small" : null)
-      .text(d.description);
-  });
+      const cell = d3.select(this);
+      if (d.meaning) cell.append("div").text(d.meaning);
+      cell
+        .append("div")
+        .attr("class", d.meaning ? "note-small" : null)
+        .text(d.description);
+    });
   tr.append("td")
     .attr("class", "prose")
     .attr("data-label", "Recommended action")

@@ -73,7 +73,11 @@ if (requireChromium())
               const text = (await page.evaluate(VISIBLE_TEXT)) as string;
               assert.doesNotMatch(text, /\bhover\b/i, "no hover instructions on paper");
               if (data.label !== "marketing_campaign")
-                assert.match(text, /Segments as of the snapshot/, "the monthly chart says its segments are the snapshot's");
+                assert.match(
+                  text,
+                  /Segments as of the snapshot/,
+                  "the monthly chart says its segments are the snapshot's",
+                );
               else assert.match(text, /\bWine\b/, "column names as reader labels (MntWines -> Wine)");
             }
           } finally {

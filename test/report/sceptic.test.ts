@@ -79,7 +79,10 @@ test("typical orders are medians: a mean basket of 355 units (1.7x) is no claim 
     facts([segment("Big", { median_order_units: 40 }), segment("Small")], { median_order_units: 12 }),
   ).find((i) => i.id === "largest_baskets");
   assert.ok(lead);
-  assert.equal(lead.text, "Big have the largest baskets: a median order of 40 units, 3.3× the median order overall (12 units).");
+  assert.equal(
+    lead.text,
+    "Big have the largest baskets: a median order of 40 units, 3.3× the median order overall (12 units).",
+  );
 });
 
 test("one-time buyers are counted among customers who had time to reorder, with a Wilson interval", () => {
@@ -110,7 +113,10 @@ test("one year of months says what it cannot show; two years compare the same mo
   assert.match(one.text, /One year of data cannot tell a seasonal peak from growth or a one-off/);
   const two = seasonalityInsight(facts([segment("A")], { months: [...year(2010, 240), ...year(2011, 250)] }));
   assert.ok(two);
-  assert.match(two.text, /the same month a year earlier had £240, also a peak: a seasonal pattern worth planning stock and campaigns for\.$/);
+  assert.match(
+    two.text,
+    /the same month a year earlier had £240, also a peak: a seasonal pattern worth planning stock and campaigns for\.$/,
+  );
 });
 
 test("the campaign response difference the intervals support leads the summary (marketing_campaign's shape)", () => {
@@ -200,7 +206,11 @@ test("the one-customer guard on the segment pages: a return rate one customer ma
     "One customer accounts for 97.0% of this segment's returned units: the rate of units returned is that customer's, not the segment's habit; without them the segment returns 1.4% of the units it bought.",
   );
   assert.equal(
-    oneCustomerReturnsNote({ returned_units: 1000, bought_units: 3125, top_returner: { returned_units: 400, bought_units: 500 } }),
+    oneCustomerReturnsNote({
+      returned_units: 1000,
+      bought_units: 3125,
+      top_returner: { returned_units: 400, bought_units: 500 },
+    }),
     null,
   );
 });
