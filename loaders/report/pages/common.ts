@@ -2,7 +2,7 @@
 import { readerLabel } from "../labels.ts";
 import type { Spread } from "../aggregates.ts";
 import type { KData, ReportContext } from "../context.ts";
-import type { InsightFacts, SegmentFacts } from "../insights.ts";
+import { oneCustomerReturnsNote, type InsightFacts, type SegmentFacts } from "../insights.ts";
 import { BUSINESS_MEDIAN_UNITS, playFor, profileSentence, type AdviceSigns, type Role } from "../playbook.ts";
 import { countryChiSquare } from "../../stats/tests.ts";
 import { sortedCopy } from "../../stats/quantile.ts";
@@ -151,6 +151,8 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     aov: rnd(row.aov),
     items_per_order: rnd(row.items_per_order, 2),
     return_rate: rnd(row.return_rate, 5),
+    /** the one-customer guard: set when one customer supplies most of the segment's returned units */
+    returns_note: oneCustomerReturnsNote(row),
     revenue_per_customer: rnd(row.revenue_per_customer),
     orders_per_year: rnd(row.orders_per_year, 3),
     description: row.description,
