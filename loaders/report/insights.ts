@@ -939,10 +939,9 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     both ? null : baskets,
     returns,
     both ? null : aov,
-    combined || baskets || !lines || facts.median_order_units === undefined
-      ? null
-      : medianSpreadInsight(facts, m.baskets),
-    aov || facts.median_order_value === undefined ? null : medianSpreadInsight(facts, m.aov),
+    combined || baskets || !lines || !(facts.median_order_units! > 0) ? null : medianSpreadInsight(facts, m.baskets),
+    // a customer table has no orders to take a median of (its order figures are zeros)
+    aov || !lines || !(facts.median_order_value! > 0) ? null : medianSpreadInsight(facts, m.aov),
     combined || returns || !lines ? null : spreadInsight(facts, c.returns),
     oneOffInsight(facts),
     peakTimeInsight(facts),

@@ -145,6 +145,9 @@ test("the campaign response difference the intervals support leads the summary (
     "Champions answered the last campaign at 32.7% (95% interval 27.6%–38.2%) against 11.9% among the other customers (10.4%–13.5%; 15.0% overall): the segment to reach first in the next campaign.",
   );
   assert.equal(buildInsights(f)[0].id, "campaign_response", "the strongest finding, above the choice of k");
+  // a customer table has no orders: no median-order statement (its order figures are zeros)
+  const table = buildInsights({ ...f, lines: false, median_order_value: 0, median_order_units: 0 });
+  assert.ok(!table.some((i) => /median order/.test(i.text)), table.map((i) => i.text).join("\n"));
   // overlapping intervals: no claim
   const close = facts(segs, {
     responses: [
