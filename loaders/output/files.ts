@@ -70,7 +70,11 @@ export const SEGMENT_COLUMNS = [
   "cluster",
   "segment",
 ] as const;
-type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
+/** One label column per compared method (cluster/compare.ts), after the segment, when the comparison ran. */
+export const METHOD_COLUMNS = ["cluster_gmm", "cluster_ward", "cluster_dbscan"] as const;
+type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & {
+  customer_id: string;
+} & Partial<Record<(typeof METHOD_COLUMNS)[number], string | number>>;
 
 /**
  * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
@@ -83,7 +87,10 @@ export function* customersCsvChunks(
   rowsPerChunk = 10_000,
   columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
 ): Generator<string> {
-  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  const segmentColumns = segments
+    ? [...SEGMENT_COLUMNS, ...(segments.length && segments[0].cluster_gmm !== undefined ? METHOD_COLUMNS : [])]
+    : [];
+  yield [...columns.map((c) => c.header), ...segmentColumns].join(",") + "\n";
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
@@ -93,7 +100,7 @@ export function* customersCsvChunks(
         const seg = segments[i];
         if (seg.customer_id !== customer.customer_id)
           throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
-        line += "," + csvLine(SEGMENT_COLUMNS.map((c) => seg[c]));
+        line += "," + csvLine(segmentColumns.map((c) => seg[c] ?? ""));
       }
       lines.push(line);
     }

@@ -99,7 +99,8 @@ export async function runPipeline(
     const { ingest: ingested, segmentation } = analysis;
     const summary = pipelineSummary(ingested, segmentation);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": ingested.customer_table
+      // without transaction lines a customer is a row of the table: its own clustering columns, no line features
+      "customers.csv": !ingested.capabilities.has.transactions
         ? customersCsvChunks(
             ingested.customers,
             segmentation.customers,
@@ -119,8 +120,9 @@ export async function runPipeline(
 
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
- * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
- * recognised-input block (printed again when a build reuses the data).
+ * the per-segment pages Framework must render (read by observablehq.config.ts), `capabilities.json`, what the data
+ * holds (the navigation leaves out the pages it cannot fill), and `recognised.txt`, the recognised-input block
+ * (printed again when a build reuses the data).
  */
 export async function computeReport(
   config: Config,

@@ -34,6 +34,7 @@ import {
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
+import type { Capabilities } from "../capabilities.ts";
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
@@ -117,27 +118,33 @@ export type ReportInput = Pick<
   | "input_columns"
   | "notes"
   | "tables"
+  | "capabilities"
 > &
   Partial<Pick<IngestResult, "customer_table">>;
 
-/** What the report can show from the input's columns and tables. */
-export function availability(
-  ingest: Pick<ReportInput, "input_columns" | "tables" | "customer_table">,
-  categorySource: CategorySource,
-): Available {
-  const has = (c: string) => ingest.input_columns.includes(c as never);
-  const info = ingest.tables?.customer_columns ?? [];
+/**
+ * The input's capabilities as the report sees them: categories also from products.csv beside the data (found when
+ * the report tables are prepared).
+ */
+export function reportCapabilities(caps: Capabilities, categorySource: CategorySource): Capabilities {
+  const categories = caps.has.categories || (caps.has.products && categorySource === "products.csv");
+  return { ...caps, has: { ...caps.has, categories } };
+}
+
+/** What the report can show, by section (from the capabilities). */
+export function availability(caps: Capabilities): Available {
+  const has = caps.has;
   return {
-    products: has("stock_code"),
-    categories: has("stock_code") && (has("category") || has("description") || categorySource === "products.csv"),
-    words: has("stock_code") && has("description"),
-    country: has("country"),
-    channel: has("channel"),
-    store: has("store"),
-    demographics: info.filter((c) => c !== "signup_date"),
-    signup: info.includes("signup_date"),
-    invoices: has("invoice"),
-    lines: !ingest.customer_table,
+    products: has.products,
+    categories: has.categories,
+    words: has.descriptions,
+    country: has.countries,
+    channel: has.channels,
+    store: has.stores,
+    demographics: caps.demographics,
+    signup: has.signup_dates && has.transactions,
+    invoices: has.invoices,
+    lines: has.transactions,
   };
 }
 
@@ -154,7 +161,11 @@ export interface ReportContext {
   /** every calendar month of the period, flagged when the period cuts it */
   months: { month: string; partial: boolean }[];
   category_source: CategorySource;
+  /** what the data holds (capabilities.ts): pages, sections and entries are included by what they need */
+  capabilities: Capabilities;
   available: Available;
+  /** the registry's pages the data cannot fill, and why (set by page-data.ts from the registry) */
+  omitted: { page: string; reason: string }[];
   /** slug of every cluster name of the chosen k */
   slugs: Map<string, string>;
 }
@@ -293,9 +304,11 @@ export async function buildContext(
       categoryColumn: ingest.input_columns.includes("category"),
     },
   );
-  const available = availability(ingest, category_source);
+  const capabilities = reportCapabilities(ingest.capabilities, category_source);
+  const available = availability(capabilities);
   const groups = await aggregates(ingest, available);
-  if (ingest.customer_table) addTableOrders(groups, ingest.customers, seg);
+  // without lines, each group's orders and revenue are its customers' summed purchases and spending
+  if (!capabilities.has.transactions) addTableOrders(groups, ingest.customers, seg);
   const empty = emptyAggregates;
   const byK = new Map<number, KData>();
   for (const solution of seg.kmeans)
@@ -328,7 +341,9 @@ export async function buildContext(
     all,
     months: monthsOf(ingest.period_start, ingest.period_end),
     category_source,
+    capabilities,
     available,
+    omitted: [],
     slugs: uniqueSlugs(chosen.solution.names),
   };
 }

@@ -23,104 +23,16 @@ import {
 } from "./format.ts";
 import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
 import { apart, wilson, type Interval } from "../stats/intervals.ts";
-import type { PageName } from "./registry.ts";
+import { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
 
-export type { PageName } from "./registry.ts";
-
-export interface Insight {
-  id: string;
-  /** 1 = strongest; set by rankInsights */
-  rank: number;
-  /** 0..1, grows with the size of the effect */
-  score: number;
-  text: string;
-  /** the page with the evidence, and the section id on it */
-  page: PageName;
-  anchor: string;
-  /** the figures quoted in `text`, formatted, plus raw values for charts */
-  figures: Record<string, string | number>;
-}
-
-/** One segment (cluster of the chosen k) as the narrative sees it. */
-export interface SegmentFacts {
-  name: string;
-  customers: number;
-  revenue: number;
-  orders: number;
-  /** median days since the last order */
-  median_recency: number;
-  /** revenue / orders */
-  aov: number;
-  /** units / orders */
-  items_per_order: number;
-  /** returned units / purchased units */
-  return_rate: number;
-  /** returned and bought units, and those of the customer who returned the most (for the one-customer guard) */
-  returned_units?: number;
-  bought_units?: number;
-  top_returner?: { returned_units: number; bought_units: number };
-  /** the median order's units and value (robust figures for a typical order; means are heavy-tailed) */
-  median_order_units?: number;
-  median_order_value?: number;
-}
-
-/** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
-export const ONE_CUSTOMER_SHARE = 0.5;
-
-export interface InsightFacts {
-  currency: string;
-  customers: number;
-  revenue: number;
-  orders: number;
-  /** purchased and returned units over all customers, for the overall return rate */
-  units: number;
-  returned_units: number;
-  /** units bought before netting returns (the base of the return rate; = units under the gross basis) */
-  bought_units: number;
-  /** per-customer revenue (for concentration); order does not matter */
-  monetary: readonly number[];
-  /** per-customer order counts (for the one-off buyers statement) */
-  frequency: readonly number[];
-  /** per-customer days from the first order to the end of the period, in the order of `frequency` */
-  tenure?: readonly number[];
-  /** the median order of all customers: units and value */
-  median_order_units?: number;
-  median_order_value?: number;
-  segments: readonly SegmentFacts[];
-  /** orders by ISO weekday (1 = Monday) and hour */
-  weekly?: readonly { dow: number; hour: number; orders: number }[];
-  /** revenue by calendar month "YYYY-MM", with partial months (cut by the period's ends) flagged */
-  months?: readonly { month: string; revenue: number; partial: boolean }[];
-  /** the country x segment chi-square test, and countries where the inactive segment is over-represented */
-  geography?: {
-    chi2: number;
-    df: number;
-    p: number;
-    cramers_v: number;
-    inactive_segment: string;
-    over: readonly { country: string; residual: number; customers: number; share: number }[];
-    /** the inactive segment's share among all customers */
-    inactive_share: number;
-  };
-  /** a customer table's campaign responses (0/1 columns): per campaign, responders among all and per segment */
-  responses?: readonly {
-    campaign: string;
-    /** the reader's name for the campaign ("the last campaign") */
-    label: string;
-    yes: number;
-    n: number;
-    segments: readonly { name: string; yes: number; n: number }[];
-  }[];
-  /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
-  stability?: { mean_ari: number; runs: number };
-  /** the chosen k and the sentence saying why */
-  k?: { k: number; reason: string };
-  /** the cleaning account */
-  /** false for a customer-level table: no units or returns, so no basket or return statements */
-  lines?: boolean;
-  /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
-  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
-}
+export {
+  ONE_CUSTOMER_SHARE,
+  oneCustomerReturnsNote,
+  type Insight,
+  type InsightFacts,
+  type PageName,
+  type SegmentFacts,
+} from "./facts.ts";
 
 /** A comparative claim needs the leader this many times the figure of the rest of the customers. */
 export const RATIO_MIN = 1.25;
@@ -491,24 +403,6 @@ export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number,
       without: claim.format(without),
     },
   };
-}
-
-/**
- * The one-customer guard for a page quoting a segment's return rate (the segment pages): a sentence when one
- * customer supplies more than ONE_CUSTOMER_SHARE of the segment's returned units, else null.
- */
-export function oneCustomerReturnsNote(
-  s: Pick<SegmentFacts, "returned_units" | "bought_units" | "top_returner">,
-): string | null {
-  const top = s.top_returner;
-  const returned = s.returned_units ?? 0;
-  const bought = s.bought_units ?? 0;
-  if (!top || !(returned > 0) || !(top.returned_units > ONE_CUSTOMER_SHARE * returned)) return null;
-  const without = bought - top.bought_units > 0 ? (returned - top.returned_units) / (bought - top.bought_units) : 0;
-  return (
-    `One customer accounts for ${formatPercent(top.returned_units / returned)} of this segment's returned units: ` +
-    `the rate of units returned is that customer's, not the segment's habit; without them the segment returns ${formatPercent(without)} of the units it bought.`
-  );
 }
 
 /**

@@ -1,12 +1,8 @@
 /**
- * Column names shown to readers as labels: the `labels` setting maps a column name to the label a reader sees
+ * Column names shown to readers as labels: the `report.labels` setting maps a column name to the label a reader sees
  * (`{"MntWines": "Wine"}`), over defaults for the layouts the tool recognises (marketing_campaign's spending,
  * purchase and campaign columns). A column with neither keeps its name.
  */
-import { z } from "zod";
-
-export const labelSettings = z.record(z.string(), z.string().trim().min(1)).default({});
-export type LabelSettings = z.infer<typeof labelSettings>;
 
 /** Reader labels of the recognised customer-table layout (Kaggle's marketing_campaign). */
 export const DEFAULT_LABELS: Readonly<Record<string, string>> = {

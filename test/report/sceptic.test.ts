@@ -218,17 +218,20 @@ test("the one-customer guard on the segment pages: a return rate one customer ma
   );
 });
 
-test("column names reach readers as labels: the `labels` setting over the recognised layout's defaults", () => {
+test("column names reach readers as labels: the `report.labels` setting over the recognised layout's defaults", () => {
   assert.equal(readerLabel("MntWines"), "Wine");
   assert.equal(readerLabel("NumCatalogPurchases"), "Catalogue");
   assert.equal(readerLabel("MntWines", { MntWines: "Wines and spirits" }), "Wines and spirits");
   assert.equal(readerLabel("spend_2024"), "spend_2024", "an unknown column keeps its name");
-  assert.deepEqual(loadConfig({ env: {}, overrides: { labels: { spend_2024: "Spend in 2024" } } }).labels, {
-    spend_2024: "Spend in 2024",
-  });
+  assert.deepEqual(
+    loadConfig({ env: {}, overrides: { report: { labels: { spend_2024: "Spend in 2024" } } } }).report.labels,
+    {
+      spend_2024: "Spend in 2024",
+    },
+  );
   assert.throws(
-    () => loadConfig({ env: {}, overrides: { labels: { MntWines: "" } } }),
-    /^InputError: configuration: labels\.MntWines: expected a column name mapped to a non-empty label$/,
+    () => loadConfig({ env: {}, overrides: { report: { labels: { MntWines: "" } } } }),
+    /^InputError: command line: setting "report\.labels\.MntWines" should be a non-empty label$/,
   );
 });
 

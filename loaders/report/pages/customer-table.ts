@@ -5,7 +5,7 @@
  */
 import { readerLabel } from "../labels.ts";
 import type { ReportContext } from "../context.ts";
-import { rnd } from "./common.ts";
+import { rnd } from "../facts.ts";
 
 export interface PartsGroup {
   name: string;
@@ -64,7 +64,7 @@ export function customerTableData(ctx: ReportContext): Record<string, unknown> |
     byK[k] = kd.solution.names.map((name, j) => partsGroup(name, members[j], values));
   }
   // the columns as readers see them (the `labels` setting over the recognised layouts' defaults)
-  const label = (column: string) => readerLabel(column, ctx.config.labels ?? {});
+  const label = (column: string) => readerLabel(column, ctx.config.report.labels);
   return {
     groups: parts.monetary.map(label),
     channels: parts.frequency.map(label),
