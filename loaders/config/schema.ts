@@ -10,6 +10,8 @@ import { checkFeatures, clusteringSettings } from "../cluster/settings.ts";
 import { reportSettings } from "../report/settings.ts";
 import { rfmSettings } from "../rfm/settings.ts";
 import { checkSourceSettings, sourceSettings } from "../sources/settings.ts";
+import { driftSettings } from "../model/settings.ts";
+import { migrationSettings } from "../time/settings.ts";
 import { valueSettings } from "../value/settings.ts";
 
 export const configSchema = z
@@ -21,6 +23,8 @@ export const configSchema = z
     clustering: clusteringSettings,
     report: reportSettings,
     value: valueSettings,
+    migration: migrationSettings,
+    drift: driftSettings,
   })
   .superRefine((settings, ctx) => {
     // the checks of settings against each other; the first issue is the one reported

@@ -277,7 +277,7 @@ export function checkOutputDir(dir: string, names: readonly string[] = [], input
 }
 
 /** The names of the files the pipeline writes into its output folder. */
-export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json"] as const;
+export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json", "model.json"] as const;
 
 /**
  * Writes `files` (plain file name -> content) into `dir` all-or-nothing: into a temporary folder inside `dir`, then

@@ -78,4 +78,9 @@ export interface IngestOptions {
   onRecognised?: (block: string) => void;
   /** the day the default plausible window ends after (tests); default now */
   today?: Date;
+  /**
+   * YYYY-MM-DD: only the lines dated before this day (migration's earlier date): later lines are set aside like
+   * implausible dates (before any other rule, returns included), without the check that most lines are plausible
+   */
+  before?: string;
 }

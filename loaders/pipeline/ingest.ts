@@ -6,7 +6,7 @@
  */
 import { duckdbDatabase, duckdbOf, openDatabase, type SqlDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
-import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
+import { addDays, customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import { InputError } from "../errors.ts";
 import {
   checkPattern,
@@ -72,6 +72,13 @@ async function openFor(plan: FileRead | DatabaseRead): Promise<SqlDatabase> {
   return duckdbDatabase(instance, conn);
 }
 
+/** The window ending the day before `before` (when it ends later). */
+function cutWindow(window: DateWindow, before: string | undefined): DateWindow {
+  if (!before) return window;
+  const last = addDays(before, -1);
+  return last < window.to ? { from: window.from, to: last } : window;
+}
+
 /** Whether the input joins order lines to an orders table (a line may then miss its order). */
 function joinsOrders(config: Config): boolean {
   return config.tables !== null && config.tables.lines !== undefined && config.tables.orders !== undefined;
@@ -115,7 +122,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
   if (opened.db === null) return ingestCustomerTable(opened.plan, config, options, timer);
   const { plan, db } = opened;
   const file = plan.source;
-  const window = resolveDateWindow(config.plausible_dates, options.today);
+  const window = cutWindow(resolveDateWindow(config.plausible_dates, options.today), options.before);
   const close = closeOnce(
     () => plan.close(),
     () => db.close(),
@@ -140,7 +147,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         if (config.cleaning.drop_duplicates) await markDuplicates(db);
         const returns = await applyReturns(db, config);
         const counted = await countAccounting(db, read.rows);
-        await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
+        if (!options.before) await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(db);
         const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
         const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;

@@ -36,6 +36,14 @@ import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
 import type { ValueResult } from "../value/index.ts";
 import type { Capabilities } from "../capabilities.ts";
+import type { TimeAnalysis } from "../pipeline/time.ts";
+import type { Model } from "../model/schema.ts";
+
+/** What the report shows of segments over time. */
+export interface ReportTime {
+  analysis: TimeAnalysis;
+  model: Pick<Model, "model_id" | "training" | "version">;
+}
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
@@ -153,6 +161,8 @@ export interface ReportContext {
   config: Config;
   ingest: ReportInput;
   seg: SegmentationResult;
+  /** segments over time (cohorts, migration) and the run's model; absent in contexts built without them */
+  time?: ReportTime;
   headline: Headline;
   ks: number[];
   byK: Map<number, KData>;

@@ -12,7 +12,7 @@ import { capabilitiesFile } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { csvLine } from "../output/csv.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
-import { buildContext, type ReportInput } from "./context.ts";
+import { buildContext, type ReportInput, type ReportTime } from "./context.ts";
 import { buildInsights, rankInsights } from "./insights.ts";
 import { insightFacts } from "./facts.ts";
 import { metaData } from "./pages/overview.ts";
@@ -35,8 +35,10 @@ export async function buildPageData(
   seg: SegmentationResult,
   config: Config,
   value: ValueResult | null = null,
+  time?: ReportTime,
 ): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config, value);
+  if (time) ctx.time = time;
   // whole pages first, then the sections of the pages shown
   ctx.omitted = [...omittedPages(ctx.capabilities), ...omittedSections(ctx.capabilities)];
   // an insight needs what its page needs: none points to a page the report leaves out

@@ -22,6 +22,7 @@ import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
 import { valueData } from "./pages/value.ts";
+import { timeData } from "./pages/time.ts";
 
 /** Builds one page data file from the report context (and the ranked insights, for pages that quote them). */
 export type PageBuilder = (ctx: ReportContext, insights: Insight[]) => unknown;
@@ -45,7 +46,7 @@ export const PAGES: readonly PageSpec[] = [
     id: "segments",
     name: "Segment profiles",
     needs: [],
-    data: { "segments.json": segmentsData, "pca.json": pcaData },
+    data: { "segments.json": segmentsData, "pca.json": pcaData, "time.json": timeData },
   },
   { id: "rfm", name: "RFM analysis", needs: [], data: { "rfm.json": rfmData } },
   {

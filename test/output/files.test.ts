@@ -76,18 +76,19 @@ function assertOneLine(run: { status: number | null; stderr: string }, status: n
   assert.match(run.stderr, pattern);
 }
 
-/** A folder holding an old output set: customers.csv, summary.json, timings.json with the text "old ...". */
+/** A folder holding an old output set: customers.csv, model.json, summary.json, timings.json with the text "old ...". */
 function oldSet(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const name of ["customers.csv", "summary.json", "timings.json"]) writeFileSync(join(dir, name), `old ${name}\n`);
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"])
+    writeFileSync(join(dir, name), `old ${name}\n`);
 }
 
 function assertOldSet(dir: string): void {
-  for (const name of ["customers.csv", "summary.json", "timings.json"])
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"])
     assert.equal(readFileSync(join(dir, name), "utf8"), `old ${name}\n`, `${name} kept`);
   assert.deepEqual(
     readdirSync(dir).sort(),
-    ["customers.csv", "summary.json", "timings.json"],
+    ["customers.csv", "model.json", "summary.json", "timings.json"],
     "no temporary folder left",
   );
 }
@@ -187,13 +188,19 @@ describe("the output set is replaced whole (item 8)", () => {
     assertOldSet(out);
   });
 
-  it("a successful run replaces the three files and leaves other files alone", () => {
+  it("a successful run replaces the four files and leaves other files alone", () => {
     const out = join(TMP, "replace");
     oldSet(out);
     writeFileSync(join(out, "notes.txt"), "mine\n");
     const run = pipeline(["--data", PLAIN, "--out", out]);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "notes.txt", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      "customers.csv",
+      "model.json",
+      "notes.txt",
+      "summary.json",
+      "timings.json",
+    ]);
     assert.match(readFileSync(join(out, "customers.csv"), "utf8"), /^customer_id,/);
     assert.equal(readFileSync(join(out, "notes.txt"), "utf8"), "mine\n");
   });
@@ -225,7 +232,7 @@ describe("unreadable inputs and unwritable outputs are one line (item 7)", () =>
     chownSync(out, uid, uid);
     const run = pipeline(["--data", PLAIN, "--out", out], { unprivileged: true });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "model.json", "summary.json", "timings.json"]);
     assert.deepEqual(readdirSync(parent), ["out"]);
   });
 
