@@ -97,3 +97,21 @@ export function readCapabilitiesFile(file: CapabilitiesFile): Capabilities {
     file.demographics,
   );
 }
+
+/**
+ * A section inside a page, declared beside its builder: `needs` is what it needs from the data; `applies` (default:
+ * every input) the inputs it is about at all (a customer table's sections are not missing from line data). A
+ * section that applies but whose needs are unmet is left out of its page and listed once in the methodology page's
+ * "what this data cannot show".
+ */
+export interface Section {
+  id: string;
+  name: string;
+  needs: Needs;
+  applies?: Needs;
+}
+
+/** Section id -> whether the page shows it for this data (what the markdown reads). */
+export function shownSections(caps: Capabilities, sections: readonly Section[]): Record<string, boolean> {
+  return Object.fromEntries(sections.map((s) => [s.id, satisfies(caps, s.applies) && satisfies(caps, s.needs)]));
+}

@@ -107,7 +107,7 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
       })),
       drift,
     };
-    const csv = ingested.customer_table
+    const csv = !ingested.capabilities.has.transactions
       ? customersCsvChunks(
           ingested.customers,
           scored.customers,

@@ -64,7 +64,7 @@ export async function analyseTime(
   model: Model,
   config: Config,
 ): Promise<TimeAnalysis> {
-  if (ingested.customer_table)
+  if (!ingested.capabilities.has.transactions)
     return { cohorts: null, cells: null, migration: null, migration_note: "a customer-level table has no dated lines" };
   const months = await customerMonths(ingested.db);
   const cohorts = cohortTable(months, ingested.period_end);

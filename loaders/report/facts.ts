@@ -416,9 +416,8 @@ const RESPONSE_LABELS: Record<string, string> = {
 
 /** Responders per campaign, among all customers and per segment of the chosen k (customer tables only). */
 function responseFacts(ctx: ReportContext): InsightFacts["responses"] {
-  const table = ctx.ingest.customer_table;
-  if (!table) return undefined;
-  const { parts } = table;
+  const parts = ctx.ingest.customer_table?.parts;
+  if (!ctx.capabilities.has.customer_parts || !parts) return undefined;
   const labels = ctx.chosen.solution.labels;
   const names = ctx.chosen.solution.names;
   return parts.responses.map((campaign, c) => {

@@ -17,7 +17,7 @@ import { buildInsights, rankInsights } from "./insights.ts";
 import { insightFacts } from "./facts.ts";
 import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
-import { includedPages, omittedPages, PAGES } from "./registry.ts";
+import { includedPages, omittedPages, omittedSections, PAGES } from "./registry.ts";
 import type { ValueResult } from "../value/index.ts";
 
 /** customer_segments.csv: one row per customer with its cluster, segment names and RFM scores. */
@@ -39,7 +39,8 @@ export async function buildPageData(
 ): Promise<Record<string, unknown>> {
   const ctx = await buildContext(ingest, seg, config, value);
   if (time) ctx.time = time;
-  ctx.omitted = omittedPages(ctx.capabilities);
+  // whole pages first, then the sections of the pages shown
+  ctx.omitted = [...omittedPages(ctx.capabilities), ...omittedSections(ctx.capabilities)];
   // an insight needs what its page needs: none points to a page the report leaves out
   const pages = new Set(includedPages(ctx.capabilities).map((page) => page.id));
   const insights = rankInsights(buildInsights(insightFacts(ctx)).filter((insight) => pages.has(insight.page)));

@@ -9,15 +9,15 @@
  * said once in the methodology page's "what this data cannot show". Adding a page: an entry here, its page module
  * in pages/ (the builders named below), its markdown in src/ and its components in src/components/.
  */
-import { satisfies, type Capabilities, type Capability, type Needs } from "../capabilities.ts";
+import { satisfies, type Capabilities, type Capability, type Needs, type Section } from "../capabilities.ts";
 import type { ReportContext } from "./context.ts";
 import type { Insight } from "./facts.ts";
-import { audienceData } from "./pages/audience.ts";
-import { behaviourData } from "./pages/behaviour.ts";
+import { AUDIENCE_SECTIONS, audienceData } from "./pages/audience.ts";
+import { BEHAVIOUR_SECTIONS, behaviourData } from "./pages/behaviour.ts";
 import { geographyData } from "./pages/geography.ts";
 import { methodologyData } from "./pages/methodology.ts";
 import { overviewData } from "./pages/overview.ts";
-import { productsData } from "./pages/products.ts";
+import { PRODUCTS_SECTIONS, productsData } from "./pages/products.ts";
 import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
@@ -36,6 +36,8 @@ export interface PageSpec {
   needs: Needs;
   /** data file name -> builder; the page reads them as FileAttachment("data/<name>") */
   data: Record<string, PageBuilder>;
+  /** the page's sections that not every input can fill, declared in its page module beside their builder */
+  sections?: readonly Section[];
 }
 
 export const PAGES: readonly PageSpec[] = [
@@ -47,15 +49,28 @@ export const PAGES: readonly PageSpec[] = [
     data: { "segments.json": segmentsData, "pca.json": pcaData, "time.json": timeData },
   },
   { id: "rfm", name: "RFM analysis", needs: [], data: { "rfm.json": rfmData } },
-  { id: "behaviour", name: "Purchase behaviour", needs: [], data: { "behaviour.json": behaviourData } },
+  {
+    id: "behaviour",
+    name: "Purchase behaviour",
+    needs: [],
+    data: { "behaviour.json": behaviourData },
+    sections: BEHAVIOUR_SECTIONS,
+  },
   { id: "geography", name: "Geography", needs: ["countries"], data: { "geography.json": geographyData } },
-  { id: "products", name: "Products", needs: ["products"], data: { "products.json": productsData } },
+  {
+    id: "products",
+    name: "Products",
+    needs: ["products"],
+    data: { "products.json": productsData },
+    sections: PRODUCTS_SECTIONS,
+  },
   {
     id: "audience",
     name: "Channels and customers",
     // the signup section compares signups with first orders: it needs the lines too
     needs: ["transactions", ["channels", "demographics", "stores", "signup_dates"]],
     data: { "audience.json": audienceData },
+    sections: AUDIENCE_SECTIONS,
   },
   // always shown: without dated transactions it says why the models did not run and what data would
   { id: "value", name: "Customer value", needs: [], data: { "value.json": valueData } },
@@ -92,14 +107,29 @@ export function includedPages(caps: Capabilities): PageSpec[] {
   return PAGES.filter((page) => satisfies(caps, page.needs));
 }
 
+/** "the data has no ..." for the needs the data does not meet. */
+function lacking(caps: Capabilities, needs: Needs): string {
+  const missing = needs
+    .filter((need) => !satisfies(caps, [need]))
+    .map((need) => (typeof need === "string" ? HELD_AS[need] : either(need.map((c) => HELD_AS[c]))));
+  return `the data has no ${missing.join(" and no ")}`;
+}
+
 /** One line per page the data cannot fill: the page and what it needs that the data lacks. */
 export function omittedPages(caps: Capabilities): { page: string; reason: string }[] {
-  return PAGES.filter((page) => !satisfies(caps, page.needs)).map((page) => {
-    const missing = page.needs
-      .filter((need) => !satisfies(caps, [need]))
-      .map((need) => (typeof need === "string" ? HELD_AS[need] : either(need.map((c) => HELD_AS[c]))));
-    return { page: page.name, reason: `the data has no ${missing.join(" and no ")}` };
-  });
+  return PAGES.filter((page) => !satisfies(caps, page.needs)).map((page) => ({
+    page: page.name,
+    reason: lacking(caps, page.needs),
+  }));
+}
+
+/** One line per section of an included page that applies to the data but that the data cannot fill. */
+export function omittedSections(caps: Capabilities): { page: string; reason: string }[] {
+  return includedPages(caps).flatMap((page) =>
+    (page.sections ?? [])
+      .filter((section) => satisfies(caps, section.applies) && !satisfies(caps, section.needs))
+      .map((section) => ({ page: `${page.name}, ${section.name}`, reason: lacking(caps, section.needs) })),
+  );
 }
 
 /** Framework's `pages` setting for the registry's pages the data can fill, in registry order. */

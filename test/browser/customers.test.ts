@@ -62,7 +62,7 @@ if (requireChromium())
       }
     });
 
-    test("behaviour: the table's sections instead of the line ones; products: a note", async () => {
+    test("behaviour: the table's sections instead of the line ones, listed once on the methodology page; products: a note", async () => {
       const open = await openPage(browser, server.origin);
       try {
         await open.page.goto(`${server.origin}/behaviour.html`);
@@ -72,8 +72,16 @@ if (requireChromium())
         );
         assert.deepEqual(ids, ["spending", "channels", "responses"]);
         const text = await pageText(open.page);
-        assert.match(text, /without transaction lines: basket size, order value spreads, returns/);
+        // the line sections the table cannot fill: no note on the page, one line each in the methodology's list
+        assert.doesNotMatch(text, /cannot be computed|Not available/);
         assert.match(text, /Response rate by segment and campaign|AcceptedCmp1/);
+        await open.page.goto(`${server.origin}/methodology.html`);
+        await open.page.waitForFunction(() => document.body.innerText.includes("Purchase behaviour, Basket size"));
+        const methodology = await pageText(open.page);
+        assert.equal(
+          methodology.split("Purchase behaviour, Basket size: the data has no dated transaction lines.").length - 1,
+          1,
+        );
         await open.page.goto(`${server.origin}/products.html`);
         await open.page.waitForLoadState("networkidle"); // no chart on this page
         assert.match(

@@ -14,7 +14,7 @@ import {
   readCapabilitiesFile,
   satisfies,
 } from "../../loaders/capabilities.ts";
-import { omittedPages } from "../../loaders/report/registry.ts";
+import { omittedPages, omittedSections } from "../../loaders/report/registry.ts";
 import { analystPage, analystPages, preparedCapabilities, siteNavigation } from "../../loaders/site/navigation.ts";
 import { lineCapabilities } from "../../loaders/sources/capabilities.ts";
 import { tableCapabilities } from "../../loaders/pipeline/customers.ts";
@@ -122,6 +122,37 @@ describe("the registry's pages by what the data holds", () => {
   test("a channel column brings the channels page back", () => {
     const caps = lineCapabilities(["customer_id", "invoice_date", "amount", "channel"]);
     assert.ok(paths(siteNavigation(caps, [])).includes("/audience"));
+  });
+
+  test("a section the data cannot fill is one line in 'what this data cannot show', not a note on its page", () => {
+    const caps = lineCapabilities(["customer_id", "invoice_date", "amount", "channel"]);
+    assert.deepEqual(omittedSections(caps), [
+      { page: "Channels and customers, Who the customers are", reason: "the data has no demographic columns" },
+      { page: "Channels and customers, From signup to first order", reason: "the data has no signup dates" },
+      { page: "Channels and customers, Stores per customer", reason: "the data has no store column" },
+    ]);
+    // line data: a customer table's own sections do not apply, nothing is missing
+    assert.deepEqual(omittedSections(RETAIL), []);
+    // a customer table without response columns: its line sections and the responses, each once
+    const noResponses = tableCapabilities({
+      customer_id: "ID",
+      recency: "Recency",
+      monetary: ["MntWines"],
+      frequency: ["NumWebPurchases"],
+      responses: [],
+      features: [],
+      signup_date: null,
+      birth_year: null,
+      country: null,
+    });
+    const lines = omittedSections(noResponses).map((o) => `${o.page}: ${o.reason}`);
+    assert.deepEqual(lines, [
+      "Purchase behaviour, Campaign responses: the data has no campaign responses",
+      ...["Basket size", "Order value", "Returns", "Time between orders", "When orders come in", "Monthly revenue"].map(
+        (name) => `Purchase behaviour, ${name}: the data has no dated transaction lines`,
+      ),
+    ]);
+    assert.equal(new Set(lines).size, lines.length);
   });
 });
 

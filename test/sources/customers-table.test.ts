@@ -296,10 +296,23 @@ describe("marketing_campaign.tsv.gz, against pandas", { skip: requires(skip) }, 
     const files = (await computeReport(loadConfig({ file: configFile, env: {} }))) as Record<string, any>;
     const meta = files["meta.json"];
     assert.equal(meta.lines, false);
-    assert.equal(meta.customer_table.rows_in, 2240);
-    const table = files["behaviour.json"].customer_table;
+    assert.equal(meta.capabilities.transactions, false);
+    assert.equal(meta.table_source.rows_in, 2240);
+    const behaviour = files["behaviour.json"];
+    const table = behaviour.parts;
+    // the line sections are left out of the page and said once in the methodology page's list, not as a note
+    assert.equal(behaviour.shown.baskets || behaviour.shown.seasonality, false);
+    assert.equal(behaviour.shown.spending && behaviour.shown.responses, true);
+    const cannot = files["methodology.json"].cannot_show as string[];
+    assert.equal(
+      cannot.filter((line) => line === "Purchase behaviour, Basket size: the data has no dated transaction lines.")
+        .length,
+      1,
+    );
+    assert.doesNotMatch(JSON.stringify(behaviour), /Not available|cannot be computed/);
     assert.deepEqual(table.groups.length, 6);
-    assert.deepEqual(table.channels, ["NumWebPurchases", "NumCatalogPurchases", "NumStorePurchases"]);
+    // the columns as readers see them (report.labels over the recognised layout's defaults, issue 19)
+    assert.deepEqual(table.channels, ["Web", "Catalogue", "Store"]);
     Object.values(expected.response_rates as Record<string, number>).forEach((rate, j) =>
       assert.ok(
         Math.abs(table.overall.responses[j] - rate) < 1e-5,

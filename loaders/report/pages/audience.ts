@@ -1,11 +1,20 @@
 /**
  * audience.json: what the extra tables of a multi-table input (or a channel column) add, per k and segment and for
  * all customers: orders by sales channel, customers by age range and the other demographic columns of the customer
- * table, the days from signup to the first order, and the stores each customer ordered in. Each section whose data is absent carries a one-line note
- * instead, and the page leaves it out.
+ * table, the days from signup to the first order, and the stores each customer ordered in. A section whose data is absent
+ * is left out (`shown`) and listed in the methodology page's "what this data cannot show" (AUDIENCE_SECTIONS).
  */
+import { shownSections, type Section } from "../../capabilities.ts";
 import type { GroupAggregates, ReportContext } from "../context.ts";
 import { rnd, rndSpread } from "../facts.ts";
+
+/** The page's sections and what each needs (the page itself needs one of them, registry.ts). */
+export const AUDIENCE_SECTIONS: readonly Section[] = [
+  { id: "channels", name: "Orders by channel", needs: ["channels"] },
+  { id: "demographics", name: "Who the customers are", needs: ["demographics"] },
+  { id: "signup", name: "From signup to first order", needs: ["signup_dates", "transactions"] },
+  { id: "stores", name: "Stores per customer", needs: ["stores"] },
+];
 
 function group(ctx: ReportContext, agg: GroupAggregates, label: number) {
   const channels = agg.channels.get(label) ?? [];
@@ -53,19 +62,9 @@ export function audienceData(ctx: ReportContext): Record<string, unknown> {
   const counts = ctx.ingest.tables?.counts ?? null;
   return {
     available: { channel: a.channel, demographics: a.demographics, signup: a.signup, store: a.store },
-    notes: {
-      channel: a.channel
-        ? null
-        : "Not available: the data has no sales channel (columns.channel, or channel in the orders table).",
-      demographics: a.demographics.length
-        ? null
-        : "Not available: there is no customer table with an age range or other demographic columns (tables.customers).",
-      signup: a.signup ? null : "Not available: there is no signup date (tables.customers, column signup_date).",
-      store: a.store
-        ? null
-        : "Not available: the data has no store column (columns.store, or store in the orders table).",
-    },
-    customer_table:
+    shown: shownSections(ctx.capabilities, AUDIENCE_SECTIONS),
+    // the multi-table input's customers table (tables.customers), not a customer-level input
+    customers_table:
       counts && counts.table_customers !== null
         ? {
             rows: counts.table_customers,

@@ -4,6 +4,7 @@
  * Money keeps its cents and unit totals are left out: page data should not be full of bare 5-digit integers
  * that could be mistaken for (or collide with) customer ids in the site-wide privacy check.
  */
+import { shownSections, type Section } from "../../capabilities.ts";
 import { customerTableData } from "./customer-table.ts";
 import type { ReportContext } from "../context.ts";
 import { glossaryFacts } from "../glossary.ts";
@@ -11,6 +12,22 @@ import { formatInt, formatPercent } from "../format.ts";
 import { behaviourGaps, rnd, rndSpread, segmentRows } from "../facts.ts";
 
 type Weekly = { dow: number; hour: number; orders: number; revenue: number }[];
+
+/**
+ * The page's sections and what each needs: the line sections need dated transactions; a customer table's own
+ * sections apply only to a table that splits spending or purchases by column (they are not missing from line data).
+ */
+export const BEHAVIOUR_SECTIONS: readonly Section[] = [
+  { id: "spending", name: "Spending by product group", applies: ["customer_parts"], needs: [] },
+  { id: "channels", name: "Purchases by channel", applies: ["customer_parts"], needs: [] },
+  { id: "responses", name: "Campaign responses", applies: ["customer_parts"], needs: ["responses"] },
+  { id: "baskets", name: "Basket size", needs: ["transactions"] },
+  { id: "order-value", name: "Order value", needs: ["transactions"] },
+  { id: "returns", name: "Returns", needs: ["transactions"] },
+  { id: "intervals", name: "Time between orders", needs: ["transactions"] },
+  { id: "weekly", name: "When orders come in", needs: ["transactions"] },
+  { id: "seasonality", name: "Monthly revenue", needs: ["transactions"] },
+];
 
 const packWeekly = (w: Weekly | undefined) => (w ?? []).map((c) => [c.dow, c.hour, c.orders]);
 
@@ -38,6 +55,7 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
   const g = glossaryFacts(ctx);
   const gaps = behaviourGaps(ctx);
   return {
+    shown: shownSections(ctx.capabilities, BEHAVIOUR_SECTIONS),
     months: ctx.months,
     calendar_gaps: gaps,
     interval_note:
@@ -63,6 +81,6 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       by_segment: weeklyBySegment,
     },
     by_k: byK,
-    customer_table: customerTableData(ctx),
+    parts: customerTableData(ctx),
   };
 }

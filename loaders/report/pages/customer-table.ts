@@ -52,9 +52,8 @@ export function partsGroup(
 }
 
 export function customerTableData(ctx: ReportContext): Record<string, unknown> | null {
-  const table = ctx.ingest.customer_table;
-  if (!table) return null;
-  const { parts } = table;
+  const parts = ctx.ingest.customer_table?.parts;
+  if (!ctx.capabilities.has.customer_parts || !parts) return null;
   const values = { m: parts.monetary_values, f: parts.frequency_values, r: parts.response_values };
   const everyone = ctx.ingest.customers.map((_, i) => i);
   const byK: Record<string, PartsGroup[]> = {};

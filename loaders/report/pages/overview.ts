@@ -32,18 +32,21 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
     customer_list: ctx.config.report.publish_customer_list,
     available: ctx.available,
     input_notes: ctx.ingest.notes,
-    // a customer-level table has no transaction lines: pages leave out what needs them, with a note
+    // what the data holds (capabilities.ts): pages show a section only when the data has what it needs
+    capabilities: ctx.capabilities.has,
     lines: ctx.available.lines,
-    customer_table: ctx.ingest.customer_table
-      ? {
-          rows_in: ctx.ingest.accounting.rows_in,
-          set_aside: ctx.ingest.accounting.dropped,
-          rule: ctx.ingest.customer_table.rule,
-          recency: ctx.ingest.customer_table.columns.recency,
-          monetary: ctx.ingest.customer_table.columns.monetary,
-          frequency: ctx.ingest.customer_table.columns.frequency,
-        }
-      : null,
+    // a customer-level table's description (its rows and the rule that reads them), null for transaction lines
+    table_source:
+      !ctx.capabilities.has.transactions && ctx.ingest.customer_table
+        ? {
+            rows_in: ctx.ingest.accounting.rows_in,
+            set_aside: ctx.ingest.accounting.dropped,
+            rule: ctx.ingest.customer_table.rule,
+            recency: ctx.ingest.customer_table.columns.recency,
+            monetary: ctx.ingest.customer_table.columns.monetary,
+            frequency: ctx.ingest.customer_table.columns.frequency,
+          }
+        : null,
   };
 }
 

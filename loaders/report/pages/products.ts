@@ -2,6 +2,7 @@
 import { CATEGORY_RULES } from "../categories.ts";
 import type { GroupAggregates, ReportContext } from "../context.ts";
 import { productNotes, rnd } from "../facts.ts";
+import { shownSections, type Section } from "../../capabilities.ts";
 
 function group(agg: GroupAggregates, label: number) {
   return {
@@ -39,6 +40,13 @@ export function categoryPreference(
   return { categories, segments: kd.solution.names, index };
 }
 
+/** The page's sections beyond the top products (the page itself needs products, registry.ts) and what each needs. */
+export const PRODUCTS_SECTIONS: readonly Section[] = [
+  { id: "categories", name: "Categories", needs: ["categories"] },
+  { id: "words", name: "Words in the descriptions", needs: ["descriptions"] },
+  { id: "compare", name: "Categories across segments", needs: ["categories"] },
+];
+
 export function productsData(ctx: ReportContext): Record<string, unknown> {
   const byK: Record<string, unknown> = {};
   const preference: Record<string, unknown> = {};
@@ -48,6 +56,7 @@ export function productsData(ctx: ReportContext): Record<string, unknown> {
   }
   return {
     available: { products: ctx.available.products, categories: ctx.available.categories, words: ctx.available.words },
+    shown: shownSections(ctx.capabilities, PRODUCTS_SECTIONS),
     notes: productNotes(ctx.available),
     category_source: ctx.category_source,
     category_rules: ctx.category_source === "description keywords" && ctx.available.categories ? CATEGORY_RULES : null,
