@@ -1,7 +1,7 @@
 /**
  * time.json (segment profiles page): segment migration (flows, refitted centres, narrative, and the flows per
  * country for the page's filter) and monthly acquisition cohorts (the table, the guarded comparison, and cells per
- * segment and country that the page re-aggregates with arquero). Aggregates only; the model's id and training
+ * segment and country that the page re-aggregates with d3.rollups). Aggregates only; the model's id and training
  * period say which segmentation the segments come from.
  */
 import type { ReportContext } from "../context.ts";
