@@ -11,6 +11,7 @@ import { traitThresholds } from "../cluster/traits.ts";
 import type { IngestResult } from "../pipeline/ingest.ts";
 import type { SegmentationResult } from "../pipeline/types.ts";
 import { quantileSorted, sortedCopy } from "../stats/quantile.ts";
+import type { ValueModel } from "../value/saved.ts";
 import { assignmentOf } from "./assign.ts";
 import { MODEL_KIND, MODEL_VERSION, type Model } from "./schema.ts";
 import { scoreCustomers } from "./score.ts";
@@ -20,7 +21,7 @@ export function modelId(model: Omit<Model, "model_id">): string {
   return createHash("sha256").update(JSON.stringify(model)).digest("hex").slice(0, 16);
 }
 
-/** The saved model of a run, and how many training customers scoring would place elsewhere than the fit did. */
+/** The saved model of a run (with the value models' parameters), and how many training customers scoring would place elsewhere than the fit did. */
 export function buildModel(
   ingested: Pick<
     IngestResult,
@@ -28,6 +29,8 @@ export function buildModel(
   >,
   segmentation: SegmentationResult,
   config: Config,
+  /** the value models' parameters (null when that stage did not fit): part of the model and of its id */
+  value: ValueModel | null = null,
 ): { model: Model; mismatches: { segment: number; rfm_segment: number } } {
   const customers = ingested.customers;
   const f = segmentation.features;
@@ -131,7 +134,7 @@ export function buildModel(
       feature_sd: moments.map((m) => m.sd),
       segment_shares: sizes.map((s) => s / n),
     },
-    value: null,
+    value: value ? structuredClone(value) : null,
   } satisfies Omit<Model, "model_id">;
   const { kind, version, ...rest } = withBaseline;
   const model: Model = { kind, version, model_id: modelId(withBaseline), ...rest };

@@ -6,13 +6,14 @@
  * It holds only parameters, never a customer: the input settings the data were read and cleaned with, the clustering
  * features with their transform and scaler parameters, what the clustering method needs to assign a new point
  * (`assignment`, one shape per method: K-Means stores its centres), the segment names with the traits they assert,
- * the RFM thresholds and rules, the training figures drift is measured against, and a slot for the customer-value
- * stage (`value`, null until that stage fills it).
+ * the RFM thresholds and rules, the training figures drift is measured against, and the customer-value models'
+ * parameters (`value`, null when that stage did not fit).
  *
  * `version` changes whenever a reader of an older or newer model could misread it; a model of another version is
  * refused in one line.
  */
 import { z } from "zod";
+import { valueModelSchema } from "../value/saved.ts";
 
 export const MODEL_KIND = "segment-report model" as const;
 export const MODEL_VERSION = 1 as const;
@@ -132,8 +133,8 @@ export const modelSchema = z.strictObject({
     /** per cluster: share of the training customers */
     segment_shares: z.array(finite),
   }),
-  /** the customer-value stage's parameters (issue 20); null when the model has none */
-  value: z.record(z.string(), z.unknown()).nullable(),
+  /** the customer-value models' parameters and settings (loaders/value/saved.ts); null when they were not fitted */
+  value: valueModelSchema.nullable(),
 });
 
 export type Model = z.infer<typeof modelSchema>;
@@ -146,6 +147,6 @@ export function modelJsonSchema(): Record<string, unknown> {
     $id: "https://segment-report.invalid/schemas/model.schema.json",
     title: "segment-report model.json",
     description:
-      "A fitted segmentation: input settings, features and scaler, cluster assignment data, segment names and traits, RFM thresholds and rules, drift baseline; no customer data.",
+      "A fitted segmentation: input settings, features and scaler, cluster assignment data, segment names and traits, RFM thresholds and rules, drift baseline, customer-value model parameters; no customer data.",
   };
 }

@@ -69,9 +69,8 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
     const segmented = performance.now();
     const value = await valueStage(ingested, segmentation, config);
     const valued = performance.now();
-    const { model, mismatches } = buildModel(ingested, segmentation, config);
     // the value models' parameters travel with the segmentation (null when they were not fitted)
-    model.value = value.model ? (JSON.parse(JSON.stringify(value.model)) as Record<string, unknown>) : null;
+    const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
     if (mismatches.segment || mismatches.rfm_segment)
       log(
         `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,

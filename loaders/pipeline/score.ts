@@ -2,7 +2,8 @@
  * `npm run score`: new data scored with a saved model, without refitting. The data are read and cleaned with the
  * model's input settings (layout, columns, revenue basis, cleaning), each customer's features are placed in the
  * model's scaled space and assigned (loaders/model/), drift against the training data is measured, and
- * `out/customers.csv` (features, RFM scores and segment, cluster and segment) and `out/summary.json` are written
+ * `out/customers.csv` (features, RFM scores and segment, cluster and segment, and for line data the value columns,
+ * filled when the model carries value parameters) and `out/summary.json` are written
  * all-or-nothing. Any problem (model, data, output folder) is one InputError before anything is written.
  */
 import { basename } from "node:path";
@@ -21,6 +22,7 @@ import {
 } from "../output/files.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import { ingest } from "./ingest.ts";
+import { scoreValue, valueColumns, valueUnavailable } from "./value.ts";
 
 /** The files `npm run score` writes into its output folder. */
 export const SCORE_FILES = ["customers.csv", "summary.json"] as const;
@@ -114,7 +116,16 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
           undefined,
           customerTableColumns(model.features.names.filter((f) => !(f in ingested.customers[0]))),
         )
-      : customersCsvChunks(ingested.customers, scored.customers);
+      : customersCsvChunks(
+          ingested.customers,
+          scored.customers,
+          undefined,
+          undefined,
+          // the pipeline's value columns: filled where the model has value parameters (empty cells otherwise)
+          valueColumns(
+            model.value && !valueUnavailable(ingested) ? await scoreValue(ingested, model.value) : { customers: null },
+          ),
+        );
     const files = writeOutputs(out, {
       "customers.csv": csv,
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,

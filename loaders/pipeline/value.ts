@@ -5,7 +5,10 @@
 import { satisfies } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { addDays } from "../features/customers.ts";
-import { analyseValue, notFitted, readPurchases, type ValueResult } from "../value/index.ts";
+import { analyseValue, notFitted, readPurchases, type CustomerValues, type ValueResult } from "../value/index.ts";
+import { dayNumber, summarise } from "../value/prepare.ts";
+import type { ValueModel } from "../value/saved.ts";
+import { predictValues } from "../value/score.ts";
 import type { IngestResult } from "./ingest.ts";
 import type { SegmentationResult } from "./types.ts";
 
@@ -44,18 +47,36 @@ export async function valueStage(
   return result;
 }
 
+/**
+ * `npm run score`: every scored customer's value under the saved models, from her purchase history up to the day
+ * before the scoring data's snapshot (as the stage prepares it: one transaction per customer-day, in the model's time
+ * unit), with the saved parameters. Customers without a purchase by then get no figures (null in `included`).
+ */
+export async function scoreValue(
+  ingested: IngestResult,
+  model: ValueModel,
+): Promise<{ customers: CustomerValues; included: Uint8Array }> {
+  const purchases = await readPurchases(
+    ingested.db,
+    ingested.customers.map((c) => c.customer_id),
+  );
+  const histories = summarise(purchases, dayNumber(addDays(ingested.snapshot_date, -1)), model.time_unit);
+  return { customers: predictValues(model, histories), included: histories.included };
+}
+
 /** customers.csv's value columns (empty when the models did not run). */
 export const VALUE_COLUMNS = ["p_alive", "expected_orders", "expected_order_value", "clv"] as const;
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
-/** The value columns of customers.csv, per customer in input order. */
-export function valueColumns(value: ValueResult) {
+/** The value columns of customers.csv, per customer in input order (empty where `included` is 0). */
+export function valueColumns(value: { customers: CustomerValues | null; included?: Uint8Array }) {
   const c = value.customers;
+  const included = value.included;
   return {
     headers: VALUE_COLUMNS,
     values: (i: number) =>
-      c
+      c && (!included || included[i])
         ? [
             round(c.p_alive[i], 6),
             round(c.expected_orders[i], 4),

@@ -16,12 +16,13 @@ import { fitGammaGamma, frequencySpendCorrelation, GAMMA_GAMMA_PARAMS, type Spen
 import { holdoutCheck } from "./holdout.ts";
 import { drawParameters, interval95, INTERVAL_DRAWS } from "./interval.ts";
 import { fitMbgnbd } from "./mbgnbd.ts";
-import { customerValue, purchaseFunctions } from "./predict.ts";
+import { purchaseFunctions } from "./predict.ts";
 import { dayNumber, purchasesFromRows, summarise, UNIT_DAYS, type CustomerSummary, type Purchases } from "./prepare.ts";
 import type { ValueSettings } from "./settings.ts";
-import type { FitReport, Quantiles, SegmentValue, ValueModel, ValueSummary } from "./types.ts";
+import { predictValues } from "./score.ts";
+import type { CustomerValues, FitReport, Quantiles, SegmentValue, ValueModel, ValueSummary } from "./types.ts";
 
-export type { ValueModel, ValueSummary } from "./types.ts";
+export type { CustomerValues, ValueModel, ValueSummary } from "./types.ts";
 export { valueSettings, type ValueSettings } from "./settings.ts";
 
 /** shortest calibration period (days from the first purchase to the calibration end, both included) fitted */
@@ -32,15 +33,6 @@ export const MIN_REPEAT_CUSTOMERS = 20;
 const NEEDS =
   "a log of dated purchases per customer (customer, date, amount) covering several months, better a year or more, " +
   `in which at least ${MIN_REPEAT_CUSTOMERS} customers bought on more than one day`;
-
-/** Per customer, aligned with the customers: empty arrays when the models did not run. */
-export interface CustomerValues {
-  p_alive: Float64Array;
-  expected_orders: Float64Array;
-  expected_order_value: Float64Array;
-  clv: Float64Array;
-  expected_revenue: Float64Array;
-}
 
 export interface ValueResult {
   summary: ValueSummary;
@@ -210,27 +202,17 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
   const params = purchaseFit.params as PurchaseParams;
   const now = settings.calibration_end === null ? cal : summarise(purchases, obsEnd, unit);
   const n = purchases.ids.length;
-  const values: CustomerValues = {
-    p_alive: new Float64Array(n),
-    expected_orders: new Float64Array(n),
-    expected_order_value: new Float64Array(n),
-    clv: new Float64Array(n),
-    expected_revenue: new Float64Array(n),
+  const model: ValueModel = {
+    model: settings.model,
+    time_unit: unit,
+    horizon_days: settings.horizon_days,
+    annual_discount_rate: settings.annual_discount_rate,
+    fitted_through: calEndDate,
+    observation_end: input.observation_end,
+    purchase: { ...params },
+    spend: { ...spend } as SpendParams,
   };
-  for (let i = 0; i < n; i++) {
-    const v = customerValue(
-      settings.model,
-      params,
-      spend,
-      { x: now.x[i], t_x: now.t_x[i], T: now.T[i], m: now.mean_repeat_value[i] },
-      settings,
-    );
-    values.p_alive[i] = v.p_alive;
-    values.expected_orders[i] = v.expected_orders;
-    values.expected_order_value[i] = v.expected_order_value;
-    values.clv[i] = v.clv;
-    values.expected_revenue[i] = v.expected_revenue;
-  }
+  const values = predictValues(model, now);
 
   lap("predict");
   // intervals: Krinsky-Robb draws of both models' parameters
@@ -345,16 +327,6 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
           unit,
         );
   lap("holdout");
-  const model: ValueModel = {
-    model: settings.model,
-    time_unit: unit,
-    horizon_days: settings.horizon_days,
-    annual_discount_rate: settings.annual_discount_rate,
-    fitted_through: calEndDate,
-    observation_end: input.observation_end,
-    purchase: { ...params },
-    spend: { ...spend } as SpendParams,
-  };
   return {
     summary: {
       status: "fitted",

@@ -6,18 +6,15 @@ import type { HoldoutCheck } from "./holdout.ts";
 import type { PurchaseModel } from "./predict.ts";
 import type { ValueSettings } from "./settings.ts";
 
-/** Everything needed to score a customer's (x, t_x, T, mean repeat value) again: plain JSON. */
-export interface ValueModel {
-  model: PurchaseModel;
-  time_unit: ValueSettings["time_unit"];
-  horizon_days: number;
-  annual_discount_rate: number;
-  /** YYYY-MM-DD: the last day the parameters were fitted on */
-  fitted_through: string;
-  /** YYYY-MM-DD: the last day of the histories the customers' predictions start from */
-  observation_end: string;
-  purchase: PurchaseParams;
-  spend: SpendParams;
+export type { ValueModel } from "./saved.ts";
+
+/** Per customer, aligned with the customers. */
+export interface CustomerValues {
+  p_alive: Float64Array;
+  expected_orders: Float64Array;
+  expected_order_value: Float64Array;
+  clv: Float64Array;
+  expected_revenue: Float64Array;
 }
 
 /** A fitted model's report: parameters, log-likelihood, standard errors, convergence. */
