@@ -4,7 +4,7 @@
  * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
  * file per page). Nothing is written unless every stage succeeded.
  */
-import type { Config } from "../config.ts";
+import { PROJECT_ROOT, type Config } from "../config.ts";
 import {
   checkOutputDir,
   customersCsvChunks,
@@ -90,10 +90,10 @@ export function pipelineSummary(ingested: IngestResult, segmentation: Segmentati
 export async function runPipeline(
   config: Config,
   out: string,
-  options: { keepOpen?: boolean; log?: (text: string) => void } = {},
+  options: { keepOpen?: boolean; log?: (text: string) => void; cwd?: string } = {},
 ): Promise<PipelineResult> {
   const inputs = [...(config.source ? [] : [config.data]), ...(config.config_file ? [config.config_file] : [])];
-  checkOutputDir(out, OUTPUT_FILES, inputs);
+  checkOutputDir(out, OUTPUT_FILES, inputs, { cwd: options.cwd, project: PROJECT_ROOT });
   const analysis = await analyse(config, options.log);
   try {
     const { ingest: ingested, segmentation } = analysis;

@@ -81,7 +81,7 @@ describe("npm run pipeline", () => {
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
     );
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [".segment-pipeline", "customers.csv", "summary.json", "timings.json"]);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").split("\n");
     assert.equal(
       csv[0],
@@ -157,11 +157,13 @@ describe("npm run pipeline", () => {
     const out = join(TMP, "existing");
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "customers.csv"), "old\n");
+    const marker = { written_by: "segment-report pipeline", files: { "customers.csv": 4 } };
+    writeFileSync(join(out, ".segment-pipeline"), JSON.stringify(marker));
     const run = pipeline("--data", join(FIXTURES, "missing_column.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 1);
     assert.equal(run.stderr.split("\n").length, 2, run.stderr);
     assert.match(run.stderr, /missing_column\.csv: missing required column unit_price; found columns: /);
-    assert.deepEqual(readdirSync(out), ["customers.csv"]);
+    assert.deepEqual(readdirSync(out).sort(), [".segment-pipeline", "customers.csv"]);
     assert.equal(readFileSync(join(out, "customers.csv"), "utf8"), "old\n");
   });
 
