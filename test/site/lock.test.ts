@@ -1,0 +1,73 @@
+/**
+ * Issue 23 #5: the build lock records more than a process id. A lock holding the id of an unrelated live process
+ * (a killed build's id reused) is taken over at once instead of making every later build wait forever; a lock of a
+ * live build is waited for; only the owner removes it.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, describe, it } from "node:test";
+import { takeBuildLock } from "../../loaders/site/lock.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "segment-lock-"));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+
+/** A live process that is not a build. */
+function unrelated() {
+  const child = spawn("sleep", ["60"], { stdio: "ignore" });
+  after(() => child.kill());
+  return child;
+}
+
+/** Resolves to "taken" or "waiting" after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<"taken" | "waiting"> {
+  return Promise.race([promise.then(() => "taken" as const), sleep(ms).then(() => "waiting" as const)]);
+}
+
+function procStart(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+
+describe("build lock (issue 23 #5)", () => {
+  it("takes over a lock holding only the id of an unrelated live process", async () => {
+    const dir = join(TMP, "bare");
+    const other = unrelated();
+    const lines: string[] = [];
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "build.lock"), `${other.pid}\n`);
+    assert.equal(
+      await within(
+        takeBuildLock(dir, (line) => lines.push(line)),
+        3000,
+      ),
+      "taken",
+      lines.join("\n"),
+    );
+    const record = JSON.parse(readFileSync(join(dir, "build.lock"), "utf8"));
+    assert.equal(record.pid, process.pid);
+    assert.match(record.token, /^[0-9a-f]{16}$/);
+  });
+
+  it("takes over a lock whose process id was reused (another start time), waits for a live owner", async () => {
+    const dir = join(TMP, "reused");
+    const other = unrelated();
+    mkdirSync(dir, { recursive: true });
+    const lock = join(dir, "build.lock");
+    writeFileSync(lock, JSON.stringify({ pid: other.pid, start: "1", token: "0123456789abcdef" }));
+    const release = await takeBuildLock(dir, () => undefined);
+    release();
+    assert.ok(!existsSync(lock), "released by its owner");
+    // the same process with its true start time is a live build: waited for, then taken once it is gone
+    writeFileSync(lock, JSON.stringify({ pid: other.pid, start: procStart(other.pid!), token: "0123456789abcdef" }));
+    const lines: string[] = [];
+    const taking = takeBuildLock(dir, (line) => lines.push(line));
+    assert.equal(await within(taking, 600), "waiting");
+    assert.match(lines[0], new RegExp(`another build is running in this checkout \\(process ${other.pid}\\)`));
+    other.kill();
+    assert.equal(await within(taking, 3000), "taken");
+  });
+});
