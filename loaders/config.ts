@@ -213,6 +213,8 @@ export interface PostgresSource {
   table?: string;
   /** a SELECT giving the lines, instead of `table` */
   query?: string;
+  /** seconds to wait for a lock another session holds on the source before stopping (default 30) */
+  lock_timeout_seconds?: number;
 }
 
 export interface Config {
@@ -562,7 +564,7 @@ function validateSource(source: unknown, file: string): PostgresSource | null {
       throw new InputError(
         `${file}: setting "source.${key}" is not allowed: the connection string is read from the environment variable named by "source.url_env" (default DATABASE_URL), never from a file`,
       );
-    if (!["kind", "url_env", "table", "query"].includes(key))
+    if (!["kind", "url_env", "table", "query", "lock_timeout_seconds"].includes(key))
       throw new InputError(`${file}: unknown setting "source.${key}"`);
   }
   const urlEnv = s.url_env ?? "DATABASE_URL";
@@ -577,6 +579,10 @@ function validateSource(source: unknown, file: string): PostgresSource | null {
   const out: PostgresSource = { kind: "postgres", url_env: urlEnv };
   if (s.table !== undefined) out.table = s.table as string;
   if (s.query !== undefined) out.query = (s.query as string).trim().replace(/;+\s*$/, "");
+  const wait = s.lock_timeout_seconds;
+  if (wait !== undefined && !(typeof wait === "number" && wait > 0 && wait <= 3600))
+    fail(file, "source.lock_timeout_seconds", "a number of seconds between 0 and 3600");
+  if (wait !== undefined) out.lock_timeout_seconds = wait as number;
   return out;
 }
 

@@ -26,6 +26,11 @@ function runSync(): void {
   }
 }
 
+/** True once a signal arrived: the command is cleaning up and will exit with the signal's status. */
+export function interrupted(): boolean {
+  return exiting;
+}
+
 async function onSignal(signal: NodeJS.Signals, code: number): Promise<void> {
   if (exiting) return;
   exiting = true;

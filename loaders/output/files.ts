@@ -318,6 +318,10 @@ export function checkOutputDir(
   } catch (error) {
     throw outputError(dir, error);
   }
+  for (const name of names)
+    for (const input of inputs)
+      if (sameFile(join(dir, name), input))
+        throw new InputError(`${join(dir, name)}: the output would overwrite the input ${input}; choose another --out`);
   const marker = names.length ? readPipelineMarker(dir) : null;
   for (const name of names) {
     const path = join(dir, name);
@@ -333,10 +337,6 @@ export function checkOutputDir(
         `${name} there was not written by segment-report${marker ? " (or was changed since)" : ` (no ${PIPELINE_MARKER} marker)`}; move it away or give another folder`,
       );
   }
-  for (const name of names)
-    for (const input of inputs)
-      if (sameFile(join(dir, name), input))
-        throw new InputError(`${join(dir, name)}: the output would overwrite the input ${input}; choose another --out`);
 }
 
 /** The names of the files the pipeline writes into its output folder. */

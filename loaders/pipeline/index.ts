@@ -4,7 +4,8 @@
  * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
  * file per page). Nothing is written unless every stage succeeded.
  */
-import { PROJECT_ROOT, type Config } from "../config.ts";
+import { dataFiles, PROJECT_ROOT, type Config } from "../config.ts";
+import { checkReadableFile } from "../paths.ts";
 import {
   checkOutputDir,
   customersCsvChunks,
@@ -93,6 +94,7 @@ export async function runPipeline(
   options: { keepOpen?: boolean; log?: (text: string) => void; cwd?: string } = {},
 ): Promise<PipelineResult> {
   const inputs = [...(config.source ? [] : [config.data]), ...(config.config_file ? [config.config_file] : [])];
+  if (!config.source) for (const file of dataFiles(config)) checkReadableFile(file);
   checkOutputDir(out, OUTPUT_FILES, inputs, { cwd: options.cwd, project: PROJECT_ROOT });
   const analysis = await analyse(config, options.log);
   try {

