@@ -31,9 +31,10 @@ async function main(): Promise<void> {
   );
   findChromium(); // before the build: a missing Chromium is a one-line error at once
   if (!args.includes("--no-build")) {
+    // node itself (not the tsx wrapper, which kills a busy child before it can clean up on Ctrl-C)
     const build = spawnSync(
-      join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-      [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
+      process.execPath,
+      ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
       {
         cwd: PROJECT_ROOT,
         stdio: "inherit",

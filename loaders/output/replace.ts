@@ -27,14 +27,35 @@ export function outputError(path: string, error: unknown): unknown {
   return error;
 }
 
+/** Whether a process with this id runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary folders in `dir` that a killed run left (named with its process id, which no longer runs). */
+export function removeStale(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^\.segment-tmp-(\d+)-/.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid)))
+      rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /**
- * Creates `dir` if needed and a temporary folder inside it for the new content; OS failures (a read-only or
+ * Creates `dir` if needed and a temporary folder inside it for the new content (`.segment-tmp-<pid>-...`; such
+ * folders of runs that were killed and no longer run are removed first); OS failures (a read-only or
  * non-writable folder) become one-line InputErrors naming `dir`. Returns the temporary folder.
  */
 export function makeStaging(dir: string): string {
   try {
     mkdirSync(dir, { recursive: true });
-    const temp = mkdtempSync(join(dir, TEMP_PREFIX));
+    removeStale(dir);
+    const temp = mkdtempSync(join(dir, `${TEMP_PREFIX}${process.pid}-`));
     chmodSync(temp, 0o755); // mkdtemp makes it private; folders moved out of it keep their own modes
     return temp;
   } catch (error) {
@@ -54,7 +75,7 @@ export function swapIn(dir: string, staging: string, replaced: readonly string[]
   const movedIn: string[] = [];
   let aside: string | null = null;
   try {
-    aside = mkdtempSync(join(dir, TEMP_PREFIX));
+    aside = mkdtempSync(join(dir, `${TEMP_PREFIX}${process.pid}-`));
     for (const name of new Set([...replaced, ...incoming])) {
       if (!exists(join(dir, name))) continue;
       renameSync(join(dir, name), join(aside, name));
