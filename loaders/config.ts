@@ -448,7 +448,7 @@ function merge(base: Json, patch: Json, path: string, file: string): Json {
     const out: { [key: string]: Json } = { ...(base as { [key: string]: Json }) };
     for (const [key, value] of Object.entries(patch as { [key: string]: Json })) {
       const sub = path ? `${path}.${key}` : key;
-      if (!(key in out)) {
+      if (!Object.hasOwn(out, key)) {
         // open maps: columns are all optional strings, thresholds entries optional arrays
         if (path === "columns" || path === "rfm.thresholds") {
           out[key] = value;
@@ -478,6 +478,16 @@ function checkColumns(columns: unknown, keys: readonly string[], at: string, fil
     if (!keys.includes(key)) fail(file, `${at}.${key}`, `one of ${keys.join(", ")}`);
     if (typeof value !== "string" || !value) fail(file, `${at}.${key}`, "a non-empty column name");
   }
+  // one column cannot be two of the figures (quantity x unit price would square it)
+  const figures = ["quantity", "unit_price", "amount"].filter((key) => (columns as Record<string, string>)[key]);
+  for (const [i, key] of figures.entries())
+    for (const other of figures.slice(0, i))
+      if ((columns as Record<string, string>)[key] === (columns as Record<string, string>)[other])
+        fail(
+          file,
+          `${at}.${key}`,
+          `a column other than ${at}.${other}'s ("${(columns as Record<string, string>)[key]}")`,
+        );
 }
 
 /** Checks a customer-level table's `columns` (layout "customers"): known names, lists where they may be. */
@@ -498,6 +508,13 @@ function checkCustomerColumns(config: Config, file: string): void {
         lists.includes(key) ? "a column name or a non-empty list of column names" : "a non-empty column name",
       );
   }
+  for (const [key, value] of Object.entries(config.columns))
+    if (Array.isArray(value) && new Set(value).size < value.length)
+      fail(
+        file,
+        `columns.${key}`,
+        `a list of different columns (${value.find((v, i) => value.indexOf(v) !== i)} is listed twice)`,
+      );
   for (const key of ["customer_id", "recency", "monetary", "frequency"] as const)
     if (!(key in config.columns))
       fail(file, `columns.${key}`, 'set for layout "customers" (the column or columns holding it)');
@@ -611,6 +628,11 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   if (config.tables !== null) validateTables(config.tables, file);
   if (config.snapshot_date !== null && !isCalendarDate(config.snapshot_date))
     fail(file, "snapshot_date", `a calendar date YYYY-MM-DD or null, got ${JSON.stringify(config.snapshot_date)}`);
+  // a day to come would age every customer by the wait (one day of slack for time zones)
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  if (config.snapshot_date !== null && config.snapshot_date > tomorrow)
+    fail(file, "snapshot_date", `a day no later than today (${today}), got ${config.snapshot_date}`);
   if (!(DATE_FORMATS as readonly string[]).includes(config.date_format) && !config.date_format.includes("%"))
     fail(
       file,
@@ -699,6 +721,12 @@ export function validateConfig(config: Config, file = config.config_file ?? "con
   for (const key of ["restarts", "max_iterations", "silhouette_sample", "bootstrap_runs"] as const)
     if (!isInt(c[key]) || c[key] < (key === "bootstrap_runs" ? 0 : 1))
       fail(file, `clustering.${key}`, "a positive integer");
+  // each restart and bootstrap run is a full k-means per k: beyond these a run would seem to hang
+  for (const [key, most] of [
+    ["restarts", 1000],
+    ["bootstrap_runs", 1000],
+  ] as const)
+    if (c[key] > most) fail(file, `clustering.${key}`, `at most ${most}, got ${c[key]}`);
   if (!isInt(c.seed)) fail(file, "clustering.seed", "an integer");
   if (!(c.correlation_threshold > 0 && c.correlation_threshold <= 1))
     fail(file, "clustering.correlation_threshold", "a number in (0, 1]");
@@ -731,7 +759,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (file) {
     let parsed: Json;
     try {
-      parsed = JSON.parse(readFileSync(file, "utf8"));
+      parsed = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")); // a byte-order mark is fine
     } catch (error) {
       throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
     }
