@@ -276,7 +276,7 @@ export async function connectPostgres(
    * temporary tables. So a statement that makes a temporary table (db/dialect.ts createTable: DROP, CREATE ... AS
    * SELECT, ANALYZE) runs as an empty table made in a read-write transaction of its own (`WITH NO DATA`: the source
    * is planned, not read), filled by INSERT ... SELECT read-only; other DROP/CREATE of temporary tables alone run
-   * read-write (they read nothing of the source). Returns what is left to run read-only.
+   * read-write (they read nothing of the source), as do temporary views. Returns what is left to run read-only.
    */
   const readWrite = async (sql: string): Promise<void> => {
     try {
@@ -298,7 +298,8 @@ export async function connectPostgres(
       return `INSERT INTO ${name} ${select}; ANALYZE ${name}`;
     }
     const drop = /^\s*DROP TABLE (?:IF EXISTS )?pg_temp\.\w+;(?: CREATE TEMP TABLE \w+ \([\w ,]*\))?\s*$/.exec(sql);
-    if (drop) {
+    // a temporary view is only a definition (over the session's tables): making it runs nothing
+    if (drop || /^CREATE OR REPLACE TEMP VIEW \w+ AS /.test(sql)) {
       await readWrite(sql.trim().replace(/;$/, ""));
       return "";
     }

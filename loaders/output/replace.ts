@@ -5,7 +5,18 @@
  * the new entries moved in, and only then the old ones removed. Any failure on the way moves everything back, so a
  * run leaves either the old set or the new set, never a mix.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 
@@ -108,5 +119,24 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Writes `content` to `path` through a temporary file, so a failure never leaves half a file: on any failure (full
+ * disk, read-only file system, `path` a folder) the temporary file is removed and the error is one line.
+ */
+export function writeFileWhole(path: string, content: string | Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new InputError(`${path}: is a folder; move it away so the export can write this file`);
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const line = outputError(path, error);
+    if (line instanceof InputError) throw line;
+    throw new InputError(`${path}: cannot be written (${(error as Error).message.split("\n")[0]})`);
   }
 }
