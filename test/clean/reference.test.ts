@@ -9,7 +9,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type CleaningConfig, type Config } from "../../loaders/config.ts";
+import {
+  DEFAULT_CONFIG,
+  PROJECT_ROOT,
+  validateConfig,
+  type CleaningConfig,
+  type Config,
+} from "../../loaders/config.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
 
 const SHARED = resolve(PROJECT_ROOT, "..", "shared");

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { clusterSizes, fitKMeans, kmeansPlusPlus, lloyd, permuteClusters } from "../../loaders/cluster/methods/kmeans.ts";
+import {
+  clusterSizes,
+  fitKMeans,
+  kmeansPlusPlus,
+  lloyd,
+  permuteClusters,
+} from "../../loaders/cluster/methods/kmeans.ts";
 import { fromColumns, type Matrix } from "../../loaders/cluster/matrix.ts";
 import { deriveSeed, Rng } from "../../loaders/stats/random.ts";
 import { expected, points } from "../fixtures/segment/expected.ts";

@@ -11,7 +11,13 @@ import { gunzipSync } from "node:zlib";
 import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { computeReport } from "../../loaders/pipeline/index.ts";
-import { calendarGaps, duplicateNote, runs, smallGroupsNote, MIN_GROUP_CUSTOMERS } from "../../loaders/report/limits.ts";
+import {
+  calendarGaps,
+  duplicateNote,
+  runs,
+  smallGroupsNote,
+  MIN_GROUP_CUSTOMERS,
+} from "../../loaders/report/limits.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 
 const cell = (dow: number, hour: number, orders = 1) => ({ dow, hour, orders });

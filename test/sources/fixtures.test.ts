@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type CleaningConfig, type Config } from "../../loaders/config.ts";
+import {
+  DEFAULT_CONFIG,
+  PROJECT_ROOT,
+  validateConfig,
+  type CleaningConfig,
+  type Config,
+} from "../../loaders/config.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
 import { DROP_REASONS } from "../../loaders/types.ts";
 
