@@ -1,17 +1,13 @@
 // Observable Framework configuration. Offline by design: no global (web-font) stylesheet, no CDN imports.
 import { existsSync, readFileSync } from "node:fs";
-import { navigation } from "./loaders/report/registry.ts";
+import { artifactsDir, navigation } from "./loaders/site/navigation.ts";
 
 /** Segment slugs for the parameterised route src/segment/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
   // `npm run build` names its own report data (SEGMENT_ARTIFACTS); `npm run dev` the last prepared (CURRENT)
-  let dir = process.env.SEGMENT_ARTIFACTS;
-  if (!dir) {
-    if (!existsSync(".segment-cache/CURRENT")) return [];
-    dir = `.segment-cache/${readFileSync(".segment-cache/CURRENT", "utf8").trim()}`;
-  }
-  const file = `${dir}/segment-paths.json`;
-  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
+  const dir = artifactsDir();
+  const file = dir === null ? null : `${dir}/segment-paths.json`;
+  return file && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
 }
 
 export default {
@@ -26,6 +22,8 @@ export default {
   preserveExtension: true,
   preserveIndex: true,
   footer: "Built by segment-report from the data at build time.",
+  // the registry's pages the data can fill (capabilities.json of the report data) and the analysts' own pages
+  // (src/NAME.md with `title` and `nav: {after: ID}` in its front matter): loaders/site/navigation.ts
   pages: navigation(),
   dynamicPaths: segmentPaths(),
 };

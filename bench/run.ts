@@ -42,6 +42,7 @@ import {
 } from "./sides.ts";
 import { median, ratio } from "./stats.ts";
 import { ensureSynthetic } from "./synthetic.ts";
+import { benchValue, renderValue, type ValueBench } from "./value.ts";
 
 const USAGE = `usage: npm run bench -- [options]
 
@@ -53,6 +54,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --scale              the scale runs only
   --build              the report build times only (cold and warm; --build-runs N, default 3)
   --all                comparison, scale runs and build times
+  --value              the value models' fits only (BG/NBD + Gamma-Gamma on a synthetic 23,570-customer CDNOW
+                       cohort; target under 1 s); part of --all
   --soak               the soak check only: 20 builds in a row on changing inputs leave nothing behind
                        (--soak-runs N); not part of --all
   --postgres           the PostgreSQL source vs the file path on --data (a throwaway server; --postgres-runs N,
@@ -72,7 +75,7 @@ interface Options {
   data: string;
   runs: number;
   warmup: number;
-  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean; postgres: boolean };
+  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean; postgres: boolean; value: boolean };
   soakRuns: number;
   postgresRuns: number;
   sizes: number[];
@@ -97,6 +100,7 @@ function parseOptions(argv: string[]): Options | null {
       scale: { type: "boolean" },
       build: { type: "boolean" },
       soak: { type: "boolean" },
+      value: { type: "boolean" },
       "soak-runs": { type: "string" },
       postgres: { type: "boolean" },
       "postgres-runs": { type: "string" },
@@ -119,7 +123,7 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
     return n;
   };
-  const only = values.scale || values.build || values.soak || values.postgres;
+  const only = values.scale || values.build || values.soak || values.postgres || values.value;
   return {
     data: resolve(
       process.env.INIT_CWD ?? process.cwd(),
@@ -133,6 +137,7 @@ function parseOptions(argv: string[]): Options | null {
       build: values.all || values.build || false,
       soak: values.soak || false,
       postgres: values.all || values.postgres || false,
+      value: values.all || values.value || false,
     },
     soakRuns: int(values["soak-runs"], 20, "soak-runs"),
     postgresRuns: int(values["postgres-runs"], 3, "postgres-runs"),
@@ -454,6 +459,14 @@ async function main(): Promise<void> {
     load.postgres_end = loadavg();
     markdown.push(renderPostgres(postgres));
   }
+  let value: ValueBench | null = null;
+  if (o.sections.value) {
+    await waitQuiet(o.waitQuiet);
+    load.value_start = loadavg();
+    value = benchValue();
+    load.value_end = loadavg();
+    markdown.push(renderValue(value));
+  }
   const goals = targets(compare, scale.ours, build);
   if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
@@ -467,6 +480,7 @@ async function main(): Promise<void> {
     build,
     soak,
     postgres,
+    value,
     targets: goals,
   });
   const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);

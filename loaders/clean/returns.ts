@@ -17,7 +17,7 @@
 import type { Config } from "../config.ts";
 import type { SqlDatabase } from "../db/database.ts";
 import type { SqlDialect } from "../db/dialect.ts";
-import { IS_CANCELLATION, UNIT_VALUE } from "./rules.ts";
+import { IS_CANCELLATION, UNIT_VALUE } from "./line-sql.ts";
 
 /** What the matching found and what it did to revenue. */
 export interface ReturnAccounting {

@@ -76,14 +76,9 @@ export type IngestAccounting = Accounting & {
   revenue_source?: string;
 };
 
-/**
- * SQL: a line's value per unit: its unit price, or (an input with `columns.amount` and no unit price) its amount
- * over its units. With a unit price this is the unit price itself, so figures keep their bits.
- */
-export const UNIT_VALUE = "coalesce(unit_price, revenue / quantity)";
+import { IS_CANCELLATION, UNIT_VALUE } from "./line-sql.ts";
 
-/** SQL (both dialects): is the line's invoice a cancellation (its number starts with C, any case)? */
-export const IS_CANCELLATION = "(starts_with(invoice, 'C') OR starts_with(invoice, 'c'))";
+export { IS_CANCELLATION, UNIT_VALUE };
 
 /** SQL: the DuckDB ENUM type of drop reasons, created once per connection. */
 export const DROP_REASON_TYPE = `CREATE TYPE IF NOT EXISTS drop_reason AS ENUM (${DROP_REASONS.map((r) => `'${r}'`).join(", ")})`;

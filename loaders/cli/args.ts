@@ -7,7 +7,8 @@ import { InputError } from "../errors.ts";
 export const PIPELINE_USAGE = `usage: npm run pipeline -- --data FILE --out DIR [options]
 
 Reads a transactions file (CSV or TSV, optionally gzipped), cleans it, computes customer features, RFM scores and
-segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json and DIR/timings.json.
+segments and K-Means clusters, and writes DIR/customers.csv, DIR/summary.json, DIR/timings.json and DIR/model.json
+(the fitted segmentation, to score new data with: npm run score).
 
 With "source": {"kind": "postgres", ...} in the configuration, a PostgreSQL table or query is read instead of a file
 and the work runs inside the database (the connection string from DATABASE_URL, or the variable named by

@@ -15,7 +15,8 @@
 import { spawnSync } from "node:child_process";
 import { delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT, dataFiles, loadConfig } from "../config.ts";
+import { PROJECT_ROOT, loadConfig } from "../config.ts";
+import { dataFiles } from "../sources/folder.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";

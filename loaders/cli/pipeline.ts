@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { InputError, runCli } from "../errors.ts";
 import { count } from "../pipeline/progress.ts";
+import { valueLine } from "../value/index.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import { configFromArgs, parsePipelineArgs, PIPELINE_USAGE } from "./args.ts";
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
           `${count(summary.set_aside.fully_returned.customers)} customer${summary.set_aside.fully_returned.customers === 1 ? "" : "s"} set aside (fully_returned)\n`) +
       `${summary.k_reason}\n` +
       summary.clusters.map((c) => `  ${c.name}: ${count(c.size)} customers\n`).join("") +
+      `${valueLine(summary.value)}\n` +
       files.map((f) => `wrote ${f}\n`).join(""),
   );
 }

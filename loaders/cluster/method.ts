@@ -13,10 +13,14 @@ export interface ClusterFit {
   centroids: Float64Array;
   /** within-cluster sum of squared distances to the centres */
   inertia: number;
+  /** the label of the group of points no cluster claims (DBSCAN's noise), when there is one */
+  noise_label?: number | null;
 }
 
 export interface ClusterMethod<F extends ClusterFit = ClusterFit> {
   /** the method's name, as in `clustering.method` */
   name: string;
   fit(X: Matrix, k: number, seed: number): F;
+  /** the method finds its own number of groups (DBSCAN): `fit` ignores k and the k search fits it once */
+  ownK?: boolean;
 }

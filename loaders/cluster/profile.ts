@@ -2,7 +2,9 @@
  * Cluster profiles in original units, the deterministic cluster order, and the clusters x RFM-segments cross-tab.
  */
 import { groupValues, medianInPlace } from "../stats/quantile.ts";
-import type { NameCheck } from "./traits.ts";
+import type { ClusterPosition, NameCheck } from "./traits.ts";
+
+export type { ClusterPosition };
 
 /** The per-customer columns profiles are computed from (input order). */
 export interface ProfileColumns {
@@ -12,19 +14,6 @@ export interface ProfileColumns {
   avg_order_value: ArrayLike<number>;
   items_per_order: ArrayLike<number>;
   return_rate: ArrayLike<number>;
-}
-
-/** Where a cluster's medians sit in the whole customer base (mid-rank percentiles, 0..1) and the resulting levels. */
-export interface ClusterPosition {
-  recency_pct: number;
-  frequency_pct: number;
-  monetary_pct: number;
-  /** 1 - recency_pct: 1 = the most recent customers */
-  recentness: number;
-  /** mean of frequency_pct and monetary_pct */
-  value: number;
-  recency_level: "recent" | "middle" | "lapsed";
-  value_level: "top" | "high" | "middle" | "low";
 }
 
 export interface ClusterProfile {

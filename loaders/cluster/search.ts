@@ -14,6 +14,9 @@ import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
 import type { TraitColumns } from "./traits.ts";
 
+/** The name of the group of customers no dense cluster claims (DBSCAN's noise). */
+export const NOISE_NAME = "Noise (in no dense group)";
+
 /** The smallest k computed (the automatic choice starts at clustering.k_min). */
 export const K_LOWEST = 2;
 
@@ -52,10 +55,17 @@ export function fitEveryK(
   let metricsMs = 0;
   // every k from 2 is computed and kept (the report lets the reader switch, and the choice of k says what the
   // silhouette-best k would have been); the automatic rule chooses among k >= k_min
-  for (let k = K_LOWEST; k <= kMax; k++) {
+  // a method that finds its own number of groups (DBSCAN) is fitted once
+  const requested = method.ownK ? [0] : Array.from({ length: kMax - K_LOWEST + 1 }, (_, i) => K_LOWEST + i);
+  for (const ask of requested) {
     let t = performance.now();
-    const raw = method.fit(X, k, clustering.seed);
-    const fit = permuteClusters(raw, clusterOrder(columns.monetary, raw.labels, k), d);
+    const raw = method.fit(X, ask, clustering.seed);
+    const k = raw.k;
+    // the noise group (DBSCAN) goes last, the clusters by median monetary before it
+    const noise = raw.noise_label ?? null;
+    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise);
+    if (noise !== null) order.push(noise);
+    const fit = permuteClusters(raw, order, d);
     kmeansMs += performance.now() - t;
     t = performance.now();
     if (fit.non_converged)
@@ -70,6 +80,7 @@ export function fitEveryK(
       original: scaled.map((c) => toOriginalUnits(c, features)),
     });
     const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    if (noise !== null) names[k - 1] = NOISE_NAME;
     profiles.forEach((p, j) => {
       p.name = names[j];
       p.position = positions[j];

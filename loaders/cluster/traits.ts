@@ -21,16 +21,28 @@
  * are new customers: recency moves to "middle". A recent, low-value cluster whose members are mostly not new is
  * "Recent Low-Value" rather than "New / Promising".
  */
-import type { ClusterPosition } from "./profile.ts";
 import { quantileSorted } from "../stats/quantile.ts";
+import { ALL_TRAITS, type Trait } from "./trait-names.ts";
+
+export { ALL_TRAITS, type Trait };
+
+/** Where a cluster's medians sit in the whole customer base (mid-rank percentiles, 0..1) and the resulting levels. */
+export interface ClusterPosition {
+  recency_pct: number;
+  frequency_pct: number;
+  monetary_pct: number;
+  /** 1 - recency_pct: 1 = the most recent customers */
+  recentness: number;
+  /** mean of frequency_pct and monetary_pct */
+  value: number;
+  recency_level: "recent" | "middle" | "lapsed";
+  value_level: "top" | "high" | "middle" | "low";
+}
 
 export const HOLDS_SHARE = 2 / 3;
 export const KEEP_SHARE = 1 / 2;
 export const NEW_CUSTOMER_DAYS = 90;
 export const NEW_CUSTOMER_MAX_SHARE = 0.1;
-
-export type Trait =
-  "recent" | "not_recent" | "lapsed" | "new" | "frequent" | "repeat" | "occasional" | "high_spend" | "low_spend";
 
 const RECENCY_TRAITS = new Set<Trait>(["recent", "not_recent", "lapsed"]);
 
@@ -178,19 +190,6 @@ function countTraits(
   }
   return counts;
 }
-
-/** Every trait, in the order the methodology page lists their definitions. */
-export const ALL_TRAITS: readonly Trait[] = [
-  "recent",
-  "not_recent",
-  "lapsed",
-  "new",
-  "frequent",
-  "repeat",
-  "occasional",
-  "high_spend",
-  "low_spend",
-];
 
 /** The grid name of two levels (NAME_GRID of naming.ts, with "Recent Low-Value" for recent, low, mostly not new). */
 export type GridLookup = (recency: ClusterPosition["recency_level"], value: ClusterPosition["value_level"]) => string;

@@ -4,7 +4,7 @@
  * Days are integers counted from the first day of the period; all date arithmetic is in UTC, so the output
  * does not depend on the machine's time zone or locale.
  */
-import { cumulative, drawCumulative, type Rng } from "./random.ts";
+import { cumulative, drawCumulative, type Rng } from "../stats/random.ts";
 
 /** First day of the demo period (a Friday). */
 export const PERIOD_START = "2023-12-01";
@@ -84,7 +84,7 @@ const HOUR_CUMULATIVE = cumulative(HOUR_WEIGHTS);
 
 /** A time of day in minutes after midnight, drawn from the shop's hourly pattern. */
 export function drawMinute(rng: Rng): number {
-  return (6 + drawCumulative(rng, HOUR_CUMULATIVE)) * 60 + rng.int(0, 59);
+  return (6 + drawCumulative(rng, HOUR_CUMULATIVE)) * 60 + rng.between(0, 59);
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

@@ -4,7 +4,7 @@
  * lists ("WHITE HANGING HEART T-LIGHT HOLDER"), a category each and a shelf price on the shop's price points.
  * Also the export's non-product stock codes (postage, manual lines, bank charges ...).
  */
-import type { Rng } from "./random.ts";
+import type { Rng } from "../stats/random.ts";
 
 export const CATEGORIES = [
   "Home decor",
@@ -212,7 +212,7 @@ export function buildCatalogue(rng: Rng, size = 1200): Product[] {
   const newBase = (): number => {
     for (;;) {
       const [lo, hi] = CODE_RANGES[rng.weighted(rangeWeights)];
-      const code = rng.int(lo, hi);
+      const code = rng.between(lo, hi);
       if (!codes.has(String(code)) && !codes.has(`${code}A`)) return code;
     }
   };
@@ -225,7 +225,7 @@ export function buildCatalogue(rng: Rng, size = 1200): Product[] {
       category: it.category,
       category_index: CATEGORIES.indexOf(it.category),
       price,
-      bulk_price: lowerPrice(price, rng.int(1, 2)),
+      bulk_price: lowerPrice(price, rng.between(1, 2)),
       guest_price: guestPrice(price, rng),
       popularity: 0,
     });
@@ -238,7 +238,7 @@ export function buildCatalogue(rng: Rng, size = 1200): Product[] {
     const price = snapPrice(it.price * 100 * rng.logNormal(1, 0.3) * (d.description.startsWith("SET OF") ? 2.4 : 1));
     const base = newBase();
     if (d.inColour && rng.chance(0.12)) {
-      const variants = Math.min(rng.int(2, 5), size - products.length);
+      const variants = Math.min(rng.between(2, 5), size - products.length);
       let letter = 0;
       for (const colour of rng.shuffle([...COLOURS])) {
         if (letter >= variants) break;

@@ -6,7 +6,7 @@ import { drawDay, PERIOD_DAYS } from "./calendar.ts";
 import { CATEGORIES, type Product } from "./catalogue.ts";
 import { countryShares, HOME_COUNTRY } from "./countries.ts";
 import { PERSONAS, type PersonaName } from "./personas.ts";
-import { cumulative, drawCumulative, type Rng } from "./random.ts";
+import { cumulative, drawCumulative, type Rng } from "../stats/random.ts";
 
 export interface Customer {
   /** 5-digit customer number (12346..18287 style) */
@@ -152,7 +152,7 @@ export function makeCustomers(rng: Rng, count: number, products: readonly Produc
       country,
       second_country: second,
       wholesale: detail.chance(persona.wholesale + (home ? 0 : 0.2)),
-      favourites: favourites(detail, tasteCum[pi], detail.int(15, 60)),
+      favourites: favourites(detail, tasteCum[pi], detail.between(15, 60)),
       order_days: orderDays(detail, pi),
     };
   });

@@ -9,10 +9,10 @@ import { ADJUSTMENT_NOTES, buildCatalogue, CATEGORIES, NON_PRODUCT, type Product
 import { GUEST_COUNTRIES, HOME_COUNTRY } from "./countries.ts";
 import { makeCustomers, type Customer } from "./customers.ts";
 import { categorySeason, PERSONAS } from "./personas.ts";
-import { cumulative, drawCumulative, Rng } from "./random.ts";
+import { cumulative, drawCumulative, Rng } from "../stats/random.ts";
 
 /** Bump when the generator's output changes for the same seed and scale; stamped into data/demo/VERSION. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const DEFAULT_SEED = 42;
 /** Account customers at scale 1. */
 export const CUSTOMERS_PER_SCALE = 4400;
@@ -153,7 +153,7 @@ function addExtras(rng: Rng, lines: Line[], country: string, shelf: Shelf): void
   if (rng.chance(0.0014)) lines.push(fixedLine(NON_PRODUCT.BANK_CHARGES, 1, 1500));
   if (rng.chance(0.005)) {
     // a free item (samples, goodwill): zero price
-    lines.push(productLine(rng.pick(shelf.products), rng.int(1, 12), 0));
+    lines.push(productLine(rng.pick(shelf.products), rng.between(1, 12), 0));
   }
 }
 
@@ -161,7 +161,7 @@ function addExtras(rng: Rng, lines: Line[], country: string, shelf: Shelf): void
 function accountQuantity(rng: Rng, customer: Customer): number {
   const persona = PERSONAS[customer.persona_index];
   if (customer.wholesale && rng.chance(0.1)) return rng.pick(WHOLESALE_SIZES);
-  if (rng.chance(persona.small_quantity)) return rng.int(1, 4);
+  if (rng.chance(persona.small_quantity)) return rng.between(1, 4);
   return PACK_SIZES[drawCumulative(rng, PACK_CUM)];
 }
 
@@ -196,7 +196,8 @@ function addSale(b: Builder, customer: Customer, day: number): void {
 /** A time after (day, minute), a few days later at most, on a trading day; null when past the period's end. */
 function laterTime(rng: Rng, day: number, minute: number): { day: number; minute: number } | null {
   const delay = rng.chance(0.35) ? 0 : 1 + rng.geometric(0.25);
-  if (delay === 0 && minute < LAST_MINUTE - 5) return { day, minute: Math.min(LAST_MINUTE, minute + rng.int(2, 240)) };
+  if (delay === 0 && minute < LAST_MINUTE - 5)
+    return { day, minute: Math.min(LAST_MINUTE, minute + rng.between(2, 240)) };
   const target = day + Math.max(1, delay);
   if (target > LAST_DAY) return null;
   const next = drawDay(rng, target, target + 2);
@@ -212,12 +213,12 @@ function addCancellation(b: Builder, sale: Invoice): void {
   if (!candidates.length) return;
   const count = Math.min(candidates.length, 1 + rng.geometric(0.42));
   const picked = new Set<number>();
-  while (picked.size < count) picked.add(rng.int(0, candidates.length - 1));
+  while (picked.size < count) picked.add(rng.between(0, candidates.length - 1));
   const lines = [...picked]
     .sort((x, y) => x - y)
     .map((i) => {
       const l = candidates[i];
-      return { ...l, quantity: -(rng.chance(0.7) ? l.quantity : rng.int(1, l.quantity)) };
+      return { ...l, quantity: -(rng.chance(0.7) ? l.quantity : rng.between(1, l.quantity)) };
     });
   if (rng.chance(0.03)) lines.push(fixedLine(NON_PRODUCT.MANUAL, -1, rng.pick(candidates).price));
   const { customer_id, country } = sale;
@@ -251,7 +252,7 @@ function addAdjustment(b: Builder): void {
   const { rng, shelf } = b;
   const note = rng.pick(ADJUSTMENT_NOTES);
   const p = rng.pick(shelf.products);
-  const quantity = note === "found" ? rng.int(1, 100) : -rng.pick([1, 2, 3, 5, 10, 12, 20, 24, 48, 100]);
+  const quantity = note === "found" ? rng.between(1, 100) : -rng.pick([1, 2, 3, 5, 10, 12, 20, 24, 48, 100]);
   const day = drawDay(rng, 0, LAST_DAY);
   b.invoices.push({
     kind: "adjustment",

@@ -7,7 +7,7 @@
  */
 import { PERIOD_DAYS } from "./calendar.ts";
 import type { CountryMix } from "./countries.ts";
-import type { Rng } from "./random.ts";
+import type { Rng } from "../stats/random.ts";
 
 export const PERSONA_NAMES = ["champions", "loyal", "at_risk", "lapsed", "new"] as const;
 export type PersonaName = (typeof PERSONA_NAMES)[number];
@@ -58,8 +58,8 @@ export const PERSONAS: readonly Persona[] = [
     description: "Trade and enthusiast buyers: ordered in the last days, 20-40 orders a year, the highest spend.",
     share: 0.1,
     drawOrders: (rng) => countAround(rng, 25, 0.25, 15, 60),
-    drawRecency: (rng) => rng.int(0, 9),
-    drawFirstDay: (rng) => rng.int(0, 45),
+    drawRecency: (rng) => rng.between(0, 9),
+    drawFirstDay: (rng) => rng.between(0, 45),
     lines: { median: 15, sigma: 0.45 },
     small_quantity: 0.1,
     wholesale: 0.35,
@@ -74,7 +74,7 @@ export const PERSONAS: readonly Persona[] = [
     share: 0.24,
     drawOrders: (rng) => countAround(rng, 7.5, 0.28, 4, 15),
     drawRecency: (rng) => logUniform(rng, 6, 50),
-    drawFirstDay: (rng, last) => rng.int(0, Math.max(0, Math.min(200, last - 90))),
+    drawFirstDay: (rng, last) => rng.between(0, Math.max(0, Math.min(200, last - 90))),
     lines: { median: 13, sigma: 0.45 },
     small_quantity: 0.2,
     wholesale: 0.15,
@@ -88,8 +88,8 @@ export const PERSONAS: readonly Persona[] = [
     description: "Used to buy several times (3-8 orders), but the last order was 4-8 months ago.",
     share: 0.2,
     drawOrders: (rng) => countAround(rng, 4.5, 0.25, 3, 9),
-    drawRecency: (rng) => rng.int(125, 245),
-    drawFirstDay: (rng, last) => rng.int(0, Math.max(0, Math.min(110, last - 60))),
+    drawRecency: (rng) => rng.between(125, 245),
+    drawFirstDay: (rng, last) => rng.between(0, Math.max(0, Math.min(110, last - 60))),
     lines: { median: 11, sigma: 0.45 },
     small_quantity: 0.25,
     wholesale: 0.12,
@@ -103,8 +103,8 @@ export const PERSONAS: readonly Persona[] = [
     description: "One or two small orders long ago (7-12 months) and nothing since.",
     share: 0.3,
     drawOrders: (rng) => (rng.chance(0.3) ? 2 : 1),
-    drawRecency: (rng) => rng.int(215, LAST),
-    drawFirstDay: (rng, last) => rng.int(Math.max(0, last - 60), last),
+    drawRecency: (rng) => rng.between(215, LAST),
+    drawFirstDay: (rng, last) => rng.between(Math.max(0, last - 60), last),
     lines: { median: 9, sigma: 0.5 },
     small_quantity: 0.45,
     wholesale: 0.03,
@@ -118,8 +118,8 @@ export const PERSONAS: readonly Persona[] = [
     description: "First bought in the last month: one or two orders so far, mostly gifts and Christmas.",
     share: 0.16,
     drawOrders: (rng) => (rng.chance(0.25) ? 2 : 1),
-    drawRecency: (rng) => rng.int(0, 27),
-    drawFirstDay: (rng, last) => rng.int(Math.max(LAST - 30, last - 20), last),
+    drawRecency: (rng) => rng.between(0, 27),
+    drawFirstDay: (rng, last) => rng.between(Math.max(LAST - 30, last - 20), last),
     lines: { median: 10, sigma: 0.5 },
     small_quantity: 0.4,
     wholesale: 0.05,

@@ -15,7 +15,7 @@ import { formatDay, formatTimestamp } from "./calendar.ts";
 import { csvField, formatPrice } from "./csv.ts";
 import { DEFAULT_SEED, generateDemo } from "./generate.ts";
 import type { PersonaName } from "./personas.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../stats/random.ts";
 import { gzip } from "./write.ts";
 
 export const SHOP_CONFIG_FILE = "shop.config.json";

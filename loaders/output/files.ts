@@ -81,7 +81,17 @@ export const SEGMENT_COLUMNS = [
   "cluster",
   "segment",
 ] as const;
-type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & { customer_id: string };
+/** One label column per compared method (cluster/compare.ts), after the segment, when the comparison ran. */
+export const METHOD_COLUMNS = ["cluster_gmm", "cluster_ward", "cluster_dbscan"] as const;
+type SegmentColumns = Record<(typeof SEGMENT_COLUMNS)[number], string | number> & {
+  customer_id: string;
+} & Partial<Record<(typeof METHOD_COLUMNS)[number], string | number>>;
+
+/** More columns after the segment columns: headers and, per customer (input order), the values. */
+export interface MoreColumns {
+  headers: readonly string[];
+  values(index: number): (string | number | null)[];
+}
 
 /**
  * customers.csv in chunks of `rowsPerChunk` rows: header `customer_id,recency,frequency,monetary,...`, one row
@@ -93,8 +103,12 @@ export function* customersCsvChunks(
   segments?: readonly SegmentColumns[],
   rowsPerChunk = 10_000,
   columns: readonly FeatureColumn[] = LINE_CUSTOMER_COLUMNS,
+  more?: MoreColumns,
 ): Generator<string> {
-  yield [...columns.map((c) => c.header), ...(segments ? SEGMENT_COLUMNS : [])].join(",") + "\n";
+  const segmentColumns = segments
+    ? [...SEGMENT_COLUMNS, ...(segments.length && segments[0].cluster_gmm !== undefined ? METHOD_COLUMNS : [])]
+    : [];
+  yield [...columns.map((c) => c.header), ...segmentColumns, ...(more?.headers ?? [])].join(",") + "\n";
   for (let start = 0; start < customers.length; start += rowsPerChunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + rowsPerChunk, customers.length); i++) {
@@ -104,8 +118,9 @@ export function* customersCsvChunks(
         const seg = segments[i];
         if (seg.customer_id !== customer.customer_id)
           throw new Error(`customersCsv: segment row ${i} is ${seg.customer_id}, expected ${customer.customer_id}`);
-        line += "," + csvLine(SEGMENT_COLUMNS.map((c) => seg[c]));
+        line += "," + csvLine(segmentColumns.map((c) => seg[c] ?? ""));
       }
+      if (more) line += "," + csvLine(more.values(i));
       lines.push(line);
     }
     yield lines.join("\n") + "\n";
@@ -340,7 +355,7 @@ export function checkOutputDir(
 }
 
 /** The names of the files the pipeline writes into its output folder. */
-export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json"] as const;
+export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json", "model.json"] as const;
 
 /**
  * Writes `files` (plain file name -> content) into `dir` all-or-nothing: into a temporary folder inside `dir`, then

@@ -8,14 +8,21 @@
 import type { Config } from "../config.ts";
 import { createLineViews, DROP_REASON_TYPE, LINE_COLUMNS } from "../clean/rules.ts";
 import type { ReturnAccounting } from "../clean/returns.ts";
-import { customerTable, readCustomerRows, resolveCustomerColumns } from "../customers/table.ts";
+import { capabilitiesOf, type Capabilities, type Capability } from "../capabilities.ts";
+import {
+  customerTable,
+  readCustomerRows,
+  resolveCustomerColumns,
+  type CustomerColumns,
+  type CustomerTableSummary,
+} from "../customers/table.ts";
 import { duckdbDatabase, openDatabase } from "../db/database.ts";
 import { InputError } from "../errors.ts";
 import type { DropReason } from "../types.ts";
-import type { IngestOptions, IngestResult } from "./ingest.ts";
+import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
-import { planFileSource } from "../sources/index.ts";
+import type { CustomerRead } from "../sources/index.ts";
 import { resolveDateWindow } from "../clean/rules.ts";
 
 const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
@@ -35,12 +42,7 @@ const LINE_TYPES: Record<(typeof LINE_COLUMNS)[number], string> = {
 };
 
 /** The recognised-input block of a customer-level table: file, layout, column -> header, the rule. */
-function tableBlock(
-  file: string,
-  format: string,
-  columns: NonNullable<IngestResult["customer_table"]>["columns"],
-  rule: string,
-): string {
+function tableBlock(file: string, format: string, columns: CustomerTableSummary["columns"], rule: string): string {
   const list = (v: string | string[] | null) => (Array.isArray(v) ? v.join(" + ") : v);
   const mapped = Object.entries(columns)
     .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
@@ -59,17 +61,36 @@ function tableBlock(
     .join("");
 }
 
-/** Reads `config.data` as one row per customer; InputError (database closed) on bad input. */
-export async function ingestCustomerTable(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
-  const timer = new StageTimer("ingest");
-  const file = config.data;
-  const plan = await timer.time(
-    "open",
-    () => planFileSource(config),
-    () => `opened ${file}`,
-  );
-  if (!plan.relation) throw new InputError(`${file}: layout "customers" reads one table (a file or a folder)`);
-  const columns = resolveCustomerColumns(plan.headers, config, file);
+/**
+ * What a customer-level table holds: customers with their summed columns, and what its mapped columns add. Its
+ * country column names each customer's country but not where the revenue was made (the geography page reads that
+ * from lines), so it does not give `countries`.
+ */
+export function tableCapabilities(columns: CustomerTableSummary["columns"]): Capabilities {
+  const held: Capability[] = ["customer_parts"];
+  if (columns.signup_date !== null) held.push("signup_dates", "period");
+  if (columns.responses.length) held.push("responses");
+  return capabilitiesOf(held);
+}
+
+/**
+ * Reads the customer-level table `plan` (sources/index.ts, `customerTableReader`) as one row per customer;
+ * InputError (plan and database closed) on bad input.
+ */
+export async function ingestCustomerTable(
+  plan: CustomerRead,
+  config: Config,
+  options: IngestOptions = {},
+  timer = new StageTimer("ingest"),
+): Promise<IngestResult> {
+  const file = plan.source;
+  let columns: CustomerColumns;
+  try {
+    columns = resolveCustomerColumns(plan.headers, config, file);
+  } catch (error) {
+    plan.close();
+    throw error;
+  }
   const { instance, conn } = await openDatabase();
   const db = duckdbDatabase(instance, conn);
   const close = closeOnce(
@@ -153,6 +174,7 @@ export async function ingestCustomerTable(config: Config, options: IngestOptions
       input_columns: [],
       notes,
       tables: null,
+      capabilities: tableCapabilities(table.summary.columns),
       customer_table: { ...table.summary, parts: table.parts },
       timings: timer.timings,
       close,

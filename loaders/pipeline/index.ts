@@ -1,10 +1,12 @@
 /**
  * The one orchestrator. `analyse` runs the stages in order — source -> clean -> features (pipeline/ingest.ts) ->
- * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) — and both outputs start from
- * it: `runPipeline` (the CLI: customers.csv, summary.json, timings.json) and `computeReport` (the build: one data
- * file per page). Nothing is written unless every stage succeeded.
+ * RFM -> clustering for every k -> choice of k -> validation (pipeline/segment.ts) -> customer value, when the data
+ * has dated transactions (pipeline/value.ts, loaders/value/) -> the saved model (loaders/model/) -> cohorts and
+ * migration (pipeline/time.ts, loaders/time/) — and both outputs start from it: `runPipeline` (the CLI:
+ * customers.csv, summary.json, model.json, timings.json) and `computeReport` (the build: one data file per page). Nothing is written unless every stage succeeded.
  */
-import { dataFiles, PROJECT_ROOT, type Config } from "../config.ts";
+import { PROJECT_ROOT, type Config } from "../config.ts";
+import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
 import {
   checkOutputDir,
@@ -16,17 +18,31 @@ import {
   type FileContent,
   type IngestSummary,
 } from "../output/files.ts";
+import { buildModel } from "../model/build.ts";
+import type { Model } from "../model/schema.ts";
 import { buildPageData } from "../report/page-data.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
 import { progressPrinter } from "./progress.ts";
 import { segmentCustomers, summaryJson } from "./segment.ts";
+import { analyseTime, type TimeAnalysis } from "./time.ts";
+import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
+import type { Migration } from "../time/migration.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
+import type { ValueResult, ValueSummary } from "../value/index.ts";
+import { valueColumns, valueStage } from "./value.ts";
 
 /** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
   ingest: IngestResult;
   segmentation: SegmentationResult;
+  /** customer value (status "not_fitted" with the reason when the data cannot carry it) */
+  value: ValueResult;
+  /** the saved model of the segmentation, and how many training customers scoring it would place elsewhere */
+  model: Model;
+  model_mismatches: { segment: number; rfm_segment: number };
+  /** cohorts and migration */
+  time: TimeAnalysis;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
   /** closes the database (again: no effect) */
@@ -52,12 +68,35 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       config.clustering,
       progressPrinter("segment"),
     );
+    const segmented = performance.now();
+    const value = await valueStage(ingested, segmentation, config);
+    const valued = performance.now();
+    const { model, mismatches } = buildModel(ingested, segmentation, config);
+    // the value models' parameters travel with the segmentation (null when they were not fitted)
+    model.value = value.model ? (JSON.parse(JSON.stringify(value.model)) as Record<string, unknown>) : null;
+    if (mismatches.segment || mismatches.rfm_segment)
+      log(
+        `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,
+      );
+    const time = await analyseTime(ingested, segmentation.customers, model, config);
     const timings = {
       ...ingested.timings,
-      segment: Math.round(performance.now() - started),
+      segment: Math.round(segmented - started),
       segment_stages: segmentation.timings,
+      value: Math.round(valued - segmented),
+      value_stages: value.timings,
+      model_and_time: Math.round(performance.now() - valued),
     };
-    return { ingest: ingested, segmentation, timings, close: ingested.close };
+    return {
+      ingest: ingested,
+      segmentation,
+      value,
+      model,
+      model_mismatches: mismatches,
+      time,
+      timings,
+      close: ingested.close,
+    };
   } catch (error) {
     await ingested.close();
     throw error;
@@ -67,19 +106,56 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
 export interface PipelineResult {
   ingest: IngestResult;
   segmentation: SegmentationResult;
+  value: ValueResult;
   summary: PipelineSummary;
+  /** the saved model (model.json) */
+  model: Model;
   /** paths written */
   files: string[];
 }
 
-/** summary.json: the ingest summary and the segmentation's (every k, profiles, RFM segments, validation). */
-export type PipelineSummary = Omit<IngestSummary, "timings"> & Omit<SegmentationSummary, "timings">;
+/**
+ * summary.json: the ingest summary, the segmentation's (every k, profiles, RFM segments, validation), the value
+ * stage's, the model, cohorts and migration.
+ */
+export type PipelineSummary = Omit<IngestSummary, "timings"> &
+  Omit<SegmentationSummary, "timings"> & {
+    value: ValueSummary;
+    model: {
+      file: "model.json";
+      model_id: string;
+      version: number;
+      scoring_mismatches: { segment: number; rfm_segment: number };
+    };
+    /** monthly acquisition cohorts (empty for a customer-level table) */
+    cohorts: Cohort[];
+    cohort_notes: Omit<CohortAnalysis, "cohorts"> | null;
+    migration: Migration | null;
+    migration_note: string | null;
+  };
 
 /** The summary of a run; deterministic (the wall-clock timings go to timings.json). */
-export function pipelineSummary(ingested: IngestResult, segmentation: SegmentationResult): PipelineSummary {
-  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(ingested);
-  const { timings: _segmentTimings, ...segmentPart } = summaryJson(segmentation);
-  return { ...ingestPart, ...segmentPart };
+export function pipelineSummary(
+  analysis: Pick<Analysis, "ingest" | "segmentation" | "value" | "model" | "model_mismatches" | "time">,
+): PipelineSummary {
+  const { timings: _ingestTimings, ...ingestPart } = ingestSummary(analysis.ingest);
+  const { timings: _segmentTimings, ...segmentPart } = summaryJson(analysis.segmentation);
+  const { cohorts = [], ...cohortNotes } = analysis.time.cohorts ?? {};
+  return {
+    ...ingestPart,
+    ...segmentPart,
+    value: analysis.value.summary,
+    model: {
+      file: "model.json",
+      model_id: analysis.model.model_id,
+      version: analysis.model.version,
+      scoring_mismatches: analysis.model_mismatches,
+    },
+    cohorts,
+    cohort_notes: analysis.time.cohorts ? (cohortNotes as Omit<CohortAnalysis, "cohorts">) : null,
+    migration: analysis.time.migration,
+    migration_note: analysis.time.migration_note,
+  };
 }
 
 /**
@@ -98,22 +174,24 @@ export async function runPipeline(
   checkOutputDir(out, OUTPUT_FILES, inputs, { cwd: options.cwd, project: PROJECT_ROOT });
   const analysis = await analyse(config, options.log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
-    const summary = pipelineSummary(ingested, segmentation);
+    const { ingest: ingested, segmentation, value, model } = analysis;
+    const summary = pipelineSummary(analysis);
     const outputs: Record<string, FileContent> = {
-      "customers.csv": ingested.customer_table
+      // without transaction lines a customer is a row of the table: its own clustering columns, no line features
+      "customers.csv": !ingested.capabilities.has.transactions
         ? customersCsvChunks(
             ingested.customers,
             segmentation.customers,
             undefined,
             customerTableColumns(Object.keys(ingested.customers[0]?.extra ?? {})),
           )
-        : customersCsvChunks(ingested.customers, segmentation.customers),
+        : customersCsvChunks(ingested.customers, segmentation.customers, undefined, undefined, valueColumns(value)),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
       "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
+      "model.json": `${JSON.stringify(model, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);
-    return { ingest: ingested, segmentation, summary, files };
+    return { ingest: ingested, segmentation, value, summary, model, files };
   } finally {
     if (!options.keepOpen) await analysis.close();
   }
@@ -121,8 +199,9 @@ export async function runPipeline(
 
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
- * the per-segment pages Framework must render (read by observablehq.config.ts), and `recognised.txt`, the
- * recognised-input block (printed again when a build reuses the data).
+ * the per-segment pages Framework must render (read by observablehq.config.ts), `capabilities.json`, what the data
+ * holds (the navigation leaves out the pages it cannot fill), and `recognised.txt`, the recognised-input block
+ * (printed again when a build reuses the data).
  */
 export async function computeReport(
   config: Config,
@@ -130,9 +209,11 @@ export async function computeReport(
 ): Promise<Record<string, unknown>> {
   const analysis = await analyse(config, log);
   try {
-    const { ingest: ingested, segmentation } = analysis;
+    const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(() => buildPageData(ingested, segmentation, config));
+    const files = await ingested.db.deterministic(() =>
+      buildPageData(ingested, segmentation, config, value, { analysis: analysis.time, model: analysis.model }),
+    );
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

@@ -4,10 +4,9 @@
  * memory for files, or the PostgreSQL source itself (session tables), where the same generated SQL runs
  * (db/dialect.ts); it stays open in the result for later SQL aggregates (call `close()` when done).
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckdbDatabase, duckdbOf, openDatabase, type SqlDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
-import { customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
+import { addDays, customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
 import { InputError } from "../errors.ts";
 import {
   checkPattern,
@@ -25,84 +24,19 @@ import {
   revenueWithoutCustomer,
   type IngestAccounting,
 } from "../clean/rules.ts";
-import type { DatesRead } from "../sources/csv.ts";
-import type { DateOrder } from "../sources/dates.ts";
-import type { Encoding } from "../sources/encoding.ts";
-import type { FileCount } from "../sources/folder.ts";
-import type { CustomerParts, CustomerTableSummary } from "../customers/table.ts";
 import { ingestCustomerTable } from "./customers.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
-import { planSource, type PlannedRead } from "../sources/index.ts";
+import { planSource, type CustomerRead, type DatabaseRead, type FileRead } from "../sources/index.ts";
 import { recognisedBlock } from "../sources/recognised.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
-import { tableCounts, tableNotes, type TableCounts, type TablesRead } from "../sources/tables.ts";
+import { tableCounts, tableNotes } from "../sources/tables.ts";
 import { applyReturns } from "../clean/returns.ts";
-import type { CustomerFeatures } from "../types.ts";
+import { lineCapabilities } from "../sources/capabilities.ts";
 
 export type { IngestAccounting } from "../clean/rules.ts";
-
-export interface IngestResult {
-  /** open database with the table `transactions` and the views `lines` and `returns` */
-  db: SqlDatabase;
-  /** its DuckDB connection for a file input; null for a database source */
-  conn: DuckDBConnection | null;
-  config: Config;
-  /** the input file's path, or the database source ("postgres table public.online_retail"; never its address) */
-  source: string;
-  /** which reader read it ("delimited text", "Excel workbook", "Parquet", "JSON lines", "folder", "tables") */
-  reader: string;
-  /** a folder input: lines read per file, in read order */
-  source_files?: FileCount[];
-  /** a folder input: entries that are not data files, left out */
-  ignored_files?: string[];
-  accounting: IngestAccounting;
-  /** YYYY-MM-DD: the configured snapshot, else the day after the last kept line */
-  snapshot_date: string;
-  /** YYYY-MM-DD of the first kept line */
-  period_start: string;
-  /** YYYY-MM-DD of the last kept line */
-  period_end: string;
-  /** one per customer with a kept line, in customer id order (numeric ids by value) */
-  customers: CustomerFeatures[];
-  /** summed revenue of the kept lines with a customer (= the sum of the customers' monetary values) */
-  revenue: number;
-  /** distinct invoices among the kept lines with a customer */
-  orders: number;
-  /** distinct countries among the kept lines with a customer */
-  countries: number;
-  /** kept lines without a customer id (drop_missing_customer off): in no customer figure, counted here */
-  without_customer: { lines: number; orders: number; revenue: number };
-  /** how day-and-month dates were read (month first when the file has none) */
-  date_order: DateOrder;
-  /** how the dates were read: format setting, order, forms found */
-  dates: DatesRead;
-  /** the encoding the file was read in */
-  encoding: Encoding;
-  /** the plausible date window applied (both days included) */
-  date_window: DateWindow;
-  /** the block saying what was recognised (printed by the pipeline and the build), the notes included */
-  recognised: string;
-  /** the logical columns the input has: without invoice each line is one order; without stock_code, description or country the report leaves out what needs them */
-  input_columns: LogicalColumn[];
-  /** what the run says about the input beyond the accounting, one line each (in the recognised block) */
-  notes: string[];
-  /** a multi-table input: what was joined, and what the joins left without a match */
-  tables: (TablesRead & { counts: TableCounts }) | null;
-  /** a customer-level table (layout "customers"): its columns, checks and rule, and the summed columns per customer */
-  customer_table?: CustomerTableSummary & { parts: CustomerParts };
-  /** stage -> milliseconds: open, read, clean, features */
-  timings: Record<string, number>;
-  /** closes the database (again: no effect) */
-  close(): Promise<void>;
-}
-
-export interface IngestOptions {
-  /** called with the recognised block once the file is read, before the customer features */
-  onRecognised?: (block: string) => void;
-  /** the day the default plausible window ends after (tests); default now */
-  today?: Date;
-}
+export type { IngestOptions, IngestResult } from "./ingest-result.ts";
+import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 
 /**
  * Stops with an InputError when more than half the lines are dated outside the plausible window: then the dates
@@ -110,7 +44,7 @@ export interface IngestOptions {
  */
 async function checkImplausibleShare(
   db: SqlDatabase,
-  plan: PlannedRead,
+  plan: FileRead | DatabaseRead,
   lines: number,
   rows: number,
   window: DateWindow,
@@ -127,15 +61,22 @@ async function checkImplausibleShare(
 }
 
 /** Where rows of the input are and the text of one column, for messages (PlannedRead.quote on its database). */
-function quote(plan: PlannedRead, db: SqlDatabase, rows: number[], column: LogicalColumn) {
+function quote(plan: FileRead | DatabaseRead, db: SqlDatabase, rows: number[], column: LogicalColumn) {
   return plan.kind === "database" ? plan.quote(db, rows, column) : plan.quote(duckdbOf(db), rows, column);
 }
 
 /** Opens the database the input is read into: the source's own, else DuckDB in memory. */
-async function openFor(plan: PlannedRead): Promise<SqlDatabase> {
+async function openFor(plan: FileRead | DatabaseRead): Promise<SqlDatabase> {
   if (plan.kind === "database") return plan.open();
   const { instance, conn } = await openDatabase();
   return duckdbDatabase(instance, conn);
+}
+
+/** The window ending the day before `before` (when it ends later). */
+function cutWindow(window: DateWindow, before: string | undefined): DateWindow {
+  if (!before) return window;
+  const last = addDays(before, -1);
+  return last < window.to ? { from: window.from, to: last } : window;
 }
 
 /** Whether the input joins order lines to an orders table (a line may then miss its order). */
@@ -162,12 +103,12 @@ export function layoutNotes(columns: readonly LogicalColumn[]): string[] {
  * expected) for bad input; the database is closed on any error.
  */
 export async function ingest(config: Config, options: IngestOptions = {}): Promise<IngestResult> {
-  if (config.layout === "customers") return ingestCustomerTable(config, options);
   const timer = new StageTimer("ingest");
-  const { plan, db } = await timer.time(
+  const opened = await timer.time(
     "open",
-    async () => {
+    async (): Promise<{ plan: CustomerRead; db: null } | { plan: FileRead | DatabaseRead; db: SqlDatabase }> => {
       const plan = await planSource(config);
+      if (plan.kind === "customers") return { plan, db: null };
       try {
         return { plan, db: await openFor(plan) };
       } catch (error) {
@@ -177,8 +118,11 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     },
     ({ plan }) => `opened ${plan.source}`,
   );
+  // a customer-level table: its rows go through the customer stage (no lines to clean)
+  if (opened.db === null) return ingestCustomerTable(opened.plan, config, options, timer);
+  const { plan, db } = opened;
   const file = plan.source;
-  const window = resolveDateWindow(config.plausible_dates, options.today);
+  const window = cutWindow(resolveDateWindow(config.plausible_dates, options.today), options.before);
   const close = closeOnce(
     () => plan.close(),
     () => db.close(),
@@ -203,7 +147,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         if (config.cleaning.drop_duplicates) await markDuplicates(db);
         const returns = await applyReturns(db, config);
         const counted = await countAccounting(db, read.rows);
-        await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
+        if (!options.before) await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
         await createLineViews(db);
         const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
         const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;
@@ -275,6 +219,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       input_columns: read.columns,
       notes,
       tables,
+      capabilities: lineCapabilities(read.columns, tables?.customer_columns ?? []),
       timings: timer.timings,
       close,
     };

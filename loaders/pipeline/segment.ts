@@ -6,6 +6,7 @@ import type { ClusteringConfig, RfmConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 import { chooseK } from "../cluster/choose-k.ts";
+import { compareMethods, type MethodComparison } from "../cluster/compare.ts";
 import { kneedle } from "../cluster/elbow.ts";
 import { buildFeatures, type FeatureSet } from "../cluster/features.ts";
 import { clusterMethod } from "../cluster/methods/index.ts";
@@ -113,18 +114,22 @@ export function segmentCustomers(
     warnings.push(
       `k_max lowered from ${clustering.k_max} to ${kMax}: only ${distinct} distinct feature vectors among ${n} customers`,
     );
+  const method = clusterMethod(clustering);
+  if (method.ownK && clustering.k !== "auto") {
+    warnings.push(`clustering.k = ${clustering.k} is ignored: ${clustering.method} finds its own number of groups`);
+    clustering = { ...clustering, k: "auto" };
+  }
   if (clustering.k !== "auto" && clustering.k > kMax)
     throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
-  const method = clusterMethod(clustering);
   const search = fitEveryK(
     { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
     clustering,
     method,
     kMax,
     sample,
-    (k) => progress?.(`k-means k = ${k} (${clustering.restarts} restarts) and metrics`, performance.now() - start),
+    (k) => progress?.(`${clustering.method} k = ${k} and metrics`, performance.now() - start),
   );
   const { solutions } = search;
   warnings.push(...search.warnings);
@@ -167,6 +172,24 @@ export function segmentCustomers(
   const pca = pca2d(X, features.used);
   lap("pca");
 
+  const comparison = clustering.methods.compare
+    ? compareMethods(
+        {
+          X,
+          monetary: columns.monetary,
+          sample,
+          kMax,
+          k: chosen.k,
+          kmeans: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s.labels])) : null,
+          kmeansScores: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s])) : undefined,
+          kmeansNames: method.name === "kmeans" ? chosen.names : null,
+        },
+        clustering,
+      )
+    : null;
+  if (comparison) for (const [name, ms] of Object.entries(comparison.timings)) timings[`compare_${name}`] = ms;
+  lap("compare");
+
   const customersOut = customers.map((c, i) => ({
     customer_id: c.customer_id,
     r_score: scores.r[i],
@@ -176,6 +199,7 @@ export function segmentCustomers(
     rfm_segment: segments[i],
     cluster: chosen.labels[i],
     segment: chosen.names[chosen.labels[i]],
+    ...(comparison ? methodColumns(comparison, i) : {}),
   }));
   lap("customers");
   timings.total = Math.round((performance.now() - start) * 10) / 10;
@@ -192,7 +216,10 @@ export function segmentCustomers(
     k_stability_checked: choice.stability_checked,
     elbow_k: elbow.k,
     elbow_difference: elbow.difference,
+    method: clustering.method,
     kmeans: solutions,
+    methods: comparison?.entries ?? [],
+    method_comparison: comparison ? { crosstabs: comparison.crosstabs, dendrogram: comparison.dendrogram } : null,
     clusters: chosen.profiles,
     rfm_segments: rfmTable,
     rfm_thresholds: scores.scoring,
@@ -225,6 +252,21 @@ export function segmentCustomers(
     },
     warnings,
     timings,
+  };
+}
+
+/** A customer's group under each compared method (0 = highest median monetary, as `cluster`; DBSCAN's noise -1). */
+function methodColumns(comparison: MethodComparison, i: number) {
+  const one = (m: "gmm" | "ward" | "dbscan"): number | "" => {
+    const l = comparison.labels[m];
+    return l ? l[i] : "";
+  };
+  const noise = comparison.entries.find((e) => e.method === "dbscan");
+  const dbscan = one("dbscan");
+  return {
+    cluster_gmm: one("gmm"),
+    cluster_ward: one("ward"),
+    cluster_dbscan: noise && noise.noise_share && dbscan === noise.k - 1 ? -1 : dbscan,
   };
 }
 

@@ -2,7 +2,9 @@
 import type { FeatureName } from "../config.ts";
 import type { FeatureSet } from "../cluster/features.ts";
 import type { KMeansRunInfo } from "../cluster/methods/kmeans.ts";
+import type { MethodComparison, MethodEntry } from "../cluster/compare.ts";
 import type { PcaResult } from "../cluster/pca.ts";
+import type { ClusterMethodName } from "../cluster/settings.ts";
 import type { ClusterProfile, Crosstab } from "../cluster/profile.ts";
 import type { RfmScoring } from "../rfm/score.ts";
 import type { RfmSegmentRow } from "../rfm/segments.ts";
@@ -22,6 +24,10 @@ export interface CustomerSegment {
   cluster: number;
   /** the cluster's name */
   segment: string;
+  /** the customer's group under the compared methods (cluster/compare.ts; absent when clustering.methods.compare is off) */
+  cluster_gmm?: number | "";
+  cluster_ward?: number | "";
+  cluster_dbscan?: number | "";
 }
 
 /** One k-means solution (every k from k_min to k_max is kept: the report lets the reader switch k). */
@@ -84,7 +90,14 @@ export interface SegmentationResult {
   elbow_k: number | null;
   /** Kneedle's difference curve over kmeans[] */
   elbow_difference: number[];
+  /** the method that drove the k search and the segments (clustering.method) */
+  method: ClusterMethodName;
+  /** the solutions of clustering.method (named kmeans for the pages that read it, whichever method it is) */
   kmeans: KSolution[];
+  /** every method's solutions, scored alike (cluster/compare.ts); empty when clustering.methods.compare is off */
+  methods: MethodEntry[];
+  /** cross-tables and dendrogram (the per-method times are in `timings`, compare_<method>) */
+  method_comparison: Omit<MethodComparison, "entries" | "labels" | "timings"> | null;
   /** profiles (with names) of the chosen solution */
   clusters: ClusterProfile[];
   rfm_segments: RfmSegmentRow[];

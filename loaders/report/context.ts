@@ -34,6 +34,16 @@ import {
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
 import { uniqueSlugs } from "./slug.ts";
+import type { ValueResult } from "../value/index.ts";
+import type { Capabilities } from "../capabilities.ts";
+import type { TimeAnalysis } from "../pipeline/time.ts";
+import type { Model } from "../model/schema.ts";
+
+/** What the report shows of segments over time. */
+export interface ReportTime {
+  analysis: TimeAnalysis;
+  model: Pick<Model, "model_id" | "training" | "version">;
+}
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
 export interface GroupAggregates {
@@ -117,27 +127,33 @@ export type ReportInput = Pick<
   | "input_columns"
   | "notes"
   | "tables"
+  | "capabilities"
 > &
   Partial<Pick<IngestResult, "customer_table">>;
 
-/** What the report can show from the input's columns and tables. */
-export function availability(
-  ingest: Pick<ReportInput, "input_columns" | "tables" | "customer_table">,
-  categorySource: CategorySource,
-): Available {
-  const has = (c: string) => ingest.input_columns.includes(c as never);
-  const info = ingest.tables?.customer_columns ?? [];
+/**
+ * The input's capabilities as the report sees them: categories also from products.csv beside the data (found when
+ * the report tables are prepared).
+ */
+export function reportCapabilities(caps: Capabilities, categorySource: CategorySource): Capabilities {
+  const categories = caps.has.categories || (caps.has.products && categorySource === "products.csv");
+  return { ...caps, has: { ...caps.has, categories } };
+}
+
+/** What the report can show, by section (from the capabilities). */
+export function availability(caps: Capabilities): Available {
+  const has = caps.has;
   return {
-    products: has("stock_code"),
-    categories: has("stock_code") && (has("category") || has("description") || categorySource === "products.csv"),
-    words: has("stock_code") && has("description"),
-    country: has("country"),
-    channel: has("channel"),
-    store: has("store"),
-    demographics: info.filter((c) => c !== "signup_date"),
-    signup: info.includes("signup_date"),
-    invoices: has("invoice"),
-    lines: !ingest.customer_table,
+    products: has.products,
+    categories: has.categories,
+    words: has.descriptions,
+    country: has.countries,
+    channel: has.channels,
+    store: has.stores,
+    demographics: caps.demographics,
+    signup: has.signup_dates && has.transactions,
+    invoices: has.invoices,
+    lines: has.transactions,
   };
 }
 
@@ -145,6 +161,8 @@ export interface ReportContext {
   config: Config;
   ingest: ReportInput;
   seg: SegmentationResult;
+  /** segments over time (cohorts, migration) and the run's model; absent in contexts built without them */
+  time?: ReportTime;
   headline: Headline;
   ks: number[];
   byK: Map<number, KData>;
@@ -154,9 +172,15 @@ export interface ReportContext {
   /** every calendar month of the period, flagged when the period cuts it */
   months: { month: string; partial: boolean }[];
   category_source: CategorySource;
+  /** what the data holds (capabilities.ts): pages, sections and entries are included by what they need */
+  capabilities: Capabilities;
   available: Available;
+  /** the registry's pages the data cannot fill, and why (set by page-data.ts from the registry) */
+  omitted: { page: string; reason: string }[];
   /** slug of every cluster name of the chosen k */
   slugs: Map<string, string>;
+  /** the customer-value stage's result (null when not run, e.g. report tests without it) */
+  value: ValueResult | null;
 }
 
 /** All aggregates for every grouping (each k, and ALL), split by grouping. */
@@ -275,6 +299,7 @@ export async function buildContext(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
 ): Promise<ReportContext> {
   const ks = seg.kmeans.map((s) => s.k);
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
@@ -293,9 +318,11 @@ export async function buildContext(
       categoryColumn: ingest.input_columns.includes("category"),
     },
   );
-  const available = availability(ingest, category_source);
+  const capabilities = reportCapabilities(ingest.capabilities, category_source);
+  const available = availability(capabilities);
   const groups = await aggregates(ingest, available);
-  if (ingest.customer_table) addTableOrders(groups, ingest.customers, seg);
+  // without lines, each group's orders and revenue are its customers' summed purchases and spending
+  if (!capabilities.has.transactions) addTableOrders(groups, ingest.customers, seg);
   const empty = emptyAggregates;
   const byK = new Map<number, KData>();
   for (const solution of seg.kmeans)
@@ -328,7 +355,10 @@ export async function buildContext(
     all,
     months: monthsOf(ingest.period_start, ingest.period_end),
     category_source,
+    capabilities,
     available,
+    omitted: [],
     slugs: uniqueSlugs(chosen.solution.names),
+    value,
   };
 }

@@ -1,23 +1,18 @@
 /**
  * The glossary's entries for a customer-level table (`layout: "customers"`), whose figures are the table's own
  * columns, not lines and invoices: revenue, orders, customers, recency, frequency, spend, tenure and the per-year
- * figures say which columns they are and what period they cover; the entries about lines (returns, units per
- * order, days between orders, peak hour, customers set aside for returns, the country test without a country)
- * say they do not apply, as the data has none (the anchors stay, for the links of the page text).
+ * figures say which columns they are and what period they cover. (The entries the data cannot fill say so in
+ * glossary.ts, from what each entry needs.)
  */
 import type { ReportContext } from "./context.ts";
 import { formatInt, formatNumber } from "./format.ts";
-import type { GlossaryEntry } from "./glossary.ts";
-
-/** Entries that need transaction lines: not defined for a customer-level table. */
-const LINE_ONLY = new Set(["returns", "set-aside", "units-per-order", "interval", "peak-hour"]);
 
 const sum = (columns: readonly string[]) => columns.join(" + ");
 
-/** `base` (the line glossary) with the customer-table definitions in place and the line-only entries left out. */
-export function customerTableGlossary(ctx: ReportContext, base: readonly GlossaryEntry[]): GlossaryEntry[] {
+/** The definitions of a customer-level table's figures, by entry id (none for other data). */
+export function customerTableDefinitions(ctx: ReportContext): Record<string, string> {
   const table = ctx.ingest.customer_table;
-  if (!table) return [...base];
+  if (!table) return {};
   const c = table.columns;
   const period = ctx.config.period_days;
   const periodText =
@@ -40,12 +35,5 @@ export function customerTableGlossary(ctx: ReportContext, base: readonly Glossar
         ? "A segment's purchases per customer, taken as one year's: the table does not say what period they cover (set period_days)."
         : `A segment's purchases per customer divided by the period the table covers (${formatInt(period)} days = ${formatNumber(period / 365.25, 2)} years), for every customer alike.`,
   };
-  const notApplicable = "Not applicable: the data is one row per customer, without transaction lines.";
-  return base.map((e) =>
-    e.id in definitions
-      ? { ...e, definition: definitions[e.id] }
-      : LINE_ONLY.has(e.id) || (e.id === "chi2" && !ctx.available.country)
-        ? { ...e, definition: notApplicable }
-        : e,
-  );
+  return definitions;
 }

@@ -10,7 +10,8 @@ import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
 import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
-import { customerTableGlossary } from "./glossary-customers.ts";
+import { satisfies, type Capability, type Needs } from "../capabilities.ts";
+import { customerTableDefinitions } from "./glossary-customers.ts";
 
 export interface GlossaryEntry {
   /** anchor on the methodology page: `g-${id}` */
@@ -18,6 +19,25 @@ export interface GlossaryEntry {
   term: string;
   definition: string;
 }
+
+/**
+ * What entries need beyond what every input has; an entry whose data is absent keeps its anchor (the pages' links)
+ * and says it does not apply.
+ */
+const ENTRY_NEEDS: Record<string, Needs> = {
+  returns: ["transactions"],
+  "set-aside": ["transactions"],
+  "units-per-order": ["transactions"],
+  interval: ["transactions"],
+  "peak-hour": ["transactions"],
+  chi2: ["transactions", "countries"],
+};
+
+/** Why an entry does not apply, by the first capability it misses. */
+const NOT_APPLICABLE: Partial<Record<Capability, string>> = {
+  transactions: "Not applicable: the data is one row per customer, without transaction lines.",
+  countries: "Not applicable: the data has no country.",
+};
 
 /** The anchor of a glossary entry (for links from other pages). */
 export const glossaryAnchor = (id: string): string => `g-${id}`;
@@ -228,5 +248,14 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
         "Agreement of two labellings of the same customers, 1 identical, 0 chance: bootstrap resamples re-clustered against the segments.",
     },
   ];
-  return ctx.ingest.customer_table ? customerTableGlossary(ctx, entries) : entries;
+  // the data's own wording of its figures (a customer-level table's columns), then the entries it cannot fill
+  const definitions = customerTableDefinitions(ctx);
+  return entries.map((e) => {
+    const needs = ENTRY_NEEDS[e.id];
+    if (!satisfies(ctx.capabilities, needs)) {
+      const missing = (needs ?? []).flat().find((c) => !ctx.capabilities.has[c]) as Capability;
+      return { ...e, definition: NOT_APPLICABLE[missing] ?? "Not applicable: the data does not hold it." };
+    }
+    return e.id in definitions ? { ...e, definition: definitions[e.id] } : e;
+  });
 }

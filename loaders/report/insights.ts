@@ -22,87 +22,9 @@ import {
   formatPercent,
 } from "./format.ts";
 import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
-import type { PageName } from "./registry.ts";
+import { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
 
-export type { PageName } from "./registry.ts";
-
-export interface Insight {
-  id: string;
-  /** 1 = strongest; set by rankInsights */
-  rank: number;
-  /** 0..1, grows with the size of the effect */
-  score: number;
-  text: string;
-  /** the page with the evidence, and the section id on it */
-  page: PageName;
-  anchor: string;
-  /** the figures quoted in `text`, formatted, plus raw values for charts */
-  figures: Record<string, string | number>;
-}
-
-/** One segment (cluster of the chosen k) as the narrative sees it. */
-export interface SegmentFacts {
-  name: string;
-  customers: number;
-  revenue: number;
-  orders: number;
-  /** median days since the last order */
-  median_recency: number;
-  /** revenue / orders */
-  aov: number;
-  /** units / orders */
-  items_per_order: number;
-  /** returned units / purchased units */
-  return_rate: number;
-  /** returned and bought units, and those of the customer who returned the most (for the one-customer guard) */
-  returned_units?: number;
-  bought_units?: number;
-  top_returner?: { returned_units: number; bought_units: number };
-}
-
-/** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
-export const ONE_CUSTOMER_SHARE = 0.5;
-
-export interface InsightFacts {
-  currency: string;
-  customers: number;
-  revenue: number;
-  orders: number;
-  /** purchased and returned units over all customers, for the overall return rate */
-  units: number;
-  returned_units: number;
-  /** units bought before netting returns (the base of the return rate; = units under the gross basis) */
-  bought_units: number;
-  /** per-customer revenue (for concentration); order does not matter */
-  monetary: readonly number[];
-  /** per-customer order counts (for the one-off buyers statement) */
-  frequency: readonly number[];
-  segments: readonly SegmentFacts[];
-  /** orders by ISO weekday (1 = Monday) and hour */
-  weekly?: readonly { dow: number; hour: number; orders: number }[];
-  /** revenue by calendar month "YYYY-MM", with partial months (cut by the period's ends) flagged */
-  months?: readonly { month: string; revenue: number; partial: boolean }[];
-  /** the country x segment chi-square test, and countries where the inactive segment is over-represented */
-  geography?: {
-    chi2: number;
-    df: number;
-    p: number;
-    cramers_v: number;
-    inactive_segment: string;
-    over: readonly { country: string; residual: number; customers: number; share: number }[];
-    /** the inactive segment's share among all customers */
-    inactive_share: number;
-  };
-  /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
-  stability?: { mean_ari: number; runs: number };
-  /** the chosen k and the sentence saying why */
-  k?: { k: number; reason: string };
-  /** the cleaning account */
-  /** false for a customer-level table: no units or returns, so no basket or return statements */
-  lines?: boolean;
-  /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
-  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
-}
+export { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
 
 /** A comparative claim needs the leader this many times the figure of the rest of the customers. */
 export const RATIO_MIN = 1.25;

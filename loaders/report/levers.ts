@@ -18,7 +18,7 @@
  */
 import type { CustomerFeatures } from "../types.ts";
 import { formatInt, formatMoney, formatPercent } from "./format.ts";
-import type { SegmentRow } from "./pages/common.ts";
+import type { SegmentRow } from "./facts.ts";
 import { hasTrait, type TraitThresholds } from "../cluster/traits.ts";
 
 export const LEVER_FIT_SHARE = 0.5;

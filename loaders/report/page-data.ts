@@ -4,18 +4,21 @@
  * them). Only aggregates leave here: no customer identifiers, unless `report.publish_customer_list` is on,
  * which adds `customer_segments.csv` (one row per customer) for internal use.
  *
- * Files: meta.json (every page), insights.json, the data files of every page in the registry (registry.ts), and
+ * Files: meta.json (every page), capabilities.json (what the data holds: observablehq.config.ts reads it for the
+ * navigation), insights.json (those whose page the data can fill), the data files of every page in the registry (registry.ts), and
  * segment/<slug>.json per segment of the chosen k.
  */
+import { capabilitiesFile } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { csvLine } from "../output/csv.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
-import { buildContext, type ReportInput } from "./context.ts";
-import { buildInsights } from "./insights.ts";
-import { insightFacts } from "./pages/common.ts";
+import { buildContext, type ReportInput, type ReportTime } from "./context.ts";
+import { buildInsights, rankInsights } from "./insights.ts";
+import { insightFacts } from "./facts.ts";
 import { metaData } from "./pages/overview.ts";
 import { segmentPages } from "./pages/segment.ts";
-import { PAGES } from "./registry.ts";
+import { includedPages, omittedPages, PAGES } from "./registry.ts";
+import type { ValueResult } from "../value/index.ts";
 
 /** customer_segments.csv: one row per customer with its cluster, segment names and RFM scores. */
 export function customerSegmentsCsv(seg: SegmentationResult): string {
@@ -31,10 +34,21 @@ export async function buildPageData(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
+  value: ValueResult | null = null,
+  time?: ReportTime,
 ): Promise<Record<string, unknown>> {
-  const ctx = await buildContext(ingest, seg, config);
-  const insights = buildInsights(insightFacts(ctx));
-  const files: Record<string, unknown> = { "meta.json": metaData(ctx), "insights.json": insights };
+  const ctx = await buildContext(ingest, seg, config, value);
+  if (time) ctx.time = time;
+  ctx.omitted = omittedPages(ctx.capabilities);
+  // an insight needs what its page needs: none points to a page the report leaves out
+  const pages = new Set(includedPages(ctx.capabilities).map((page) => page.id));
+  const insights = rankInsights(buildInsights(insightFacts(ctx)).filter((insight) => pages.has(insight.page)));
+  const files: Record<string, unknown> = {
+    "meta.json": metaData(ctx),
+    "insights.json": insights,
+    "capabilities.json": capabilitiesFile(ctx.capabilities),
+  };
+  // every page's data, also of a page left out (Framework builds every markdown page; the navigation leaves it out)
   for (const page of PAGES) for (const [name, build] of Object.entries(page.data)) files[name] = build(ctx, insights);
   for (const [slug, data] of segmentPages(ctx)) files[`segment/${slug}.json`] = data;
   if (config.report.publish_customer_list) files["customer_segments.csv"] = customerSegmentsCsv(seg);

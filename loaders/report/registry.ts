@@ -1,11 +1,17 @@
 /**
- * The one page registry. The site's navigation (observablehq.config.ts), the page data files (page-data.ts, which
- * the one data loader src/data/[file].json.js prints), and the pages insights may point to (insights.ts PageName)
- * all come from this list. Adding a page: an entry here, its page module in pages/ (the builders named below), its
- * markdown in src/ and its components in src/components/.
+ * The one page registry. The site's navigation (observablehq.config.ts via site/navigation.ts), the page data files
+ * (page-data.ts, which the one data loader src/data/[file].json.js prints), and the pages insights may point to all
+ * come from this list.
+ *
+ * An entry is `{ id, name, needs, data }`: `needs` lists what the page needs from the data (capabilities.ts: each
+ * item a capability, or a list of which any one is enough); a page whose needs the data does not meet is left out
+ * of the navigation, the single file and the PDF (its data file is still written, so its markdown builds), and
+ * said once in the methodology page's "what this data cannot show". Adding a page: an entry here, its page module
+ * in pages/ (the builders named below), its markdown in src/ and its components in src/components/.
  */
+import { satisfies, type Capabilities, type Capability, type Needs } from "../capabilities.ts";
 import type { ReportContext } from "./context.ts";
-import type { Insight } from "./insights.ts";
+import type { Insight } from "./facts.ts";
 import { audienceData } from "./pages/audience.ts";
 import { behaviourData } from "./pages/behaviour.ts";
 import { geographyData } from "./pages/geography.ts";
@@ -15,6 +21,8 @@ import { productsData } from "./pages/products.ts";
 import { rfmData } from "./pages/rfm.ts";
 import { pcaData, segmentsData } from "./pages/segments.ts";
 import { strategyData } from "./pages/strategy.ts";
+import { valueData } from "./pages/value.ts";
+import { timeData } from "./pages/time.ts";
 
 /** Builds one page data file from the report context (and the ranked insights, for pages that quote them). */
 export type PageBuilder = (ctx: ReportContext, insights: Insight[]) => unknown;
@@ -24,26 +32,77 @@ export interface PageSpec {
   id: string;
   /** navigation label */
   name: string;
+  /** what the page needs from the data (capabilities.ts); [] = every input */
+  needs: Needs;
   /** data file name -> builder; the page reads them as FileAttachment("data/<name>") */
   data: Record<string, PageBuilder>;
 }
 
-export const PAGES = [
-  { id: "", name: "Executive summary", data: { "overview.json": overviewData } },
-  { id: "segments", name: "Segment profiles", data: { "segments.json": segmentsData, "pca.json": pcaData } },
-  { id: "rfm", name: "RFM analysis", data: { "rfm.json": rfmData } },
-  { id: "behaviour", name: "Purchase behaviour", data: { "behaviour.json": behaviourData } },
-  { id: "geography", name: "Geography", data: { "geography.json": geographyData } },
-  { id: "products", name: "Products", data: { "products.json": productsData } },
-  { id: "audience", name: "Channels and customers", data: { "audience.json": audienceData } },
-  { id: "strategy", name: "Strategy", data: { "strategy.json": strategyData } },
-  { id: "methodology", name: "Methodology", data: { "methodology.json": methodologyData } },
-] as const satisfies readonly PageSpec[];
+export const PAGES: readonly PageSpec[] = [
+  { id: "", name: "Executive summary", needs: [], data: { "overview.json": overviewData } },
+  {
+    id: "segments",
+    name: "Segment profiles",
+    needs: [],
+    data: { "segments.json": segmentsData, "pca.json": pcaData, "time.json": timeData },
+  },
+  { id: "rfm", name: "RFM analysis", needs: [], data: { "rfm.json": rfmData } },
+  { id: "behaviour", name: "Purchase behaviour", needs: [], data: { "behaviour.json": behaviourData } },
+  { id: "geography", name: "Geography", needs: ["countries"], data: { "geography.json": geographyData } },
+  { id: "products", name: "Products", needs: ["products"], data: { "products.json": productsData } },
+  {
+    id: "audience",
+    name: "Channels and customers",
+    // the signup section compares signups with first orders: it needs the lines too
+    needs: ["transactions", ["channels", "demographics", "stores", "signup_dates"]],
+    data: { "audience.json": audienceData },
+  },
+  // always shown: without dated transactions it says why the models did not run and what data would
+  { id: "value", name: "Customer value", needs: [], data: { "value.json": valueData } },
+  { id: "strategy", name: "Strategy", needs: [], data: { "strategy.json": strategyData } },
+  { id: "methodology", name: "Methodology", needs: [], data: { "methodology.json": methodologyData } },
+];
 
-/** A page of the report, by id. */
-export type PageName = (typeof PAGES)[number]["id"];
+/** Each capability as "the data has no ...", for "what this data cannot show". */
+const HELD_AS: Record<Capability, string> = {
+  transactions: "dated transaction lines",
+  invoices: "invoices",
+  quantities: "quantities",
+  returns: "returns",
+  products: "product (stock code) column",
+  categories: "product categories or descriptions",
+  descriptions: "product descriptions",
+  countries: "country column",
+  channels: "sales channel",
+  stores: "store column",
+  demographics: "demographic columns",
+  signup_dates: "signup dates",
+  responses: "campaign responses",
+  customer_parts: "spending or purchases split by column",
+  times_of_day: "order times",
+  period: "covered period",
+};
 
-/** Framework's `pages` setting: the navigation, in registry order. */
-export function navigation(): { name: string; path: string }[] {
-  return PAGES.map((page) => ({ name: page.name, path: `/${page.id}` }));
+/** "a, b or c" */
+const either = (words: string[]) =>
+  words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+
+/** The registry's pages the data has what they need for, in registry order. */
+export function includedPages(caps: Capabilities): PageSpec[] {
+  return PAGES.filter((page) => satisfies(caps, page.needs));
+}
+
+/** One line per page the data cannot fill: the page and what it needs that the data lacks. */
+export function omittedPages(caps: Capabilities): { page: string; reason: string }[] {
+  return PAGES.filter((page) => !satisfies(caps, page.needs)).map((page) => {
+    const missing = page.needs
+      .filter((need) => !satisfies(caps, [need]))
+      .map((need) => (typeof need === "string" ? HELD_AS[need] : either(need.map((c) => HELD_AS[c]))));
+    return { page: page.name, reason: `the data has no ${missing.join(" and no ")}` };
+  });
+}
+
+/** Framework's `pages` setting for the registry's pages the data can fill, in registry order. */
+export function navigation(caps: Capabilities): { name: string; path: string }[] {
+  return includedPages(caps).map((page) => ({ name: page.name, path: `/${page.id}` }));
 }

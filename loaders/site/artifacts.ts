@@ -18,7 +18,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { DEMO_DATA, PROJECT_ROOT, dataFiles, loadConfig, type Config } from "../config.ts";
+import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
+import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
 import { onInterrupt } from "../interrupt.ts";
 

@@ -33,15 +33,15 @@ import {
   orderConflictMessage,
   timestampSql,
   type DateForms,
-  type DateOrder,
   type DateReading,
 } from "./dates.ts";
 import { forcedEncoding, transcodeToUtf8, type Encoding } from "./encoding.ts";
 import { firstOddLineEnd, placeLabel, placeOfDuckLine, placesOfRows } from "./lines.ts";
 import { sqlString } from "../db/sql.ts";
 import { checkGzip, type SourceFile } from "./file.ts";
-import type { TablesRead } from "./tables.ts";
-import type { FileCount } from "./folder.ts";
+import type { ReadResult } from "./reader.ts";
+
+export type { DatesRead, ReadResult } from "./reader.ts";
 
 /** What to read and how: decided from the header line and the configuration, before DuckDB reads anything. */
 export interface ReadPlan {
@@ -412,34 +412,6 @@ export function badValueMessage(bad: BadValue, file: string): string {
   const shown = JSON.stringify(bad.text.length > 60 ? `${bad.text.slice(0, 60)}...` : bad.text);
   if (bad.expected === "number") return `${where} ${shown} is not a number${more}`;
   return `${where} ${shown} is not a date (expected ${expectedDate(bad.format)})${more}`;
-}
-
-/** How the dates were read, for the summary and the recognised block. */
-export interface DatesRead {
-  /** the date_format setting */
-  format: string;
-  /** the order of day and month; null when no date has day and month in either order */
-  order: DateOrder | null;
-  /** true when a date with a number above 12 showed the order, false when it is the usual order by default */
-  order_evident: boolean;
-  /** form -> lines, most common first */
-  forms: { form: string; lines: number }[];
-}
-
-export interface ReadResult {
-  rows: number;
-  /** how day/month dates were read (month first when none has both) */
-  date_order: DateOrder;
-  dates: DatesRead;
-  encoding: Encoding;
-  /** why that encoding ("" for UTF-8 as expected) */
-  encoding_reason: string;
-  /** the logical columns the input has (the others are NULL, or as typedSelectSql says) */
-  columns: LogicalColumn[];
-  /** a multi-table input: what was joined (sources/tables.ts) */
-  tables?: TablesRead;
-  /** a folder input: lines read per file, in read order (sources/folder.ts) */
-  files?: FileCount[];
 }
 
 /** Logical column -> the input's header, for the recognised block. */

@@ -11,7 +11,7 @@ import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { checkReadableFile } from "../paths.ts";
 import { firstBytes } from "./file.ts";
-import type { SourceReader } from "./index.ts";
+import type { SourceReader } from "./reader.ts";
 import { relationRead } from "./relation.ts";
 
 /** A cell's value as the text a CSV export would hold; null when empty. */

@@ -13,18 +13,13 @@ import { basename, join } from "node:path";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { sqlString } from "../db/sql.ts";
-import type { DatesRead, ReadResult } from "./csv.ts";
 import type { DateOrder } from "./dates.ts";
-import type { FileRead, PlannedRead, SourceReader } from "./index.ts";
+import type { DatesRead, FileRead, PlannedRead, ReadResult, SourceReader } from "./reader.ts";
+
+export type { FileCount } from "./reader.ts";
 
 /** File names a folder read takes; everything else in the folder is listed as ignored. */
 export const DATA_FILE = /\.(csv|tsv|txt|xlsx|parquet|jsonl|ndjson)(\.gz)?$/i;
-
-/** Lines read from one file of a folder. */
-export interface FileCount {
-  file: string;
-  rows: number;
-}
 
 /** Whether `path` is a folder (false when it does not exist). */
 export function isFolder(path: string): boolean {
@@ -33,6 +28,14 @@ export function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The data files of a configuration: `data` (a folder's data files), or every table's file (lines, orders, products, customers). */
+export function dataFiles(config: Pick<Config, "data" | "tables">): string[] {
+  if (!config.tables) return isFolder(config.data) ? folderFiles(config.data).files : [config.data];
+  return (["lines", "orders", "products", "customers"] as const).flatMap((name) =>
+    config.tables![name] ? [config.tables![name]!.data] : [],
+  );
 }
 
 /** The data files of a folder in name order, and the other entries (not hidden) that were left out. */
@@ -76,7 +79,8 @@ function mergeDates(config: Config, results: readonly ReadResult[]): DatesRead {
 
 /** A part of a folder is a file read (a value import of sources/index.ts here would be an import cycle). */
 function filePart(plan: PlannedRead): FileRead {
-  if (plan.kind === "database") throw new Error(`${plan.source}: a database source in a folder`);
+  if (plan.kind === "database" || plan.kind === "customers")
+    throw new Error(`${plan.source}: a ${plan.kind} source in a folder`);
   return plan;
 }
 

@@ -10,21 +10,10 @@
  * A new format is one module in this folder exporting a `SourceReader`, and one line in `READERS`: the first reader
  * whose `accepts` says yes reads the input.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
-import type { SqlDatabase } from "../db/database.ts";
-import type { LogicalColumn } from "./columns.ts";
+import { InputError } from "../errors.ts";
 import { openSource } from "./file.ts";
-import {
-  delimitedFormat,
-  planRead,
-  quoteRows,
-  readCsvSql,
-  readFile,
-  recognisedColumns,
-  type ReadPlan,
-  type ReadResult,
-} from "./csv.ts";
+import { delimitedFormat, planRead, quoteRows, readCsvSql, readFile, recognisedColumns, type ReadPlan } from "./csv.ts";
 import { excel } from "./excel.ts";
 import { folderReader } from "./folder.ts";
 import { jsonLines } from "./jsonl.ts";
@@ -32,73 +21,16 @@ import { parquet } from "./parquet.ts";
 import { tablesReader } from "./tables.ts";
 import { postgresSource } from "./postgres.ts";
 
-export type { ReadResult } from "./csv.ts";
-
-/** A planned read: a file read into DuckDB in memory, or a database that does the work itself. */
-export type PlannedRead = FileRead | DatabaseRead;
-
-/** A planned read of files: what the reader found out before any data moved (layout, columns), and how to read it. */
-export interface FileRead {
-  kind?: "file";
-  /** the reader's name, for messages */
-  reader: string;
-  /** the input's path (or the source's name) */
-  source: string;
-  /** the input's column names, in order */
-  headers: string[];
-  /**
-   * the input's rows as a SQL relation, every column VARCHAR named c0, c1, ... (in `headers` order), staged in a
-   * table first where the format needs it: what a customer-level table is read from (customers/table.ts); absent
-   * for a multi-table input
-   */
-  relation?(conn: DuckDBConnection): Promise<string>;
-  /** entries of a folder input that are not data files (left out) */
-  ignored?: string[];
-  /** reads the input into `table` with the `derived` columns added; InputError on bad input */
-  read(conn: DuckDBConnection, derived: Record<string, string>, table?: string): Promise<ReadResult>;
-  /** what the reader recognised, for the recognised-input block */
-  recognition: Recognition;
-  /** where data rows (0-based, input order) are ("line 7 (record 5)") and the text of one of their columns, for messages */
-  quote(conn: DuckDBConnection, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
-  /** removes what the read left in temporary folders (a transcoded copy); again: no effect */
-  close(): void;
-}
-
-/**
- * A planned read of a database source: `open` connects to it, `read` creates the session table `transactions` there
- * (the data does not leave the database).
- */
-export interface DatabaseRead {
-  kind: "database";
-  reader: string;
-  /** the source's name ("postgres table public.online_retail"; never where the database is) */
-  source: string;
-  recognition: Recognition;
-  /** connects (the caller closes the database) */
-  open(): Promise<SqlDatabase>;
-  read(db: SqlDatabase, derived: Record<string, string>, table?: string): Promise<ReadResult>;
-  quote(db: SqlDatabase, rows: number[], column: LogicalColumn): Promise<{ where: string; text: string }[]>;
-  close(): void;
-}
-
-/** What a reader recognised about its input. */
-export interface Recognition {
-  /** "comma-separated, gzip" */
-  format: string;
-  /** "Online Retail (recognised)", "mapped in segment.config.json" ... */
-  layout: string;
-  /** logical column -> the input's header, in the pipeline's order */
-  columns: [LogicalColumn, string][];
-}
-
-/** One input format. */
-export interface SourceReader {
-  name: string;
-  /** whether this reader reads `config.data` */
-  accepts(config: Config): boolean;
-  /** opens the input and finds its layout (cheap: header and first bytes); InputError when it cannot be read */
-  plan(config: Config): Promise<PlannedRead>;
-}
+export type {
+  CustomerRead,
+  DatabaseRead,
+  FileRead,
+  PlannedRead,
+  ReadResult,
+  Recognition,
+  SourceReader,
+} from "./reader.ts";
+import type { CustomerRead, FileRead, PlannedRead, SourceReader } from "./reader.ts";
 
 /** Delimited text (CSV, TSV, semicolon), gzipped or not: the fallback for any file. */
 const delimitedText: SourceReader = {
@@ -120,27 +52,55 @@ const delimitedText: SourceReader = {
   },
 };
 
+/**
+ * A customer-level table: the file reader after it that accepts the input reads its rows as one relation (a
+ * multi-table input or a database source cannot be one: the configuration refuses them together).
+ */
+export function customerTableReader(fileReaders: () => readonly SourceReader[]): SourceReader {
+  return {
+    name: "customer table",
+    accepts: (config) => config.layout === "customers",
+    async plan(config): Promise<CustomerRead> {
+      const reader = fileReaders().find((r) => r.accepts(config)) as SourceReader;
+      const plan = asFileRead(await reader.plan(config));
+      const relation = plan.relation;
+      if (!relation) {
+        plan.close();
+        throw new InputError(`${config.data}: layout "customers" reads one table (a file or a folder)`);
+      }
+      return {
+        kind: "customers",
+        reader: plan.reader,
+        source: plan.source,
+        headers: plan.headers,
+        relation: (conn) => relation(conn),
+        ...(plan.ignored ? { ignored: plan.ignored } : {}),
+        recognition: plan.recognition,
+        close: () => plan.close(),
+      };
+    },
+  };
+}
+
 /** The readers, most specific first. */
 export const READERS: readonly SourceReader[] = [
+  // a customer-level table's rows are read by the file readers after it
+  customerTableReader(() => READERS.slice(3)),
   postgresSource,
   tablesReader,
   // a folder's files are read by the file readers after it
-  folderReader(() => READERS.slice(3)),
+  folderReader(() => READERS.slice(4)),
   excel,
   parquet,
   jsonLines,
   delimitedText,
 ];
 
-/** A planned read that must be of files (a folder's parts, a customer-level table); an Error (a bug) otherwise. */
+/** A planned read that must be of files (a folder's parts, a customer-level table's rows); an Error (a bug) otherwise. */
 export function asFileRead(plan: PlannedRead): FileRead {
-  if (plan.kind === "database") throw new Error(`${plan.source}: a database source where files were expected`);
+  if (plan.kind === "database" || plan.kind === "customers")
+    throw new Error(`${plan.source}: a ${plan.kind} source where files were expected`);
   return plan;
-}
-
-/** Plans the read of files (`config.data`) with the first reader that accepts them. */
-export async function planFileSource(config: Config): Promise<FileRead> {
-  return asFileRead(await planSource(config));
 }
 
 /** Plans the read of `config.data` with the first reader that accepts it. */

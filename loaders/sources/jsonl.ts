@@ -10,7 +10,7 @@ import { sqlString } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
 import { checkReadableFile } from "../paths.ts";
 import { checkGzip } from "./file.ts";
-import type { SourceReader } from "./index.ts";
+import type { SourceReader } from "./reader.ts";
 import { describeColumns, duckdbReason, quoteIdent, relationRead, withScratchDb } from "./relation.ts";
 
 /** DuckDB's "Malformed JSON ... in line N" as one line naming the file and the line; null for other errors. */

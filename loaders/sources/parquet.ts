@@ -3,7 +3,7 @@ import type { Config } from "../config.ts";
 import { sqlString } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
 import { checkReadableFile } from "../paths.ts";
-import type { SourceReader } from "./index.ts";
+import type { SourceReader } from "./reader.ts";
 import { asTextColumns, describeColumns, duckdbReason, relationRead, withScratchDb } from "./relation.ts";
 
 export const parquet: SourceReader = {

@@ -16,8 +16,8 @@ import type { SqlDatabase } from "../db/database.ts";
 import { connectPostgres } from "../db/postgres.ts";
 import { InputError } from "../errors.ts";
 import { layoutName, LOGICAL_COLUMNS, resolveColumns, type LogicalColumn } from "./columns.ts";
-import type { DatabaseRead, Recognition, SourceReader } from "./index.ts";
-import type { ReadResult } from "./csv.ts";
+import type { DatabaseRead, Recognition, SourceReader } from "./reader.ts";
+import type { ReadResult } from "./reader.ts";
 
 /** The source in messages and in summary.json (never the connection string). */
 export function postgresSourceName(source: PostgresSource): string {

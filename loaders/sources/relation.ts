@@ -7,7 +7,7 @@
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
-import type { PlannedRead } from "./index.ts";
+import type { PlannedRead } from "./reader.ts";
 import { cellText, planFromHeaders, readTransactions, recognisedColumns, type ReadPlan } from "./csv.ts";
 import type { LogicalColumn } from "./columns.ts";
 

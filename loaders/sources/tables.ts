@@ -31,21 +31,11 @@ import {
   type ReadPlan,
   type ReadResult,
 } from "./csv.ts";
-import type { PlannedRead, Recognition, SourceReader } from "./index.ts";
+import type { PlannedRead, Recognition, SourceReader, TablesRead } from "./reader.ts";
+
+export type { TablesRead } from "./reader.ts";
 import { timestampSql, type DateOrder } from "./dates.ts";
 import { openSource } from "./file.ts";
-
-/** What a multi-table read found, for the accounting and the report. */
-export interface TablesRead {
-  /** table -> its file */
-  files: Partial<Record<keyof TablesConfig, string>>;
-  /** lines were joined to an orders table (`order_missing` is set) */
-  joined_orders: boolean;
-  /** lines were joined to a products table (`product_missing` is set) */
-  joined_products: boolean;
-  /** the customer table's columns in `customer_info` besides customer_id: age_range, signup_date, demographics */
-  customer_columns: string[] | null;
-}
 
 /** A dimension table (products, customers): its file, and logical name -> header index. */
 interface DimensionPlan {

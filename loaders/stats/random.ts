@@ -1,7 +1,9 @@
 /**
- * Seeded pseudo-random numbers for the segmentation engine: xoshiro128** seeded through splitmix32, so the same
- * seed gives the same stream on every platform (only 32-bit integer arithmetic), plus deterministic seed derivation
- * and the two samplers the engine needs.
+ * The project's one seeded pseudo-random generator, for the clustering and the demo data alike: xoshiro128** seeded
+ * through splitmix32, so the same seed gives the same stream on every platform (only 32-bit integer arithmetic);
+ * deterministic seed derivation (`deriveSeed` by numbers, `fork` by a label), the samplers the clustering needs, and
+ * the draws the demo generator makes (uniform, normal, log-normal, geometric, weighted, shuffles). Nothing in the
+ * project draws from Math.random.
  */
 
 /** One round of splitmix32: a well-mixed 32-bit value from a 32-bit state. */
@@ -23,12 +25,26 @@ export function deriveSeed(seed: number, ...path: number[]): number {
   return h;
 }
 
-/** A seeded generator (xoshiro128**). */
+/** Hashes a string label into 32 bits (FNV-1a), to derive independent streams from one seed. */
+export function hashLabel(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A seeded generator (xoshiro128**). `new Rng(42)` always yields the same sequence.
+ * @example
+ * const rng = new Rng(42);
+ * rng.between(1, 6); // a die roll, the same one for every run with seed 42
+ */
 export class Rng {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
+  /** a cached second normal deviate from the Box-Muller pair */
+  private spare: number | null = null;
 
   constructor(seed: number) {
     let s = seed | 0;
@@ -65,6 +81,107 @@ export class Rng {
     if (n <= 0) throw new RangeError(`Rng.int: n must be positive, got ${n}`);
     return Math.floor(this.next() * n);
   }
+
+  /** An independent stream for a named purpose, so that drawing more in one part does not shift another. */
+  fork(label: string): Rng {
+    return new Rng((this.uint32() ^ hashLabel(label)) | 0);
+  }
+
+  /** Uniform in [lo, hi). */
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  /** A uniform integer in [lo, hi], both inclusive. */
+  between(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  /** One element of a non-empty array, uniformly. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  /** An index drawn with probability proportional to `weights` (linear scan; for short lists). */
+  weighted(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let u = this.next() * total;
+    for (let i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) return i;
+    }
+    return weights.length - 1;
+  }
+
+  /** A standard normal deviate (Box-Muller). */
+  normal(): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return z;
+    }
+    const u = 1 - this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A log-normal deviate with the given median and log-scale spread. */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(sigma * this.normal());
+  }
+
+  /** Number of failures before the first success, success probability p (mean (1 - p) / p). */
+  geometric(p: number): number {
+    return Math.floor(Math.log(1 - this.next()) / Math.log(1 - p));
+  }
+
+  /** Shuffles `items` in place (Fisher-Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}
+
+/**
+ * Cumulative weights for fast repeated weighted draws with {@link drawCumulative}.
+ * @example
+ * const cum = cumulative([1, 3]); // [1, 4]
+ */
+export function cumulative(weights: readonly number[]): Float64Array {
+  const out = new Float64Array(weights.length);
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) out[i] = sum += weights[i];
+  return out;
+}
+
+/**
+ * An index in [from, to) drawn with probability proportional to its weight, by binary search over
+ * cumulative weights. Returns -1 when the range has no weight.
+ */
+export function drawCumulative(rng: Rng, cum: Float64Array, from = 0, to = cum.length): number {
+  const base = from > 0 ? cum[from - 1] : 0;
+  const total = cum[to - 1] - base;
+  if (!(total > 0)) return -1;
+  const u = base + rng.next() * total;
+  let lo = from;
+  let hi = to - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function rotl(x: number, k: number): number {

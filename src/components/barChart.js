@@ -1,6 +1,7 @@
 /** Vertical bars for a handful of categories (e.g. customers per RFM score), with value labels. */
 import * as d3 from "d3";
 import { figure, svgFrame } from "./chart.js";
+import { axisTitle, gridAxisY } from "./axes.js";
 import { int } from "./format.js";
 
 /**
@@ -36,18 +37,10 @@ export function barChart(
     title,
     description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(4)
-        .tickFormat(d3.format("~s"))
-        .tickSize(-(width - margin.left - margin.right)),
-    )
-    .call((g) => g.select(".domain").remove());
+  gridAxisY(svg, d3.axisLeft(y).ticks(4).tickFormat(d3.format("~s")), {
+    x: margin.left,
+    length: width - margin.left - margin.right,
+  });
   svg
     .append("g")
     .attr("transform", `translate(0,${height - margin.bottom})`)
@@ -69,14 +62,7 @@ export function barChart(
       .attr("class", "muted")
       .style("font-size", "10px")
       .text((d) => format(d.value));
-  if (xLabel)
-    svg
-      .append("text")
-      .attr("class", "axis-label")
-      .attr("x", width - margin.right)
-      .attr("y", height - 6)
-      .attr("text-anchor", "end")
-      .text(xLabel);
-  if (yLabel) svg.append("text").attr("class", "axis-label").attr("x", 4).attr("y", 10).text(yLabel);
+  if (xLabel) axisTitle(svg, xLabel, { x: width - margin.right, y: height - 6, anchor: "end" });
+  if (yLabel) axisTitle(svg, yLabel, { x: 4, y: 10 });
   return figure(svg.node(), caption);
 }

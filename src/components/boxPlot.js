@@ -1,6 +1,7 @@
 /** Horizontal box plots per segment: 5th-95th percentile whiskers, quartile box, median line, mean dot. */
 import * as d3 from "d3";
 import { figure, svgFrame, truncate } from "./chart.js";
+import { axisTitle, gridAxisX } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { int } from "./format.js";
 
@@ -43,24 +44,11 @@ export function boxPlot(
       )
       .join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(width / 90, log ? "~s" : undefined)
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", width - margin.right)
-    .attr("y", height - 6)
-    .attr("text-anchor", "end")
-    .text(xLabel);
+  gridAxisX(svg, d3.axisBottom(x).ticks(width / 90, log ? "~s" : undefined), {
+    y: height - margin.bottom,
+    length: height - margin.top - margin.bottom,
+  });
+  axisTitle(svg, xLabel, { x: width - margin.right, y: height - 6, anchor: "end" });
   const g = svg
     .append("g")
     .selectAll("g")

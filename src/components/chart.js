@@ -1,6 +1,6 @@
 /**
- * Shared building blocks of the chart components (not a chart itself): an accessible SVG frame, an HTML
- * legend and a figure wrapper. All text from the data is set with .text(), never parsed as HTML.
+ * Shared building blocks of the chart components (not a chart itself): an accessible SVG frame and a figure
+ * wrapper (axes and legends: axes.js). All text from the data is set with .text(), never parsed as HTML.
  */
 import * as d3 from "d3";
 
@@ -21,21 +21,6 @@ export function svgFrame({ width, height, title, description = "" }) {
   svg.append("title").text(title);
   if (description) svg.append("desc").text(description);
   return svg;
-}
-
-/** A legend: one swatch and label per item ({label, color, shape?: "square" | "outline" | "line"}). */
-export function legend(items) {
-  const div = d3.create("div").attr("class", "legend");
-  for (const item of items) {
-    const span = div.append("span");
-    const sw = span.append("span").attr("class", "swatch");
-    if (item.shape === "outline") sw.style("border", `2px solid ${item.color}`).style("box-sizing", "border-box");
-    else if (item.shape === "line")
-      sw.style("height", "3px").style("vertical-align", "0.25em").style("background", item.color);
-    else sw.style("background", item.color);
-    span.append("span").text(item.label);
-  }
-  return div.node();
 }
 
 /** Wraps nodes in a <figure class="chart"> with an optional caption. */

@@ -1,6 +1,7 @@
 /** Horizontal bars for a ranked list (categories, countries, RFM segments), with value labels. */
 import * as d3 from "d3";
 import { figure, svgFrame, truncate } from "./chart.js";
+import { axisTitle, gridAxisX } from "./axes.js";
 import { pct } from "./format.js";
 
 /**
@@ -45,26 +46,15 @@ export function hBars(
     title,
     description: data.map((d) => `${d.label}: ${format(d.value)}`).join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(Math.max(2, width / 100))
-        .tickFormat(axisFormat)
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
-  if (xLabel)
-    svg
-      .append("text")
-      .attr("class", "axis-label")
-      .attr("x", width - margin.right)
-      .attr("y", height - 4)
-      .attr("text-anchor", "end")
-      .text(xLabel);
+  gridAxisX(
+    svg,
+    d3
+      .axisBottom(x)
+      .ticks(Math.max(2, width / 100))
+      .tickFormat(axisFormat),
+    { y: height - margin.bottom, length: height - margin.top - margin.bottom },
+  );
+  if (xLabel) axisTitle(svg, xLabel, { x: width - margin.right, y: height - 4, anchor: "end" });
   const g = svg
     .append("g")
     .selectAll("g")

@@ -1,6 +1,7 @@
 /** A matrix heatmap (rows x columns) with a sequential or diverging colour scale and the value in each cell. */
 import * as d3 from "d3";
 import { figure, svgFrame, truncate } from "./chart.js";
+import { axisTitle } from "./axes.js";
 import { textOn } from "./colors.js";
 
 let gradients = 0;
@@ -108,14 +109,8 @@ export function heatmap(
       .attr("fill", (d) => (d.v == null || !Number.isFinite(d.v) ? "currentColor" : textOn(color(d.v))))
       .style("fill", (d) => (d.v == null || !Number.isFinite(d.v) ? null : textOn(color(d.v))))
       .text((d) => (d.v == null || !Number.isFinite(d.v) ? "–" : format(d.v)));
-  if (xLabel)
-    svg
-      .append("text")
-      .attr("class", "axis-label")
-      .attr("x", margin.left)
-      .attr("y", height - 6)
-      .text(xLabel);
-  if (yLabel) svg.append("text").attr("class", "axis-label").attr("x", 0).attr("y", 12).text(yLabel);
+  if (xLabel) axisTitle(svg, xLabel, { x: margin.left, y: height - 6 });
+  if (yLabel) axisTitle(svg, yLabel, { x: 0, y: 12 });
   // colour legend
   const lw = Math.min(220, width / 3);
   const lx = width - margin.right - lw;

@@ -1,6 +1,7 @@
 /** What-if results: one horizontal bar per lever with its extra revenue, and the total. */
 import * as d3 from "d3";
 import { figure, svgFrame } from "./chart.js";
+import { gridAxisX } from "./axes.js";
 import { money, moneyAxis } from "./format.js";
 
 /**
@@ -28,18 +29,14 @@ export function impactBars(levers, { width = 640, currency = "£", caption } = {
     title: "Extra annual revenue per lever",
     description: rows.map((d) => `${d.label}: ${fmt(d.value)}`).join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(width / 110)
-        .tickFormat(moneyAxis(currency))
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
+  gridAxisX(
+    svg,
+    d3
+      .axisBottom(x)
+      .ticks(width / 110)
+      .tickFormat(moneyAxis(currency)),
+    { y: height - margin.bottom, length: height - margin.top - margin.bottom },
+  );
   const g = svg
     .append("g")
     .selectAll("g")

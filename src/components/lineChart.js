@@ -1,6 +1,7 @@
 /** Lines over a numeric or time x axis (monthly revenue by segment, metrics against k), with an optional marked x. */
 import * as d3 from "d3";
-import { figure, legend, svgFrame } from "./chart.js";
+import { figure, svgFrame } from "./chart.js";
+import { axisTitle, gridAxisY, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 
 /**
@@ -51,26 +52,16 @@ export function lineChart(
     .append("g")
     .attr("transform", `translate(0,${height - margin.bottom})`)
     .call(xAxis);
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(height / 50)
-        .tickFormat(yFormat)
-        .tickSize(-(width - margin.left - margin.right)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", width - margin.right)
-    .attr("y", height - 6)
-    .attr("text-anchor", "end")
-    .text(xLabel);
-  svg.append("text").attr("class", "axis-label").attr("x", 4).attr("y", 10).text(yLabel);
+  gridAxisY(
+    svg,
+    d3
+      .axisLeft(y)
+      .ticks(height / 50)
+      .tickFormat(yFormat),
+    { x: margin.left, length: width - margin.left - margin.right },
+  );
+  axisTitle(svg, xLabel, { x: width - margin.right, y: height - 6, anchor: "end" });
+  axisTitle(svg, yLabel, { x: 4, y: 10 });
   if (mark) {
     svg
       .append("line")

@@ -1,6 +1,7 @@
 /** The Lorenz curve of revenue over customers, with the line of equality and the Gini coefficient. */
 import * as d3 from "d3";
 import { figure, svgFrame } from "./chart.js";
+import { axisTitle, gridAxisX, gridAxisY } from "./axes.js";
 import { pct, pct0 } from "./format.js";
 
 /**
@@ -22,45 +23,16 @@ export function lorenz({ points, gini, marker }, { width = 420, caption, color =
       ? `The top ${pct(marker.customer_share)} of customers generate ${pct(marker.revenue_share)} of revenue.`
       : "",
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${y(0)})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(5, "%")
-        .tickSize(-(y(0) - y(1))),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(${x(0)},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(5, "%")
-        .tickSize(-(x(1) - x(0))),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", x(1))
-    .attr("y", size - 6)
-    .attr("text-anchor", "end")
-    .text(
-      x(1) - x(0) < 420
-        ? "Share of customers (smallest first) →"
-        : "Cumulative share of customers (smallest spenders first) →",
-    );
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("transform", `translate(12,${y(1)}) rotate(-90)`)
-    .attr("text-anchor", "end")
-    .text("Cumulative share of revenue →");
+  gridAxisX(svg, d3.axisBottom(x).ticks(5, "%"), { y: y(0), length: y(0) - y(1) });
+  gridAxisY(svg, d3.axisLeft(y).ticks(5, "%"), { x: x(0), length: x(1) - x(0) });
+  axisTitle(
+    svg,
+    x(1) - x(0) < 420
+      ? "Share of customers (smallest first) →"
+      : "Cumulative share of customers (smallest spenders first) →",
+    { x: x(1), y: size - 6, anchor: "end" },
+  );
+  axisTitle(svg, "Cumulative share of revenue →", { x: 12, y: y(1), rotate: true, anchor: "end" });
   const area = d3
     .area()
     .x((d) => x(d[0]))

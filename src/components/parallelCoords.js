@@ -1,6 +1,7 @@
 /** Segment profiles across features on a common standardised scale (parallel coordinates, one line per segment). */
 import * as d3 from "d3";
-import { figure, legend, svgFrame } from "./chart.js";
+import { figure, svgFrame } from "./chart.js";
+import { axisTitle, gridAxisY, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { num2 } from "./format.js";
 
@@ -35,17 +36,7 @@ export function parallelCoords(
       .map((s) => `${s.name}: ${features.map((f, i) => `${f} ${num2(s.values[i])}`).join(", ")}`)
       .join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(6)
-        .tickSize(-(width - margin.left - margin.right)),
-    )
-    .call((g) => g.select(".domain").remove());
+  gridAxisY(svg, d3.axisLeft(y).ticks(6), { x: margin.left, length: width - margin.left - margin.right });
   svg
     .append("line")
     .attr("x1", margin.left)
@@ -74,12 +65,7 @@ export function parallelCoords(
     .attr("text-anchor", turn ? "start" : "middle")
     .style("font-weight", 600)
     .text((f) => f.replace(/_/g, " "));
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("transform", `translate(12,${margin.top}) rotate(-90)`)
-    .attr("text-anchor", "end")
-    .text("Standard deviations from the mean →");
+  axisTitle(svg, "Standard deviations from the mean →", { x: 12, y: margin.top, rotate: true, anchor: "end" });
   const line = d3
     .line()
     .x((_, i) => x(features[i]))

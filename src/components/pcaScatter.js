@@ -1,6 +1,7 @@
 /** Customers on the first two principal components of the clustering features, coloured by segment. */
 import * as d3 from "d3";
-import { figure, legend, svgFrame } from "./chart.js";
+import { figure, svgFrame } from "./chart.js";
+import { axisTitle, gridAxisX, gridAxisY, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { int, pct } from "./format.js";
 
@@ -36,41 +37,22 @@ export function pcaScatter(
     title: `Customers on the first two principal components (${int(points.length)} shown), coloured by segment`,
     description: names.map((n, i) => `${n}: ${int(counts[i])} points`).join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(width / 80)
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(${margin.left},0)`)
-    .call(
-      d3
-        .axisLeft(y)
-        .ticks(height / 60)
-        .tickSize(-(width - margin.left - margin.right)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", width - margin.right)
-    .attr("y", height - 6)
-    .attr("text-anchor", "end")
-    .text(`PC1 (${pct(explained[0] ?? 0)} of variance) →`);
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("transform", `translate(12,${margin.top}) rotate(-90)`)
-    .attr("text-anchor", "end")
-    .text(`PC2 (${pct(explained[1] ?? 0)} of variance) →`);
+  gridAxisX(svg, d3.axisBottom(x).ticks(width / 80), {
+    y: height - margin.bottom,
+    length: height - margin.top - margin.bottom,
+  });
+  gridAxisY(svg, d3.axisLeft(y).ticks(height / 60), { x: margin.left, length: width - margin.left - margin.right });
+  axisTitle(svg, `PC1 (${pct(explained[0] ?? 0)} of variance) →`, {
+    x: width - margin.right,
+    y: height - 6,
+    anchor: "end",
+  });
+  axisTitle(svg, `PC2 (${pct(explained[1] ?? 0)} of variance) →`, {
+    x: 12,
+    y: margin.top,
+    rotate: true,
+    anchor: "end",
+  });
   // draw the largest segments first so small ones stay visible
   const order = d3.range(points.length).sort((a, b) => counts[labels[b]] - counts[labels[a]] || a - b);
   svg

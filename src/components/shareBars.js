@@ -1,6 +1,7 @@
 /** Customer share vs revenue share per segment: paired horizontal bars (outline = customers, filled = revenue). */
 import * as d3 from "d3";
-import { legend, figure, svgFrame, truncate } from "./chart.js";
+import { figure, svgFrame, truncate } from "./chart.js";
+import { axisTitle, gridAxisX, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { pct } from "./format.js";
 
@@ -31,24 +32,15 @@ export function shareBars(data, { width = 640, color = segmentColor, caption } =
       .map((d) => `${d.name}: ${pct(d.customer_share)} of customers, ${pct(d.revenue_share)} of revenue`)
       .join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(width / 90, "%")
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", width - margin.right)
-    .attr("y", height - 4)
-    .attr("text-anchor", "end")
-    .text("Share of all customers / of all revenue →");
+  gridAxisX(svg, d3.axisBottom(x).ticks(width / 90, "%"), {
+    y: height - margin.bottom,
+    length: height - margin.top - margin.bottom,
+  });
+  axisTitle(svg, "Share of all customers / of all revenue →", {
+    x: width - margin.right,
+    y: height - 4,
+    anchor: "end",
+  });
   const g = svg
     .append("g")
     .selectAll("g")

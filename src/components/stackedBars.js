@@ -1,6 +1,7 @@
 /** 100% stacked horizontal bars: the segment mix of each row (country, region ...), with the row's size. */
 import * as d3 from "d3";
-import { figure, legend, svgFrame, truncate } from "./chart.js";
+import { figure, svgFrame, truncate } from "./chart.js";
+import { axisTitle, gridAxisX, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { int, pct } from "./format.js";
 
@@ -37,24 +38,11 @@ export function stackedBars(
       })
       .join("; "),
   });
-  svg
-    .append("g")
-    .attr("class", "grid")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(5, "%")
-        .tickSize(-(height - margin.top - margin.bottom)),
-    )
-    .call((g) => g.select(".domain").remove());
-  svg
-    .append("text")
-    .attr("class", "axis-label")
-    .attr("x", width - margin.right)
-    .attr("y", height - 6)
-    .attr("text-anchor", "end")
-    .text(`Share of the row's ${unit} →`);
+  gridAxisX(svg, d3.axisBottom(x).ticks(5, "%"), {
+    y: height - margin.bottom,
+    length: height - margin.top - margin.bottom,
+  });
+  axisTitle(svg, `Share of the row's ${unit} →`, { x: width - margin.right, y: height - 6, anchor: "end" });
   const g = svg
     .append("g")
     .selectAll("g")

@@ -23,13 +23,14 @@ import {
   type StaticServer,
 } from "../support/browser.ts";
 import { buildReport, NO_SHARED } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const CONFIG = join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json");
 const SHARED_DATA = join(PROJECT_ROOT, "..", "shared", "data", "marketing_campaign.tsv.gz");
 const NO_MARKETING = existsSync(SHARED_DATA) ? NO_SHARED : `../shared is absent (${SHARED_DATA})`;
 
 if (requireChromium())
-  describe("a customer-level table's report in Chromium", { skip: NO_MARKETING }, () => {
+  describe("a customer-level table's report in Chromium", { skip: requires(NO_MARKETING) }, () => {
     let browser: Browser;
     let server: StaticServer;
     let dir = "";

@@ -60,23 +60,39 @@ if (requireChromium())
       mkdirSync(WORK, { recursive: true });
       copyFileSync(join(PROJECT_ROOT, "test", "fixtures", "hostile", "transactions.csv"), DATA);
       writeConfig("Preview one");
-      const port = await freePort();
-      origin = `http://127.0.0.1:${port}`;
-      // its own process group, so the test stops the preview it started (and only that)
-      dev = spawn(
-        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-        ["loaders/cli/dev.ts", "--port", String(port), "--no-open"],
-        {
-          cwd: PROJECT_ROOT,
-          env: { ...process.env, SEGMENT_CONFIG: CONFIG, SEGMENT_DEV_POLL_MS: "100" },
-          detached: true,
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      dev.stdout?.on("data", (chunk) => (log += chunk));
-      dev.stderr?.on("data", (chunk) => (log += chunk));
       browser = await launchChromium();
-      await until("the preview", async () => ((await fetch(origin + "/")).ok ? true : undefined));
+      // Framework's preview prints the port it was given, not the one it got, so `--port 0` cannot be read back:
+      // the port is one the operating system just handed out (listen on 0), and should another process take it
+      // first, the preview exits (EADDRINUSE) and is started again on a new one
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        origin = `http://127.0.0.1:${port}`;
+        log = "";
+        // its own process group, so the test stops the preview it started (and only that)
+        const child = spawn(
+          join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
+          ["loaders/cli/dev.ts", "--port", String(port), "--no-open"],
+          {
+            cwd: PROJECT_ROOT,
+            env: { ...process.env, SEGMENT_CONFIG: CONFIG, SEGMENT_DEV_POLL_MS: "100" },
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
+        dev = child;
+        child.stdout?.on("data", (chunk) => (log += chunk));
+        child.stderr?.on("data", (chunk) => (log += chunk));
+        let exited = false;
+        child.once("exit", () => (exited = true));
+        const up = await until("the preview", async () => {
+          if (exited) return false;
+          const response = await fetch(origin + "/");
+          // the preview's own page, not whatever else took the port
+          return response.ok && (await response.text()).includes("Observable Framework") ? true : undefined;
+        });
+        if (up) break;
+        if (attempt >= 5 || !/EADDRINUSE/.test(log)) throw new Error(`the preview did not start:\n${log}`);
+      }
     });
 
     after(async () => {

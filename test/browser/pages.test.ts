@@ -362,13 +362,24 @@ if (requireChromium())
       );
     });
 
-    test("render times (benchmark)", (t) => {
+    test("render times: one measured row per page, written to browser-timings.json (benchmark)", (t) => {
+      // the times themselves are a benchmark (no target here); what is checked is that every page was measured
+      assert.deepEqual(
+        timings.map((r) => r.page),
+        pages,
+        "a timing for every page, in order",
+      );
+      for (const r of timings) {
+        assert.ok(Number.isFinite(r.settled_ms) && r.settled_ms >= 0, `${r.page}: settled after ${r.settled_ms} ms`);
+        assert.ok(r.requests > 0 && r.bytes > 0, `${r.page}: requests and bytes were counted`);
+      }
       const file = join(OUTPUT, "browser-timings.json");
       writeFileSync(
         file,
         JSON.stringify({ measured: new Date().toISOString(), chromium: browser.version(), pages: timings }, null, 2) +
           "\n",
       );
+      assert.equal(JSON.parse(readFileSync(file, "utf8")).pages.length, pages.length, "written with every page");
       const width = Math.max(4, ...timings.map((r) => r.page.length));
       const columns = ["chart ms", "total ms", "charts", "kB", "requests"];
       t.diagnostic([`${"page".padEnd(width)}`, ...columns.map((c) => c.padStart(9))].join(" "));

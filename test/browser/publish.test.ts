@@ -10,15 +10,28 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { tmpdir } from "node:os";
+import { csvParse } from "d3";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { ensureDemoData } from "../../loaders/demo/index.ts";
+import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { findChromium } from "../../loaders/publish/chromium.ts";
-import { printReport, waitForReport, type PrintedReport } from "../../loaders/publish/pdf.ts";
+import { printReport, waitForReport } from "../../loaders/publish/pdf.ts";
 import { sitePagesInOrder, type SitePage } from "../../loaders/publish/site-pages.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import {
@@ -33,26 +46,36 @@ import {
   type StaticServer,
 } from "../support/browser.ts";
 import { buildReport } from "../support/build.ts";
+import { memo } from "../support/memo.ts";
 
 const OUTPUT = join(PROJECT_ROOT, "test-output", "publish");
 const SUB_PATH = "/reports/2024-12/";
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** `python3 -m http.server` serving `dir` on a free loopback port: no rewriting, no clean URLs. */
+/**
+ * `python3 -m http.server` serving `dir` on a loopback port the operating system picks (port 0; the server
+ * prints the port it got): no rewriting, no clean URLs.
+ */
 async function pythonServer(dir: string): Promise<{ origin: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], {
-    stdio: "ignore",
+  const child = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const port = await new Promise<number>((done, fail) => {
+    let seen = "";
+    const timer = setTimeout(() => fail(new Error(`python3 -m http.server did not start: ${seen}`)), 10_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /port (\d+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.resume();
+        done(Number(match[1]));
+      }
+    });
+    child.once("exit", (code) => fail(new Error(`python3 -m http.server exited (${code}): ${seen}`)));
+  }).catch((error: Error) => {
+    child.kill();
+    throw error;
   });
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -64,7 +87,7 @@ async function pythonServer(dir: string): Promise<{ origin: string; process: Chi
     }
   }
   child.kill();
-  throw new Error("python3 -m http.server did not start");
+  throw new Error("python3 -m http.server did not answer");
 }
 
 /** Every link of the page, resolved, that stays on `origin` (no hash). */
@@ -87,11 +110,28 @@ if (requireChromium())
     let pages: SitePage[];
     let html: string;
     let htmlFile: string;
-    let printed: PrintedReport;
     let own: StaticServer;
     const servers: ChildProcess[] = [];
-    /** charts per page on the site: path -> chart labels */
-    const siteCharts = new Map<string, string[]>();
+    /** charts per page on the site (path -> chart labels), read from the tests' own server on first use */
+    const siteCharts = memo(async () => {
+      const labels = new Map<string, string[]>();
+      const open = await openPage(browser, own.origin);
+      try {
+        for (const p of pages) {
+          await open.page.goto(own.origin + p.path);
+          await waitForCharts(open.page);
+          labels.set(
+            p.path,
+            (await charts(open.page)).map((c) => c.label),
+          );
+        }
+      } finally {
+        await open.close();
+      }
+      return labels;
+    });
+    /** the PDF printed with probes (chart and table markers), on first use */
+    const probed = memo(() => printReport(htmlFile, { probes: true, buildDate: new Date("2024-12-31T00:00:00Z") }));
 
     before(async () => {
       browser = await launchChromium();
@@ -117,6 +157,7 @@ if (requireChromium())
       const open = await openPage(browser, server.origin);
       try {
         const seen = new Set<string>();
+        const reachedPaths = new Set<string>();
         const queue = [server.origin + "/"];
         while (queue.length) {
           const url = queue.shift()!;
@@ -128,14 +169,11 @@ if (requireChromium())
           assert.ok(isReportPage(body), `${url} is a page of the report, not a listing`);
           await waitForCharts(open.page);
           const path = new URL(url).pathname === "/" ? "/index.html" : new URL(url).pathname;
-          siteCharts.set(
-            path,
-            (await charts(open.page)).map((c) => c.label),
-          );
+          reachedPaths.add(path);
           for (const link of await links(open.page, server.origin))
             if (!seen.has(link) && !link.includes("/_")) queue.push(link);
         }
-        const reached = [...siteCharts.keys()].sort();
+        const reached = [...reachedPaths].sort();
         assert.deepEqual(reached, pages.map((p) => p.path).sort(), "the links reach every page of the site");
         assert.deepEqual(open.log.failed, [], "failed requests");
         assert.deepEqual(open.log.errors, [], "console errors");
@@ -212,10 +250,11 @@ if (requireChromium())
           pages.map((p) => p.title),
           "the contents list every page in navigation order",
         );
+        const site = await siteCharts();
         for (const p of pages) {
           const drawn = (await charts(page, `section[data-report-path="${p.path}"]`)).map((c) => c.label);
-          assert.ok(siteCharts.has(p.path), `the site's ${p.path} was visited`);
-          assert.deepEqual(drawn, siteCharts.get(p.path), `${p.path}: the same charts as the site`);
+          assert.ok(site.has(p.path), `the site's ${p.path} was visited`);
+          assert.deepEqual(drawn, site.get(p.path), `${p.path}: the same charts as the site`);
         }
         // the k switch of the executive summary changes its segment table
         const meta = siteData(dir, "meta");
@@ -252,7 +291,7 @@ if (requireChromium())
 
     test("report.pdf: cover, contents with page numbers, every chart within one page, the headline figures", async (t) => {
       const started = performance.now();
-      printed = await printReport(htmlFile, { probes: true, buildDate: new Date("2024-12-31T00:00:00Z") });
+      const printed = await probed();
       const pdfFile = join(OUTPUT, "report-probed.pdf");
       writeFileSync(pdfFile, printed.pdf);
       const sheets = pdfPageCount(printed.pdf);
@@ -297,7 +336,7 @@ if (requireChromium())
       assert.match(text(sheets), new RegExp(`\\b${sheets} / ${sheets}\\b`), "page number in the footer");
       // every chart: its top and bottom marker on the same page
       const perPage = Array.from({ length: sheets }, (_, i) => text(i + 1));
-      const chartCount = [...siteCharts.values()].reduce((n, labels) => n + labels.length, 0);
+      const chartCount = [...(await siteCharts()).values()].reduce((n, labels) => n + labels.length, 0);
       assert.equal(printed.probed, chartCount, "every chart of the site is printed");
       const where = (marker: RegExp): number => perPage.findIndex((page) => marker.test(page));
       for (let i = 0; i < chartCount; i++) {
@@ -337,6 +376,110 @@ if (requireChromium())
       }
     });
 
+    /**
+     * The headline figures the pipeline reports for the same input and configuration (`npm run pipeline`'s
+     * summary.json and customers.csv): customers and revenue, and per segment its customers and its share of
+     * customers and of revenue, summed here from the customer rows (not read from the report's data).
+     */
+    const headline = memo(async () => {
+      const out = join(mkdtempSync(join(tmpdir(), "segment-publish-")), "pipeline");
+      await runPipeline(loadConfig({ env: {}, data: await ensureDemoData() }), out);
+      const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+      const rows = csvParse(readFileSync(join(out, "customers.csv"), "utf8"));
+      const total = rows.reduce((sum, r) => sum + Number(r.monetary), 0);
+      assert.ok(Math.abs(total - summary.revenue) < 0.01, `customers' spend sums to the revenue (${total})`);
+      const segments = new Map<string, { customers: number; revenue: number }>();
+      for (const r of rows) {
+        const seg = segments.get(r.segment!) ?? { customers: 0, revenue: 0 };
+        seg.customers++;
+        seg.revenue += Number(r.monetary);
+        segments.set(r.segment!, seg);
+      }
+      return {
+        customers: summary.customers as number,
+        revenue: summary.revenue as number,
+        segments: [...segments].map(([name, seg]) => ({
+          name,
+          customers: seg.customers,
+          customer_share: seg.customers / rows.length,
+          revenue: seg.revenue,
+          revenue_share: seg.revenue / total,
+        })),
+      };
+    });
+
+    test("report.pdf and report.html: every page's headline figures equal the pipeline's summary.json", async () => {
+      const expected = await headline();
+      // formatted as the report formats them (src/components/format.js)
+      const format: {
+        int: (x: number) => string;
+        pct: (x: number) => string;
+        money: (c: string) => (x: number) => string;
+      } = await import(join(PROJECT_ROOT, "src", "components", "format.js"));
+      const money = format.money("£");
+      const flat = (text: string): string => text.replace(/\s+/g, " ");
+      /** per page: its KPIs (label -> value, note) and the figures its text must hold */
+      const kpis = new Map<string, [string, string, string?][]>();
+      kpis.set("/index.html", [
+        ["Customers", format.int(expected.customers)],
+        ["Revenue", money(expected.revenue)],
+      ]);
+      for (const s of expected.segments) {
+        const page = pages.find((p) => p.level === 2 && p.title === s.name);
+        assert.ok(page, `a page for ${s.name} (pages: ${pages.map((p) => p.title).join(", ")})`);
+        kpis.set(page.path, [
+          ["Customers", format.int(s.customers), `${format.pct(s.customer_share)} of all customers`],
+          ["Revenue", money(s.revenue), `${format.pct(s.revenue_share)} of all revenue`],
+        ]);
+      }
+      assert.equal(kpis.size, expected.segments.length + 1);
+      // the PDF: each page's figures on that page's own sheets
+      const printed = await probed();
+      const pdfFile = join(OUTPUT, "report-headline.pdf");
+      writeFileSync(pdfFile, printed.pdf);
+      const sheets = pdfPageCount(printed.pdf);
+      const sheetText = (first: number, last: number): string =>
+        flat(
+          spawnSync("pdftotext", ["-f", String(first), "-l", String(last), pdfFile, "-"], { encoding: "utf8" }).stdout,
+        );
+      // report.html: each page's section as the browser renders it from the file
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(htmlFile).href);
+        await waitForReport(page, 400);
+        for (const [path, wanted] of kpis) {
+          const i = pages.findIndex((p) => p.path === path);
+          const pdfText = sheetText(printed.startPages[i], (printed.startPages[i + 1] ?? sheets + 1) - 1);
+          const section = page.locator(`section[data-report-path="${path}"]`);
+          for (const [name, value, note] of wanted) {
+            // a note may wrap in the PDF's narrow KPI box ("23.9% of all" / "customers"): its figure and "of all"
+            for (const figure of note ? [value, note.replace(/ of all .*/, " of all")] : [value])
+              assert.ok(pdfText.includes(figure), `PDF, ${path}: ${name} "${figure}" in ${pdfText.slice(0, 800)}`);
+            const kpi = section.locator(".kpi", { has: page.locator(".label", { hasText: new RegExp(`^${name}$`) }) });
+            assert.equal(flat(await kpi.first().locator(".value").innerText()), value, `report.html, ${path}: ${name}`);
+            if (note)
+              assert.equal(
+                flat(await kpi.first().locator(".kpi-note").innerText()),
+                note,
+                `report.html, ${path}: ${name}`,
+              );
+          }
+        }
+        // the executive summary's segment table: each segment's customer and revenue shares beside its name
+        const table = await page
+          .locator('section[data-report-path="/index.html"] table:has(th:text-is("Recommended action")) tbody tr')
+          .allInnerTexts();
+        for (const s of expected.segments) {
+          const row = flat(table.find((r) => r.includes(s.name)) ?? "");
+          for (const figure of [format.pct(s.customer_share), format.int(s.customers), format.pct(s.revenue_share)])
+            assert.ok(row.includes(figure), `report.html summary table, ${s.name}: ${figure} in "${row}"`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
     test("npm run export -- --no-build writes report.html (the same bytes) and report.pdf", async (t) => {
       const site = join(OUTPUT, "site");
       cpSync(dir, site, { recursive: true });
@@ -356,8 +499,14 @@ if (requireChromium())
       assert.equal(result.status, 0, result.stderr);
       assert.equal(readFileSync(join(site, "report.html"), "utf8"), html, "report.html is deterministic");
       const pdf = readFileSync(join(site, "report.pdf"));
-      assert.equal(pdfPageCount(pdf), pdfPageCount(printed.pdf), "the exported PDF has the pages of the tested one");
-      assert.ok(!existsSync(join(site, "report.html." + result.pid + ".tmp")));
+      assert.equal(
+        pdfPageCount(pdf),
+        pdfPageCount((await probed()).pdf),
+        "the exported PDF has the pages of the tested one",
+      );
+      // export.ts names its temporary files after its own process (tsx's child, not result.pid): look for any
+      const leftovers = readdirSync(site).filter((f) => /\.tmp$/.test(f));
+      assert.deepEqual(leftovers, [], "no temporary file left beside the exports");
     });
 
     test("without Chromium, one line says how to install it", () => {

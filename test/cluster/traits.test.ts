@@ -24,6 +24,7 @@ import {
 import type { ClusterPosition } from "../../loaders/cluster/profile.ts";
 import type { CustomerFeatures } from "../../loaders/types.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 /** type-7 quantile, written out here so the test does not lean on the code it checks */
 function q7(values: number[], p: number): number {
@@ -194,7 +195,7 @@ for (const [label, file, skip] of [
   ["demo data", null, false],
   ["Online Retail", ONLINE_RETAIL, NO_SHARED],
 ] as const) {
-  describe(`names and k on the ${label}`, { skip: skip || false }, () => {
+  describe(`names and k on the ${label}`, { skip: requires(skip) }, () => {
     let result: IngestResult;
     let seg: SegmentationResult;
     before(async () => {
@@ -227,7 +228,7 @@ for (const [label, file, skip] of [
   });
 }
 
-describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { skip: NO_SHARED || false }, () => {
+describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { skip: requires(NO_SHARED) }, () => {
   it("k = 2 puts 10% or more new customers in the less valuable segment, so it cannot be called inactive", async () => {
     const config = loadConfig({ file: null, env: {}, data: ONLINE_RETAIL });
     const result = await ingest(config);
@@ -239,6 +240,17 @@ describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { s
       assert.ok(seg.k >= 3 && seg.k_reason.includes("below clustering.k_min = 3"), seg.k_reason);
       const low = two.profiles[1];
       assert.ok(low.name_check!.new_share >= 0.1, `new customers in ${low.name}: ${low.name_check!.new_share}`);
+      // independently of the name check: the less valuable cluster's members, their first purchase within 90 days
+      // of the snapshot (tenure <= 90, README "Segment names"), counted here
+      const members = result.customers.filter((_, i) => two.labels[i] === low.cluster);
+      assert.equal(members.length, low.size);
+      assert.ok(
+        two.profiles[0].median_monetary > low.median_monetary,
+        "the second profile is the less valuable segment",
+      );
+      const newShare = members.filter((c) => c.tenure <= 90).length / members.length;
+      assert.ok(Math.abs(newShare - low.name_check!.new_share) < 1e-9, `${newShare} counted here`);
+      assert.ok(newShare >= 0.1, `${newShare}`);
       assert.ok(!/Inactive|At-Risk/.test(low.name), low.name);
       // and the names are the grid's own, checked: recomputed by nameClustersChecked from the same inputs
       const columns = {

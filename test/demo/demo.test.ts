@@ -27,7 +27,7 @@ import {
   TRANSACTIONS_HEADER,
   versionStamp,
 } from "../../loaders/demo/index.ts";
-import { Rng } from "../../loaders/demo/random.ts";
+import { Rng } from "../../loaders/stats/random.ts";
 
 /** Splits one CSV record (no embedded line breaks in the demo data) into fields, undoing RFC 4180 quoting. */
 function parseRecord(line: string): string[] {
@@ -117,7 +117,7 @@ describe("random", () => {
     for (let i = 0; i < 1000; i++) {
       const x = rng.next();
       assert.ok(x >= 0 && x < 1);
-      const k = rng.int(2, 4);
+      const k = rng.between(2, 4);
       assert.ok(k >= 2 && k <= 4 && Number.isInteger(k));
     }
   });

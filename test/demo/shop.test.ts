@@ -115,16 +115,28 @@ describe("demo shop end to end", () => {
     const stores = [...recompute().per.values()].map((c) => c.stores.size);
     const count = (test: (n: number) => boolean) => stores.filter(test).length;
     const inStore = stores.filter((n) => n > 0);
+    // every field recomputed here (none copied from the actual): counts, mean, median and the two shares
+    const sorted = [...inStore].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    const median = sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
+    const several = count((n) => n === 2) + count((n) => n >= 3);
     assert.deepEqual(
-      { ...audience.all.stores, mean: Math.round(audience.all.stores.mean * 100) },
       {
         ...audience.all.stores,
+        mean: Math.round(audience.all.stores.mean * 100),
+        share_one: Math.round(audience.all.stores.share_one * 1e4),
+        share_several: Math.round(audience.all.stores.share_several * 1e4),
+      },
+      {
         in_store: inStore.length,
         no_store: count((n) => n === 0),
         one: count((n) => n === 1),
         two: count((n) => n === 2),
         three_plus: count((n) => n >= 3),
         mean: Math.round((inStore.reduce((a, b) => a + b, 0) / inStore.length) * 100),
+        median,
+        share_one: Math.round((count((n) => n === 1) / inStore.length) * 1e4),
+        share_several: Math.round((several / inStore.length) * 1e4),
       },
     );
     assert.ok(audience.all.stores.two + audience.all.stores.three_plus > 0, "some customers use several stores");

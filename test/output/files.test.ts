@@ -76,11 +76,11 @@ function assertOneLine(run: { status: number | null; stderr: string }, status: n
   assert.match(run.stderr, pattern);
 }
 
-/** A folder holding an old output set: customers.csv, summary.json, timings.json with the text "old ...". */
+/** A folder holding an old output set: customers.csv, model.json, summary.json, timings.json with the text "old ...". */
 function oldSet(dir: string): void {
   mkdirSync(dir, { recursive: true });
   const files: Record<string, number> = {};
-  for (const name of ["customers.csv", "summary.json", "timings.json"]) {
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"]) {
     writeFileSync(join(dir, name), `old ${name}\n`);
     files[name] = `old ${name}\n`.length;
   }
@@ -88,11 +88,11 @@ function oldSet(dir: string): void {
 }
 
 function assertOldSet(dir: string): void {
-  for (const name of ["customers.csv", "summary.json", "timings.json"])
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"])
     assert.equal(readFileSync(join(dir, name), "utf8"), `old ${name}\n`, `${name} kept`);
   assert.deepEqual(
     readdirSync(dir).sort(),
-    [PIPELINE_MARKER, "customers.csv", "summary.json", "timings.json"],
+    [PIPELINE_MARKER, "customers.csv", "model.json", "summary.json", "timings.json"],
     "no temporary folder left",
   );
 }
@@ -192,7 +192,7 @@ describe("the output set is replaced whole (item 8)", () => {
     assertOldSet(out);
   });
 
-  it("a successful run replaces the three files and leaves other files alone", () => {
+  it("a successful run replaces the four files and leaves other files alone", () => {
     const out = join(TMP, "replace");
     oldSet(out);
     writeFileSync(join(out, "notes.txt"), "mine\n");
@@ -201,6 +201,7 @@ describe("the output set is replaced whole (item 8)", () => {
     assert.deepEqual(readdirSync(out).sort(), [
       PIPELINE_MARKER,
       "customers.csv",
+      "model.json",
       "notes.txt",
       "summary.json",
       "timings.json",
@@ -236,7 +237,13 @@ describe("unreadable inputs and unwritable outputs are one line (item 7)", () =>
     chownSync(out, uid, uid);
     const run = pipeline(["--data", PLAIN, "--out", out], { unprivileged: true });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(out).sort(), [PIPELINE_MARKER, "customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      PIPELINE_MARKER,
+      "customers.csv",
+      "model.json",
+      "summary.json",
+      "timings.json",
+    ]);
     assert.deepEqual(readdirSync(parent), ["out"]);
   });
 

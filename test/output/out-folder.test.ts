@@ -82,7 +82,7 @@ describe("pipeline --out replaces only its own previous output (issue 23 #1)", (
     const first = pipeline(out);
     assert.equal(first.status, 0, first.stderr);
     const marker = JSON.parse(readFileSync(join(out, PIPELINE_MARKER), "utf8"));
-    assert.deepEqual(Object.keys(marker.files).sort(), ["customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(Object.keys(marker.files).sort(), ["customers.csv", "model.json", "summary.json", "timings.json"]);
     const second = pipeline(out);
     assert.equal(second.status, 0, second.stderr);
     writeFileSync(join(out, "summary.json"), "edited by hand\n");

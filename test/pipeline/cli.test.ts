@@ -64,7 +64,7 @@ describe("npm run pipeline", () => {
     assert.match(run.stdout, /--keep-non-product/);
   });
 
-  it("writes customers.csv, summary.json and timings.json", () => {
+  it("writes customers.csv, summary.json, timings.json and model.json", () => {
     const out = join(TMP, "out");
     const run = pipeline("--data", join(FIXTURES, "reasons.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 0, run.stderr);
@@ -81,16 +81,22 @@ describe("npm run pipeline", () => {
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
     );
-    assert.deepEqual(readdirSync(out).sort(), [".segment-pipeline", "customers.csv", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      ".segment-pipeline",
+      "customers.csv",
+      "model.json",
+      "summary.json",
+      "timings.json",
+    ]);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").split("\n");
     assert.equal(
       csv[0],
       "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country," +
-        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment",
+        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,p_alive,expected_orders,expected_order_value,clv",
     );
     assert.match(
       csv[1],
-      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+$/,
+      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+,,,,$/,
     );
     assert.equal(csv.length, 5); // header, 3 customers, final newline
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));

@@ -4,7 +4,7 @@
  * they are from the ingest and the segmentation; every data file small.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -117,6 +117,29 @@ describe("page data of a small shop", () => {
       const size = JSON.stringify(content).length;
       assert.ok(size < 300_000, `${name}: ${size} characters`);
     }
+  });
+
+  test("headline figures equal those counted here from the shop's own lines", () => {
+    // independent of the pipeline: read back the CSV written above. Orders are the purchase invoices; revenue is
+    // quantity x price less each cancelled unit that has a purchase of the same product by the same customer at or
+    // before its time (a return with no purchase to match reduces nothing)
+    const rows = readFileSync(config.data, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => {
+        const [invoice, code, , quantity, stamp, price, customer] = line.split(",");
+        return { invoice, code, quantity: Number(quantity), stamp, price: Number(price), customer };
+      });
+    const purchases = rows.filter((r) => !r.invoice.startsWith("C"));
+    let revenue = purchases.reduce((sum, r) => sum + r.quantity * r.price, 0);
+    for (const r of rows.filter((x) => x.invoice.startsWith("C")))
+      if (purchases.some((p) => p.customer === r.customer && p.code === r.code && p.stamp <= r.stamp))
+        revenue += r.quantity * r.price;
+    const meta = files["meta.json"] as Record<string, number>;
+    assert.equal(meta.customers, new Set(purchases.map((r) => r.customer)).size);
+    assert.equal(meta.orders, new Set(purchases.map((r) => r.invoice)).size);
+    assert.ok(Math.abs(meta.revenue - revenue) < 0.005, `revenue ${meta.revenue}, counted here ${revenue.toFixed(2)}`);
   });
 
   test("headline figures are the pipeline's own", () => {

@@ -1,15 +1,16 @@
 /**
  * Two builds at once in one checkout (issue 12, item 2): each publishes its own data set. Build A (data X) and
- * build B (data Y) are started a second apart, in both orders; the second waits for the first (it says so) and
+ * build B (data Y) is started once A holds the build lock (polled), in both orders; the second waits for the first (it says so) and
  * each build's folder holds its own figures.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { CACHE_ROOT } from "../../loaders/site/artifacts.ts";
 import { buildCommand, buildEnv, type BuildOptions } from "../support/build.ts";
 import { generateSmall, readHeadline, readSiteData } from "../support/report.ts";
 
@@ -18,7 +19,7 @@ interface Run {
   stderr: string;
 }
 
-function start(options: BuildOptions, out: string): Promise<Run> {
+function start(options: BuildOptions, out: string): { pid: number; done: Promise<Run> } {
   const [command, args] = buildCommand(["--out", out]);
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
@@ -27,10 +28,43 @@ function start(options: BuildOptions, out: string): Promise<Run> {
   });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stderr })));
+  const done = new Promise<Run>((resolve) => child.on("close", (status) => resolve({ status, stderr })));
+  return { pid: child.pid!, done };
 }
 
-test("two builds started a second apart each publish their own data, in both orders", async () => {
+/** The parent process id of `pid` (Linux /proc), or null when it is gone. */
+function parentOf(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the build started as `pid` (the tsx launcher, or the node process it starts) holds the checkout's
+ * build lock: polled, not timed, so a slow machine cannot let the second build win the race.
+ */
+async function holdsLock(pid: number, finished: Promise<Run>): Promise<void> {
+  const lock = join(CACHE_ROOT, "build.lock");
+  let over = false;
+  void finished.then(() => (over = true));
+  for (;;) {
+    let owner = NaN;
+    try {
+      owner = Number.parseInt(readFileSync(lock, "utf8"), 10);
+    } catch {
+      // not taken yet
+    }
+    if (owner === pid || (Number.isInteger(owner) && parentOf(owner) === pid)) return;
+    if (over) throw new Error(`build ${pid} finished without being seen holding ${lock}`);
+    await sleep(20);
+  }
+}
+
+test("two builds, the second started while the first holds the lock, each publish their own data, in both orders", async () => {
   const work = join(PROJECT_ROOT, "test-output", "concurrent");
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -39,7 +73,7 @@ test("two builds started a second apart each publish their own data, in both ord
   // each data set's headline from a build on its own
   const solo = async (name: "X" | "Y", data: string) => {
     const out = join(work, `solo-${name}`);
-    const run = await start({ name, data, config }, out);
+    const run = await start({ name, data, config }, out).done;
     assert.equal(run.status, 0, run.stderr);
     return { data, headline: readHeadline(out), segments: readSiteData(out, "segments") };
   };
@@ -53,9 +87,9 @@ test("two builds started a second apart each publish their own data, in both ord
     const outFirst = join(work, `${first}-then-${second}`, first);
     const outSecond = join(work, `${first}-then-${second}`, second);
     const a = start({ name: first, data: builds[first].data, config }, outFirst);
-    await sleep(1000);
+    await holdsLock(a.pid, a.done);
     const b = start({ name: second, data: builds[second].data, config }, outSecond);
-    const [ra, rb] = await Promise.all([a, b]);
+    const [ra, rb] = await Promise.all([a.done, b.done]);
     assert.equal(ra.status, 0, `${first}: ${ra.stderr}`);
     assert.equal(rb.status, 0, `${second}: ${rb.stderr}`);
     for (const [name, out] of [

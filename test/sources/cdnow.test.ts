@@ -13,6 +13,7 @@ import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { DROP_REASONS } from "../../loaders/types.ts";
 import { buildReport, NO_SHARED, SHARED } from "../support/build.ts";
 import { readSiteData } from "../support/report.ts";
+import { requires } from "../support/skip.ts";
 
 const CDNOW = join(SHARED, "data", "cdnow_sample.csv.gz");
 const EXPECTED = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "cdnow", "expected.json"), "utf8"));
@@ -29,7 +30,7 @@ writeFileSync(
 );
 after(() => rmSync(join(WORK, "out"), { recursive: true, force: true }));
 
-describe("CDNOW log", { skip: NO_SHARED }, () => {
+describe("CDNOW log", { skip: requires(NO_SHARED) }, () => {
   it("pipeline: accounting, totals and per-customer RFM equal pandas'", async () => {
     const { summary, ingest } = await runPipeline(loadConfig({ file: CONFIG, env: {} }), join(WORK, "out"));
     const zero = Object.fromEntries(DROP_REASONS.map((r) => [r, 0]));

@@ -15,6 +15,7 @@ import { InputError } from "../../loaders/errors.ts";
 import { computeReport, runPipeline } from "../../loaders/pipeline/index.ts";
 import { ingest } from "../../loaders/pipeline/ingest.ts";
 import { writeWorkbook } from "../support/workbook.ts";
+import { requires } from "../support/skip.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "customers");
 const SHARED = resolve(PROJECT_ROOT, "..", "shared", "data", "marketing_campaign.tsv.gz");
@@ -236,7 +237,7 @@ describe("customer-level table rules (rules.tsv)", () => {
 
 const skip = existsSync(SHARED) ? false : `../shared is absent (${SHARED}): the marketing_campaign tests need it`;
 
-describe("marketing_campaign.tsv.gz, against pandas", { skip }, () => {
+describe("marketing_campaign.tsv.gz, against pandas", { skip: requires(skip) }, () => {
   const expected = JSON.parse(readFileSync(join(FIXTURES, "marketing_expected.json"), "utf8"));
   const pandas = gunzipSync(readFileSync(join(FIXTURES, "marketing_customers.csv.gz")))
     .toString("utf8")

@@ -19,6 +19,7 @@ import { cellText } from "../../loaders/sources/excel.ts";
 import { READERS } from "../../loaders/sources/index.ts";
 import { readCsvLines } from "../../bench/make-workbook.ts";
 import { onlineRetailCells, writeWorkbook } from "../support/workbook.ts";
+import { requires } from "../support/skip.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "sources");
 const fixture = (name: string) => join(FIXTURES, name);
@@ -217,7 +218,7 @@ const skip = existsSync(SHARED_DATA)
   ? false
   : `../shared is absent (${SHARED_DATA}): the Online Retail slice tests need it`;
 
-describe("a slice of Online Retail in every format", { skip }, () => {
+describe("a slice of Online Retail in every format", { skip: requires(skip) }, () => {
   const dir = join(TMP, "slice");
   let csv: Figures;
   before(async () => {

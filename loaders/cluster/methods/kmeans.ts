@@ -51,6 +51,8 @@ export interface LloydResult {
 }
 
 export interface KMeansFit extends LloydResult {
+  /** see ClusterFit (set by methods adapted to this shape, e.g. DBSCAN) */
+  noise_label?: number | null;
   k: number;
   best_restart: number;
   /** iterations of the final refinement of the winner (0 when the screening tolerance is already `tolerance`) */

@@ -5,7 +5,7 @@
  * instead, and the page leaves it out.
  */
 import type { GroupAggregates, ReportContext } from "../context.ts";
-import { rnd, rndSpread } from "./common.ts";
+import { rnd, rndSpread } from "../facts.ts";
 
 function group(ctx: ReportContext, agg: GroupAggregates, label: number) {
   const channels = agg.channels.get(label) ?? [];

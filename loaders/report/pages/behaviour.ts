@@ -8,8 +8,7 @@ import { customerTableData } from "./customer-table.ts";
 import type { ReportContext } from "../context.ts";
 import { glossaryFacts } from "../glossary.ts";
 import { formatInt, formatPercent } from "../format.ts";
-import { rnd, rndSpread, segmentRows } from "./common.ts";
-import { behaviourGaps } from "./methodology.ts";
+import { behaviourGaps, rnd, rndSpread, segmentRows } from "../facts.ts";
 
 type Weekly = { dow: number; hour: number; orders: number; revenue: number }[];
 

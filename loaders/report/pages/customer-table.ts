@@ -4,7 +4,7 @@
  * response rate of each campaign column. Null for transaction lines.
  */
 import type { ReportContext } from "../context.ts";
-import { rnd } from "./common.ts";
+import { rnd } from "../facts.ts";
 
 export interface PartsGroup {
   name: string;

@@ -5,7 +5,7 @@
 import type { ReportContext } from "../context.ts";
 import { MIN_GROUP_CUSTOMERS, smallGroupsNote } from "../limits.ts";
 import { REGIONS, regionOf, regionTable } from "../regions.ts";
-import { countryTest, inactiveCluster, rnd, segmentRows } from "./common.ts";
+import { countryTest, inactiveCluster, rnd, segmentRows } from "../facts.ts";
 
 export function geographyData(ctx: ReportContext): Record<string, unknown> {
   const overall = ctx.all.countries.get(-1) ?? new Map();

@@ -14,28 +14,37 @@ import {
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatPercent } from "../format.ts";
 import { glossary, rawEtaSquared } from "../glossary.ts";
-import { calendarGaps, duplicateNote, revenueNote } from "../limits.ts";
+import { duplicateNote, revenueNote } from "../limits.ts";
+import { methodComparisonData } from "../method-comparison.ts";
 import { regionTable } from "../regions.ts";
-import { reportTraitThresholds, rnd } from "./common.ts";
+import { behaviourGaps, REASON_LABELS, reportTraitThresholds, rnd } from "../facts.ts";
 
-/** Wording of the drop reasons. */
-export const REASON_LABELS: Record<string, string> = {
-  implausible_date: "dates outside the plausible window",
-  cancellation: "cancellations (invoice starting with C)",
-  missing_customer: "no customer id",
-  nonpositive_quantity: "quantity of zero or less",
-  missing_order: "order not in the orders table",
-  nonpositive_price: "unit price of zero or less",
-  nonpositive_amount: "amount (line or order total) of zero or less",
-  non_product_code: "non-product codes (postage, fees, adjustments)",
-  duplicate: "exact duplicate lines",
-  returned: "purchases returned in full (net revenue)",
-  fully_returned: "customers whose net revenue is zero or less (fully returned)",
-  // a customer-level table's rows (customers/table.ts)
-  duplicate_customer: "a customer id already on an earlier row",
-  missing_value: "an empty value the segmentation needs (not imputed)",
-  impossible_value: "an impossible value (negative amount or count, response not 0/1)",
-};
+/** The customer-value models' parameters with their standard errors, or why they did not run. */
+export function valueModels(ctx: ReportContext): Record<string, unknown> {
+  const s = ctx.value?.summary;
+  if (!s || s.status !== "fitted") return { fitted: false, reason: s?.reason ?? "the value stage did not run" };
+  const fit = s[s.model]!;
+  const gg = s.gamma_gamma!;
+  const row = (model: string, parameter: string, value: number, se: number | undefined) => ({
+    model,
+    parameter,
+    value,
+    se: se ?? null,
+  });
+  const name = s.model === "bgnbd" ? "BG/NBD" : "MBG/NBD";
+  return {
+    fitted: true,
+    model_name: name,
+    time_unit: s.settings.time_unit,
+    fitted_through: s.fitted_through,
+    parameters: [
+      ...(["r", "alpha", "a", "b"] as const).map((k) => row(name, k, fit[k], fit.se?.[k])),
+      ...(["p", "q", "v"] as const).map((k) => row("Gamma-Gamma", k, gg[k], gg.se?.[k])),
+    ],
+    log_likelihood: { purchase: fit.log_likelihood, spend: gg.log_likelihood },
+    iterations: { purchase: fit.iterations, spend: gg.iterations },
+  };
+}
 
 /** Limitations, each a sentence with its numbers. */
 export function limitations(ctx: ReportContext): string[] {
@@ -63,13 +72,13 @@ export function limitations(ctx: ReportContext): string[] {
   const gaps = behaviourGaps(ctx);
   if (gaps.text) out.push(gaps.text);
   const recent = customers.filter((c) => c.tenure <= 90).length;
-  if (ctx.ingest.customer_table)
+  if (!ctx.capabilities.has.transactions)
     out.push(
       `The data is one row per customer, with recency, purchases and spending as the exporting system counted them: ${
         ctx.config.period_days === null
           ? "the period those counts cover is not in the data (period_days not set), so per-year figures are the table's figures as they are"
           : `they cover ${formatInt(ctx.config.period_days)} days as configured (period_days), which the per-year figures divide by`
-      }, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table.rule}`,
+      }, and transaction-level views (products, months, weekdays, baskets, returns, geography) cannot be made. ${ctx.ingest.customer_table?.rule ?? ""}`,
     );
   else
     out.push(
@@ -103,15 +112,6 @@ export function limitations(ctx: ReportContext): string[] {
     "K-means finds compact, roughly spherical groups of similar size in the scaled feature space; segment boundaries are lines drawn through a continuum, not natural breaks.",
   );
   return out;
-}
-
-/** The weekdays, hours and months of the period without orders (all customers). */
-export function behaviourGaps(ctx: ReportContext) {
-  return calendarGaps(
-    ctx.all.weekly.get(-1) ?? [],
-    ctx.months.map((m) => m.month),
-    (ctx.all.monthly.get(-1) ?? []).filter((m) => m.orders > 0).map((m) => m.month),
-  );
 }
 
 export function methodologyData(ctx: ReportContext): Record<string, unknown> {
@@ -149,6 +149,8 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
       note: revenueNote(a, ctx.headline.currency),
     },
     glossary: glossary(ctx),
+    // what this data cannot show: one line per page the report leaves out (registry.ts)
+    cannot_show: ctx.omitted.map((o) => `${o.page}: ${o.reason}.`),
     features: {
       configured: ctx.config.clustering.features,
       used: ctx.seg.features.used,
@@ -213,6 +215,8 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     region_table: regionTable(),
     warnings: ctx.seg.warnings,
     limitations: limitations(ctx),
+    method_comparison: methodComparisonData(ctx),
+    value: valueModels(ctx),
   };
 }
 
@@ -268,7 +272,7 @@ function namingData(ctx: ReportContext): Record<string, unknown> {
       return {
         trait,
         ...words,
-        definition: ctx.ingest.customer_table ? tableWording(words.definition) : words.definition,
+        definition: ctx.capabilities.has.transactions ? words.definition : tableWording(words.definition),
       };
     }),
     name_traits: Object.entries(NAME_TRAITS).map(([name, list]) => ({

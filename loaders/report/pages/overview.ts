@@ -3,9 +3,8 @@ import { basename } from "node:path";
 import type { ReportContext } from "../context.ts";
 import type { Insight } from "../insights.ts";
 import { gini, lorenzCurve, minimalShareFor, topShare } from "../../stats/concentration.ts";
-import { publishRow, rnd, segmentRows } from "./common.ts";
+import { publishRow, REASON_LABELS, rnd, segmentRows } from "../facts.ts";
 import { revenueNote } from "../limits.ts";
-import { REASON_LABELS } from "./methodology.ts";
 
 /** meta.json: what every page header needs. */
 export function metaData(ctx: ReportContext): Record<string, unknown> {

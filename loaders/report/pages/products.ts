@@ -1,7 +1,7 @@
 /** products.json: per k and segment (and for all customers), the top products, category revenue and word frequencies. */
 import { CATEGORY_RULES } from "../categories.ts";
 import type { GroupAggregates, ReportContext } from "../context.ts";
-import { rnd } from "./common.ts";
+import { productNotes, rnd } from "../facts.ts";
 
 function group(agg: GroupAggregates, label: number) {
   return {
@@ -18,28 +18,6 @@ function group(agg: GroupAggregates, label: number) {
       share: rnd(c.share, 5),
     })),
     words: agg.words.get(label) ?? [],
-  };
-}
-
-/** One line per product section the data cannot fill (the page shows it instead of an empty chart). */
-export function productNotes(available: ReportContext["available"]): {
-  products: string | null;
-  categories: string | null;
-  words: string | null;
-} {
-  const products = available.products
-    ? null
-    : available.lines
-      ? "Not available: the data has no product (stock code) column."
-      : "Not available: the data is one row per customer; products, categories and description words are not in it.";
-  return {
-    products,
-    categories:
-      products ??
-      (available.categories
-        ? null
-        : "Not available: the data has neither product categories nor descriptions to derive them from."),
-    words: products ?? (available.words ? null : "Not available: the data has no product descriptions."),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { ReportContext } from "../context.ts";
 import { NEW_CUSTOMER_DAYS, NEW_CUSTOMER_MAX_SHARE, traitSentence } from "../../cluster/traits.ts";
 import { formatPercent } from "../format.ts";
-import { rnd } from "./common.ts";
+import { rnd } from "../facts.ts";
 
 export function rfmData(ctx: ReportContext): Record<string, unknown> {
   const scoring = ctx.seg.rfm_thresholds;

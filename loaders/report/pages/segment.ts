@@ -6,8 +6,7 @@ import type { ReportContext } from "../context.ts";
 import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
-import { periodYears, publishRow, rnd, rndSpread, segmentRows } from "./common.ts";
-import { productNotes } from "./products.ts";
+import { periodYears, productNotes, publishRow, rnd, rndSpread, segmentRows } from "../facts.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
   const kd = ctx.chosen;

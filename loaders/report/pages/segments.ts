@@ -1,19 +1,36 @@
 /**
  * segments.json (profiles, standardised means, cross-tab, for every k) and pca.json (the scatter).
  *
- * Standardised means: for each feature (all seven customer features, not only the clustering ones), the
- * cluster mean of the transformed feature (the clustering transform, log1p by default) minus the mean over all
- * customers, in standard deviations over all customers. 0 is the average customer.
+ * Standardised means: for each feature the data holds (the built-in customer features whose needs it meets, not
+ * only the clustering ones, then every other clustering feature, e.g. a customer table's Income), the cluster
+ * mean of the transformed feature (the clustering transform, log1p by default) minus the mean over all customers,
+ * in standard deviations over all customers. 0 is the average customer.
  *
  * The scatter ships at most PCA_MAX_POINTS customers: every ceil(n / PCA_MAX_POINTS)-th customer in the
  * segmentation's input order (customer id order), which is unrelated to the features; coordinates rounded to
  * 3 decimals, no identifiers. Labels per k are one character per point (base 36).
  */
+import { satisfies, type Needs } from "../../capabilities.ts";
+import { featureValue } from "../../cluster/features.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
-import { publishRow, rnd, segmentRows } from "./common.ts";
+import { publishRow, rnd, segmentRows } from "../facts.ts";
 
 export const PCA_MAX_POINTS = 2500;
+
+/** What a built-in feature needs from the data to mean anything (else it is 0 for every customer). */
+const FEATURE_NEEDS: Partial<Record<FeatureName, Needs>> = {
+  tenure: [["transactions", "signup_dates"]],
+  items_per_order: ["transactions"],
+  return_rate: ["returns"],
+};
+
+/** The heatmap's features: the built-in ones the data holds, then the other clustering features. */
+export function profileFeatures(ctx: ReportContext): FeatureName[] {
+  const builtin = FEATURE_NAMES.filter((f) => satisfies(ctx.capabilities, FEATURE_NEEDS[f]));
+  const own = ctx.seg.features.used.filter((f) => !(FEATURE_NAMES as string[]).includes(f));
+  return [...builtin, ...own];
+}
 
 /** Standardised cluster means of every feature for one labelling. */
 export function standardisedMeans(
@@ -24,10 +41,10 @@ export function standardisedMeans(
   const customers = ctx.ingest.customers;
   const transform =
     ctx.config.clustering.transform === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
-  const features = FEATURE_NAMES;
+  const features = profileFeatures(ctx);
   const values = Array.from({ length: k }, () => new Array<number>(features.length).fill(0));
   features.forEach((f, j) => {
-    const col = customers.map((c) => transform(c[f] as number));
+    const col = customers.map((c) => transform(Number(featureValue(c, f))));
     const n = col.length;
     const mean = col.reduce((s, v) => s + v, 0) / n;
     const sd = Math.sqrt(col.reduce((s, v) => s + (v - mean) ** 2, 0) / n) || 1;

@@ -1,11 +1,96 @@
-/** Shared pieces of the page builders: per-segment summary rows, rounding, and the facts behind the narrative. */
-import type { Spread } from "../aggregates.ts";
-import type { KData, ReportContext } from "../context.ts";
-import type { InsightFacts, SegmentFacts } from "../insights.ts";
-import { playFor, profileSentence, type Role } from "../playbook.ts";
-import { countryChiSquare } from "../../stats/tests.ts";
-import { sortedCopy } from "../../stats/quantile.ts";
-import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../../cluster/traits.ts";
+/**
+ * What the page builders and the narrative share, below both (pages import no other page, and insights.ts no
+ * page): the facts behind the narrative (Insight, InsightFacts), per-segment summary rows, rounding, the wording
+ * of the drop reasons and the product notes.
+ */
+import type { Spread } from "./aggregates.ts";
+import type { KData, ReportContext } from "./context.ts";
+import { calendarGaps } from "./limits.ts";
+import { playFor, profileSentence, type Role } from "./playbook.ts";
+import { countryChiSquare } from "../stats/tests.ts";
+import { sortedCopy } from "../stats/quantile.ts";
+import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../cluster/traits.ts";
+
+/** A page of the report: its registry id (report/registry.ts; "" for the home page). */
+export type PageName = string;
+
+export interface Insight {
+  id: string;
+  /** 1 = strongest; set by rankInsights */
+  rank: number;
+  /** 0..1, grows with the size of the effect */
+  score: number;
+  text: string;
+  /** the page with the evidence, and the section id on it */
+  page: PageName;
+  anchor: string;
+  /** the figures quoted in `text`, formatted, plus raw values for charts */
+  figures: Record<string, string | number>;
+}
+
+/** One segment (cluster of the chosen k) as the narrative sees it. */
+export interface SegmentFacts {
+  name: string;
+  customers: number;
+  revenue: number;
+  orders: number;
+  /** median days since the last order */
+  median_recency: number;
+  /** revenue / orders */
+  aov: number;
+  /** units / orders */
+  items_per_order: number;
+  /** returned units / purchased units */
+  return_rate: number;
+  /** returned and bought units, and those of the customer who returned the most (for the one-customer guard) */
+  returned_units?: number;
+  bought_units?: number;
+  top_returner?: { returned_units: number; bought_units: number };
+}
+
+/** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
+export const ONE_CUSTOMER_SHARE = 0.5;
+
+export interface InsightFacts {
+  currency: string;
+  customers: number;
+  revenue: number;
+  orders: number;
+  /** purchased and returned units over all customers, for the overall return rate */
+  units: number;
+  returned_units: number;
+  /** units bought before netting returns (the base of the return rate; = units under the gross basis) */
+  bought_units: number;
+  /** per-customer revenue (for concentration); order does not matter */
+  monetary: readonly number[];
+  /** per-customer order counts (for the one-off buyers statement) */
+  frequency: readonly number[];
+  segments: readonly SegmentFacts[];
+  /** orders by ISO weekday (1 = Monday) and hour */
+  weekly?: readonly { dow: number; hour: number; orders: number }[];
+  /** revenue by calendar month "YYYY-MM", with partial months (cut by the period's ends) flagged */
+  months?: readonly { month: string; revenue: number; partial: boolean }[];
+  /** the country x segment chi-square test, and countries where the inactive segment is over-represented */
+  geography?: {
+    chi2: number;
+    df: number;
+    p: number;
+    cramers_v: number;
+    inactive_segment: string;
+    over: readonly { country: string; residual: number; customers: number; share: number }[];
+    /** the inactive segment's share among all customers */
+    inactive_share: number;
+  };
+  /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
+  stability?: { mean_ari: number; runs: number };
+  /** the chosen k and the sentence saying why */
+  k?: { k: number; reason: string };
+  /** the cleaning account */
+  /** false for a customer-level table: no units or returns, so no basket or return statements */
+  lines?: boolean;
+  /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
+  cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
+}
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
 export function rnd(x: number | null | undefined, digits = 2): number | null {
@@ -72,7 +157,7 @@ export interface SegmentRow {
  * used as one year's, and the strategy page says so).
  */
 export function periodYears(ctx: ReportContext): number {
-  if (ctx.ingest.customer_table) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
+  if (!ctx.capabilities.has.transactions) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
   return Math.max(ctx.headline.period_days, 1) / 365.25;
 }
 
@@ -104,7 +189,7 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
       return_rate: o?.bought_units ? o.returned_units / o.bought_units : 0,
       revenue_per_customer: p.size ? p.revenue / p.size : 0,
       orders_per_year: p.size ? orders / p.size / years : 0,
-      description: profileSentence(p, ctx.headline.currency, ctx.ingest.customer_table ? "purchase" : "order"),
+      description: profileSentence(p, ctx.headline.currency, ctx.capabilities.has.transactions ? "order" : "purchase"),
       meaning: p.name_check
         ? traitSentence(p.name_check.traits) || unnamedSentence(p.name_check, reportTraitThresholds(ctx))
         : play.meaning,
@@ -268,7 +353,57 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       rows_in: ctx.ingest.accounting.rows_in,
       rows_kept: ctx.ingest.accounting.rows_kept,
       dropped: ctx.ingest.accounting.dropped,
-      ...(ctx.ingest.customer_table ? { unit: "rows" } : {}),
+      ...(ctx.capabilities.has.transactions ? {} : { unit: "rows" }),
     },
+  };
+}
+
+/** Wording of the drop reasons. */
+export const REASON_LABELS: Record<string, string> = {
+  implausible_date: "dates outside the plausible window",
+  cancellation: "cancellations (invoice starting with C)",
+  missing_customer: "no customer id",
+  nonpositive_quantity: "quantity of zero or less",
+  missing_order: "order not in the orders table",
+  nonpositive_price: "unit price of zero or less",
+  nonpositive_amount: "amount (line or order total) of zero or less",
+  non_product_code: "non-product codes (postage, fees, adjustments)",
+  duplicate: "exact duplicate lines",
+  returned: "purchases returned in full (net revenue)",
+  fully_returned: "customers whose net revenue is zero or less (fully returned)",
+  // a customer-level table's rows (customers/table.ts)
+  duplicate_customer: "a customer id already on an earlier row",
+  missing_value: "an empty value the segmentation needs (not imputed)",
+  impossible_value: "an impossible value (negative amount or count, response not 0/1)",
+};
+
+/** The weekdays, hours and months of the period without orders (all customers). */
+export function behaviourGaps(ctx: ReportContext) {
+  return calendarGaps(
+    ctx.all.weekly.get(-1) ?? [],
+    ctx.months.map((m) => m.month),
+    (ctx.all.monthly.get(-1) ?? []).filter((m) => m.orders > 0).map((m) => m.month),
+  );
+}
+
+/** One line per product section the data cannot fill (the page shows it instead of an empty chart). */
+export function productNotes(available: ReportContext["available"]): {
+  products: string | null;
+  categories: string | null;
+  words: string | null;
+} {
+  const products = available.products
+    ? null
+    : available.lines
+      ? "Not available: the data has no product (stock code) column."
+      : "Not available: the data is one row per customer; products, categories and description words are not in it.";
+  return {
+    products,
+    categories:
+      products ??
+      (available.categories
+        ? null
+        : "Not available: the data has neither product categories nor descriptions to derive them from."),
+    words: products ?? (available.words ? null : "Not available: the data has no product descriptions."),
   };
 }

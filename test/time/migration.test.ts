@@ -1,0 +1,117 @@
+/**
+ * Segment migration: flows from hand-made placements; on the fixture, the earlier date's customers are those of
+ * the lines before it (the same as a run on a file holding only those lines), and the flows add up to the customers
+ * at both dates; on the demo data too, with the default setting (on: the data span more than twice 90 days).
+ */
+import assert from "node:assert/strict";
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
+import { ensureDemoData } from "../../loaders/demo/index.ts";
+import { ingest } from "../../loaders/pipeline/ingest.ts";
+import { runPipeline, type PipelineSummary } from "../../loaders/pipeline/index.ts";
+import { migrationDates } from "../../loaders/pipeline/time.ts";
+import { migrationFlows, NOT_NOW, NOT_YET, type Placed } from "../../loaders/time/migration.ts";
+
+const WORK = join(PROJECT_ROOT, "test-output", "migration");
+const FIXTURE = join(PROJECT_ROOT, "test", "fixtures", "time", "cohorts.csv");
+mkdirSync(WORK, { recursive: true });
+after(() => rmSync(WORK, { recursive: true, force: true }));
+
+/** Flows by origin and by destination add up to the customers at each date. */
+function assertAddsUp(summary: PipelineSummary): void {
+  const m = summary.migration!;
+  const from = m.flows.filter((f) => f.from !== NOT_YET).reduce((a, f) => a + f.customers, 0);
+  const to = m.flows.filter((f) => f.to !== NOT_NOW).reduce((a, f) => a + f.customers, 0);
+  assert.equal(from, m.customers_from);
+  assert.equal(to, m.customers_to);
+  assert.equal(m.customers_to, summary.customers);
+  // revenue to the snapshot: the flows hold all of it
+  const revenue = m.flows.reduce((a, f) => a + f.revenue, 0);
+  assert.ok(Math.abs(revenue - summary.revenue) < 1e-6 * summary.revenue);
+  for (const f of m.flows) assert.ok(f.no_purchase_since <= f.customers);
+}
+
+describe("migration", () => {
+  it("flows from placements: new customers, customers gone, no purchase since", () => {
+    const p = (id: string, segment: string, monetary: number, last: string): Placed => ({
+      customer_id: id,
+      segment,
+      monetary,
+      last_purchase: last,
+    });
+    const before = [
+      p("1", "A", 10, "2024-01-05"),
+      p("2", "A", 20, "2024-01-06"),
+      p("3", "B", 5, "2024-01-01"),
+      p("4", "B", 7, "2024-01-02"),
+    ];
+    const now = [
+      p("1", "A", 15, "2024-03-01"),
+      p("2", "B", 20, "2024-01-06"),
+      p("3", "B", 5, "2024-01-01"),
+      p("5", "A", 9, "2024-02-10"),
+    ];
+    const flows = migrationFlows(before, now, "2024-02-01", ["A", "B"]);
+    assert.deepEqual(flows, [
+      { from: "A", to: "A", customers: 1, revenue: 15, revenue_since: 5, no_purchase_since: 0 },
+      { from: "A", to: "B", customers: 1, revenue: 20, revenue_since: 0, no_purchase_since: 1 },
+      { from: "B", to: "B", customers: 1, revenue: 5, revenue_since: 0, no_purchase_since: 1 },
+      { from: "B", to: NOT_NOW, customers: 1, revenue: 0, revenue_since: -7, no_purchase_since: 0 },
+      { from: NOT_YET, to: "A", customers: 1, revenue: 9, revenue_since: 9, no_purchase_since: 0 },
+    ]);
+  });
+
+  it("when it runs: twice days_before by default, 'always', 'never'", () => {
+    const at = (when: "auto" | "always" | "never", days = 90) =>
+      migrationDates({ migration: { days_before: days, when } }, "2024-01-01", "2024-06-01");
+    assert.deepEqual(at("auto"), {
+      note: 'the data span 152 days, less than twice migration.days_before (90); set "migration": {"when": "always"} to compare anyway',
+    });
+    assert.deepEqual(at("always"), { from_date: "2024-03-03" });
+    assert.deepEqual(at("auto", 60), { from_date: "2024-04-02" });
+    assert.ok("note" in at("never", 60));
+    assert.ok("note" in at("always", 200));
+  });
+
+  it("the fixture: the earlier customers are those of the lines before the date; the flows add up", async () => {
+    const config = loadConfig({
+      file: null,
+      data: FIXTURE,
+      env: {},
+      overrides: { clustering: { bootstrap_runs: 2 }, migration: { days_before: 60, when: "always" } },
+    });
+    const { summary } = await runPipeline(config, join(WORK, "fixture"), { log: () => {} });
+    const m = summary.migration!;
+    assert.equal(m.to_date, "2011-07-27");
+    assert.equal(m.from_date, "2011-05-28");
+    assertAddsUp(summary);
+    // the same customers as a run on a file holding only the lines dated before the earlier date
+    const [header, ...lines] = readFileSync(FIXTURE, "utf8").trimEnd().split("\n");
+    const earlierFile = join(WORK, "earlier.csv");
+    writeFileSync(earlierFile, [header, ...lines.filter((l) => l.split(",")[4] < m.from_date)].join("\n") + "\n");
+    const earlier = await ingest(
+      loadConfig({ file: null, data: earlierFile, env: {}, overrides: { snapshot_date: m.from_date } }),
+    );
+    await earlier.close();
+    assert.equal(m.customers_from, earlier.customers.length);
+    const newCustomers = m.flows.filter((f) => f.from === NOT_YET).reduce((a, f) => a + f.customers, 0);
+    assert.equal(newCustomers, summary.customers - earlier.customers.length);
+    assert.ok(m.centre_shift && m.centre_shift.length === summary.k);
+  });
+
+  it("the demo data: on by default, and the flows add up", async () => {
+    const data = await ensureDemoData();
+    const config = loadConfig({ file: null, data, env: {}, overrides: { clustering: { bootstrap_runs: 2 } } });
+    const { summary } = await runPipeline(config, join(WORK, "demo"), { log: () => {} });
+    assert.ok(summary.migration, summary.migration_note ?? "");
+    assert.equal(summary.migration.days_before, 90);
+    assertAddsUp(summary);
+    // the cohorts partition the customers
+    assert.equal(
+      summary.cohorts.reduce((a, c) => a + c.customers, 0),
+      summary.customers,
+    );
+  });
+});
