@@ -139,8 +139,12 @@ export async function printReport(htmlFile: string, options: PrintOptions = {}):
           // in the first row and the last row: where the rows start and end (a caption may follow)
           tables.forEach((table, i) => {
             // the first cell of each (the leftmost: a marker past the right edge would make Chromium shrink the page)
-            const rows = table.querySelectorAll("tr");
-            const cells = [rows[0]?.querySelector("th, td"), rows[rows.length - 1]?.querySelector("th, td")];
+            // (visible rows and cells only: a table laid out one block per row hides its header row; no named
+            // function here, as tsx would wrap it in a helper the page does not have)
+            const rows = [...table.querySelectorAll("tr")].filter((row) => row.getBoundingClientRect().height > 0);
+            const cells = [rows[0], rows[rows.length - 1]].map((row) =>
+              [...(row?.querySelectorAll("th, td") ?? [])].find((cell) => cell.getBoundingClientRect().height > 0),
+            );
             cells.forEach((cell, j) => {
               const probe = document.createElement("span");
               probe.className = "report-probe";

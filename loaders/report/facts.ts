@@ -1,12 +1,15 @@
 /**
  * What the page builders and the narrative share, below both (pages import no other page, and insights.ts no
- * page): the facts behind the narrative (Insight, InsightFacts), per-segment summary rows, rounding, the wording
- * of the drop reasons and the product notes.
+ * page): the facts behind the narrative (Insight, InsightFacts, campaign responses), per-segment summary rows,
+ * rounding, the one-customer note on a return rate, what the advice may assume, the wording of the drop reasons
+ * and the product notes.
  */
 import type { Spread } from "./aggregates.ts";
 import type { KData, ReportContext } from "./context.ts";
+import { formatPercent } from "./format.ts";
+import { readerLabel } from "./labels.ts";
 import { calendarGaps } from "./limits.ts";
-import { playFor, profileSentence, type Role } from "./playbook.ts";
+import { BUSINESS_MEDIAN_UNITS, playFor, profileSentence, type AdviceSigns, type Role } from "./playbook.ts";
 import { countryChiSquare } from "../stats/tests.ts";
 import { sortedCopy } from "../stats/quantile.ts";
 import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../cluster/traits.ts";
@@ -46,6 +49,9 @@ export interface SegmentFacts {
   returned_units?: number;
   bought_units?: number;
   top_returner?: { returned_units: number; bought_units: number };
+  /** the median order's units and value (robust figures for a typical order; means are heavy-tailed) */
+  median_order_units?: number;
+  median_order_value?: number;
 }
 
 /** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
@@ -65,6 +71,11 @@ export interface InsightFacts {
   monetary: readonly number[];
   /** per-customer order counts (for the one-off buyers statement) */
   frequency: readonly number[];
+  /** per-customer days from the first order to the end of the period, in the order of `frequency` */
+  tenure?: readonly number[];
+  /** the median order of all customers: units and value */
+  median_order_units?: number;
+  median_order_value?: number;
   segments: readonly SegmentFacts[];
   /** orders by ISO weekday (1 = Monday) and hour */
   weekly?: readonly { dow: number; hour: number; orders: number }[];
@@ -81,6 +92,15 @@ export interface InsightFacts {
     /** the inactive segment's share among all customers */
     inactive_share: number;
   };
+  /** a customer table's campaign responses (0/1 columns): per campaign, responders among all and per segment */
+  responses?: readonly {
+    campaign: string;
+    /** the reader's name for the campaign ("the last campaign") */
+    label: string;
+    yes: number;
+    n: number;
+    segments: readonly { name: string; yes: number; n: number }[];
+  }[];
   /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
   stability?: { mean_ari: number; runs: number };
   /** the chosen k and the sentence saying why */
@@ -90,6 +110,24 @@ export interface InsightFacts {
   lines?: boolean;
   /** the cleaning account; `unit` "rows" for a customer-level table (default "lines") */
   cleaning?: { rows_in: number; rows_kept: number; dropped: Record<string, number>; unit?: string };
+}
+
+/**
+ * The one-customer guard for a page quoting a segment's return rate (the segment pages): a sentence when one
+ * customer supplies more than ONE_CUSTOMER_SHARE of the segment's returned units, else null.
+ */
+export function oneCustomerReturnsNote(
+  s: Pick<SegmentFacts, "returned_units" | "bought_units" | "top_returner">,
+): string | null {
+  const top = s.top_returner;
+  const returned = s.returned_units ?? 0;
+  const bought = s.bought_units ?? 0;
+  if (!top || !(returned > 0) || !(top.returned_units > ONE_CUSTOMER_SHARE * returned)) return null;
+  const without = bought - top.bought_units > 0 ? (returned - top.returned_units) / (bought - top.bought_units) : 0;
+  return (
+    `One customer accounts for ${formatPercent(top.returned_units / returned)} of this segment's returned units: ` +
+    `the rate of units returned is that customer's, not the segment's habit; without them the segment returns ${formatPercent(without)} of the units it bought.`
+  );
 }
 
 /** Rounds for publication (money to cents, shares to 4 decimals ...); non-finite values become null. */
@@ -168,7 +206,7 @@ export function segmentRows(ctx: ReportContext, kd: KData): SegmentRow[] {
     const o = kd.agg.orders.get(j);
     const orders = o?.orders ?? 0;
     const units = o?.units ?? 0;
-    const play = playFor(p.name);
+    const play = playFor(p.name, adviceSigns(ctx));
     return {
       name: p.name,
       cluster: j,
@@ -235,6 +273,8 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     aov: rnd(row.aov),
     items_per_order: rnd(row.items_per_order, 2),
     return_rate: rnd(row.return_rate, 5),
+    /** the one-customer guard: set when one customer supplies most of the segment's returned units */
+    returns_note: oneCustomerReturnsNote(row),
     revenue_per_customer: rnd(row.revenue_per_customer),
     orders_per_year: rnd(row.orders_per_year, 3),
     description: row.description,
@@ -306,6 +346,8 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     returned_units: r.returned_units,
     bought_units: r.bought_units,
     top_returner: r.top_returner,
+    median_order_units: ctx.chosen.agg.orders.get(r.cluster)?.order_units.median,
+    median_order_value: ctx.chosen.agg.orders.get(r.cluster)?.order_value.median,
   }));
   const monthly = ctx.all.monthly.get(-1) ?? [];
   const partial = new Map(ctx.months.map((m) => [m.month, m.partial]));
@@ -342,10 +384,14 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     bought_units: all?.bought_units ?? 0,
     monetary: ctx.ingest.customers.map((c) => c.monetary),
     frequency: ctx.ingest.customers.map((c) => c.frequency),
+    tenure: ctx.available.lines ? ctx.ingest.customers.map((c) => c.tenure) : undefined,
+    median_order_units: all?.order_units.median,
+    median_order_value: all?.order_value.median,
     segments,
     weekly: (ctx.all.weekly.get(-1) ?? []).map((w) => ({ dow: w.dow, hour: w.hour, orders: w.orders })),
     months: monthly.map((m) => ({ month: m.month, revenue: m.revenue, partial: partial.get(m.month) ?? true })),
     geography,
+    responses: responseFacts(ctx),
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
     lines: ctx.available.lines,
@@ -355,6 +401,52 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       dropped: ctx.ingest.accounting.dropped,
       ...(ctx.capabilities.has.transactions ? {} : { unit: "rows" }),
     },
+  };
+}
+
+/** The reader's name of a response column: the marketing layout's `Response` is the last campaign. */
+const RESPONSE_LABELS: Record<string, string> = {
+  Response: "the last campaign",
+  AcceptedCmp1: "campaign 1",
+  AcceptedCmp2: "campaign 2",
+  AcceptedCmp3: "campaign 3",
+  AcceptedCmp4: "campaign 4",
+  AcceptedCmp5: "campaign 5",
+};
+
+/** Responders per campaign, among all customers and per segment of the chosen k (customer tables only). */
+function responseFacts(ctx: ReportContext): InsightFacts["responses"] {
+  const table = ctx.ingest.customer_table;
+  if (!table) return undefined;
+  const { parts } = table;
+  const labels = ctx.chosen.solution.labels;
+  const names = ctx.chosen.solution.names;
+  return parts.responses.map((campaign, c) => {
+    const yes = names.map(() => 0);
+    const n = names.map(() => 0);
+    parts.response_values.forEach((row, i) => {
+      n[labels[i]]++;
+      if (row[c] === 1) yes[labels[i]]++;
+    });
+    return {
+      campaign,
+      label: ctx.config.report.labels[campaign]
+        ? `"${ctx.config.report.labels[campaign]}"`
+        : (RESPONSE_LABELS[campaign] ?? `"${readerLabel(campaign)}"`),
+      yes: yes.reduce((a, b) => a + b, 0),
+      n: n.reduce((a, b) => a + b, 0),
+      segments: names.map((name, j) => ({ name, yes: yes[j], n: n[j] })),
+    };
+  });
+}
+
+/** What the advice may assume: business customers (a median order of BUSINESS_MEDIAN_UNITS units or more), seasons (dated orders over a year). */
+export function adviceSigns(ctx: ReportContext): AdviceSigns {
+  const lines = ctx.available.lines;
+  const median = ctx.all.orders.get(-1)?.order_units.median ?? 0;
+  return {
+    business: lines && median >= BUSINESS_MEDIAN_UNITS,
+    seasons: lines && ctx.months.filter((m) => !m.partial).length >= 12,
   };
 }
 

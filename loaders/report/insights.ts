@@ -22,9 +22,17 @@ import {
   formatPercent,
 } from "./format.ts";
 import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
+import { apart, wilson, type Interval } from "../stats/intervals.ts";
 import { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
 
-export { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
+export {
+  ONE_CUSTOMER_SHARE,
+  oneCustomerReturnsNote,
+  type Insight,
+  type InsightFacts,
+  type PageName,
+  type SegmentFacts,
+} from "./facts.ts";
 
 /** A comparative claim needs the leader this many times the figure of the rest of the customers. */
 export const RATIO_MIN = 1.25;
@@ -118,8 +126,8 @@ export function mergeLeaders(baskets: Insight | null, aov: Insight | null): Insi
     rank: 0,
     score: Math.min(0.9, Math.max(baskets.score, aov.score) + 0.05),
     text:
-      `${baskets.figures.segment} have the largest baskets (${baskets.figures.value}, ${baskets.figures.ratio} the rest of the customers) ` +
-      `and the highest average order value (${aov.figures.value}, ${aov.figures.ratio} the rest).`,
+      `${baskets.figures.segment} have the largest baskets (a median order of ${baskets.figures.value}, ${baskets.figures.ratio} the median order overall) ` +
+      `and the highest order values (median ${aov.figures.value}, ${aov.figures.ratio}).`,
     page: "behaviour",
     anchor: "baskets",
     figures: { segment: baskets.figures.segment, basket_ratio: baskets.figures.ratio, aov_ratio: aov.figures.ratio },
@@ -194,7 +202,76 @@ export function topSegmentInsight(facts: InsightFacts): Insight | null {
   };
 }
 
+/**
+ * A claim about the typical order of a segment: its median order against the median order overall. The mean order
+ * (units / orders) is driven by a few very large orders, so it is not used for "the largest baskets".
+ */
+interface MedianClaim {
+  id: string;
+  subject: string;
+  metric: string;
+  value: (s: SegmentFacts) => number | undefined;
+  overall: number | undefined;
+  format: (x: number) => string;
+  anchor: string;
+  page: PageName;
+}
+
+/** The segment whose median order leads by RATIO_MIN over the median order overall (strict maximum), or null. */
+export function medianLeader(
+  facts: InsightFacts,
+  claim: MedianClaim,
+): { segment: SegmentFacts; value: number; overall: number; ratio: number } | null {
+  const value = (s: SegmentFacts) => claim.value(s) ?? NaN;
+  const sorted = eligible(facts)
+    .filter((s) => Number.isFinite(value(s)))
+    .sort((a, b) => value(b) - value(a));
+  const overall = claim.overall;
+  if (!sorted.length || !(overall !== undefined && overall > 0)) return null;
+  const top = sorted[0];
+  if (sorted.length > 1 && !(value(top) > value(sorted[1]))) return null;
+  const ratio = value(top) / overall;
+  if (!(ratio >= RATIO_MIN)) return null;
+  return { segment: top, value: value(top), overall, ratio };
+}
+
+/** "X have the largest baskets: a median order of 30 units, 3.0× the median order overall (10 units)." */
+export function medianLeaderInsight(facts: InsightFacts, claim: MedianClaim): Insight | null {
+  const found = medianLeader(facts, claim);
+  if (!found) return null;
+  return {
+    id: claim.id,
+    rank: 0,
+    score: clamp(0.3 + 0.25 * Math.log2(found.ratio), 0, 0.85),
+    text:
+      `${found.segment.name} have ${claim.metric}: a median order of ${claim.format(found.value)}, ` +
+      `${formatMultiple(found.ratio)} the median order overall (${claim.format(found.overall)}).`,
+    page: claim.page,
+    anchor: claim.anchor,
+    figures: {
+      segment: found.segment.name,
+      value: claim.format(found.value),
+      overall: claim.format(found.overall),
+      ratio: formatMultiple(found.ratio),
+      ratio_value: found.ratio,
+    },
+  };
+}
+
+/** Median spread: the range of the segments' median orders when no segment leads. */
+export function medianSpreadInsight(facts: InsightFacts, claim: MedianClaim): Insight | null {
+  return spreadInsight(facts, {
+    ...claim,
+    num: (s) => claim.value(s) ?? NaN,
+    den: () => 1,
+    subject: `${claim.subject} (median order)`,
+    versus: "the median order overall",
+  });
+}
+
 interface LeaderClaim extends RatioMetric {
+  /** what a leader is compared with (default "the rest of the customers") */
+  versus?: string;
   id: string;
   /** what is compared, for the statement that segments are similar or differ ("basket sizes") */
   subject: string;
@@ -205,6 +282,31 @@ interface LeaderClaim extends RatioMetric {
 }
 
 const units = (s: SegmentFacts) => s.items_per_order * s.orders;
+
+function medianClaims(facts: InsightFacts): Record<"baskets" | "aov", MedianClaim> {
+  return {
+    baskets: {
+      id: "largest_baskets",
+      subject: "Basket sizes",
+      metric: "the largest baskets",
+      value: (s) => s.median_order_units,
+      overall: facts.median_order_units,
+      format: (x) => `${formatNumber(x, 0)} units`,
+      anchor: "baskets",
+      page: "behaviour",
+    },
+    aov: {
+      id: "highest_order_value",
+      subject: "Order values",
+      metric: "the highest order values",
+      value: (s) => s.median_order_value,
+      overall: facts.median_order_value,
+      format: (x) => formatMoney(x, facts.currency),
+      anchor: "order-value",
+      page: "behaviour",
+    },
+  };
+}
 
 function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", LeaderClaim> {
   return {
@@ -326,7 +428,7 @@ export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
     text: similar
       ? `${claim.subject} are similar across the segments: from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}), within ${min} of each other.`
       : `${claim.subject} differ between the segments, from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}, ${Number.isFinite(ratio) ? `${formatMultiple(ratio)} the lowest` : "the lowest is zero"}), ` +
-        `but no single segment is ${min} the rest of the customers on its own.`,
+        `but no single segment is ${min} ${claim.versus ?? "the rest of the customers"} on its own.`,
     page: claim.page,
     anchor: claim.anchor,
     figures: {
@@ -353,7 +455,7 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
   const inactive = inactiveSegment(eligible(facts));
   if (!inactive) return null;
   const c = claims(facts);
-  const baskets = leader(eligible(facts), facts.segments, c.baskets);
+  const baskets = medianLeader(facts, medianClaims(facts).baskets);
   const returns = leader(eligible(facts), facts.segments, c.returns);
   if (!baskets || !returns || baskets.segment !== inactive || returns.segment !== inactive) return null;
   return {
@@ -362,7 +464,7 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
     score: clamp(0.45 + 0.2 * Math.log2(baskets.ratio * returns.ratio), 0, 0.9),
     text:
       `${inactive.name}, the least recently active segment (median ${formatInt(inactive.median_recency)} days since the last order), ` +
-      `have the largest baskets (${formatMultiple(baskets.ratio)} the rest of the customers) and the highest return rate ` +
+      `have the largest baskets (a median order ${formatMultiple(baskets.ratio)} the median order overall) and the highest return rate ` +
       `(${formatMultiple(returns.ratio)} the rest).`,
     page: "behaviour",
     anchor: "baskets",
@@ -375,21 +477,49 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
   };
 }
 
-/** "42.0% of customers ordered only once" (made when at least a quarter did). */
+/** Customers whose first order is at least this many days before the end of the period have had time to reorder. */
+export const REORDER_DAYS = 90;
+
+/**
+ * "38.0% of the customers who had time to reorder ordered only once" (made when at least a quarter did): counted
+ * among customers whose first order came at least REORDER_DAYS before the end of the period (a customer who first
+ * ordered last week has not had the chance of a second order), with its Wilson interval; the customers left out
+ * are said. Without first-order dates, among all customers, said as such.
+ */
 export function oneOffInsight(facts: InsightFacts): Insight | null {
   const n = facts.frequency.length;
   if (!n) return null;
-  const once = facts.frequency.filter((f) => f <= 1).length;
-  const share = once / n;
+  const tenure = facts.tenure;
+  const idx = Array.from({ length: n }, (_, i) => i).filter((i) => !tenure || !(tenure[i] < REORDER_DAYS));
+  const base = idx.length;
+  if (!base) return null;
+  const once = idx.filter((i) => facts.frequency[i] <= 1).length;
+  const share = once / base;
   if (share < 0.25) return null;
+  const ci = wilson(once, base);
+  const recent = n - base;
+  const interval = `95% interval ${formatPercent(ci.low)}–${formatPercent(ci.high)}`;
+  const text = tenure
+    ? `${formatPercent(share)} of the customers who had time to reorder (first order at least ${REORDER_DAYS} days before the end of the period; ${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once: a second order is the first retention goal.` +
+      (recent
+        ? ` The other ${formatInt(recent)} customers first ordered in the last ${REORDER_DAYS} days and are not counted.`
+        : "")
+    : `${formatPercent(share)} of customers (${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once in the period, counting customers who first ordered too recently for a second: a second order is the first retention goal.`;
   return {
     id: "one_off_buyers",
     rank: 0,
     score: clamp(0.2 + 0.5 * share, 0, 0.7),
-    text: `${formatPercent(share)} of customers (${formatInt(once)}) ordered only once in the period: a second order is the first retention goal.`,
+    text,
     page: "rfm",
     anchor: "scores",
-    figures: { share: formatPercent(share), customers: formatInt(once), share_value: share },
+    figures: {
+      share: formatPercent(share),
+      customers: formatInt(once),
+      base: formatInt(base),
+      low: formatPercent(ci.low),
+      high: formatPercent(ci.high),
+      share_value: share,
+    },
   };
 }
 
@@ -446,7 +576,12 @@ export function peakTimeInsight(facts: InsightFacts): Insight | null {
   };
 }
 
-/** The peak full month, when it is at least RATIO_MIN x the mean full month; otherwise a neutral statement. */
+/**
+ * The peak full month, when it is at least RATIO_MIN x the mean full month; otherwise a neutral statement. With
+ * less than two years of full months, one peak cannot tell a season from growth or a one-off, so it is said as the
+ * month with the most revenue, with what one year can and cannot show, and no stock advice; with two years or more
+ * the peak month is compared with the same month a year earlier.
+ */
 export function seasonalityInsight(facts: InsightFacts): Insight | null {
   const full = (facts.months ?? []).filter((m) => !m.partial);
   if (full.length < 3) return null;
@@ -460,19 +595,30 @@ export function seasonalityInsight(facts: InsightFacts): Insight | null {
       id: "seasonality",
       rank: 0,
       score: 0.1,
-      text: `Revenue is steady through the year: no full month exceeds ${formatMultiple(RATIO_MIN)} the monthly average (the highest, ${formatMonth(peak.month)}, is ${formatMultiple(ratio)}).`,
+      text: `Revenue is steady through the period: no full month exceeds ${formatMultiple(RATIO_MIN)} the monthly average (the highest, ${formatMonth(peak.month)}, is ${formatMultiple(ratio)}).`,
       page: "behaviour",
       anchor: "seasonality",
       figures: { month: formatMonth(peak.month), ratio: formatMultiple(ratio) },
     };
   const low = [...full].sort((a, b) => a.revenue - b.revenue || a.month.localeCompare(b.month))[0];
+  const yearBefore = `${Number(peak.month.slice(0, 4)) - 1}${peak.month.slice(4)}`;
+  const before = full.find((m) => m.month === yearBefore);
+  const years = full.length >= 24;
+  const head =
+    `${formatMonth(peak.month)} had the most revenue of the ${full.length} full months: ${formatMoney(peak.revenue, facts.currency)}, ` +
+    `${formatMultiple(ratio)} the average full month and ${formatMultiple(peak.revenue / Math.max(low.revenue, 1e-9))} the weakest (${formatMonth(low.month)})`;
+  const text =
+    years && before
+      ? `${head}; the same month a year earlier had ${formatMoney(before.revenue, facts.currency)}` +
+        (before.revenue / avg >= RATIO_MIN
+          ? `, also a peak: a seasonal pattern worth planning stock and campaigns for.`
+          : `, not a peak: the rise is not seasonal on this evidence.`)
+      : `${head}. One year of data cannot tell a seasonal peak from growth or a one-off: compare the same month across years once there are two.`;
   return {
     id: "seasonality",
     rank: 0,
-    score: clamp(0.25 + 0.3 * Math.log2(ratio), 0, 0.75),
-    text:
-      `${formatMonth(peak.month)} is the peak month: ${formatMoney(peak.revenue, facts.currency)}, ${formatMultiple(ratio)} the average full month ` +
-      `and ${formatMultiple(peak.revenue / Math.max(low.revenue, 1e-9))} the weakest (${formatMonth(low.month)}); plan stock and campaigns ahead of it.`,
+    score: clamp((years ? 0.25 : 0.15) + (years ? 0.3 : 0.1) * Math.log2(ratio), 0, years ? 0.75 : 0.35),
+    text,
     page: "behaviour",
     anchor: "seasonality",
     figures: {
@@ -480,6 +626,7 @@ export function seasonalityInsight(facts: InsightFacts): Insight | null {
       revenue: formatMoney(peak.revenue, facts.currency),
       ratio: formatMultiple(ratio),
       low_month: formatMonth(low.month),
+      full_months: full.length,
     },
   };
 }
@@ -493,6 +640,7 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     .filter((o) => o.residual > 2)
     .sort((a, b) => b.residual - a.residual)
     .slice(0, 3);
+  const top = [...g.over].sort((a, b) => Math.abs(b.residual) - Math.abs(a.residual))[0];
   if (g.p < 0.05 && g.cramers_v >= 0.1) {
     const overText = over.length
       ? ` ${over.map((o) => `${o.country} (${formatPercent(o.share)})`).join(", ")} ${over.length === 1 ? "has" : "have"} ` +
@@ -520,11 +668,70 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     score: 0.1,
     text:
       g.p < 0.05
-        ? `The segment mix differs only slightly by country (${stat}): country is not a useful targeting criterion on its own.`
+        ? `The segment mix differs only slightly by country (${stat}; ${g.over.length} ${g.over.length === 1 ? "country" : "countries"} with enough customers for the test, the rest pooled)` +
+          (top
+            ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)})`
+            : "") +
+          `. The test is about the segment mix only: it does not say that customers spend alike across countries.`
         : `The segment mix does not differ significantly by country (${stat}).`,
     page: "geography",
     anchor: "association",
     figures: { chi2: formatNumber(g.chi2, 1), df: g.df, p: formatP(g.p), cramers_v: g.cramers_v.toFixed(2) },
+  };
+}
+
+/**
+ * The campaign response difference the data supports most strongly: a segment (large enough for a claim) whose
+ * response rate is at least RATIO_MIN x that of the rest of the customers, with Wilson intervals that do not
+ * overlap; the largest such difference in percentage points over every campaign. Null when none holds.
+ */
+export function responseInsight(facts: InsightFacts): Insight | null {
+  let best: {
+    label: string;
+    name: string;
+    rate: number;
+    ci: Interval;
+    rest: number;
+    restCi: Interval;
+    overall: number;
+    ratio: number;
+  } | null = null;
+  const big = new Set(eligible(facts).map((s) => s.name));
+  for (const c of facts.responses ?? []) {
+    if (!(c.n > 0)) continue;
+    for (const s of c.segments) {
+      if (!big.has(s.name) || !(s.n > 0) || !(c.n - s.n > 0)) continue;
+      const rate = s.yes / s.n;
+      const rest = (c.yes - s.yes) / (c.n - s.n);
+      const ci = wilson(s.yes, s.n);
+      const restCi = wilson(c.yes - s.yes, c.n - s.n);
+      const ratio = rest > 0 ? rate / rest : Infinity;
+      if (!(ratio >= RATIO_MIN) || !apart(ci, restCi)) continue;
+      if (!best || rate - rest > best.rate - best.rest)
+        best = { label: c.label, name: s.name, rate, ci, rest, restCi, overall: c.yes / c.n, ratio };
+    }
+  }
+  if (!best) return null;
+  const pp = best.rate - best.rest;
+  return {
+    id: "campaign_response",
+    rank: 0,
+    score: clamp(0.5 + pp + 0.1 * Math.log2(Math.min(best.ratio, 16)), 0, 0.95),
+    text:
+      `${best.name} answered ${best.label} at ${formatPercent(best.rate)} (95% interval ${formatPercent(best.ci.low)}–${formatPercent(best.ci.high)}) ` +
+      `against ${formatPercent(best.rest)} among the other customers (${formatPercent(best.restCi.low)}–${formatPercent(best.restCi.high)}; ` +
+      `${formatPercent(best.overall)} overall): the segment to reach first in the next campaign.`,
+    page: "behaviour",
+    anchor: "responses",
+    figures: {
+      segment: best.name,
+      campaign: best.label,
+      rate: formatPercent(best.rate),
+      low: formatPercent(best.ci.low),
+      high: formatPercent(best.ci.high),
+      rest: formatPercent(best.rest),
+      overall: formatPercent(best.overall),
+    },
   };
 }
 
@@ -611,10 +818,11 @@ export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
 /** Every statement the data supports, ranked. */
 export function buildInsights(facts: InsightFacts): Insight[] {
   const c = claims(facts);
+  const m = medianClaims(facts);
   const lines = facts.lines !== false;
   const combined = lines ? inactiveProfileInsight(facts) : null;
-  const baskets = combined || !lines ? null : leaderInsight(facts, c.baskets);
-  const aov = leaderInsight(facts, c.aov);
+  const baskets = combined || !lines ? null : medianLeaderInsight(facts, m.baskets);
+  const aov = medianLeaderInsight(facts, m.aov);
   const returns = combined || !lines ? null : leaderInsight(facts, c.returns);
   const both = mergeLeaders(baskets, aov);
   return rankInsights([
@@ -625,13 +833,15 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     both ? null : baskets,
     returns,
     both ? null : aov,
-    combined || baskets || !lines ? null : spreadInsight(facts, c.baskets),
-    aov ? null : spreadInsight(facts, c.aov),
+    combined || baskets || !lines || !(facts.median_order_units! > 0) ? null : medianSpreadInsight(facts, m.baskets),
+    // a customer table has no orders to take a median of (its order figures are zeros)
+    aov || !lines || !(facts.median_order_value! > 0) ? null : medianSpreadInsight(facts, m.aov),
     combined || returns || !lines ? null : spreadInsight(facts, c.returns),
     oneOffInsight(facts),
     peakTimeInsight(facts),
     seasonalityInsight(facts),
     geographyInsight(facts),
+    responseInsight(facts),
     stabilityInsight(facts),
     kChoiceInsight(facts),
     cleaningInsight(facts),

@@ -92,7 +92,8 @@ export function revenueNote(accounting: IngestAccounting, currency: string): str
       ? `Revenue is net of returns: ${money(r.gross_revenue)} of purchases less ${money(r.returned_revenue)} returned ` +
         `(${formatPercent(r.gross_revenue ? r.returned_revenue / r.gross_revenue : 0)})` +
         (aside.customers ? `, without the ${plural(aside.customers, "customer")} who returned everything` : "") +
-        `. ${plural(r.unmatched_lines, "cancellation line")} (${money(r.unmatched_value)}) match no earlier purchase in the period and reduce nothing.`
+        `. ${money(r.unmatched_value)} of cancellations has no earlier purchase in the period to reduce and reduces nothing: ` +
+        `${plural(r.unmatched_lines, "cancellation line")} that match no purchase, and the part of partly matched lines beyond what was bought.`
       : `Revenue is gross: returns (${money(r.returned_revenue)} matched to earlier purchases) are not deducted.`;
   const w = accounting.revenue_without_customer;
   const left = w.lines

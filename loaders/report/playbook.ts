@@ -122,9 +122,40 @@ export function baseName(name: string): string {
   return match && PLAYBOOK[match[1]] ? match[1] : name;
 }
 
-/** The play for a cluster name (a neutral one for names outside the grid). */
-export function playFor(name: string): Play {
-  return PLAYBOOK[baseName(name)] ?? FALLBACK;
+/** What the data shows that some advice depends on. */
+export interface AdviceSigns {
+  /** a sign of business customers (wholesale-sized orders): advice about account managers and large accounts */
+  business: boolean;
+  /** order dates over a year or more: advice about seasonal peaks and campaigns */
+  seasons: boolean;
+}
+
+/** The median order, in units, from which the customers look like businesses (a wholesaler's, not a household's). */
+export const BUSINESS_MEDIAN_UNITS = 24;
+
+/**
+ * The play for a cluster name (a neutral one for names outside the grid), with advice the data cannot support
+ * rewritten: no account managers without a sign of business customers, no seasonal campaigns without dates.
+ */
+export function playFor(name: string, signs: AdviceSigns = { business: true, seasons: true }): Play {
+  const play = PLAYBOOK[baseName(name)] ?? FALLBACK;
+  return { ...play, action: fitAdvice(play.action, signs), strategy: fitAdvice(play.strategy, signs) };
+}
+
+/** The advice with the parts the signs do not support replaced by ones that hold without them. */
+export function fitAdvice(text: string, signs: AdviceSigns): string {
+  let out = text;
+  if (!signs.business)
+    out = out.replace(
+      /, and ask account managers to get in touch with the largest accounts\./,
+      ", and contact the most valuable of them personally.",
+    );
+  if (!signs.seasons)
+    out = out
+      .replace(/ and seasonal campaigns,/, " and regular campaigns,")
+      .replace(/; test seasonal offers\./, "; test which offers they answer.")
+      .replace(/automated emails around the seasonal peaks/, "a few automated emails a year");
+  return out;
 }
 
 /**

@@ -1,5 +1,20 @@
-/** The settings of the report: its title, currency, and whether the per-customer list is published. */
+/**
+ * The settings of the report: its title, currency, whether the per-customer list is published, and the labels
+ * readers see for column names (report/labels.ts adds the defaults of the recognised layouts).
+ */
 import { z } from "zod";
+
+const LABEL = "a non-empty label";
+
+/** Column name -> the label readers see (`{"MntWines": "Wine"}`). */
+export const labelSettings = z
+  .record(z.string(), z.string({ error: LABEL }).trim().min(1, { error: LABEL }), {
+    error: "an object of column name -> label",
+  })
+  .default({})
+  .describe(
+    'column name -> the label readers see, e.g. {"MntWines": "Wine"}; over the defaults for recognised layouts',
+  );
 
 export const reportSettings = z
   .strictObject({
@@ -9,6 +24,7 @@ export const reportSettings = z
       .boolean()
       .default(false)
       .describe("publish the per-customer segment list (customer_segments.csv) in the site: internal use only"),
+    labels: labelSettings,
   })
   .prefault({});
 

@@ -1,6 +1,6 @@
 /** Horizontal box plots per segment: 5th-95th percentile whiskers, quartile box, median line, mean dot. */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, labelLines, svgFrame } from "./chart.js";
 import { axisTitle, gridAxisX } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { int } from "./format.js";
@@ -61,7 +61,9 @@ export function boxPlot(
     .attr("y", h / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((d) => truncate(d.name, Math.round(margin.left / 6.5)));
+    .each(function (d) {
+      labelLines(d3.select(this), d.name, Math.round(margin.left / 6.5), y.step());
+    });
   g.append("line")
     .attr("x1", (d) => x(d.stats.p05))
     .attr("x2", (d) => x(d.stats.p95))

@@ -37,6 +37,40 @@ export function truncate(text, max = 28) {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/**
+ * Words of `text` on at most `maxLines` lines of `max` characters; only what still does not fit on the last line
+ * is cut with an ellipsis (a label wraps where there is room instead of being cut).
+ */
+export function wrapLines(text, max = 28, maxLines = 2) {
+  const lines = [];
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= max) lines[last] += " " + word;
+    else lines.push(word);
+  }
+  if (lines.length > maxLines) lines.splice(maxLines - 1, lines.length, lines.slice(maxLines - 1).join(" "));
+  return lines.map((line) => truncate(line, max));
+}
+
+/**
+ * Sets a label on an SVG <text> (already placed, centred on its y with dy 0.32em) as wrapped lines: up to as many
+ * as `room` px of height hold (12 px a line), centred on the same y.
+ */
+export function labelLines(text, label, max, room) {
+  const lines = wrapLines(label, max, Math.max(1, Math.min(3, Math.floor(room / 12))));
+  const x = text.attr("x");
+  text.text(null);
+  lines.forEach((line, i) =>
+    text
+      .append("tspan")
+      .attr("x", x)
+      .attr("dy", i === 0 ? `${0.32 - ((lines.length - 1) * 1.1) / 2}em` : "1.1em")
+      .text(line),
+  );
+  text.attr("dy", null);
+  text.append("title").text(String(label));
+}
+
 /** A seeded pseudo-random generator (mulberry32) for deterministic layouts. */
 export function seededRandom(seed = 42) {
   let a = seed >>> 0;

@@ -1,6 +1,6 @@
 /** The cleaning account as bars: lines (or rows) read, set aside per reason, kept. */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, svgFrame, labelLines } from "./chart.js";
 import { int, pct } from "./format.js";
 
 /**
@@ -52,9 +52,9 @@ export function cleaningChart(
     .attr("y", y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((r) => truncate(r.label, Math.floor(margin.left / 6.2)))
-    .append("title")
-    .text((r) => r.label);
+    .each(function (r) {
+      labelLines(d3.select(this), r.label, Math.floor(margin.left / 6.2), y.step());
+    });
   g.append("rect")
     .attr("x", x(0))
     .attr("height", y.bandwidth())

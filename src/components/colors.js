@@ -6,11 +6,40 @@
  * Clusters sharing a base name ("At-Risk (more recent)" / "(less recent)") get lighter or darker shades of it,
  * in the order the suffix states. Names outside the grid get a colour from a fixed palette picked by a hash of
  * the name, so they are stable too. RFM segments have their own map (they are a different classification).
+ * Every colour that marks data is darkened (same hue, lower lightness) until it has a contrast of at least 3:1 on
+ * white (WCAG 2 non-text contrast): Okabe-Ito's yellow, sky blue and orange, and Tol's sand, are too pale as they
+ * are. Shades of a base colour are darker ones, in the order the suffix states (more/most: the base; less: darker;
+ * least: darker still), so they stay readable too.
  */
 import * as d3 from "d3";
 
+/** WCAG 2 relative luminance of a colour. */
+export function luminance(color) {
+  const c = d3.rgb(color);
+  const lin = (v) => {
+    const x = v / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+}
+
+/** WCAG 2 contrast ratio of two colours (1 to 21). */
+export function contrast(a, b = "#ffffff") {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The colour, darkened in steps of HCL lightness until its contrast on white is at least `ratio`. */
+export function readable(color, ratio = 3) {
+  const c = d3.hcl(color);
+  while (contrast(c.formatHex()) < ratio && c.l > 0) c.l -= 1;
+  return c.formatHex().toUpperCase();
+}
+
+const readableAll = (map) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k, readable(v)]));
+
 /** The colour of each base cluster name. */
-export const CLUSTER_BASE_COLORS = {
+export const CLUSTER_BASE_COLORS = readableAll({
   Champions: "#0072B2",
   "High-Value Loyal": "#56B4E9",
   "Active Regulars": "#332288",
@@ -21,10 +50,10 @@ export const CLUSTER_BASE_COLORS = {
   "At-Risk High-Value": "#D55E00",
   "At-Risk": "#E69F00",
   "Low-Value Inactive": "#8C8C8C",
-};
+});
 
 /** The colour of each default RFM segment (config.rfm.segments). */
-export const RFM_COLORS = {
+export const RFM_COLORS = readableAll({
   Champions: "#0072B2",
   "Loyal Customers": "#56B4E9",
   "Potential Loyalists": "#009E73",
@@ -35,9 +64,9 @@ export const RFM_COLORS = {
   "Can't Lose Them": "#882255",
   "At Risk": "#D55E00",
   Hibernating: "#E69F00",
-  Lost: "#8C8C8C",
+  Lost: "#6E6E6E",
   Other: "#C8C8C8",
-};
+});
 
 /** For names in neither map (Paul Tol's muted palette). */
 export const FALLBACK_PALETTE = [
@@ -50,7 +79,7 @@ export const FALLBACK_PALETTE = [
   "#AA4499",
   "#882255",
   "#999933",
-];
+].map((c) => readable(c));
 
 function hash(text) {
   let h = 2166136261;
@@ -58,7 +87,7 @@ function hash(text) {
   return h >>> 0;
 }
 
-/** Which shade a naming suffix asks for: 0 = the base colour, 1 = lighter, 2 = darker, ... */
+/** Which shade a naming suffix asks for: 0 = the base colour, 1 = darker, 2 = darker still, ... */
 function shadeIndex(suffix) {
   const s = suffix.toLowerCase();
   const tier = /tier (\d+) of (\d+)/.exec(s);
@@ -72,9 +101,8 @@ function shadeIndex(suffix) {
 
 function shade(base, index) {
   if (index <= 0) return base;
-  const steps = [0, 0.42, -0.35, 0.65, -0.55, 0.2, -0.15];
-  const t = steps[index % steps.length];
-  return t > 0 ? d3.interpolateRgb(base, "#ffffff")(t) : d3.interpolateRgb(base, "#000000")(-t);
+  const steps = [0, 0.3, 0.5, 0.15, 0.62, 0.4, 0.22];
+  return readable(d3.interpolateRgb(base, "#000000")(steps[index % steps.length]));
 }
 
 /**
@@ -118,7 +146,9 @@ export const CATEGORY_PALETTE = [
   "#DDCC77",
   "#117733",
   "#AA4499",
-];
+].map((c) => readable(c));
+
+const OTHER_GREY = readable("#A0A0A0");
 
 /** A colour function for categories in the given order ("Other" always grey). */
 export function categoryColors(categories) {
@@ -126,5 +156,5 @@ export function categoryColors(categories) {
   let i = 0;
   for (const c of categories)
     if (c !== "Other" && !map.has(c)) map.set(c, CATEGORY_PALETTE[i++ % CATEGORY_PALETTE.length]);
-  return (c) => (c === "Other" ? "#A0A0A0" : (map.get(c) ?? "#A0A0A0"));
+  return (c) => (c === "Other" ? OTHER_GREY : (map.get(c) ?? OTHER_GREY));
 }

@@ -1,6 +1,6 @@
 /** Horizontal bars for a ranked list (categories, countries, RFM segments), with value labels. */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, labelLines, svgFrame } from "./chart.js";
 import { axisTitle, gridAxisX } from "./axes.js";
 import { pct } from "./format.js";
 
@@ -66,9 +66,9 @@ export function hBars(
     .attr("y", y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((d) => truncate(d.label, Math.round(margin.left / 6.4)))
-    .append("title")
-    .text((d) => d.label);
+    .each(function (d) {
+      labelLines(d3.select(this), d.label, Math.round(margin.left / 6.4), y.step());
+    });
   g.append("rect")
     .attr("x", x(0))
     .attr("height", y.bandwidth())

@@ -1,6 +1,6 @@
 /** A matrix heatmap (rows x columns) with a sequential or diverging colour scale and the value in each cell. */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, labelLines, svgFrame, truncate } from "./chart.js";
 import { axisTitle } from "./axes.js";
 import { textOn } from "./colors.js";
 
@@ -74,9 +74,9 @@ export function heatmap(
     .attr("y", (r) => y(String(r)) + y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((r) => truncate(r, Math.floor((margin.left - (rowColor ? 20 : 8)) / 6.4)))
-    .append("title")
-    .text((r) => String(r));
+    .each(function (r) {
+      labelLines(d3.select(this), r, Math.floor((margin.left - (rowColor ? 20 : 8)) / 6.4), y.step());
+    });
   if (rowColor)
     rowG
       .append("rect")

@@ -80,13 +80,26 @@ export function lineChart(
       .style("font-weight", 600)
       .text(mark.label);
   }
+  // a point with `partial: true` (a month the period only partly covers) is drawn hollow, the line to it dashed
   const line = d3
     .line()
     .x((d) => x(d.x))
     .y((d) => y(d.y));
+  const solid = d3
+    .line()
+    .defined((d) => !d.partial)
+    .x((d) => x(d.x))
+    .y((d) => y(d.y));
   const g = svg.append("g").selectAll("g").data(series).join("g");
-  g.append("path")
+  g.filter((s) => s.values.some((d) => d.partial))
+    .append("path")
     .attr("d", (s) => line(s.values))
+    .attr("fill", "none")
+    .attr("stroke", (s) => color(s.name))
+    .attr("stroke-width", 1.5)
+    .attr("stroke-dasharray", "4 3");
+  g.append("path")
+    .attr("d", (s) => solid(s.values))
     .attr("fill", "none")
     .attr("stroke", (s) => color(s.name))
     .attr("stroke-width", 2)
@@ -98,7 +111,9 @@ export function lineChart(
     .attr("cx", (d) => x(d.x))
     .attr("cy", (d) => y(d.y))
     .attr("r", 3)
-    .attr("fill", (d) => color(d.s.name))
+    .attr("fill", (d) => (d.partial ? "var(--theme-background)" : color(d.s.name)))
+    .attr("stroke", (d) => (d.partial ? color(d.s.name) : null))
+    .attr("stroke-width", (d) => (d.partial ? 1.5 : null))
     .append("title")
     .text((d) => `${d.s.name}\n${fx(d.x)}: ${yFormat(d.y)}`);
   const nodes = [svg.node()];

@@ -5,6 +5,7 @@
 import * as d3 from "d3";
 import { segmentColor } from "./colors.js";
 import { int, money, pct } from "./format.js";
+import { fitTable } from "./tableFit.js";
 
 /**
  * @param {{name: string, href?: string, customers: number, customer_share: number, revenue: number,
@@ -16,7 +17,7 @@ import { int, money, pct } from "./format.js";
  */
 export function segmentTable(rows, { color = segmentColor, currency = "£", caption } = {}) {
   const fmtMoney = money(currency);
-  const wrap = d3.create("div").attr("class", "table-scroll");
+  const wrap = d3.create("div").attr("class", "table-fit");
   const table = wrap.append("table").attr("class", "report-table");
   if (caption) table.append("caption").style("caption-side", "bottom").attr("class", "chart-caption").text(caption);
   const head = table.append("thead").append("tr");
@@ -29,7 +30,7 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
   ])
     head.append("th").attr("class", cls).attr("scope", "col").text(label);
   const tr = table.append("tbody").selectAll("tr").data(rows).join("tr");
-  const name = tr.append("td");
+  const name = tr.append("td").attr("data-label", "Segment");
   name
     .append("span")
     .attr("class", "swatch")
@@ -46,6 +47,7 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
   });
   tr.append("td")
     .attr("class", "num")
+    .attr("data-label", "Customers")
     .each(function (d) {
       const cell = d3.select(this);
       cell.append("div").style("font-weight", 600).text(pct(d.customer_share));
@@ -53,19 +55,26 @@ export function segmentTable(rows, { color = segmentColor, currency = "£", capt
     });
   tr.append("td")
     .attr("class", "num")
+    .attr("data-label", "Revenue")
     .each(function (d) {
       const cell = d3.select(this);
       cell.append("div").style("font-weight", 600).text(pct(d.revenue_share));
       cell.append("div").attr("class", "note-small").text(fmtMoney(d.revenue));
     });
-  tr.append("td").each(function (d) {
-    const cell = d3.select(this);
-    if (d.meaning) cell.append("div").text(d.meaning);
-    cell
-      .append("div")
-      .attr("class", d.meaning ? "note-small" : null)
-      .text(d.description);
-  });
-  tr.append("td").text((d) => d.action);
-  return wrap.node();
+  tr.append("td")
+    .attr("class", "prose")
+    .attr("data-label", "Description")
+    .each(function (d) {
+      const cell = d3.select(this);
+      if (d.meaning) cell.append("div").text(d.meaning);
+      cell
+        .append("div")
+        .attr("class", d.meaning ? "note-small" : null)
+        .text(d.description);
+    });
+  tr.append("td")
+    .attr("class", "prose")
+    .attr("data-label", "Recommended action")
+    .text((d) => d.action);
+  return fitTable(wrap.node());
 }

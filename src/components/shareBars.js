@@ -1,6 +1,6 @@
 /** Customer share vs revenue share per segment: paired horizontal bars (outline = customers, filled = revenue). */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, labelLines, svgFrame } from "./chart.js";
 import { axisTitle, gridAxisX, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { pct } from "./format.js";
@@ -52,9 +52,9 @@ export function shareBars(data, { width = 640, color = segmentColor, caption } =
     .attr("y", y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((d) => truncate(d.name, Math.round(margin.left / 6.5)))
-    .append("title")
-    .text((d) => d.name);
+    .each(function (d) {
+      labelLines(d3.select(this), d.name, Math.round(margin.left / 6.5), y.step());
+    });
   for (const key of ["customers", "revenue"]) {
     const value = (d) => (key === "customers" ? d.customer_share : d.revenue_share);
     const bar = g

@@ -1,6 +1,6 @@
 /** 100% stacked horizontal bars: the segment mix of each row (country, region ...), with the row's size. */
 import * as d3 from "d3";
-import { figure, svgFrame, truncate } from "./chart.js";
+import { figure, labelLines, svgFrame } from "./chart.js";
 import { axisTitle, gridAxisX, legend } from "./axes.js";
 import { segmentColor } from "./colors.js";
 import { int, pct } from "./format.js";
@@ -42,7 +42,11 @@ export function stackedBars(
     y: height - margin.bottom,
     length: height - margin.top - margin.bottom,
   });
-  axisTitle(svg, `Share of the row's ${unit} →`, { x: width - margin.right, y: height - 6, anchor: "end" });
+  axisTitle(svg, `Share of the row's ${unit} → (right: total ${unit})`, {
+    x: width - margin.right,
+    y: height - 6,
+    anchor: "end",
+  });
   const g = svg
     .append("g")
     .selectAll("g")
@@ -54,9 +58,9 @@ export function stackedBars(
     .attr("y", y.bandwidth() / 2)
     .attr("dy", "0.32em")
     .attr("text-anchor", "end")
-    .text((r) => truncate(r.label, Math.round(margin.left / 6.5)))
-    .append("title")
-    .text((r) => r.label);
+    .each(function (r) {
+      labelLines(d3.select(this), r.label, Math.round(margin.left / 6.5), y.step());
+    });
   g.append("text")
     .attr("x", width - margin.right + 6)
     .attr("y", y.bandwidth() / 2)

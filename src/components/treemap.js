@@ -40,26 +40,43 @@ export function treemap(data, { width = 640, height = 380, color = rfmColor, uni
       (d) =>
         `${d.data.name}\n${int(d.value)} ${unit} (${pct(d.value / total)})${d.data.detail ? `\n${d.data.detail}` : ""}`,
     );
-  let clip = 0;
+  // labels wrap onto lines that fit the tile (about 6.6 px a character at 11 px); a line that cannot fit is left
+  // out rather than cut (the description and the table list every segment)
   leaf.each(function (d) {
     const w = d.x1 - d.x0;
     const h = d.y1 - d.y0;
-    if (w < 40 || h < 22) return;
-    const id = `treemap-clip-${Math.round(d.x0)}-${Math.round(d.y0)}-${++clip}`;
-    const g = d3.select(this);
-    g.append("clipPath").attr("id", id).append("rect").attr("width", w).attr("height", h);
-    const text = g
+    const chars = Math.floor((w - 8) / 6.8);
+    if (chars < 4 || h < 22) return;
+    const lines = wrapWords(d.data.name, chars);
+    const figures = `${pct(d.value / total)} · ${int(d.value)}`;
+    if (lines.some((l) => l.length > chars)) return;
+    const all = figures.length <= chars ? [...lines, figures] : lines;
+    const fitting = all.slice(0, Math.max(0, Math.floor((h - 6) / 15)));
+    if (fitting.length < lines.length) return;
+    const text = d3
+      .select(this)
       .append("text")
-      .attr("clip-path", `url(#${id})`)
       .style("pointer-events", "none")
       .style("fill", textOn(color(d.data.name)));
-    text.append("tspan").attr("x", 5).attr("y", 15).style("font-weight", 600).text(d.data.name);
-    if (h > 36)
+    fitting.forEach((line, i) =>
       text
         .append("tspan")
         .attr("x", 5)
-        .attr("y", 30)
-        .text(`${pct(d.value / total)} · ${int(d.value)}`);
+        .attr("y", 15 + 15 * i)
+        .style("font-weight", i < lines.length ? 600 : null)
+        .text(line),
+    );
   });
   return figure(svg.node(), caption);
+}
+
+/** Words of `text` on lines of at most `max` characters (a longer word stays whole on its own line). */
+function wrapWords(text, max) {
+  const lines = [];
+  for (const word of String(text).split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= max) lines[last] += " " + word;
+    else lines.push(word);
+  }
+  return lines;
 }

@@ -47,7 +47,8 @@ export function wordCloud(
   const g = svg.append("g").attr("transform", `translate(${width / 2},${height / 2})`);
   const max = d3.max(words, (d) => d[1]) || 1;
   const size = d3.scaleSqrt([0, max], [0, Math.max(16, Math.min(44, width / 11))]);
-  const opacity = d3.scaleLinear([0, max], [0.55, 1]);
+  // the palest word (opacity 0.8 of the accent on white) keeps a contrast above 3:1
+  const opacity = d3.scaleLinear([0, max], [0.8, 1]);
   cloud()
     .size([width, height])
     .words(words.map(([text, count]) => ({ text, count, size: Math.max(9, size(count)) })))
@@ -73,5 +74,6 @@ export function wordCloud(
         .text((d) => `${d.text}: in ${pct(d.count)} of the order lines`);
     })
     .start();
-  return figure(svg.node(), caption);
+  const unit = "Word size: the share of the order lines whose description has the word.";
+  return figure(svg.node(), caption ? `${caption} ${unit}` : unit);
 }

@@ -92,7 +92,7 @@ describe("npm run pipeline", () => {
     assert.equal(
       csv[0],
       "customer_id,recency,frequency,monetary,first_purchase,last_purchase,tenure,avg_order_value,items_per_order,return_rate,country," +
-        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,p_alive,expected_orders,expected_order_value,clv",
+        "r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,cluster_gmm,cluster_ward,cluster_dbscan,p_alive,expected_orders,expected_order_value,clv",
     );
     assert.match(
       csv[1],

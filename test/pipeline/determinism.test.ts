@@ -32,7 +32,7 @@ test("two pipeline runs write byte-identical customers.csv and summary.json", ()
   const header = readFileSync(join(a, "customers.csv"), "utf8").split("\n")[0];
   assert.match(
     header,
-    /^customer_id,recency,frequency,monetary,.*,r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,p_alive,expected_orders,expected_order_value,clv$/,
+    /^customer_id,recency,frequency,monetary,.*,r_score,f_score,m_score,rfm_cell,rfm_segment,cluster,segment,cluster_gmm,cluster_ward,cluster_dbscan,p_alive,expected_orders,expected_order_value,clv$/,
   );
   const summary = JSON.parse(readFileSync(join(a, "summary.json"), "utf8"));
   assert.equal(summary.kmeans.length, 9, "every k in 2..10 is kept");

@@ -91,6 +91,7 @@ describe("the registry's pages by what the data holds", () => {
       "/behaviour",
       "/geography",
       "/products",
+      "/value",
       "/strategy",
       "/methodology",
     ]);
@@ -108,6 +109,7 @@ describe("the registry's pages by what the data holds", () => {
       "/segments",
       "/rfm",
       "/behaviour",
+      "/value",
       "/strategy",
       "/methodology",
     ]);
@@ -181,6 +183,7 @@ describe("analysts' own pages", () => {
         "/geography",
         "/products",
         "/channels-deep",
+        "/value",
         "/strategy",
         "/methodology",
         "/last",

@@ -3,6 +3,7 @@
  * product group and its share of the segment's spending, mean purchases per channel and their share, and the
  * response rate of each campaign column. Null for transaction lines.
  */
+import { readerLabel } from "../labels.ts";
 import type { ReportContext } from "../context.ts";
 import { rnd } from "../facts.ts";
 
@@ -62,10 +63,12 @@ export function customerTableData(ctx: ReportContext): Record<string, unknown> |
     kd.solution.labels.forEach((label, i) => members[label].push(i));
     byK[k] = kd.solution.names.map((name, j) => partsGroup(name, members[j], values));
   }
+  // the columns as readers see them (the `labels` setting over the recognised layouts' defaults)
+  const label = (column: string) => readerLabel(column, ctx.config.report.labels);
   return {
-    groups: parts.monetary,
-    channels: parts.frequency,
-    responses: parts.responses,
+    groups: parts.monetary.map(label),
+    channels: parts.frequency.map(label),
+    responses: parts.responses.map(label),
     overall: partsGroup("All customers", everyone, values),
     by_k: byK,
   };

@@ -6,7 +6,15 @@ import type { ReportContext } from "../context.ts";
 import { calendarGaps } from "../limits.ts";
 import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
-import { periodYears, productNotes, publishRow, rnd, rndSpread, segmentRows } from "../facts.ts";
+import {
+  oneCustomerReturnsNote,
+  periodYears,
+  productNotes,
+  publishRow,
+  rnd,
+  rndSpread,
+  segmentRows,
+} from "../facts.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
   const kd = ctx.chosen;
@@ -45,6 +53,7 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       product_notes: productNotes(ctx.available),
       strategy: row.strategy,
       overall,
+      returns_note: oneCustomerReturnsNote(row),
       order_units: rndSpread(o?.order_units, 1),
       order_value: rndSpread(o?.order_value, 2),
       interval: rndSpread(kd.agg.intervals.get(j), 1),

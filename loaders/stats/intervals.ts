@@ -1,0 +1,63 @@
+/**
+ * Intervals for the figures a claim compares: Wilson score intervals for proportions (return, response, repeat
+ * rates, shares) and seeded percentile-bootstrap intervals for medians and means. A difference is claimed only
+ * when the intervals say it is there (`apart`).
+ */
+import { Rng } from "./random.ts";
+import { median } from "./quantile.ts";
+
+/** z for a two-sided 95% interval (the normal's 97.5th percentile). */
+export const Z95 = 1.959963984540054;
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+/**
+ * The Wilson score interval of a proportion `successes` / `n` (no continuity correction; scipy's
+ * `binomtest(k, n).proportion_ci(method="wilson")`). [0, 1] when n is 0.
+ */
+export function wilson(successes: number, n: number, z = Z95): Interval {
+  if (!(n > 0)) return { low: 0, high: 1 };
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * A seeded percentile-bootstrap interval of `statistic` (default the median) over `values`: `resamples` resamples
+ * with replacement, the 2.5th and 97.5th percentiles of their statistics. Deterministic for a given seed.
+ */
+export function bootstrap(
+  values: ArrayLike<number>,
+  {
+    seed = 42,
+    resamples = 1000,
+    statistic = median,
+  }: {
+    seed?: number;
+    resamples?: number;
+    statistic?: (v: Float64Array) => number;
+  } = {},
+): Interval {
+  const n = values.length;
+  if (!n) return { low: NaN, high: NaN };
+  const rng = new Rng(seed);
+  const stats = new Float64Array(resamples);
+  const sample = new Float64Array(n);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
+    stats[r] = statistic(sample);
+  }
+  stats.sort();
+  const at = (p: number) => stats[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
+  return { low: at(0.025), high: at(0.975) };
+}
+
+/** True when two intervals do not overlap: a difference the data supports. */
+export function apart(a: Interval, b: Interval): boolean {
+  return a.low > b.high || b.low > a.high;
+}
