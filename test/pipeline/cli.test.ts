@@ -96,7 +96,7 @@ describe("npm run pipeline", () => {
     );
     assert.match(
       csv[1],
-      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+,,,,$/,
+      /^12583,8,1,180,2010-12-02,2010-12-02,8,180,48,0,France,[1-5],[1-5],[1-5],[1-5]{3},[^,]+,\d,[^,]+,\d+,\d+,-?\d+,,,,$/,
     );
     assert.equal(csv.length, 5); // header, 3 customers, final newline
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
