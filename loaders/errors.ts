@@ -2,6 +2,8 @@
  * A problem with the user's input or configuration. Its message is one line that names the file, the line or
  * column, and what was expected; command-line entry points print it without a stack trace and exit non-zero.
  */
+import { interrupted } from "./interrupt.ts";
+
 export class InputError extends Error {
   constructor(message: string) {
     super(message.replace(/\s*\n\s*/g, " "));
@@ -23,6 +25,8 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
+    // interrupted: a cancelled query or removed file fails the work, but the signal's handler says so and exits
+    if (interrupted()) return new Promise(() => undefined);
     if (error instanceof InputError) {
       process.stderr.write(`segment-report: ${error.message}\n`);
       process.exit(EXIT.input);

@@ -24,7 +24,8 @@ export function isInside(path: string, folder: string): boolean {
 }
 
 /**
- * Throws a one-line InputError unless `path` is a regular file this process can read (tries to read a byte, so
+ * Throws a one-line InputError unless `path` is a regular file (not a named pipe, socket or device, which would
+ * block or never end; not a loop of symbolic links) this process can read (tries to read a byte, so
  * a permission or I/O failure shows here rather than as a stack trace deep in a reader). `source` says where the
  * path came from, e.g. "set by SEGMENT_DATA".
  */
@@ -33,10 +34,17 @@ export function checkReadableFile(path: string, source = ""): void {
   let stat;
   try {
     stat = statSync(path);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP")
+      throw new InputError(`${path}: is a loop of symbolic links, expected a data file${where}`);
     throw new InputError(`${path}: file not found${where}`);
   }
   if (stat.isDirectory()) throw new InputError(`${path}: is a directory, expected a CSV or TSV file${where}`);
+  // a FIFO, socket or device would block or never end: only a regular file is read
+  if (!stat.isFile())
+    throw new InputError(
+      `${path}: is not a regular file (${stat.isFIFO() ? "a named pipe" : stat.isSocket() ? "a socket" : "a device"}), expected a data file${where}`,
+    );
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");

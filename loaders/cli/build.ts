@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT, loadConfig } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
+import { onInterrupt } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
 import { checkReadableFile } from "../paths.ts";
 import { artifactDir, CACHE_ROOT, describeSource } from "../site/artifacts.ts";
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   const before = checkSiteFolder(dist, context);
   const staging = makeStaging(dist);
   let done = false;
-  process.on("exit", () => {
+  // on Ctrl-C, SIGTERM or any exit before the swap, the staging folder goes (loaders/interrupt.ts)
+  onInterrupt(() => {
     if (!done) discardStaging(dist, staging, !before.exists);
   });
   await takeBuildLock(CACHE_ROOT, say);

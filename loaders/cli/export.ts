@@ -5,35 +5,42 @@
  * `--no-build` exports the site already in the folder.
  */
 import { spawnSync } from "node:child_process";
-import { renameSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { join, relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
 import { InputError, runCli } from "../errors.ts";
 import { findChromium } from "../publish/chromium.ts";
 import { printReport } from "../publish/pdf.ts";
 import { assembleSingleFile } from "../publish/single-file.ts";
+import { writeFileWhole } from "../output/replace.ts";
+import { addToMarker } from "../site/folder.ts";
 
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
-/** Writes `content` to `path` through a temporary file, so a failure never leaves half a file. */
-function writeWhole(path: string, content: string | Buffer): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+const USAGE = "usage: npm run export -- [--out DIR] [--no-build]";
+
+function parseExportArgs(argv: string[]): { out?: string; build: boolean } {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { out: { type: "string" }, "no-build": { type: "boolean" } },
+    });
+    return { out: values.out, build: values["no-build"] !== true };
+  } catch (error) {
+    throw new InputError(`command line: ${(error as Error).message.split("\n")[0]} (${USAGE})`);
+  }
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const outIndex = args.indexOf("--out");
-  const dist = resolve(
-    process.env.INIT_CWD ?? process.cwd(),
-    outIndex >= 0 ? args[outIndex + 1] : join(PROJECT_ROOT, "dist"),
-  );
+  const args = parseExportArgs(process.argv.slice(2));
+  const dist = resolve(process.env.INIT_CWD ?? process.cwd(), args.out ?? join(PROJECT_ROOT, "dist"));
   findChromium(); // before the build: a missing Chromium is a one-line error at once
-  if (!args.includes("--no-build")) {
+  if (args.build) {
+    // node itself (not the tsx wrapper, which kills a busy child before it can clean up on Ctrl-C)
     const build = spawnSync(
-      join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-      [join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
+      process.execPath,
+      ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
       {
         cwd: PROJECT_ROOT,
         stdio: "inherit",
@@ -47,7 +54,8 @@ async function main(): Promise<void> {
     throw new InputError(error.message);
   });
   const htmlFile = join(dist, "report.html");
-  writeWhole(htmlFile, html);
+  writeFileWhole(htmlFile, html);
+  addToMarker(dist, ["report.html"]);
   process.stderr.write(
     `segment-report: ${show(htmlFile)}: ${pages.length} pages in one file, ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB (${seconds(started)})\n`,
   );
@@ -56,7 +64,8 @@ async function main(): Promise<void> {
   if (printed.errors.length)
     throw new InputError(`${show(htmlFile)}: errors while printing: ${printed.errors.slice(0, 3).join("; ")}`);
   const pdfFile = join(dist, "report.pdf");
-  writeWhole(pdfFile, printed.pdf);
+  writeFileWhole(pdfFile, printed.pdf);
+  addToMarker(dist, ["report.pdf"]);
   const sheets = printed.startPages.length
     ? (printed.pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0)
     : 0;

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   if (!args.out) throw new InputError("command line: --out DIR is required (see --help)");
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const { summary, files } = await runPipeline(configFromArgs(args, cwd), resolve(cwd, args.out));
+  const { summary, files } = await runPipeline(configFromArgs(args, cwd), resolve(cwd, args.out), { cwd });
   const dropped = Object.entries(summary.dropped)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${reason} ${count(n)}`)

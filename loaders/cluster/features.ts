@@ -150,6 +150,9 @@ export function selectByCorrelation(
   return { keep, dropped, warnings };
 }
 
+/** A spread at most this share of a column's size is rounding noise: the column is constant. */
+const CONSTANT_TOLERANCE = 1e-10;
+
 /** Location and scale of one (transformed) column for the scaler; a zero scale becomes 1. */
 export function scalerParameters(
   values: Float64Array,
@@ -167,7 +170,9 @@ export function scalerParameters(
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
   const sd = Math.sqrt(ss / n);
-  return { center: mean, scale: sd > 0 ? sd : 1 };
+  // a constant column's computed sd is rounding noise (about 1e-14 of its mean over 20,000 equal values), not 0:
+  // relative to the mean, it is a zero scale (scaling by it would turn equal values into noise of size 1)
+  return { center: mean, scale: sd > CONSTANT_TOLERANCE * Math.abs(mean) && sd > 0 ? sd : 1 };
 }
 
 /** The whole feature stage for the configured clustering features. */
@@ -203,8 +208,13 @@ export function buildFeatures(customers: readonly CustomerFeatures[], config: Cl
 }
 
 function isConstant(values: Float64Array): boolean {
-  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
-  return true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of values) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return max - min <= CONSTANT_TOLERANCE * Math.max(Math.abs(min), Math.abs(max));
 }
 
 /** A point in scaled feature space back in original units, per used feature. */

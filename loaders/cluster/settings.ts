@@ -86,7 +86,8 @@ export const clusteringSettings = z
       .default("auto")
       .meta({ anyOf: [{ const: "auto" }, { type: "integer", minimum: 2 }] })
       .describe('a fixed k, or "auto" for the documented rule'),
-    restarts: integer(1, "a positive integer").default(10),
+    // each restart and bootstrap run is a full k-means per k: beyond 1000 a run would seem to hang
+    restarts: integer(1, "a positive integer", 1000).default(10),
     seed: z.number().refine(isInt, { error: "an integer" }).default(42).meta({ type: "integer" }),
     max_iterations: integer(1, "a positive integer").default(1000),
     tolerance: z.number().default(1e-6),
@@ -99,7 +100,7 @@ export const clusteringSettings = z
     silhouette_sample: integer(1, "a positive integer")
       .default(10000)
       .describe("exact silhouette up to this many customers, a seeded sample of this size above it"),
-    bootstrap_runs: integer(0, "a positive integer")
+    bootstrap_runs: integer(0, "a positive integer", 1000)
       .default(20)
       .describe("bootstrap resamples for the stability check"),
   })

@@ -22,7 +22,7 @@ function mergeJson(base: Json, patch: Json): Json {
   if (kind(base) !== "object" || kind(patch) !== "object") return patch;
   const out: JsonObject = { ...(base as JsonObject) };
   for (const [key, value] of Object.entries(patch as JsonObject))
-    out[key] = key in out ? mergeJson(out[key], value) : value;
+    out[key] = Object.hasOwn(out, key) ? mergeJson(out[key], value) : value;
   return out;
 }
 
@@ -71,7 +71,7 @@ export interface LoadConfigOptions {
 function readSettings(file: string): JsonObject {
   let parsed: Json;
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    parsed = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")); // a byte-order mark is fine
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
   }

@@ -62,10 +62,14 @@ export function nonEmpty(expected: string) {
   return z.string({ error: expected }).min(1, { error: expected });
 }
 
-/** A whole number of at least `min`; a number that is not is `expected`, any other kind "a number, got ...". */
-export function integer(min: number, expected: string) {
-  return z
-    .number()
-    .refine((x) => Number.isInteger(x) && x >= min, { error: expected })
-    .meta({ type: "integer", minimum: min });
+/**
+ * A whole number of at least `min` (and at most `max` when given); a number that is not is `expected`, one above `max`
+ * "at most <max>, got <value>", any other kind "a number, got ...".
+ */
+export function integer(min: number, expected: string, max?: number) {
+  const whole = z.number().refine((x) => Number.isInteger(x) && x >= min, { error: expected });
+  if (max === undefined) return whole.meta({ type: "integer", minimum: min });
+  return whole
+    .refine((x) => x <= max, { error: (issue) => `at most ${max}, got ${String(issue.input)}` })
+    .meta({ type: "integer", minimum: min, maximum: max });
 }

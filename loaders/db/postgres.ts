@@ -7,6 +7,7 @@
 import pg from "pg";
 import type { PostgresSource } from "../config.ts";
 import { InputError } from "../errors.ts";
+import { onInterrupt } from "../interrupt.ts";
 import type { LoadColumn, SqlDatabase } from "./database.ts";
 import { POSTGRES } from "./dialect.ts";
 
@@ -22,6 +23,78 @@ export function connectionString(
         ` (postgresql://user:password@host:5432/database), or name another variable with "source.url_env"`,
     );
   return url.trim();
+}
+
+const FORMS = `postgresql://user:password@host:5432/database, or key=value pairs such as "host=db dbname=shop user=ann"`;
+
+/** libpq key=value keys -> the pg client's settings. */
+const KEYS: Record<string, keyof pg.ClientConfig | "sslmode" | null> = {
+  host: "host",
+  hostaddr: "host",
+  port: "port",
+  dbname: "database",
+  user: "user",
+  password: "password",
+  sslmode: "sslmode",
+  application_name: null,
+  connect_timeout: null,
+  options: "options",
+};
+
+/** The SSL setting for a libpq sslmode. */
+function sslFor(mode: string, variable: string): pg.ClientConfig["ssl"] {
+  if (["disable", "allow", "prefer"].includes(mode)) return false;
+  if (mode === "require" || mode === "no-verify") return { rejectUnauthorized: false };
+  if (mode === "verify-ca" || mode === "verify-full") return true;
+  throw new InputError(
+    `postgres (${variable}): sslmode "${mode.slice(0, 20)}" is not one of disable, prefer, require, verify-ca, verify-full`,
+  );
+}
+
+/**
+ * The client settings for the connection string held by `variable`: a postgres:// URL, or libpq key=value pairs.
+ * Anything else is an InputError naming the variable and what is wrong, never showing its value (it may be a bare
+ * password, or a URL whose unencoded password breaks it).
+ */
+export function clientSettings(url: string, variable: string): pg.ClientConfig {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new InputError(
+        `postgres (${variable}): not a valid connection string URL (characters such as # / ? @ : in the user or ` +
+          `password must be percent-encoded: %23 %2F %3F %40 %3A); expected ${FORMS}; the value is not shown`,
+      );
+    }
+    return { connectionString: url };
+  }
+  if (/^\s*[a-z_]+\s*=/i.test(url)) {
+    const settings: Record<string, unknown> = {};
+    const pair = /\s*([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']*)/iy;
+    let match: RegExpExecArray | null;
+    let at = 0;
+    while (at < url.length && (match = pair.exec(url))) {
+      at = pair.lastIndex;
+      const [, key, raw] = match;
+      const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
+      if (!(key in KEYS))
+        throw new InputError(
+          `postgres (${variable}): unknown key "${key.slice(0, 40)}" in the key=value connection string (known: ${Object.keys(KEYS).join(", ")}); the value is not shown`,
+        );
+      const setting = KEYS[key];
+      if (setting === "sslmode") settings.ssl = sslFor(value, variable);
+      else if (setting === "port") settings.port = Number(value);
+      else if (setting) settings[setting] = value;
+    }
+    if (url.slice(at).trim())
+      throw new InputError(
+        `postgres (${variable}): not a valid key=value connection string; expected ${FORMS}; the value is not shown`,
+      );
+    return settings as pg.ClientConfig;
+  }
+  throw new InputError(
+    `postgres (${variable}): the variable does not hold a connection string; expected ${FORMS}; its value is not shown`,
+  );
 }
 
 /** The password in a connection string (URL or key=value form), or null. */
@@ -87,10 +160,18 @@ function explain(error: PgError): string | null {
       return `${message}`;
     case "42501":
       return `${message} (the role in the connection string needs SELECT on the source, and TEMP on the database)`;
+    case "55P03":
+      return `waited longer than the lock timeout for a lock another session holds on the source (${message}; "source.lock_timeout_seconds" sets the wait)`;
+    case "57014":
+      return `${message}`;
+    case "25006":
+      return `${message}: the source is read in a read-only transaction, so a query may not change the database`;
     case "57P01":
     case "57P03":
       return `the server is shutting down or starting (${message})`;
   }
+  if (/does not support SSL/i.test(message))
+    return "the server does not accept SSL connections (the connection string asks for SSL: sslmode=require or verify-*)";
   if (/timeout expired|Connection terminated/i.test(message)) return `the connection failed (${message})`;
   return null;
 }
@@ -127,45 +208,109 @@ const PG_TYPES: Record<LoadColumn["type"], string> = {
   double: "float8",
 };
 
+/** Seconds a statement waits for a lock another session holds before it stops (source.lock_timeout_seconds). */
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 30;
+
 /** Rows to insert per statement when loading a session table. */
 const LOAD_BATCH = 50_000;
 
 /**
- * Connects to the database named by `source.url_env` and returns it as a SqlDatabase. Session settings: shortest
- * exact float output (every float8 arrives bit for bit), UTC (timestamptz values become UTC timestamps), ISO and
- * month-first dates for text cast to a timestamp.
+ * Connects to the database named by `source.url_env` and returns it as a SqlDatabase. Session settings: read-only
+ * transactions (only the session's temporary tables are written), a lock timeout (`source.lock_timeout_seconds`,
+ * default 30), shortest exact float output (every float8 arrives bit for bit), UTC (timestamptz values become UTC
+ * timestamps), ISO and month-first dates for text cast to a timestamp. On SIGINT/SIGTERM the running statement is
+ * cancelled on the server.
  */
 export async function connectPostgres(
   source: PostgresSource,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SqlDatabase> {
   const url = connectionString(source, env);
+  const settings = clientSettings(url, source.url_env);
   const where = describeConnection(source, url);
   let client: pg.Client;
   try {
     client = new pg.Client({
-      connectionString: url,
+      ...settings,
       connectionTimeoutMillis: 15_000,
       types: TYPES,
       application_name: "segment-report",
     });
-  } catch (error) {
-    throw new InputError(maskSecrets(`${where}: not a valid connection string (${(error as Error).message})`, url));
+  } catch {
+    throw new InputError(`${where}: not a valid connection string; expected ${FORMS}`);
   }
   let lost: Error | null = null;
   client.on("error", (error) => (lost = error)); // a dropped connection: reported by the next query
+  const lockTimeout = Math.round((source.lock_timeout_seconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS) * 1000);
   try {
     await client.connect();
+    // read-only: every later statement runs in a read-only transaction (only session temp tables can be written),
+    // so a query calling a function that deletes rows, or nextval(), fails instead of changing the database
     await client.query(
-      "SET extra_float_digits = 3; SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, MDY'; SET synchronize_seqscans = off; SET temp_buffers = '512MB'",
+      "SET extra_float_digits = 3; SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, MDY'; SET synchronize_seqscans = off; " +
+        `SET temp_buffers = '512MB'; SET lock_timeout = ${lockTimeout}; SET default_transaction_read_only = on`,
     );
+    // PostgreSQL 14 and later: the server stops a query whose client is gone (killed) within a second
+    await client.query("SET client_connection_check_interval = 1000").catch(() => undefined);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw postgresError(error, url, where);
   }
+  // on Ctrl-C or SIGTERM, cancel the statement the server is running (it would otherwise go on waiting or working)
+  let running = 0;
+  const cancelRunning = async () => {
+    if (!running) return;
+    const canceller = new pg.Client({ ...settings, connectionTimeoutMillis: 2000, application_name: "segment-report" });
+    try {
+      await canceller.connect();
+      await canceller.query("SELECT pg_cancel_backend($1)", [(client as unknown as { processID: number }).processID]);
+    } catch {
+      // best effort: the server also notices the closed connection
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  };
+  const forget = onInterrupt(cancelRunning);
+  /**
+   * Every statement runs in a read-only transaction, which refuses creating and dropping even the session's own
+   * temporary tables. So a statement that makes a temporary table (db/dialect.ts createTable: DROP, CREATE ... AS
+   * SELECT, ANALYZE) runs as an empty table made in a read-write transaction of its own (`WITH NO DATA`: the source
+   * is planned, not read), filled by INSERT ... SELECT read-only; other DROP/CREATE of temporary tables alone run
+   * read-write (they read nothing of the source), as do temporary views. Returns what is left to run read-only.
+   */
+  const readWrite = async (sql: string): Promise<void> => {
+    try {
+      await client.query(`BEGIN READ WRITE; ${sql}; COMMIT`);
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  };
+  const schemaChangesFirst = async (sql: string): Promise<string> => {
+    const create = /^DROP TABLE IF EXISTS pg_temp\.(\w+); CREATE TEMP TABLE (\w+) AS ([\s\S]*); ANALYZE (\w+)$/.exec(
+      sql,
+    );
+    if (create && create[1] === create[2] && create[2] === create[4]) {
+      const [, name, , select] = create;
+      await readWrite(
+        `DROP TABLE IF EXISTS pg_temp.${name}; CREATE TEMP TABLE ${name} AS SELECT * FROM (${select}) s WITH NO DATA`,
+      );
+      return `INSERT INTO ${name} ${select}; ANALYZE ${name}`;
+    }
+    const drop = /^\s*DROP TABLE (?:IF EXISTS )?pg_temp\.\w+;(?: CREATE TEMP TABLE \w+ \([\w ,]*\))?\s*$/.exec(sql);
+    // a temporary view is only a definition (over the session's tables): making it runs nothing
+    if (drop || /^CREATE OR REPLACE TEMP VIEW \w+ AS /.test(sql)) {
+      await readWrite(sql.trim().replace(/;$/, ""));
+      return "";
+    }
+    return sql;
+  };
   const fail = (error: unknown) => postgresError(lost ?? error, url, where);
   const query = async <T>(sql: string, values?: unknown[]): Promise<T[]> => {
+    running++;
     try {
+      if (!values) sql = await schemaChangesFirst(sql);
+      if (!sql.trim()) return [];
       const result = await client.query(sql, values);
       const rows = (Array.isArray(result) ? result[result.length - 1] : result).rows as Record<string, unknown>[];
       for (const row of rows)
@@ -173,6 +318,8 @@ export async function connectPostgres(
       return rows as T[];
     } catch (error) {
       throw fail(error);
+    } finally {
+      running--;
     }
   };
   let open = true;
@@ -201,6 +348,7 @@ export async function connectPostgres(
     async close() {
       if (!open) return;
       open = false;
+      forget();
       await client.end().catch(() => undefined);
     },
   };

@@ -3,11 +3,22 @@
  * (accounting, totals, period, policy, timings), written all-or-nothing: into a temporary folder inside the
  * output folder first, then swapped into place, so a failed run leaves the previous files as they were.
  */
-import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { basename, join } from "node:path";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join, parse } from "node:path";
 import type { CleaningConfig } from "../config.ts";
 import { InputError } from "../errors.ts";
-import { sameFile } from "../paths.ts";
+import { isInside, sameFile } from "../paths.ts";
 import type { IngestAccounting, IngestResult } from "../pipeline/ingest.ts";
 import type { CustomerFeatures, DropReason } from "../types.ts";
 import { csvLine } from "./csv.ts";
@@ -263,17 +274,84 @@ function writeContent(path: string, content: FileContent): void {
 }
 
 /**
- * Throws an InputError when `dir` exists but is not a folder, or when one of the files about to be written
- * (`names` in `dir`) is one of the `inputs` (same file by device and inode, so symbolic and hard links count).
+ * The marker the pipeline leaves in its output folder: the files it wrote there and their sizes, so a later run
+ * replaces only its own previous output and never a user's file of the same name.
+ */
+export const PIPELINE_MARKER = ".segment-pipeline";
+
+interface PipelineMarker {
+  written_by: "segment-report pipeline";
+  /** file name -> size in bytes when written */
+  files: Record<string, number>;
+}
+
+function readPipelineMarker(dir: string): PipelineMarker | null {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, PIPELINE_MARKER), "utf8")) as PipelineMarker;
+    return marker.written_by === "segment-report pipeline" && marker.files && typeof marker.files === "object"
+      ? marker
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The nearest folder of `path` (itself or a parent) that exists. */
+function nearestExisting(path: string): string {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * Throws an InputError when `dir` may not receive the output: it is the file system's root, holds the project
+ * (`project`) or is the current folder (`cwd`); it exists but is not a folder, or cannot be written (read-only file
+ * system, no permission: checked before any work); one of the files about to be written (`names`) is there but
+ * was not written by a previous run (no `.segment-pipeline` marker listing it at its size), or is a folder or link;
+ * or one of them is one of the `inputs` (same file by device and inode, so symbolic and hard links count).
  * Checked before any work, so nothing is written.
  */
-export function checkOutputDir(dir: string, names: readonly string[] = [], inputs: readonly string[] = []): void {
+export function checkOutputDir(
+  dir: string,
+  names: readonly string[] = [],
+  inputs: readonly string[] = [],
+  places: { cwd?: string; project?: string } = {},
+): void {
+  const refuse = (why: string): never => {
+    throw new InputError(`--out ${dir}: ${why}; the pipeline writes nothing there`);
+  };
+  if (dir === parse(dir).root) refuse("is the root of the file system; give a folder for the output alone");
+  if (places.cwd !== undefined && dir === places.cwd)
+    refuse("is the current folder; give a new folder, or the folder of a previous run");
+  if (places.project !== undefined && isInside(places.project, dir))
+    refuse("holds the project itself; give a folder for the output alone");
   if (existsSync(dir) && !statSync(dir).isDirectory())
     throw new InputError(`${dir}: output path exists and is not a folder`);
+  const writable = nearestExisting(dir);
+  try {
+    accessSync(writable, constants.W_OK);
+  } catch (error) {
+    throw outputError(dir, error);
+  }
   for (const name of names)
     for (const input of inputs)
       if (sameFile(join(dir, name), input))
         throw new InputError(`${join(dir, name)}: the output would overwrite the input ${input}; choose another --out`);
+  const marker = names.length ? readPipelineMarker(dir) : null;
+  for (const name of names) {
+    const path = join(dir, name);
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) refuse(`${name} there is a ${stat.isDirectory() ? "folder" : "link"}, not a file it wrote`);
+    if (marker?.files[name] !== stat.size)
+      refuse(
+        `${name} there was not written by segment-report${marker ? " (or was changed since)" : ` (no ${PIPELINE_MARKER} marker)`}; move it away or give another folder`,
+      );
+  }
 }
 
 /** The names of the files the pipeline writes into its output folder. */
@@ -281,8 +359,8 @@ export const OUTPUT_FILES = ["customers.csv", "summary.json", "timings.json", "m
 
 /**
  * Writes `files` (plain file name -> content) into `dir` all-or-nothing: into a temporary folder inside `dir`, then
- * swapped in (loaders/output/replace.ts): a failure at any point leaves the old files of these names as they were
- * and adds nothing. Other files already in `dir` are left alone. Only `dir` itself needs to be writable.
+ * swapped in (loaders/output/replace.ts) with the marker `.segment-pipeline` listing them: a failure at any point
+ * leaves the old files of these names as they were and adds nothing. Other files already in `dir` are left alone. Only `dir` itself needs to be writable.
  */
 export function writeOutputs(dir: string, files: Record<string, FileContent>): string[] {
   checkOutputDir(dir);
@@ -291,8 +369,14 @@ export function writeOutputs(dir: string, files: Record<string, FileContent>): s
   const created = !existsSync(dir);
   const staging = makeStaging(dir);
   try {
-    for (const [name, content] of Object.entries(files)) writeContent(join(staging, name), content);
-    swapIn(dir, staging, Object.keys(files));
+    const sizes: Record<string, number> = {};
+    for (const [name, content] of Object.entries(files)) {
+      writeContent(join(staging, name), content);
+      sizes[name] = statSync(join(staging, name)).size;
+    }
+    const marker: PipelineMarker = { written_by: "segment-report pipeline", files: sizes };
+    writeFileSync(join(staging, PIPELINE_MARKER), `${JSON.stringify(marker, null, 1)}\n`);
+    swapIn(dir, staging, [...Object.keys(files), PIPELINE_MARKER]);
   } catch (error) {
     discardStaging(dir, staging, created);
     throw outputError(dir, error);

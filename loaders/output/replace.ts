@@ -5,7 +5,18 @@
  * the new entries moved in, and only then the old ones removed. Any failure on the way moves everything back, so a
  * run leaves either the old set or the new set, never a mix.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 
@@ -27,14 +38,35 @@ export function outputError(path: string, error: unknown): unknown {
   return error;
 }
 
+/** Whether a process with this id runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary folders in `dir` that a killed run left (named with its process id, which no longer runs). */
+export function removeStale(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^\.segment-tmp-(\d+)-/.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid)))
+      rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /**
- * Creates `dir` if needed and a temporary folder inside it for the new content; OS failures (a read-only or
+ * Creates `dir` if needed and a temporary folder inside it for the new content (`.segment-tmp-<pid>-...`; such
+ * folders of runs that were killed and no longer run are removed first); OS failures (a read-only or
  * non-writable folder) become one-line InputErrors naming `dir`. Returns the temporary folder.
  */
 export function makeStaging(dir: string): string {
   try {
     mkdirSync(dir, { recursive: true });
-    const temp = mkdtempSync(join(dir, TEMP_PREFIX));
+    removeStale(dir);
+    const temp = mkdtempSync(join(dir, `${TEMP_PREFIX}${process.pid}-`));
     chmodSync(temp, 0o755); // mkdtemp makes it private; folders moved out of it keep their own modes
     return temp;
   } catch (error) {
@@ -54,7 +86,7 @@ export function swapIn(dir: string, staging: string, replaced: readonly string[]
   const movedIn: string[] = [];
   let aside: string | null = null;
   try {
-    aside = mkdtempSync(join(dir, TEMP_PREFIX));
+    aside = mkdtempSync(join(dir, `${TEMP_PREFIX}${process.pid}-`));
     for (const name of new Set([...replaced, ...incoming])) {
       if (!exists(join(dir, name))) continue;
       renameSync(join(dir, name), join(aside, name));
@@ -87,5 +119,24 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Writes `content` to `path` through a temporary file, so a failure never leaves half a file: on any failure (full
+ * disk, read-only file system, `path` a folder) the temporary file is removed and the error is one line.
+ */
+export function writeFileWhole(path: string, content: string | Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new InputError(`${path}: is a folder; move it away so the export can write this file`);
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const line = outputError(path, error);
+    if (line instanceof InputError) throw line;
+    throw new InputError(`${path}: cannot be written (${(error as Error).message.split("\n")[0]})`);
   }
 }

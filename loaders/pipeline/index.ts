@@ -5,7 +5,9 @@
  * migration (pipeline/time.ts, loaders/time/) — and both outputs start from it: `runPipeline` (the CLI:
  * customers.csv, summary.json, model.json, timings.json) and `computeReport` (the build: one data file per page). Nothing is written unless every stage succeeded.
  */
-import type { Config } from "../config.ts";
+import { PROJECT_ROOT, type Config } from "../config.ts";
+import { dataFiles } from "../sources/folder.ts";
+import { checkReadableFile } from "../paths.ts";
 import {
   checkOutputDir,
   customersCsvChunks,
@@ -164,10 +166,11 @@ export function pipelineSummary(
 export async function runPipeline(
   config: Config,
   out: string,
-  options: { keepOpen?: boolean; log?: (text: string) => void } = {},
+  options: { keepOpen?: boolean; log?: (text: string) => void; cwd?: string } = {},
 ): Promise<PipelineResult> {
   const inputs = [...(config.source ? [] : [config.data]), ...(config.config_file ? [config.config_file] : [])];
-  checkOutputDir(out, OUTPUT_FILES, inputs);
+  if (!config.source) for (const file of dataFiles(config)) checkReadableFile(file);
+  checkOutputDir(out, OUTPUT_FILES, inputs, { cwd: options.cwd, project: PROJECT_ROOT });
   const analysis = await analyse(config, options.log);
   try {
     const { ingest: ingested, segmentation, value, model } = analysis;

@@ -21,6 +21,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
+import { onInterrupt } from "../interrupt.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
@@ -139,6 +140,7 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
   const files = await computeReport(config);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
+  const forget = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));
   for (const [name, content] of Object.entries(files)) {
     const path = join(staging, name);
     mkdirSync(dirname(path), { recursive: true });
@@ -147,6 +149,7 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
   writeFileSync(join(staging, STAMP), print + "\n");
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
+  forget();
   writeFileSync(CURRENT, basename(dir) + "\n");
   prune();
   return { dir, fingerprint: print, computed: true };

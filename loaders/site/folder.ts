@@ -116,3 +116,14 @@ export function checkNoCollision(dir: string, siteDir: string, folder: SiteFolde
       `--out ${dir}: ${relative(process.cwd(), join(dir, clash)) || clash} was not written by segment-report and the new site has an entry of that name; move it away first`,
     );
 }
+
+/**
+ * Adds `names` (files an export wrote beside the site: report.html, report.pdf) to the marker of the site in `dir`,
+ * so the next build replaces them with the rest of the site instead of leaving the old export's data beside it.
+ */
+export function addToMarker(dir: string, names: readonly string[]): void {
+  const marker = readMarker(join(dir, MARKER));
+  if (!marker) return;
+  marker.files = [...new Set([...marker.files, ...names])].sort();
+  writeFileSync(join(dir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
+}

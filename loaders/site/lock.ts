@@ -1,13 +1,17 @@
 /**
  * One build at a time per checkout. `npm run build` and `npm run dev` share `.segment-cache/` (the report data and
  * CURRENT) and Framework's loader cache (`src/.observablehq/cache`), so a second build started while one runs waits
- * for it, saying so, instead of racing it and publishing the other build's data. The lock is a file holding the
- * owner's process id, created exclusively; a lock whose process is gone (killed build) is taken over.
+ * for it, saying so, instead of racing it and publishing the other build's data. The lock is a file created
+ * exclusively, holding the owner's process id, that process's start time (from /proc, where there is one) and a
+ * random token: a lock whose process is gone, or whose id now belongs to another process (a killed build's id
+ * reused), is taken over; only the owner (by its token) removes it.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../errors.ts";
+import { onInterrupt } from "../interrupt.ts";
 
 const POLL_MS = 200;
 
@@ -20,9 +24,44 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A process's start time (clock ticks since boot, /proc/PID/stat field 22), or null where there is no /proc. */
+export function startTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface LockRecord {
+  pid: number;
+  /** the owner's start time, null where unknown */
+  start: string | null;
+  token: string;
+}
+
+const TOKEN = randomBytes(8).toString("hex");
+const OWN: LockRecord = { pid: process.pid, start: startTime(process.pid), token: TOKEN };
+
+/** The lock's owner when it is still running: same id and, where known, same start time (else the lock is stale). */
+function liveOwner(text: string): number | null {
+  let record: Partial<LockRecord>;
+  try {
+    record = JSON.parse(text) as Partial<LockRecord>;
+  } catch {
+    return null; // an older or broken lock, holding only an id: its build cannot be told from an unrelated process
+  }
+  const pid = record.pid;
+  if (!Number.isInteger(pid) || pid === process.pid || !alive(pid as number)) return null;
+  const start = startTime(pid as number);
+  if (record.start && start && record.start !== start) return null;
+  return pid as number;
+}
+
 function tryTake(path: string): number | null {
   try {
-    writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
+    writeFileSync(path, `${JSON.stringify(OWN)}\n`, { flag: "wx" });
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -31,13 +70,13 @@ function tryTake(path: string): number | null {
         `${path}: cannot create the build lock (${code === "EACCES" || code === "EPERM" ? "permission denied" : code})`,
       );
   }
-  let owner: number;
+  let owner: number | null;
   try {
-    owner = Number.parseInt(readFileSync(path, "utf8"), 10);
+    owner = liveOwner(readFileSync(path, "utf8"));
   } catch {
     return -1; // released between our attempt and the read: try again
   }
-  if (!Number.isInteger(owner) || owner === process.pid || !alive(owner)) {
+  if (owner === null) {
     rmSync(path, { force: true }); // stale: its build is gone
     return -1;
   }
@@ -46,7 +85,7 @@ function tryTake(path: string): number | null {
 
 /**
  * Takes the lock `cacheDir/build.lock`, waiting while another live process holds it (one line on stderr when it
- * starts waiting). Released when this process exits (also on SIGINT/SIGTERM). Returns a release function.
+ * starts waiting). Released when this process exits (also on SIGINT, SIGTERM and SIGHUP: loaders/interrupt.ts). Returns a release function.
  */
 export async function takeBuildLock(cacheDir: string, say: (line: string) => void): Promise<() => void> {
   const path = join(cacheDir, "build.lock");
@@ -70,16 +109,11 @@ export async function takeBuildLock(cacheDir: string, say: (line: string) => voi
     if (!held) return;
     held = false;
     try {
-      if (readFileSync(path, "utf8").trim() === String(process.pid)) rmSync(path, { force: true });
+      if ((JSON.parse(readFileSync(path, "utf8")) as LockRecord).token === TOKEN) rmSync(path, { force: true });
     } catch {
       // already gone
     }
   };
-  process.on("exit", release);
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      release();
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    });
+  onInterrupt(release);
   return release;
 }

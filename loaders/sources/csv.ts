@@ -145,11 +145,13 @@ function raw(plan: ReadPlan, name: LogicalColumn): string | null {
  */
 export function customerIdSql(column: string, rule: Config["customer_id_normalise"]): string {
   const missing = `WHEN list_contains(['nan', 'null', 'none'], lower(${column})) THEN NULL`;
-  if (rule === "trim") return `CASE ${missing} ELSE ${column} END`;
+  // Unicode NFC: an id typed with a precomposed é and one with e + combining accent are one customer
+  const nfc = `nfc_normalize(${column})`;
+  if (rule === "trim") return `CASE ${missing} ELSE ${nfc} END`;
   // only ids starting with 0 or holding a dot can change: the others skip the regular expression
   return (
     `CASE ${missing} WHEN (starts_with(${column}, '0') OR contains(${column}, '.')) AND regexp_full_match(${column}, '[0-9]+(\\.0+)?')` +
-    ` THEN COALESCE(NULLIF(ltrim(regexp_replace(${column}, '\\.0+$', ''), '0'), ''), '0') ELSE ${column} END`
+    ` THEN COALESCE(NULLIF(ltrim(regexp_replace(${column}, '\\.0+$', ''), '0'), ''), '0') ELSE ${nfc} END`
   );
 }
 

@@ -7,6 +7,7 @@
 import { isUtf8 } from "node:buffer";
 import { createReadStream, mkdtempSync, openSync, closeSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { onInterrupt } from "../interrupt.ts";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Config } from "../config.ts";
@@ -70,7 +71,12 @@ function firstHighByte(bytes: Buffer): number {
 export async function transcodeToUtf8(path: string, gzip: boolean): Promise<Transcoded> {
   const dir = mkdtempSync(join(tmpdir(), "segment-report-input-"));
   const target = join(dir, "input-utf8.csv");
-  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // the copy holds the whole data: removed on Ctrl-C or SIGTERM too (loaders/interrupt.ts)
+  const forget = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => {
+    forget();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const fd = openSync(target, "w");
   let line = 1;
   let firstNonUtf8Line: number | null = null;

@@ -46,6 +46,24 @@ function checkWorkbook(path: string): void {
     throw new InputError(`${path}: not an Excel .xlsx workbook (an .xlsx file is a zip archive; this one is not)`);
 }
 
+interface ReaderModel {
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: { name: string; rId: string }[] };
+}
+
+/**
+ * A streamed worksheet's name. exceljs names it only when the workbook's relationship target is relative
+ * (`worksheets/sheet1.xml`); openpyxl, and so pandas' `to_excel`, writes absolute targets (`/xl/worksheets/sheet1.xml`),
+ * and those sheets came named "Sheet1", "Sheet2"...: every sheet is named here from the workbook, by its part's file.
+ */
+function sheetName(reader: unknown, worksheet: unknown): string {
+  const sheet = worksheet as { name?: string; id?: number | string };
+  const { workbookRels = [], model } = reader as ReaderModel;
+  const part = `worksheets/sheet${sheet.id}.xml`;
+  const rel = workbookRels.find((r) => r.Target.replace(/^\/?(xl\/)?/, "") === part);
+  return model?.sheets?.find((s) => s.rId === rel?.Id)?.name ?? sheet.name ?? "";
+}
+
 export interface SheetRows {
   /** the sheet read */
   sheet: string;
@@ -75,9 +93,9 @@ export async function readSheet(
   let result: SheetRows | null = null;
   try {
     for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name?: string }).name ?? "";
+      const name = sheetName(reader, worksheet);
       const target = wanted ?? sheetNames()[0] ?? name;
-      if (name !== target) continue;
+      if (result || name !== target) continue;
       let headers: string[] | null = null;
       for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
         const values = row.values as unknown[];
@@ -106,7 +124,8 @@ export async function readSheet(
       }
       if (!headers?.length) throw new InputError(`${path}: sheet "${name}" is empty (no header row)`);
       result = { sheet: name, headers };
-      break;
+      // no early stop: sheets stored before workbook.xml (pandas, openpyxl) wait in exceljs's temporary files, and
+      // stopping here left it reading files it had removed (ENOENT); the other sheets are passed over unread
     }
   } catch (error) {
     if (error instanceof InputError) throw error;

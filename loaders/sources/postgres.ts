@@ -193,7 +193,7 @@ async function describe(db: SqlDatabase, source: PostgresSource): Promise<Field[
     `SELECT attname AS name, atttypid::int AS type FROM pg_attribute
      WHERE attrelid = 'pg_temp.segment_source_shape'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
   );
-  await db.run("DROP TABLE pg_temp.segment_source_shape");
+  await db.run("DROP TABLE pg_temp.segment_source_shape;");
   return rows.map((r) => ({ name: r.name, dataTypeID: r.type }));
 }
 
@@ -210,6 +210,9 @@ function sourceError(error: unknown, source: PostgresSource): Error {
     return new InputError(
       `${where}: the query failed: ${message.replace(/^.*?: (?=column)/, "")} (source.query in the configuration)`,
     );
+  // a lock wait or a write refused by the read-only transaction: named by the source, not the connection
+  if (error instanceof InputError && /lock timeout|read-only transaction/.test(message))
+    return new InputError(`${where}: ${message.replace(/^postgres \([^)]*\): /, "")}`);
   if (error instanceof InputError) return error;
   return new InputError(`${where}: ${message.replace(/^postgres \([^)]*\): /, "")}`);
 }

@@ -61,6 +61,11 @@ export function isCalendarDate(text: unknown): boolean {
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }
 
+/** Today (0) or tomorrow (1) as YYYY-MM-DD, in UTC. */
+function dayFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A calendar day YYYY-MM-DD; a wrong value is `expected, got <the value>`. */
 function calendarDate(expected: string, anyKind: boolean) {
   const error = (issue: { input?: unknown }) => `${expected}, got ${JSON.stringify(issue.input)}`;
@@ -198,6 +203,12 @@ const postgresSource = z
         .meta({ pattern: undefined })
         .optional()
         .describe("a SELECT giving the lines, instead of table"),
+      lock_timeout_seconds: z
+        .number({ error: "a number of seconds between 0 and 3600" })
+        .refine((x) => x > 0 && x <= 3600, { error: "a number of seconds between 0 and 3600" })
+        .meta({ exclusiveMinimum: 0, maximum: 3600 })
+        .optional()
+        .describe("seconds to wait for a lock another session holds on the source before stopping (default 30)"),
     },
     {
       error: (issue) => {
@@ -246,6 +257,10 @@ export const sourceSettings = {
   tables: tables.nullable().default(null).describe("a multi-table input instead of data, or null"),
   delimiter: oneOf(DELIMITERS, DELIMITER_EXPECTED).default("auto"),
   snapshot_date: calendarDate("a calendar date YYYY-MM-DD or null", true)
+    // a day to come would age every customer by the wait (one day of slack for time zones)
+    .refine((day) => day <= dayFromNow(1), {
+      error: (issue) => `a day no later than today (${dayFromNow(0)}), got ${String(issue.input)}`,
+    })
     .nullable()
     .default(null)
     .describe("YYYY-MM-DD; null = the day after the last invoice"),
@@ -284,6 +299,14 @@ export const sourceSettings = {
     .describe('"numeric": 0017850, 17850 and 17850.0 are one customer; "trim": ids as written, trimmed'),
 };
 
+/** The first of quantity, unit_price and amount mapped to the same column as an earlier one, or null. */
+function sharedFigure(columns: Record<string, unknown>): { key: string; other: string } | null {
+  const figures = ["quantity", "unit_price", "amount"].filter((key) => columns[key] !== undefined);
+  for (const [i, key] of figures.entries())
+    for (const other of figures.slice(0, i)) if (columns[key] === columns[other]) return { key, other };
+  return null;
+}
+
 type SourceSettings = { [K in keyof typeof sourceSettings]: z.output<(typeof sourceSettings)[K]> };
 
 /**
@@ -311,6 +334,25 @@ export function checkSourceSettings(settings: SourceSettings, ctx: z.RefinementC
   for (const key of Object.keys(settings.columns)) {
     if (!allowed.includes(key)) return fail(["columns", key], columnsExpected(settings.layout));
   }
+  // one column cannot be two of the figures (quantity x unit price would square it)
+  const mappings: [string[], Record<string, unknown>][] = [[["columns"], settings.columns]];
+  for (const [name, table] of Object.entries(settings.tables ?? {}))
+    if (table) mappings.push([["tables", name, "columns"], table.columns]);
+  for (const [at, columns] of mappings) {
+    const shared = sharedFigure(columns);
+    if (shared)
+      return fail(
+        [...at, shared.key],
+        `a column other than ${[...at, shared.other].join(".")}'s (${JSON.stringify(columns[shared.key])})`,
+      );
+  }
+  // a column listed twice would be counted twice (spending doubled)
+  for (const [key, value] of Object.entries(settings.columns))
+    if (Array.isArray(value) && new Set(value).size < value.length)
+      return fail(
+        ["columns", key],
+        `a list of different columns (${value.find((v, i) => value.indexOf(v) !== i)} is listed twice)`,
+      );
   if (customers)
     for (const key of ["customer_id", "recency", "monetary", "frequency"] as const)
       if (!(key in settings.columns))

@@ -125,6 +125,17 @@ describe("buildFeatures", () => {
     }
     assert.ok(close(f.matrix.data[0], (Math.log1p(customers[0].recency) - f.center[0]) / f.scale[0], 1e-12));
   });
+  it("warns about a constant feature over 20,000 customers, whose computed sd is rounding noise (issue 23 #10)", () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => customer(i % 50, { frequency: 3 }));
+    const f = buildFeatures(many, config());
+    assert.ok(
+      f.warnings.includes("feature frequency is constant: it cannot separate customers"),
+      f.warnings.join("; "),
+    );
+    const j = f.used.indexOf("frequency");
+    assert.equal(f.scale[j], 1);
+    for (let i = 0; i < 20_000; i++) assert.ok(Math.abs(f.matrix.data[i * f.used.length + j]) < 1e-9);
+  });
   it("maps a scaled point back to original units", () => {
     const f = buildFeatures(customers, config());
     const back = toOriginalUnits(f.matrix.data.subarray(3, 6), f);

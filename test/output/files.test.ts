@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
-import { writeOutputs } from "../../loaders/output/files.ts";
+import { PIPELINE_MARKER, writeOutputs } from "../../loaders/output/files.ts";
 import { customerSegmentsCsv } from "../../loaders/report/page-data.ts";
 import type { SegmentationResult } from "../../loaders/pipeline/segment.ts";
 import { canDropPrivileges, unprivileged, unprivilegedUid } from "../support/unprivileged.ts";
@@ -79,8 +79,12 @@ function assertOneLine(run: { status: number | null; stderr: string }, status: n
 /** A folder holding an old output set: customers.csv, model.json, summary.json, timings.json with the text "old ...". */
 function oldSet(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"])
+  const files: Record<string, number> = {};
+  for (const name of ["customers.csv", "model.json", "summary.json", "timings.json"]) {
     writeFileSync(join(dir, name), `old ${name}\n`);
+    files[name] = `old ${name}\n`.length;
+  }
+  writeFileSync(join(dir, PIPELINE_MARKER), JSON.stringify({ written_by: "segment-report pipeline", files }));
 }
 
 function assertOldSet(dir: string): void {
@@ -88,7 +92,7 @@ function assertOldSet(dir: string): void {
     assert.equal(readFileSync(join(dir, name), "utf8"), `old ${name}\n`, `${name} kept`);
   assert.deepEqual(
     readdirSync(dir).sort(),
-    ["customers.csv", "model.json", "summary.json", "timings.json"],
+    [PIPELINE_MARKER, "customers.csv", "model.json", "summary.json", "timings.json"],
     "no temporary folder left",
   );
 }
@@ -195,6 +199,7 @@ describe("the output set is replaced whole (item 8)", () => {
     const run = pipeline(["--data", PLAIN, "--out", out]);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(readdirSync(out).sort(), [
+      PIPELINE_MARKER,
       "customers.csv",
       "model.json",
       "notes.txt",
@@ -232,7 +237,13 @@ describe("unreadable inputs and unwritable outputs are one line (item 7)", () =>
     chownSync(out, uid, uid);
     const run = pipeline(["--data", PLAIN, "--out", out], { unprivileged: true });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "model.json", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      PIPELINE_MARKER,
+      "customers.csv",
+      "model.json",
+      "summary.json",
+      "timings.json",
+    ]);
     assert.deepEqual(readdirSync(parent), ["out"]);
   });
 

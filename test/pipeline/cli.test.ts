@@ -81,7 +81,13 @@ describe("npm run pipeline", () => {
       run.stdout,
       /^kept 6 of 14 lines \(dropped: cancellation 3, missing_customer 1, nonpositive_quantity 1, nonpositive_price 1, non_product_code 2\); 3 customers/,
     );
-    assert.deepEqual(readdirSync(out).sort(), ["customers.csv", "model.json", "summary.json", "timings.json"]);
+    assert.deepEqual(readdirSync(out).sort(), [
+      ".segment-pipeline",
+      "customers.csv",
+      "model.json",
+      "summary.json",
+      "timings.json",
+    ]);
     const csv = readFileSync(join(out, "customers.csv"), "utf8").split("\n");
     assert.equal(
       csv[0],
@@ -157,11 +163,13 @@ describe("npm run pipeline", () => {
     const out = join(TMP, "existing");
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "customers.csv"), "old\n");
+    const marker = { written_by: "segment-report pipeline", files: { "customers.csv": 4 } };
+    writeFileSync(join(out, ".segment-pipeline"), JSON.stringify(marker));
     const run = pipeline("--data", join(FIXTURES, "missing_column.csv"), "--out", out, "--config", CONFIG);
     assert.equal(run.status, 1);
     assert.equal(run.stderr.split("\n").length, 2, run.stderr);
     assert.match(run.stderr, /missing_column\.csv: missing required column unit_price; found columns: /);
-    assert.deepEqual(readdirSync(out), ["customers.csv"]);
+    assert.deepEqual(readdirSync(out).sort(), [".segment-pipeline", "customers.csv"]);
     assert.equal(readFileSync(join(out, "customers.csv"), "utf8"), "old\n");
   });
 
@@ -257,7 +265,11 @@ describe("output files", () => {
     assert.equal(readFileSync(join(dir, "a.txt"), "utf8"), "new");
     assert.equal(readFileSync(join(dir, "keep.txt"), "utf8"), "keep");
     assert.equal(readFileSync(join(dir, "b.txt"), "utf8"), "b");
-    assert.deepEqual(readdirSync(dir).sort(), ["a.txt", "b.txt", "keep.txt"], "no temporary folder left");
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      [".segment-pipeline", "a.txt", "b.txt", "keep.txt"],
+      "no temporary folder left",
+    );
     assert.throws(() => writeOutputs(join(dir, "a.txt"), { "x.txt": "x" }), { name: "InputError" });
   });
 });

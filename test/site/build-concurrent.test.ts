@@ -54,7 +54,8 @@ async function holdsLock(pid: number, finished: Promise<Run>): Promise<void> {
   for (;;) {
     let owner = NaN;
     try {
-      owner = Number.parseInt(readFileSync(lock, "utf8"), 10);
+      // the lock is a JSON record {pid, start, token} (loaders/site/lock.ts)
+      owner = Number((JSON.parse(readFileSync(lock, "utf8")) as { pid?: unknown }).pid);
     } catch {
       // not taken yet
     }

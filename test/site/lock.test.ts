@@ -1,14 +1,78 @@
 /**
- * The build lock (loaders/site/lock.ts): taken exclusively with the owner's process id; a lock left by a process
- * that is gone (a killed build) is taken over at once, without waiting; a live owner is waited for, said once.
+ * The build lock (loaders/site/lock.ts): taken exclusively, released by its owner; a lock left by a process that is
+ * gone (a killed build) is taken over at once, without waiting; a live owner is waited for, said once.
+ * Issue 23 #5: the build lock records more than a process id. A lock holding the id of an unrelated live process
+ * (a killed build's id reused) is taken over at once instead of making every later build wait forever; a lock of a
+ * live build is waited for; only the owner removes it.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, describe, it } from "node:test";
 import { takeBuildLock } from "../../loaders/site/lock.ts";
+
+const TMP = mkdtempSync(join(tmpdir(), "segment-lock-"));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+
+/** A live process that is not a build. */
+function unrelated() {
+  const child = spawn("sleep", ["60"], { stdio: "ignore" });
+  after(() => child.kill());
+  return child;
+}
+
+/** Resolves to "taken" or "waiting" after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<"taken" | "waiting"> {
+  return Promise.race([promise.then(() => "taken" as const), sleep(ms).then(() => "waiting" as const)]);
+}
+
+function procStart(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+
+describe("build lock (issue 23 #5)", () => {
+  it("takes over a lock holding only the id of an unrelated live process", async () => {
+    const dir = join(TMP, "bare");
+    const other = unrelated();
+    const lines: string[] = [];
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "build.lock"), `${other.pid}\n`);
+    assert.equal(
+      await within(
+        takeBuildLock(dir, (line) => lines.push(line)),
+        3000,
+      ),
+      "taken",
+      lines.join("\n"),
+    );
+    const record = JSON.parse(readFileSync(join(dir, "build.lock"), "utf8"));
+    assert.equal(record.pid, process.pid);
+    assert.match(record.token, /^[0-9a-f]{16}$/);
+  });
+
+  it("takes over a lock whose process id was reused (another start time), waits for a live owner", async () => {
+    const dir = join(TMP, "reused");
+    const other = unrelated();
+    mkdirSync(dir, { recursive: true });
+    const lock = join(dir, "build.lock");
+    writeFileSync(lock, JSON.stringify({ pid: other.pid, start: "1", token: "0123456789abcdef" }));
+    const release = await takeBuildLock(dir, () => undefined);
+    release();
+    assert.ok(!existsSync(lock), "released by its owner");
+    // the same process with its true start time is a live build: waited for, then taken once it is gone
+    writeFileSync(lock, JSON.stringify({ pid: other.pid, start: procStart(other.pid!), token: "0123456789abcdef" }));
+    const lines: string[] = [];
+    const taking = takeBuildLock(dir, (line) => lines.push(line));
+    assert.equal(await within(taking, 600), "waiting");
+    assert.match(lines[0], new RegExp(`another build is running in this checkout \\(process ${other.pid}\\)`));
+    other.kill();
+    assert.equal(await within(taking, 3000), "taken");
+  });
+});
 
 /** The id of a process that has exited (a child run to completion: its id is no longer in use). */
 function deadPid(): number {
@@ -16,44 +80,52 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
+/** The pid recorded in a lock file. */
+function lockPid(dir: string): number {
+  return (JSON.parse(readFileSync(join(dir, "build.lock"), "utf8")) as { pid: number }).pid;
+}
+
 describe("build lock", () => {
   it("takes a free lock, holding this process's id, and releases it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "segment-lock-"));
+    const dir = mkdtempSync(join(TMP, "free-"));
     const said: string[] = [];
     const release = await takeBuildLock(dir, (line) => said.push(line));
-    assert.equal(readFileSync(join(dir, "build.lock"), "utf8").trim(), String(process.pid));
+    assert.equal(lockPid(dir), process.pid);
     release();
     assert.ok(!existsSync(join(dir, "build.lock")), "released");
     assert.deepEqual(said, [], "nothing to say when nobody else holds it");
   });
 
   it("takes over a stale lock (its process is gone) at once, without saying it waits", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "segment-lock-"));
+    const dir = mkdtempSync(join(TMP, "stale-"));
     const gone = deadPid();
-    writeFileSync(join(dir, "build.lock"), `${gone}\n`);
+    writeFileSync(join(dir, "build.lock"), JSON.stringify({ pid: gone, start: null, token: "0123456789abcdef" }));
     const said: string[] = [];
     const started = performance.now();
     const release = await takeBuildLock(dir, (line) => said.push(line));
-    assert.equal(readFileSync(join(dir, "build.lock"), "utf8").trim(), String(process.pid), "now ours");
+    assert.equal(lockPid(dir), process.pid, "now ours");
     assert.deepEqual(said, [], `no wait for process ${gone}`);
     assert.ok(performance.now() - started < 5_000, "no polling for a dead owner");
     release();
   });
 
   it("a lock with no process id in it is stale too", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "segment-lock-"));
+    const dir = mkdtempSync(join(TMP, "nopid-"));
     writeFileSync(join(dir, "build.lock"), "not a pid\n");
     const release = await takeBuildLock(dir, () => {});
-    assert.equal(readFileSync(join(dir, "build.lock"), "utf8").trim(), String(process.pid));
+    assert.equal(lockPid(dir), process.pid);
     release();
   });
 
   it("waits for a live owner, saying so once, and takes the lock when it is released", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "segment-lock-"));
+    const dir = mkdtempSync(join(TMP, "live-"));
     // another live process holds it: a child that sleeps; the lock is removed when it is done
     const owner = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
-      writeFileSync(join(dir, "build.lock"), `${owner.pid}\n`);
+      writeFileSync(
+        join(dir, "build.lock"),
+        JSON.stringify({ pid: owner.pid, start: procStart(owner.pid!), token: "0123456789abcdef" }),
+      );
       const said: string[] = [];
       const taking = takeBuildLock(dir, (line) => said.push(line));
       let taken = false;
@@ -65,7 +137,7 @@ describe("build lock", () => {
       ]);
       owner.kill();
       const release = await taking;
-      assert.equal(readFileSync(join(dir, "build.lock"), "utf8").trim(), String(process.pid));
+      assert.equal(lockPid(dir), process.pid);
       assert.equal(said.length, 1, "said once");
       release();
     } finally {

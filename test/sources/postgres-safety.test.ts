@@ -1,0 +1,229 @@
+/**
+ * Issue 23 #2, #3, #6, #13, #14 against a real PostgreSQL server (test/support/postgres.ts): passwords and the
+ * variable's value are never printed; every statement runs read-only (a function that deletes rows, nextval());
+ * a table locked by another session stops after the lock timeout with one line naming the table; Ctrl-C cancels
+ * the server's query; sslmode=require against a server without SSL and a libpq key=value string are one line.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, it } from "node:test";
+import { loadConfig, PROJECT_ROOT, type Config } from "../../loaders/config.ts";
+import { connectPostgres } from "../../loaders/db/postgres.ts";
+import { InputError } from "../../loaders/errors.ts";
+import { ingest } from "../../loaders/pipeline/ingest.ts";
+import { postgresBin, SKIP_POSTGRES, startPostgres, type TestServer } from "../support/postgres.ts";
+
+const REASONS = join(PROJECT_ROOT, "test/fixtures/ingest/reasons.csv");
+const PASSWORD = "Hunter2-#/x?y@z";
+const TMP = mkdtempSync(join(tmpdir(), "segment-pg-safety-"));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+
+function pgConfig(source: Record<string, unknown>): Config {
+  return loadConfig({ file: null, env: {}, overrides: { source: { kind: "postgres", ...source } } });
+}
+
+/** Runs `work` with `vars` set in the environment, then restores it. */
+async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await work();
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+async function oneLine(run: () => Promise<unknown>, pattern: RegExp, secrets: string[] = []): Promise<string> {
+  let message = "";
+  await assert.rejects(run, (error: Error) => {
+    message = error.message;
+    assert.ok(error instanceof InputError, `not an InputError: ${error.stack}`);
+    assert.match(message, pattern);
+    assert.ok(!message.includes("\n"));
+    for (const secret of secrets) assert.ok(!message.includes(secret), `${secret} printed: ${message}`);
+    return true;
+  });
+  return message;
+}
+
+describe("connection strings are never printed (issue 23 #2, #14), no server", () => {
+  const table = pgConfig({ table: "public.t", url_env: "SHOP_DB" });
+  it("a URL whose password holds # or / (not percent-encoded)", async () => {
+    for (const value of [`postgresql://ann:${PASSWORD}@db:5432/shop`, "postgresql://ann:pa/ss@db/shop"])
+      await withEnv({ SHOP_DB: value }, () =>
+        oneLine(() => ingest(table), /postgres \(SHOP_DB\): not a valid connection string URL .*percent-encoded/, [
+          "Hunter2",
+          "pa/ss",
+        ]),
+      );
+  });
+
+  it("a variable holding a bare password, or PATH: named, its value not shown, no stack trace", async () => {
+    await withEnv({ SHOP_DB: "Hunter2-secret" }, () =>
+      oneLine(() => ingest(table), /postgres \(SHOP_DB\): the variable does not hold a connection string/, ["Hunter2"]),
+    );
+    await oneLine(
+      () => ingest(pgConfig({ table: "public.t", url_env: "PATH" })),
+      /postgres \(PATH\): the variable does not hold a connection string; .*its value is not shown/,
+      [process.env.PATH!.split(":")[0]],
+    );
+  });
+
+  it("a libpq key=value string with an unknown key names the key", async () => {
+    await withEnv({ SHOP_DB: `host=db base=shop password=${PASSWORD}` }, () =>
+      oneLine(() => ingest(table), /postgres \(SHOP_DB\): unknown key "base" in the key=value connection string/, [
+        "Hunter2",
+      ]),
+    );
+  });
+});
+
+describe("PostgreSQL source: read-only, lock timeout, interrupt (a real server)", { skip: SKIP_POSTGRES }, () => {
+  let server: TestServer;
+  let url: string;
+  const db = { database: "retail" };
+  before(async () => {
+    server = await startPostgres();
+    await server.psql(`CREATE ROLE segment LOGIN PASSWORD 'pw-segment'`);
+    await server.psql("CREATE DATABASE retail OWNER segment");
+    await server.psql(
+      `CREATE TABLE public.reasons ("InvoiceNo" text, "StockCode" text, "Description" text, "Quantity" text, "InvoiceDate" text, "UnitPrice" text, "CustomerID" text, "Country" text)`,
+      db,
+    );
+    await server.copyCsv("public.reasons", REASONS, "retail");
+    await server.psql("CREATE TABLE public.victim AS SELECT generate_series(1, 5) AS x", db);
+    await server.psql(
+      "CREATE FUNCTION public.wipe() RETURNS int LANGUAGE sql AS 'DELETE FROM public.victim; SELECT 1'; CREATE SEQUENCE public.counter",
+      db,
+    );
+    await server.psql("GRANT SELECT, DELETE ON public.reasons, public.victim TO segment", db);
+    await server.psql("GRANT USAGE, UPDATE ON SEQUENCE public.counter TO segment", db);
+    url = server.url("segment", "pw-segment", "retail");
+  });
+  after(() => server?.stop());
+
+  it("runs every statement read-only: a function that deletes rows and nextval() are refused (#3)", async () => {
+    await withEnv({ DATABASE_URL: url }, async () => {
+      await oneLine(
+        () => ingest(pgConfig({ query: "SELECT * FROM public.reasons WHERE public.wipe() = 1" })),
+        /postgres query: .*cannot execute DELETE in a read-only transaction: the source is read in a read-only transaction/,
+      );
+      await oneLine(
+        () => ingest(pgConfig({ query: "SELECT r.*, nextval('public.counter') AS n FROM public.reasons r" })),
+        /cannot execute nextval\(\) in a read-only transaction/,
+      );
+    });
+    assert.match(await server.psql("SELECT 'n=' || count(*) FROM public.victim", db), /n=5/, "no row deleted");
+    assert.match(
+      await server.psql("SELECT is_called FROM public.counter", db),
+      /\bf\b/,
+      "the sequence did not advance",
+    );
+  });
+
+  /** Holds an exclusive lock on public.reasons until the returned function is called. */
+  async function lockReasons(): Promise<() => Promise<void>> {
+    const holder = spawn(
+      join(postgresBin()!, "psql"),
+      ["-X", "-q", "-h", "127.0.0.1", "-p", String(server.port), "-U", "postgres", "-d", "retail"],
+      { env: { ...process.env, PGPASSWORD: server.password }, stdio: ["pipe", "ignore", "ignore"] },
+    );
+    holder.stdin.write("BEGIN; LOCK TABLE public.reasons IN ACCESS EXCLUSIVE MODE;\n");
+    for (let i = 0; i < 100; i++) {
+      const locked = await server.psql(
+        "SELECT 'n=' || count(*) FROM pg_locks WHERE relation = 'public.reasons'::regclass AND mode = 'AccessExclusiveLock' AND granted",
+        db,
+      );
+      if (/n=1/.test(locked)) break;
+      await sleep(100);
+    }
+    return async () => {
+      holder.stdin.end("ROLLBACK;\n");
+      await new Promise((resolve) => holder.once("close", resolve));
+    };
+  }
+
+  it("a table locked by another session: one line naming the table after lock_timeout_seconds (#6)", async () => {
+    const release = await lockReasons();
+    try {
+      const started = performance.now();
+      await withEnv({ DATABASE_URL: url }, () =>
+        oneLine(
+          () => ingest(pgConfig({ table: "public.reasons", lock_timeout_seconds: 1 })),
+          /^postgres table public\.reasons: waited longer than the lock timeout for a lock another session holds on the source .*"source\.lock_timeout_seconds"/,
+        ),
+      );
+      assert.ok(performance.now() - started < 10_000);
+    } finally {
+      await release();
+    }
+    assert.throws(
+      () => pgConfig({ table: "t", lock_timeout_seconds: 0 }),
+      /setting "source\.lock_timeout_seconds" should be a number of seconds between 0 and 3600/,
+    );
+  });
+
+  it("Ctrl-C while the server waits: the query is cancelled on the server, exit 130 (#6)", async () => {
+    const release = await lockReasons();
+    try {
+      const config = join(TMP, "segment.config.json");
+      writeFileSync(config, JSON.stringify({ source: { kind: "postgres", table: "public.reasons" } }));
+      const out = join(TMP, "out");
+      mkdirSync(TMP, { recursive: true });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(PROJECT_ROOT, "loaders/cli/pipeline.ts"), "--config", config, "--out", out],
+        { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      const waiting = () =>
+        server.psql(
+          "SELECT 'n=' || count(*) FROM pg_stat_activity WHERE application_name = 'segment-report' AND wait_event_type = 'Lock'",
+          db,
+        );
+      for (let i = 0; i < 200 && !/n=1/.test(await waiting()); i++) await sleep(100);
+      assert.match(await waiting(), /n=1/, "the pipeline's query waits for the lock");
+      child.kill("SIGINT");
+      const code = await new Promise((resolve) => child.once("exit", (status, signal) => resolve(status ?? signal)));
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /interrupted \(SIGINT\)/);
+      assert.ok(!stderr.includes("pw-segment"));
+      let left = "";
+      for (let i = 0; i < 20; i++) {
+        left = await server.psql(
+          "SELECT 'n=' || count(*) FROM pg_stat_activity WHERE application_name = 'segment-report' AND state = 'active'",
+          db,
+        );
+        if (/n=0/.test(left)) break;
+        await sleep(100);
+      }
+      assert.match(left, /n=0/, "no query of the pipeline is left running on the server");
+    } finally {
+      await release();
+    }
+  });
+
+  it("sslmode=require against a server without SSL, and a key=value string, are one line (#13, #14)", async () => {
+    await withEnv({ DATABASE_URL: `${url}?sslmode=require` }, () =>
+      oneLine(() => ingest(pgConfig({ table: "public.reasons" })), /the server does not accept SSL connections/, [
+        "pw-segment",
+      ]),
+    );
+    const keyValue = `host=127.0.0.1 port=${server.port} dbname=retail user=segment password='pw-segment'`;
+    await withEnv({ DATABASE_URL: keyValue }, async () => {
+      const database = await connectPostgres(pgConfig({ table: "public.reasons" }).source!);
+      try {
+        assert.deepEqual(await database.query("SELECT current_user AS u"), [{ u: "segment" }]);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+});
