@@ -8,14 +8,15 @@
 import type { Matrix } from "../cluster/matrix.ts";
 import type { Assignment } from "./schema.ts";
 
-/** The assignment data of a fitted solution: `centres` are its centroids in scaled units, cluster order. */
-export function assignmentOf(method: string, centres: readonly (readonly number[])[]): Assignment {
-  switch (method) {
-    case "kmeans":
-      return { kind: "nearest_centre", centres: centres.map((c) => [...c]) };
-    default:
-      throw new Error(`model: no assignment data for clustering method "${method}"`);
-  }
+/**
+ * The assignment data of a fitted solution: `centres` are its centroids in scaled units, cluster order. K-Means and
+ * Ward (whose model above its exact size is the centres of the cut) assign to the nearest centre exactly. The
+ * mixture and DBSCAN have no saved form of their own yet: their groups' centres stand in, which places some
+ * customers elsewhere than the fit did; the pipeline counts them (summary.json `model.scoring_mismatches`) and says
+ * so in a warning line.
+ */
+export function assignmentOf(_method: string, centres: readonly (readonly number[])[]): Assignment {
+  return { kind: "nearest_centre", centres: centres.map((c) => [...c]) };
 }
 
 /** Per row of X: the cluster, and the distance (scaled units) to that cluster's centre. */

@@ -72,8 +72,8 @@ export const PAGES: readonly PageSpec[] = [
     data: { "audience.json": audienceData },
     sections: AUDIENCE_SECTIONS,
   },
-  // always shown: without dated transactions it says why the models did not run and what data would
-  { id: "value", name: "Customer value", needs: [], data: { "value.json": valueData } },
+  // the value models need dated purchases: without them the page is left out and the methodology page says why
+  { id: "value", name: "Customer value", needs: ["transactions"], data: { "value.json": valueData } },
   { id: "strategy", name: "Strategy", needs: [], data: { "strategy.json": strategyData } },
   { id: "methodology", name: "Methodology", needs: [], data: { "methodology.json": methodologyData } },
 ];

@@ -20,7 +20,10 @@ export function sankeyChart(flows, { width = 640, title, fromLabel, toLabel, cap
   ];
   const links = live.map((f) => ({ source: `from:${f.from}`, target: `to:${f.to}`, value: f.customers, flow: f }));
   const height = Math.max(240, 28 * Math.max(left.length, right.length) + 60);
-  const margin = { top: 28, right: 170, bottom: 8, left: 170 };
+  // the labels beside the nodes take up to 170 px a side, less on a narrow screen (their text is cut to fit)
+  const side = Math.min(170, Math.floor(width * 0.3));
+  const margin = { top: 28, right: side, bottom: 8, left: side };
+  const chars = Math.max(8, Math.floor((side - 8) / 6.2) - 8);
   const svg = svgFrame({
     width,
     height,
@@ -72,7 +75,7 @@ export function sankeyChart(flows, { width = 640, title, fromLabel, toLabel, cap
     .attr("y", (d) => (d.y0 + d.y1) / 2)
     .attr("dy", "0.35em")
     .attr("text-anchor", (d) => (d.id.startsWith("from:") ? "end" : "start"))
-    .text((d) => `${truncate(d.name, 24)} (${d3.format(",")(d.value)})`);
+    .text((d) => `${truncate(d.name, Math.min(24, chars))} (${d3.format(",")(d.value)})`);
   const heads = svg.append("g").attr("font-size", 12).attr("font-weight", 600);
   heads.append("text").attr("x", margin.left).attr("y", 16).attr("text-anchor", "end").text(fromLabel);
   heads

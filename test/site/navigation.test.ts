@@ -109,13 +109,12 @@ describe("the registry's pages by what the data holds", () => {
       "/segments",
       "/rfm",
       "/behaviour",
-      "/value",
       "/strategy",
       "/methodology",
     ]);
     assert.deepEqual(
       omittedPages(MARKETING).map((o) => o.page),
-      ["Geography", "Products", "Channels and customers"],
+      ["Geography", "Products", "Channels and customers", "Customer value"],
     );
   });
 

@@ -225,7 +225,8 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
       segments: watch.segments.map((g) => ({ ...g, revenue: rnd(g.revenue), value_at_stake: rnd(g.value_at_stake) })),
       // per-customer rows only under the privacy switch
       rows: ctx.config.report.publish_customer_list
-        ? value.churn_rows.map((r) => ({
+        ? value.churn_rows.map(({ customer_id, ...r }) => ({
+            customer: customer_id,
             ...r,
             revenue: rnd(r.revenue),
             p_alive: rnd(r.p_alive, 4),
