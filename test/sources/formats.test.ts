@@ -104,10 +104,10 @@ describe("format fixtures read as the CSV they were made from", () => {
     assert.equal(csv.accounting.rows_in, 14);
   });
 
-  it("registers one reader per format (the PostgreSQL source, then tables), the folder first of the files and delimited text last", () => {
+  it("registers one reader per format (a customer table first, then the PostgreSQL source and tables), the folder first of the files and delimited text last", () => {
     assert.deepEqual(
       READERS.map((r) => r.name),
-      ["postgres", "tables", "folder", "Excel workbook", "Parquet", "JSON lines", "delimited text"],
+      ["customer table", "postgres", "tables", "folder", "Excel workbook", "Parquet", "JSON lines", "delimited text"],
     );
   });
 
