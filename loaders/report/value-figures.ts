@@ -141,10 +141,14 @@ function computeValueFigures(ctx: ReportContext): ValueFigures {
     s.model === "bgnbd" && count > 0
       ? ` ${formatInt(count)} of these ${who} (${formatPercent(count / g.customers)}) bought on one day only: ${name} takes them to be active by assumption, which raises these figures.`
       : "";
-  // "<lead> (share) are more likely gone than active ...": lead names the count, e.g. "12 of them"
-  const stakeText = (g: GroupValue, who: string, lead: string) =>
-    `${lead} (${formatPercent(g.unlikely_alive / g.customers)}) are more likely gone than active (P(alive) below 50%; median P(alive) ${formatPercent(g.median_p_alive)}). ` +
+  // "<lead> (share) are more likely gone ...": lead(count) names the count, e.g. "12 of them" or "None of them"
+  const stakeText = (g: GroupValue, who: string, lead: (count: string) => string) =>
+    (g.unlikely_alive === 0
+      ? `${lead("none")} is more likely gone than active (P(alive) below 50%; median P(alive) ${formatPercent(g.median_p_alive)}). `
+      : `${lead(formatInt(g.unlikely_alive))} (${formatPercent(g.unlikely_alive / g.customers)}) are more likely gone than active (P(alive) below 50%; median P(alive) ${formatPercent(g.median_p_alive)}). `) +
     `If every one of these ${who} were still active they would bring ${money(g.at_stake)} more than expected${interval(g.at_stake_interval)}: the revenue at stake.`;
+  const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
+  const orders = (x: number) => formatNumber(x, x < 100 ? 1 : 0);
 
   const segments = new Map<string, SegmentValueFigures>();
   for (const row of rows) {
@@ -168,19 +172,19 @@ function computeValueFigures(ctx: ReportContext): ValueFigures {
         : ` On average that is ${money(perCustomer)} per customer against the other customers' ${money(restPerCustomer)}; the interval of the difference (${diff ? `${money(diff[0])} to ${money(diff[1])}` : "not available"}) does not separate them, so no claim is made about its value against the rest.`;
     const text = [
       `Over ${horizon} the ${name} and Gamma-Gamma models expect ${formatNumber(g.expected_orders, 0)} orders and ${money(g.expected_revenue)} of revenue from this segment's ${formatInt(g.customers)} customers${interval(g.expected_revenue_interval)}; the median customer is expected to bring ${money(g.median_expected_revenue)}.${comparison}`,
-      stakeText(g, "customers", `${formatInt(g.unlikely_alive)} of its customers`) +
+      stakeText(g, "customers", (count) => capital(`${count} of its customers`)) +
         oneOffNote(g, segmentOneOff[j], "customers") +
         dropoutNote,
     ];
     const grow = fresh.customers
-      ? `The models expect ${formatNumber(fresh.expected_orders, 1)} orders and ${money(fresh.expected_revenue)} from its ${formatInt(fresh.customers)} new customers over ${horizon}${interval(fresh.expected_revenue_interval)}, a median ${money(fresh.median_expected_revenue)} each.` +
+      ? `The models expect ${orders(fresh.expected_orders)} orders and ${money(fresh.expected_revenue)} from its ${formatInt(fresh.customers)} new customers over ${horizon}${interval(fresh.expected_revenue_interval)}, a median ${money(fresh.median_expected_revenue)} each.` +
         oneOffNote(fresh, leverOneOff[2 * j], "new customers")
       : null;
     const win = lapsed.customers
       ? stakeText(
           lapsed,
           "lapsed customers",
-          `Of its ${formatInt(lapsed.customers)} lapsed customers, ${formatInt(lapsed.unlikely_alive)}`,
+          (count) => `Of its ${formatInt(lapsed.customers)} lapsed customers, ${count}`,
         ) +
         ` The models expect ${money(lapsed.expected_revenue)} from them over ${horizon}${interval(lapsed.expected_revenue_interval)}.` +
         oneOffNote(lapsed, leverOneOff[2 * j + 1], "lapsed customers") +
@@ -196,7 +200,7 @@ function computeValueFigures(ctx: ReportContext): ValueFigures {
       lapsed_customers: publish(lapsed, leverOneOff[2 * j + 1]),
       text,
       levers: {
-        keep: `The models expect ${money(g.expected_revenue)} from its ${formatInt(g.customers)} customers over ${horizon}${interval(g.expected_revenue_interval)}, a median ${money(g.median_expected_revenue)} each. ${stakeText(g, "customers", `${formatInt(g.unlikely_alive)} of them`)}`,
+        keep: `The models expect ${money(g.expected_revenue)} from its ${formatInt(g.customers)} customers over ${horizon}${interval(g.expected_revenue_interval)}, a median ${money(g.median_expected_revenue)} each. ${stakeText(g, "customers", (count) => capital(`${count} of them`))}`,
         grow,
         win,
       },

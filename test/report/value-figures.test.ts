@@ -211,7 +211,7 @@ describe(
         );
         assert.ok(
           seg.value.levers.win.startsWith(
-            `Of its ${formatInt(lapsed.length)} lapsed customers, ${formatInt(unlikely)} (`,
+            `Of its ${formatInt(lapsed.length)} lapsed customers, ${unlikely ? `${formatInt(unlikely)} (` : "none is more likely gone"}`,
           ),
           seg.value.levers.win,
         );
