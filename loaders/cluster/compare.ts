@@ -23,6 +23,7 @@ import { fitKMeans } from "./methods/kmeans.ts";
 import { cutTree, topDendrogram, wardFromTree, wardSample, wardTree, type DendrogramNode } from "./methods/ward.ts";
 import { clusterOrder } from "./profile.ts";
 import type { ClusterMethodName } from "./settings.ts";
+import { silhouettes } from "./silhouettes.ts";
 import { adjustedRandIndex } from "./stability.ts";
 
 export interface MethodEntry {
@@ -73,7 +74,8 @@ export interface MethodComparison {
   labels: Partial<Record<ClusterMethodName, Int32Array>>;
   crosstabs: MethodCrosstab[];
   dendrogram: { nodes: DendrogramNode[]; leaves: DendrogramLeaf[]; sample: number | null };
-  /** milliseconds per method, metrics included */
+  /** milliseconds per method, Davies-Bouldin and Calinski-Harabasz included; `silhouettes`: every method's
+   * silhouettes but DBSCAN's (computed together) */
   timings: Record<string, number>;
 }
 
@@ -118,6 +120,15 @@ function scores(X: Matrix, labels: Int32Array, k: number, sample: Int32Array | n
   };
 }
 
+/** Davies-Bouldin and Calinski-Harabasz now; the silhouette later, with every other labelling (`silhouettes`). */
+function scoresLater(X: Matrix, labels: Int32Array, k: number) {
+  return {
+    silhouette: NaN,
+    davies_bouldin: daviesBouldin(X, labels, k),
+    calinski_harabasz: calinskiHarabasz(X, labels, k),
+  };
+}
+
 function table(
   method: ClusterMethodName,
   rows: Int32Array,
@@ -140,6 +151,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   const entries: MethodEntry[] = [];
   const labels: MethodComparison["labels"] = {};
   let t = performance.now();
+  // entries whose silhouette is computed at the end, all on the same rows in one pass (cluster/silhouettes.ts)
+  const later: { entry: MethodEntry; labels: Int32Array; k: number }[] = [];
 
   // K-Means at every k (reused from the k search when it ran K-Means)
   const kmeans = new Map<number, Int32Array>();
@@ -166,8 +179,17 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
           davies_bouldin: scored.davies_bouldin,
           calinski_harabasz: scored.calinski_harabasz,
         }
-      : scores(X, l, k, sample);
-    entries.push({ method: "kmeans", k, ...score, sizes: sizesOf(l, k), ari_vs_kmeans: 1, chosen: k === kReport });
+      : scoresLater(X, l, k);
+    const entry: MethodEntry = {
+      method: "kmeans",
+      k,
+      ...score,
+      sizes: sizesOf(l, k),
+      ari_vs_kmeans: 1,
+      chosen: k === kReport,
+    };
+    entries.push(entry);
+    if (!scored) later.push({ entry, labels: l, k });
   }
   const kmReport = kmeans.get(kReport) as Int32Array;
   labels.kmeans = kmReport;
@@ -179,7 +201,14 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   let bestGmm: { entry: MethodEntry; labels: Int32Array } | null = null;
   for (const covariance of COVARIANCE_TYPES)
     for (const k of ks) {
-      const fit = fitGmm(X, { k, covariance, seed, restarts: clustering.methods.gmm_restarts });
+      // the K-Means solution at k is the first restart's start (no k-means++ or Lloyd run again)
+      const fit = fitGmm(X, {
+        k,
+        covariance,
+        seed,
+        restarts: clustering.methods.gmm_restarts,
+        start: kmeans.get(k),
+      });
       const l = ordered(fit.labels, k, monetary);
       const shares = uncertainShare({ k, labels: l, membership: fit.membership });
       let uncertain = 0;
@@ -187,7 +216,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
       const entry: MethodEntry = {
         method: "gmm",
         k,
-        ...scores(X, l, k, sample),
+        ...scoresLater(X, l, k),
         sizes: sizesOf(l, k),
         ari_vs_kmeans: adjustedRandIndex(l, kmeans.get(k) as Int32Array),
         chosen: false,
@@ -198,6 +227,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
         uncertain_overall: uncertain / X.rows,
       };
       entries.push(entry);
+      later.push({ entry, labels: l, k });
       if (!bestGmm || (entry.bic as number) < (bestGmm.entry.bic as number)) bestGmm = { entry, labels: l };
     }
   const crosstabs: MethodCrosstab[] = [];
@@ -216,15 +246,17 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   for (const k of ks) {
     const fit = wardFromTree(X, tree, wSample, k);
     const l = ordered(fit.labels, k, monetary);
-    entries.push({
+    const entry: MethodEntry = {
       method: "ward",
       k,
-      ...scores(X, l, k, sample),
+      ...scoresLater(X, l, k),
       sizes: sizesOf(l, k),
       ari_vs_kmeans: adjustedRandIndex(l, kmeans.get(k) as Int32Array),
       chosen: k === kReport,
       sample: fit.sample,
-    });
+    };
+    entries.push(entry);
+    later.push({ entry, labels: l, k });
     if (k === kReport) {
       labels.ward = l;
       crosstabs.push(
@@ -240,6 +272,12 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   }
   const dendrogram = wardDendrogram(tree, wSample, kReport, labels.ward as Int32Array, kmReport, rowNames);
   timings.ward = performance.now() - t;
+
+  // the silhouettes of K-Means (when not given), the mixture and Ward, on the k search's rows
+  t = performance.now();
+  const values = silhouettes(X, later, sample);
+  later.forEach((item, i) => (item.entry.silhouette = values[i]));
+  timings.silhouettes = performance.now() - t;
 
   // DBSCAN: its own groups; metrics on the clustered customers
   t = performance.now();

@@ -7,6 +7,7 @@ import type { ClusteringConfig } from "../config.ts";
 import type { KSolution } from "../pipeline/types.ts";
 import { toOriginalUnits, type FeatureSet } from "./features.ts";
 import type { ClusterMethod } from "./method.ts";
+import { POLISH_ITERATIONS as GMM_POLISH_ITERATIONS, POLISH_TOL as GMM_POLISH_TOL } from "./methods/gmm.ts";
 import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
 import type { Matrix } from "./matrix.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
@@ -36,6 +37,27 @@ export interface SearchResult {
   warnings: string[];
   kmeans_ms: number;
   metrics_ms: number;
+}
+
+/** The warning for a fit with runs that stopped before converging, naming the method that did. */
+export function nonConvergedWarning(
+  method: string,
+  k: number,
+  fit: Pick<KMeansFit, "non_converged" | "converged">,
+  clustering: Pick<ClusteringConfig, "restarts" | "max_iterations" | "methods">,
+): string {
+  if (method === "gmm")
+    return (
+      `k = ${k}: the Gaussian mixture's EM (best of ${clustering.methods.gmm_restarts} restarts) still raised the ` +
+      `mean log-likelihood by ${GMM_POLISH_TOL} or more per iteration after ${GMM_POLISH_ITERATIONS} iterations ` +
+      `of its final refinement; its components are kept as they were then`
+    );
+  return (
+    `k = ${k}: ${fit.non_converged} ${method === "kmeans" ? "k-means" : method} run(s) (of ${clustering.restarts} ` +
+    `restarts and the final refinement) stopped at max_iterations = ${clustering.max_iterations} without ` +
+    `converging` +
+    (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge")
+  );
 }
 
 /** Every k from K_LOWEST to kMax (see the module comment); `onK` hears of each finished k. */
@@ -68,12 +90,7 @@ export function fitEveryK(
     const fit = permuteClusters(raw, order, d);
     kmeansMs += performance.now() - t;
     t = performance.now();
-    if (fit.non_converged)
-      warnings.push(
-        `k = ${k}: ${fit.non_converged} k-means run(s) (of ${clustering.restarts} restarts and the final refinement) ` +
-          `stopped at max_iterations = ${clustering.max_iterations} without converging` +
-          (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge"),
-      );
+    if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
     const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
     const profiles = profileClusters(columns, fit.labels, k, {
       scaled,
