@@ -48,6 +48,10 @@ export interface MethodEntry {
   eps?: number;
   min_samples?: number;
   noise_share?: number;
+  /** DBSCAN: clusters merged into the "small groups" group (too small or beyond the largest 8; 0 when none) */
+  small_clusters?: number;
+  /** DBSCAN: the seeded sample it ran on (null: all customers) */
+  dbscan_sample?: number | null;
   /** Ward above the exact size: the tree was built on this many customers */
   sample?: number | null;
 }
@@ -97,9 +101,16 @@ export interface CompareInput {
 
 const NOISE = "Noise";
 
-/** Relabels so group 0 has the highest median monetary, the noise label (if any) last. */
-function ordered(labels: Int32Array, k: number, monetary: ArrayLike<number>, noise: number | null = null): Int32Array {
-  const order = clusterOrder(monetary, labels, k).filter((j) => j !== noise);
+/** Relabels so group 0 has the highest median monetary, the noise label (if any) last, merged small groups before it. */
+function ordered(
+  labels: Int32Array,
+  k: number,
+  monetary: ArrayLike<number>,
+  noise: number | null = null,
+  small: number | null = null,
+): Int32Array {
+  const order = clusterOrder(monetary, labels, k).filter((j) => j !== noise && j !== small);
+  if (small !== null) order.push(small);
   if (noise !== null) order.push(noise);
   const inverse = new Int32Array(k);
   order.forEach((old, c) => (inverse[old] = c));
@@ -287,7 +298,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
     eps: eps === "auto" ? undefined : eps,
     minSamples: minSamples === "auto" ? undefined : minSamples,
   });
-  const dl = ordered(db.labels, db.k, monetary, db.noise_label);
+  const dl = ordered(db.labels, db.k, monetary, db.noise_label, db.small_label);
+  const smallColumn = db.small_label === null ? -1 : db.clusters - 1;
   const clustered: number[] = [];
   for (let i = 0; i < X.rows; i++) if (db.noise_label === null || dl[i] !== db.k - 1) clustered.push(i);
   const inner = Int32Array.from(clustered, (i) => dl[i]);
@@ -310,6 +322,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
     eps: db.eps,
     min_samples: db.min_samples,
     noise_share: db.noise_share,
+    small_clusters: db.small_clusters,
+    dbscan_sample: db.sample,
   });
   labels.dbscan = dl;
   crosstabs.push(
@@ -318,7 +332,13 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
       kmReport,
       rowNames,
       dl,
-      Array.from({ length: db.k }, (_, j) => (db.noise_label !== null && j === db.k - 1 ? NOISE : `Cluster ${j + 1}`)),
+      Array.from({ length: db.k }, (_, j) =>
+        db.noise_label !== null && j === db.k - 1
+          ? NOISE
+          : j === smallColumn
+            ? `Small groups (${db.small_clusters} clusters)`
+            : `Cluster ${j + 1}`,
+      ),
     ),
   );
   timings.dbscan = performance.now() - t;

@@ -17,6 +17,8 @@ import type { TraitColumns } from "./traits.ts";
 
 /** The name of the group of customers no dense cluster claims (DBSCAN's noise). */
 export const NOISE_NAME = "Noise (in no dense group)";
+/** The name of the group that merges DBSCAN's small clusters (cluster/methods/dbscan.ts). */
+export const SMALL_GROUPS_NAME = "Small dense groups (merged)";
 
 /** The smallest k computed (the automatic choice starts at clustering.k_min). */
 export const K_LOWEST = 2;
@@ -83,9 +85,13 @@ export function fitEveryK(
     let t = performance.now();
     const raw = method.fit(X, ask, clustering.seed);
     const k = raw.k;
-    // the noise group (DBSCAN) goes last, the clusters by median monetary before it
+    // the noise group (DBSCAN) goes last, its merged small clusters before it, the clusters by median monetary
+    // first
     const noise = raw.noise_label ?? null;
-    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise);
+    // (KMeansFit does not declare it: only DBSCAN sets it, cluster/methods/index.ts)
+    const small = (raw as { small_label?: number | null }).small_label ?? null;
+    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise && j !== small);
+    if (small !== null) order.push(small);
     if (noise !== null) order.push(noise);
     const fit = permuteClusters(raw, order, d);
     kmeansMs += performance.now() - t;
@@ -98,6 +104,7 @@ export function fitEveryK(
     });
     const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
     if (noise !== null) names[k - 1] = NOISE_NAME;
+    if (small !== null) names[noise !== null ? k - 2 : k - 1] = SMALL_GROUPS_NAME;
     profiles.forEach((p, j) => {
       p.name = names[j];
       p.position = positions[j];
