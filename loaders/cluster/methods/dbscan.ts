@@ -32,7 +32,14 @@
  */
 import type { ClusterFit } from "../method.ts";
 import type { Matrix } from "../matrix.ts";
-import { buildKdTree, countWithin, forEachWithin, kthNeighbourDistance, nearestWithin, type KdTree } from "../kdtree.ts";
+import {
+  buildKdTree,
+  countWithin,
+  forEachWithin,
+  kthNeighbourDistance,
+  nearestWithin,
+  type KdTree,
+} from "../kdtree.ts";
 import { takeRows } from "../matrix.ts";
 import { deriveSeed, Rng, sampleWithoutReplacement } from "../../stats/random.ts";
 
@@ -154,7 +161,8 @@ export function chooseEps(X: Matrix, minSamples: number, seed: number, tree: KdT
 /** DBSCAN with the documented eps and min_samples, as a ClusterFit (see the module comment). */
 export function fitDbscan(X: Matrix, options: DbscanOptions): DbscanFit {
   const { rows: n, cols: d } = X;
-  const sample = n > DBSCAN_SAMPLE ? sampleWithoutReplacement(n, DBSCAN_SAMPLE, new Rng(deriveSeed(options.seed, 0xdb5))) : null;
+  const sample =
+    n > DBSCAN_SAMPLE ? sampleWithoutReplacement(n, DBSCAN_SAMPLE, new Rng(deriveSeed(options.seed, 0xdb5))) : null;
   const S = sample ? takeRows(X, sample) : X;
   const tree = buildKdTree(S);
   const minSamples = options.minSamples ?? defaultMinSamples(d);
