@@ -130,8 +130,7 @@ for (let run = 0; customers && run < runs; run++) {
   const comparison = timed(
     "Online Retail: every method compared (all)",
     n,
-    () =>
-      compareMethods({ X, monetary, sample, kMax: 10, k: 5, kmeans, kmeansScores, kmeansNames: null }, clustering),
+    () => compareMethods({ X, monetary, sample, kMax: 10, k: 5, kmeans, kmeansScores, kmeansNames: null }, clustering),
     (c) => JSON.stringify(c.timings),
   );
   void comparison;
