@@ -10,6 +10,7 @@ import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
 import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
+import type { ClusterMethodName } from "../cluster/settings.ts";
 import { satisfies, type Capability, type Needs } from "../capabilities.ts";
 import { customerTableDefinitions } from "./glossary-customers.ts";
 import { shortPeriodNote, tooShortToAnnualise } from "./facts.ts";
@@ -75,6 +76,14 @@ export function glossaryFacts(ctx: ReportContext) {
     trading_cells: cells,
   };
 }
+
+/** What one segment is under each clustering method (clustering.method). */
+const SEGMENT_METHOD: Record<ClusterMethodName, string> = {
+  kmeans: "k-means cluster",
+  gmm: "Gaussian mixture component (each customer in the component of highest membership probability)",
+  ward: "Ward hierarchical cluster",
+  dbscan: "DBSCAN dense group (or its noise group)",
+};
 
 export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const f = glossaryFacts(ctx);
@@ -194,7 +203,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
     {
       id: "segment",
       term: "Segment",
-      definition: "A k-means cluster of the customers on the clustering features, named from its medians.",
+      definition: `A ${SEGMENT_METHOD[ctx.seg.method]} of the customers on the clustering features, named from its medians.`,
     },
     {
       id: "revenue-share",
