@@ -9,6 +9,8 @@ import { toOriginalUnits, type FeatureSet } from "./features.ts";
 import type { ClusterMethod } from "./method.ts";
 import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
 import type { Matrix } from "./matrix.ts";
+import { permuteGmm, type GmmFit } from "./methods/gmm.ts";
+import type { MixtureParameters } from "../model/assign.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
 import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
@@ -66,6 +68,7 @@ export function fitEveryK(
     const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise);
     if (noise !== null) order.push(noise);
     const fit = permuteClusters(raw, order, d);
+    const mixture = "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
     kmeansMs += performance.now() - t;
     t = performance.now();
     if (fit.non_converged)
@@ -104,9 +107,19 @@ export function fitEveryK(
       names,
       profiles,
       crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+      ...(mixture ? { mixture } : {}),
     });
     metricsMs += performance.now() - t;
     onK?.(k);
   }
   return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
+}
+
+/** The Gaussian mixture's parameters in cluster order (new cluster c is the fit's component order[c]), plain arrays. */
+function mixtureParameters(raw: GmmFit, order: readonly number[]): MixtureParameters {
+  const p = permuteGmm(raw, order);
+  const size = p.covariance === "full" ? p.d * p.d : p.d;
+  const rows = (a: Float64Array, width: number) =>
+    Array.from({ length: p.k }, (_, j) => Array.from(a.subarray(j * width, j * width + width)));
+  return { covariance: p.covariance, weights: Array.from(p.weights), means: rows(p.means, p.d), covariances: rows(p.covariances, size) };
 }

@@ -22,6 +22,8 @@ import {
 } from "../output/files.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import { ingest } from "./ingest.ts";
+import { addDays } from "../features/customers.ts";
+import { valueBySegment, type ScoredValue } from "../value/segments.ts";
 import { scoreValue, valueColumns, valueUnavailable } from "./value.ts";
 
 /** The files `npm run score` writes into its output folder. */
@@ -56,6 +58,8 @@ export interface ScoreSummary extends Omit<IngestSummary, "timings"> {
   segments: { segment: string; customers: number; share_customers: number; revenue: number }[];
   rfm_segments: { segment: string; customers: number; share_customers: number }[];
   drift: DriftReport;
+  /** the value figures per segment under the model's value parameters; null when it has none or the data has no dated purchases */
+  value: ScoredValue | null;
 }
 
 export interface ScoreResult {
@@ -95,6 +99,8 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
       segments[c.cluster].revenue += ingested.customers[i].monetary;
     });
     for (const s of segments) s.share_customers = s.customers / n;
+    const value =
+      model.value && !valueUnavailable(ingested) ? await scoreValue(ingested, model.value) : null;
     const rfmCounts = new Map<string, number>([...model.rfm.rules.map((r) => [r.name, 0] as [string, number])]);
     for (const c of scored.customers) rfmCounts.set(c.rfm_segment, (rfmCounts.get(c.rfm_segment) ?? 0) + 1);
     const { timings: _timings, ...ingestPart } = ingestSummary(ingested);
@@ -108,6 +114,17 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
         share_customers: customers / n,
       })),
       drift,
+      value:
+        value && model.value
+          ? valueBySegment(
+              model.value,
+              addDays(ingested.snapshot_date, -1),
+              value.customers,
+              value.included,
+              scored.customers.map((c) => c.cluster),
+              model.segments.map((s) => s.name),
+            )
+          : null,
     };
     const csv = !ingested.capabilities.has.transactions
       ? customersCsvChunks(
@@ -122,9 +139,7 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
           undefined,
           undefined,
           // the pipeline's value columns: filled where the model has value parameters (empty cells otherwise)
-          valueColumns(
-            model.value && !valueUnavailable(ingested) ? await scoreValue(ingested, model.value) : { customers: null },
-          ),
+          valueColumns(value ?? { customers: null }),
         );
     const files = writeOutputs(out, {
       "customers.csv": csv,
