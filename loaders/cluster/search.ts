@@ -68,7 +68,8 @@ export function fitEveryK(
     const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise);
     if (noise !== null) order.push(noise);
     const fit = permuteClusters(raw, order, d);
-    const mixture = "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
+    const mixture =
+      "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
     kmeansMs += performance.now() - t;
     t = performance.now();
     if (fit.non_converged)
@@ -121,5 +122,10 @@ function mixtureParameters(raw: GmmFit, order: readonly number[]): MixtureParame
   const size = p.covariance === "full" ? p.d * p.d : p.d;
   const rows = (a: Float64Array, width: number) =>
     Array.from({ length: p.k }, (_, j) => Array.from(a.subarray(j * width, j * width + width)));
-  return { covariance: p.covariance, weights: Array.from(p.weights), means: rows(p.means, p.d), covariances: rows(p.covariances, size) };
+  return {
+    covariance: p.covariance,
+    weights: Array.from(p.weights),
+    means: rows(p.means, p.d),
+    covariances: rows(p.covariances, size),
+  };
 }

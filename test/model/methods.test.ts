@@ -66,7 +66,9 @@ describe("model.json per clustering method", () => {
     assert.throws(
       () => parseModel(JSON.stringify(json), "model.json"),
       (e: unknown) =>
-        e instanceof InputError && /model\.json: not a valid model: .*not positive definite/.test(e.message) && !e.message.includes("\n"),
+        e instanceof InputError &&
+        /model\.json: not a valid model: .*not positive definite/.test(e.message) &&
+        !e.message.includes("\n"),
     );
   });
 

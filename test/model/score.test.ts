@@ -99,8 +99,17 @@ describe("round trip: scoring the training data reproduces every label", () => {
       assert.equal(s.segment, f.segment);
       assert.equal(s.customers, f.customers);
       assert.equal(s.with_figures, f.customers);
-      for (const key of ["expected_orders", "expected_revenue", "mean_expected_revenue", "clv", "p_alive_median"] as const)
-        assert.ok(Math.abs(s[key] - f[key]) <= 1e-9 * Math.max(1, Math.abs(f[key])), `${s.segment} ${key}: ${s[key]} vs ${f[key]}`);
+      for (const key of [
+        "expected_orders",
+        "expected_revenue",
+        "mean_expected_revenue",
+        "clv",
+        "p_alive_median",
+      ] as const)
+        assert.ok(
+          Math.abs(s[key] - f[key]) <= 1e-9 * Math.max(1, Math.abs(f[key])),
+          `${s.segment} ${key}: ${s[key]} vs ${f[key]}`,
+        );
       assert.equal(s.likely_inactive, f.likely_inactive);
     });
     assert.ok(Math.abs(summary.value.totals.expected_revenue - fitted.totals!.expected_revenue) < 1e-6);
