@@ -57,7 +57,7 @@ if (requireChromium())
         file: null,
         data: demo,
         env: {},
-        overrides: { clustering: { bootstrap_runs: 2 }, migration: { when: "never" } },
+        overrides: { clustering: { bootstrap_runs: 2, methods: { compare: false } }, migration: { when: "never" } },
       });
       model = (await runPipeline(config, join(WORK, "fit"), { log: () => {} })).model;
       writeFileSync(data, tripledPrices(demo));

@@ -1,7 +1,7 @@
 /**
  * model.json's assignment form per clustering method: the Gaussian mixture saves its weights, means and covariances
- * and assigns by the highest posterior, so scoring its training data gives back every label (before this form the
- * mixture's centres stood in and placed 64 of the demo's 4,398 customers elsewhere); DBSCAN keeps the nearest centre
+ * and assigns by the highest posterior, so scoring its training data gives back every label (its means as nearest
+ * centres, the form before, place some customers elsewhere: checked too); DBSCAN keeps the nearest centre
  * (its core points would be customers' feature vectors), and the pipeline counts and warns the customers placed
  * elsewhere. A mixture whose covariance is not positive definite is refused in one line.
  */
@@ -57,6 +57,15 @@ describe("model.json per clustering method", () => {
     const scored = scoreCustomers(model, fit.ingest.customers);
     const differ = scored.customers.filter((c, i) => c.cluster !== fit.segmentation.customers[i].cluster).length;
     assert.equal(differ, 0);
+    // the means alone (nearest centre, model.json's form before) do not reproduce the fit
+    const asCentres = {
+      ...model,
+      clustering: { ...model.clustering, assignment: { kind: "nearest_centre" as const, centres: a.centres } },
+    };
+    const elsewhere = scoreCustomers(asCentres, fit.ingest.customers).customers.filter(
+      (c, i) => c.cluster !== fit.segmentation.customers[i].cluster,
+    ).length;
+    assert.ok(elsewhere > 0, "nearest-centre assignment differs from the mixture's somewhere");
     // summary.json does not carry the parameters (they are model.json's)
     assert.ok(!readFileSync(join(out, "summary.json"), "utf8").includes('"covariances"'));
 
