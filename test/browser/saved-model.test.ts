@@ -94,8 +94,10 @@ if (requireChromium())
       assert.ok(Math.abs(monetary.shift_sd - Math.log(3) / sd) < 0.1, `${monetary.shift_sd} vs ${Math.log(3) / sd}`);
       assert.match(m.saved_model.warning, /monetary's mean moved .* refit the model/);
       assert.equal(m.saved_model.segments.length, model.segments.length);
-      // the value figures come from the model's parameters, not a fit
-      assert.equal(siteData(site, "value").fitted_through ?? model.value!.fitted_through, model.value!.fitted_through);
+      // the value figures come from the model's parameters, not a fit: the page says so, without intervals
+      const value = siteData(site, "value");
+      assert.ok(value.text.fitted_on.includes(model.model_id), value.text.fitted_on);
+      assert.equal(value.totals.expected_revenue_interval, null);
     });
 
     test("the methodology page shows the drift figures and the advice to refit; the overview names the model", async () => {
@@ -110,6 +112,14 @@ if (requireChromium())
         assert.match(text, /Shift \(training SDs\)/);
         assert.match(text, /refit the model/);
         for (const s of model.segments) assert.ok(text.includes(s.name), s.name);
+        // the glossary's entries for the new sections
+        for (const term of [
+          "Saved model (model.json)",
+          "Drift",
+          "Segment migration",
+          "Acquisition cohort and return rate",
+        ])
+          assert.ok(text.includes(term), term);
         await open.page.goto(server.origin + "/");
         await waitForCharts(open.page);
         assert.match(await pageText(open.page), new RegExp(`saved model ${model.model_id}, fitted on`));
