@@ -69,6 +69,7 @@ export async function analyse(
   log: (text: string) => void = toStderr,
   saved: { model: Model; file: string } | null = null,
 ): Promise<Analysis> {
+  const cpuStart = process.cpuUsage();
   const ingested = await ingest(config, { onRecognised: log });
   if (saved) return analyseWithModel(ingested, config, saved);
   try {
@@ -80,8 +81,14 @@ export async function analyse(
       progressPrinter("segment"),
     );
     const segmented = performance.now();
+    const valueCpu = process.cpuUsage();
     const value = await valueStage(ingested, segmentation, config);
     const valued = performance.now();
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return Math.round((u.user + u.system) / 1000);
+    };
+    const valueCpuMs = cpuMs(valueCpu);
     // the value models' parameters travel with the segmentation (null when they were not fitted)
     const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
     if (mismatches.segment || mismatches.rfm_segment)
@@ -96,6 +103,9 @@ export async function analyse(
       value: Math.round(valued - segmented),
       value_stages: value.timings,
       model_and_time: Math.round(performance.now() - valued),
+      // CPU time (user + system, every thread of the process) of the value stage and of the whole analysis
+      value_cpu: valueCpuMs,
+      analyse_cpu: cpuMs(cpuStart),
     };
     return {
       ingest: ingested,

@@ -131,6 +131,8 @@ export function valueFromSaved(
     churn_rows: watch.rows,
     purchases,
     histories: now,
+    // no parameter draws: model.json keeps no covariance, so no interval
+    draws: null,
     timings: {},
   };
 }
