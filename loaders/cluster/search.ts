@@ -10,6 +10,8 @@ import type { ClusterMethod } from "./method.ts";
 import { POLISH_ITERATIONS as GMM_POLISH_ITERATIONS, POLISH_TOL as GMM_POLISH_TOL } from "./methods/gmm.ts";
 import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
 import type { Matrix } from "./matrix.ts";
+import { permuteGmm, type GmmFit } from "./methods/gmm.ts";
+import type { MixtureParameters } from "../model/assign.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
 import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
@@ -94,6 +96,8 @@ export function fitEveryK(
     if (small !== null) order.push(small);
     if (noise !== null) order.push(noise);
     const fit = permuteClusters(raw, order, d);
+    const mixture =
+      "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
     kmeansMs += performance.now() - t;
     t = performance.now();
     if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
@@ -128,9 +132,24 @@ export function fitEveryK(
       names,
       profiles,
       crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+      ...(mixture ? { mixture } : {}),
     });
     metricsMs += performance.now() - t;
     onK?.(k);
   }
   return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
+}
+
+/** The Gaussian mixture's parameters in cluster order (new cluster c is the fit's component order[c]), plain arrays. */
+function mixtureParameters(raw: GmmFit, order: readonly number[]): MixtureParameters {
+  const p = permuteGmm(raw, order);
+  const size = p.covariance === "full" ? p.d * p.d : p.d;
+  const rows = (a: Float64Array, width: number) =>
+    Array.from({ length: p.k }, (_, j) => Array.from(a.subarray(j * width, j * width + width)));
+  return {
+    covariance: p.covariance,
+    weights: Array.from(p.weights),
+    means: rows(p.means, p.d),
+    covariances: rows(p.covariances, size),
+  };
 }

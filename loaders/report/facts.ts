@@ -103,6 +103,13 @@ export interface InsightFacts {
   }[];
   /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
   stability?: { mean_ari: number; runs: number };
+  /** segments over time: the migration's guarded sentences, the cohorts' guarded comparison, a saved model's drift */
+  over_time?: {
+    migration: { from_date: string; to_date: string; narrative: string[] } | null;
+    cohort_sentence: string | null;
+    cohort_p: number | null;
+    drift: { model_id: string; warning: string | null; passed: string[]; outside_share: number } | null;
+  };
   /** the chosen k and the sentence saying why */
   k?: { k: number; reason: string };
   /** the cleaning account */
@@ -414,6 +421,27 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     geography,
     responses: responseFacts(ctx),
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
+    over_time: ctx.time
+      ? {
+          migration: ctx.time.analysis.migration
+            ? {
+                from_date: ctx.time.analysis.migration.from_date,
+                to_date: ctx.time.analysis.migration.to_date,
+                narrative: ctx.time.analysis.migration.narrative,
+              }
+            : null,
+          cohort_sentence: ctx.time.analysis.cohorts?.comparison?.sentence ?? null,
+          cohort_p: ctx.time.analysis.cohorts?.comparison?.p ?? null,
+          drift: ctx.time.saved
+            ? {
+                model_id: ctx.time.saved.model_id,
+                warning: ctx.time.saved.drift.warning,
+                passed: ctx.time.saved.drift.passed,
+                outside_share: ctx.time.saved.drift.outside_share,
+              }
+            : null,
+        }
+      : undefined,
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
     lines: ctx.available.lines,
     cleaning: {
