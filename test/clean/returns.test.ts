@@ -38,7 +38,7 @@ interface Expected {
   lines_kept: number;
   customers: number;
   orders: number;
-  per_customer: Record<string, { net: number; orders: number; return_rate: number }>;
+  per_customer: Record<string, { net: number; orders: number; return_rate: number; first: string; last: string }>;
 }
 
 function configFor(file: string, revenue: RevenueBasis = "net"): Config {
@@ -99,9 +99,13 @@ function assertMatchesPandas(result: IngestResult, expected: Expected): void {
       !e ||
       Math.abs(c.monetary - e.net) > 1e-9 * Math.max(1, e.net) ||
       c.frequency !== e.orders ||
-      Math.abs(c.return_rate - e.return_rate) > 1e-12
+      Math.abs(c.return_rate - e.return_rate) > 1e-12 ||
+      c.first_purchase !== e.first ||
+      c.last_purchase !== e.last
     )
-      wrong.push(`${c.customer_id}: ${c.monetary} / ${c.frequency} / ${c.return_rate} vs ${JSON.stringify(e)}`);
+      wrong.push(
+        `${c.customer_id}: ${c.monetary} / ${c.frequency} / ${c.return_rate} / ${c.first_purchase}..${c.last_purchase} vs ${JSON.stringify(e)}`,
+      );
   }
   assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} customers differ from pandas`);
 }
