@@ -3,7 +3,8 @@
  * figures this test computes itself from the CSV: a demo-generator file at 5% scale (220 customers), on the gross
  * basis so that every figure is a plain sum over the kept lines (the net basis is checked against pandas in
  * test/clean/returns.test.ts and test/report/aggregates.test.ts). The kept lines follow the README's cleaning
- * rules, read here with the settings' code list and pattern. Segment membership is the pipeline's (its labels are
+ * rules, read here with the settings' code list and pattern. The glossary's figures (loaders/report/glossary.ts) are
+ * checked the same way. Segment membership is the pipeline's (its labels are
  * checked against scikit-learn elsewhere); what is checked here is what each page adds up from it.
  */
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import { loadConfig } from "../../loaders/config.ts";
 import { analyse, type Analysis } from "../../loaders/pipeline/index.ts";
 import { buildContext, type ReportContext } from "../../loaders/report/context.ts";
 import { behaviourData } from "../../loaders/report/pages/behaviour.ts";
+import { glossaryFacts } from "../../loaders/report/glossary.ts";
 import { geographyData } from "../../loaders/report/pages/geography.ts";
 import { metaData, overviewData } from "../../loaders/report/pages/overview.ts";
 import { productsData } from "../../loaders/report/pages/products.ts";
@@ -101,19 +103,33 @@ const near = (got: number, want: number, tol: number, what: string) =>
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want} (±${tol})`);
 
 let analysis: Analysis | null = null;
+const DAY = 86_400_000;
+const dayOf = (t: string) => Date.parse(`${t.slice(0, 10)}T00:00:00Z`);
+
 const fixture = memo(async () => {
   const small = generateSmall(7);
-  const config = { ...loadConfig({ file: null, data: small.data, env: {} }), revenue: "gross" as const };
+  const defaults = loadConfig({ file: null, data: small.data, env: {} });
+  const lines = keptLines(small.data, defaults.cleaning.non_product_codes, defaults.cleaning.non_product_pattern);
+  const customers = perCustomer(lines);
+  // the snapshot 90 days after the newest customer's first purchase, so that one customer is exactly on the
+  // glossary's "first bought in the last 90 days" boundary
+  const first = new Map<string, number>();
+  for (const l of lines) first.set(l.customer, Math.min(first.get(l.customer) ?? Infinity, dayOf(l.date)));
+  const snapshot = Math.max(...first.values()) + 90 * DAY;
+  assert.ok(snapshot > Math.max(...lines.map((l) => dayOf(l.date))), "the snapshot is after the last purchase");
+  const config = {
+    ...defaults,
+    revenue: "gross" as const,
+    snapshot_date: new Date(snapshot).toISOString().slice(0, 10),
+  };
   analysis = await analyse(config, () => {});
   const ctx: ReportContext = await buildContext(analysis.ingest, analysis.segmentation, config, analysis.value);
-  const lines = keptLines(small.data, config.cleaning.non_product_codes, config.cleaning.non_product_pattern);
-  const customers = perCustomer(lines);
   /** customer id -> cluster of k */
   const labelsOf = (k: number) => {
     const labels = ctx.byK.get(k)!.solution.labels;
     return new Map(ctx.ingest.customers.map((c, i) => [c.customer_id, labels[i]]));
   };
-  return { ctx, lines, customers, labelsOf };
+  return { ctx, lines, customers, labelsOf, snapshot };
 });
 after(async () => analysis?.close());
 
@@ -320,5 +336,44 @@ describe("report pages on a small demo file (gross basis), against the CSV", () 
         `${s.name} orders`,
       );
     }
+  });
+
+  it("glossary: newcomers, gaps between orders, same-day repeats and the weekday-hour cells with orders", async () => {
+    const { ctx, lines, snapshot } = await fixture();
+    const f = glossaryFacts(ctx);
+    // an order's time is its first line's; gaps between a customer's consecutive orders (by time, then invoice)
+    const orders = new Map<string, { customer: string; t: string }>();
+    for (const l of lines) {
+      const o = orders.get(l.invoice);
+      if (!o || l.date < o.t) orders.set(l.invoice, { customer: l.customer, t: o && o.t < l.date ? o.t : l.date });
+    }
+    const byCustomer = new Map<string, { t: string; invoice: string }[]>();
+    for (const [invoice, o] of orders)
+      byCustomer.set(o.customer, [...(byCustomer.get(o.customer) ?? []), { t: o.t, invoice }]);
+    let gaps = 0;
+    let sameDay = 0;
+    let gapCustomers = 0;
+    let recent = 0;
+    for (const list of byCustomer.values()) {
+      list.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.invoice < b.invoice ? -1 : 1));
+      if (list.length > 1) gapCustomers++;
+      for (let i = 1; i < list.length; i++) {
+        gaps++;
+        if (list[i].t.slice(0, 10) === list[i - 1].t.slice(0, 10)) sameDay++;
+      }
+      if ((snapshot - dayOf(list[0].t)) / DAY <= 90) recent++;
+    }
+    assert.equal(f.customers, byCustomer.size);
+    assert.equal(f.recent_customers, recent, "first bought in the last 90 days");
+    assert.equal(f.gaps, gaps);
+    assert.equal(f.gap_customers, gapCustomers);
+    assert.equal(f.same_day, sameDay);
+    const cells = new Set(
+      [...orders.values()].map((o) => {
+        const d = new Date(`${o.t.replace(" ", "T")}Z`);
+        return `${d.getUTCDay()}/${d.getUTCHours()}`;
+      }),
+    );
+    assert.equal(f.trading_cells, cells.size);
   });
 });
