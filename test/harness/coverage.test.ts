@@ -121,3 +121,33 @@ describe("every module under loaders/ is tested", () => {
     assert.deepEqual(stale, [], "listed modules that a test imports now, or that are gone: take them off the list");
   });
 });
+
+describe("no silent skip of a missing reference", () => {
+  it("every skip that names ../shared, a reference or NO_SHARED goes through requires() (a failure in CI)", () => {
+    const silent: string[] = [];
+    for (const file of walk(join(PROJECT_ROOT, "test")).filter((f) => f.endsWith(".test.ts"))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/\bskip:\s*/g)) {
+        // the skip's value: up to the end of its option (a comma or brace at the same depth) or 300 characters
+        const rest = text.slice(m.index! + m[0].length, m.index! + m[0].length + 300);
+        let depth = 0;
+        let end = rest.length;
+        for (let i = 0; i < rest.length; i++) {
+          const c = rest[i];
+          if ("([{".includes(c)) depth++;
+          else if (")]}".includes(c) && depth-- === 0) {
+            end = i;
+            break;
+          } else if (c === "," && depth === 0) {
+            end = i;
+            break;
+          }
+        }
+        const value = rest.slice(0, end);
+        if (/NO_SHARED|shared|reference/i.test(value) && !value.startsWith("requires("))
+          silent.push(`${relative(PROJECT_ROOT, file)}: skip: ${value.replace(/\s+/g, " ")}`);
+      }
+    }
+    assert.deepEqual(silent, []);
+  });
+});
