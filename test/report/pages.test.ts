@@ -8,10 +8,13 @@
  * checked against scikit-learn elsewhere); what is checked here is what each page adds up from it.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { loadConfig } from "../../loaders/config.ts";
+import { generateDemo, writeDemoFiles } from "../../loaders/demo/index.ts";
 import { analyse, type Analysis } from "../../loaders/pipeline/index.ts";
 import { buildContext, type ReportContext } from "../../loaders/report/context.ts";
 import { behaviourData } from "../../loaders/report/pages/behaviour.ts";
@@ -22,7 +25,6 @@ import { productsData } from "../../loaders/report/pages/products.ts";
 import { rfmData } from "../../loaders/report/pages/rfm.ts";
 import { segmentPages } from "../../loaders/report/pages/segment.ts";
 import { memo } from "../support/memo.ts";
-import { generateSmall } from "../support/report.ts";
 
 interface Line {
   invoice: string;
@@ -102,14 +104,17 @@ const cents = (got: number, want: number, what: string) =>
 const near = (got: number, want: number, tol: number, what: string) =>
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want} (±${tol})`);
 
+const TMP = mkdtempSync(join(tmpdir(), "segment-pages-"));
 let analysis: Analysis | null = null;
 const DAY = 86_400_000;
 const dayOf = (t: string) => Date.parse(`${t.slice(0, 10)}T00:00:00Z`);
 
 const fixture = memo(async () => {
-  const small = generateSmall(7);
-  const defaults = loadConfig({ file: null, data: small.data, env: {} });
-  const lines = keptLines(small.data, defaults.cleaning.non_product_codes, defaults.cleaning.non_product_pattern);
+  // its own copy of the 5% demo (test/support/report.ts's is shared with the site lane, which runs beside this)
+  writeDemoFiles(TMP, generateDemo({ seed: 7, scale: 0.05 }));
+  const data = join(TMP, "transactions.csv.gz");
+  const defaults = loadConfig({ file: null, data, env: {} });
+  const lines = keptLines(data, defaults.cleaning.non_product_codes, defaults.cleaning.non_product_pattern);
   const customers = perCustomer(lines);
   // the snapshot 90 days after the newest customer's first purchase, so that one customer is exactly on the
   // glossary's "first bought in the last 90 days" boundary
@@ -131,7 +136,10 @@ const fixture = memo(async () => {
   };
   return { ctx, lines, customers, labelsOf, snapshot };
 });
-after(async () => analysis?.close());
+after(async () => {
+  await analysis?.close();
+  rmSync(TMP, { recursive: true, force: true });
+});
 
 describe("report pages on a small demo file (gross basis), against the CSV", () => {
   it("meta: customers, orders and revenue", async () => {
