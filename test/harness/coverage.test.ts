@@ -76,7 +76,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/report/pages/methodology.ts": "through computeReport: test/report/limits checks its figures against pandas",
   "loaders/report/pages/strategy.ts": "levers and playbook (test/report/levers, playbook), through test/report/truth",
   "loaders/report/pages/time.ts": "passes the time stage's results on (test/time/*)",
-  "loaders/report/pages/value.ts": "the value stage's figures (test/value/*), through test/browser/value",
 };
 
 const walk = (dir: string, out: string[] = []): string[] => {

@@ -8,7 +8,7 @@
  * checked against scikit-learn elsewhere); what is checked here is what each page adds up from it.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -24,6 +24,7 @@ import { metaData, overviewData } from "../../loaders/report/pages/overview.ts";
 import { productsData } from "../../loaders/report/pages/products.ts";
 import { rfmData } from "../../loaders/report/pages/rfm.ts";
 import { segmentPages } from "../../loaders/report/pages/segment.ts";
+import { valueData } from "../../loaders/report/pages/value.ts";
 import { memo } from "../support/memo.ts";
 
 interface Line {
@@ -105,29 +106,35 @@ const near = (got: number, want: number, tol: number, what: string) =>
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want} (±${tol})`);
 
 const TMP = mkdtempSync(join(tmpdir(), "segment-pages-"));
-let analysis: Analysis | null = null;
 const DAY = 86_400_000;
 const dayOf = (t: string) => Date.parse(`${t.slice(0, 10)}T00:00:00Z`);
 
-const fixture = memo(async () => {
-  // its own copy of the 5% demo (test/support/report.ts's is shared with the site lane, which runs beside this)
-  writeDemoFiles(TMP, generateDemo({ seed: 7, scale: 0.05 }));
+const analyses: Analysis[] = [];
+
+/**
+ * The context on the small demo file; `onBoundary`: with the snapshot 90 days after the newest customer's first
+ * purchase, so that one customer is exactly on the glossary's "first bought in the last 90 days" boundary (else
+ * the day after the last purchase, where the value models converge).
+ */
+async function contextFor(onBoundary: boolean) {
   const data = join(TMP, "transactions.csv.gz");
+  // its own copy of the 5% demo (test/support/report.ts's is shared with the site lane, which runs beside this)
+  if (!existsSync(data)) writeDemoFiles(TMP, generateDemo({ seed: 7, scale: 0.05 }));
   const defaults = loadConfig({ file: null, data, env: {} });
   const lines = keptLines(data, defaults.cleaning.non_product_codes, defaults.cleaning.non_product_pattern);
   const customers = perCustomer(lines);
-  // the snapshot 90 days after the newest customer's first purchase, so that one customer is exactly on the
-  // glossary's "first bought in the last 90 days" boundary
   const first = new Map<string, number>();
   for (const l of lines) first.set(l.customer, Math.min(first.get(l.customer) ?? Infinity, dayOf(l.date)));
-  const snapshot = Math.max(...first.values()) + 90 * DAY;
-  assert.ok(snapshot > Math.max(...lines.map((l) => dayOf(l.date))), "the snapshot is after the last purchase");
+  const snapshot = onBoundary
+    ? Math.max(...first.values()) + 90 * DAY
+    : Math.max(...lines.map((l) => dayOf(l.date))) + DAY;
   const config = {
     ...defaults,
     revenue: "gross" as const,
     snapshot_date: new Date(snapshot).toISOString().slice(0, 10),
   };
-  analysis = await analyse(config, () => {});
+  const analysis = await analyse(config, () => {});
+  analyses.push(analysis);
   const ctx: ReportContext = await buildContext(analysis.ingest, analysis.segmentation, config, analysis.value);
   /** customer id -> cluster of k */
   const labelsOf = (k: number) => {
@@ -135,9 +142,11 @@ const fixture = memo(async () => {
     return new Map(ctx.ingest.customers.map((c, i) => [c.customer_id, labels[i]]));
   };
   return { ctx, lines, customers, labelsOf, snapshot };
-});
+}
+const fixture = memo(() => contextFor(false));
+const boundary = memo(() => contextFor(true));
 after(async () => {
-  await analysis?.close();
+  for (const a of analyses) await a.close();
   rmSync(TMP, { recursive: true, force: true });
 });
 
@@ -347,7 +356,7 @@ describe("report pages on a small demo file (gross basis), against the CSV", () 
   });
 
   it("glossary: newcomers, gaps between orders, same-day repeats and the weekday-hour cells with orders", async () => {
-    const { ctx, lines, snapshot } = await fixture();
+    const { ctx, lines, snapshot } = await boundary();
     const f = glossaryFacts(ctx);
     // an order's time is its first line's; gaps between a customer's consecutive orders (by time, then invoice)
     const orders = new Map<string, { customer: string; t: string }>();
@@ -383,5 +392,57 @@ describe("report pages on a small demo file (gross basis), against the CSV", () 
       }),
     );
     assert.equal(f.trading_cells, cells.size);
+  });
+
+  it("value: segments' customers and revenue, one-off buyers, claims only where the interval excludes zero", async () => {
+    const { ctx, lines, customers, labelsOf } = await fixture();
+    const v = valueData(ctx) as any;
+    assert.equal(v.fitted, true, v.reason);
+    const labels = labelsOf(ctx.seg.k);
+    const names = ctx.chosen.solution.names;
+    for (const g of v.segments) {
+      const members = [...customers].filter(([id]) => labels.get(id) === names.indexOf(g.segment));
+      assert.equal(g.customers, members.length, `${g.segment} customers`);
+      cents(
+        g.revenue,
+        members.reduce((t, [, c]) => t + c.revenue, 0),
+        `${g.segment} revenue`,
+      );
+    }
+    // one-off buyers: customers who bought on one day only (BG/NBD's x = 0), counted from the lines
+    const days = new Map<string, Set<string>>();
+    for (const l of lines) days.set(l.customer, (days.get(l.customer) ?? new Set()).add(l.date.slice(0, 10)));
+    const oneOff = [...days.values()].filter((d) => d.size === 1).length;
+    assert.ok(oneOff > 0, "the demo has one-off buyers");
+    assert.equal(v.model, "bgnbd");
+    assert.ok(
+      v.text.one_off.includes(
+        `the ${oneOff} one-off buyers (${(100 * (oneOff / days.size)).toFixed(1)}% of the customers)`,
+      ),
+      v.text.one_off,
+    );
+    // a segment is called higher or lower than the rest only when its interval of the difference excludes zero (on
+    // this file every segment's does: the branch without a claim is not reached here)
+    const separated = v.segments.filter(
+      (g: any) => g.difference_from_rest_interval?.[0] > 0 || g.difference_from_rest_interval?.[1] < 0,
+    );
+    assert.deepEqual(
+      v.segments.map((g: any) => g.separated),
+      v.segments.map((g: any) =>
+        g.difference_from_rest_interval?.[0] > 0 ? "higher" : g.difference_from_rest_interval?.[1] < 0 ? "lower" : null,
+      ),
+    );
+    assert.equal(v.text.segments.length, separated.length);
+    for (const g of separated)
+      assert.ok(
+        v.text.segments.some(
+          (t: string) =>
+            t.startsWith(`${g.segment}: `) && t.includes(g.separated === "higher" ? " more than " : " less than "),
+        ),
+        `${g.segment} is claimed ${g.separated}`,
+      );
+    const rest = v.segments.filter((g: any) => !separated.includes(g)).map((g: any) => g.segment);
+    if (rest.length) assert.ok(v.text.unseparated.includes(rest.join(", ")), v.text.unseparated);
+    else assert.equal(v.text.unseparated, null);
   });
 });
