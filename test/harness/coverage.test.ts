@@ -69,12 +69,13 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/sources/relation.ts": "reader, through sources/index.ts (test/sources/tables)",
   "loaders/sources/tables.ts": "joined tables, through sources/index.ts (test/sources/tables)",
   // pages that only compose figures tested elsewhere, through computeReport
+  "loaders/report/value-figures.ts":
+    "the value figures of the segment and strategy pages, through segmentPages and strategyData (test/report/value-figures)",
   "loaders/report/pages/audience.ts":
     "composes the demographic aggregates, through computeReport (test/sources/customers-table)",
   "loaders/report/pages/customer-table.ts":
     "a customer table's parts, through computeReport (test/sources/customers-table)",
   "loaders/report/pages/methodology.ts": "through computeReport: test/report/limits checks its figures against pandas",
-  "loaders/report/pages/strategy.ts": "levers and playbook (test/report/levers, playbook), through test/report/truth",
   "loaders/report/pages/time.ts": "passes the time stage's results on (test/time/*)",
 };
 
