@@ -60,6 +60,8 @@ export const COVERED_THROUGH: Record<string, string> = {
   // readers: test/sources/*.test.ts read every format and layout through sources/index.ts and the ingest
   "loaders/sources/file.ts": "reader, through sources/index.ts (test/sources/formats, special-files)",
   "loaders/sources/folder.ts": "reader, through sources/index.ts (test/sources/tables, formats)",
+  "loaders/sources/gzip.ts":
+    "a gzip file's problem in words, through the ingest (test/sources/hostile-values: trailing junk, truncation)",
   "loaders/sources/jsonl.ts": "reader, through sources/index.ts (test/sources/formats)",
   "loaders/sources/lines.ts": "reader, through sources/index.ts (test/sources/formats, fuzz)",
   "loaders/sources/parquet.ts": "reader, through sources/index.ts (test/sources/formats)",
