@@ -161,7 +161,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
     {
       id: "tenure",
       term: "Tenure",
-      definition: `Whole days from the day of the customer's first order to the snapshot day: at most ${formatInt(days)} days here, since the data starts on ${ctx.headline.period_start}; a customer who first appears on the first day may have bought long before.`,
+      definition: `Whole days from the day of the customer's first order to the snapshot day (an order returned in full does not count under the net basis, as for frequency): at most ${formatInt(days)} days here, since the data starts on ${ctx.headline.period_start}; a customer who first appears on the first day may have bought long before.`,
     },
     {
       id: "aov",

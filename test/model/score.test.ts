@@ -19,6 +19,7 @@ import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { VALUE_COLUMNS } from "../../loaders/pipeline/value.ts";
 import { loadScoringConfig, runScore } from "../../loaders/pipeline/score.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const WORK = join(PROJECT_ROOT, "test-output", "model-score");
 const FIXTURE = join(PROJECT_ROOT, "test", "fixtures", "time", "cohorts.csv");
@@ -116,7 +117,7 @@ describe("round trip: scoring the training data reproduces every label", () => {
     assert.ok(summary.value.segments.some((s) => s.expected_revenue > 0));
   });
 
-  it("Online Retail: every segment and RFM segment", { skip: NO_SHARED }, async () => {
+  it("Online Retail: every segment and RFM segment", { skip: requires(NO_SHARED) }, async () => {
     const { fit, scoredRows, fitRows, summary } = await roundTrip("retail", ONLINE_RETAIL);
     assert.equal(summary.customers, fit.summary.customers);
     assert.equal(scoredRows, withoutMethodColumns(fitRows));
