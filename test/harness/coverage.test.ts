@@ -38,6 +38,10 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/report/glossary-customers.ts":
     "the glossary of a customer table, through computeReport (test/sources/customers-table)",
   "loaders/pipeline/close.ts": "closeOnce, through every ingest (test/site/interrupt checks the cleanup)",
+  "loaders/pipeline/saved.ts":
+    "build --model's segmentation under a saved model, through test/browser/saved-model (drift figures and names in the page, the one-line refusal)",
+  "loaders/value/saved-apply.ts":
+    "value figures under saved parameters, through test/model/score (score's value section equals the pipeline's per-segment figures)",
   "loaders/db/database.ts": "the DuckDB wrapper every ingest opens (test/clean, test/features, test/report/aggregates)",
   "loaders/site/prepare.ts": "Framework's loader-cache step of the build, through test/site/build.test.ts",
   "loaders/paths.ts": "input and output path checks, through the CLI error tests (test/cli/errors, test/output)",
