@@ -29,7 +29,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   // types only
   "loaders/pipeline/types.ts": "types only",
   "loaders/pipeline/ingest-result.ts": "types only, re-exported by pipeline/ingest.ts",
-  "loaders/value/types.ts": "types only",
   // wiring: a stage that calls tested pure functions in order
   "loaders/rfm/index.ts": "calls rfm/score.ts and rfm/segments.ts (test/rfm/rfm.test.ts, against pandas)",
   "loaders/model/build.ts": "assembles model.json from the fit; test/model/score.test.ts scores the training data back",
