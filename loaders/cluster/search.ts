@@ -45,7 +45,7 @@ export function fitEveryK(
   method: ClusterMethod<KMeansFit>,
   kMax: number,
   sample: Int32Array | null,
-  onK?: (k: number) => void,
+  onK?: (k: number, done: number, total: number) => void,
 ): SearchResult {
   const { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder } = input;
   const d = X.cols;
@@ -106,7 +106,7 @@ export function fitEveryK(
       crosstab: crosstab(fit.labels, names, segments, segmentOrder),
     });
     metricsMs += performance.now() - t;
-    onK?.(k);
+    onK?.(k, solutions.length, requested.length);
   }
   return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
 }
