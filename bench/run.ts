@@ -72,6 +72,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
   --scale-runs N       runs per size (default 1)
   --scale-reference    also run the reference on the synthetic files
+  --reference-threads N  numpy / scikit-learn threads of the reference (OMP_NUM_THREADS etc.; default: theirs, one
+                       per core; on a loaded machine 1 shows its own CPU time, without spinning threads)
   --seed N             synthetic data seed (default 1)
   --pipeline-arg ARG   extra argument for our pipeline, repeatable (default --keep-non-product --gross: the
                        reference's cleaning policy keeps non-product stock codes and does not net returns)
@@ -100,6 +102,7 @@ interface Options {
   sizes: number[];
   scaleRuns: number;
   scaleReference: boolean;
+  referenceThreads: number | null;
   buildRuns: number;
   seed: number;
   pipelineArgs: string[];
@@ -130,6 +133,7 @@ function parseOptions(argv: string[]): Options | null {
       sizes: { type: "string" },
       "scale-runs": { type: "string" },
       "scale-reference": { type: "boolean" },
+      "reference-threads": { type: "string" },
       "build-runs": { type: "string" },
       seed: { type: "string" },
       "pipeline-arg": { type: "string", multiple: true },
@@ -153,7 +157,7 @@ function parseOptions(argv: string[]): Options | null {
       values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz"),
     ),
     runs: int(values.runs, 5, "runs"),
-    fullRuns: int(values["full-runs"] ?? values.runs, 5, "full-runs"),
+    fullRuns: int(values["full-runs"] ?? values.runs, 5, "full-runs", 0),
     warmup: int(values.warmup, 1, "warmup", 0),
     sections: {
       compare: values.all || !only,
@@ -169,6 +173,8 @@ function parseOptions(argv: string[]): Options | null {
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
     scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
     scaleReference: values["scale-reference"] ?? false,
+    referenceThreads:
+      values["reference-threads"] === undefined ? null : int(values["reference-threads"], 1, "reference-threads"),
     buildRuns: int(values["build-runs"], 3, "build-runs"),
     seed: int(values.seed, 1, "seed", 0),
     pipelineArgs: values["pipeline-arg"] ?? ["--keep-non-product", "--gross"],
@@ -196,10 +202,17 @@ function readJson<T>(path: string): T | null {
 }
 
 const commandLine = (side: Side, data: string): string => {
-  const { bin, args } = side.command(relative(PROJECT_ROOT, data), "OUT");
-  return [bin === process.execPath ? "node" : bin, ...args]
-    .map((a) => (a.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, a) : a))
-    .join(" ");
+  const { bin, args, env } = side.command(relative(PROJECT_ROOT, data), "OUT");
+  const threads = env?.OMP_NUM_THREADS;
+  const prefix = threads
+    ? `OMP_NUM_THREADS=${threads} OPENBLAS_NUM_THREADS=${threads} MKL_NUM_THREADS=${threads} `
+    : "";
+  return (
+    prefix +
+    [bin === process.execPath ? "node" : bin, ...args]
+      .map((a) => (a.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, a) : a))
+      .join(" ")
+  );
 };
 
 interface OurSummary {
@@ -255,7 +268,10 @@ async function runCompare(
   ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.launcher),
   withRawRead = true,
 ): Promise<CompareResult> {
-  const reference = existsSync(REFERENCE_PYTHON) && existsSync(REFERENCE_SCRIPT) ? referenceSide() : null;
+  const reference =
+    existsSync(REFERENCE_PYTHON) && existsSync(REFERENCE_SCRIPT)
+      ? referenceSide(REFERENCE_SCRIPT, REFERENCE_PYTHON, o.referenceThreads)
+      : null;
   if (!reference) log(`reference skipped: ${REFERENCE_PYTHON} or ${REFERENCE_SCRIPT} missing`);
   const sides = reference ? [ours, reference] : [ours];
   const outDir = (side: Side) => join(resultsDir, side.name);
@@ -337,7 +353,9 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
       `${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`,
     );
     if (generated) await waitQuiet(o.waitQuiet);
-    const sides: Side[] = o.scaleReference ? [ours, referenceSide()] : [ours];
+    const sides: Side[] = o.scaleReference
+      ? [ours, referenceSide(REFERENCE_SCRIPT, REFERENCE_PYTHON, o.referenceThreads)]
+      : [ours];
     for (const side of sides) {
       const runs: RunRecord[] = [];
       const out = join(resultsDir, `scale-${lines}-${side.name}`);
@@ -536,10 +554,12 @@ async function main(): Promise<void> {
     referenceJob = await runCompare(o, join(resultsDir, "reference-job"), ours, false);
     load.reference_job_end = loadavg();
     markdown.push(renderCompare(referenceJob, "The reference's job"));
-    log(`the full default pipeline on ${o.data}`);
-    full = await runFull(o, resultsDir);
-    load.full_end = loadavg();
-    markdown.push(renderFull(full));
+    if (o.fullRuns > 0) {
+      log(`the full default pipeline on ${o.data}`);
+      full = await runFull(o, resultsDir);
+      load.full_end = loadavg();
+      markdown.push(renderFull(full));
+    }
   }
   if (o.sections.scale) {
     await waitQuiet(o.waitQuiet);

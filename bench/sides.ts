@@ -15,7 +15,7 @@ export const REFERENCE_PYTHON = "/usr/bin/python3";
 export interface Side {
   name: "ours" | "reference";
   /** the command for one run on `data`, writing into `out` */
-  command(data: string, out: string): { bin: string; args: string[]; cwd?: string };
+  command(data: string, out: string): { bin: string; args: string[]; cwd?: string; env?: NodeJS.ProcessEnv };
   /** stage -> ms, from the run's output */
   stages(run: Measurement, out: string): Record<string, number>;
   /** stage -> CPU ms, when the program reports it */
@@ -47,10 +47,28 @@ export function oursSide(root: string, extraArgs: readonly string[], launcher: O
   };
 }
 
-export function referenceSide(script = REFERENCE_SCRIPT, python = REFERENCE_PYTHON): Side {
+/**
+ * The reference. `threads`: the BLAS / OpenMP threads numpy and scikit-learn may use (null: their default, one per
+ * core). On a loaded machine their waiting threads spin and burn CPU time: one thread shows the reference's own
+ * compute.
+ */
+export function referenceSide(
+  script = REFERENCE_SCRIPT,
+  python = REFERENCE_PYTHON,
+  threads: number | null = null,
+): Side {
+  const env =
+    threads === null
+      ? undefined
+      : {
+          ...process.env,
+          OMP_NUM_THREADS: String(threads),
+          OPENBLAS_NUM_THREADS: String(threads),
+          MKL_NUM_THREADS: String(threads),
+        };
   return {
     name: "reference",
-    command: (data, out) => ({ bin: python, args: [script, data, out] }),
+    command: (data, out) => ({ bin: python, args: [script, data, out], env }),
     stages: (run) => referenceStages(run.stdout),
   };
 }
@@ -123,8 +141,8 @@ export interface RunRecord {
 /** Runs `side` once on `data` into a fresh `out` folder; throws with the command's stderr when it fails. */
 export async function runSide(side: Side, data: string, out: string, timeoutMs?: number): Promise<RunRecord> {
   if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-  const { bin, args, cwd } = side.command(data, out);
-  const run = await measure(bin, args, { cwd, timeoutMs });
+  const { bin, args, cwd, env } = side.command(data, out);
+  const run = await measure(bin, args, { cwd, env, timeoutMs });
   if (run.exit_code !== 0 || run.timed_out) {
     throw new Error(
       `${side.name} failed (exit ${run.exit_code}${run.timed_out ? ", timed out" : ""}): ${bin} ${args.join(" ")}\n${run.stderr.slice(-2000)}`,

@@ -4,7 +4,7 @@
  * text), and from there the same typed read as CSV (sources/csv.ts): the same parsing, date decision, checks and
  * one-line errors, with the format's own places ("sheet "Online Retail" row 7", "line 5", "row 12") in messages.
  */
-import type { DuckDBInstance, DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckdbModule } from "../db/require.ts";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
