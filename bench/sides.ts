@@ -77,7 +77,7 @@ export function referenceSide(
  * Stage timings (ms) from our `timings.json` (or the `timings` of an older summary.json): numbers as they are; an
  * object `<stage>_stages` breaks `<stage>` down, so its parts are listed as `<stage>.<part>` instead of the total
  * (with `<stage>.other` for any rest); any other nested object is flattened to `outer.inner` without its `total`;
- * `cpu_ms` (CPU time per stage) is not a stage and is read by oursCpuStages.
+ * `cpu_ms` (CPU time per stage) and the `*_cpu` figures are not stages (oursCpuStages reads `cpu_ms`).
  */
 export function oursStages(json: string): Record<string, number> {
   const parsed = JSON.parse(json) as Record<string, unknown>;
@@ -87,7 +87,7 @@ export function oursStages(json: string): Record<string, number> {
   >;
   const stages: Record<string, number> = {};
   for (const [key, value] of Object.entries(timings)) {
-    if (key === "cpu_ms") continue; // CPU time per stage, not a stage
+    if (key === "cpu_ms" || key.endsWith("_cpu")) continue; // CPU times (cpu_ms, value_cpu, analyse_cpu), not stages
     if (typeof value === "number") {
       if (!(timings[`${key}_stages`] && typeof timings[`${key}_stages`] === "object")) stages[key] = value;
     } else if (value && typeof value === "object") {

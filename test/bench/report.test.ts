@@ -74,7 +74,13 @@ test("pair ratios: ours / reference per alternating pair, wall and CPU; spread t
 });
 
 test("our CPU time per stage comes from timings.json's cpu_ms, which is not a stage", () => {
-  const json = JSON.stringify({ read: 900, segment: 400, cpu_ms: { read: 1700, segment: 390, process: 2500 } });
+  const json = JSON.stringify({
+    read: 900,
+    segment: 400,
+    value_cpu: 30,
+    analyse_cpu: 2400,
+    cpu_ms: { read: 1700, segment: 390, process: 2500 },
+  });
   assert.deepEqual(oursStages(json), { read: 900, segment: 400 });
   assert.deepEqual(oursCpuStages(json), { read: 1700, segment: 390, process: 2500 });
   assert.deepEqual(oursCpuStages(JSON.stringify({ read: 1 })), {});
