@@ -17,6 +17,7 @@ import { delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT, loadConfig } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
+import { frameworkFailure } from "../site/framework-failure.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
@@ -70,9 +71,11 @@ async function main(): Promise<void> {
   await takeBuildLock(CACHE_ROOT, say);
   const print = await prepare();
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
+  // Framework's error output is read: a full disk or a read-only folder is one line, not "please file an issue"
   const result = spawnSync(bin, ["build"], {
     cwd: PROJECT_ROOT,
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "pipe"],
+    maxBuffer: 64 << 20,
     env: {
       ...process.env,
       OBSERVABLE_TELEMETRY_DISABLE: "1",
@@ -84,8 +87,11 @@ async function main(): Promise<void> {
     },
   });
   const shown = relative(process.cwd(), dist) || dist;
+  const stderr = result.stderr?.toString() ?? "";
+  const failure = result.status !== 0 ? frameworkFailure(stderr) : null;
+  if (!failure) process.stderr.write(stderr);
   if (result.status !== 0) {
-    say(`the site build failed (Framework's messages above); ${shown} was left as it was`);
+    say(`${failure ?? "the site build failed (Framework's messages above)"}; ${shown} was left as it was`);
     process.exit(EXIT.input);
   }
   writeMarker(staging);

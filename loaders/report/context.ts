@@ -329,7 +329,7 @@ export async function buildContext(
     byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
   const all = groups.get(ALL) ?? empty();
   const chosen = byK.get(seg.k);
-  if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the k-means solutions`);
+  if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the ${seg.method} solutions`);
   const start = Date.parse(`${ingest.period_start}T00:00:00Z`);
   const end = Date.parse(`${ingest.period_end}T00:00:00Z`);
   return {

@@ -189,14 +189,35 @@ export interface SegmentRow {
   role: Role;
 }
 
+/** The shortest period of lines that is annualised: a shorter one (a day, a few weeks) scaled to a year would mean little. */
+export const MIN_ANNUAL_DAYS = 90;
+
+/** True when the lines cover too short a period to annualise (per-year figures are then the period's own). */
+export function tooShortToAnnualise(ctx: ReportContext): boolean {
+  return ctx.capabilities.has.transactions && ctx.headline.period_days < MIN_ANNUAL_DAYS;
+}
+
 /**
  * The period in years that per-year figures divide by: the days from the first to the last line; for a
  * customer-level table the `period_days` its figures cover, as configured, or 1 when not stated (the figures are
- * used as one year's, and the strategy page says so).
+ * used as one year's, and the strategy page says so). Lines covering fewer than MIN_ANNUAL_DAYS days are not
+ * annualised (1: their "a year" figures are the period's own, and the strategy page and the glossary say so):
+ * one day's £32k was "annual revenue £11.83M".
  */
 export function periodYears(ctx: ReportContext): number {
   if (!ctx.capabilities.has.transactions) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
+  if (tooShortToAnnualise(ctx)) return 1;
   return Math.max(ctx.headline.period_days, 1) / 365.25;
+}
+
+/** One sentence for a period too short to annualise, else null. */
+export function shortPeriodNote(ctx: ReportContext): string | null {
+  if (!tooShortToAnnualise(ctx)) return null;
+  const days = ctx.headline.period_days;
+  return (
+    `The data cover ${days.toLocaleString("en-GB")} day${days === 1 ? "" : "s"}, too short to annualise (at least ${MIN_ANNUAL_DAYS} days are needed):` +
+    ` the figures "a year" on these pages are the period's own figures, not scaled to a year.`
+  );
 }
 
 /** The segment rows of one k, in cluster order (0 = the highest median monetary). */

@@ -10,8 +10,10 @@ import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
 import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
+import type { ClusterMethodName } from "../cluster/settings.ts";
 import { satisfies, type Capability, type Needs } from "../capabilities.ts";
 import { customerTableDefinitions } from "./glossary-customers.ts";
+import { shortPeriodNote, tooShortToAnnualise } from "./facts.ts";
 
 export interface GlossaryEntry {
   /** anchor on the methodology page: `g-${id}` */
@@ -75,6 +77,14 @@ export function glossaryFacts(ctx: ReportContext) {
   };
 }
 
+/** What one segment is under each clustering method (clustering.method). */
+const SEGMENT_METHOD: Record<ClusterMethodName, string> = {
+  kmeans: "k-means cluster",
+  gmm: "Gaussian mixture component (each customer in the component of highest membership probability)",
+  ward: "Ward hierarchical cluster",
+  dbscan: "DBSCAN dense group (or its noise group)",
+};
+
 export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const f = glossaryFacts(ctx);
   const currency = ctx.headline.currency;
@@ -84,7 +94,12 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const w = a.revenue_without_customer;
   const transform = ctx.seg.features.transform;
   const raw = rawEtaSquared(ctx)
-    .map((e) => `${e.feature} ${formatNumber(e.eta_squared, 3)}`)
+    // a feature with one value for every customer (one day's data: recency) has no variance to explain: "NaN" before
+    .map((e) =>
+      Number.isFinite(e.eta_squared)
+        ? `${e.feature} ${formatNumber(e.eta_squared, 3)}`
+        : `${e.feature} not defined (the same value for every customer)`,
+    )
     .join(", ");
   const days = ctx.headline.period_days;
   const entries: GlossaryEntry[] = [
@@ -160,7 +175,9 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       id: "orders-a-year",
       term: "Orders a year",
       definition:
-        `A segment's orders per customer divided by the length of the period (${formatInt(days)} days = ${formatNumber(days / 365.25, 2)} years), for every customer alike, not by each customer's own tenure: ` +
+        (tooShortToAnnualise(ctx)
+          ? `A segment's orders per customer over the ${formatInt(days)}-day period, not annualised: ${shortPeriodNote(ctx)} `
+          : `A segment's orders per customer divided by the length of the period (${formatInt(days)} days = ${formatNumber(days / 365.25, 2)} years), for every customer alike, not by each customer's own tenure: `) +
         `${formatInt(f.recent_customers)} customers (${formatPercent(f.recent_share)}) first bought in the last 90 days, so for segments of newcomers the figure understates their pace.`,
     },
     {
@@ -186,7 +203,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
     {
       id: "segment",
       term: "Segment",
-      definition: "A k-means cluster of the customers on the clustering features, named from its medians.",
+      definition: `A ${SEGMENT_METHOD[ctx.seg.method]} of the customers on the clustering features, named from its medians.`,
     },
     {
       id: "revenue-share",
