@@ -2,7 +2,7 @@
 import type { BuildRun } from "./build.ts";
 import type { Check, InertiaRow } from "./compare.ts";
 import type { RunRecord } from "./sides.ts";
-import { median, medianByKey, ratio } from "./stats.ts";
+import { median, medianByKey, ratio, summarize } from "./stats.ts";
 
 // ---- result shapes (also the JSON written to bench/results/) ----
 
@@ -17,11 +17,18 @@ export interface CompareResult {
   customers: number | null;
   ours: SideResult;
   reference: SideResult | null;
-  /** start-up floors: an empty tsx script, and python importing pandas + scikit-learn */
-  floors: { tsx_ms: number[]; python_imports_ms: number[] } | null;
+  /** start-up floors: an empty node script, an empty tsx script, and python importing pandas + scikit-learn */
+  floors: { node_ms?: number[]; tsx_ms: number[]; python_imports_ms: number[] } | null;
   checks: Check[];
   inertia: InertiaRow[];
   raw: { rows: number; count_ms: number[]; materialise_ms: number[] } | null;
+}
+
+/** The full default pipeline's runs on the comparison file (its stage times are the point). */
+export interface FullResult {
+  data: string;
+  command: string;
+  runs: RunRecord[];
 }
 
 export interface ScaleResult {
@@ -74,6 +81,10 @@ const med = (runs: readonly RunRecord[], pick: (r: RunRecord) => number | null):
   const values = runs.map(pick).filter((v): v is number => v !== null && Number.isFinite(v));
   return values.length ? median(values) : null;
 };
+const cpuRange = (runs: readonly RunRecord[]): string => {
+  const values = runs.map(cpu).filter((v): v is number => v !== null);
+  return values.length ? `${seconds(Math.min(...values))} - ${seconds(Math.max(...values))}` : "-";
+};
 const range = (runs: readonly RunRecord[]): string =>
   runs.length
     ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`
@@ -94,9 +105,36 @@ export function sideMedians(runs: readonly RunRecord[]) {
   };
 }
 
-export function renderCompare(c: CompareResult): string {
+/**
+ * Ours / reference for each alternating pair (run i of each side), wall and CPU time: on a shared machine the two
+ * runs of a pair saw about the same load, so the median of the pair ratios is steadier than a ratio of medians.
+ */
+export function pairRatios(
+  ours: readonly RunRecord[],
+  reference: readonly RunRecord[],
+): { wall: number[]; cpu: number[] } {
+  const wall: number[] = [];
+  const cpuRatios: number[] = [];
+  for (let i = 0; i < Math.min(ours.length, reference.length); i++) {
+    const w = ratio(ours[i].wall_ms, reference[i].wall_ms);
+    if (w !== null) wall.push(w);
+    const c = ratio(cpu(ours[i]), cpu(reference[i]));
+    if (c !== null) cpuRatios.push(c);
+  }
+  return { wall, cpu: cpuRatios };
+}
+
+/** "median (min - max, spread x%)" of a list of values. */
+export function spreadText(values: readonly number[], fmt: (v: number) => string): string {
+  if (!values.length) return "-";
+  const s = summarize(values);
+  return `${fmt(s.median)} (${fmt(s.min)} - ${fmt(s.max)}, spread ${Math.round(100 * s.spread)}%)`;
+}
+
+export function renderCompare(c: CompareResult, title = "Pipeline vs reference"): string {
   const ours = sideMedians(c.ours.runs);
   const ref = c.reference ? sideMedians(c.reference.runs) : null;
+  const pairs = c.reference ? pairRatios(c.ours.runs, c.reference.runs) : null;
   const row = (
     label: string,
     o: number | null,
@@ -105,7 +143,7 @@ export function renderCompare(c: CompareResult): string {
     withRatio = true,
   ) => [label, fmt(o), ref ? fmt(r ?? null) : "-", withRatio ? times(ratio(o, r)) : ""];
   const out: string[] = [];
-  out.push(`## Pipeline vs reference: ${c.data}`);
+  out.push(`## ${title}: ${c.data}`);
   out.push(
     `${count(c.rows_in)} lines, ${count(c.customers)} customers; runs: ${c.ours.runs.length} of each, alternating ours / reference; ` +
       `figures are medians.\n\nours: \`${c.ours.command}\`\n\nreference: \`${c.reference?.command ?? "(skipped)"}\``,
@@ -119,7 +157,17 @@ export function renderCompare(c: CompareResult): string {
         row("peak RSS, process tree", ours.tree_rss_kb, ref?.tree_rss_kb, mib),
         row("peak RSS, largest process", ours.max_rss_kb, ref?.max_rss_kb, mib),
         row("CPU time (user + sys)", ours.cpu_ms, ref?.cpu_ms, seconds),
+        ["CPU time, min - max", cpuRange(c.ours.runs), c.reference ? cpuRange(c.reference.runs) : "-", ""],
+        ...(pairs
+          ? [
+              ["wall time ratio per pair: median (min - max)", "", "", spreadText(pairs.wall, (v) => times(v))],
+              ["CPU time ratio per pair: median (min - max)", "", "", spreadText(pairs.cpu, (v) => times(v))],
+            ]
+          : []),
         row("outside reported stages (start-up, imports)", ours.unstaged_ms, ref?.unstaged_ms, seconds),
+        ...(c.floors?.node_ms
+          ? [["start-up floor: node running an empty script", seconds(median(c.floors.node_ms)), "", ""]]
+          : []),
         ...(c.floors
           ? [
               row(
@@ -136,6 +184,7 @@ export function renderCompare(c: CompareResult): string {
   );
   out.push("### Time per stage (median)");
   out.push(renderStagesSideBySide(ours.stages_ms, ours.wall_ms, ref?.stages_ms ?? {}, ref?.wall_ms ?? null));
+  out.push(...cpuStageTable(c.ours.runs));
   if (c.checks.length) {
     out.push("### Same results?");
     out.push(
@@ -208,6 +257,48 @@ function renderRaw(raw: NonNullable<CompareResult["raw"]>, stages: Record<string
   ].join("\n\n");
 }
 
+/** CPU time per stage (timings.json `cpu_ms`, medians), when the runs report it. */
+export function cpuStageTable(runs: readonly RunRecord[]): string[] {
+  const cpuStages = medianByKey(runs.flatMap((r) => (r.cpu_stages_ms ? [r.cpu_stages_ms] : [])));
+  if (!Object.keys(cpuStages).length) return [];
+  return [
+    "### CPU time per stage (median, timings.json `cpu_ms`: user + system of every thread, DuckDB's included)",
+    table(
+      ["stage", "CPU time"],
+      Object.entries(cpuStages).map(([name, ms]) => [name, seconds(ms, 3)]),
+    ),
+  ];
+}
+
+/** The full default pipeline: wall and CPU time with their spread, and the median time per stage. */
+export function renderFull(f: FullResult): string {
+  const m = sideMedians(f.runs);
+  const walls = f.runs.map((r) => r.wall_ms);
+  const cpus = f.runs.map(cpu).filter((v): v is number => v !== null);
+  const stages = Object.entries(m.stages_ms);
+  return [
+    `## The full default pipeline: ${f.data}`,
+    `Every stage at its defaults (net of returns, the k rule with bootstrap stability, validation, the method ` +
+      `comparison, customer value, cohorts and migration); ${f.runs.length} runs, medians.\n\n\`${f.command}\``,
+    table(
+      ["", "median (min - max, spread)"],
+      [
+        ["wall time", spreadText(walls, (v) => seconds(v))],
+        ["CPU time (user + sys)", spreadText(cpus, (v) => seconds(v))],
+        ["peak RSS, process tree", mib(m.tree_rss_kb)],
+        ["outside reported stages (start-up, output)", seconds(m.unstaged_ms)],
+        ["other processes' CPU during the runs", seconds(m.other_cpu_ms)],
+      ],
+    ),
+    "### Time per stage (median, timings.json)",
+    table(
+      ["stage", "time", "of wall"],
+      stages.map(([name, ms]) => [name, seconds(ms, 3), m.wall_ms ? `${Math.round((100 * ms) / m.wall_ms)}%` : "-"]),
+    ),
+    ...cpuStageTable(f.runs),
+  ].join("\n\n");
+}
+
 export function renderScale(rows: readonly ScaleResult[]): string {
   if (!rows.length) return "";
   const base = rows[0];
@@ -220,6 +311,7 @@ export function renderScale(rows: readonly ScaleResult[]): string {
       count(r.customers),
       `${(r.file_bytes / 1e6).toFixed(0)} MB`,
       seconds(m.wall_ms, 1),
+      seconds(m.cpu_ms, 1),
       mib(m.tree_rss_kb),
       times(ratio(m.wall_ms, baseWall), 1),
       ...stageNames.map((s) => seconds(m.stages_ms[s], 1)),
@@ -236,6 +328,7 @@ export function renderScale(rows: readonly ScaleResult[]): string {
         "customers",
         "file",
         "wall",
+        "CPU (user + sys)",
         "peak RSS (tree)",
         `time vs ${count(base.lines)}`,
         ...stageNames,

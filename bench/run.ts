@@ -18,7 +18,10 @@ import { rawRead } from "./duckdb-raw.ts";
 import { measure } from "./measure.ts";
 import {
   renderBuild,
+  count,
   renderCompare,
+  renderFull,
+  pairRatios,
   renderScale,
   renderTargets,
   seconds,
@@ -28,6 +31,7 @@ import {
   times,
   type BuildResult,
   type CompareResult,
+  type FullResult,
   type ScaleResult,
   type Target,
 } from "./report.ts";
@@ -37,6 +41,7 @@ import {
   REFERENCE_PYTHON,
   REFERENCE_SCRIPT,
   runSide,
+  type OursLauncher,
   type RunRecord,
   type Side,
 } from "./sides.ts";
@@ -51,6 +56,10 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --runs N             timed runs of each side, alternating (default 5; median reported)
   --warmup N           untimed runs of each side first (default 1)
   --quick              the comparison only (no scale runs)
+  --reference-job      exactly the reference's job on --data (read, clean with its policy, RFM, K-Means for
+                       k = 2..10 with 10 restarts, the metrics: our --segments-only), in alternating pairs with the
+                       reference (medians, spread, per-pair ratios of wall and CPU time), then the full default
+                       pipeline with its time per stage (--full-runs N, default --runs)
   --scale              the scale runs only
   --build              the report build times only (cold and warm; --build-runs N, default 3)
   --all                comparison, scale runs and build times
@@ -63,10 +72,13 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
   --scale-runs N       runs per size (default 1)
   --scale-reference    also run the reference on the synthetic files
+  --reference-threads N  numpy / scikit-learn threads of the reference (OMP_NUM_THREADS etc.; default: theirs, one
+                       per core; on a loaded machine 1 shows its own CPU time, without spinning threads)
   --seed N             synthetic data seed (default 1)
   --pipeline-arg ARG   extra argument for our pipeline, repeatable (default --keep-non-product --gross: the
                        reference's cleaning policy keeps non-product stock codes and does not net returns)
-  --via-npm            run ours as \`npm run pipeline\` (adds npm's start-up) instead of tsx directly
+  --via-npm            run ours as \`npm run pipeline\` (adds npm's start-up) instead of node directly
+  --tsx                run ours under tsx (loaders/cli/pipeline.ts) instead of the bundled entry
   --wait-quiet SEC     before each section, wait up to SEC seconds for the 1-minute load average to drop below 1
   --timeout SEC        kill a run after SEC seconds (default 1200)
   -h, --help`;
@@ -75,16 +87,26 @@ interface Options {
   data: string;
   runs: number;
   warmup: number;
-  sections: { compare: boolean; scale: boolean; build: boolean; soak: boolean; postgres: boolean; value: boolean };
+  sections: {
+    compare: boolean;
+    referenceJob: boolean;
+    scale: boolean;
+    build: boolean;
+    soak: boolean;
+    postgres: boolean;
+    value: boolean;
+  };
+  fullRuns: number;
   soakRuns: number;
   postgresRuns: number;
   sizes: number[];
   scaleRuns: number;
   scaleReference: boolean;
+  referenceThreads: number | null;
   buildRuns: number;
   seed: number;
   pipelineArgs: string[];
-  viaNpm: boolean;
+  launcher: OursLauncher;
   waitQuiet: number;
   timeoutMs: number;
 }
@@ -97,6 +119,9 @@ function parseOptions(argv: string[]): Options | null {
       runs: { type: "string" },
       warmup: { type: "string" },
       quick: { type: "boolean" },
+      "reference-job": { type: "boolean" },
+      "full-runs": { type: "string" },
+      tsx: { type: "boolean" },
       scale: { type: "boolean" },
       build: { type: "boolean" },
       soak: { type: "boolean" },
@@ -108,6 +133,7 @@ function parseOptions(argv: string[]): Options | null {
       sizes: { type: "string" },
       "scale-runs": { type: "string" },
       "scale-reference": { type: "boolean" },
+      "reference-threads": { type: "string" },
       "build-runs": { type: "string" },
       seed: { type: "string" },
       "pipeline-arg": { type: "string", multiple: true },
@@ -123,16 +149,19 @@ function parseOptions(argv: string[]): Options | null {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
     return n;
   };
-  const only = values.scale || values.build || values.soak || values.postgres || values.value;
+  const only =
+    values.scale || values.build || values.soak || values.postgres || values.value || values["reference-job"];
   return {
     data: resolve(
       process.env.INIT_CWD ?? process.cwd(),
       values.data ?? join(PROJECT_ROOT, "../shared/data/online_retail.csv.gz"),
     ),
     runs: int(values.runs, 5, "runs"),
+    fullRuns: int(values["full-runs"] ?? values.runs, 5, "full-runs", 0),
     warmup: int(values.warmup, 1, "warmup", 0),
     sections: {
       compare: values.all || !only,
+      referenceJob: values.all || values["reference-job"] || false,
       scale: values.all || values.scale || (!only && !values.quick),
       build: values.all || values.build || false,
       soak: values.soak || false,
@@ -144,10 +173,12 @@ function parseOptions(argv: string[]): Options | null {
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
     scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
     scaleReference: values["scale-reference"] ?? false,
+    referenceThreads:
+      values["reference-threads"] === undefined ? null : int(values["reference-threads"], 1, "reference-threads"),
     buildRuns: int(values["build-runs"], 3, "build-runs"),
     seed: int(values.seed, 1, "seed", 0),
     pipelineArgs: values["pipeline-arg"] ?? ["--keep-non-product", "--gross"],
-    viaNpm: values["via-npm"] ?? false,
+    launcher: values["via-npm"] ? "npm" : values.tsx ? "tsx" : "node",
     waitQuiet: int(values["wait-quiet"], 0, "wait-quiet", 0),
     timeoutMs: int(values.timeout, 1200, "timeout") * 1000,
   };
@@ -171,8 +202,17 @@ function readJson<T>(path: string): T | null {
 }
 
 const commandLine = (side: Side, data: string): string => {
-  const { bin, args } = side.command(relative(PROJECT_ROOT, data), "OUT");
-  return [bin, ...args].map((a) => (a.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, a) : a)).join(" ");
+  const { bin, args, env } = side.command(relative(PROJECT_ROOT, data), "OUT");
+  const threads = env?.OMP_NUM_THREADS;
+  const prefix = threads
+    ? `OMP_NUM_THREADS=${threads} OPENBLAS_NUM_THREADS=${threads} MKL_NUM_THREADS=${threads} `
+    : "";
+  return (
+    prefix +
+    [bin === process.execPath ? "node" : bin, ...args]
+      .map((a) => (a.startsWith(PROJECT_ROOT) ? relative(PROJECT_ROOT, a) : a))
+      .join(" ")
+  );
 };
 
 interface OurSummary {
@@ -219,9 +259,19 @@ function checkResults(oursDir: string, refDir: string): { checks: Check[]; inert
   return { checks, inertia };
 }
 
-async function runCompare(o: Options, resultsDir: string): Promise<CompareResult> {
-  const ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.viaNpm);
-  const reference = existsSync(REFERENCE_PYTHON) && existsSync(REFERENCE_SCRIPT) ? referenceSide() : null;
+/** Our pipeline's arguments for the reference's job: its cleaning policy, the segmentation alone, no stderr. */
+const REFERENCE_JOB_ARGS = ["--keep-non-product", "--gross", "--segments-only", "--quiet"];
+
+async function runCompare(
+  o: Options,
+  resultsDir: string,
+  ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.launcher),
+  withRawRead = true,
+): Promise<CompareResult> {
+  const reference =
+    existsSync(REFERENCE_PYTHON) && existsSync(REFERENCE_SCRIPT)
+      ? referenceSide(REFERENCE_SCRIPT, REFERENCE_PYTHON, o.referenceThreads)
+      : null;
   if (!reference) log(`reference skipped: ${REFERENCE_PYTHON} or ${REFERENCE_SCRIPT} missing`);
   const sides = reference ? [ours, reference] : [ours];
   const outDir = (side: Side) => join(resultsDir, side.name);
@@ -229,15 +279,19 @@ async function runCompare(o: Options, resultsDir: string): Promise<CompareResult
   for (let i = -o.warmup; i < o.runs; i++) {
     for (const side of sides) {
       const run = await runSide(side, o.data, outDir(side), o.timeoutMs);
+      const cpu = run.user_s === null || run.sys_s === null ? "-" : `${(run.user_s + run.sys_s).toFixed(2)} s CPU`;
       log(
-        `${i < 0 ? "warm-up" : `run ${i + 1}/${o.runs}`} ${side.name}: ${seconds(run.wall_ms)}, ${mib(run.tree_rss_kb)}`,
+        `${i < 0 ? "warm-up" : `run ${i + 1}/${o.runs}`} ${side.name}: ${seconds(run.wall_ms)}, ${cpu}, ${mib(run.tree_rss_kb)}`,
       );
       if (i >= 0) runs[side.name].push(run);
     }
   }
   const floors = reference ? await measureFloors(o.runs, resultsDir) : null;
-  log("DuckDB raw read");
-  const raw = await rawRead(o.data, o.runs);
+  let raw = null;
+  if (withRawRead) {
+    log("DuckDB raw read");
+    raw = await rawRead(o.data, o.runs);
+  }
   const { checks, inertia } = reference ? checkResults(outDir(ours), outDir(reference)) : { checks: [], inertia: [] };
   const summary = readJson<OurSummary>(join(outDir(ours), "summary.json"));
   return {
@@ -253,21 +307,41 @@ async function runCompare(o: Options, resultsDir: string): Promise<CompareResult
   };
 }
 
-/** Start-up costs neither side can avoid: tsx running an empty script; python importing pandas and scikit-learn. */
-async function measureFloors(runs: number, dir: string): Promise<{ tsx_ms: number[]; python_imports_ms: number[] }> {
+/**
+ * Start-up costs: node running an empty script (the floor of the bundled entry), tsx running one (what every start
+ * cost before the entries were bundled), and python importing pandas and scikit-learn (the reference's floor).
+ */
+async function measureFloors(
+  runs: number,
+  dir: string,
+): Promise<{ node_ms: number[]; tsx_ms: number[]; python_imports_ms: number[] }> {
   const noop = join(dir, "noop.ts");
   writeFileSync(noop, "export {};\n");
   const imports = "import numpy, pandas, sklearn.cluster, sklearn.metrics, sklearn.preprocessing";
-  const floors = { tsx_ms: [] as number[], python_imports_ms: [] as number[] };
+  const floors = { node_ms: [] as number[], tsx_ms: [] as number[], python_imports_ms: [] as number[] };
   for (let i = 0; i < runs; i++) {
+    floors.node_ms.push((await measure(process.execPath, ["-e", "0"])).wall_ms);
     floors.tsx_ms.push((await measure(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), [noop])).wall_ms);
     floors.python_imports_ms.push((await measure(REFERENCE_PYTHON, ["-c", imports])).wall_ms);
   }
   return floors;
 }
 
+/** The full default pipeline (its own cleaning and revenue defaults, every stage), `runs` times, with stage times. */
+async function runFull(o: Options, resultsDir: string): Promise<FullResult> {
+  const side = oursSide(PROJECT_ROOT, ["--quiet"], o.launcher);
+  const out = join(resultsDir, "full");
+  const runs: RunRecord[] = [];
+  for (let i = -o.warmup; i < o.fullRuns; i++) {
+    const run = await runSide(side, o.data, out, o.timeoutMs);
+    log(`${i < 0 ? "warm-up" : `run ${i + 1}/${o.fullRuns}`} full pipeline: ${seconds(run.wall_ms)}`);
+    if (i >= 0) runs.push(run);
+  }
+  return { data: relative(PROJECT_ROOT, o.data), command: commandLine(side, o.data), runs };
+}
+
 async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleResult[]; reference: ScaleResult[] }> {
-  const ours = oursSide(PROJECT_ROOT, o.pipelineArgs, o.viaNpm);
+  const ours = oursSide(PROJECT_ROOT, o.scaleReference ? REFERENCE_JOB_ARGS : o.pipelineArgs, o.launcher);
   const result = { ours: [] as ScaleResult[], reference: [] as ScaleResult[] };
   for (const lines of o.sizes) {
     const { path, info, generated } = await ensureSynthetic(
@@ -279,7 +353,9 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
       `${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`,
     );
     if (generated) await waitQuiet(o.waitQuiet);
-    const sides: Side[] = o.scaleReference ? [ours, referenceSide()] : [ours];
+    const sides: Side[] = o.scaleReference
+      ? [ours, referenceSide(REFERENCE_SCRIPT, REFERENCE_PYTHON, o.referenceThreads)]
+      : [ours];
     for (const side of sides) {
       const runs: RunRecord[] = [];
       const out = join(resultsDir, `scale-${lines}-${side.name}`);
@@ -296,6 +372,48 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
     }
   }
   return result;
+}
+
+/** The reference's job: median of the per-pair wall-time ratios (goal 1/3), CPU time beside it, result checks; scale. */
+function jobTargets(job: CompareResult | null, scale: { ours: ScaleResult[]; reference: ScaleResult[] }): Target[] {
+  const list: Target[] = [];
+  if (job?.reference) {
+    const pairs = pairRatios(job.ours.runs, job.reference.runs);
+    const o = sideMedians(job.ours.runs);
+    const r = sideMedians(job.reference.runs);
+    list.push({
+      name: `the reference's job on ${basename(job.data)}: wall time`,
+      goal: "<= 1/3 of the reference",
+      measured: `${times(median(pairs.wall))} (median of ${pairs.wall.length} pairs; ${seconds(o.wall_ms)} vs ${seconds(r.wall_ms)})`,
+      met: pairs.wall.length ? median(pairs.wall) <= 1 / 3 : null,
+    });
+    list.push({
+      name: `the reference's job on ${basename(job.data)}: CPU time (user + sys)`,
+      goal: "(shared machine: the steadier figure)",
+      measured: `${times(median(pairs.cpu))} (${seconds(o.cpu_ms)} vs ${seconds(r.cpu_ms)})`,
+      met: pairs.cpu.length ? median(pairs.cpu) <= 1 / 3 : null,
+    });
+    for (const check of job.checks)
+      list.push({
+        name: `the reference's job: ${check.name}`,
+        goal: "PASS",
+        measured: check.pass === null ? "not checked" : check.pass ? "PASS" : "FAIL",
+        met: check.pass,
+      });
+  }
+  for (const ours of scale.ours) {
+    const ref = scale.reference.find((r) => r.lines === ours.lines);
+    if (!ref) continue;
+    const o = sideMedians(ours.runs);
+    const r = sideMedians(ref.runs);
+    list.push({
+      name: `the reference's job at ${count(ours.lines)} synthetic lines: wall time`,
+      goal: "<= 1/3 of the reference",
+      measured: `${times(ratio(o.wall_ms, r.wall_ms))} (${seconds(o.wall_ms)} vs ${seconds(r.wall_ms)}; CPU ${times(ratio(o.cpu_ms, r.cpu_ms))})`,
+      met: o.wall_ms === null || r.wall_ms === null ? null : o.wall_ms <= r.wall_ms / 3,
+    });
+  }
+  return list;
 }
 
 function targets(compare: CompareResult | null, scale: ScaleResult[], build: BuildResult | null): Target[] {
@@ -416,6 +534,8 @@ async function main(): Promise<void> {
   const markdown: string[] = [`# npm run bench (${started.toISOString().slice(0, 16).replace("T", " ")} UTC)`];
 
   let compare: CompareResult | null = null;
+  let referenceJob: CompareResult | null = null;
+  let full: FullResult | null = null;
   let scale: { ours: ScaleResult[]; reference: ScaleResult[] } = { ours: [], reference: [] };
   let build: BuildResult | null = null;
   if (o.sections.compare) {
@@ -425,6 +545,21 @@ async function main(): Promise<void> {
     compare = await runCompare(o, resultsDir);
     load.compare_end = loadavg();
     markdown.push(renderCompare(compare));
+  }
+  if (o.sections.referenceJob) {
+    await waitQuiet(o.waitQuiet);
+    load.reference_job_start = loadavg();
+    log(`the reference's job on ${o.data}`);
+    const ours = oursSide(PROJECT_ROOT, REFERENCE_JOB_ARGS, o.launcher);
+    referenceJob = await runCompare(o, join(resultsDir, "reference-job"), ours, false);
+    load.reference_job_end = loadavg();
+    markdown.push(renderCompare(referenceJob, "The reference's job"));
+    if (o.fullRuns > 0) {
+      log(`the full default pipeline on ${o.data}`);
+      full = await runFull(o, resultsDir);
+      load.full_end = loadavg();
+      markdown.push(renderFull(full));
+    }
   }
   if (o.sections.scale) {
     await waitQuiet(o.waitQuiet);
@@ -467,7 +602,7 @@ async function main(): Promise<void> {
     load.value_end = loadavg();
     markdown.push(renderValue(value));
   }
-  const goals = targets(compare, scale.ours, build);
+  const goals = [...targets(compare, scale.ours, build), ...jobTargets(referenceJob, scale)];
   if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
   markdown.push(
@@ -476,6 +611,8 @@ async function main(): Promise<void> {
   Object.assign(results, {
     finished: new Date().toISOString(),
     compare,
+    reference_job: referenceJob,
+    full,
     scale,
     build,
     soak,
@@ -488,6 +625,7 @@ async function main(): Promise<void> {
   markdown.push(
     `Full results: \`${relative(PROJECT_ROOT, jsonPath)}\`; last runs' outputs in \`${relative(PROJECT_ROOT, resultsDir)}/\`.`,
   );
+  writeFileSync(jsonPath.replace(/\.json$/, ".md"), markdown.join("\n\n") + "\n");
   process.stdout.write(markdown.join("\n\n") + "\n");
 }
 

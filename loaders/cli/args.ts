@@ -29,8 +29,13 @@ options:
   --keep-nonpositive-amount     keep lines with amount <= 0 (when columns.amount is mapped)
   --keep-non-product            keep non-product stock codes (postage, fees, adjustments)
   --drop-duplicates             drop exact repeats of a line (first occurrence kept)
+  --segments-only               the segmentation alone: read, clean, features, RFM, K-Means for every k with its
+                                metrics and the choice of k (by silhouette and elbow: no bootstrap stability); no
+                                method comparison, customer value, cohorts or migration
+  --quiet                       print nothing on stderr but warnings and errors (no input block, no progress)
   -h, --help                    show this help
-Set SEGMENT_PROGRESS=1 for a progress line per stage.`;
+Progress lines (lines read, k done of k total) go to stderr for stages over a few seconds; SEGMENT_PROGRESS=1
+prints one for every stage, SEGMENT_PROGRESS=0 (as --quiet) none.`;
 
 /** Cleaning flags -> the cleaning setting each one overrides, and its value. */
 const CLEANING_FLAGS = {
@@ -51,6 +56,10 @@ export interface PipelineArgs {
   snapshot?: string;
   /** --gross: revenue "gross" instead of the configured basis */
   gross: boolean;
+  /** --segments-only: the segmentation alone (pipeline/index.ts AnalyseOptions) */
+  segmentsOnly: boolean;
+  /** --quiet: no input block or progress on stderr */
+  quiet: boolean;
   cleaning: Record<string, boolean>;
 }
 
@@ -68,6 +77,8 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
         config: { type: "string" },
         snapshot: { type: "string" },
         gross: { type: "boolean" },
+        "segments-only": { type: "boolean" },
+        quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         ...Object.fromEntries(Object.keys(CLEANING_FLAGS).map((flag) => [flag, { type: "boolean" as const }])),
       },
@@ -90,6 +101,8 @@ export function parsePipelineArgs(argv: string[]): PipelineArgs {
     config: values.config as string | undefined,
     snapshot,
     gross: values.gross === true,
+    segmentsOnly: values["segments-only"] === true,
+    quiet: values.quiet === true,
     cleaning,
   };
 }

@@ -17,7 +17,16 @@ async function main(): Promise<void> {
   }
   if (!args.out) throw new InputError("command line: --out DIR is required (see --help)");
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const { summary, files } = await runPipeline(configFromArgs(args, cwd), resolve(cwd, args.out), { cwd });
+  // --quiet: no input block and no progress lines; warnings still go to stderr
+  if (args.quiet) process.env.SEGMENT_PROGRESS = "0";
+  const log = args.quiet
+    ? (text: string) => void (text.startsWith("segment-report: warning") && process.stderr.write(text))
+    : undefined;
+  const { summary, files } = await runPipeline(configFromArgs(args, cwd), resolve(cwd, args.out), {
+    cwd,
+    log,
+    segmentsOnly: args.segmentsOnly,
+  });
   const dropped = Object.entries(summary.dropped)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${reason} ${count(n)}`)

@@ -71,7 +71,7 @@ export function fitEveryK(
   method: ClusterMethod<KMeansFit>,
   kMax: number,
   sample: Int32Array | null,
-  onK?: (k: number) => void,
+  onK?: (k: number, done: number, total: number) => void,
 ): SearchResult {
   const { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder } = input;
   const d = X.cols;
@@ -135,7 +135,7 @@ export function fitEveryK(
       ...(mixture ? { mixture } : {}),
     });
     metricsMs += performance.now() - t;
-    onK?.(k);
+    onK?.(k, solutions.length, requested.length);
   }
   return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
 }

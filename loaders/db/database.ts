@@ -2,7 +2,8 @@
  * The DuckDB database the file sources are read into, the one-thread rule that keeps float sums identical, and
  * `SqlDatabase`, the handle the pipeline's generated SQL runs through (DuckDB here, PostgreSQL in db/postgres.ts).
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBInstance, DuckDBConnection } from "@duckdb/node-api";
+import { duckdbModule } from "./require.ts";
 import { DUCKDB, type SqlDialect } from "./dialect.ts";
 import { queryRows } from "./sql.ts";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { join } from "node:path";
  * the system temp directory, not the project.
  */
 export async function openDatabase(): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(":memory:", {
+  const instance = await duckdbModule().DuckDBInstance.create(":memory:", {
     temp_directory: join(tmpdir(), `segment-report-duckdb-${process.pid}`),
     // DuckDB's share of the 4 GiB budget at 10M lines; above it, it spills to temp_directory
     memory_limit: process.env.SEGMENT_DUCKDB_MEMORY ?? "2GB",

@@ -7,8 +7,8 @@
  *
  * Sums of floating-point values are the one place where the same logic can give different bits: the result of a
  * float sum depends on the order of its terms, and neither engine promises an order inside an aggregate. `sum`
- * below adds the values in ascending order, one after another, in both engines (DuckDB: a sorted list folded
- * left; PostgreSQL: an ordered aggregate, whose float8 transition is a plain addition), so a sum is the same to
+ * below adds the values in ascending order, one after another, in both engines (DuckDB: a sorted list summed
+ * from the left by list_sum; PostgreSQL: an ordered aggregate, whose float8 transition is a plain addition), so a sum is the same to
  * the last bit in either engine, on any number of threads, whatever the order of the rows. Means are such a sum
  * over the count.
  */
@@ -66,8 +66,10 @@ export const DUCKDB: SqlDialect = {
   double: "DOUBLE",
   dropReasonType: "drop_reason",
   rowId: "rowid",
-  // list_reduce over a sorted list: ORDER BY inside sum() is not guaranteed to be kept by the optimizer
-  sum: (x) => `list_reduce(list(${x} ORDER BY ${x}) FILTER (WHERE ${x} IS NOT NULL), lambda a, b: a + b)`,
+  // the sum of a sorted list: ORDER BY inside sum() is not guaranteed to be kept by the optimizer. list_sum adds the
+  // list's elements in order, one after the other (the same bits as a left fold with list_reduce and a lambda,
+  // checked on every per-customer sum of Online Retail, at a third to a fifth of its CPU time)
+  sum: (x) => `list_sum(list(${x} ORDER BY ${x}) FILTER (WHERE ${x} IS NOT NULL))`,
   mean: (x) => `(${DUCKDB.sum(x)} / nullif(count(${x}), 0))`,
   quantiles: (x, qs) => `quantile_cont(${x}, [${qs.join(", ")}])`,
   firstBy: (x, order) => `first(${x} ORDER BY ${order})`,

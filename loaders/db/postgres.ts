@@ -4,7 +4,8 @@
  * that leaves here has it and its password masked (`postgresql://user:***@host:5432/db`). Failures a user can fix
  * (server down, wrong password, no such table, no privilege) become one-line InputErrors.
  */
-import pg from "pg";
+import type * as Pg from "pg";
+import { pgModule } from "./require.ts";
 import type { PostgresSource } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
@@ -28,7 +29,7 @@ export function connectionString(
 const FORMS = `postgresql://user:password@host:5432/database, or key=value pairs such as "host=db dbname=shop user=ann"`;
 
 /** libpq key=value keys -> the pg client's settings. */
-const KEYS: Record<string, keyof pg.ClientConfig | "sslmode" | null> = {
+const KEYS: Record<string, keyof Pg.ClientConfig | "sslmode" | null> = {
   host: "host",
   hostaddr: "host",
   port: "port",
@@ -42,7 +43,7 @@ const KEYS: Record<string, keyof pg.ClientConfig | "sslmode" | null> = {
 };
 
 /** The SSL setting for a libpq sslmode. */
-function sslFor(mode: string, variable: string): pg.ClientConfig["ssl"] {
+function sslFor(mode: string, variable: string): Pg.ClientConfig["ssl"] {
   if (["disable", "allow", "prefer"].includes(mode)) return false;
   if (mode === "require" || mode === "no-verify") return { rejectUnauthorized: false };
   if (mode === "verify-ca" || mode === "verify-full") return true;
@@ -56,7 +57,7 @@ function sslFor(mode: string, variable: string): pg.ClientConfig["ssl"] {
  * Anything else is an InputError naming the variable and what is wrong, never showing its value (it may be a bare
  * password, or a URL whose unencoded password breaks it).
  */
-export function clientSettings(url: string, variable: string): pg.ClientConfig {
+export function clientSettings(url: string, variable: string): Pg.ClientConfig {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     try {
       new URL(url);
@@ -90,7 +91,7 @@ export function clientSettings(url: string, variable: string): pg.ClientConfig {
       throw new InputError(
         `postgres (${variable}): not a valid key=value connection string; expected ${FORMS}; the value is not shown`,
       );
-    return settings as pg.ClientConfig;
+    return settings as Pg.ClientConfig;
   }
   throw new InputError(
     `postgres (${variable}): the variable does not hold a connection string; expected ${FORMS}; its value is not shown`,
@@ -197,7 +198,7 @@ export function describeConnection(source: Pick<PostgresSource, "url_env">, url:
 const TYPES = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === 20 || oid === 1700) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as "text");
+    return pgModule().types.getTypeParser(oid, format as "text");
   },
 };
 
@@ -228,9 +229,9 @@ export async function connectPostgres(
   const url = connectionString(source, env);
   const settings = clientSettings(url, source.url_env);
   const where = describeConnection(source, url);
-  let client: pg.Client;
+  let client: Pg.Client;
   try {
-    client = new pg.Client({
+    client = new (pgModule().Client)({
       ...settings,
       connectionTimeoutMillis: 15_000,
       types: TYPES,
@@ -260,7 +261,11 @@ export async function connectPostgres(
   let running = 0;
   const cancelRunning = async () => {
     if (!running) return;
-    const canceller = new pg.Client({ ...settings, connectionTimeoutMillis: 2000, application_name: "segment-report" });
+    const canceller = new (pgModule().Client)({
+      ...settings,
+      connectionTimeoutMillis: 2000,
+      application_name: "segment-report",
+    });
     try {
       await canceller.connect();
       await canceller.query("SELECT pg_cancel_backend($1)", [(client as unknown as { processID: number }).processID]);

@@ -177,6 +177,7 @@ export async function ingestCustomerTable(
       capabilities: tableCapabilities(table.summary.columns),
       customer_table: { ...table.summary, parts: table.parts },
       timings: timer.timings,
+      cpu_ms: timer.cpu,
       close,
     };
   } catch (error) {

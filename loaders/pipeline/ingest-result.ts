@@ -69,6 +69,8 @@ export interface IngestResult {
   customer_table?: CustomerTableSummary & { parts: CustomerParts };
   /** stage -> milliseconds: open, read, clean, features */
   timings: Record<string, number>;
+  /** CPU milliseconds per stage (user + system, every thread), as `timings` */
+  cpu_ms?: Record<string, number>;
   /** closes the database (again: no effect) */
   close(): Promise<void>;
 }

@@ -222,6 +222,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       tables,
       capabilities: lineCapabilities(read.columns, tables?.customer_columns ?? []),
       timings: timer.timings,
+      cpu_ms: timer.cpu,
       close,
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Stage timings and progress lines. A stage's line (`[ingest] read 541,909 lines in 0.9 s`) goes to stderr when
- * the stage took more than two seconds, or always with SEGMENT_PROGRESS=1.
+ * the stage took more than two seconds, or always with SEGMENT_PROGRESS=1; never with SEGMENT_PROGRESS=0 (what the
+ * CLI's --quiet sets).
  */
 
 /** Stages slower than this are reported even without SEGMENT_PROGRESS. */
@@ -11,10 +12,19 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** CPU milliseconds (user + system, every thread of the process: DuckDB's workers included) since the start. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 export class StageTimer {
   /** stage -> milliseconds, in the order the stages ran */
   readonly timings: Record<string, number> = {};
+  /** stage -> CPU milliseconds of the whole process (cpuMs) */
+  readonly cpu: Record<string, number> = {};
   private readonly verbose: boolean;
+  private readonly silent: boolean;
 
   constructor(
     private readonly prefix: string,
@@ -22,15 +32,18 @@ export class StageTimer {
     private readonly write: (line: string) => void = (line) => process.stderr.write(line),
   ) {
     this.verbose = env.SEGMENT_PROGRESS === "1";
+    this.silent = env.SEGMENT_PROGRESS === "0";
   }
 
   /** Runs `work` as stage `name`, records its time and reports it with `describe(result)` ("read 541,909 lines"). */
   async time<T>(name: string, work: () => Promise<T> | T, describe: (result: T) => string = () => name): Promise<T> {
     const start = performance.now();
+    const cpuStart = cpuMs();
     const result = await work();
     const ms = Math.round(performance.now() - start);
     this.timings[name] = (this.timings[name] ?? 0) + ms;
-    if (this.verbose || ms > SLOW_STAGE_MS)
+    this.cpu[name] = (this.cpu[name] ?? 0) + Math.round(cpuMs() - cpuStart);
+    if (!this.silent && (this.verbose || ms > SLOW_STAGE_MS))
       this.write(`[${this.prefix}] ${describe(result)} in ${(ms / 1000).toFixed(1)} s\n`);
     return result;
   }
@@ -46,8 +59,9 @@ export function progressPrinter(
   write: (line: string) => void = (line) => process.stderr.write(line),
 ): (stage: string, elapsedMs: number) => void {
   const verbose = env.SEGMENT_PROGRESS === "1";
+  const silent = env.SEGMENT_PROGRESS === "0";
   return (stage, elapsedMs) => {
-    if (verbose || elapsedMs > SLOW_STAGE_MS)
+    if (!silent && (verbose || elapsedMs > SLOW_STAGE_MS))
       write(`[${prefix}] ${stage} done after ${(elapsedMs / 1000).toFixed(1)} s\n`);
   };
 }

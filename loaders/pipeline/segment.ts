@@ -129,7 +129,8 @@ export function segmentCustomers(
     method,
     kMax,
     sample,
-    (k) => progress?.(`${clustering.method} k = ${k} and metrics`, performance.now() - start),
+    (k, done, total) =>
+      progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
   );
   const { solutions } = search;
   warnings.push(...search.warnings);

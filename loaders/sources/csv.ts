@@ -9,6 +9,8 @@
  * CREATE TABLE AS keep file order. Every value of the required columns must parse: the first one that does not
  * stops the run with an InputError naming the file, the line, the column and what was expected.
  */
+import { basename } from "node:path";
+import { withQueryProgress } from "../db/progress.ts";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
@@ -582,7 +584,10 @@ export async function readTransactions(
   table = "transactions",
 ): Promise<ReadResult> {
   const file = plan.source.path;
-  const create = () => runReading(conn, `CREATE OR REPLACE TABLE ${table} AS ${typedSelectSql(plan, derived)}`, plan);
+  const create = () =>
+    withQueryProgress(conn, "ingest", `reading ${basename(file)}`, () =>
+      runReading(conn, `CREATE OR REPLACE TABLE ${table} AS ${typedSelectSql(plan, derived)}`, plan),
+    );
   if (plan.encoding === "windows-1252") await readAsWindows1252(plan, forcedEncoding(plan.encoding_setting) === null);
   try {
     await create();

@@ -4,7 +4,8 @@
  * text), and from there the same typed read as CSV (sources/csv.ts): the same parsing, date decision, checks and
  * one-line errors, with the format's own places ("sheet "Online Retail" row 7", "line 5", "row 12") in messages.
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { duckdbModule } from "../db/require.ts";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import type { PlannedRead } from "./reader.ts";
@@ -24,7 +25,7 @@ export function duckdbReason(error: unknown): string {
 
 /** Runs `work` on a throwaway in-memory DuckDB (for looking at a file before the pipeline's database is open). */
 export async function withScratchDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(":memory:");
+  const instance = await duckdbModule().DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
     return await work(conn);

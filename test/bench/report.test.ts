@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { reportDataMs } from "../../bench/build.ts";
-import { mib, seconds, table, times } from "../../bench/report.ts";
-import { oursStages, referenceStages } from "../../bench/sides.ts";
+import { mib, pairRatios, seconds, spreadText, table, times } from "../../bench/report.ts";
+import { oursCpuStages, oursStages, referenceStages } from "../../bench/sides.ts";
 
 test("table: numeric columns right-aligned, the first column and text left, pipes escaped", () => {
   const md = table(
@@ -48,4 +48,40 @@ test("build: the report-data time from the build's stderr; 0 when reused, null w
   assert.equal(reportDataMs("segment-report: computed the report data in 12.5 s (data.csv)\n"), 12_500);
   assert.equal(reportDataMs("segment-report: report data unchanged (data.csv)\n"), 0);
   assert.equal(reportDataMs("something else"), null);
+});
+
+test("pair ratios: ours / reference per alternating pair, wall and CPU; spread text", () => {
+  const run = (wall_ms: number, cpu_s: number | null) => ({
+    wall_ms,
+    tree_rss_kb: 0,
+    max_rss_kb: null,
+    user_s: cpu_s,
+    sys_s: cpu_s === null ? null : 0,
+    other_cpu_s: null,
+    stages_ms: {},
+    unstaged_ms: 0,
+  });
+  const pairs = pairRatios([run(1000, 2), run(3000, null), run(1500, 1)], [run(4000, 4), run(6000, 6)]);
+  assert.deepEqual(pairs, { wall: [0.25, 0.5], cpu: [0.5] });
+  assert.equal(
+    spreadText([1, 2, 4], (v) => times(v)),
+    "2.00x (1.00x - 4.00x, spread 150%)",
+  );
+  assert.equal(
+    spreadText([], (v) => times(v)),
+    "-",
+  );
+});
+
+test("our CPU time per stage comes from timings.json's cpu_ms, which is not a stage", () => {
+  const json = JSON.stringify({
+    read: 900,
+    segment: 400,
+    value_cpu: 30,
+    analyse_cpu: 2400,
+    cpu_ms: { read: 1700, segment: 390, process: 2500 },
+  });
+  assert.deepEqual(oursStages(json), { read: 900, segment: 400 });
+  assert.deepEqual(oursCpuStages(json), { read: 1700, segment: 390, process: 2500 });
+  assert.deepEqual(oursCpuStages(JSON.stringify({ read: 1 })), {});
 });

@@ -22,7 +22,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/sources/settings.ts": "settings schema, through config/schema.ts (test/config/bounds, test/sources/columns)",
   "loaders/time/settings.ts": "settings schema, through config/schema.ts (test/config)",
   "loaders/config/load.ts": "re-exported by loaders/config.ts, which test/config/config.test.ts imports",
-  "loaders/config/schema.ts": "re-exported by loaders/config.ts (test/config/schema.test.ts checks the JSON schema)",
   "loaders/config/setting.ts": "zod helpers of every settings file, through config/schema.ts (test/config/bounds)",
   "loaders/cluster/trait-names.ts": "a constant list of trait names (test/cluster/traits.test.ts uses every trait)",
   "loaders/clean/line-sql.ts": "two SQL expressions of clean/rules.ts and clean/returns.ts (test/clean/*)",
@@ -37,11 +36,12 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/report/glossary-customers.ts":
     "the glossary of a customer table, through computeReport (test/sources/customers-table)",
   "loaders/pipeline/close.ts": "closeOnce, through every ingest (test/site/interrupt checks the cleanup)",
+  "loaders/db/require.ts":
+    "loads DuckDB and pg by require, through every test that opens a database (test/sources, test/db)",
   "loaders/pipeline/saved.ts":
     "build --model's segmentation under a saved model, through test/browser/saved-model (drift figures and names in the page, the one-line refusal)",
   "loaders/value/saved-apply.ts":
     "value figures under saved parameters, through test/model/score (score's value section equals the pipeline's per-segment figures)",
-  "loaders/db/database.ts": "the DuckDB wrapper every ingest opens (test/clean, test/features, test/report/aggregates)",
   "loaders/site/prepare.ts": "Framework's loader-cache step of the build, through test/site/build.test.ts",
   "loaders/paths.ts": "input and output path checks, through the CLI error tests (test/cli/errors, test/output)",
   "loaders/interrupt.ts": "signal handling, through spawned commands (test/site/interrupt.test.ts)",
@@ -59,7 +59,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/demo/personas.ts": "demo generator, through demo/index.ts (test/demo)",
   "loaders/demo/shop.ts": "demo generator, through demo/index.ts (test/demo/shop)",
   "loaders/demo/summary.ts": "demo generator, through demo/index.ts (test/demo)",
-  "loaders/demo/write.ts": "demo generator, through demo/index.ts (test/demo)",
   // readers: test/sources/*.test.ts read every format and layout through sources/index.ts and the ingest
   "loaders/sources/file.ts": "reader, through sources/index.ts (test/sources/formats, special-files)",
   "loaders/sources/folder.ts": "reader, through sources/index.ts (test/sources/tables, formats)",

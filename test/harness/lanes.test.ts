@@ -43,7 +43,14 @@ describe("npm test's lanes", () => {
     const shared = /\.segment-cache|CACHE_ROOT|\bCURRENT\b|ensureArtifacts|src["/, ]+\.observablehq/;
     const analysis = files.filter((f) => !buildsSite(readFileSync(join(PROJECT_ROOT, f), "utf8")));
     assert.ok(analysis.length > 40, `${analysis.length} files in the analysis lane`);
-    const touching = analysis.filter((f) => shared.test(readFileSync(join(PROJECT_ROOT, f), "utf8")));
+    // files whose mention is not the builds' state, with why
+    const allowed: Record<string, string> = {
+      "test/cli/launch.test.ts":
+        "bundles into a .segment-cache of a temporary project; the real one's cli/ bundles are written by rename",
+    };
+    const touching = analysis.filter(
+      (f) => !(f in allowed) && shared.test(readFileSync(join(PROJECT_ROOT, f), "utf8")),
+    );
     assert.deepEqual(touching, []);
   });
 });

@@ -18,7 +18,9 @@ writeFileSync(CONFIG, "{}\n");
 
 function pipeline(...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: TMP };
-  for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA", "SEGMENT_PROGRESS"]) delete env[key];
+  for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA"]) delete env[key];
+  // no progress lines: on a loaded machine even a 14-line file can pass the two seconds that print them
+  env.SEGMENT_PROGRESS = "0";
   const result = spawnSync(
     process.execPath,
     ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), ...args],
@@ -62,6 +64,8 @@ describe("npm run pipeline", () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^usage: npm run pipeline -- --data FILE --out DIR/);
     assert.match(run.stdout, /--keep-non-product/);
+    assert.match(run.stdout, /--segments-only/);
+    assert.match(run.stdout, /--quiet/);
   });
 
   it("writes customers.csv, summary.json, timings.json and model.json", () => {
@@ -116,6 +120,41 @@ describe("npm run pipeline", () => {
     const timings = JSON.parse(readFileSync(join(out, "timings.json"), "utf8"));
     for (const stage of ["read", "clean", "features", "segment", "value", "value_cpu", "analyse_cpu"])
       assert.equal(typeof timings[stage], "number", stage);
+  });
+
+  it("--segments-only computes the same clusters as the full run without the later stages; --quiet leaves stderr empty", () => {
+    const data = join(PROJECT_ROOT, "test", "fixtures", "net", "returns.csv");
+    const full = pipeline("--data", data, "--out", join(TMP, "seg-full"), "--config", CONFIG);
+    const only = pipeline(
+      "--data",
+      data,
+      "--out",
+      join(TMP, "seg-only"),
+      "--config",
+      CONFIG,
+      "--segments-only",
+      "--quiet",
+    );
+    assert.equal(full.status, 0, full.stderr);
+    assert.equal(only.status, 0, only.stderr);
+    assert.notEqual(full.stderr, "", "without --quiet the recognised-input block goes to stderr");
+    assert.equal(only.stderr, "");
+    const read = (dir: string) => JSON.parse(readFileSync(join(TMP, dir, "summary.json"), "utf8"));
+    const [a, b] = [read("seg-full"), read("seg-only")];
+    const solutions = (s: { kmeans: { k: number; inertia: number; sizes: number[]; silhouette: number }[] }) =>
+      s.kmeans.map(({ k, inertia, sizes, silhouette }) => ({ k, inertia, sizes, silhouette }));
+    assert.ok(a.kmeans.length >= 1);
+    assert.deepEqual(solutions(b), solutions(a));
+    assert.deepEqual(b.rfm_segments, a.rfm_segments);
+    assert.equal(b.value.status, "not_fitted");
+    assert.match(b.value.reason, /segments only/);
+    assert.equal(b.migration, null);
+    assert.match(b.migration_note, /segments only/);
+    assert.deepEqual(b.methods, []);
+    assert.equal(b.validation.stability.runs ?? 0, 0);
+    const timings = JSON.parse(readFileSync(join(TMP, "seg-only", "timings.json"), "utf8"));
+    for (const stage of ["read", "clean", "features", "ingest", "segment", "process"])
+      assert.equal(typeof timings.cpu_ms[stage], "number", `cpu_ms.${stage}`);
   });
 
   it("applies the cleaning flags and --snapshot; relative paths are from the caller's folder", () => {

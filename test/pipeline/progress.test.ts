@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { progressPrinter } from "../../loaders/pipeline/progress.ts";
+import { openDatabase } from "../../loaders/db/database.ts";
+import { withQueryProgress } from "../../loaders/db/progress.ts";
+import { progressPrinter, SLOW_STAGE_MS, StageTimer } from "../../loaders/pipeline/progress.ts";
 
 test("progress lines appear once a run passes two seconds, or always with SEGMENT_PROGRESS=1", () => {
   const lines: string[] = [];
@@ -12,4 +17,44 @@ test("progress lines appear once a run passes two seconds, or always with SEGMEN
   const verbose = progressPrinter("segment", { SEGMENT_PROGRESS: "1" }, (line) => lines.push(line));
   verbose("rfm", 40);
   assert.equal(lines.at(-1), "[segment] rfm done after 0.0 s\n");
+});
+
+test("SEGMENT_PROGRESS=0 (the CLI's --quiet) silences stage and progress lines", async () => {
+  const lines: string[] = [];
+  const silent = progressPrinter("segment", { SEGMENT_PROGRESS: "0" }, (line) => lines.push(line));
+  silent("kmeans k = 10 and metrics (9 of 9 k)", 60_000);
+  const timer = new StageTimer("ingest", { SEGMENT_PROGRESS: "0" }, (line) => lines.push(line));
+  await timer.time("read", () => new Promise((resolve) => setTimeout(resolve, SLOW_STAGE_MS + 50)));
+  assert.deepEqual(lines, []);
+  assert.ok(timer.timings.read >= SLOW_STAGE_MS, "the stage is still timed");
+  assert.equal(typeof timer.cpu.read, "number", "and its CPU time recorded");
+});
+
+test("a long file read reports DuckDB's progress as it goes; nothing with SEGMENT_PROGRESS=0", async () => {
+  const { instance, conn } = await openDatabase();
+  const dir = mkdtempSync(join(tmpdir(), "progress-"));
+  try {
+    const file = join(dir, "big.csv");
+    await conn.run(`COPY (SELECT i AS a, i * 2 AS b, 'x' || i AS c FROM range(3000000) t(i)) TO '${file}' (HEADER)`);
+    const read = () => conn.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('${file}')`);
+    const lines: string[] = [];
+    await withQueryProgress(conn, "ingest", "reading big.csv", read, {}, (line) => lines.push(line), 100);
+    const quiet: string[] = [];
+    await withQueryProgress(
+      conn,
+      "ingest",
+      "reading big.csv",
+      read,
+      { SEGMENT_PROGRESS: "0" },
+      (l) => quiet.push(l),
+      100,
+    );
+    assert.deepEqual(quiet, []);
+    assert.ok(lines.length >= 1, "at least one progress line");
+    assert.match(lines[0], /^\[ingest\] reading big\.csv: \d+% after \d+\.\d s\n$/);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
