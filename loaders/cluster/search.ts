@@ -10,7 +10,7 @@ import type { ClusterMethod } from "./method.ts";
 import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
 import type { Matrix } from "./matrix.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
-import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
+import { distinctFromRfm, nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
 import type { TraitColumns } from "./traits.ts";
 
@@ -79,7 +79,9 @@ export function fitEveryK(
       scaled,
       original: scaled.map((c) => toOriginalUnits(c, features)),
     });
-    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    const checked = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    const { positions, checks } = checked;
+    const names = distinctFromRfm(checked.names, segmentOrder);
     if (noise !== null) names[k - 1] = NOISE_NAME;
     profiles.forEach((p, j) => {
       p.name = names[j];

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { valueModelSchema } from "../value/saved.ts";
 
 export const MODEL_KIND = "segment-report model" as const;
-export const MODEL_VERSION = 1 as const;
+export const MODEL_VERSION = 2 as const;
 
 const finite = z.number().refine(Number.isFinite, "a finite number");
 const scoreRange = z.tuple([z.int().min(1).max(5), z.int().min(1).max(5)]);
@@ -73,10 +73,11 @@ export const modelSchema = z.strictObject({
     /** layout "customers": the days the table's figures cover */
     period_days: z.number().nullable(),
   }),
-  /** the clustering features, in matrix column order: scaled = (transform(value) - center) / scale */
+  /** the clustering features, in matrix column order: scaled = (transform[j](value) - center) / scale */
   features: z.strictObject({
     names: z.array(z.string()).min(1),
-    transform: z.enum(["log1p", "none"]),
+    /** per feature (version 2; version 1 had one transform for all) */
+    transform: z.array(z.enum(["log1p", "none"])),
     scaler: z.enum(["standard", "robust"]),
     center: z.array(finite),
     scale: z.array(finite),

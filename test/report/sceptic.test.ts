@@ -168,11 +168,11 @@ test("the campaign response difference the intervals support leads the summary (
 
 test("advice fits the data: no account managers without business customers, no seasons without dates", () => {
   const consumer = { business: false, seasons: false };
-  assert.match(playFor("Valuable, Cooling").strategy, /account managers/, "kept for business customers");
-  assert.doesNotMatch(playFor("Valuable, Cooling", consumer).strategy, /account manager/);
+  assert.match(playFor("High-Value Cooling").strategy, /account managers/, "kept for business customers");
+  assert.doesNotMatch(playFor("High-Value Cooling", consumer).strategy, /account manager/);
   assert.doesNotMatch(playFor("Middle", consumer).strategy, /seasonal/);
-  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).action, /seasonal/);
-  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).strategy, /seasonal/);
+  assert.doesNotMatch(playFor("Low-Value Occasional", consumer).action, /seasonal/);
+  assert.doesNotMatch(playFor("Low-Value Occasional", consumer).strategy, /seasonal/);
   assert.equal(fitAdvice("No change.", consumer), "No change.");
 });
 

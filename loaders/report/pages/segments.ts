@@ -3,7 +3,7 @@
  *
  * Standardised means: for each feature the data holds (the built-in customer features whose needs it meets, not
  * only the clustering ones, then every other clustering feature, e.g. a customer table's Income), the cluster
- * mean of the transformed feature (the clustering transform, log1p by default) minus the mean over all customers,
+ * mean of the transformed feature (the clustering's transform of that feature: log1p when it is skewed) minus the mean over all customers,
  * in standard deviations over all customers. 0 is the average customer.
  *
  * The scatter ships at most PCA_MAX_POINTS customers: every ceil(n / PCA_MAX_POINTS)-th customer in the
@@ -11,7 +11,8 @@
  * 3 decimals, no identifiers. Labels per k are one character per point (base 36).
  */
 import { satisfies, type Needs } from "../../capabilities.ts";
-import { featureValue } from "../../cluster/features.ts";
+import { chooseTransform, featureValue } from "../../cluster/features.ts";
+import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, rnd, segmentRows } from "../facts.ts";
@@ -32,6 +33,19 @@ export function profileFeatures(ctx: ReportContext): FeatureName[] {
   return [...builtin, ...own];
 }
 
+/**
+ * The transform a profile feature is shown on: the one the clustering gave it; a feature the clustering did not use
+ * gets what the configured rule would give it ("auto": by its skewness).
+ */
+export function featureTransform(ctx: ReportContext, feature: FeatureName): FeatureTransform {
+  const skew = ctx.seg.features.skew?.find((s) => s.feature === feature);
+  if (skew) return skew.transform;
+  const { transform, skew_threshold } = ctx.config.clustering;
+  if (transform !== "auto") return transform;
+  const col = ctx.ingest.customers.map((c) => Number(featureValue(c, feature)));
+  return chooseTransform(col, transform, skew_threshold);
+}
+
 /** Standardised cluster means of every feature for one labelling. */
 export function standardisedMeans(
   ctx: ReportContext,
@@ -39,11 +53,11 @@ export function standardisedMeans(
   k: number,
 ): { features: FeatureName[]; values: number[][] } {
   const customers = ctx.ingest.customers;
-  const transform =
-    ctx.config.clustering.transform === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
   const features = profileFeatures(ctx);
   const values = Array.from({ length: k }, () => new Array<number>(features.length).fill(0));
   features.forEach((f, j) => {
+    const transform =
+      featureTransform(ctx, f) === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
     const col = customers.map((c) => transform(Number(featureValue(c, f))));
     const n = col.length;
     const mean = col.reduce((s, v) => s + v, 0) / n;
@@ -74,7 +88,13 @@ export function segmentsData(ctx: ReportContext): Record<string, unknown> {
       },
     };
   }
-  return { features_used: ctx.seg.features.used, transform: ctx.config.clustering.transform, by_k: byK };
+  const transformed = profileFeatures(ctx).filter((f) => featureTransform(ctx, f) === "log1p");
+  return {
+    features_used: ctx.seg.features.used,
+    transform: ctx.config.clustering.transform,
+    log1p: transformed,
+    by_k: byK,
+  };
 }
 
 export function pcaData(ctx: ReportContext): Record<string, unknown> {
