@@ -9,9 +9,10 @@
  * (MIN_SEGMENT_SHARE of customers); otherwise a spread statement says how far the segments are apart, and calls
  * them similar only when every eligible segment is within RATIO_MIN of every other.
  *
- * Ranking (issue 19): a comparative statement carries its evidence, the effect as the log of a ratio (segment
- * against the rest, abroad against home, the top fifth's share of revenue against its share of customers) with a
- * 95% interval. The executive summary's headlines are the statements whose interval excludes no effect (ratio 1),
+ * Ranking (issue 19): a comparative statement carries its evidence, the effect as the log of a ratio (a segment's
+ * response rate against the rest's, its share of revenue against its share of customers, spend abroad against at
+ * home within segments) with a 95% interval; a level (concentration, the share of one-time buyers) compares
+ * nothing and carries none. The executive summary's headlines are the statements whose interval excludes no effect (ratio 1),
  * from every page, ranked by the end of the interval nearest no effect (the effect the data supports at least);
  * the other statements follow by their score in [0, 1], and are not headlines.
  */
@@ -169,7 +170,7 @@ export function concentrationInsight(facts: InsightFacts): Insight | null {
     id: "concentration",
     rank: 0,
     score: clamp(0.5 + (0.5 - half.customer_share)),
-    evidence: topFifthEvidence(values),
+    // a level, not a comparison: the top fifth is chosen by spend, so "it out-spends the rest" holds of any data
     text,
     page: "",
     anchor: "concentration",
@@ -889,33 +890,6 @@ function percentiles(stats: Float64Array): Interval {
   stats.sort();
   const at = (p: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.round(p * (stats.length - 1))))];
   return { low: at(0.025), high: at(0.975) };
-}
-
-/**
- * The top fifth of customers' share of revenue over their share of customers (0.2), log, with a seeded bootstrap
- * interval over the customers. No effect: revenue spread evenly (ratio 1).
- */
-export function topFifthEvidence(values: readonly number[], seed = 42): Evidence | undefined {
-  const n = values.length;
-  if (n < 5) return undefined;
-  const share = (v: Float64Array) => {
-    const sorted = Float64Array.from(v).sort();
-    const top = Math.ceil(0.2 * n);
-    let total = 0;
-    let best = 0;
-    for (let i = 0; i < n; i++) total += sorted[i];
-    for (let i = n - top; i < n; i++) best += sorted[i];
-    return total > 0 ? best / total / (top / n) : NaN;
-  };
-  const effect = Math.log(share(Float64Array.from(values)));
-  const rng = new Rng(seed);
-  const sample = new Float64Array(n);
-  const stats = new Float64Array(EVIDENCE_RESAMPLES);
-  for (let r = 0; r < EVIDENCE_RESAMPLES; r++) {
-    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
-    stats[r] = Math.log(share(sample));
-  }
-  return { effect, ...percentiles(stats), measure: "top fifth of customers: share of revenue / share of customers" };
 }
 
 /**

@@ -16,6 +16,8 @@ import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, rnd, segmentRows } from "../facts.ts";
+import { bootstrap, bootstrapRatio } from "../../stats/intervals.ts";
+import { medianInPlace } from "../../stats/quantile.ts";
 
 export const PCA_MAX_POINTS = 2500;
 
@@ -73,6 +75,38 @@ export function standardisedMeans(
   return { features: [...features], values };
 }
 
+/** Bootstrap resamples behind the spend intervals of the profiles. */
+export const SPEND_RESAMPLES = 400;
+
+/**
+ * Per cluster: the median spend per customer with a seeded bootstrap 95% interval, and the ratio of that median to
+ * the median of every other customer with its interval (the figure a value word in a name is held against).
+ */
+export function spendIntervals(
+  monetary: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  names: readonly string[],
+): { name: string; median: number; low: number; high: number; ratio: number; ratio_low: number; ratio_high: number }[] {
+  return names.map((name, j) => {
+    const members: number[] = [];
+    const rest: number[] = [];
+    for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
+    const median = bootstrap(members, { seed: 42 + j, resamples: SPEND_RESAMPLES, statistic: medianInPlace });
+    const ratio = bootstrapRatio(members, rest, { seed: 42 + j, resamples: SPEND_RESAMPLES });
+    const sorted = Float64Array.from(members).sort();
+    const mid = (sorted.length - 1) / 2;
+    return {
+      name,
+      median: rnd((sorted[Math.floor(mid)] + sorted[Math.ceil(mid)]) / 2, 2) ?? 0,
+      low: rnd(median.low, 2) ?? 0,
+      high: rnd(median.high, 2) ?? 0,
+      ratio: rnd(ratio.ratio, 3) ?? 0,
+      ratio_low: rnd(ratio.low, 3) ?? 0,
+      ratio_high: rnd(ratio.high, 3) ?? 0,
+    };
+  });
+}
+
 export function segmentsData(ctx: ReportContext): Record<string, unknown> {
   const byK: Record<string, unknown> = {};
   for (const [k, kd] of ctx.byK) {
@@ -80,6 +114,11 @@ export function segmentsData(ctx: ReportContext): Record<string, unknown> {
     byK[k] = {
       profiles: rows.map((r) => publishRow(r, k === ctx.seg.k ? ctx.slugs.get(r.name) : undefined)),
       standardised: standardisedMeans(ctx, kd.solution.labels, k),
+      spend: spendIntervals(
+        Float64Array.from(ctx.ingest.customers, (c) => c.monetary),
+        kd.solution.labels,
+        kd.solution.names,
+      ),
       crosstab: kd.solution.crosstab,
       metrics: {
         silhouette: rnd(kd.solution.silhouette, 4),
