@@ -59,6 +59,7 @@ const toStderr = (text: string) => {
  * block goes to `log` once the file is read.
  */
 export async function analyse(config: Config, log: (text: string) => void = toStderr): Promise<Analysis> {
+  const cpuStart = process.cpuUsage();
   const ingested = await ingest(config, { onRecognised: log });
   try {
     const started = performance.now();
@@ -69,8 +70,14 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       progressPrinter("segment"),
     );
     const segmented = performance.now();
+    const valueCpu = process.cpuUsage();
     const value = await valueStage(ingested, segmentation, config);
     const valued = performance.now();
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return Math.round((u.user + u.system) / 1000);
+    };
+    const valueCpuMs = cpuMs(valueCpu);
     // the value models' parameters travel with the segmentation (null when they were not fitted)
     const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
     if (mismatches.segment || mismatches.rfm_segment)
@@ -85,6 +92,9 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       value: Math.round(valued - segmented),
       value_stages: value.timings,
       model_and_time: Math.round(performance.now() - valued),
+      // CPU time (user + system, every thread of the process) of the value stage and of the whole analysis
+      value_cpu: valueCpuMs,
+      analyse_cpu: cpuMs(cpuStart),
     };
     return {
       ingest: ingested,

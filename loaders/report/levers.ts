@@ -38,6 +38,19 @@ export interface SegmentTargets {
   lapsed: LeverTarget;
 }
 
+/** What each customer is to the levers: 0 new, 1 lapsed and not new, -1 neither. */
+export function leverKinds(customers: readonly CustomerFeatures[], thresholds: TraitThresholds): Int8Array {
+  const columns = {
+    recency: customers.map((c) => c.recency),
+    frequency: customers.map((c) => c.frequency),
+    monetary: customers.map((c) => c.monetary),
+    tenure: customers.map((c) => c.tenure),
+  };
+  return Int8Array.from(customers, (_, i) =>
+    hasTrait("new", i, columns, thresholds) ? 0 : hasTrait("lapsed", i, columns, thresholds) ? 1 : -1,
+  );
+}
+
 /** Per cluster: its new members and its lapsed members that are not new. */
 export function leverTargets(
   customers: readonly CustomerFeatures[],
@@ -48,17 +61,11 @@ export function leverTargets(
   const empty = (): LeverTarget => ({ customers: 0, share: 0, revenue: 0, orders: 0 });
   const out = Array.from({ length: k }, () => ({ new: empty(), lapsed: empty() }));
   const sizes = new Array<number>(k).fill(0);
-  const columns = {
-    recency: customers.map((c) => c.recency),
-    frequency: customers.map((c) => c.frequency),
-    monetary: customers.map((c) => c.monetary),
-    tenure: customers.map((c) => c.tenure),
-  };
+  const kinds = leverKinds(customers, thresholds);
   for (let i = 0; i < customers.length; i++) {
     const j = labels[i];
     sizes[j]++;
-    const isNew = hasTrait("new", i, columns, thresholds);
-    const target = isNew ? out[j].new : hasTrait("lapsed", i, columns, thresholds) ? out[j].lapsed : null;
+    const target = kinds[i] === 0 ? out[j].new : kinds[i] === 1 ? out[j].lapsed : null;
     if (!target) continue;
     target.customers++;
     target.revenue += customers[i].monetary;

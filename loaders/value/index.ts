@@ -13,10 +13,10 @@ import { BGNBD_PARAMS, fitBgnbd, type PurchaseParams } from "./bgnbd.ts";
 import { churnWatch, type ChurnWatchRow } from "./churn.ts";
 import type { FitOptions, FitResult } from "./fit.ts";
 import { fitGammaGamma, frequencySpendCorrelation, GAMMA_GAMMA_PARAMS, type SpendParams } from "./gamma-gamma.ts";
+import { drawTotals, keptDraws, type ParameterDraws } from "./groups.ts";
 import { holdoutCheck } from "./holdout.ts";
 import { drawParameters, interval95, INTERVAL_DRAWS } from "./interval.ts";
 import { fitMbgnbd } from "./mbgnbd.ts";
-import { purchaseFunctions } from "./predict.ts";
 import { dayNumber, purchasesFromRows, summarise, UNIT_DAYS, type CustomerSummary, type Purchases } from "./prepare.ts";
 import type { ValueSettings } from "./settings.ts";
 import { predictValues } from "./score.ts";
@@ -44,6 +44,8 @@ export interface ValueResult {
   purchases: Purchases | null;
   /** each customer's (x, t_x, T, mean repeat value) at the end of the data, the predictions' inputs; null when not fitted */
   histories: CustomerSummary | null;
+  /** the parameter draws the intervals come from (groups.ts recomputes any group's interval from them); null when not fitted */
+  draws: ParameterDraws | null;
   /** milliseconds per part: fit, predict, intervals, holdout (wall clock: timings.json only) */
   timings: Record<string, number>;
 }
@@ -57,6 +59,7 @@ export function notFitted(settings: ValueSettings, reason: string, extra: Partia
     churn_rows: [],
     purchases: null,
     histories: null,
+    draws: null,
     timings: {},
   };
 }
@@ -234,44 +237,11 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
   const segOf = Int32Array.from(input.segment, (s) => segIndex.get(s) ?? -1);
   const counts = new Float64Array(k);
   for (const s of segOf) if (s >= 0) counts[s]++;
-  const drawTotals: Float64Array[] = []; // per draw: per segment, then the total at [k]
-  const f = purchaseFunctions(settings.model);
-  const horizon = settings.horizon_days / UNIT_DAYS[unit];
-  // customers with the same (x, t_x, T) share their expected orders: computed once per draw
-  const historyKey = new Map<string, number>();
-  const historyOf = new Int32Array(n);
-  const distinct: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = `${now.x[i]}|${now.t_x[i]}|${now.T[i]}`;
-    let u = historyKey.get(key);
-    if (u === undefined) {
-      u = distinct.length;
-      distinct.push(i);
-      historyKey.set(key, u);
-    }
-    historyOf[i] = u;
-  }
-  const expectedOf = new Float64Array(distinct.length);
-  for (let d = 0; d < Math.min(purchaseDraws.length, spendDraws.length); d++) {
-    const [r, alpha, a, b] = purchaseDraws[d];
-    const [p, q, v] = spendDraws[d];
-    // a draw with q <= 1 has no finite mean spend: left out (counted in the method's note)
-    if (!(q > 1)) continue;
-    distinct.forEach((i, u) => {
-      expectedOf[u] = f.expected({ r, alpha, a, b }, now.x[i], now.t_x[i], now.T[i], horizon);
-    });
-    const totals = new Float64Array(k + 1);
-    for (let i = 0; i < n; i++) {
-      const m = now.mean_repeat_value[i];
-      const xs = m > 0 ? now.x[i] : 0;
-      const rev = (expectedOf[historyOf[i]] * p * (v + xs * m)) / (p * xs + q - 1);
-      totals[k] += rev;
-      if (segOf[i] >= 0) totals[segOf[i]] += rev;
-    }
-    drawTotals.push(totals);
-  }
-  const haveDraws = drawTotals.length > 0;
-  const iv = (pick: (t: Float64Array) => number) => (haveDraws ? interval95(drawTotals.map(pick)) : null);
+  const draws = keptDraws(settings.model, purchaseDraws, spendDraws, settings.horizon_days / UNIT_DAYS[unit]);
+  // per draw: per segment, then the total at [k]
+  const drawRevenue = drawTotals(draws, now, [{ group: segOf, k }])[0].revenue;
+  const haveDraws = drawRevenue.length > 0;
+  const iv = (pick: (t: Float64Array) => number) => (haveDraws ? interval95(drawRevenue.map(pick)) : null);
 
   const segments: SegmentValue[] = input.segments.map((segment, s) => {
     const members = [...segOf.keys()].filter((i) => segOf[i] === s);
@@ -347,9 +317,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
         `Krinsky-Robb (a seeded parametric bootstrap of the estimates): ${INTERVAL_DRAWS} draws of both models' log-parameters ` +
         "from their asymptotic normal distribution (covariance from the numerical Hessian); 95% intervals from the " +
         "2.5% and 97.5% quantiles. Parameter uncertainty only, not the randomness of individual purchases." +
-        (drawTotals.length < INTERVAL_DRAWS
-          ? ` ${INTERVAL_DRAWS - drawTotals.length} draws with q <= 1 (no finite mean spend) were left out.`
-          : ""),
+        (draws.left_out > 0 ? ` ${draws.left_out} draws with q <= 1 (no finite mean spend) were left out.` : ""),
       segments,
       holdout,
       churn_watch: watch.summary,
@@ -359,6 +327,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     churn_rows: watch.rows,
     purchases,
     histories: now,
+    draws,
     timings,
   };
 }

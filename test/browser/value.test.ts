@@ -2,7 +2,8 @@
  * The "Customer value" page in Chromium, built from the CDNOW sample with a holdout (calibration to 1997-09-30):
  * no console or cell error, no request off the loopback server, and its charts drawn with their marks: the CLV
  * distribution (one box per segment), the P(alive) and expected-orders matrices, the two holdout charts and the
- * churn watch; every sentence of value.json on the page; the methodology page lists the parameters with SEs.
+ * churn watch; every sentence of value.json on the page; the strategy page and each segment page carry their value
+ * sentences (value-figures.ts); the methodology page lists the parameters with SEs.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -89,6 +90,40 @@ if (requireChromium())
         ];
         for (const s of sentences) assert.ok(text.includes(s), `on the page: ${s}`);
         assert.equal(value.churn_watch.rows, null, "no per-customer rows without publish_customer_list");
+      } finally {
+        await open.close();
+      }
+    });
+
+    test("the strategy page and each segment page carry the value sentences", async () => {
+      const strategy = siteData(dir, "strategy");
+      assert.equal(strategy.value.fitted, true);
+      const open = await openPage(browser, server.origin);
+      try {
+        await open.page.goto(`${server.origin}/strategy`);
+        await waitForCharts(open.page);
+        assert.deepEqual(await cellErrors(open.page), []);
+        let text = await pageText(open.page);
+        assert.ok(text.includes(strategy.value.text), strategy.value.text);
+        // the levers start on their default segments: each default's sentence about the members it applies to
+        const lever = (name: string | null) =>
+          strategy.segments.find((s: { name: string }) => s.name === name)?.value.levers;
+        const shown = [
+          lever(strategy.defaults.top)?.keep,
+          lever(strategy.defaults.promising)?.grow,
+          lever(strategy.defaults.at_risk)?.win,
+        ].filter(Boolean);
+        assert.ok(shown.length > 0);
+        for (const s of shown) assert.ok(text.includes(s), `on the strategy page: ${s}`);
+        for (const seg of strategy.segments) {
+          const page = siteData(dir, `segment/${seg.slug}`);
+          await open.page.goto(`${server.origin}/segment/${seg.slug}`);
+          await waitForCharts(open.page);
+          assert.deepEqual(await cellErrors(open.page), []);
+          text = await pageText(open.page);
+          for (const s of page.value.text) assert.ok(text.includes(s), `on ${seg.name}'s page: ${s}`);
+        }
+        assert.deepEqual(open.log.errors, []);
       } finally {
         await open.close();
       }

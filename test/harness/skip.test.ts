@@ -1,7 +1,7 @@
 /**
  * The test harness: a test that needs something absent skips with the reason on a developer's machine and fails in
  * CI and with SEGMENT_TEST_STRICT=1 (test/support/skip.ts); the run's reporter (test/support/reporter.mjs) keeps
- * node's closing lines and adds one saying how many tests and suites skipped and why.
+ * node's closing lines and adds one saying how many tests and suites skipped and why, then the time per test file.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -37,11 +37,19 @@ describe("skips", () => {
     assert.match(result.stdout, /^# pass 1$/m);
     assert.match(result.stdout, /^# skipped 1$/m, "node counts the skipped test, not the suite");
     assert.match(result.stdout, /^# fail 0$/m);
-    assert.match(lines.at(-2)!, /^# duration_ms [\d.]+$/);
+    const at = lines.findIndex((line) => /^# duration_ms [\d.]+$/.test(line));
+    assert.ok(at > 0, "node's duration line");
     assert.equal(
-      lines.at(-1),
+      lines[at + 1],
       "# skipped 1 test and 1 suite: the reference is absent (fixture) (1 suite); not wanted here (fixture) (1 test)",
     );
+    // then the time per test file: one file here
+    assert.match(
+      lines[at + 2],
+      /^# time per test file \(s; its top-level tests' durations added up; [\d.]+ s in all\):$/,
+    );
+    assert.match(lines[at + 3], /^# {3}\d+\.\d {2}test\/fixtures\/harness\/needs\.fixture\.ts$/);
+    assert.equal(lines.length, at + 4);
   });
 
   for (const env of [{ SEGMENT_TEST_STRICT: "1" }, { CI: "true" }] as Record<string, string>[])

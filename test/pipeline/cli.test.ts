@@ -114,7 +114,8 @@ describe("npm run pipeline", () => {
       assert.ok(key in summary, key);
     assert.ok(!("timings" in summary), "wall-clock timings are kept out of summary.json (it is deterministic)");
     const timings = JSON.parse(readFileSync(join(out, "timings.json"), "utf8"));
-    for (const stage of ["read", "clean", "features", "segment"]) assert.equal(typeof timings[stage], "number", stage);
+    for (const stage of ["read", "clean", "features", "segment", "value", "value_cpu", "analyse_cpu"])
+      assert.equal(typeof timings[stage], "number", stage);
   });
 
   it("applies the cleaning flags and --snapshot; relative paths are from the caller's folder", () => {

@@ -10,7 +10,7 @@ import { describe, it, before } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
-import { computeReport } from "../../loaders/pipeline/index.ts";
+import { reportData } from "../support/report-data.ts";
 import {
   calendarGaps,
   duplicateNote,
@@ -127,7 +127,7 @@ describe("page data on the demo data", () => {
   let csv: string[];
   before(async () => {
     const data = await ensureDemoData();
-    files = await computeReport(loadConfig({ file: null, data, env: {} }));
+    files = await reportData(loadConfig({ file: null, data, env: {} }));
     csv = gunzipSync(readFileSync(data)).toString("utf8").trim().split("\n").slice(1);
   });
 
@@ -153,7 +153,7 @@ describe("page data on the demo data", () => {
 
 describe("page data on ../shared/data/online_retail.csv.gz", { skip: requires(NO_SHARED) }, () => {
   it("says the gaps and limits with the figures pandas computes", async () => {
-    const files: Files = await computeReport(loadConfig({ file: null, data: ONLINE_RETAIL, env: {} }));
+    const files: Files = await reportData(loadConfig({ file: null, data: ONLINE_RETAIL, env: {} }));
     const expected = JSON.parse(
       gunzipSync(
         readFileSync(join(PROJECT_ROOT, "test", "fixtures", "net", "online_retail_expected.json.gz")),

@@ -17,9 +17,9 @@ import { describe, it } from "node:test";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { MIN_SEGMENT_CUSTOMERS, MIN_SEGMENT_SHARE, RATIO_MIN } from "../../loaders/report/insights.ts";
-import { computeReport as computePageData } from "../../loaders/pipeline/index.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { memo } from "../support/memo.ts";
+import { reportData } from "../support/report-data.ts";
 import { requires } from "../support/skip.ts";
 
 type Row = {
@@ -255,7 +255,7 @@ for (const [label, file, settings, skip, reaches] of cases) {
         writeFileSync(configFile, JSON.stringify(settings));
       }
       const config = loadConfig({ file: configFile, env: {}, data: file ?? (await ensureDemoData()) });
-      return computePageData(config);
+      return reportData(config);
     });
     it("insights compare a segment with the rest by the stated multiple; 'similar' only when true", async () =>
       checkInsights(await pageData(), label, ran));

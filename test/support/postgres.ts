@@ -189,3 +189,21 @@ export async function startPostgres(): Promise<TestServer> {
     stop,
   };
 }
+
+/** Online Retail's eight columns, all as text, as a CSV loaded with COPY: numbers and dates are read by the database. */
+export const TEXT_COLUMNS = `("InvoiceNo" text, "StockCode" text, "Description" text, "Quantity" text, "InvoiceDate" text,
+  "UnitPrice" text, "CustomerID" text, "Country" text)`;
+
+/**
+ * A shop database on `server`: the role `segment` (password `password`) owns the database `retail`, whose table
+ * `public.small_text` holds `data` (a CSV in Online Retail's layout) with every column as text and which
+ * `segment` may read. Returns segment's connection URL.
+ */
+export async function loadShop(server: TestServer, password: string, data: string): Promise<string> {
+  await server.psql(`CREATE ROLE segment LOGIN PASSWORD '${password}'`);
+  await server.psql("CREATE DATABASE retail OWNER segment");
+  await server.psql(`CREATE TABLE public.small_text ${TEXT_COLUMNS}`, { database: "retail" });
+  await server.copyCsv("public.small_text", data, "retail");
+  await server.psql("GRANT SELECT ON public.small_text TO segment", { database: "retail" });
+  return server.url("segment", password, "retail");
+}

@@ -15,6 +15,7 @@ import {
   rndSpread,
   segmentRows,
 } from "../facts.ts";
+import { valueFigures } from "../value-figures.ts";
 
 export function segmentPages(ctx: ReportContext): Map<string, Record<string, unknown>> {
   const kd = ctx.chosen;
@@ -32,6 +33,7 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
     median_frequency: rnd(median(ctx.ingest.customers.map((c) => c.frequency)), 1),
     median_monetary: rnd(median(ctx.ingest.customers.map((c) => c.monetary))),
   };
+  const value = valueFigures(ctx);
   const out = new Map<string, Record<string, unknown>>();
   for (const row of rows) {
     const slug = ctx.slugs.get(row.name)!;
@@ -52,6 +54,8 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       available: ctx.available,
       product_notes: productNotes(ctx.available),
       strategy: row.strategy,
+      // the value models' figures for this segment (or why there are none)
+      value: value.fitted ? { fitted: true, ...value.segments.get(row.name)! } : { fitted: false, text: [value.text] },
       overall,
       returns_note: oneCustomerReturnsNote(row),
       order_units: rndSpread(o?.order_units, 1),

@@ -14,6 +14,7 @@ import {
   leverTargets,
 } from "../levers.ts";
 import { periodYears, reportTraitThresholds, rnd, segmentRows } from "../facts.ts";
+import { valueFigures } from "../value-figures.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
   const rows = segmentRows(ctx, ctx.chosen);
@@ -56,6 +57,7 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
   ].sort((a, b) => b.value - a.value);
   const largest = levers[0].value > 0 && levers[0].segment ? { ...levers[0], segment: levers[0].segment } : null;
   const overallPerCustomer = ctx.headline.customers ? ctx.headline.revenue / ctx.headline.customers : 0;
+  const value = valueFigures(ctx);
   const target = (t: { customers: number; share: number; revenue: number; orders: number }) => ({
     customers: t.customers,
     share: rnd(t.share, 5),
@@ -77,6 +79,8 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
     fits: { promising: defaults.promising.fits, at_risk: defaults.at_risk.fits },
     fit_share: LEVER_FIT_SHARE,
     sliders: LEVER_DEFAULTS,
+    // the value models' figures under each lever, or why there are none
+    value: { fitted: value.fitted, text: value.text },
     segments: rows.map((r) => ({
       name: r.name,
       slug: ctx.slugs.get(r.name),
@@ -101,6 +105,7 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
         largest_uplift: largest,
       }),
       role: r.role,
+      value: value.segments?.get(r.name) ?? null,
     })),
   };
 }

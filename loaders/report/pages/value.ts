@@ -11,6 +11,7 @@ import type { ValueResult } from "../../value/index.ts";
 import type { ReportContext } from "../context.ts";
 import { formatInt, formatMoney, formatNumber, formatPercent } from "../format.ts";
 import { rnd } from "../facts.ts";
+import { horizonWords, MODEL_NAMES, weakDropout } from "../value-figures.ts";
 
 /** largest |correlation| of frequency and spend called weak (the Gamma-Gamma assumption) */
 export const WEAK_CORRELATION = 0.3;
@@ -18,8 +19,6 @@ export const WEAK_CORRELATION = 0.3;
 const MATRIX_COLUMNS = 12;
 /** most frequency rows of the matrices */
 const MATRIX_ROWS = 20;
-
-const MODEL_NAMES = { bgnbd: "BG/NBD", mbgnbd: "MBG/NBD" } as const;
 
 const UNIT_WORDS = { week: "weeks", day: "days", month: "months" } as const;
 
@@ -77,7 +76,7 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
   const totals = s.totals!;
   const name = MODEL_NAMES[s.model];
   const horizon = s.settings.horizon_days;
-  const horizonWords = horizon === 365 ? "the next 12 months" : `the next ${formatInt(horizon)} days`;
+  const horizonText = horizonWords(horizon);
   const h = value.histories!;
   let oneOff = 0;
   let included = 0;
@@ -124,7 +123,7 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
       const [lo, hi] = g.difference_from_rest_interval!;
       const more = g.separated === "higher";
       return (
-        `${g.segment}: ${money(g.mean_expected_revenue)} expected per customer over ${horizonWords}, ` +
+        `${g.segment}: ${money(g.mean_expected_revenue)} expected per customer over ${horizonText}, ` +
         `${more ? "more" : "less"} than the other customers' ${money(g.mean_expected_revenue - g.difference_from_rest)} ` +
         `(difference ${money(Math.abs(g.difference_from_rest))}, 95% interval ${money(Math.min(Math.abs(lo), Math.abs(hi)))} to ${money(Math.max(Math.abs(lo), Math.abs(hi)))}).`
       );
@@ -135,13 +134,13 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
   const watch = s.churn_watch!;
   const unit = UNIT_WORDS[s.settings.time_unit];
   const se = fit.se;
-  const weakDropout = se !== null && (se.a > fit.a || se.b > fit.b);
+
   const text = {
-    dropout: weakDropout
+    dropout: weakDropout(value)
       ? `The data barely pins down drop-out: a = ${formatNumber(fit.a, 4)} (standard error ${formatNumber(se!.a, 4)}), b = ${formatNumber(fit.b, 2)} (standard error ${formatNumber(se!.b, 2)}). The model sees few customers leaving, so P(alive) stays near 1 for most of them (median ${formatPercent(totals.p_alive_median)}); a longer history, in which lapsed customers have had time to show it, would let the model tell who has left.`
       : null,
     headline:
-      `Over ${horizonWords} the ${name} and Gamma-Gamma models expect ${formatNumber(totals.expected_orders, 0)} orders and ` +
+      `Over ${horizonText} the ${name} and Gamma-Gamma models expect ${formatNumber(totals.expected_orders, 0)} orders and ` +
       `${money(totals.expected_revenue)} of revenue from the ${formatInt(totals.customers)} customers${interval(totals.expected_revenue_interval)}; ` +
       `discounted at ${formatPercent(s.settings.annual_discount_rate, 0)} a year, ${money(totals.clv)}.`,
     fitted_on:
@@ -172,7 +171,7 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
           : "")
       : `No holdout check: set value.calibration_end to a day some months before the end of the data (${s.observation_end}) to fit on the purchases up to it and compare the predictions with what happened after.`,
     churn: watch.customers
-      ? `${formatInt(watch.customers)} high-value customers (the top quarter by revenue, ${money(watch.high_value_threshold)} or more) have a probability of being active below ${formatPercent(watch.p_alive_threshold, 0)}: ${formatPercent(watch.share)} of the high-value customers. They brought ${money(watch.revenue)} (${formatPercent(watch.revenue_share)} of revenue); the revenue at stake over ${horizonWords}, what they would bring if still active less what is expected of them, is ${money(watch.expected_revenue_at_stake)}.`
+      ? `${formatInt(watch.customers)} high-value customers (the top quarter by revenue, ${money(watch.high_value_threshold)} or more) have a probability of being active below ${formatPercent(watch.p_alive_threshold, 0)}: ${formatPercent(watch.share)} of the high-value customers. They brought ${money(watch.revenue)} (${formatPercent(watch.revenue_share)} of revenue); the revenue at stake over ${horizonText}, what they would bring if still active less what is expected of them, is ${money(watch.expected_revenue_at_stake)}.`
       : `No high-value customer (the top quarter by revenue, ${money(watch.high_value_threshold)} or more) has a probability of being active below ${formatPercent(watch.p_alive_threshold, 0)}.`,
   };
   return {
