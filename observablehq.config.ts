@@ -1,6 +1,6 @@
 // Observable Framework configuration. Offline by design: no global (web-font) stylesheet, no CDN imports.
 import { existsSync, readFileSync } from "node:fs";
-import { artifactsDir, navigation } from "./loaders/site/navigation.ts";
+import { artifactsDir, navigation, reportTitle } from "./loaders/site/navigation.ts";
 
 /** Segment slugs for the parameterised route src/segment/[segment].md, written by the prebuild step. */
 function segmentPaths(): string[] {
@@ -11,7 +11,8 @@ function segmentPaths(): string[] {
 }
 
 export default {
-  title: "Customer segmentation report",
+  // report.title: the sidebar and every page's browser tab, as the home page and the exports say it
+  title: reportTitle(artifactsDir()),
   root: "src",
   output: process.env.SEGMENT_OUTPUT ?? "dist",
   globalStylesheets: [],

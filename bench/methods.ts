@@ -1,5 +1,7 @@
 /**
- * `npx tsx bench/methods.ts [--sizes 100000,1000000] [--skip-large]`: the clustering methods' costs (issue 22).
+ * `npx tsx bench/methods.ts [--sizes 100000,1000000] [--skip-large] [--only retail,ward,kdtree,large] [--runs 5]`:
+ * the clustering methods' costs (issue 22). `--runs`: the Online Retail section is repeated and each figure is the
+ * median of the runs (CPU and wall separately).
  *
  * 1. Online Retail's customers (the shared reference RFM, 4,338 customers, log1p + standard scaling as the
  *    pipeline): the K-Means stage of the k search (k = 2..10, 10 restarts) against the comparison of every method
@@ -18,7 +20,7 @@ import { buildFeatures } from "../loaders/cluster/features.ts";
 import { compareMethods } from "../loaders/cluster/compare.ts";
 import { buildKdTree, forEachWithin } from "../loaders/cluster/kdtree.ts";
 import type { Matrix } from "../loaders/cluster/matrix.ts";
-import { silhouetteSample } from "../loaders/cluster/metrics.ts";
+import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../loaders/cluster/metrics.ts";
 import { chooseEps, defaultMinSamples, fitDbscan } from "../loaders/cluster/methods/dbscan.ts";
 import { fitGmm } from "../loaders/cluster/methods/gmm.ts";
 import { fitKMeans } from "../loaders/cluster/methods/kmeans.ts";
@@ -28,8 +30,15 @@ import { deriveSeed, Rng } from "../loaders/stats/random.ts";
 import { loadReferenceRfm } from "../test/fixtures/segment/reference-rfm.ts";
 
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "100000,1000000" }, "skip-large": { type: "boolean" } },
+  options: {
+    sizes: { type: "string", default: "100000,1000000" },
+    "skip-large": { type: "boolean" },
+    only: { type: "string", default: "retail,ward,kdtree,large" },
+    runs: { type: "string", default: "1" },
+  },
 });
+const sections = new Set((values.only as string).split(","));
+const runs = Math.max(1, Number(values.runs));
 
 interface Row {
   what: string;
@@ -84,8 +93,9 @@ function synthetic(n: number, seed: number): Matrix {
 }
 
 // 1. Online Retail
-const customers = loadReferenceRfm();
-if (customers) {
+const customers = sections.has("retail") ? loadReferenceRfm() : null;
+const firstRetailRow = rows.length;
+for (let run = 0; customers && run < runs; run++) {
   const clustering = DEFAULT_CONFIG.clustering;
   const X = buildFeatures(customers, clustering).matrix;
   const n = X.rows;
@@ -106,17 +116,29 @@ if (customers) {
     return out;
   });
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
+  // the k search scores every K-Means solution; the comparison reuses those scores (as pipeline/segment.ts)
+  const kmeansScores = timed("Online Retail: the K-Means solutions' metrics (silhouette, DB, CH; k = 2..10)", n, () => {
+    const out = new Map<number, { silhouette: number; davies_bouldin: number; calinski_harabasz: number }>();
+    for (const [k, labels] of kmeans)
+      out.set(k, {
+        silhouette: sampledSilhouette(X, labels, k, sample),
+        davies_bouldin: daviesBouldin(X, labels, k),
+        calinski_harabasz: calinskiHarabasz(X, labels, k),
+      });
+    return out;
+  });
   const comparison = timed(
     "Online Retail: every method compared (all)",
     n,
-    () => compareMethods({ X, monetary, sample, kMax: 10, k: 5, kmeans, kmeansNames: null }, clustering),
+    () => compareMethods({ X, monetary, sample, kMax: 10, k: 5, kmeans, kmeansScores, kmeansNames: null }, clustering),
     (c) => JSON.stringify(c.timings),
   );
   void comparison;
   // each method alone (fits only, no metrics), CPU
-  timed("Online Retail: mixture, full + diag, k = 2..10 (3 restarts)", n, () => {
+  timed("Online Retail: mixture, full + diag, k = 2..10 (3 restarts, the first from K-Means)", n, () => {
     for (const covariance of ["full", "diag"] as const)
-      for (let k = 2; k <= 10; k++) fitGmm(X, { k, covariance, seed: 42, restarts: clustering.methods.gmm_restarts });
+      for (let k = 2; k <= 10; k++)
+        fitGmm(X, { k, covariance, seed: 42, restarts: clustering.methods.gmm_restarts, start: kmeans.get(k) });
   });
   timed("Online Retail: Ward tree + cuts k = 2..10", n, () => {
     const tree = wardTree(X);
@@ -129,9 +151,27 @@ if (customers) {
     (f) => `eps ${f.eps.toFixed(3)}, ${f.clusters} clusters, noise ${(f.noise_share * 100).toFixed(1)}%`,
   );
 }
+if (runs > 1) {
+  // medians per row name over the runs
+  const retail = rows.splice(firstRetailRow);
+  const median = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  for (const what of [...new Set(retail.map((r) => r.what))]) {
+    const of = retail.filter((r) => r.what === what);
+    rows.push({
+      what: `${what} (median of ${of.length})`,
+      n: of[0].n,
+      cpu_s: median(of.map((r) => r.cpu_s)),
+      wall_s: median(of.map((r) => r.wall_s)),
+      note: `CPU s per run: ${of.map((r) => r.cpu_s.toFixed(2)).join(", ")}${of[of.length - 1].note ? `; last: ${of[of.length - 1].note}` : ""}`,
+    });
+  }
+}
 
 // 2. Ward: ml-hclust vs the nearest-neighbour chain
-for (const n of [500, 1000, 2000]) {
+for (const n of sections.has("ward") ? [500, 1000, 2000] : []) {
   const X = synthetic(n, 7);
   const rowsOf = Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * 3, i * 3 + 3)));
   const ours = timed("Ward: nearest-neighbour chain", n, () => cutTree(wardTree(X), 5));
@@ -143,13 +183,13 @@ for (const n of [500, 1000, 2000]) {
   });
   rows[rows.length - 1].note = `ARI vs ours at k = 5: ${adjustedRandIndex(labels, ours).toFixed(4)}`;
 }
-for (const n of [4338, 20_000]) {
+for (const n of sections.has("ward") ? [4338, 20_000] : []) {
   const X = synthetic(n, 8);
   timed("Ward: nearest-neighbour chain", n, () => wardTree(X));
 }
 
 // 3. k-d tree vs brute force (DBSCAN's neighbour counts)
-{
+if (sections.has("kdtree")) {
   const n = 20_000;
   const X = synthetic(n, 9);
   const tree = buildKdTree(X);
@@ -174,7 +214,7 @@ for (const n of [4338, 20_000]) {
 }
 
 // 4. DBSCAN and the mixture at scale
-if (!values["skip-large"])
+if (!values["skip-large"] && sections.has("large"))
   for (const n of (values.sizes as string).split(",").map(Number)) {
     const X = synthetic(n, 11);
     timed(

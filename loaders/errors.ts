@@ -6,9 +6,29 @@ import { interrupted } from "./interrupt.ts";
 
 export class InputError extends Error {
   constructor(message: string) {
-    super(message.replace(/\s*\n\s*/g, " "));
+    super(cutLongValues(message.replace(/\s*\n\s*/g, " ")));
     this.name = "InputError";
   }
+}
+
+/** The longest run of characters without a space a message keeps whole (a path or a long header name fits). */
+const MAX_RUN = 300;
+/** The longest message kept whole (a few long values, or a list of many columns). */
+const MAX_MESSAGE = 2000;
+
+/**
+ * Cuts what a message quotes from the input so that it stays one readable line: a run without spaces longer than
+ * MAX_RUN characters (a 1 MB header name) keeps its start and says how long it was, and a message still longer
+ * than MAX_MESSAGE characters keeps its start and says how much was left out.
+ * @example cutLongValues(`found columns: "${"X".repeat(5000)}", "b"`) // `found columns: "XXX…(5,003 characters) "b"`
+ */
+export function cutLongValues(message: string): string {
+  const runs = message.replace(
+    new RegExp(`\\S{${MAX_RUN + 1},}`, "g"),
+    (run) => `${run.slice(0, 80)}…(${run.length.toLocaleString("en-GB")} characters)`,
+  );
+  if (runs.length <= MAX_MESSAGE) return runs;
+  return `${runs.slice(0, MAX_MESSAGE)}…(${(runs.length - MAX_MESSAGE).toLocaleString("en-GB")} more characters)`;
 }
 
 /** Exit statuses of every command (documented in the README). */

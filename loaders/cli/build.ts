@@ -1,6 +1,8 @@
 /**
- * `npm run build [-- --out DIR]`: the report on the configured data (the demo data by default, SEGMENT_DATA to
- * override), published into `dist/` or DIR.
+ * `npm run build [-- --out DIR] [--model DIR/model.json]`: the report on the configured data (the demo data by
+ * default, SEGMENT_DATA to override), published into `dist/` or DIR. With `--model`, the segments, RFM rules, scaler
+ * and value parameters come from a saved model (npm run pipeline's model.json) instead of a fit, so they keep their
+ * meaning from one edition to the next; the methodology page shows the drift against the model's training data.
  * 0. checks DIR may receive the site (loaders/site/folder.ts: a new or empty folder or a previous report, never
  *    one holding other files, the project or an input) and makes a temporary folder inside it, and checks the
  *    data file can be read: any problem is one line, before any work;
@@ -13,10 +15,14 @@
  *    whole build succeeded, replacing only the previous report's files.
  */
 import { spawnSync } from "node:child_process";
-import { delimiter, join, relative, resolve } from "node:path";
+import { basename, delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT, loadConfig } from "../config.ts";
+import { PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
+import { readModel } from "../model/load.ts";
+import type { Model } from "../model/schema.ts";
+import { scoringConfig } from "../pipeline/score.ts";
 import { dataFiles } from "../sources/folder.ts";
+import { frameworkFailure } from "../site/framework-failure.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
@@ -28,37 +34,56 @@ import { prepare } from "../site/prepare.ts";
 
 const say = (line: string) => process.stderr.write(`segment-report: ${line}\n`);
 
-function parseBuildArgs(argv: string[]): { out?: string; prepareOnly: boolean } {
+function parseBuildArgs(argv: string[]): { out?: string; model?: string; prepareOnly: boolean } {
   try {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { out: { type: "string" }, "prepare-only": { type: "boolean" } },
+      options: { out: { type: "string" }, model: { type: "string" }, "prepare-only": { type: "boolean" } },
     });
-    return { out: values.out, prepareOnly: values["prepare-only"] === true };
+    return { out: values.out, model: values.model, prepareOnly: values["prepare-only"] === true };
   } catch (error) {
     throw new InputError(
-      `command line: ${(error as Error).message.split("\n")[0]} (usage: npm run build -- [--out DIR])`,
+      `command line: ${(error as Error).message.split("\n")[0]} (usage: npm run build -- [--out DIR] [--model DIR/model.json])`,
     );
   }
+}
+
+/**
+ * `--model FILE`: the saved model and the configuration that reads the configured data as the model's training data
+ * were read (its input settings win; drift thresholds and the report's settings stay the configuration's). A model
+ * that cannot be read, is not one or is of another version: one line, before anything is written.
+ */
+function withModel(config: Config, file: string): { config: Config; saved: { model: Model; file: string } } {
+  const model = readModel(file);
+  if (config.source)
+    throw new InputError(
+      '--model: the configuration reads a database source; a report with a saved model reads a data file (set SEGMENT_DATA or "data")',
+    );
+  return { config: scoringConfig(model, config, config.data), saved: { model, file: basename(file) } };
 }
 
 async function main(): Promise<void> {
   const args = parseBuildArgs(process.argv.slice(2));
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const { config, saved } = args.model ? withModel(loaded, resolve(cwd, args.model)) : { config: loaded, saved: null };
   if (config.data_source !== "default")
     for (const file of dataFiles(config)) checkReadableFile(file, describeSource(config));
   if (args.prepareOnly) {
     await takeBuildLock(CACHE_ROOT, say);
-    await prepare();
+    await prepare({ config, saved });
     return;
   }
   const dist = resolve(cwd, args.out ?? join(PROJECT_ROOT, "dist"));
   const context = {
     cwd,
     project: PROJECT_ROOT,
-    inputs: [config.data, ...(config.config_file ? [config.config_file] : [])],
+    inputs: [
+      config.data,
+      ...(config.config_file ? [config.config_file] : []),
+      ...(args.model ? [resolve(cwd, args.model)] : []),
+    ],
   };
   const before = checkSiteFolder(dist, context);
   const staging = makeStaging(dist);
@@ -68,11 +93,13 @@ async function main(): Promise<void> {
     if (!done) discardStaging(dist, staging, !before.exists);
   });
   await takeBuildLock(CACHE_ROOT, say);
-  const print = await prepare();
+  const print = await prepare({ config, saved });
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
+  // Framework's error output is read: a full disk or a read-only folder is one line, not "please file an issue"
   const result = spawnSync(bin, ["build"], {
     cwd: PROJECT_ROOT,
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "pipe"],
+    maxBuffer: 64 << 20,
     env: {
       ...process.env,
       OBSERVABLE_TELEMETRY_DISABLE: "1",
@@ -84,8 +111,11 @@ async function main(): Promise<void> {
     },
   });
   const shown = relative(process.cwd(), dist) || dist;
+  const stderr = result.stderr?.toString() ?? "";
+  const failure = result.status !== 0 ? frameworkFailure(stderr) : null;
+  if (!failure) process.stderr.write(stderr);
   if (result.status !== 0) {
-    say(`the site build failed (Framework's messages above); ${shown} was left as it was`);
+    say(`${failure ?? "the site build failed (Framework's messages above)"}; ${shown} was left as it was`);
     process.exit(EXIT.input);
   }
   writeMarker(staging);

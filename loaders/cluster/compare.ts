@@ -23,6 +23,7 @@ import { fitKMeans } from "./methods/kmeans.ts";
 import { cutTree, topDendrogram, wardFromTree, wardSample, wardTree, type DendrogramNode } from "./methods/ward.ts";
 import { clusterOrder } from "./profile.ts";
 import type { ClusterMethodName } from "./settings.ts";
+import { silhouettes } from "./silhouettes.ts";
 import { adjustedRandIndex } from "./stability.ts";
 
 export interface MethodEntry {
@@ -47,6 +48,10 @@ export interface MethodEntry {
   eps?: number;
   min_samples?: number;
   noise_share?: number;
+  /** DBSCAN: clusters merged into the "small groups" group (too small or beyond the largest 8; 0 when none) */
+  small_clusters?: number;
+  /** DBSCAN: the seeded sample it ran on (null: all customers) */
+  dbscan_sample?: number | null;
   /** Ward above the exact size: the tree was built on this many customers */
   sample?: number | null;
 }
@@ -73,7 +78,8 @@ export interface MethodComparison {
   labels: Partial<Record<ClusterMethodName, Int32Array>>;
   crosstabs: MethodCrosstab[];
   dendrogram: { nodes: DendrogramNode[]; leaves: DendrogramLeaf[]; sample: number | null };
-  /** milliseconds per method, metrics included */
+  /** milliseconds per method, Davies-Bouldin and Calinski-Harabasz included; `silhouettes`: every method's
+   * silhouettes but DBSCAN's (computed together) */
   timings: Record<string, number>;
 }
 
@@ -95,9 +101,16 @@ export interface CompareInput {
 
 const NOISE = "Noise";
 
-/** Relabels so group 0 has the highest median monetary, the noise label (if any) last. */
-function ordered(labels: Int32Array, k: number, monetary: ArrayLike<number>, noise: number | null = null): Int32Array {
-  const order = clusterOrder(monetary, labels, k).filter((j) => j !== noise);
+/** Relabels so group 0 has the highest median monetary, the noise label (if any) last, merged small groups before it. */
+function ordered(
+  labels: Int32Array,
+  k: number,
+  monetary: ArrayLike<number>,
+  noise: number | null = null,
+  small: number | null = null,
+): Int32Array {
+  const order = clusterOrder(monetary, labels, k).filter((j) => j !== noise && j !== small);
+  if (small !== null) order.push(small);
   if (noise !== null) order.push(noise);
   const inverse = new Int32Array(k);
   order.forEach((old, c) => (inverse[old] = c));
@@ -113,6 +126,15 @@ function sizesOf(labels: ArrayLike<number>, k: number): number[] {
 function scores(X: Matrix, labels: Int32Array, k: number, sample: Int32Array | null) {
   return {
     silhouette: sampledSilhouette(X, labels, k, sample),
+    davies_bouldin: daviesBouldin(X, labels, k),
+    calinski_harabasz: calinskiHarabasz(X, labels, k),
+  };
+}
+
+/** Davies-Bouldin and Calinski-Harabasz now; the silhouette later, with every other labelling (`silhouettes`). */
+function scoresLater(X: Matrix, labels: Int32Array, k: number) {
+  return {
+    silhouette: NaN,
     davies_bouldin: daviesBouldin(X, labels, k),
     calinski_harabasz: calinskiHarabasz(X, labels, k),
   };
@@ -140,6 +162,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   const entries: MethodEntry[] = [];
   const labels: MethodComparison["labels"] = {};
   let t = performance.now();
+  // entries whose silhouette is computed at the end, all on the same rows in one pass (cluster/silhouettes.ts)
+  const later: { entry: MethodEntry; labels: Int32Array; k: number }[] = [];
 
   // K-Means at every k (reused from the k search when it ran K-Means)
   const kmeans = new Map<number, Int32Array>();
@@ -166,8 +190,17 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
           davies_bouldin: scored.davies_bouldin,
           calinski_harabasz: scored.calinski_harabasz,
         }
-      : scores(X, l, k, sample);
-    entries.push({ method: "kmeans", k, ...score, sizes: sizesOf(l, k), ari_vs_kmeans: 1, chosen: k === kReport });
+      : scoresLater(X, l, k);
+    const entry: MethodEntry = {
+      method: "kmeans",
+      k,
+      ...score,
+      sizes: sizesOf(l, k),
+      ari_vs_kmeans: 1,
+      chosen: k === kReport,
+    };
+    entries.push(entry);
+    if (!scored) later.push({ entry, labels: l, k });
   }
   const kmReport = kmeans.get(kReport) as Int32Array;
   labels.kmeans = kmReport;
@@ -179,7 +212,14 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   let bestGmm: { entry: MethodEntry; labels: Int32Array } | null = null;
   for (const covariance of COVARIANCE_TYPES)
     for (const k of ks) {
-      const fit = fitGmm(X, { k, covariance, seed, restarts: clustering.methods.gmm_restarts });
+      // the K-Means solution at k is the first restart's start (no k-means++ or Lloyd run again)
+      const fit = fitGmm(X, {
+        k,
+        covariance,
+        seed,
+        restarts: clustering.methods.gmm_restarts,
+        start: kmeans.get(k),
+      });
       const l = ordered(fit.labels, k, monetary);
       const shares = uncertainShare({ k, labels: l, membership: fit.membership });
       let uncertain = 0;
@@ -187,7 +227,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
       const entry: MethodEntry = {
         method: "gmm",
         k,
-        ...scores(X, l, k, sample),
+        ...scoresLater(X, l, k),
         sizes: sizesOf(l, k),
         ari_vs_kmeans: adjustedRandIndex(l, kmeans.get(k) as Int32Array),
         chosen: false,
@@ -198,6 +238,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
         uncertain_overall: uncertain / X.rows,
       };
       entries.push(entry);
+      later.push({ entry, labels: l, k });
       if (!bestGmm || (entry.bic as number) < (bestGmm.entry.bic as number)) bestGmm = { entry, labels: l };
     }
   const crosstabs: MethodCrosstab[] = [];
@@ -216,15 +257,17 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   for (const k of ks) {
     const fit = wardFromTree(X, tree, wSample, k);
     const l = ordered(fit.labels, k, monetary);
-    entries.push({
+    const entry: MethodEntry = {
       method: "ward",
       k,
-      ...scores(X, l, k, sample),
+      ...scoresLater(X, l, k),
       sizes: sizesOf(l, k),
       ari_vs_kmeans: adjustedRandIndex(l, kmeans.get(k) as Int32Array),
       chosen: k === kReport,
       sample: fit.sample,
-    });
+    };
+    entries.push(entry);
+    later.push({ entry, labels: l, k });
     if (k === kReport) {
       labels.ward = l;
       crosstabs.push(
@@ -241,6 +284,12 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   const dendrogram = wardDendrogram(tree, wSample, kReport, labels.ward as Int32Array, kmReport, rowNames);
   timings.ward = performance.now() - t;
 
+  // the silhouettes of K-Means (when not given), the mixture and Ward, on the k search's rows
+  t = performance.now();
+  const values = silhouettes(X, later, sample);
+  later.forEach((item, i) => (item.entry.silhouette = values[i]));
+  timings.silhouettes = performance.now() - t;
+
   // DBSCAN: its own groups; metrics on the clustered customers
   t = performance.now();
   const { dbscan_eps: eps, dbscan_min_samples: minSamples } = clustering.methods;
@@ -249,7 +298,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
     eps: eps === "auto" ? undefined : eps,
     minSamples: minSamples === "auto" ? undefined : minSamples,
   });
-  const dl = ordered(db.labels, db.k, monetary, db.noise_label);
+  const dl = ordered(db.labels, db.k, monetary, db.noise_label, db.small_label);
+  const smallColumn = db.small_label === null ? -1 : db.clusters - 1;
   const clustered: number[] = [];
   for (let i = 0; i < X.rows; i++) if (db.noise_label === null || dl[i] !== db.k - 1) clustered.push(i);
   const inner = Int32Array.from(clustered, (i) => dl[i]);
@@ -272,6 +322,8 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
     eps: db.eps,
     min_samples: db.min_samples,
     noise_share: db.noise_share,
+    small_clusters: db.small_clusters,
+    dbscan_sample: db.sample,
   });
   labels.dbscan = dl;
   crosstabs.push(
@@ -280,7 +332,13 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
       kmReport,
       rowNames,
       dl,
-      Array.from({ length: db.k }, (_, j) => (db.noise_label !== null && j === db.k - 1 ? NOISE : `Cluster ${j + 1}`)),
+      Array.from({ length: db.k }, (_, j) =>
+        db.noise_label !== null && j === db.k - 1
+          ? NOISE
+          : j === smallColumn
+            ? `Small groups (${db.small_clusters} clusters)`
+            : `Cluster ${j + 1}`,
+      ),
     ),
   );
   timings.dbscan = performance.now() - t;

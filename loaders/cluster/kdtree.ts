@@ -213,3 +213,92 @@ export function kthNeighbourDistance(tree: KdTree, Q: Float64Array, qi: number, 
   }
   return Math.sqrt(best[k - 1]);
 }
+
+/**
+ * How many rows lie within squared distance `r2` of row `qi` of Q, counting no further than `limit` (DBSCAN only
+ * asks whether a point has min_samples neighbours).
+ */
+export function countWithin(
+  tree: KdTree,
+  Q: Float64Array,
+  qi: number,
+  r2: number,
+  limit: number,
+  stack: Int32Array = new Int32Array(128),
+): number {
+  const { data, cols: d } = tree.X;
+  if (!tree.lo.length) return 0;
+  const qo = qi * d;
+  let top = 0;
+  stack[top++] = 0;
+  let count = 0;
+  while (top) {
+    const node = stack[--top];
+    if (boxDistance(tree, node, Q, qo, d) > r2) continue;
+    if (tree.left[node] < 0) {
+      for (let p = tree.lo[node]; p < tree.hi[node]; p++) {
+        const o = tree.index[p] * d;
+        let s = 0;
+        for (let c = 0; c < d; c++) {
+          const t = data[o + c] - Q[qo + c];
+          s += t * t;
+        }
+        if (s <= r2 && ++count >= limit) return count;
+      }
+    } else {
+      stack[top++] = tree.right[node];
+      stack[top++] = tree.left[node];
+    }
+  }
+  return count;
+}
+
+/**
+ * The tree row nearest to row `qi` of Q within squared distance `r2` (the lowest row among equally near ones), or
+ * -1 when none is that near. Nearer children are searched first and the radius shrinks to the best distance found.
+ */
+export function nearestWithin(
+  tree: KdTree,
+  Q: Float64Array,
+  qi: number,
+  r2: number,
+  stack: Int32Array = new Int32Array(128),
+): number {
+  const { data, cols: d } = tree.X;
+  if (!tree.lo.length) return -1;
+  const qo = qi * d;
+  let best = -1;
+  let bestD = r2;
+  let top = 0;
+  stack[top++] = 0;
+  while (top) {
+    const node = stack[--top];
+    if (boxDistance(tree, node, Q, qo, d) > bestD) continue;
+    if (tree.left[node] < 0) {
+      for (let p = tree.lo[node]; p < tree.hi[node]; p++) {
+        const row = tree.index[p];
+        const o = row * d;
+        let s = 0;
+        for (let c = 0; c < d; c++) {
+          const t = data[o + c] - Q[qo + c];
+          s += t * t;
+        }
+        if (s < bestD || (s === bestD && (best < 0 || row < best))) {
+          bestD = s;
+          best = row;
+        }
+      }
+    } else {
+      const l = tree.left[node];
+      const r = tree.right[node];
+      if (boxDistance(tree, l, Q, qo, d) <= boxDistance(tree, r, Q, qo, d)) {
+        stack[top++] = r;
+        stack[top++] = l;
+      } else {
+        stack[top++] = l;
+        stack[top++] = r;
+      }
+    }
+  }
+  return best;
+}

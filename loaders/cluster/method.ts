@@ -15,6 +15,8 @@ export interface ClusterFit {
   inertia: number;
   /** the label of the group of points no cluster claims (DBSCAN's noise), when there is one */
   noise_label?: number | null;
+  /** the label of a group that merges a density method's small clusters (DBSCAN), when there is one */
+  small_label?: number | null;
 }
 
 export interface ClusterMethod<F extends ClusterFit = ClusterFit> {

@@ -7,8 +7,11 @@ import type { ClusteringConfig } from "../config.ts";
 import type { KSolution } from "../pipeline/types.ts";
 import { toOriginalUnits, type FeatureSet } from "./features.ts";
 import type { ClusterMethod } from "./method.ts";
+import { POLISH_ITERATIONS as GMM_POLISH_ITERATIONS, POLISH_TOL as GMM_POLISH_TOL } from "./methods/gmm.ts";
 import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.ts";
 import type { Matrix } from "./matrix.ts";
+import { permuteGmm, type GmmFit } from "./methods/gmm.ts";
+import type { MixtureParameters } from "../model/assign.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
 import { distinctFromRfm, nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
@@ -16,6 +19,8 @@ import type { TraitColumns } from "./traits.ts";
 
 /** The name of the group of customers no dense cluster claims (DBSCAN's noise). */
 export const NOISE_NAME = "Noise (in no dense group)";
+/** The name of the group that merges DBSCAN's small clusters (cluster/methods/dbscan.ts). */
+export const SMALL_GROUPS_NAME = "Small dense groups (merged)";
 
 /** The smallest k computed (the automatic choice starts at clustering.k_min). */
 export const K_LOWEST = 2;
@@ -36,6 +41,27 @@ export interface SearchResult {
   warnings: string[];
   kmeans_ms: number;
   metrics_ms: number;
+}
+
+/** The warning for a fit with runs that stopped before converging, naming the method that did. */
+export function nonConvergedWarning(
+  method: string,
+  k: number,
+  fit: Pick<KMeansFit, "non_converged" | "converged">,
+  clustering: Pick<ClusteringConfig, "restarts" | "max_iterations" | "methods">,
+): string {
+  if (method === "gmm")
+    return (
+      `k = ${k}: the Gaussian mixture's EM (best of ${clustering.methods.gmm_restarts} restarts) still raised the ` +
+      `mean log-likelihood by ${GMM_POLISH_TOL} or more per iteration after ${GMM_POLISH_ITERATIONS} iterations ` +
+      `of its final refinement; its components are kept as they were then`
+    );
+  return (
+    `k = ${k}: ${fit.non_converged} ${method === "kmeans" ? "k-means" : method} run(s) (of ${clustering.restarts} ` +
+    `restarts and the final refinement) stopped at max_iterations = ${clustering.max_iterations} without ` +
+    `converging` +
+    (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge")
+  );
 }
 
 /** Every k from K_LOWEST to kMax (see the module comment); `onK` hears of each finished k. */
@@ -61,19 +87,20 @@ export function fitEveryK(
     let t = performance.now();
     const raw = method.fit(X, ask, clustering.seed);
     const k = raw.k;
-    // the noise group (DBSCAN) goes last, the clusters by median monetary before it
+    // the noise group (DBSCAN) goes last, its merged small clusters before it, the clusters by median monetary
+    // first
     const noise = raw.noise_label ?? null;
-    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise);
+    // (KMeansFit does not declare it: only DBSCAN sets it, cluster/methods/index.ts)
+    const small = (raw as { small_label?: number | null }).small_label ?? null;
+    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise && j !== small);
+    if (small !== null) order.push(small);
     if (noise !== null) order.push(noise);
     const fit = permuteClusters(raw, order, d);
+    const mixture =
+      "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
     kmeansMs += performance.now() - t;
     t = performance.now();
-    if (fit.non_converged)
-      warnings.push(
-        `k = ${k}: ${fit.non_converged} k-means run(s) (of ${clustering.restarts} restarts and the final refinement) ` +
-          `stopped at max_iterations = ${clustering.max_iterations} without converging` +
-          (fit.converged ? "; the kept solution converged" : "; the kept solution did not converge"),
-      );
+    if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
     const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
     const profiles = profileClusters(columns, fit.labels, k, {
       scaled,
@@ -83,6 +110,7 @@ export function fitEveryK(
     const { positions, checks } = checked;
     const names = distinctFromRfm(checked.names, segmentOrder);
     if (noise !== null) names[k - 1] = NOISE_NAME;
+    if (small !== null) names[noise !== null ? k - 2 : k - 1] = SMALL_GROUPS_NAME;
     profiles.forEach((p, j) => {
       p.name = names[j];
       p.position = positions[j];
@@ -106,9 +134,24 @@ export function fitEveryK(
       names,
       profiles,
       crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+      ...(mixture ? { mixture } : {}),
     });
     metricsMs += performance.now() - t;
     onK?.(k);
   }
   return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
+}
+
+/** The Gaussian mixture's parameters in cluster order (new cluster c is the fit's component order[c]), plain arrays. */
+function mixtureParameters(raw: GmmFit, order: readonly number[]): MixtureParameters {
+  const p = permuteGmm(raw, order);
+  const size = p.covariance === "full" ? p.d * p.d : p.d;
+  const rows = (a: Float64Array, width: number) =>
+    Array.from({ length: p.k }, (_, j) => Array.from(a.subarray(j * width, j * width + width)));
+  return {
+    covariance: p.covariance,
+    weights: Array.from(p.weights),
+    means: rows(p.means, p.d),
+    covariances: rows(p.covariances, size),
+  };
 }

@@ -115,9 +115,12 @@ export interface CustomerTableRow {
   country: string | null;
 }
 
+/** The largest magnitude of a number in a customer table (as sources/csv.ts PLAUSIBLE.amount for a line). */
+const PLAUSIBLE_FIGURE = 1e15;
+
 /**
  * Reads the relation's rows (text columns c0, c1, ...) with numbers cast; InputError (file, line, column) for the
- * first value that is not a number.
+ * first value that is not a number, or is beyond PLAUSIBLE_FIGURE in size (1e308 summed would be Infinity).
  */
 export async function readCustomerRows(
   conn: DuckDBConnection,
@@ -150,6 +153,11 @@ export async function readCustomerRows(
       if (r[`t${i}`] !== null && (v === null || !Number.isFinite(v)))
         throw new InputError(
           `${file}: line ${(r.row as number) + 2}: ${headers[i]} ${JSON.stringify(r[`t${i}`])} is not a number`,
+        );
+      if (v !== null && Math.abs(v) > PLAUSIBLE_FIGURE)
+        throw new InputError(
+          `${file}: line ${(r.row as number) + 2}: ${headers[i]} ${JSON.stringify(r[`t${i}`])} is beyond the plausible range` +
+            ` (at most 1e15 in size: beyond it a sum loses its pennies or overflows); correct the value or the column mapping`,
         );
       values.set(i, v);
     }
@@ -278,6 +286,15 @@ export function customerTable(
   const period_start = known[0] ?? "";
   const period_end = known[known.length - 1] ?? "";
   const snapshot = config.snapshot_date ?? (period_end ? addDays(period_end, 1) : "");
+  if (snapshot && period_end > snapshot) {
+    const i = signups.findIndex((d) => d !== null && d > snapshot);
+    const after = signups.filter((d) => d !== null && d > snapshot).length;
+    throw new InputError(
+      `${file}: line ${rows[i].row + 2}: ${headers[columns.signup_date as number]} ${signups[i]} is after the snapshot date ${snapshot}` +
+        ` (snapshot_date): a customer cannot sign up after it, and tenure would be negative` +
+        ` (${after} customer${after === 1 ? "" : "s"}); set snapshot_date on or after the last signup, ${period_end}`,
+    );
+  }
   const snapshotYear = snapshot ? Number(snapshot.slice(0, 4)) : Infinity;
   const features = config.clustering.features;
   const birthIsFeature = columns.birth_year !== null && columns.features.some((f) => f.index === columns.birth_year);
@@ -319,6 +336,14 @@ export function customerTable(
       (birthIsFeature && impossibleBirth)
     )
       return void set_aside.impossible_value++;
+    if (config.clustering.transform === "log1p") {
+      const negative = columns.features.find((feature) => (v(feature.index) as number) < 0);
+      if (negative)
+        throw new InputError(
+          `${file}: line ${row.row + 2}: ${headers[negative.index]} is negative (${v(negative.index)}), but the clustering feature` +
+            ` "${negative.name}" is log1p-transformed, which needs values of 0 or more; correct the value, or set clustering.transform to "none"`,
+        );
+    }
     const m = columns.monetary.map((index) => v(index) as number);
     const f = columns.frequency.map((index) => v(index) as number);
     const monetary = m.reduce((a, b) => a + b, 0);

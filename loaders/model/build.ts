@@ -76,6 +76,7 @@ export function buildModel(
       assignment: assignmentOf(
         config.clustering.method,
         segmentation.clusters.map((c) => c.centroid_scaled),
+        segmentation.kmeans.find((s) => s.k === segmentation.k)?.mixture,
       ),
     },
     segments: segmentation.clusters.map((c) => ({

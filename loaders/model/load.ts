@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { assignPoints } from "./assign.ts";
 import { MODEL_KIND, MODEL_VERSION, modelSchema, type Model } from "./schema.ts";
 
 /** Parses a model from its JSON text; `file` names it in messages. */
@@ -39,6 +40,20 @@ export function parseModel(text: string, file: string): Model {
   const centres = model.clustering.assignment.centres;
   if (centres.length !== model.clustering.k || centres.some((c) => c.length !== d))
     bad(`clustering.assignment: expected ${model.clustering.k} centres of ${d} values`);
+  const a = model.clustering.assignment;
+  if (a.kind === "gaussian_mixture") {
+    const size = a.covariance === "full" ? d * d : d;
+    if (a.weights.length !== model.clustering.k || a.covariances.length !== model.clustering.k)
+      bad(`clustering.assignment: expected ${model.clustering.k} weights and covariances`);
+    if (a.covariances.some((c) => c.length !== size))
+      bad(`clustering.assignment.covariances: expected ${size} values per component (${a.covariance})`);
+    if (a.weights.some((w) => !(w > 0))) bad("clustering.assignment.weights: every weight must be positive");
+    try {
+      assignPoints(a, { data: new Float64Array(0), rows: 0, cols: d });
+    } catch {
+      bad("clustering.assignment.covariances: a covariance matrix is not positive definite");
+    }
+  }
   if (model.segments.length !== model.clustering.k || model.segments.some((s, j) => s.cluster !== j))
     bad(`segments: expected clusters 0..${model.clustering.k - 1} in order`);
   const b = model.drift_baseline;

@@ -16,7 +16,8 @@ import { z } from "zod";
 import { valueModelSchema } from "../value/saved.ts";
 
 export const MODEL_KIND = "segment-report model" as const;
-export const MODEL_VERSION = 2 as const;
+/** 2: the Gaussian mixture's own assignment form (`gaussian_mixture`); 3: one transform per feature */
+export const MODEL_VERSION = 3 as const;
 
 const finite = z.number().refine(Number.isFinite, "a finite number");
 const scoreRange = z.tuple([z.int().min(1).max(5), z.int().min(1).max(5)]);
@@ -28,8 +29,24 @@ export const nearestCentreAssignment = z.strictObject({
   centres: z.array(z.array(finite)).min(2),
 });
 
+/**
+ * How the Gaussian mixture assigns a new point: to the component of the highest posterior (weights, means and
+ * covariances as fitted), exactly as the fit labelled its customers. `centres` are the components' means (scaled
+ * units), which the drift distances are measured to.
+ */
+export const gaussianMixtureAssignment = z.strictObject({
+  kind: z.literal("gaussian_mixture"),
+  covariance: z.enum(["full", "diag"]),
+  /** mixing weights, component (cluster) order */
+  weights: z.array(finite).min(2),
+  /** the components' means, one value per feature, in scaled units */
+  centres: z.array(z.array(finite)).min(2),
+  /** per component: full: the d x d covariance matrix row by row (d * d values); diag: the d variances */
+  covariances: z.array(z.array(finite)).min(2),
+});
+
 /** One entry per way of assigning a point; a new clustering method adds its own shape here. */
-export const assignmentSchema = z.discriminatedUnion("kind", [nearestCentreAssignment]);
+export const assignmentSchema = z.discriminatedUnion("kind", [nearestCentreAssignment, gaussianMixtureAssignment]);
 
 export const modelSchema = z.strictObject({
   kind: z.literal(MODEL_KIND),
@@ -76,7 +93,7 @@ export const modelSchema = z.strictObject({
   /** the clustering features, in matrix column order: scaled = (transform[j](value) - center) / scale */
   features: z.strictObject({
     names: z.array(z.string()).min(1),
-    /** per feature (version 2; version 1 had one transform for all) */
+    /** per feature (version 3; earlier versions had one transform for all) */
     transform: z.array(z.enum(["log1p", "none"])),
     scaler: z.enum(["standard", "robust"]),
     center: z.array(finite),

@@ -30,7 +30,11 @@ import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
 import type { Migration } from "../time/migration.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
 import type { ValueResult, ValueSummary } from "../value/index.ts";
-import { valueColumns, valueStage } from "./value.ts";
+import { valueColumns, valueStage, valueUnavailable } from "./value.ts";
+import { checkModelInputs, savedModelReport, segmentWithModel, type SavedModelReport } from "./saved.ts";
+import { notFitted, readPurchases } from "../value/index.ts";
+import { valueFromSaved } from "../value/saved-apply.ts";
+import { addDays } from "../features/customers.ts";
 
 /** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
@@ -43,6 +47,8 @@ export interface Analysis {
   model_mismatches: { segment: number; rfm_segment: number };
   /** cohorts and migration */
   time: TimeAnalysis;
+  /** the saved model the run used instead of a fit (build --model), with the drift; null for a fit */
+  saved: SavedModelReport | null;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
   /** closes the database (again: no effect) */
@@ -58,9 +64,14 @@ const toStderr = (text: string) => {
  * Runs every analysis stage on `config.data`; InputError (database closed) on bad input. The recognised-input
  * block goes to `log` once the file is read.
  */
-export async function analyse(config: Config, log: (text: string) => void = toStderr): Promise<Analysis> {
+export async function analyse(
+  config: Config,
+  log: (text: string) => void = toStderr,
+  saved: { model: Model; file: string } | null = null,
+): Promise<Analysis> {
   const cpuStart = process.cpuUsage();
   const ingested = await ingest(config, { onRecognised: log });
+  if (saved) return analyseWithModel(ingested, config, saved);
   try {
     const started = performance.now();
     const segmentation = segmentCustomers(
@@ -103,7 +114,72 @@ export async function analyse(config: Config, log: (text: string) => void = toSt
       model,
       model_mismatches: mismatches,
       time,
+      saved: null,
       timings,
+      close: ingested.close,
+    };
+  } catch (error) {
+    await ingested.close();
+    throw error;
+  }
+}
+
+/** `analyse` under a saved model: nothing refitted (pipeline/saved.ts); the value figures from its parameters. */
+async function analyseWithModel(
+  ingested: IngestResult,
+  config: Config,
+  saved: { model: Model; file: string },
+): Promise<Analysis> {
+  try {
+    const { model } = saved;
+    const started = performance.now();
+    checkModelInputs(model, config.data, ingested.input_columns, ingested.customers);
+    const segmentation = segmentWithModel(ingested.customers, model, config);
+    const segmented = performance.now();
+    const why = valueUnavailable(ingested);
+    let value;
+    if (why) value = notFitted(config.value, why);
+    else if (!model.value)
+      value = notFitted(
+        config.value,
+        `the saved model ${model.model_id} has no value parameters (its training data could not carry the value models); refit to get them`,
+      );
+    else {
+      const purchases = await readPurchases(
+        ingested.db,
+        ingested.customers.map((c) => c.customer_id),
+      );
+      value = valueFromSaved(
+        {
+          purchases,
+          revenue: ingested.customers.map((c) => c.monetary),
+          segment: segmentation.customers.map((c) => c.segment),
+          segments: segmentation.clusters.map((c) => c.name),
+          period_start: ingested.period_start,
+          observation_end: addDays(ingested.snapshot_date, -1),
+          seed: config.clustering.seed,
+        },
+        model.value,
+        config.value,
+        model.model_id,
+      );
+    }
+    const valued = performance.now();
+    const time = await analyseTime(ingested, segmentation.customers, model, config);
+    return {
+      ingest: ingested,
+      segmentation,
+      value,
+      model,
+      model_mismatches: { segment: 0, rfm_segment: 0 },
+      time,
+      saved: savedModelReport(model, saved.file, ingested.customers, config),
+      timings: {
+        ...ingested.timings,
+        segment: Math.round(segmented - started),
+        value: Math.round(valued - segmented),
+        model_and_time: Math.round(performance.now() - valued),
+      },
       close: ingested.close,
     };
   } catch (error) {
@@ -215,13 +291,18 @@ export async function runPipeline(
 export async function computeReport(
   config: Config,
   log: (text: string) => void = toStderr,
+  saved: { model: Model; file: string } | null = null,
 ): Promise<Record<string, unknown>> {
-  const analysis = await analyse(config, log);
+  const analysis = await analyse(config, log, saved);
   try {
     const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
     const files = await ingested.db.deterministic(() =>
-      buildPageData(ingested, segmentation, config, value, { analysis: analysis.time, model: analysis.model }),
+      buildPageData(ingested, segmentation, config, value, {
+        analysis: analysis.time,
+        model: analysis.model,
+        saved: analysis.saved,
+      }),
     );
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),

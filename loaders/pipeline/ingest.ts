@@ -177,6 +177,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
         where: (await quote(plan, db, [implausible.row], "invoice_date"))[0].where,
         ...window,
       },
+      fractional: read.fractional_quantities ?? null,
       merged: accounting.customer_ids
         ? { customers: accounting.customer_ids.customers_merged, spellings: accounting.customer_ids.spellings_merged }
         : null,

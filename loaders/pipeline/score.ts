@@ -8,7 +8,6 @@
  */
 import { basename } from "node:path";
 import { validateConfig, loadConfig, type Config } from "../config.ts";
-import { InputError } from "../errors.ts";
 import { measureDrift, type DriftReport } from "../model/drift.ts";
 import type { Model } from "../model/schema.ts";
 import { scoreCustomers } from "../model/score.ts";
@@ -20,15 +19,14 @@ import {
   writeOutputs,
   type IngestSummary,
 } from "../output/files.ts";
-import type { LogicalColumn } from "../sources/columns.ts";
+import { checkModelInputs } from "./saved.ts";
 import { ingest } from "./ingest.ts";
+import { addDays } from "../features/customers.ts";
+import { valueBySegment, type ScoredValue } from "../value/segments.ts";
 import { scoreValue, valueColumns, valueUnavailable } from "./value.ts";
 
 /** The files `npm run score` writes into its output folder. */
 export const SCORE_FILES = ["customers.csv", "summary.json"] as const;
-
-/** Logical columns the customer features are computed from: scored data must have those the training data had. */
-const FEATURE_INPUTS: readonly LogicalColumn[] = ["invoice", "quantity", "unit_price", "amount", "invoice_date"];
 
 /** The configuration that reads `data` as the model's training data was read (drift thresholds from `base`). */
 export function scoringConfig(model: Model, base: Config, data: string): Config {
@@ -56,6 +54,8 @@ export interface ScoreSummary extends Omit<IngestSummary, "timings"> {
   segments: { segment: string; customers: number; share_customers: number; revenue: number }[];
   rfm_segments: { segment: string; customers: number; share_customers: number }[];
   drift: DriftReport;
+  /** the value figures per segment under the model's value parameters; null when it has none or the data has no dated purchases */
+  value: ScoredValue | null;
 }
 
 export interface ScoreResult {
@@ -71,21 +71,7 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
   checkOutputDir(out, SCORE_FILES, [config.data, modelFile, ...(config.config_file ? [config.config_file] : [])]);
   const ingested = await ingest(config);
   try {
-    const missing = FEATURE_INPUTS.filter(
-      (c) => model.input.input_columns.includes(c) && !ingested.input_columns.includes(c),
-    );
-    if (missing.length)
-      throw new InputError(
-        `${config.data}: no ${missing.join(", ")} column, which the model's features were computed from (it was fitted on data with ${missing.length > 1 ? "them" : "it"}); map ${missing.length > 1 ? "them" : "it"} in "columns" or refit on these data`,
-      );
-    if (model.input.layout === "customers") {
-      const first = ingested.customers[0];
-      const absent = model.features.names.filter((name) => !(name in first) && first.extra?.[name] === undefined);
-      if (absent.length)
-        throw new InputError(
-          `${config.data}: no column ${absent.map((a) => `"${a}"`).join(", ")}, a feature the model needs`,
-        );
-    }
+    checkModelInputs(model, config.data, ingested.input_columns, ingested.customers);
     const scored = scoreCustomers(model, ingested.customers);
     const drift = measureDrift(model, scored, config.drift);
     const n = ingested.customers.length;
@@ -95,6 +81,7 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
       segments[c.cluster].revenue += ingested.customers[i].monetary;
     });
     for (const s of segments) s.share_customers = s.customers / n;
+    const value = model.value && !valueUnavailable(ingested) ? await scoreValue(ingested, model.value) : null;
     const rfmCounts = new Map<string, number>([...model.rfm.rules.map((r) => [r.name, 0] as [string, number])]);
     for (const c of scored.customers) rfmCounts.set(c.rfm_segment, (rfmCounts.get(c.rfm_segment) ?? 0) + 1);
     const { timings: _timings, ...ingestPart } = ingestSummary(ingested);
@@ -108,6 +95,17 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
         share_customers: customers / n,
       })),
       drift,
+      value:
+        value && model.value
+          ? valueBySegment(
+              model.value,
+              addDays(ingested.snapshot_date, -1),
+              value.customers,
+              value.included,
+              scored.customers.map((c) => c.cluster),
+              model.segments.map((s) => s.name),
+            )
+          : null,
     };
     const csv = !ingested.capabilities.has.transactions
       ? customersCsvChunks(
@@ -122,9 +120,7 @@ export async function runScore(model: Model, modelFile: string, config: Config, 
           undefined,
           undefined,
           // the pipeline's value columns: filled where the model has value parameters (empty cells otherwise)
-          valueColumns(
-            model.value && !valueUnavailable(ingested) ? await scoreValue(ingested, model.value) : { customers: null },
-          ),
+          valueColumns(value ?? { customers: null }),
         );
     const files = writeOutputs(out, {
       "customers.csv": csv,

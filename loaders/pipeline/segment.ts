@@ -278,7 +278,7 @@ export function summaryJson(result: SegmentationResult): SegmentationSummary {
   const { points: _points, ...pcaRest } = pca;
   return {
     ...rest,
-    kmeans: kmeans.map(({ labels: _labels, ...solution }) => solution),
+    kmeans: kmeans.map(({ labels: _labels, mixture: _mixture, ...solution }) => solution),
     pca: pcaRest,
   };
 }

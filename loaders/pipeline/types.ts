@@ -1,5 +1,6 @@
 /** The segmentation engine's output: what `segmentCustomers` returns and what `summaryJson` keeps of it. */
 import type { FeatureName } from "../config.ts";
+import type { MixtureParameters } from "../model/assign.ts";
 import type { FeatureSet } from "../cluster/features.ts";
 import type { KMeansRunInfo } from "../cluster/methods/kmeans.ts";
 import type { MethodComparison, MethodEntry } from "../cluster/compare.ts";
@@ -58,6 +59,8 @@ export interface KSolution {
   names: string[];
   profiles: ClusterProfile[];
   crosstab: Crosstab;
+  /** the Gaussian mixture's fitted parameters in cluster order (what model.json saves to assign new customers); absent for other methods; left out of summary.json */
+  mixture?: MixtureParameters;
 }
 
 /** Per-feature separation tests across the chosen clusters. */

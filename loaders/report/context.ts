@@ -38,11 +38,14 @@ import type { ValueResult } from "../value/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 import type { TimeAnalysis } from "../pipeline/time.ts";
 import type { Model } from "../model/schema.ts";
+import type { SavedModelReport } from "../pipeline/saved.ts";
 
 /** What the report shows of segments over time. */
 export interface ReportTime {
   analysis: TimeAnalysis;
   model: Pick<Model, "model_id" | "training" | "version">;
+  /** the saved model the report was built with (npm run build -- --model) and the drift; null or absent for a fit */
+  saved?: SavedModelReport | null;
 }
 
 /** Aggregates of one grouping (the clusters of one k, or everyone as label -1), keyed by label. */
@@ -329,7 +332,7 @@ export async function buildContext(
     byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
   const all = groups.get(ALL) ?? empty();
   const chosen = byK.get(seg.k);
-  if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the k-means solutions`);
+  if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the ${seg.method} solutions`);
   const start = Date.parse(`${ingest.period_start}T00:00:00Z`);
   const end = Date.parse(`${ingest.period_end}T00:00:00Z`);
   return {

@@ -126,6 +126,13 @@ export interface InsightFacts {
   }[];
   /** bootstrap stability of the chosen clustering: mean adjusted Rand index over the resamples */
   stability?: { mean_ari: number; runs: number };
+  /** segments over time: the migration's guarded sentences, the cohorts' guarded comparison, a saved model's drift */
+  over_time?: {
+    migration: { from_date: string; to_date: string; narrative: string[] } | null;
+    cohort_sentence: string | null;
+    cohort_p: number | null;
+    drift: { model_id: string; warning: string | null; passed: string[]; outside_share: number } | null;
+  };
   /** the chosen k and the sentence saying why */
   k?: { k: number; reason: string };
   /** the cleaning account */
@@ -212,14 +219,35 @@ export interface SegmentRow {
   role: Role;
 }
 
+/** The shortest period of lines that is annualised: a shorter one (a day, a few weeks) scaled to a year would mean little. */
+export const MIN_ANNUAL_DAYS = 90;
+
+/** True when the lines cover too short a period to annualise (per-year figures are then the period's own). */
+export function tooShortToAnnualise(ctx: ReportContext): boolean {
+  return ctx.capabilities.has.transactions && ctx.headline.period_days < MIN_ANNUAL_DAYS;
+}
+
 /**
  * The period in years that per-year figures divide by: the days from the first to the last line; for a
  * customer-level table the `period_days` its figures cover, as configured, or 1 when not stated (the figures are
- * used as one year's, and the strategy page says so).
+ * used as one year's, and the strategy page says so). Lines covering fewer than MIN_ANNUAL_DAYS days are not
+ * annualised (1: their "a year" figures are the period's own, and the strategy page and the glossary say so):
+ * one day's £32k was "annual revenue £11.83M".
  */
 export function periodYears(ctx: ReportContext): number {
   if (!ctx.capabilities.has.transactions) return ctx.config.period_days === null ? 1 : ctx.config.period_days / 365.25;
+  if (tooShortToAnnualise(ctx)) return 1;
   return Math.max(ctx.headline.period_days, 1) / 365.25;
+}
+
+/** One sentence for a period too short to annualise, else null. */
+export function shortPeriodNote(ctx: ReportContext): string | null {
+  if (!tooShortToAnnualise(ctx)) return null;
+  const days = ctx.headline.period_days;
+  return (
+    `The data cover ${days.toLocaleString("en-GB")} day${days === 1 ? "" : "s"}, too short to annualise (at least ${MIN_ANNUAL_DAYS} days are needed):` +
+    ` the figures "a year" on these pages are the period's own figures, not scaled to a year.`
+  );
 }
 
 /** The segment rows of one k, in cluster order (0 = the highest median monetary). */
@@ -426,6 +454,27 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     geography,
     responses: responseFacts(ctx),
     stability: { mean_ari: ctx.seg.validation.stability.mean_ari, runs: ctx.seg.validation.stability.runs },
+    over_time: ctx.time
+      ? {
+          migration: ctx.time.analysis.migration
+            ? {
+                from_date: ctx.time.analysis.migration.from_date,
+                to_date: ctx.time.analysis.migration.to_date,
+                narrative: ctx.time.analysis.migration.narrative,
+              }
+            : null,
+          cohort_sentence: ctx.time.analysis.cohorts?.comparison?.sentence ?? null,
+          cohort_p: ctx.time.analysis.cohorts?.comparison?.p ?? null,
+          drift: ctx.time.saved
+            ? {
+                model_id: ctx.time.saved.model_id,
+                warning: ctx.time.saved.drift.warning,
+                passed: ctx.time.saved.drift.passed,
+                outside_share: ctx.time.saved.drift.outside_share,
+              }
+            : null,
+        }
+      : undefined,
     k: { k: ctx.seg.k, reason: ctx.seg.k_reason },
     lines: ctx.available.lines,
     cleaning: {

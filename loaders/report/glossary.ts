@@ -10,8 +10,10 @@ import { plural } from "./limits.ts";
 import { oneWayAnova } from "../stats/tests.ts";
 import { featureValue } from "../cluster/features.ts";
 import type { FeatureName } from "../config.ts";
+import type { ClusterMethodName } from "../cluster/settings.ts";
 import { satisfies, type Capability, type Needs } from "../capabilities.ts";
 import { customerTableDefinitions } from "./glossary-customers.ts";
+import { shortPeriodNote, tooShortToAnnualise } from "./facts.ts";
 
 export interface GlossaryEntry {
   /** anchor on the methodology page: `g-${id}` */
@@ -31,6 +33,8 @@ const ENTRY_NEEDS: Record<string, Needs> = {
   interval: ["transactions"],
   "peak-hour": ["transactions"],
   chi2: ["transactions", "countries"],
+  migration: ["transactions"],
+  cohort: ["transactions"],
 };
 
 /** Why an entry does not apply, by the first capability it misses. */
@@ -75,6 +79,14 @@ export function glossaryFacts(ctx: ReportContext) {
   };
 }
 
+/** What one segment is under each clustering method (clustering.method). */
+const SEGMENT_METHOD: Record<ClusterMethodName, string> = {
+  kmeans: "k-means cluster",
+  gmm: "Gaussian mixture component (each customer in the component of highest membership probability)",
+  ward: "Ward hierarchical cluster",
+  dbscan: "DBSCAN dense group (or its noise group)",
+};
+
 export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const f = glossaryFacts(ctx);
   const currency = ctx.headline.currency;
@@ -84,7 +96,12 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const w = a.revenue_without_customer;
   const logged = ctx.seg.features.used.filter((_, j) => ctx.seg.features.transforms[j] === "log1p");
   const raw = rawEtaSquared(ctx)
-    .map((e) => `${e.feature} ${formatNumber(e.eta_squared, 3)}`)
+    // a feature with one value for every customer (one day's data: recency) has no variance to explain: "NaN" before
+    .map((e) =>
+      Number.isFinite(e.eta_squared)
+        ? `${e.feature} ${formatNumber(e.eta_squared, 3)}`
+        : `${e.feature} not defined (the same value for every customer)`,
+    )
     .join(", ");
   const days = ctx.headline.period_days;
   const entries: GlossaryEntry[] = [
@@ -144,7 +161,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
     {
       id: "tenure",
       term: "Tenure",
-      definition: `Whole days from the day of the customer's first order to the snapshot day: at most ${formatInt(days)} days here, since the data starts on ${ctx.headline.period_start}; a customer who first appears on the first day may have bought long before.`,
+      definition: `Whole days from the day of the customer's first order to the snapshot day (an order returned in full does not count under the net basis, as for frequency): at most ${formatInt(days)} days here, since the data starts on ${ctx.headline.period_start}; a customer who first appears on the first day may have bought long before.`,
     },
     {
       id: "aov",
@@ -160,7 +177,9 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       id: "orders-a-year",
       term: "Orders a year",
       definition:
-        `A segment's orders per customer divided by the length of the period (${formatInt(days)} days = ${formatNumber(days / 365.25, 2)} years), for every customer alike, not by each customer's own tenure: ` +
+        (tooShortToAnnualise(ctx)
+          ? `A segment's orders per customer over the ${formatInt(days)}-day period, not annualised: ${shortPeriodNote(ctx)} `
+          : `A segment's orders per customer divided by the length of the period (${formatInt(days)} days = ${formatNumber(days / 365.25, 2)} years), for every customer alike, not by each customer's own tenure: `) +
         `${formatInt(f.recent_customers)} customers (${formatPercent(f.recent_share)}) first bought in the last 90 days, so for segments of newcomers the figure understates their pace.`,
     },
     {
@@ -186,7 +205,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
     {
       id: "segment",
       term: "Segment",
-      definition: "A k-means cluster of the customers on the clustering features, named from its medians.",
+      definition: `A ${SEGMENT_METHOD[ctx.seg.method]} of the customers on the clustering features, named from its medians.`,
     },
     {
       id: "revenue-share",
@@ -246,6 +265,33 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       term: "Adjusted Rand index (stability)",
       definition:
         "Agreement of two labellings of the same customers, 1 identical, 0 chance: bootstrap resamples re-clustered against the segments.",
+    },
+    {
+      id: "saved-model",
+      term: "Saved model (model.json)",
+      definition:
+        (ctx.time?.saved
+          ? `This report's segments come from the saved model ${ctx.time.saved.model_id}, fitted on ${ctx.time.saved.training.source} as of ${ctx.time.saved.training.snapshot_date} and not refitted on these data. `
+          : `This report fitted its own segmentation; npm run pipeline saves it as model.json${ctx.time ? ` (model ${ctx.time.model.model_id})` : ""}. `) +
+        "A saved model holds the features' transform and scaler, what the clustering method needs to place a new customer, the segment names with their traits, the RFM thresholds and rules and the customer-value parameters; no customer. Scoring new data with it (npm run score, or npm run build -- --model) keeps every segment's meaning from one edition to the next.",
+    },
+    {
+      id: "drift",
+      term: "Drift",
+      definition:
+        `How far new customers have moved from those a saved model was fitted on: the share farther from their segment's centre than 99% of the training customers were (about 1% on the training data; past ${formatPercent(ctx.config.drift.outside_share)} it warns), each feature's mean shift in training standard deviations (past ${formatNumber(ctx.config.drift.mean_shift_sd, 2)} it warns) and each segment's share against its training share (past ${formatNumber(ctx.config.drift.size_change * 100, 0)} points it warns). ` +
+        "A warning advises to refit: the segments may no longer describe the customers well.",
+    },
+    {
+      id: "migration",
+      term: "Segment migration",
+      definition: `Where the customers of one date were ${formatInt(ctx.config.migration.days_before)} days earlier: every customer's features as of the earlier date, from the lines up to it with the same cleaning and revenue basis, scored with the same model, so a segment means the same at both dates. Customers who had not yet bought then are their own source ("Not yet a customer"); the flows add up to the customers at each date.`,
+    },
+    {
+      id: "cohort",
+      term: "Acquisition cohort and return rate",
+      definition:
+        "A cohort is the customers whose first purchase fell in the same month. Its return rate in month m after that month is the share of its customers with an order in that month (month 0, the first purchase month, is 100% by definition); revenue per cohort member is that month's revenue divided by the cohort's size.",
     },
   ];
   // the data's own wording of its figures (a customer-level table's columns), then the entries it cannot fill

@@ -784,6 +784,51 @@ export function kChoiceInsight(facts: InsightFacts): Insight | null {
 }
 
 /** Bootstrap stability: "stable" at a mean ARI >= 0.8, "use with caution" below 0.6, else nothing. */
+/**
+ * Segments over time: the migration's first guarded sentence (made by time/migration.ts only for segments large
+ * enough), the cohorts' comparison (made by time/cohorts.ts only when the chi-square test gives p < 0.05) and, for a
+ * report built with a saved model, its drift (a warning when a threshold is passed, else a line that the model still
+ * fits).
+ */
+export function overTimeInsights(facts: InsightFacts): Insight[] {
+  const t = facts.over_time;
+  if (!t) return [];
+  const out: Insight[] = [];
+  if (t.migration && t.migration.narrative.length)
+    out.push({
+      id: "migration",
+      rank: 0,
+      score: 0.45,
+      text: t.migration.narrative[0],
+      page: "segments",
+      anchor: "migration",
+      figures: { from_date: t.migration.from_date, to_date: t.migration.to_date },
+    });
+  if (t.cohort_sentence)
+    out.push({
+      id: "cohorts",
+      rank: 0,
+      score: 0.35,
+      text: t.cohort_sentence,
+      page: "segments",
+      anchor: "cohorts",
+      figures: { p: t.cohort_p === null ? "" : formatP(t.cohort_p) },
+    });
+  if (t.drift)
+    out.push({
+      id: "drift",
+      rank: 0,
+      score: t.drift.warning ? 0.7 : 0.1,
+      text: t.drift.warning
+        ? `These customers have drifted from those the saved model ${t.drift.model_id} was fitted on: ${t.drift.passed.join("; ")}. The segments may no longer describe them well: refit the model.`
+        : `The saved model ${t.drift.model_id} still fits these customers: no drift threshold is passed (${formatPercent(t.drift.outside_share)} of them are farther from their segment's centre than 99% of the training customers were).`,
+      page: "methodology",
+      anchor: "saved-model",
+      figures: { outside_share: formatPercent(t.drift.outside_share) },
+    });
+  return out;
+}
+
 export function stabilityInsight(facts: InsightFacts): Insight | null {
   const s = facts.stability;
   if (!s || !(s.runs > 0) || !Number.isFinite(s.mean_ari)) return null;
@@ -1024,6 +1069,7 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     homeSpendInsight(facts),
     responseInsight(facts),
     stabilityInsight(facts),
+    ...overTimeInsights(facts),
     kChoiceInsight(facts),
     cleaningInsight(facts),
   ]);

@@ -7,7 +7,7 @@
 import type { MethodEntry } from "../cluster/compare.ts";
 import type { ClusterMethodName } from "../cluster/settings.ts";
 import type { ReportContext } from "./context.ts";
-import { formatPercent } from "./format.ts";
+import { formatInt, formatPercent } from "./format.ts";
 import { rnd } from "./facts.ts";
 
 /** ARI at or above which two labellings are called in agreement; below PARTLY_ARI they tell different stories. */
@@ -42,6 +42,8 @@ function entryData(e: MethodEntry) {
     eps: e.eps === undefined ? null : rnd(e.eps, 4),
     min_samples: e.min_samples ?? null,
     noise_share: e.noise_share === undefined ? null : rnd(e.noise_share, 4),
+    small_clusters: e.small_clusters ?? null,
+    dbscan_sample: e.dbscan_sample ?? null,
   };
 }
 
@@ -82,10 +84,13 @@ export function comparisonStatement(chosen: readonly MethodEntry[], kMax: number
       `The mixture's BIC is lowest at the largest k computed (${kMax}): it keeps rewarding more components, typically narrow ones on repeated values such as customers with one order, so its k is not a number of segments to adopt.`,
     );
   const db = chosen.find((e) => e.method === "dbscan");
-  if (db && db.noise_share !== undefined)
+  if (db && db.noise_share !== undefined) {
+    const small = db.small_clusters ?? 0;
+    const kept = db.k - (db.noise_share > 0 ? 1 : 0) - (small ? 1 : 0);
     out.push(
-      `DBSCAN leaves ${formatPercent(db.noise_share)} of customers as noise and finds ${db.k - (db.noise_share > 0 ? 1 : 0)} dense group(s) at eps ${f3(db.eps ?? NaN)}: customer features are one continuous cloud more than separate dense groups${db.k - (db.noise_share > 0 ? 1 : 0) <= 2 ? ", so density alone does not segment them" : ""}.`,
+      `DBSCAN leaves ${formatPercent(db.noise_share)} of customers as noise and finds ${kept + small} dense group(s) at eps ${f3(db.eps ?? NaN)}${small ? ` (${small} of them small, shown merged as one group)` : ""}${db.dbscan_sample ? `, run on a seeded sample of ${formatInt(db.dbscan_sample)} customers with the rest joined to the nearest core customer within eps` : ""}: customer features are one continuous cloud more than separate dense groups${kept <= 2 ? ", so density alone does not segment them" : ""}.`,
     );
+  }
   return out.join(" ");
 }
 

@@ -22,6 +22,7 @@ import { DEMO_DATA, PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
 import { onInterrupt } from "../interrupt.ts";
+import type { Model } from "../model/schema.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
@@ -50,8 +51,10 @@ async function hashFile(path: string): Promise<string> {
  * sha256 over the data (the files' bytes; for a database source, its row count and checksum from `sourceChecksum`,
  * never the connection string), the configuration (without where it came from) and the pipeline code.
  */
-export async function fingerprint(config: Config): Promise<string> {
+export async function fingerprint(config: Config, model: Model | null = null): Promise<string> {
   const hash = createHash("sha256");
+  // a report built with a saved model (build --model) depends on the model, named by its content's id
+  if (model) hash.update(`model ${model.model_id} ${JSON.stringify(model)}\n`);
   if (config.source) {
     const { sourceChecksum } = await import("../sources/postgres.ts");
     hash.update(`data ${await sourceChecksum(config.source)}\n`);
@@ -123,12 +126,15 @@ export interface Artifacts {
  * matches, else runs the pipeline and swaps the new files in whole (written to a temporary folder first, so a
  * failure leaves the previous artifacts untouched).
  */
-export async function ensureArtifacts(config: Config = loadConfig()): Promise<Artifacts> {
+export async function ensureArtifacts(
+  config: Config = loadConfig(),
+  saved: { model: Model; file: string } | null = null,
+): Promise<Artifacts> {
   if (!config.source && config.data === join(PROJECT_ROOT, DEMO_DATA)) {
     const { ensureDemoData } = await import("../demo/index.ts");
     await ensureDemoData();
   }
-  const print = await fingerprint(config);
+  const print = await fingerprint(config, saved?.model ?? null);
   const dir = artifactDir(print);
   if (isComplete(dir, print)) {
     const now = new Date();
@@ -137,7 +143,7 @@ export async function ensureArtifacts(config: Config = loadConfig()): Promise<Ar
     return { dir, fingerprint: print, computed: false };
   }
   const { computeReport } = await import("../pipeline/index.ts");
-  const files = await computeReport(config);
+  const files = await computeReport(config, undefined, saved);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   const forget = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));

@@ -46,6 +46,20 @@ export function artifactsDir(root = "."): string | null {
   return existsSync(current) ? join(root, ".segment-cache", readFileSync(current, "utf8").trim()) : null;
 }
 
+/** The default of report.title, for a site built before any report data is prepared. */
+export const DEFAULT_TITLE = "Customer segmentation report";
+
+/**
+ * The report's title (report.title, as the prepared report data's meta.json holds it): the site title of the
+ * sidebar and of every page's browser tab ("Page – Title"), as on the home page, the segment pages and the exports.
+ */
+export function reportTitle(dir: string | null): string {
+  const file = dir === null ? null : join(dir, "meta.json");
+  if (!file || !existsSync(file)) return DEFAULT_TITLE;
+  const title = (JSON.parse(readFileSync(file, "utf8")) as { title?: unknown }).title;
+  return typeof title === "string" && title.trim() ? title : DEFAULT_TITLE;
+}
+
 /** What the prepared data holds; every capability when no data is prepared yet (or an older one without the file). */
 export function preparedCapabilities(dir: string | null): Capabilities {
   const file = dir === null ? null : join(dir, "capabilities.json");

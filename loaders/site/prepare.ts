@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join, relative } from "node:path";
 import { ensureArtifacts } from "./artifacts.ts";
 import { postgresSourceName } from "../sources/postgres.ts";
-import { PROJECT_ROOT, loadConfig } from "../config.ts";
+import { PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
+import type { Model } from "../model/schema.ts";
 
 const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
 const CACHE_STAMP = join(FRAMEWORK_CACHE, "segment-report.fingerprint");
@@ -19,10 +20,12 @@ export function syncFrameworkCache(fingerprint: string): boolean {
 }
 
 /** Prepares the report data and Framework's cache; shared by `build` and `dev`. */
-export async function prepare(): Promise<string> {
-  const config = loadConfig();
+export async function prepare(
+  options: { config?: Config; saved?: { model: Model; file: string } | null } = {},
+): Promise<string> {
+  const config = options.config ?? loadConfig();
   const started = performance.now();
-  const artifacts = await ensureArtifacts(config);
+  const artifacts = await ensureArtifacts(config, options.saved ?? null);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(
     `segment-report: ${artifacts.computed ? `computed the report data in ${seconds} s` : "report data unchanged"} ` +

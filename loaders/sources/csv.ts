@@ -280,8 +280,10 @@ async function runReading(conn: DuckDBConnection, sql: string, plan: ReadPlan): 
       const where = placeLabel(await placeOfDuckLine(plan.source, duckLine));
       throw new InputError(csvErrorMessage(message, file, where, plan.encoding === "utf-8") as string);
     }
-    if (/gzip|zlib|decompress|inflate/i.test(message))
+    if (/gzip|zlib|decompress|inflate/i.test(message)) {
+      if (plan.source.gzip) await checkGzip(file); // names what is wrong: cut short, trailing junk, damaged
       throw new InputError(`${file}: not a valid gzip file (${message.split("\n")[0]})`);
+    }
     if (/state machine/i.test(message)) {
       const odd = await firstOddLineEnd(plan.source);
       if (odd !== null)
@@ -381,6 +383,71 @@ export async function findBadValue(
   };
 }
 
+/**
+ * The largest magnitude a figure of one line may have. Beyond them a figure is a typing or export error (a
+ * quantity of 1e23), and doubles stop holding pennies (2^53 is about 9e15): a run stops rather than report it.
+ */
+export const PLAUSIBLE = { quantity: 1e9, unit_price: 1e12, amount: 1e15, revenue: 1e15 } as const;
+
+/** The first line where a figure leaves the finite or plausible range, as a one-line message; null when none does. */
+export async function findOutOfRange(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  table = "transactions",
+): Promise<string | null> {
+  const checks = (["quantity", "unit_price", "amount"] as const)
+    .filter((name) => plan.columns[name] !== undefined)
+    .map((name) => ({ name, sql: `abs(${name}) > ${PLAUSIBLE[name]}` }));
+  const revenue = { name: "revenue" as const, sql: `(NOT isfinite(revenue) OR abs(revenue) > ${PLAUSIBLE.revenue})` };
+  const all = [...checks, revenue];
+  const hit = (
+    await conn.runAndReadAll(
+      `SELECT rowid::BIGINT AS row, ${all.map((c, i) => `${c.sql} AS bad${i}`).join(", ")}, count(*) OVER ()::BIGINT AS lines
+       FROM ${table} WHERE ${all.map((c) => c.sql).join(" OR ")} ORDER BY rowid LIMIT 1`,
+    )
+  ).getRowObjectsJS()[0];
+  if (!hit) return null;
+  const row = Number(hit.row);
+  const where = (await rowPlaces(plan, [row]))[0];
+  const lines = Number(hit.lines);
+  const more = lines > 1 ? ` (${lines.toLocaleString("en-US")} lines are out of range; this is the first)` : "";
+  const limit = (n: number) => n.toExponential(0).replace("e+", "e");
+  const quoted = async (name: LogicalColumn) => JSON.stringify(((await cellText(conn, plan, row, name)) ?? "").trim());
+  const own = checks.find((_, i) => hit[`bad${i}`] === true);
+  if (own)
+    return (
+      `${plan.source.path}: ${where}: ${plan.headers[plan.columns[own.name] as number]} ${await quoted(own.name)} is beyond the plausible range` +
+      ` (at most ${limit(PLAUSIBLE[own.name])} in size); correct the value or the column mapping${more}`
+    );
+  return (
+    `${plan.source.path}: ${where}: the line's revenue (${plan.headers[plan.columns.quantity as number] ?? "quantity"} ${await quoted("quantity")}` +
+    ` x ${plan.headers[plan.columns.unit_price as number] ?? "unit price"} ${await quoted("unit_price")}) is beyond the range a figure can hold` +
+    ` (at most ${limit(PLAUSIBLE.revenue)}); correct the value${more}`
+  );
+}
+
+/** Lines whose quantity is not a whole number (weights, lengths, or a shifted column), and the first of them. */
+export async function fractionalQuantities(
+  conn: DuckDBConnection,
+  plan: ReadPlan,
+  table = "transactions",
+): Promise<ReadResult["fractional_quantities"]> {
+  if (plan.columns.quantity === undefined) return undefined;
+  const hit = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::BIGINT AS lines, min(rowid)::BIGINT AS first FROM ${table} WHERE quantity <> trunc(quantity)`,
+    )
+  ).getRowObjectsJS()[0];
+  const lines = Number(hit.lines);
+  if (!lines) return undefined;
+  const row = Number(hit.first);
+  return {
+    lines,
+    where: (await rowPlaces(plan, [row]))[0],
+    text: ((await cellText(conn, plan, row, "quantity")) ?? "").trim(),
+  };
+}
+
 /** What a date in `format` looks like, for messages. */
 function expectedDate(format: string | undefined): string {
   switch (format ?? "auto") {
@@ -400,6 +467,9 @@ function expectedDate(format: string | undefined): string {
   }
 }
 
+/** Excel's error values, as a cell or a CSV export shows them. */
+const EXCEL_ERROR = /^#(DIV\/0!|N\/A|VALUE!|REF!|NAME\?|NUM!|NULL!|GETTING_DATA|SPILL!|CALC!)$/;
+
 /** The one-line message for a bad value. */
 export function badValueMessage(bad: BadValue, file: string): string {
   const where = `${file}: ${bad.where ?? `line ${bad.row + 2}`}: ${bad.header}`;
@@ -410,6 +480,10 @@ export function badValueMessage(bad: BadValue, file: string): string {
     return `${where} is empty, expected ${what}${more}`;
   }
   const shown = JSON.stringify(bad.text.length > 60 ? `${bad.text.slice(0, 60)}...` : bad.text);
+  if (EXCEL_ERROR.test(bad.text))
+    return `${where} ${shown} is an error value from the spreadsheet (a formula that failed), expected ${bad.expected === "number" ? "a number" : "a date"}${more}`;
+  if (bad.text.startsWith("="))
+    return `${where} ${shown} is a formula whose value the workbook does not hold (it failed, e.g. #DIV/0!, or the workbook was saved without calculating), expected ${bad.expected === "number" ? "a number" : "a date"}${more}`;
   if (bad.expected === "number") return `${where} ${shown} is not a number${more}`;
   return `${where} ${shown} is not a date (expected ${expectedDate(bad.format)})${more}`;
 }
@@ -550,6 +624,9 @@ export async function readTransactions(
   }
   const bad = await findBadValue(conn, plan, table);
   if (bad) throw new InputError(badValueMessage(bad, file));
+  const outOfRange = await findOutOfRange(conn, plan, table);
+  if (outOfRange) throw new InputError(outOfRange);
+  const fractional = await fractionalQuantities(conn, plan, table);
   await numberLines(conn, plan, table);
   return {
     columns: planColumns(plan),
@@ -563,6 +640,7 @@ export async function readTransactions(
     },
     encoding: plan.encoding,
     encoding_reason: plan.encoding_reason,
+    ...(fractional ? { fractional_quantities: fractional } : {}),
   };
 }
 

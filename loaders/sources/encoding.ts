@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
+import { gzipProblem } from "./gzip.ts";
 
 /** The encoding a file is read in. */
 export type Encoding = "utf-8" | "windows-1252";
@@ -115,7 +116,7 @@ export async function transcodeToUtf8(path: string, gzip: boolean): Promise<Tran
   } catch (error) {
     closeSync(fd);
     remove();
-    if (gzip) throw new InputError(`${path}: not a valid gzip file (${(error as Error).message}; is it truncated?)`);
+    if (gzip) throw new InputError(gzipProblem(path, error));
     throw new InputError(`${path}: cannot be read (${(error as Error).message})`);
   }
   closeSync(fd);

@@ -3,7 +3,8 @@
  * as a workbook: rows go one by one into a DuckDB staging table of text columns, then through the same typed read as
  * CSV. The first sheet (in the workbook's order) or the one named by `sheet` in the configuration; the first row is
  * the header. Date cells become `YYYY-MM-DD HH:MM:SS` (the cell's wall-clock time, to the second), numbers their
- * shortest exact decimal, formulas their cached result, rich text its plain text. Empty rows are skipped.
+ * shortest exact decimal, formulas their cached result (or `=FORMULA` when the workbook holds none or an error, so that a
+ * message names it), error cells their code (#DIV/0!), rich text its plain text. Empty rows are skipped.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import ExcelJS from "exceljs";
@@ -27,7 +28,15 @@ export function cellText(value: unknown): string | null {
   if (typeof value === "object") {
     const v = value as Record<string, unknown>;
     if (Array.isArray(v.richText)) return (v.richText as { text: string }[]).map((t) => t.text).join("");
-    if ("result" in v || "formula" in v || "sharedFormula" in v) return cellText(v.result);
+    if ("result" in v || "formula" in v || "sharedFormula" in v) {
+      // exceljs's stream reader drops an error result (Excel's <c t="e"><f>F4/0</f><v>#DIV/0!</v></c>), and a
+      // workbook saved without calculating (openpyxl) holds none: the formula is shown, not an empty cell
+      if (v.result === undefined || v.result === null) {
+        const formula = v.formula ?? v.sharedFormula;
+        return typeof formula === "string" ? `=${formula}` : null;
+      }
+      return cellText(v.result);
+    }
     if ("text" in v) return cellText(v.text);
     if ("error" in v) return String(v.error);
   }

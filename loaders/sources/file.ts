@@ -9,6 +9,7 @@ import { createGunzip } from "node:zlib";
 import type { Config } from "../config.ts";
 import { InputError } from "../errors.ts";
 import { decodeHeader, type Encoding } from "./encoding.ts";
+import { gzipProblem } from "./gzip.ts";
 import { checkReadableFile } from "../paths.ts";
 
 export interface SourceFile {
@@ -23,6 +24,42 @@ export interface SourceFile {
 }
 
 const MAX_HEADER_BYTES = 1 << 20;
+
+/** Compressed or archive formats a delimited-text reader cannot read, by their first bytes. */
+const OTHER_FORMATS: { name: string; magic: number[]; fix: string }[] = [
+  {
+    name: "bzip2-compressed",
+    magic: [0x42, 0x5a, 0x68],
+    fix: "decompress it first (bunzip2 -k FILE) or save it gzipped",
+  },
+  {
+    name: "xz-compressed",
+    magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    fix: "decompress it first (unxz -k FILE) or save it gzipped",
+  },
+  {
+    name: "zstd-compressed",
+    magic: [0x28, 0xb5, 0x2f, 0xfd],
+    fix: "decompress it first (unzstd FILE) or save it gzipped",
+  },
+  {
+    name: "zip archive",
+    magic: [0x50, 0x4b, 0x03, 0x04],
+    fix: "an .xlsx workbook must be named .xlsx; otherwise unzip it first",
+  },
+  { name: "7-Zip archive", magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], fix: "extract it first" },
+];
+
+/**
+ * Throws an InputError naming the format when `magic` (a file's first bytes) is a compressed or archive format
+ * other than gzip: read as text it gave nonsense columns. A name ending `.gz` is said to be wrong.
+ */
+export function checkNotOtherFormat(path: string, magic: Buffer): void {
+  const other = OTHER_FORMATS.find((f) => f.magic.every((b, i) => magic[i] === b));
+  if (!other) return;
+  const named = /\.gz$/i.test(path) ? " although its name ends .gz (gzip)" : "";
+  throw new InputError(`${path}: a ${other.name} file${named}, expected text (CSV or TSV) or gzip; ${other.fix}`);
+}
 
 export function firstBytes(path: string, n: number): Buffer {
   const fd = openSync(path, "r");
@@ -39,12 +76,14 @@ export function firstBytes(path: string, n: number): Buffer {
 async function readFirstLine(stream: Readable, path: string, gzip: boolean): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let sawLf = false;
   try {
     for await (const chunk of stream) {
       const buffer = chunk as Buffer;
       const end = buffer.indexOf(10);
       if (end >= 0) {
         chunks.push(buffer.subarray(0, end));
+        sawLf = true;
         break;
       }
       chunks.push(buffer);
@@ -52,12 +91,27 @@ async function readFirstLine(stream: Readable, path: string, gzip: boolean): Pro
       if (size > MAX_HEADER_BYTES) break;
     }
   } catch (error) {
-    if (gzip) throw new InputError(`${path}: not a valid gzip file (${(error as Error).message})`);
+    if (gzip) throw new InputError(gzipProblem(path, error));
     throw new InputError(`${path}: cannot be read (${(error as Error).message})`);
   } finally {
     stream.destroy();
   }
-  return Buffer.concat(chunks);
+  const bytes = Buffer.concat(chunks);
+  checkCarriageReturns(path, bytes, sawLf);
+  return bytes;
+}
+
+/**
+ * Throws an InputError when the first line holds a carriage return followed by more text: lines ended by a
+ * carriage return alone (classic Mac OS) read as one endless header line ("expected 21008 fields").
+ */
+function checkCarriageReturns(path: string, bytes: Buffer, sawLf: boolean): void {
+  const cr = bytes.indexOf(13);
+  if (cr < 0 || cr === bytes.length - 1) return;
+  if (!sawLf || bytes.indexOf(13, cr + 1) >= 0)
+    throw new InputError(
+      `${path}: line 1: lines end with a carriage return alone (classic Mac OS line ends), expected a line feed (\\n or \\r\\n); save the file with Windows or Unix line ends (e.g. tr '\\r' '\\n' < FILE > NEW.csv)`,
+    );
 }
 
 /**
@@ -68,8 +122,9 @@ export async function openSource(path: string, encodingSetting: Config["encoding
   checkReadableFile(path);
   const stat = statSync(path);
   if (stat.size === 0) throw new InputError(`${path}: empty file (no header line)`);
-  const magic = firstBytes(path, 2);
-  const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const magic = firstBytes(path, 8);
+  const gzip = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  if (!gzip) checkNotOtherFormat(path, magic);
   const raw = createReadStream(path);
   const stream = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on("error", (error) => stream.destroy(error));
@@ -101,6 +156,6 @@ export async function checkGzip(path: string): Promise<void> {
   try {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), sink);
   } catch (error) {
-    throw new InputError(`${path}: not a valid gzip file (${(error as Error).message}; is it truncated?)`);
+    throw new InputError(gzipProblem(path, error));
   }
 }

@@ -124,6 +124,8 @@ export interface ReadResult {
   tables?: TablesRead;
   /** a folder input: lines read per file, in read order (sources/folder.ts) */
   files?: FileCount[];
+  /** lines whose quantity is not a whole number (kept as they are; said in the recognised block) */
+  fractional_quantities?: { lines: number; where: string; text: string };
 }
 
 /** What a multi-table read found, for the accounting and the report. */

@@ -17,6 +17,8 @@ export interface RecognisedInput {
   implausible: { lines: number; where: string; from: string; to: string } | null;
   /** customer ids written more than one way, merged */
   merged: { customers: number; spellings: number } | null;
+  /** lines whose quantity is not a whole number, the first one's place and text */
+  fractional?: { lines: number; where: string; text: string } | null;
 }
 
 const lines = (n: number) => `${count(n)} line${n === 1 ? "" : "s"}`;
@@ -51,6 +53,10 @@ export function recognisedBlock(input: RecognisedInput): string {
   if (input.implausible)
     out.push(
       `            ${lines(input.implausible.lines)} dated outside ${input.implausible.from} to ${input.implausible.to} set aside as implausible_date (first: ${input.implausible.where})`,
+    );
+  if (input.fractional)
+    out.push(
+      `  quantity: ${lines(input.fractional.lines)} with a quantity that is not a whole number (first: ${input.fractional.where}, ${input.fractional.text}), kept as read: weights or lengths? (units expected)`,
     );
   out.push(`  encoding: ${encoding}`);
   if (input.merged && input.merged.customers)

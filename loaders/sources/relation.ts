@@ -59,7 +59,7 @@ export interface RelationFormat {
   /** where data rows (0-based, input order) are, e.g. "line 5" */
   places(rows: number[]): string[] | Promise<string[]>;
   /** a format's own one-line message for a DuckDB error, else null (the generic one) */
-  explain?: (error: unknown) => InputError | null;
+  explain?: (error: unknown) => InputError | null | Promise<InputError | null>;
 }
 
 /**
@@ -76,10 +76,10 @@ export function relationRead(path: string, headers: string[], config: Config, fo
     if (!staged.has(conn)) staged.set(conn, await format.stage(conn));
     return staged.get(conn) as string;
   };
-  const explain = (error: unknown): unknown => {
+  const explain = async (error: unknown): Promise<unknown> => {
     if (error instanceof InputError) return error;
     const message = (error as Error).message ?? "";
-    const own = format.explain?.(error);
+    const own = await format.explain?.(error);
     if (own) return own;
     if (/^(IO|Invalid Input|Conversion|Parser) Error/.test(message))
       return new InputError(`${path}: cannot be read as ${format.what} (${duckdbReason(error)})`);
@@ -94,7 +94,7 @@ export function relationRead(path: string, headers: string[], config: Config, fo
       try {
         return await relation(conn);
       } catch (error) {
-        throw explain(error);
+        throw await explain(error);
       }
     },
     async read(conn, derived, table) {
@@ -102,7 +102,7 @@ export function relationRead(path: string, headers: string[], config: Config, fo
         plan.relation = await relation(conn);
         return await readTransactions(conn, plan, derived, table);
       } catch (error) {
-        throw explain(error);
+        throw await explain(error);
       }
     },
     async quote(conn, rows, column: LogicalColumn) {

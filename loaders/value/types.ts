@@ -70,6 +70,8 @@ export interface ValueSummary {
   needs: string | null;
   model: PurchaseModel;
   settings: ValueSettings;
+  /** set when the parameters came from a saved model (npm run build -- --model), not from a fit on these data */
+  saved_model?: { model_id: string; fitted_through: string };
   /** YYYY-MM-DD */
   period_start?: string;
   fitted_through?: string;

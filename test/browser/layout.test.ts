@@ -17,6 +17,7 @@ import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import { launchChromium, requireChromium } from "../support/browser.ts";
 import { buildReport, NO_SHARED, ONLINE_RETAIL, SHARED, type BuildOptions } from "../support/build.ts";
 import { LAYOUT_PROBLEMS, VISIBLE_TEXT } from "../support/layout.ts";
+import { requires } from "../support/skip.ts";
 
 const OUTPUT = join(PROJECT_ROOT, "test-output", "layout");
 const MARKETING = join(SHARED, "data", "marketing_campaign.tsv.gz");
@@ -30,11 +31,11 @@ const LAYOUTS = [
 
 const DATA: { label: string; build: BuildOptions; skip: string | false }[] = [
   { label: "demo", build: { name: "demo" }, skip: false },
-  { label: "Online Retail", build: { name: "online-retail", data: ONLINE_RETAIL }, skip: NO_SHARED },
+  { label: "Online Retail", build: { name: "online-retail", data: ONLINE_RETAIL }, skip: requires(NO_SHARED) },
   {
     label: "marketing_campaign",
     build: { name: "customers", config: MARKETING_CONFIG },
-    skip: existsSync(MARKETING) ? NO_SHARED : `../shared is absent (${MARKETING})`,
+    skip: requires(existsSync(MARKETING) ? NO_SHARED : `../shared is absent (${MARKETING})`),
   },
 ];
 

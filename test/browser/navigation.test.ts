@@ -20,6 +20,7 @@ import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
 import { buildReport, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const MARKETING_CONFIG = join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json");
 const ANALYST_PAGE = join(PROJECT_ROOT, "test", "fixtures", "pages", "revenue-by-rfm.md");
@@ -66,7 +67,7 @@ if (requireChromium())
       assert.ok(nav.includes("/geography.html") && nav.includes("/products.html"), nav.join(", "));
     });
 
-    test("Online Retail: every page in the navigation shows a chart", { skip: NO_SHARED }, async () => {
+    test("Online Retail: every page in the navigation shows a chart", { skip: requires(NO_SHARED) }, async () => {
       const { dir } = await buildReport({ name: "online-retail", data: ONLINE_RETAIL });
       const { nav, empty } = await pagesWithoutChart(browser, dir);
       assert.deepEqual(empty, []);
@@ -76,9 +77,11 @@ if (requireChromium())
     test(
       "marketing_campaign: every page in the navigation shows a chart; no geography, products, channels",
       {
-        skip: existsSync(join(PROJECT_ROOT, "..", "shared", "data", "marketing_campaign.tsv.gz"))
-          ? NO_SHARED
-          : "../shared is absent",
+        skip: requires(
+          existsSync(join(PROJECT_ROOT, "..", "shared", "data", "marketing_campaign.tsv.gz"))
+            ? NO_SHARED
+            : "../shared is absent",
+        ),
       },
       async () => {
         const build = await buildReport({ name: "customers", config: MARKETING_CONFIG });

@@ -24,6 +24,7 @@ import {
   type StaticServer,
 } from "../support/browser.ts";
 import { buildReport, NO_SHARED, SHARED } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const WORK = join(PROJECT_ROOT, "test-output", "value-browser");
 mkdirSync(WORK, { recursive: true });
@@ -39,7 +40,7 @@ writeFileSync(
 );
 
 if (requireChromium())
-  describe("customer value page (CDNOW, holdout)", { skip: NO_SHARED }, () => {
+  describe("customer value page (CDNOW, holdout)", { skip: requires(NO_SHARED) }, () => {
     let browser: Browser;
     let server: StaticServer;
     let dir: string;

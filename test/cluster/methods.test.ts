@@ -16,6 +16,7 @@ import { fitKMeans } from "../../loaders/cluster/methods/kmeans.ts";
 import { cutTree, fitWard, topDendrogram, wardTree } from "../../loaders/cluster/methods/ward.ts";
 import { adjustedRandIndex } from "../../loaders/cluster/stability.ts";
 import { loadReferenceRfm } from "../fixtures/segment/reference-rfm.ts";
+import { requires } from "../support/skip.ts";
 
 interface Shape {
   X: number[][];
@@ -158,7 +159,7 @@ describe("DBSCAN's knee", () => {
 const customers = loadReferenceRfm();
 describe(
   "scikit-learn agreement on Online Retail's features",
-  { skip: customers ? false : "reference RFM absent" },
+  { skip: requires(customers ? false : "the reference RFM of ../shared/reference is absent") },
   () => {
     const X = customers ? buildFeatures(customers, DEFAULT_CONFIG.clustering).matrix : matrix([[0]]);
     const { retail } = fixture;

@@ -132,9 +132,17 @@ describe("fitEveryK", () => {
   });
 
   it("warns of k-means runs that did not converge", () => {
-    const { warnings } = fitEveryK(input(), DEFAULT_CONFIG.clustering, stub, 3, null);
+    const { warnings } = fitEveryK(input(), DEFAULT_CONFIG.clustering, { ...stub, name: "kmeans" }, 3, null);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^k = 3: 1 k-means run\(s\) .* without converging; the kept solution converged$/);
+  });
+
+  it("names the method that did not converge (issue 22: the mixture's warning said k-means)", () => {
+    const gmm: ClusterMethod<KMeansFit> = { ...stub, name: "gmm" };
+    const { warnings } = fitEveryK(input(), DEFAULT_CONFIG.clustering, gmm, 3, null);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^k = 3: the Gaussian mixture's EM \(best of 3 restarts\) still raised/);
+    assert.doesNotMatch(warnings[0], /k-means/);
   });
 
   it("fits a method that finds its own k once, and puts its noise group last under NOISE_NAME", () => {

@@ -19,6 +19,7 @@ import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { VALUE_COLUMNS } from "../../loaders/pipeline/value.ts";
 import { loadScoringConfig, runScore } from "../../loaders/pipeline/score.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const WORK = join(PROJECT_ROOT, "test-output", "model-score");
 const FIXTURE = join(PROJECT_ROOT, "test", "fixtures", "time", "cohorts.csv");
@@ -87,9 +88,36 @@ describe("round trip: scoring the training data reproduces every label", () => {
     for (const s of summary.drift.segments) assert.ok(Math.abs(s.change) < 1e-12, s.segment);
     assert.equal(summary.drift.warning, null);
     assert.equal(summary.model.model_id, model.model_id);
+    // summary.json's value section: the saved parameters on the same histories give the pipeline's per-segment
+    // figures (computed there by the value stage's own loop, with its intervals)
+    const fitted = fit.summary.value;
+    assert.equal(fitted.status, "fitted");
+    assert.ok(summary.value, "the score's summary has a value section");
+    assert.equal(summary.value.fitted_through, fitted.fitted_through);
+    assert.equal(summary.value.segments.length, fitted.segments!.length);
+    summary.value.segments.forEach((s, j) => {
+      const f = fitted.segments![j];
+      assert.equal(s.segment, f.segment);
+      assert.equal(s.customers, f.customers);
+      assert.equal(s.with_figures, f.customers);
+      for (const key of [
+        "expected_orders",
+        "expected_revenue",
+        "mean_expected_revenue",
+        "clv",
+        "p_alive_median",
+      ] as const)
+        assert.ok(
+          Math.abs(s[key] - f[key]) <= 1e-9 * Math.max(1, Math.abs(f[key])),
+          `${s.segment} ${key}: ${s[key]} vs ${f[key]}`,
+        );
+      assert.equal(s.likely_inactive, f.likely_inactive);
+    });
+    assert.ok(Math.abs(summary.value.totals.expected_revenue - fitted.totals!.expected_revenue) < 1e-6);
+    assert.ok(summary.value.segments.some((s) => s.expected_revenue > 0));
   });
 
-  it("Online Retail: every segment and RFM segment", { skip: NO_SHARED }, async () => {
+  it("Online Retail: every segment and RFM segment", { skip: requires(NO_SHARED) }, async () => {
     const { fit, scoredRows, fitRows, summary } = await roundTrip("retail", ONLINE_RETAIL);
     assert.equal(summary.customers, fit.summary.customers);
     assert.equal(scoredRows, withoutMethodColumns(fitRows));
@@ -159,7 +187,7 @@ describe("npm run score", () => {
 
   it("refuses another schema version, a file that is not a model and data lacking a column, writing nothing", () => {
     const wrongVersion = join(dir, "v2.json");
-    writeFileSync(wrongVersion, JSON.stringify({ ...JSON.parse(readFileSync(modelFile, "utf8")), version: 1 }));
+    writeFileSync(wrongVersion, JSON.stringify({ ...JSON.parse(readFileSync(modelFile, "utf8")), version: 2 }));
     // without the invoice column each line would be one order: frequency would not mean what the model learnt
     const noInvoice = join(dir, "no_invoice.csv");
     writeFileSync(
@@ -173,7 +201,7 @@ describe("npm run score", () => {
     const cases: [string[], RegExp][] = [
       [
         ["--model", wrongVersion, "--data", FIXTURE],
-        /a model of schema version 1; this version of segment-report reads version 2/,
+        /a model of schema version 2; this version of segment-report reads version 3/,
       ],
       [["--model", join(fitDir, "summary.json"), "--data", FIXTURE], /not a segment-report model/],
       [

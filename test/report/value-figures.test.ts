@@ -22,6 +22,7 @@ import { strategyData } from "../../loaders/report/pages/strategy.ts";
 import { notFitted } from "../../loaders/value/index.ts";
 import { NO_SHARED, SHARED } from "../support/build.ts";
 import { memo } from "../support/memo.ts";
+import { requires } from "../support/skip.ts";
 
 /** 2F1(a, b; c; z) by its series, |z| < 1. */
 function hyp2f1(a: number, b: number, c: number, z: number): number {
@@ -61,7 +62,7 @@ const near = (got: number, want: number, what: string) =>
 
 describe(
   "value figures on the segment and strategy pages (CDNOW, closed forms in the test)",
-  { skip: NO_SHARED },
+  { skip: requires(NO_SHARED) },
   () => {
     let analysis: Analysis | null = null;
     after(async () => analysis?.close());

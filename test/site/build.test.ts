@@ -67,15 +67,40 @@ test("by default no file of the published site holds a customer identifier", asy
   );
 });
 
-test("publish_customer_list publishes the per-customer segment list", async () => {
+/** The build with publish_customer_list and a report.title of its own (one build, two tests). */
+const TITLE = "Acme & Co: customers 2024";
+async function publishBuild(): Promise<{ dir: string; small: ReturnType<typeof generateSmall> }> {
   const small = generateSmall();
   const config = join(PROJECT_ROOT, "test-output", "configs", "publish.json");
   mkdirSync(join(config, ".."), { recursive: true });
   writeFileSync(
     config,
-    JSON.stringify({ report: { publish_customer_list: true }, clustering: { k_max: 5, bootstrap_runs: 3 } }),
+    JSON.stringify({
+      report: { publish_customer_list: true, title: TITLE },
+      clustering: { k_max: 5, bootstrap_runs: 3 },
+    }),
   );
   const { dir } = await buildReport({ name: "publish", data: small.data, config });
+  return { dir, small };
+}
+
+test("report.title is the site's title: the sidebar and every page's browser tab (issue 23, case 15)", async () => {
+  const { dir } = await publishBuild();
+  const pages = filesUnder(dir).filter((file) => file.endsWith(".html"));
+  assert.ok(pages.length >= 5, `${pages.length} pages`);
+  const escaped = TITLE.replace(/&/g, "&amp;");
+  for (const page of pages) {
+    const html = readFileSync(page, "utf8");
+    const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? "";
+    assert.ok(title.includes(escaped), `${page}: <title>${title}</title>`);
+    assert.ok(!html.includes("Customer segmentation report"), `${page} still names the default title`);
+    const sidebar = /<nav id="observablehq-sidebar">[\s\S]*?<\/nav>/.exec(html)?.[0] ?? "";
+    assert.ok(sidebar.includes(escaped), `${page}: the sidebar does not name the title`);
+  }
+});
+
+test("publish_customer_list publishes the per-customer segment list", async () => {
+  const { dir, small } = await publishBuild();
   const list = filesUnder(dir).find((file) => /customer_segments.*\.csv$/.test(file));
   assert.ok(list, "customer_segments.csv in the site");
   const lines = readFileSync(list, "utf8").trim().split("\n");

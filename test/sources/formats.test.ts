@@ -202,7 +202,10 @@ describe("format errors: one line naming the file", () => {
   });
 
   it("a broken JSON line names the file and the line", async () => {
-    assert.match(await inputError(fixture("broken.jsonl")), /broken\.jsonl: line \d+: not valid JSON \(.+\)$/);
+    assert.match(
+      await inputError(fixture("broken.jsonl")),
+      /broken\.jsonl: line 2, character \d+: not valid JSON \(.+\); expected one JSON object per line$/,
+    );
   });
 
   it("cell values as text: dates to the second, formulas by their result, rich text as text", () => {

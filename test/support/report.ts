@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { generateDemo, writeDemoFiles } from "../../loaders/demo/index.ts";
+import { VERSION_FILE } from "../../loaders/demo/write.ts";
 
 export interface SmallData {
   /** transactions.csv.gz */
@@ -15,7 +16,8 @@ export interface SmallData {
 export function generateSmall(seed = 7): SmallData {
   const dir = join(PROJECT_ROOT, "test-output", "data", `small-${seed}`);
   const data = join(dir, "transactions.csv.gz");
-  if (!existsSync(data)) writeDemoFiles(dir, generateDemo({ seed, scale: 0.05 }));
+  // the version stamp is written last (each file whole, by rename): npm test's two lanes may both write it at once
+  if (!existsSync(join(dir, VERSION_FILE))) writeDemoFiles(dir, generateDemo({ seed, scale: 0.05 }));
   // the persona file lists every customer; the default cleaning keeps all of them (each has kept purchases)
   const personas = readFileSync(join(dir, "personas.csv"), "utf8").trim().split("\n").length - 1;
   return { data, customersKept: personas };

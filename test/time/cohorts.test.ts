@@ -11,6 +11,7 @@ import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { ingest } from "../../loaders/pipeline/ingest.ts";
 import { cohortTable, compareCohorts, customerMonths, type Cohort } from "../../loaders/time/cohorts.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const DIR = join(PROJECT_ROOT, "test", "fixtures", "time");
 const expected = (name: string) => JSON.parse(readFileSync(join(DIR, name), "utf8"));
@@ -57,7 +58,7 @@ describe("cohorts", () => {
     assertCohorts(got.cohorts, want.cohorts);
   });
 
-  it("Online Retail: every cohort equals pandas'", { skip: NO_SHARED }, async () => {
+  it("Online Retail: every cohort equals pandas'", { skip: requires(NO_SHARED) }, async () => {
     const want = expected("online_retail_cohorts.json");
     const got = await cohortsOf(ONLINE_RETAIL);
     assert.equal(got.last_month, want.last_month);

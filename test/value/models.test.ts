@@ -20,6 +20,7 @@ import { hyp2f1, lnBeta, lnGamma } from "../../loaders/value/special.ts";
 import { analyseValue } from "../../loaders/value/index.ts";
 import { valueSettings } from "../../loaders/value/settings.ts";
 import { NO_SHARED, SHARED } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const EXPECTED = JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "value", "expected.json"), "utf8")) as {
   customers_in_calibration: number;
@@ -114,7 +115,7 @@ describe("closed forms on CDNOW customers (scipy fixture, published parameters)"
   });
 });
 
-describe("CDNOW sample: the paper check", { skip: NO_SHARED }, () => {
+describe("CDNOW sample: the paper check", { skip: requires(NO_SHARED) }, () => {
   const { ids, purchases, summary } = cdnowCalibration();
   const h = { x: summary.x, t_x: summary.t_x, T: summary.T };
   it("preparation: x, t_x, T and the mean repeat value equal pandas'", () => {

@@ -14,6 +14,7 @@ import { analyseValue, MIN_PERIOD_DAYS, MIN_REPEAT_CUSTOMERS, type ValueSummary 
 import { purchasesFromRows } from "../../loaders/value/prepare.ts";
 import { valueSettings } from "../../loaders/value/settings.ts";
 import { NO_SHARED, ONLINE_RETAIL, SHARED } from "../support/build.ts";
+import { requires } from "../support/skip.ts";
 
 const WORK = join(PROJECT_ROOT, "test-output", "value-stage");
 mkdirSync(WORK, { recursive: true });
@@ -36,51 +37,60 @@ function config(name: string, settings: object) {
 const PAPER = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const PAPER_GG = { p: 6.25, q: 3.74, v: 15.44 };
 
-describe("value stage on CDNOW (order-log mapping, calibration to 1997-09-30, weeks)", { skip: NO_SHARED }, () => {
-  it("fits the published parameters within 1%, checks the holdout, fills customers.csv", async () => {
-    const c = config("cdnow", {
-      data: join(SHARED, "data", "cdnow_sample.csv.gz"),
-      columns: { customer_id: "customer_id", invoice_date: "date", quantity: "number_of_cds", amount: "dollar_value" },
-      clustering: { bootstrap_runs: 0, k: 3 },
-      value: { calibration_end: "1997-09-30" },
+describe(
+  "value stage on CDNOW (order-log mapping, calibration to 1997-09-30, weeks)",
+  { skip: requires(NO_SHARED) },
+  () => {
+    it("fits the published parameters within 1%, checks the holdout, fills customers.csv", async () => {
+      const c = config("cdnow", {
+        data: join(SHARED, "data", "cdnow_sample.csv.gz"),
+        columns: {
+          customer_id: "customer_id",
+          invoice_date: "date",
+          quantity: "number_of_cds",
+          amount: "dollar_value",
+        },
+        clustering: { bootstrap_runs: 0, k: 3 },
+        value: { calibration_end: "1997-09-30" },
+      });
+      const out = join(WORK, "cdnow-out");
+      const { summary } = await runPipeline(c, out);
+      const v = summary.value;
+      assert.equal(v.status, "fitted", v.reason ?? "");
+      // the pipeline sets aside the 8 lines of $0 (nonpositive_amount): 8 customers fewer than the paper's 2,357
+      assert.equal(v.calibration!.customers, 2357 - 8);
+      for (const [k, want] of Object.entries(PAPER)) {
+        const got = v.bgnbd![k as keyof typeof PAPER];
+        assert.ok(Math.abs(got - want) <= 0.01 * want, `${k} ${got} vs ${want}`);
+      }
+      assert.ok(Math.abs(v.bgnbd!.log_likelihood + 9582.4) <= 0.01 * 9582.4);
+      assert.equal(v.gamma_gamma!.customers, 946);
+      for (const [k, want] of Object.entries(PAPER_GG)) {
+        const got = v.gamma_gamma![k as keyof typeof PAPER_GG];
+        assert.ok(Math.abs(got - want) <= 0.01 * want, `${k} ${got} vs ${want}`);
+      }
+      const h = v.holdout!;
+      assert.equal(h.holdout_days, 273); // 1997-10-01 .. 1998-06-30: 39 weeks
+      assert.equal(h.customers, 2349);
+      assert.equal(h.weekly.length, 39);
+      assert.equal(h.weekly.at(-1)!.actual, h.actual_transactions);
+      assert.ok(Math.abs(h.weekly.at(-1)!.predicted - h.predicted_transactions) < 1e-6);
+      assert.equal(
+        h.groups.reduce((s, g) => s + g.customers, 0),
+        h.customers,
+      );
+      assert.ok(h.total_error_pct !== null && Math.abs(h.total_error_pct) < 15, `holdout error ${h.total_error_pct}%`);
+      assertFinite(v);
+      const csv = readFileSync(join(out, "customers.csv"), "utf8").trim().split("\n");
+      const header = csv[0].split(",");
+      assert.deepEqual(header.slice(-4), ["p_alive", "expected_orders", "expected_order_value", "clv"]);
+      for (const line of csv.slice(1)) {
+        const cells = line.split(",").slice(-4).map(Number);
+        assert.ok(cells.every(Number.isFinite) && cells[0] >= 0 && cells[0] <= 1, line);
+      }
     });
-    const out = join(WORK, "cdnow-out");
-    const { summary } = await runPipeline(c, out);
-    const v = summary.value;
-    assert.equal(v.status, "fitted", v.reason ?? "");
-    // the pipeline sets aside the 8 lines of $0 (nonpositive_amount): 8 customers fewer than the paper's 2,357
-    assert.equal(v.calibration!.customers, 2357 - 8);
-    for (const [k, want] of Object.entries(PAPER)) {
-      const got = v.bgnbd![k as keyof typeof PAPER];
-      assert.ok(Math.abs(got - want) <= 0.01 * want, `${k} ${got} vs ${want}`);
-    }
-    assert.ok(Math.abs(v.bgnbd!.log_likelihood + 9582.4) <= 0.01 * 9582.4);
-    assert.equal(v.gamma_gamma!.customers, 946);
-    for (const [k, want] of Object.entries(PAPER_GG)) {
-      const got = v.gamma_gamma![k as keyof typeof PAPER_GG];
-      assert.ok(Math.abs(got - want) <= 0.01 * want, `${k} ${got} vs ${want}`);
-    }
-    const h = v.holdout!;
-    assert.equal(h.holdout_days, 273); // 1997-10-01 .. 1998-06-30: 39 weeks
-    assert.equal(h.customers, 2349);
-    assert.equal(h.weekly.length, 39);
-    assert.equal(h.weekly.at(-1)!.actual, h.actual_transactions);
-    assert.ok(Math.abs(h.weekly.at(-1)!.predicted - h.predicted_transactions) < 1e-6);
-    assert.equal(
-      h.groups.reduce((s, g) => s + g.customers, 0),
-      h.customers,
-    );
-    assert.ok(h.total_error_pct !== null && Math.abs(h.total_error_pct) < 15, `holdout error ${h.total_error_pct}%`);
-    assertFinite(v);
-    const csv = readFileSync(join(out, "customers.csv"), "utf8").trim().split("\n");
-    const header = csv[0].split(",");
-    assert.deepEqual(header.slice(-4), ["p_alive", "expected_orders", "expected_order_value", "clv"]);
-    for (const line of csv.slice(1)) {
-      const cells = line.split(",").slice(-4).map(Number);
-      assert.ok(cells.every(Number.isFinite) && cells[0] >= 0 && cells[0] <= 1, line);
-    }
-  });
-});
+  },
+);
 
 describe("value stage on the demo data and Online Retail", () => {
   it("demo: converges, holdout computed, segment intervals bracket the estimates", async () => {
@@ -113,7 +123,7 @@ describe("value stage on the demo data and Online Retail", () => {
     }
   });
 
-  it("Online Retail: converges, holdout computed", { skip: NO_SHARED }, async () => {
+  it("Online Retail: converges, holdout computed", { skip: requires(NO_SHARED) }, async () => {
     const c = config("retail", {
       data: ONLINE_RETAIL,
       clustering: { bootstrap_runs: 0, k: 4 },
@@ -191,7 +201,7 @@ describe("data the models cannot fit: one line, no figure", () => {
     }).summary;
     oneLine(v, /calibration_end 1970-07-19 leaves no holdout period \(the data ends on 1970-07-19\)/);
   });
-  it("a customer-level table (marketing_campaign)", { skip: NO_SHARED }, async () => {
+  it("a customer-level table (marketing_campaign)", { skip: requires(NO_SHARED) }, async () => {
     const c = loadConfig({
       file: join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json"),
       env: {},

@@ -226,6 +226,42 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
     limitations: limitations(ctx),
     method_comparison: methodComparisonData(ctx),
     value: valueModels(ctx),
+    saved_model: savedModelData(ctx),
+  };
+}
+
+/**
+ * The saved model the report was built with (npm run build -- --model) and the drift of these customers against
+ * its training data; null when the report fitted its own segmentation.
+ */
+export function savedModelData(ctx: ReportContext): Record<string, unknown> | null {
+  const saved = ctx.time?.saved;
+  if (!saved) return null;
+  const d = saved.drift;
+  return {
+    file: saved.file,
+    model_id: saved.model_id,
+    version: saved.version,
+    method: saved.method,
+    training: saved.training,
+    customers: d.customers,
+    distance_p99: rnd(d.distance_p99, 4),
+    outside_share: rnd(d.outside_share, 4),
+    features: d.features.map((f) => ({
+      feature: f.feature,
+      training_mean: rnd(f.training_mean, 4),
+      mean: rnd(f.mean, 4),
+      shift_sd: rnd(f.shift_sd, 3),
+    })),
+    segments: d.segments.map((s) => ({
+      segment: s.segment,
+      training_share: rnd(s.training_share, 4),
+      share: rnd(s.share, 4),
+      change: rnd(s.change, 4),
+    })),
+    thresholds: d.thresholds,
+    passed: d.passed,
+    warning: d.warning,
   };
 }
 

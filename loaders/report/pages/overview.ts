@@ -27,6 +27,17 @@ export function metaData(ctx: ReportContext): Record<string, unknown> {
     k: h.k,
     k_rule: ctx.seg.k_rule,
     k_reason: ctx.seg.k_reason,
+    // the saved model the segments come from (npm run build -- --model): which, and the data it was fitted on
+    saved_model: ctx.time?.saved
+      ? {
+          model_id: ctx.time.saved.model_id,
+          source: ctx.time.saved.training.source,
+          period_start: ctx.time.saved.training.period_start,
+          period_end: ctx.time.saved.training.period_end,
+          snapshot_date: ctx.time.saved.training.snapshot_date,
+          drift_warning: ctx.time.saved.drift.warning !== null,
+        }
+      : null,
     ks: ctx.ks,
     segments: ctx.chosen.solution.names.map((name) => ({ name, slug: ctx.slugs.get(name) })),
     customer_list: ctx.config.report.publish_customer_list,

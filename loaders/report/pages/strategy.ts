@@ -13,7 +13,7 @@ import {
   leverDefaults,
   leverTargets,
 } from "../levers.ts";
-import { periodYears, reportTraitThresholds, rnd, segmentRows } from "../facts.ts";
+import { periodYears, reportTraitThresholds, rnd, segmentRows, shortPeriodNote } from "../facts.ts";
 import { valueFigures } from "../value-figures.ts";
 
 export function strategyData(ctx: ReportContext): Record<string, unknown> {
@@ -67,12 +67,13 @@ export function strategyData(ctx: ReportContext): Record<string, unknown> {
   return {
     period_days: ctx.headline.period_days,
     years: rnd(years, 4),
-    // a customer-level table's spending covers a period the data does not state: configured, or taken as one year's
+    // a customer-level table's spending covers a period the data does not state: configured, or taken as one year's;
+    // lines covering too short a period are not annualised
     period_note: !ctx.capabilities.has.transactions
       ? ctx.config.period_days === null
         ? "The table does not say what period its spending and purchases cover: the figures a year below take the table's figures as one year's (set period_days in the configuration to the days they cover)."
         : `The table's spending and purchases cover ${ctx.config.period_days.toLocaleString("en-GB")} days (period_days in the configuration): the figures a year below divide them by ${rnd(ctx.config.period_days / 365.25, 2)} years.`
-      : null,
+      : shortPeriodNote(ctx),
     revenue: rnd(ctx.headline.revenue),
     annual_revenue: rnd(ctx.headline.revenue / years),
     defaults: { top: defaults.top.segment, promising: defaults.promising.segment, at_risk: defaults.at_risk.segment },

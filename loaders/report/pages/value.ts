@@ -143,8 +143,9 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
       `Over ${horizonText} the ${name} and Gamma-Gamma models expect ${formatNumber(totals.expected_orders, 0)} orders and ` +
       `${money(totals.expected_revenue)} of revenue from the ${formatInt(totals.customers)} customers${interval(totals.expected_revenue_interval)}; ` +
       `discounted at ${formatPercent(s.settings.annual_discount_rate, 0)} a year, ${money(totals.clv)}.`,
-    fitted_on:
-      s.settings.calibration_end === null
+    fitted_on: s.saved_model
+      ? `Parameters from the saved model ${s.saved_model.model_id}, fitted on the purchases up to ${s.saved_model.fitted_through} and not refitted on these data; the predictions start from each customer's history from ${s.period_start} to ${s.observation_end}. Time in ${unit}.`
+      : s.settings.calibration_end === null
         ? `Fitted on every purchase from ${s.period_start} to ${s.observation_end}, time in ${unit}.`
         : `Fitted on the purchases from ${s.period_start} to ${s.fitted_through} (the calibration period); the predictions start from each customer's whole history to ${s.observation_end}. Time in ${unit}.`,
     one_off:
@@ -152,24 +153,28 @@ export function valueData(ctx: ReportContext): Record<string, unknown> {
         ? `Under BG/NBD a customer who has bought on one day only is taken to be active: the model lets customers drop out only after a repeat purchase, so the ${formatInt(oneOff)} one-off buyers (${formatPercent(oneOff / Math.max(1, included))} of the customers) have P(alive) = 1 by assumption, however long ago they bought. Setting value.model to "mbgnbd" fits MBG/NBD, in which they may have dropped out.`
         : `Under MBG/NBD a customer may drop out right after the first purchase, so one-off buyers are not assumed active: the ${formatInt(oneOff)} of them (${formatPercent(oneOff / Math.max(1, included))} of the customers) have a median P(alive) of ${medianOneOff === null ? "–" : formatPercent(medianOneOff)}.`,
     segments: claims,
-    unseparated: unseparated.length
-      ? `The intervals do not separate ${unseparated.join(", ")} from the other customers: no claim is made about ${unseparated.length === 1 ? "its" : "their"} value.`
-      : null,
+    unseparated: s.saved_model
+      ? "No intervals: the saved model keeps the parameters, not their uncertainty, so no segment's value is claimed to differ from the other customers'."
+      : unseparated.length
+        ? `The intervals do not separate ${unseparated.join(", ")} from the other customers: no claim is made about ${unseparated.length === 1 ? "its" : "their"} value.`
+        : null,
     spend_assumption:
       `Gamma-Gamma assumes a customer's spend per order does not depend on how often she buys. Among the ${formatInt(gg.customers)} repeat customers the correlation of repeat orders and mean order value is ${formatNumber(corr, 2)}: ` +
       (Math.abs(corr) < WEAK_CORRELATION
         ? "weak, as the model assumes."
         : `not weak (|r| >= ${WEAK_CORRELATION}): the expected order values lean towards the ${corr > 0 ? "frequent" : "occasional"} buyers' spend, and should be read with care.`) +
-      ` Left out of the spend fit: ${formatInt(gg.left_out_no_repeat)} customers without a repeat purchase${gg.left_out_nonpositive_mean ? ` and ${formatInt(gg.left_out_nonpositive_mean)} whose mean repeat value is zero or less` : ""}; they get the population mean, ${money(gg.population_mean_spend ?? 0)} per order.`,
-    holdout: holdout
-      ? `Fitted on the purchases up to ${holdout.calibration_end}, the model predicted ${formatNumber(holdout.predicted_transactions, 0)} transactions by these ${formatInt(holdout.customers)} customers in the ${formatInt(holdout.holdout_days)} days to ${holdout.holdout_end}; they made ${formatInt(holdout.actual_transactions)}` +
-        (holdout.total_error_pct === null
-          ? "."
-          : ` (${holdout.total_error_pct >= 0 ? "+" : ""}${formatNumber(holdout.total_error_pct, 1)}%). Mean absolute error per customer: ${formatNumber(holdout.mean_absolute_error, 2)} transactions.`) +
-        (holdout.customers_first_seen_in_holdout
-          ? ` ${formatInt(holdout.customers_first_seen_in_holdout)} customers first bought in the holdout and are not in the check.`
-          : "")
-      : `No holdout check: set value.calibration_end to a day some months before the end of the data (${s.observation_end}) to fit on the purchases up to it and compare the predictions with what happened after.`,
+      ` ${s.saved_model ? "Outside the spend model's reach (as in its fit)" : "Left out of the spend fit"}: ${formatInt(gg.left_out_no_repeat)} customers without a repeat purchase${gg.left_out_nonpositive_mean ? ` and ${formatInt(gg.left_out_nonpositive_mean)} whose mean repeat value is zero or less` : ""}; they get the population mean, ${money(gg.population_mean_spend ?? 0)} per order.`,
+    holdout: s.saved_model
+      ? "No holdout check: the parameters come from the saved model, not from a fit on these data."
+      : holdout
+        ? `Fitted on the purchases up to ${holdout.calibration_end}, the model predicted ${formatNumber(holdout.predicted_transactions, 0)} transactions by these ${formatInt(holdout.customers)} customers in the ${formatInt(holdout.holdout_days)} days to ${holdout.holdout_end}; they made ${formatInt(holdout.actual_transactions)}` +
+          (holdout.total_error_pct === null
+            ? "."
+            : ` (${holdout.total_error_pct >= 0 ? "+" : ""}${formatNumber(holdout.total_error_pct, 1)}%). Mean absolute error per customer: ${formatNumber(holdout.mean_absolute_error, 2)} transactions.`) +
+          (holdout.customers_first_seen_in_holdout
+            ? ` ${formatInt(holdout.customers_first_seen_in_holdout)} customers first bought in the holdout and are not in the check.`
+            : "")
+        : `No holdout check: set value.calibration_end to a day some months before the end of the data (${s.observation_end}) to fit on the purchases up to it and compare the predictions with what happened after.`,
     churn: watch.customers
       ? `${formatInt(watch.customers)} high-value customers (the top quarter by revenue, ${money(watch.high_value_threshold)} or more) have a probability of being active below ${formatPercent(watch.p_alive_threshold, 0)}: ${formatPercent(watch.share)} of the high-value customers. They brought ${money(watch.revenue)} (${formatPercent(watch.revenue_share)} of revenue); the revenue at stake over ${horizonText}, what they would bring if still active less what is expected of them, is ${money(watch.expected_revenue_at_stake)}.`
       : `No high-value customer (the top quarter by revenue, ${money(watch.high_value_threshold)} or more) has a probability of being active below ${formatPercent(watch.p_alive_threshold, 0)}.`,
