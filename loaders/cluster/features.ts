@@ -1,9 +1,17 @@
 /**
- * Clustering features: pick the configured columns, reject non-finite values, transform (log1p), drop
- * redundant extra features by correlation, and scale.
+ * Clustering features: pick the configured columns, reject non-finite values, transform (log1p where a feature is
+ * skewed), drop redundant extra features by correlation, and scale.
+ *
+ * Transform rule (`clustering.transform: "auto"`, the default): a feature gets log1p when the skewness of its raw
+ * values (Fisher-Pearson g1, as scipy.stats.skew) has |g1| > `clustering.skew_threshold` (1 by default, the usual
+ * line for "highly skewed"), no value is negative and log1p lowers |g1|; otherwise it is left as it is. Spend and order counts are
+ * right-skewed (g1 of 3 to 20 on retail data) and log1p brings them near symmetric; a uniform recency (0 to 99
+ * days, g1 0.00) would be bent into a left-skewed one (g1 -1.55) that invents a group of very recent customers.
+ * "log1p" and "none" apply to every feature. Each feature's skewness before and after is kept (`skew`) for the
+ * methodology page.
  *
  * Why `standard` scaling (population sd, as sklearn's StandardScaler) by default: it is what the reference
- * pipeline does, and after log1p the RFM columns are close to symmetric, so mean/sd are good location/scale
+ * pipeline does, and after the transform the RFM columns are close to symmetric, so mean/sd are good location/scale
  * estimates and every feature gets unit variance, which is what k-means' squared Euclidean distance implicitly
  * weights by (equal spherical variance per feature). `robust` (median / IQR, type-7 quartiles as sklearn's
  * RobustScaler) is there for data whose transformed features still have heavy tails. A zero sd or IQR (a constant
@@ -15,10 +23,11 @@
  * `clustering.correlation_threshold`, and the drop is reported with the partner and r.
  */
 import type { ClusteringConfig, FeatureName } from "../config.ts";
+import type { FeatureTransform } from "./settings.ts";
 import { InputError } from "../errors.ts";
 import type { CustomerFeatures } from "../types.ts";
 import { fromColumns, type Matrix } from "./matrix.ts";
-import { quantileSorted, sortedCopy } from "../stats/quantile.ts";
+import { quantileSorted, skewness, sortedCopy } from "../stats/quantile.ts";
 
 export const BASE_FEATURES: readonly FeatureName[] = ["recency", "frequency", "monetary"];
 
@@ -33,7 +42,12 @@ export interface FeatureSet {
   matrix: Matrix;
   used: FeatureName[];
   dropped: DroppedFeature[];
+  /** the configured rule ("auto", "log1p" or "none") */
   transform: ClusteringConfig["transform"];
+  /** per used feature: what it got */
+  transforms: FeatureTransform[];
+  /** per configured feature: raw skewness, the transform chosen and the skewness after it */
+  skew: FeatureSkew[];
   scaler: ClusteringConfig["scaler"];
   /** per used feature, in transformed units: scaled = (transformed - center) / scale */
   center: number[];
@@ -41,6 +55,32 @@ export interface FeatureSet {
   /** Pearson r between all configured features (transformed), in configured order */
   correlation: { features: FeatureName[]; r: number[][] };
   warnings: string[];
+}
+
+export interface FeatureSkew {
+  feature: FeatureName;
+  before: number;
+  transform: FeatureTransform;
+  after: number;
+}
+
+/**
+ * The transform of one feature under the configured rule: "auto" gives log1p when |skewness| of the raw values
+ * exceeds the threshold, no value is negative (log1p needs values >= 0) and log1p makes it less skewed; otherwise
+ * the feature is left as it is.
+ */
+export function chooseTransform(
+  values: ArrayLike<number>,
+  rule: ClusteringConfig["transform"],
+  threshold: number,
+): FeatureTransform {
+  if (rule !== "auto") return rule;
+  for (let i = 0; i < values.length; i++) if (values[i] < 0) return "none";
+  const before = Math.abs(skewness(values));
+  if (!(before > threshold)) return "none";
+  const logged = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) logged[i] = Math.log1p(values[i]);
+  return Math.abs(skewness(logged)) < before ? "log1p" : "none";
 }
 
 /** A customer's value of a feature: a computed one, or a customer-level table's column (`extra`). */
@@ -65,7 +105,7 @@ export function featureColumn(customers: readonly CustomerFeatures[], name: Feat
 /** Applies the transform; log1p rejects negative values (InputError naming the feature and customer). */
 export function transformColumn(
   values: Float64Array,
-  transform: ClusteringConfig["transform"],
+  transform: FeatureTransform,
   name: string,
   ids: readonly string[],
 ): Float64Array {
@@ -82,7 +122,7 @@ export function transformColumn(
 }
 
 /** Inverse of `transformColumn` for one value. */
-export function untransform(value: number, transform: ClusteringConfig["transform"]): number {
+export function untransform(value: number, transform: FeatureTransform): number {
   return transform === "log1p" ? Math.expm1(value) : value;
 }
 
@@ -175,11 +215,26 @@ export function scalerParameters(
   return { center: mean, scale: sd > CONSTANT_TOLERANCE * Math.abs(mean) && sd > 0 ? sd : 1 };
 }
 
-/** The whole feature stage for the configured clustering features. */
-export function buildFeatures(customers: readonly CustomerFeatures[], config: ClusteringConfig): FeatureSet {
+/**
+ * The whole feature stage for the configured clustering features. `fixed` (one per configured feature) replaces
+ * the rule, as when a saved model's transforms are applied to other data.
+ */
+export function buildFeatures(
+  customers: readonly CustomerFeatures[],
+  config: ClusteringConfig,
+  fixed?: readonly FeatureTransform[],
+): FeatureSet {
   const names = [...new Set(config.features)];
   const ids = customers.map((c) => c.customer_id);
-  const transformed = names.map((name) => transformColumn(featureColumn(customers, name), config.transform, name, ids));
+  const raw = names.map((name) => featureColumn(customers, name));
+  const chosen = raw.map((values, i) => fixed?.[i] ?? chooseTransform(values, config.transform, config.skew_threshold));
+  const transformed = raw.map((values, i) => transformColumn(values, chosen[i], names[i], ids));
+  const skew = names.map((feature, i) => ({
+    feature,
+    before: skewness(raw[i]),
+    transform: chosen[i],
+    after: skewness(transformed[i]),
+  }));
   const r = correlationMatrix(transformed);
   const { keep, dropped, warnings } = selectByCorrelation(names, r, config.correlation_threshold);
   const center: number[] = [];
@@ -199,6 +254,8 @@ export function buildFeatures(customers: readonly CustomerFeatures[], config: Cl
     used: keep.map((i) => names[i]),
     dropped,
     transform: config.transform,
+    transforms: keep.map((i) => chosen[i]),
+    skew,
     scaler: config.scaler,
     center,
     scale,
@@ -220,11 +277,11 @@ function isConstant(values: Float64Array): boolean {
 /** A point in scaled feature space back in original units, per used feature. */
 export function toOriginalUnits(
   point: ArrayLike<number>,
-  features: Pick<FeatureSet, "used" | "center" | "scale" | "transform">,
+  features: Pick<FeatureSet, "used" | "center" | "scale" | "transforms">,
 ): Record<string, number> {
   const out: Record<string, number> = {};
   features.used.forEach(
-    (name, j) => (out[name] = untransform(point[j] * features.scale[j] + features.center[j], features.transform)),
+    (name, j) => (out[name] = untransform(point[j] * features.scale[j] + features.center[j], features.transforms[j])),
   );
   return out;
 }

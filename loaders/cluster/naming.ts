@@ -9,9 +9,16 @@
  * "low" at <= 0.4, else "middle". The grid gives the name:
  *
  *            value top             value high            value middle        value low
- *   recent   Champions             High-Value Loyal      Active Regulars     New / Promising
- *   middle   Valuable, Cooling     Valuable, Cooling     Middle              Occasional Low-Value
- *   lapsed   At-Risk High-Value    At-Risk High-Value    At-Risk             Low-Value Inactive
+ *   recent   Top-Value Active      High-Value Active     Active Regulars     Recent Starters
+ *   middle   High-Value Cooling    High-Value Cooling    Middle              Low-Value Occasional
+ *   lapsed   High-Value Lapsed     High-Value Lapsed     Lapsed              Low-Value Lapsed
+ *
+ * The cluster vocabulary (Top-Value, High-Value, Low-Value, Active, Regulars, Recent, Starters, Cooling, Middle,
+ * Occasional, Lapsed) shares no word with the RFM segments' names (Champions, Loyal Customers, At Risk, Lost ...)
+ * but the scale words high, low and top, so that a reader never takes a cluster for an RFM segment; a configured
+ * RFM name that equals a cluster name gets " (cluster)" on the cluster (`distinctFromRfm`). A value word is held
+ * against the rest of the customers (traits.ts): "High-Value" or "Top-Value" only when the interval of the
+ * segment's median spend over the rest's supports "clearly above".
  *
  * Clusters sharing a name are told apart by the dimension on which their percentiles differ most, spend first
  * (recency or frequency must differ by 0.05 more to be used instead): "(higher spend)" / "(lower spend)",
@@ -29,9 +36,9 @@ export const HIGH_VALUE_LEVEL = 0.65;
 export const LOW_VALUE_LEVEL = 0.4;
 
 export const NAME_GRID: Record<ClusterPosition["recency_level"], Record<ClusterPosition["value_level"], string>> = {
-  recent: { top: "Champions", high: "High-Value Loyal", middle: "Active Regulars", low: "New / Promising" },
-  middle: { top: "Valuable, Cooling", high: "Valuable, Cooling", middle: "Middle", low: "Occasional Low-Value" },
-  lapsed: { top: "At-Risk High-Value", high: "At-Risk High-Value", middle: "At-Risk", low: "Low-Value Inactive" },
+  recent: { top: "Top-Value Active", high: "High-Value Active", middle: "Active Regulars", low: "Recent Starters" },
+  middle: { top: "High-Value Cooling", high: "High-Value Cooling", middle: "Middle", low: "Low-Value Occasional" },
+  lapsed: { top: "High-Value Lapsed", high: "High-Value Lapsed", middle: "Lapsed", low: "Low-Value Lapsed" },
 };
 
 /** Ascending copies of the whole base's recency, frequency and monetary (the reference distributions). */
@@ -133,7 +140,6 @@ export function nameClusters(
   return { names: nameFromPositions(positions), positions };
 }
 
-/** The grid cell's name, or "Recent Low-Value" when the recent, low-value cell is given up as "New / Promising". */
 /**
  * Names checked against the members (traits.ts): the grid name of each cluster, moved until every trait it asserts
  * holds for at least half of the members and no lapsed name holds 10% or more new customers; then made unique.
@@ -151,4 +157,19 @@ export function nameClustersChecked(
     names: gridNames,
   } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v]);
   return { names: nameFromPositions(positions, gridNames), positions, checks };
+}
+
+const nameKey = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, " ")
+    .trim();
+
+/**
+ * Cluster names that cannot be mistaken for an RFM segment's: a cluster name equal to a (configured) RFM segment
+ * name, ignoring case and punctuation, gets " (cluster)".
+ */
+export function distinctFromRfm(names: readonly string[], rfmNames: readonly string[]): string[] {
+  const rfm = new Set(rfmNames.map(nameKey));
+  return names.map((name) => (rfm.has(nameKey(name)) ? `${name} (cluster)` : name));
 }

@@ -13,7 +13,7 @@ import type { Matrix } from "./matrix.ts";
 import { permuteGmm, type GmmFit } from "./methods/gmm.ts";
 import type { MixtureParameters } from "../model/assign.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
-import { nameClustersChecked, type BaseDistributions } from "./naming.ts";
+import { distinctFromRfm, nameClustersChecked, type BaseDistributions } from "./naming.ts";
 import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
 import type { TraitColumns } from "./traits.ts";
 
@@ -106,7 +106,9 @@ export function fitEveryK(
       scaled,
       original: scaled.map((c) => toOriginalUnits(c, features)),
     });
-    const { names, positions, checks } = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    const checked = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+    const { positions, checks } = checked;
+    const names = distinctFromRfm(checked.names, segmentOrder);
     if (noise !== null) names[k - 1] = NOISE_NAME;
     if (small !== null) names[noise !== null ? k - 2 : k - 1] = SMALL_GROUPS_NAME;
     profiles.forEach((p, j) => {

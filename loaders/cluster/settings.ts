@@ -9,6 +9,11 @@ import { dependsOnOthers, integer, oneOf } from "../config/setting.ts";
 export const CLUSTER_METHODS = ["kmeans", "gmm", "ward", "dbscan"] as const;
 export type ClusterMethodName = (typeof CLUSTER_METHODS)[number];
 
+/** The values of `clustering.transform`: "auto" decides per feature by its skewness. */
+export const CLUSTER_TRANSFORMS = ["auto", "log1p", "none"] as const;
+/** What one feature gets. */
+export type FeatureTransform = "log1p" | "none";
+
 export const clusterMethodSetting = z.enum(CLUSTER_METHODS).default("kmeans");
 
 export const methodSettings = z
@@ -68,7 +73,17 @@ export const clusteringSettings = z
       .default("kmeans")
       .describe("the clustering method that drives the report's segments"),
     methods: methodSettings.describe("the other methods' settings and the method comparison"),
-    transform: oneOf(["log1p", "none"], '"log1p" or "none"').default("log1p"),
+    transform: oneOf(CLUSTER_TRANSFORMS, '"auto", "log1p" or "none"')
+      .default("auto")
+      .describe(
+        '"auto": log1p on a feature whose raw skewness |g1| exceeds skew_threshold, none on the others; "log1p" or "none": every feature',
+      ),
+    skew_threshold: z
+      .number()
+      .refine((x) => x >= 0, { error: "a number >= 0" })
+      .default(1)
+      .meta({ minimum: 0 })
+      .describe('transform "auto": log1p a feature whose raw skewness (Fisher-Pearson g1) has |g1| above this'),
     scaler: oneOf(["standard", "robust"], '"standard" or "robust"').default("standard"),
     k_min: z
       .number()

@@ -10,17 +10,24 @@
  *   frequent    frequency > the median frequency (more orders than the typical customer)
  *   repeat      2 or more orders ("regulars")
  *   occasional  frequency <= the median frequency
- *   high spend  monetary > Q60 of monetary (among the top 40% by spend: "high-value", "valuable", "champions")
+ *   high spend  monetary > Q60 of monetary (among the top 40% by spend: "high-value", "top-value")
  *   low spend   monetary <= Q40 of monetary
  * A grid name (naming.ts) asserts the traits in NAME_TRAITS. A name is kept when each of its traits holds for at
  * least half of the members; a trait that holds for less than HOLDS_SHARE (two thirds) is said with its share
  * ("mostly recent: 58%"). A trait below half changes the name: the grid level of that dimension (recency or
  * value) moves one step to "middle" (when it already is, the other dimension does) and the name is looked up
  * again, until every trait of the name holds for at least half (the "Middle" cell asserts nothing). A name that
- * says lapsed ("Inactive", "At-Risk") is also given up when NEW_CUSTOMER_MAX_SHARE (10%) or more of its members
- * are new customers: recency moves to "middle". A recent, low-value cluster whose members are mostly not new is
- * "Recent Low-Value" rather than "New / Promising".
+ * says lapsed ("Lapsed", "High-Value Lapsed") is also given up when NEW_CUSTOMER_MAX_SHARE (10%) or more of its
+ * members are new customers: recency moves to "middle". A recent, low-value cluster whose members are mostly not
+ * new is "Low-Value Active" rather than "Recent Starters".
+ *
+ * Value words are held against the rest of the customers: a name saying "High-Value" or "Top-Value" is kept only
+ * when the seeded bootstrap 95% interval of the segment's median spend over the median spend of every other
+ * customer lies at or above VALUE_RATIO (1.25); "Low-Value" only when it lies at or below 1 / VALUE_RATIO.
+ * Otherwise value moves to "middle" and the name is looked up again, with why ("median spend 1.06× the rest,
+ * 95% interval 0.98–1.14: not clearly above").
  */
+import { bootstrapRatio } from "../stats/intervals.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { ALL_TRAITS, type Trait } from "./trait-names.ts";
 
@@ -48,21 +55,38 @@ const RECENCY_TRAITS = new Set<Trait>(["recent", "not_recent", "lapsed"]);
 
 /** What each grid name asserts about its members. */
 export const NAME_TRAITS: Record<string, Trait[]> = {
-  Champions: ["recent", "frequent", "high_spend"],
-  "High-Value Loyal": ["recent", "frequent", "high_spend"],
+  "Top-Value Active": ["recent", "frequent", "high_spend"],
+  "High-Value Active": ["recent", "frequent", "high_spend"],
   "Active Regulars": ["recent", "repeat"],
-  "New / Promising": ["recent", "new"],
-  "Recent Low-Value": ["recent", "low_spend"],
-  "Valuable, Cooling": ["not_recent", "high_spend"],
+  "Recent Starters": ["recent", "new"],
+  "Low-Value Active": ["recent", "low_spend"],
+  "High-Value Cooling": ["not_recent", "high_spend"],
   Middle: [],
-  "Occasional Low-Value": ["occasional", "low_spend"],
-  "At-Risk High-Value": ["lapsed", "high_spend"],
-  "At-Risk": ["lapsed"],
-  "Low-Value Inactive": ["lapsed", "low_spend"],
+  "Low-Value Occasional": ["occasional", "low_spend"],
+  "High-Value Lapsed": ["lapsed", "high_spend"],
+  Lapsed: ["lapsed"],
+  "Low-Value Lapsed": ["lapsed", "low_spend"],
 };
 
 /** Names that say the members have stopped buying. */
-export const LAPSED_NAMES = new Set(["At-Risk High-Value", "At-Risk", "Low-Value Inactive"]);
+export const LAPSED_NAMES = new Set(["High-Value Lapsed", "Lapsed", "Low-Value Lapsed"]);
+
+/** A value word needs the segment's median spend this many times the rest's (its interval, not just the figure). */
+export const VALUE_RATIO = 1.25;
+/** Bootstrap resamples for a value word's interval. */
+export const VALUE_RESAMPLES = 400;
+
+/** Which way a name's value word points: "high" (High-Value, Top-Value), "low" (Low-Value) or null. */
+export function valueWord(name: string): "high" | "low" | null {
+  return /\b(High|Top)-Value\b/.test(name) ? "high" : /\bLow-Value\b/.test(name) ? "low" : null;
+}
+
+/** A segment's median spend against the rest's, with its bootstrap interval. */
+export interface ValueRatio {
+  ratio: number;
+  low: number;
+  high: number;
+}
 
 /** The per-customer columns the traits read (input order). */
 export interface TraitColumns {
@@ -171,6 +195,8 @@ export interface NameCheck {
   rejected: { name: string; why: string }[];
   /** every trait's share of members (clusters only), for describing a name that asserts none */
   shares?: Partial<Record<Trait, number>>;
+  /** the median spend over the rest's, with its interval, when a value word was weighed */
+  value_ratio?: ValueRatio;
 }
 
 /** Per cluster and trait: how many members have it; plus how many have every trait of a list. */
@@ -191,7 +217,7 @@ function countTraits(
   return counts;
 }
 
-/** The grid name of two levels (NAME_GRID of naming.ts, with "Recent Low-Value" for recent, low, mostly not new). */
+/** The grid name of two levels (NAME_GRID of naming.ts, with "Low-Value Active" for recent, low, mostly not new). */
 export type GridLookup = (recency: ClusterPosition["recency_level"], value: ClusterPosition["value_level"]) => string;
 
 /**
@@ -213,23 +239,36 @@ export function checkNames(
   const out = positions.map((p) => ({ ...p }));
   const names: string[] = [];
   const rejected: NameCheck["rejected"][] = positions.map(() => []);
+  const ratios = new Map<number, ValueRatio>();
+  const valueRatio = (j: number): ValueRatio => {
+    if (!ratios.has(j)) ratios.set(j, spendRatio(labels, columns.monetary, j));
+    return ratios.get(j)!;
+  };
   out.forEach((p, j) => {
     for (;;) {
       let name = grid(p.recency_level, p.value_level);
-      if (name === "New / Promising" && share(j, "new") < KEEP_SHARE) {
+      if (name === "Recent Starters" && share(j, "new") < KEEP_SHARE) {
         rejected[j].push({ name, why: `only ${pct(share(j, "new"))} are new customers` });
-        name = "Recent Low-Value";
+        name = "Low-Value Active";
       }
       const failing = NAME_TRAITS[name]?.find((trait) => share(j, trait) < KEEP_SHARE);
       const newInLapsed = LAPSED_NAMES.has(name) && share(j, "new") >= NEW_CUSTOMER_MAX_SHARE;
-      if (!failing && !newInLapsed) {
+      const word = failing || newInLapsed ? null : valueWord(name);
+      const unsupported = word !== null && !valueHolds(word, valueRatio(j));
+      if (!failing && !newInLapsed && !unsupported) {
         names[j] = name;
         break;
       }
       const why = failing
         ? `${traitWords(failing, thresholds).word} holds for only ${pct(share(j, failing))}`
-        : `${pct(share(j, "new"))} are new customers`;
+        : newInLapsed
+          ? `${pct(share(j, "new"))} are new customers`
+          : valueWhy(word!, valueRatio(j));
       rejected[j].push({ name, why });
+      if (unsupported) {
+        p.value_level = "middle";
+        continue;
+      }
       const recencyFirst = newInLapsed || (failing !== undefined && RECENCY_TRAITS.has(failing));
       if (recencyFirst ? p.recency_level !== "middle" : p.value_level === "middle") p.recency_level = "middle";
       else p.value_level = "middle";
@@ -243,6 +282,7 @@ export function checkNames(
   );
   const checks = shares.map((x, j) => ({
     ...x,
+    ...(ratios.has(j) ? { value_ratio: ratios.get(j)! } : {}),
     rejected: rejected[j],
     shares: Object.fromEntries(ALL_TRAITS.map((trait) => [trait, share(j, trait)])) as Record<Trait, number>,
   }));
@@ -287,6 +327,34 @@ export function groupTraitShares(
   }));
 }
 
+/**
+ * Group j's median spend over the median spend of every other customer, with a seeded bootstrap interval (each
+ * group resampled within itself).
+ */
+export function spendRatio(labels: ArrayLike<number>, monetary: ArrayLike<number>, j: number): ValueRatio {
+  const members: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
+  const { ratio, low, high } = bootstrapRatio(members, rest, { seed: 42 + j, resamples: VALUE_RESAMPLES });
+  return { ratio, low, high };
+}
+
+/** Whether the interval supports the value word: wholly at or above VALUE_RATIO ("high"), at or below its inverse. */
+export function valueHolds(word: "high" | "low", r: ValueRatio): boolean {
+  return word === "high" ? r.low >= VALUE_RATIO : r.high <= 1 / VALUE_RATIO;
+}
+
+const times = (x: number) => `${(Math.round(x * 100) / 100).toFixed(2)}×`;
+
+function valueWhy(word: "high" | "low", r: ValueRatio): string {
+  return (
+    `median spend ${times(r.ratio)} the rest of the customers (95% interval ${times(r.low)}–${times(r.high)}): ` +
+    (word === "high"
+      ? `not clearly above (${times(VALUE_RATIO)} needed)`
+      : `not clearly below (${times(1 / VALUE_RATIO)} needed)`)
+  );
+}
+
 /** The names of the traits, for validating configured lists. */
 export const TRAITS: readonly Trait[] = ALL_TRAITS;
 
@@ -316,7 +384,7 @@ const DESCRIBING: Trait[] = ["recent", "lapsed", "new", "frequent", "occasional"
 /**
  * A sentence for a name that asserts no trait ("Middle"): the traits that hold for at least half of its members,
  * with their shares, and why a more specific name was given up. "Mostly lapsed (57.8%) and occasional (61.2%);
- * not called At-Risk: 10.1% are new customers."
+ * not called Lapsed: 10.1% are new customers."
  */
 export function unnamedSentence(check: NameCheck, thresholds: TraitThresholds): string {
   const held = DESCRIBING.map((trait) => ({ trait, share: check.shares?.[trait] ?? 0 }))

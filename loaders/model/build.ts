@@ -64,7 +64,7 @@ export function buildModel(
     },
     features: {
       names: [...f.used],
-      transform: f.transform,
+      transform: [...f.transforms],
       scaler: f.scaler,
       center: [...f.center],
       scale: [...f.scale],

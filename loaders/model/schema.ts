@@ -16,8 +16,8 @@ import { z } from "zod";
 import { valueModelSchema } from "../value/saved.ts";
 
 export const MODEL_KIND = "segment-report model" as const;
-/** 2: the Gaussian mixture's own assignment form (`gaussian_mixture`) */
-export const MODEL_VERSION = 2 as const;
+/** 2: the Gaussian mixture's own assignment form (`gaussian_mixture`); 3: one transform per feature */
+export const MODEL_VERSION = 3 as const;
 
 const finite = z.number().refine(Number.isFinite, "a finite number");
 const scoreRange = z.tuple([z.int().min(1).max(5), z.int().min(1).max(5)]);
@@ -90,10 +90,11 @@ export const modelSchema = z.strictObject({
     /** layout "customers": the days the table's figures cover */
     period_days: z.number().nullable(),
   }),
-  /** the clustering features, in matrix column order: scaled = (transform(value) - center) / scale */
+  /** the clustering features, in matrix column order: scaled = (transform[j](value) - center) / scale */
   features: z.strictObject({
     names: z.array(z.string()).min(1),
-    transform: z.enum(["log1p", "none"]),
+    /** per feature (version 3; earlier versions had one transform for all) */
+    transform: z.array(z.enum(["log1p", "none"])),
     scaler: z.enum(["standard", "robust"]),
     center: z.array(finite),
     scale: z.array(finite),

@@ -20,7 +20,7 @@ export function modelPoints(
 ): { X: Matrix; transformed: Float64Array[] } {
   const { names, transform, center, scale } = model.features;
   const ids = customers.map((c) => c.customer_id);
-  const transformed = names.map((name) => transformColumn(featureColumn(customers, name), transform, name, ids));
+  const transformed = names.map((name, j) => transformColumn(featureColumn(customers, name), transform[j], name, ids));
   const scaled = transformed.map((values, j) => {
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) out[i] = (values[i] - center[j]) / scale[j];

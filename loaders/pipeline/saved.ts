@@ -8,7 +8,7 @@
  * training data is measured for the methodology page.
  */
 import type { Config, SegmentRule } from "../config.ts";
-import { correlationMatrix, toOriginalUnits, type FeatureSet } from "../cluster/features.ts";
+import { correlationMatrix, featureColumn, toOriginalUnits, type FeatureSet } from "../cluster/features.ts";
 import { clusterPosition, type BaseDistributions } from "../cluster/naming.ts";
 import { clusterSizes } from "../cluster/methods/kmeans.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
@@ -23,7 +23,7 @@ import type { Model } from "../model/schema.ts";
 import { modelPoints, scoreCustomers } from "../model/score.ts";
 import { segmentByRfm } from "../rfm/index.ts";
 import { deriveSeed } from "../stats/random.ts";
-import { sortedCopy } from "../stats/quantile.ts";
+import { skewness, sortedCopy } from "../stats/quantile.ts";
 import { countryChiSquare } from "../stats/tests.ts";
 import type { CustomerFeatures } from "../types.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
@@ -105,7 +105,19 @@ export function segmentWithModel(
     matrix: X,
     used: [...f.names] as FeatureSet["used"],
     dropped: [],
-    transform: f.transform,
+    // the model keeps each feature's transform, not the rule that chose it
+    transform: f.transform.every((t) => t === "log1p")
+      ? "log1p"
+      : f.transform.every((t) => t === "none")
+        ? "none"
+        : "auto",
+    transforms: [...f.transform],
+    skew: f.names.map((feature, j) => ({
+      feature,
+      before: skewness(featureColumn(customers, feature)),
+      transform: f.transform[j],
+      after: skewness(transformed[j]),
+    })),
     scaler: f.scaler,
     center: [...f.center],
     scale: [...f.scale],
@@ -208,7 +220,9 @@ export function segmentWithModel(
     features: {
       used: featureSet.used,
       dropped: [],
-      transform: f.transform,
+      transform: featureSet.transform,
+      transforms: featureSet.transforms,
+      skew: featureSet.skew,
       scaler: f.scaler,
       center: featureSet.center,
       scale: featureSet.scale,

@@ -236,6 +236,8 @@ export function segmentCustomers(
       used: features.used,
       dropped: features.dropped,
       transform: features.transform,
+      transforms: features.transforms,
+      skew: features.skew,
       scaler: features.scaler,
       center: features.center,
       scale: features.scale,

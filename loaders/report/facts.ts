@@ -5,6 +5,7 @@
  * and the product notes.
  */
 import type { Spread } from "./aggregates.ts";
+import { homeSpend, type HomeSpend } from "./home-spend.ts";
 import type { KData, ReportContext } from "./context.ts";
 import { formatPercent } from "./format.ts";
 import { readerLabel } from "./labels.ts";
@@ -29,11 +30,29 @@ export interface Insight {
   anchor: string;
   /** the figures quoted in `text`, formatted, plus raw values for charts */
   figures: Record<string, string | number>;
+  /**
+   * The strength of a comparative statement: the effect as the natural log of a ratio (0 = no effect) with its 95%
+   * interval, and what the ratio compares. Statements without one (levels, method notes) are not headlines.
+   */
+  evidence?: Evidence;
+  /** true when `evidence`'s interval excludes no effect: a candidate for the executive summary */
+  headline?: boolean;
+}
+
+export interface Evidence {
+  /** ln of the ratio */
+  effect: number;
+  low: number;
+  high: number;
+  /** what is compared, e.g. "response rate, segment / rest" */
+  measure: string;
 }
 
 /** One segment (cluster of the chosen k) as the narrative sees it. */
 export interface SegmentFacts {
   name: string;
+  /** the cluster index (the value in `InsightFacts.labels`) */
+  cluster?: number;
   customers: number;
   revenue: number;
   orders: number;
@@ -71,6 +90,10 @@ export interface InsightFacts {
   monetary: readonly number[];
   /** per-customer order counts (for the one-off buyers statement) */
   frequency: readonly number[];
+  /** per-customer cluster of the chosen k, in the order of `monetary` */
+  labels?: ArrayLike<number>;
+  /** spend per head at home and abroad, overall and within segments (home-spend.ts) */
+  home_spend?: HomeSpend | null;
   /** per-customer days from the first order to the end of the period, in the order of `frequency` */
   tenure?: readonly number[];
   /** the median order of all customers: units and value */
@@ -364,6 +387,7 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
   const all = ctx.all.orders.get(-1);
   const segments: SegmentFacts[] = rows.map((r) => ({
     name: r.name,
+    cluster: r.cluster,
     customers: r.customers,
     revenue: r.revenue,
     orders: r.orders,
@@ -412,6 +436,15 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     bought_units: all?.bought_units ?? 0,
     monetary: ctx.ingest.customers.map((c) => c.monetary),
     frequency: ctx.ingest.customers.map((c) => c.frequency),
+    labels: ctx.chosen.solution.labels,
+    home_spend: ctx.available.country
+      ? homeSpend(
+          ctx.ingest.customers.map((c) => c.country),
+          Float64Array.from(ctx.ingest.customers, (c) => c.monetary),
+          ctx.chosen.solution.labels,
+          ctx.chosen.solution.names,
+        )
+      : null,
     tenure: ctx.available.lines ? ctx.ingest.customers.map((c) => c.tenure) : undefined,
     median_order_units: all?.order_units.median,
     median_order_value: all?.order_value.median,

@@ -94,7 +94,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
   const a = ctx.ingest.accounting;
   const r = a.returns;
   const w = a.revenue_without_customer;
-  const transform = ctx.seg.features.transform;
+  const logged = ctx.seg.features.used.filter((_, j) => ctx.seg.features.transforms[j] === "log1p");
   const raw = rawEtaSquared(ctx)
     // a feature with one value for every customer (one day's data: recency) has no variance to explain: "NaN" before
     .map((e) =>
@@ -245,7 +245,7 @@ export function glossary(ctx: ReportContext): GlossaryEntry[] {
       id: "anova",
       term: "ANOVA F and η²",
       definition:
-        `One-way ANOVA per clustering feature across the segments, computed on the ${transform === "log1p" ? "log1p-transformed" : "untransformed"} values the clustering used; ` +
+        `One-way ANOVA per clustering feature across the segments, computed on the values the clustering used (${logged.length ? `log1p-transformed: ${logged.join(", ")}; the others as they are` : "untransformed"}); ` +
         `η² = between-segment sum of squares / total, the share of the feature's variance the segments explain. On the raw values η² is: ${raw}.`,
     },
     {

@@ -7,8 +7,14 @@
  * highest, by a margin worth reporting (RATIO_MIN of the figure of the rest of the customers, every other segment
  * pooled: the overall figure would be dominated by the largest segment) and on a segment large enough to matter
  * (MIN_SEGMENT_SHARE of customers); otherwise a spread statement says how far the segments are apart, and calls
- * them similar only when every eligible segment is within RATIO_MIN of every other. Statements are ranked
- * by a score in [0, 1] that grows with the size of the effect, so the executive summary shows the strongest.
+ * them similar only when every eligible segment is within RATIO_MIN of every other.
+ *
+ * Ranking (issue 19): a comparative statement carries its evidence, the effect as the log of a ratio (a segment's
+ * response rate against the rest's, its share of revenue against its share of customers, spend abroad against at
+ * home within segments) with a 95% interval; a level (concentration, the share of one-time buyers) compares
+ * nothing and carries none. The executive summary's headlines are the statements whose interval excludes no effect (ratio 1),
+ * from every page, ranked by the end of the interval nearest no effect (the effect the data supports at least);
+ * the other statements follow by their score in [0, 1], and are not headlines.
  */
 import {
   DAY_NAMES,
@@ -22,8 +28,16 @@ import {
   formatPercent,
 } from "./format.ts";
 import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
-import { apart, wilson, type Interval } from "../stats/intervals.ts";
-import { ONE_CUSTOMER_SHARE, type Insight, type InsightFacts, type PageName, type SegmentFacts } from "./facts.ts";
+import { apart, wilson, Z95, type Interval } from "../stats/intervals.ts";
+import { Rng } from "../stats/random.ts";
+import {
+  ONE_CUSTOMER_SHARE,
+  type Evidence,
+  type Insight,
+  type InsightFacts,
+  type PageName,
+  type SegmentFacts,
+} from "./facts.ts";
 
 export {
   ONE_CUSTOMER_SHARE,
@@ -156,6 +170,7 @@ export function concentrationInsight(facts: InsightFacts): Insight | null {
     id: "concentration",
     rank: 0,
     score: clamp(0.5 + (0.5 - half.customer_share)),
+    // a level, not a comparison: the top fifth is chosen by spend, so "it out-spends the rest" holds of any data
     text,
     page: "",
     anchor: "concentration",
@@ -187,6 +202,7 @@ export function topSegmentInsight(facts: InsightFacts): Insight | null {
     id: "top_segment",
     rank: 0,
     score: clamp(0.4 + 0.25 * Math.log2(top.index)),
+    evidence: segmentIndexEvidence(facts, top.s),
     text:
       `${top.s.name} are ${formatPercent(top.cs)} of customers but bring ${formatPercent(top.rs)} of revenue ` +
       `(${formatMultiple(top.index)} their share of customers).`,
@@ -695,6 +711,7 @@ export function responseInsight(facts: InsightFacts): Insight | null {
     restCi: Interval;
     overall: number;
     ratio: number;
+    evidence: Evidence;
   } | null = null;
   const big = new Set(eligible(facts).map((s) => s.name));
   for (const c of facts.responses ?? []) {
@@ -708,7 +725,23 @@ export function responseInsight(facts: InsightFacts): Insight | null {
       const ratio = rest > 0 ? rate / rest : Infinity;
       if (!(ratio >= RATIO_MIN) || !apart(ci, restCi)) continue;
       if (!best || rate - rest > best.rate - best.rest)
-        best = { label: c.label, name: s.name, rate, ci, rest, restCi, overall: c.yes / c.n, ratio };
+        best = {
+          label: c.label,
+          name: s.name,
+          rate,
+          ci,
+          rest,
+          restCi,
+          overall: c.yes / c.n,
+          ratio,
+          evidence: rateRatioEvidence(
+            s.yes,
+            s.n,
+            c.yes - s.yes,
+            c.n - s.n,
+            `${c.label}: response rate, segment / rest`,
+          ),
+        };
     }
   }
   if (!best) return null;
@@ -717,6 +750,7 @@ export function responseInsight(facts: InsightFacts): Insight | null {
     id: "campaign_response",
     rank: 0,
     score: clamp(0.5 + pp + 0.1 * Math.log2(Math.min(best.ratio, 16)), 0, 0.95),
+    evidence: best.evidence,
     text:
       `${best.name} answered ${best.label} at ${formatPercent(best.rate)} (95% interval ${formatPercent(best.ci.low)}–${formatPercent(best.ci.high)}) ` +
       `against ${formatPercent(best.rest)} among the other customers (${formatPercent(best.restCi.low)}–${formatPercent(best.restCi.high)}; ` +
@@ -852,12 +886,158 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
   };
 }
 
-/** Ranks by score (ties by id) and numbers the ranks from 1. */
+/** Whether the evidence's interval excludes no effect (a log ratio of 0). */
+export function excludesNoEffect(e: Evidence | undefined): boolean {
+  return !!e && Number.isFinite(e.low) && Number.isFinite(e.high) && (e.low > 0 || e.high < 0);
+}
+
+/** The effect the interval supports at least: the distance from 0 of the interval's end nearest it. */
+export function supportedEffect(e: Evidence): number {
+  return e.low > 0 ? e.low : e.high < 0 ? -e.high : 0;
+}
+
+/**
+ * Ranks the statements: headlines first (evidence whose interval excludes no effect), by the effect the interval
+ * supports at least, largest first; then the rest by score. Ties by id; ranks numbered from 1.
+ */
 export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
-  return list
+  const marked = list
     .filter((x): x is Insight => x !== null)
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .map((x) => ({ ...x, headline: excludesNoEffect(x.evidence) }));
+  return marked
+    .sort(
+      (a, b) =>
+        Number(b.headline) - Number(a.headline) ||
+        (a.headline && b.headline ? supportedEffect(b.evidence!) - supportedEffect(a.evidence!) : 0) ||
+        b.score - a.score ||
+        a.id.localeCompare(b.id),
+    )
     .map((x, i) => ({ ...x, rank: i + 1 }));
+}
+
+/**
+ * The log of a ratio of two proportions (a / n1 over c / n2) with its 95% interval (Katz's log method); an empty
+ * cell gets 0.5 added to each count for the interval (Haldane).
+ */
+export function rateRatioEvidence(a: number, n1: number, c: number, n2: number, measure: string): Evidence {
+  const zero = a === 0 || c === 0;
+  const [x, y, m1, m2] = zero ? [a + 0.5, c + 0.5, n1 + 0.5, n2 + 0.5] : [a, c, n1, n2];
+  const effect = Math.log(a / n1 / (c / n2));
+  const se = Math.sqrt(1 / x - 1 / m1 + 1 / y - 1 / m2);
+  const centre = Math.log(x / m1 / (y / m2));
+  return { effect, low: centre - Z95 * se, high: centre + Z95 * se, measure };
+}
+
+const EVIDENCE_RESAMPLES = 400;
+
+/** Percentile interval of resampled statistics (sorted in place). */
+function percentiles(stats: Float64Array): Interval {
+  stats.sort();
+  const at = (p: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.round(p * (stats.length - 1))))];
+  return { low: at(0.025), high: at(0.975) };
+}
+
+/**
+ * A segment's share of revenue over its share of customers (its mean spend over everyone's), log, with a seeded
+ * bootstrap interval over the customers. Needs the per-customer labels.
+ */
+export function segmentIndexEvidence(facts: InsightFacts, s: SegmentFacts, seed = 42): Evidence | undefined {
+  const labels = facts.labels;
+  const m = facts.monetary;
+  const n = m.length;
+  if (!labels || s.cluster === undefined || labels.length !== n || !n) return undefined;
+  const index = (pick: (i: number) => number) => {
+    let rev = 0;
+    let segRev = 0;
+    let seg = 0;
+    for (let i = 0; i < n; i++) {
+      const j = pick(i);
+      rev += m[j];
+      if (labels[j] === s.cluster) {
+        segRev += m[j];
+        seg++;
+      }
+    }
+    return seg && rev > 0 ? segRev / rev / (seg / n) : NaN;
+  };
+  const rng = new Rng(seed);
+  const stats = new Float64Array(EVIDENCE_RESAMPLES);
+  for (let r = 0; r < EVIDENCE_RESAMPLES; r++) stats[r] = Math.log(index(() => rng.int(n)));
+  return {
+    effect: Math.log(index((i) => i)),
+    ...percentiles(stats),
+    measure: `${s.name}: share of revenue / share of customers`,
+  };
+}
+
+/**
+ * Spend per head abroad against at home, like with like (home-spend.ts): the median per customer overall with its
+ * interval, and within each segment with enough customers on both sides. A difference is said only where its
+ * interval excludes 1; when the within-segment ratios do not bear out the overall one, the statement says the
+ * overall gap is the segment mix.
+ */
+export function homeSpendInsight(facts: InsightFacts): Insight | null {
+  const h = facts.home_spend;
+  if (!h) return null;
+  const money = (x: number) => formatMoney(x, facts.currency);
+  // two decimals: 1.05× and 0.97× must not both read as about 1×
+  const x2 = (x: number) => `${formatNumber(x, 2)}×`;
+  const range = (r: { low: number; high: number }) => `95% interval ${x2(r.low)}–${x2(r.high)}`;
+  const clear = (r: { low: number; high: number }) => r.low > 1 || r.high < 1;
+  const head =
+    `Customers outside ${h.home} (${formatInt(h.abroad_customers)}) spent a median ${money(h.abroad_median)} each, against ` +
+    `${money(h.home_median)} for the ${formatInt(h.home_customers)} in ${h.home}: ${x2(h.overall.ratio)} (${range(h.overall)})` +
+    (clear(h.overall) ? "." : ", no clear difference.");
+  const within = h.within.map((w) => `${w.segment} ${x2(w.ratio)} (${x2(w.low)}–${x2(w.high)})`);
+  const up = h.within.filter((w) => w.low > 1).length;
+  const down = h.within.filter((w) => w.high < 1).length;
+  const like = !h.within.length
+    ? ` No segment has ${formatInt(50)} customers on both sides, so the comparison cannot be made like with like: the gap may be the segment mix.`
+    : ` Like with like, within the same segment (median spend abroad / in ${h.home}): ${within.join("; ")}. ` +
+      (up + down === 0
+        ? `No segment shows a clear difference: the overall gap reflects which segments customers abroad belong to, not higher spending than customers at home of the same kind.`
+        : up === h.within.length || down === h.within.length
+          ? `The difference holds within every segment compared.`
+          : `A clear difference in ${up + down} of the ${h.within.length} segments compared.`);
+  const apartOverall = clear(h.overall);
+  return {
+    id: "home_spend",
+    rank: 0,
+    score: apartOverall ? clamp(0.2 + 0.2 * Math.abs(Math.log2(h.overall.ratio)), 0, 0.6) : 0.1,
+    // the headline effect is the like-with-like one: the within-segment ratio the data supports least far from 1
+    evidence: homeEvidence(h),
+    text: head + like,
+    page: "geography",
+    anchor: "spend-abroad",
+    figures: {
+      home: h.home,
+      ratio: x2(h.overall.ratio),
+      low: x2(h.overall.low),
+      high: x2(h.overall.high),
+      segments_compared: h.within.length,
+      segments_clear: up + down,
+    },
+  };
+}
+
+/**
+ * The evidence of the home/abroad statement: the overall ratio when every segment compared bears out its
+ * direction (or none can be compared), else the within-segment ratio with the weakest support (the statement
+ * is only as strong as its like-with-like comparison).
+ */
+function homeEvidence(h: NonNullable<InsightFacts["home_spend"]>): Evidence {
+  const log = (r: { ratio: number; low: number; high: number }, measure: string): Evidence => ({
+    effect: Math.log(r.ratio),
+    low: Math.log(r.low),
+    high: Math.log(r.high),
+    measure,
+  });
+  const overall = log(h.overall, `median spend per customer, outside ${h.home} / in ${h.home}`);
+  if (!h.within.length) return { ...overall, low: Math.min(overall.low, 0), high: Math.max(overall.high, 0) };
+  const weakest = [...h.within]
+    .map((w) => log(w, `${w.segment}: median spend per customer, outside ${h.home} / in ${h.home}`))
+    .sort((a, b) => supportedEffect(a) - supportedEffect(b) || a.measure.localeCompare(b.measure))[0];
+  return excludesNoEffect(weakest) && Math.sign(weakest.effect) === Math.sign(overall.effect) ? overall : weakest;
 }
 
 /** Every statement the data supports, ranked. */
@@ -886,6 +1066,7 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     peakTimeInsight(facts),
     seasonalityInsight(facts),
     geographyInsight(facts),
+    homeSpendInsight(facts),
     responseInsight(facts),
     stabilityInsight(facts),
     ...overTimeInsights(facts),

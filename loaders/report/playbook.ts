@@ -18,7 +18,7 @@ export interface Play {
 }
 
 export const PLAYBOOK: Record<string, Play> = {
-  Champions: {
+  "Top-Value Active": {
     meaning: "The best customers: bought recently, buy very often and spend the most.",
     action: "Retain and reward: VIP treatment, early access to new ranges, referral requests.",
     strategy:
@@ -26,7 +26,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "early access to new lines, ask for reviews and referrals, and watch for any lengthening gap between orders.",
     role: "top",
   },
-  "High-Value Loyal": {
+  "High-Value Active": {
     meaning: "Recent, frequent, high-spending customers.",
     action: "Keep them loyal and grow them: loyalty perks, personalised recommendations, volume offers.",
     strategy:
@@ -42,7 +42,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "bundles and quantity breaks, and invite them into the loyalty programme.",
     role: "growth",
   },
-  "New / Promising": {
+  "Recent Starters": {
     meaning: "Recent customers with few orders and low spend so far.",
     action: "Onboard and earn the second order: welcome series, a first-repeat incentive.",
     strategy:
@@ -50,7 +50,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "the categories they bought, and make a time-limited offer for a second order.",
     role: "promising",
   },
-  "Recent Low-Value": {
+  "Low-Value Active": {
     meaning: "Recent customers with low spend so far, most of them not new.",
     action: "Grow basket and frequency: recommendations, bundles, a repeat-order incentive.",
     strategy:
@@ -58,7 +58,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "the next order, and watch which offers lift their spend.",
     role: "promising",
   },
-  "Valuable, Cooling": {
+  "High-Value Cooling": {
     meaning: "Valuable customers whose last order is getting older.",
     action: "Re-engage before they lapse: personal reminders of favourite products.",
     strategy:
@@ -74,7 +74,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "offers move them towards the regulars.",
     role: "growth",
   },
-  "Occasional Low-Value": {
+  "Low-Value Occasional": {
     meaning: "Infrequent, low-spend customers of middling recency.",
     action: "Low-cost automated campaigns; test seasonal offers.",
     strategy:
@@ -82,7 +82,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "they respond.",
     role: "other",
   },
-  "At-Risk High-Value": {
+  "High-Value Lapsed": {
     meaning: "Formerly valuable customers who have not ordered for a long time.",
     action: "Win them back now: personal contact, tailored offers; find out why they left.",
     strategy:
@@ -90,7 +90,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "their past orders, and record why they stopped buying.",
     role: "at_risk",
   },
-  "At-Risk": {
+  Lapsed: {
     meaning: "Lapsed customers of middling value.",
     action: "Reactivation campaign with a time-limited incentive.",
     strategy:
@@ -98,7 +98,7 @@ export const PLAYBOOK: Record<string, Play> = {
       "few attempts if they do not respond.",
     role: "at_risk",
   },
-  "Low-Value Inactive": {
+  "Low-Value Lapsed": {
     meaning: "Long-lapsed customers with few orders and low spend.",
     action: "Minimal spend: occasional automated reminders; leave out of costly campaigns.",
     strategy:
@@ -115,7 +115,7 @@ const FALLBACK: Play = {
   role: "other",
 };
 
-/** The grid name of a cluster name ("At-Risk (less recent)" -> "At-Risk"). */
+/** The grid name of a cluster name ("Lapsed (less recent)" -> "Lapsed"). */
 export function baseName(name: string): string {
   if (PLAYBOOK[name]) return name;
   const match = /^(.*) \([^()]*\)$/.exec(name);

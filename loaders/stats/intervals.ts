@@ -4,7 +4,7 @@
  * when the intervals say it is there (`apart`).
  */
 import { Rng } from "./random.ts";
-import { median } from "./quantile.ts";
+import { median, medianInPlace } from "./quantile.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
 export const Z95 = 1.959963984540054;
@@ -55,6 +55,32 @@ export function bootstrap(
   stats.sort();
   const at = (p: number) => stats[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
   return { low: at(0.025), high: at(0.975) };
+}
+
+/**
+ * A seeded percentile-bootstrap interval of the ratio of the medians of two independent samples, median(a) /
+ * median(b): each resample draws `a` and `b` with replacement, each from itself (a segment against the rest of the
+ * customers). Also the ratio of the samples' own medians. NaN bounds when a sample is empty.
+ */
+export function bootstrapRatio(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
+): Interval & { ratio: number } {
+  const ratio = median(a) / median(b);
+  if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
+  const rng = new Rng(seed);
+  const sa = new Float64Array(a.length);
+  const sb = new Float64Array(b.length);
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < sa.length; i++) sa[i] = a[rng.int(a.length)];
+    for (let i = 0; i < sb.length; i++) sb[i] = b[rng.int(b.length)];
+    stats[r] = medianInPlace(sa) / medianInPlace(sb);
+  }
+  stats.sort();
+  const at = (p: number) => stats[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
+  return { ratio, low: at(0.025), high: at(0.975) };
 }
 
 /** True when two intervals do not overlap: a difference the data supports. */

@@ -30,6 +30,27 @@ export function mean(values: ArrayLike<number>): number {
   return values.length ? s / values.length : NaN;
 }
 
+/**
+ * Sample skewness, the Fisher-Pearson coefficient g1 = m3 / m2^1.5 with population moments (scipy.stats.skew with
+ * its default bias=True); 0 for a constant column.
+ */
+export function skewness(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (!n) return NaN;
+  const m = mean(values);
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i] - m;
+    m2 += d * d;
+    m3 += d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  // a spread that is rounding noise against the values is no spread (as scipy, which returns 0 there)
+  return m2 > (1e-14 * Math.max(1, Math.abs(m))) ** 2 ? m3 / m2 ** 1.5 : 0;
+}
+
 /** Number of elements of an ascending sample strictly below x (binary search). */
 export function countBelow(sorted: ArrayLike<number>, x: number): number {
   let lo = 0;

@@ -160,13 +160,16 @@ export function centreShift(
 ): CentreShift[] | null {
   const k = model.clustering.k;
   if (earlier.length <= k) return null;
-  const features = buildFeatures(earlier, {
-    ...clustering,
-    features: [...model.features.names],
-    correlation_threshold: 1,
-    transform: model.features.transform,
-    scaler: model.features.scaler,
-  });
+  const features = buildFeatures(
+    earlier,
+    {
+      ...clustering,
+      features: [...model.features.names],
+      correlation_threshold: 1,
+      scaler: model.features.scaler,
+    },
+    model.features.transform,
+  );
   const d = features.used.length;
   const distinct = new Set<string>();
   for (let i = 0; i < features.matrix.rows && distinct.size <= k; i++)
@@ -195,7 +198,7 @@ export function centreShift(
       pairedNow.set(p.i, { j: p.j, dist: p.dist });
       usedBefore.add(p.j);
     }
-  const todayUnits = { used: names, center, scale, transform };
+  const todayUnits = { used: names, center, scale, transforms: transform };
   return now.map((c, i) => {
     const p = pairedNow.get(i)!;
     return {

@@ -3,7 +3,7 @@
  * (loaders/cluster/naming.ts), so each base name has its own colour with a meaning that carries across k:
  * blues for recent high-value customers, green for new ones, orange/red for those at risk, grey for the
  * inactive. Colours are from the Okabe-Ito colour-blind-safe palette (plus Paul Tol's olive and sand).
- * Clusters sharing a base name ("At-Risk (more recent)" / "(less recent)") get lighter or darker shades of it,
+ * Clusters sharing a base name ("Lapsed (more recent)" / "(less recent)") get lighter or darker shades of it,
  * in the order the suffix states. Names outside the grid get a colour from a fixed palette picked by a hash of
  * the name, so they are stable too. RFM segments have their own map (they are a different classification).
  * Every colour that marks data is darkened (same hue, lower lightness) until it has a contrast of at least 3:1 on
@@ -40,16 +40,17 @@ const readableAll = (map) => Object.fromEntries(Object.entries(map).map(([k, v])
 
 /** The colour of each base cluster name. */
 export const CLUSTER_BASE_COLORS = readableAll({
-  Champions: "#0072B2",
-  "High-Value Loyal": "#56B4E9",
+  "Top-Value Active": "#0072B2",
+  "High-Value Active": "#56B4E9",
   "Active Regulars": "#332288",
-  "New / Promising": "#009E73",
-  "Valuable, Cooling": "#CC79A7",
+  "Recent Starters": "#009E73",
+  "High-Value Cooling": "#CC79A7",
   Middle: "#999933",
-  "Occasional Low-Value": "#DDCC77",
-  "At-Risk High-Value": "#D55E00",
-  "At-Risk": "#E69F00",
-  "Low-Value Inactive": "#8C8C8C",
+  "Low-Value Occasional": "#DDCC77",
+  "Low-Value Active": "#117733",
+  "High-Value Lapsed": "#D55E00",
+  Lapsed: "#E69F00",
+  "Low-Value Lapsed": "#8C8C8C",
 });
 
 /** The colour of each default RFM segment (config.rfm.segments). */
@@ -107,7 +108,7 @@ function shade(base, index) {
 
 /**
  * The colour of a cluster (segment) name.
- * @example segmentColor("At-Risk (less recent)") // a lighter shade of the At-Risk orange
+ * @example segmentColor("Lapsed (less recent)") // a lighter shade of the Lapsed orange
  */
 export function segmentColor(name) {
   const text = String(name);

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type ClusteringConfig, DEFAULT_CONFIG } from "../../loaders/config.ts";
 import { InputError } from "../../loaders/errors.ts";
+import { readFileSync } from "node:fs";
 import {
   buildFeatures,
+  chooseTransform,
   correlationMatrix,
   pearson,
   scalerParameters,
@@ -12,6 +14,14 @@ import {
 } from "../../loaders/cluster/features.ts";
 import type { CustomerFeatures } from "../../loaders/types.ts";
 import { close, expected } from "../fixtures/segment/expected.ts";
+import { skewness } from "../../loaders/stats/quantile.ts";
+
+/** scipy.stats.skew of small vectors and of marketing_campaign's features (test/fixtures/customers/make_skew.py) */
+const SKEW = JSON.parse(
+  readFileSync(new URL("../fixtures/customers/marketing_skew.json", import.meta.url), "utf8"),
+) as {
+  vectors: Record<string, { values: number[]; skew: number }>;
+};
 
 const config = (over: Partial<ClusteringConfig> = {}): ClusteringConfig => ({ ...DEFAULT_CONFIG.clustering, ...over });
 
@@ -111,8 +121,8 @@ describe("feature selection by correlation", () => {
 
 describe("buildFeatures", () => {
   const customers = Array.from({ length: 50 }, (_, i) => customer(i));
-  it("log1p + standard scaling of the RFM columns by default", () => {
-    const f = buildFeatures(customers, config());
+  it("log1p + standard scaling of the RFM columns under transform log1p", () => {
+    const f = buildFeatures(customers, config({ transform: "log1p" }));
     assert.deepEqual(f.used, ["recency", "frequency", "monetary"]);
     assert.equal(f.matrix.rows, 50);
     assert.equal(f.matrix.cols, 3);
@@ -137,7 +147,7 @@ describe("buildFeatures", () => {
     for (let i = 0; i < 20_000; i++) assert.ok(Math.abs(f.matrix.data[i * f.used.length + j]) < 1e-9);
   });
   it("maps a scaled point back to original units", () => {
-    const f = buildFeatures(customers, config());
+    const f = buildFeatures(customers, config({ transform: "log1p" }));
     const back = toOriginalUnits(f.matrix.data.subarray(3, 6), f);
     assert.ok(close(back.recency, customers[1].recency, 1e-9));
     assert.ok(close(back.frequency, customers[1].frequency, 1e-9));
@@ -164,14 +174,62 @@ describe("buildFeatures", () => {
   it("rejects negative values under log1p, accepts them without a transform", () => {
     const bad = [...customers.slice(0, 5), customer(7, { recency: -3 })];
     assert.throws(
-      () => buildFeatures(bad, config()),
+      () => buildFeatures(bad, config({ transform: "log1p" })),
       (e: unknown) => e instanceof InputError && /"recency" of customer C7 is negative/.test(e.message),
     );
+    // "auto" never log1p's a feature with a negative value
+    assert.equal(buildFeatures(bad, config()).transforms[0], "none");
     assert.doesNotThrow(() => buildFeatures(bad, config({ transform: "none" })));
   });
   it("warns about a constant feature", () => {
     const flat = customers.map((c) => ({ ...c, return_rate: 0 }));
     const f = buildFeatures(flat, config({ features: ["recency", "frequency", "monetary", "return_rate"] }));
     assert.ok(f.warnings.some((w) => /return_rate is constant/.test(w)));
+  });
+});
+
+describe("log1p only on skewed features (issue 19)", () => {
+  it("skewness is scipy.stats.skew (Fisher-Pearson g1)", () => {
+    for (const [name, v] of Object.entries(SKEW.vectors))
+      assert.ok(close(skewness(v.values), v.skew, 1e-12), `${name}: ${skewness(v.values)} vs scipy ${v.skew}`);
+    assert.equal(skewness([3, 3, 3, 3]), 0);
+  });
+  it('"auto" log1p\'s a feature only when its raw |skewness| exceeds the threshold and log1p lowers it', () => {
+    const { uniform_0_99, exponential, left } = SKEW.vectors;
+    assert.equal(chooseTransform(uniform_0_99.values, "auto", 1), "none", "uniform: skew 0.00");
+    assert.equal(chooseTransform(exponential.values, "auto", 1), "log1p", `skew ${exponential.skew}`);
+    // left-skewed beyond 1: log1p would skew it further, so it is left alone
+    assert.ok(left.skew < -1);
+    assert.equal(chooseTransform(left.values, "auto", 1), "none");
+    assert.equal(chooseTransform(exponential.values, "auto", 100), "none", "threshold");
+    assert.equal(chooseTransform(uniform_0_99.values, "log1p", 1), "log1p");
+    assert.equal(chooseTransform(exponential.values, "none", 1), "none");
+  });
+  it("buildFeatures records each feature's skewness before and after and transforms only the skewed ones", () => {
+    const { uniform_0_99, exponential } = SKEW.vectors;
+    const people = uniform_0_99.values.map((r, i) =>
+      customer(i, { recency: r, monetary: exponential.values[i] + 1, frequency: 1 + (i % 5) }),
+    );
+    const f = buildFeatures(people, config());
+    assert.deepEqual(
+      f.skew.map((s) => [s.feature, s.transform]),
+      [
+        ["recency", "none"],
+        ["frequency", "none"],
+        ["monetary", "log1p"],
+      ],
+    );
+    assert.deepEqual(f.transforms, ["none", "none", "log1p"]);
+    assert.ok(close(f.skew[0].before, uniform_0_99.skew, 1e-12) && f.skew[0].after === f.skew[0].before);
+    assert.ok(Math.abs(f.skew[2].after) < Math.abs(f.skew[2].before));
+    // the matrix holds recency as it is and monetary log1p'd, each scaled
+    assert.ok(close(f.matrix.data[3 * 7], (people[7].recency - f.center[0]) / f.scale[0], 1e-12));
+    assert.ok(close(f.matrix.data[3 * 7 + 2], (Math.log1p(people[7].monetary) - f.center[2]) / f.scale[2], 1e-12));
+    // a fixed list (a saved model's) replaces the rule
+    assert.deepEqual(buildFeatures(people, config(), ["log1p", "log1p", "none"]).transforms, [
+      "log1p",
+      "log1p",
+      "none",
+    ]);
   });
 });

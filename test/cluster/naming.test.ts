@@ -42,16 +42,16 @@ describe("cluster naming", () => {
       ],
       base,
     );
-    assert.deepEqual(names, ["Low-Value Inactive", "Champions", "New / Promising", "At-Risk High-Value", "Middle"]);
+    assert.deepEqual(names, ["Low-Value Lapsed", "Top-Value Active", "Recent Starters", "High-Value Lapsed", "Middle"]);
     assert.equal(positions[2].frequency_pct, 0.25); // one order: the middle of the tied block
   });
 
-  it("has ten distinct names on the grid; only recent clusters of top value are Champions", () => {
+  it("has ten distinct names on the grid; only recent clusters of top value are Top-Value Active", () => {
     const all = Object.values(NAME_GRID).flatMap((row) => Object.values(row));
     assert.equal(new Set(all).size, 10);
-    assert.equal(nameFromPositions([position(0.9, 0.9)])[0], "Champions");
-    assert.equal(nameFromPositions([position(0.9, 0.8)])[0], "High-Value Loyal");
-    assert.equal(nameFromPositions([position(0.5, 0.9)])[0], "Valuable, Cooling");
+    assert.equal(nameFromPositions([position(0.9, 0.9)])[0], "Top-Value Active");
+    assert.equal(nameFromPositions([position(0.9, 0.8)])[0], "High-Value Active");
+    assert.equal(nameFromPositions([position(0.5, 0.9)])[0], "High-Value Cooling");
   });
 
   it("disambiguates equal names by the dimension that differs most (spend first), deterministically", () => {
@@ -61,25 +61,25 @@ describe("cluster naming", () => {
       position(0.1, 0.1),
     ]);
     assert.deepEqual(names, [
-      "High-Value Loyal (more frequent)",
-      "High-Value Loyal (less frequent)",
-      "Low-Value Inactive",
+      "High-Value Active (more frequent)",
+      "High-Value Active (less frequent)",
+      "Low-Value Lapsed",
     ]);
     // spend differs 0.10, frequency 0.13: not 0.05 more, so spend names it
     const spend = nameFromPositions([
       position(0.9, 0.8, { monetary_pct: 0.8, frequency_pct: 0.83 }),
       position(0.85, 0.7, { monetary_pct: 0.7, frequency_pct: 0.7 }),
     ]);
-    assert.deepEqual(spend, ["High-Value Loyal (higher spend)", "High-Value Loyal (lower spend)"]);
+    assert.deepEqual(spend, ["High-Value Active (higher spend)", "High-Value Active (lower spend)"]);
     const three = nameFromPositions([
       position(0.2, 0.2, { monetary_pct: 0.3 }),
       position(0.1, 0.2, { monetary_pct: 0.1 }),
       position(0.15, 0.2, { monetary_pct: 0.2 }),
     ]);
     assert.deepEqual(three, [
-      "Low-Value Inactive (highest spend)",
-      "Low-Value Inactive (lowest spend)",
-      "Low-Value Inactive (mid spend)",
+      "Low-Value Lapsed (highest spend)",
+      "Low-Value Lapsed (lowest spend)",
+      "Low-Value Lapsed (mid spend)",
     ]);
     const four = nameFromPositions([0.1, 0.3, 0.2, 0.4].map((m) => position(0.5, 0.5, { monetary_pct: m })));
     assert.deepEqual(four, [

@@ -107,9 +107,9 @@ describe("shared reference RFM (Online Retail)", { skip: requires(skip) }, () =>
     assert.deepEqual(
       result.kmeans[0].profiles.map((c) => [c.name, c.size]),
       [
-        ["High-Value Loyal", 1668],
-        // not "Low-Value Inactive": 10% or more of its members first bought in the last 90 days
-        ["Occasional Low-Value", 2670],
+        ["High-Value Active", 1668],
+        // not "Low-Value Lapsed": 10% or more of its members first bought in the last 90 days
+        ["Low-Value Occasional", 2670],
       ],
     );
     // k = 5 is one of several local optima of equal quality (scikit-learn's sizes are [1125, 1008, 970, 873, 362]):

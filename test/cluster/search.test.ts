@@ -22,7 +22,13 @@ const n = MONETARY.length;
 
 function input(): SearchInput {
   const asc = (v: number[]) => Float64Array.from([...v].sort((a, b) => a - b));
-  const features = { used: ["monetary"], center: [0], scale: [1], transform: "none" } as unknown as FeatureSet;
+  const features = {
+    used: ["monetary"],
+    center: [0],
+    scale: [1],
+    transform: "none",
+    transforms: ["none"],
+  } as unknown as FeatureSet;
   return {
     X: { data: Float64Array.from(MONETARY), rows: n, cols: 1 },
     features,

@@ -11,7 +11,8 @@ import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
 import { STABILITY_MIN, SILHOUETTE_TOLERANCE } from "../../loaders/cluster/choose-k.ts";
 import { segmentCustomers, type SegmentationResult } from "../../loaders/pipeline/segment.ts";
-import { nameClustersChecked, NAME_GRID } from "../../loaders/cluster/naming.ts";
+import { distinctFromRfm, nameClustersChecked, NAME_GRID } from "../../loaders/cluster/naming.ts";
+import { DEFAULT_SEGMENT_RULES } from "../../loaders/rfm/settings.ts";
 import { sortedCopy } from "../../loaders/stats/quantile.ts";
 import {
   checkNames,
@@ -20,6 +21,7 @@ import {
   traitSentence,
   traitThresholds,
   type Trait,
+  VALUE_RATIO,
 } from "../../loaders/cluster/traits.ts";
 import type { ClusterPosition } from "../../loaders/cluster/profile.ts";
 import type { CustomerFeatures } from "../../loaders/types.ts";
@@ -164,10 +166,10 @@ describe("trait definitions and the renaming rule", () => {
       t,
       (r, v) => NAME_GRID[r][v],
     );
-    assert.equal(names[0], "Valuable, Cooling", "At-Risk High-Value given up for 25% new customers");
-    assert.deepEqual(checks[0].rejected[0], { name: "At-Risk High-Value", why: "25.0% are new customers" });
+    assert.equal(names[0], "High-Value Cooling", "High-Value Lapsed given up for 25% new customers");
+    assert.deepEqual(checks[0].rejected[0], { name: "High-Value Lapsed", why: "25.0% are new customers" });
     // cluster 1 (recency 1..80): recent holds for 40.5 / 80 = 50.6%: kept but qualified; "new" (tenure <= 90) for all
-    assert.equal(names[1], "New / Promising");
+    assert.equal(names[1], "Recent Starters");
     const recent = checks[1].traits.find((x) => x.trait === "recent")!;
     assert.ok(recent.share >= 0.5 && !recent.holds);
     assert.match(traitSentence(checks[1].traits), /^Mostly recent \(50\.\d%\) and new \(100\.0%\)\.$/);
@@ -184,10 +186,86 @@ describe("trait definitions and the renaming rule", () => {
       "Recent (100.0%) and only 14.7% new.",
     );
     assert.equal(traitSentence([word("new", 0.4)] as never), "Only 40.0% new.");
-    // a recent, low cluster whose members are old customers is not "New / Promising"
+    // a recent, low cluster whose members are old customers is not "Recent Starters"
     const old = { ...columns, tenure: columns.tenure.map(() => 400) };
     const again = checkNames([at("lapsed", "top"), at("recent", "low")], labels, old, t, (r, v) => NAME_GRID[r][v]);
-    assert.equal(again.names[1], "Recent Low-Value");
+    assert.equal(again.names[1], "Low-Value Active");
+  });
+});
+
+describe("value words held against the rest (issue 19)", () => {
+  // 200 customers: cluster 0 (the first 100) recent and frequent, spending about `level` each; the rest (cluster 1)
+  // lapsed one-order customers, 40 spending 100 and 60 spending 1,000 (their median: 1,000)
+  const columns = (level: number) => ({
+    recency: Array.from({ length: 200 }, (_, i) => (i < 100 ? 1 + (i % 10) : 50 + i)),
+    frequency: Array.from({ length: 200 }, (_, i) => (i < 100 ? 5 : 1)),
+    monetary: Array.from({ length: 200 }, (_, i) => (i < 100 ? level + (i % 21) : i < 140 ? 100 : 1000)),
+    tenure: Array.from({ length: 200 }, () => 400),
+  });
+  const labels = Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 1));
+  const memberMedian = (level: number) => {
+    const v = columns(level)
+      .monetary.slice(0, 100)
+      .sort((a, b) => a - b);
+    return (v[49] + v[50]) / 2;
+  };
+  const position = (recency: ClusterPosition["recency_level"], value: ClusterPosition["value_level"]) =>
+    ({ recency_level: recency, value_level: value }) as ClusterPosition;
+  const run = (level: number) => {
+    const c = columns(level);
+    const t = traitThresholds({
+      recency: sortedCopy(c.recency),
+      frequency: sortedCopy(c.frequency),
+      monetary: sortedCopy(c.monetary),
+    });
+    return checkNames([position("recent", "high"), position("lapsed", "low")], labels, c, t, (r, v) => NAME_GRID[r][v]);
+  };
+  it("a segment spending 1.06x the rest is not High-Value: the name falls back, saying why", () => {
+    const { names, checks } = run(1050);
+    // every trait of High-Value Active holds (recent, frequent, high spend for most): only the value word fails
+    assert.equal(names[0], "Active Regulars");
+    const r = checks[0].value_ratio!;
+    assert.ok(Math.abs(r.ratio - memberMedian(1050) / 1000) < 1e-12, `over the rest's 1,000: ${r.ratio}`);
+    assert.ok(r.low <= r.ratio && r.ratio <= r.high && r.low < VALUE_RATIO);
+    assert.equal(checks[0].rejected[0].name, "High-Value Active");
+    assert.match(
+      checks[0].rejected[0].why,
+      /^median spend 1\.06× the rest of the customers \(95% interval .*\): not clearly above/,
+    );
+  });
+  it("a segment spending 3x the rest keeps High-Value, its interval wholly above 1.25x", () => {
+    const { names, checks } = run(3000);
+    assert.equal(names[0], "High-Value Active");
+    const r = checks[0].value_ratio!;
+    assert.ok(Math.abs(r.ratio - memberMedian(3000) / 1000) < 1e-12);
+    assert.ok(r.low >= VALUE_RATIO, `${r.low}`);
+    assert.deepEqual(checks[0].rejected, []);
+  });
+  it("Low-Value needs the rest to spend clearly more: 0.33x holds, 0.94x does not", () => {
+    // the lapsed cluster (median 1,000) against cluster 0: 0.33x holds; 0.94x would not
+    assert.equal(run(3000).names[1], "Low-Value Lapsed");
+    assert.ok(run(3000).checks[1].value_ratio!.high <= 1 / VALUE_RATIO);
+    assert.equal(run(1050).names[1], "Lapsed", "0.94x the rest is not low value");
+  });
+  it("cluster names share no word with the default RFM segment names but the scale words high, low and top", () => {
+    const words = (names: string[]) =>
+      new Set(
+        names.flatMap((n) =>
+          n
+            .toLowerCase()
+            .split(/[^a-z']+/)
+            .filter(Boolean),
+        ),
+      );
+    const cluster = words([...Object.keys(NAME_TRAITS)]);
+    const rfm = words(DEFAULT_SEGMENT_RULES.map((r) => r.name));
+    const shared = [...cluster].filter((w) => rfm.has(w));
+    assert.deepEqual(
+      shared.filter((w) => !["high", "low", "top"].includes(w)),
+      [],
+      shared.join(", "),
+    );
+    assert.deepEqual(distinctFromRfm(["Lapsed", "Middle"], ["Lapsed", "Lost"]), ["Lapsed (cluster)", "Middle"]);
   });
 });
 
@@ -251,7 +329,7 @@ describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { s
       const newShare = members.filter((c) => c.tenure <= 90).length / members.length;
       assert.ok(Math.abs(newShare - low.name_check!.new_share) < 1e-9, `${newShare} counted here`);
       assert.ok(newShare >= 0.1, `${newShare}`);
-      assert.ok(!/Inactive|At-Risk/.test(low.name), low.name);
+      assert.ok(!/Inactive|Lapsed/.test(low.name), low.name);
       // and the names are the grid's own, checked: recomputed by nameClustersChecked from the same inputs
       const columns = {
         recency: result.customers.map((c) => c.recency),

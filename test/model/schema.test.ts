@@ -51,8 +51,8 @@ describe("model.json schema", () => {
     const json = JSON.parse(text);
     const cases: [string, RegExp][] = [
       [
-        JSON.stringify({ ...json, version: 1 }),
-        /model\.json: a model of schema version 1; this version of segment-report reads version 2/,
+        JSON.stringify({ ...json, version: 2 }),
+        /model\.json: a model of schema version 2; this version of segment-report reads version 3/,
       ],
       ["{not json", /model\.json: not a model file \(not JSON\)/],
       [JSON.stringify({ rows_in: 3 }), /model\.json: not a segment-report model/],

@@ -187,7 +187,7 @@ describe("npm run score", () => {
 
   it("refuses another schema version, a file that is not a model and data lacking a column, writing nothing", () => {
     const wrongVersion = join(dir, "v2.json");
-    writeFileSync(wrongVersion, JSON.stringify({ ...JSON.parse(readFileSync(modelFile, "utf8")), version: 1 }));
+    writeFileSync(wrongVersion, JSON.stringify({ ...JSON.parse(readFileSync(modelFile, "utf8")), version: 2 }));
     // without the invoice column each line would be one order: frequency would not mean what the model learnt
     const noInvoice = join(dir, "no_invoice.csv");
     writeFileSync(
@@ -201,7 +201,7 @@ describe("npm run score", () => {
     const cases: [string[], RegExp][] = [
       [
         ["--model", wrongVersion, "--data", FIXTURE],
-        /a model of schema version 1; this version of segment-report reads version 2/,
+        /a model of schema version 2; this version of segment-report reads version 3/,
       ],
       [["--model", join(fitDir, "summary.json"), "--data", FIXTURE], /not a segment-report model/],
       [

@@ -455,15 +455,15 @@ test("ranking: by score, ties by id, ranks from 1", () => {
 
 test("slugs, regions, categories and description words", () => {
   assert.equal(segmentSlug("Can't Lose Them"), "can-t-lose-them");
-  assert.equal(segmentSlug("New / Promising"), "new-promising");
+  assert.equal(segmentSlug("Recent Starters"), "recent-starters");
   assert.equal(segmentSlug("Café <script>"), "cafe-script");
   assert.equal(segmentSlug("!!!"), "segment");
   assert.deepEqual([...uniqueSlugs(["A b", "a-b", "A b"]).values()], ["a-b", "a-b-2"]);
-  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], true), [
-    "/segment/high-value-loyal",
+  assert.deepEqual(reportDynamicPaths(["High-Value Active"], true), [
+    "/segment/high-value-active",
     "/data/customer_segments.csv",
   ]);
-  assert.deepEqual(reportDynamicPaths(["High-Value Loyal"], false), ["/segment/high-value-loyal"]);
+  assert.deepEqual(reportDynamicPaths(["High-Value Active"], false), ["/segment/high-value-active"]);
   assert.equal(regionOf("United Kingdom"), "United Kingdom");
   assert.equal(regionOf(" norway "), "Nordics");
   assert.equal(regionOf("EIRE"), "Rest of Europe");

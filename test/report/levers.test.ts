@@ -157,8 +157,8 @@ describe("checkedStrategy", () => {
   const context = { currency: "£", overall_revenue_per_customer: 200, years: 1, largest_uplift: null };
 
   it("drops 'one step below the very best' on the top-ranked segment", () => {
-    const loyal = row("High-Value Loyal", 0, {
-      strategy: PLAYBOOK["High-Value Loyal"].strategy,
+    const loyal = row("High-Value Active", 0, {
+      strategy: PLAYBOOK["High-Value Active"].strategy,
       revenue_per_customer: 900,
     });
     const other = row("Middle", 1, { revenue_per_customer: 100 });
@@ -166,28 +166,38 @@ describe("checkedStrategy", () => {
     assert.ok(text.startsWith("The most valuable customers in this segmentation: protect them first."), text);
     assert.doesNotMatch(text, /one step below/);
     // ranked second it keeps the sentence
-    const champions = row("Champions", 1, { revenue_per_customer: 2000 });
+    const champions = row("Top-Value Active", 1, { revenue_per_customer: 2000 });
     assert.match(checkedStrategy(loyal, [loyal, champions], context), /one step below the very best/);
   });
 
   it("drops the disproportionate-revenue claim unless revenue share exceeds customer share", () => {
-    const strategy = PLAYBOOK.Champions.strategy;
-    const even = row("Champions", 0, { strategy, revenue_per_customer: 10, revenue_share: 0.3, customer_share: 0.3 });
+    const strategy = PLAYBOOK["Top-Value Active"].strategy;
+    const even = row("Top-Value Active", 0, {
+      strategy,
+      revenue_per_customer: 10,
+      revenue_share: 0.3,
+      customer_share: 0.3,
+    });
     assert.ok(checkedStrategy(even, [even], context).startsWith("Protect this group first. Give them"));
-    const more = row("Champions", 0, { strategy, revenue_per_customer: 10, revenue_share: 0.5, customer_share: 0.3 });
+    const more = row("Top-Value Active", 0, {
+      strategy,
+      revenue_per_customer: 10,
+      revenue_share: 0.5,
+      customer_share: 0.3,
+    });
     assert.match(checkedStrategy(more, [more], context), /: it carries a disproportionate share of revenue\./);
   });
 
   it("states the figures behind 'little to gain per customer', or drops the claim when it does not hold", () => {
-    const strategy = PLAYBOOK["Low-Value Inactive"].strategy;
-    const low = row("Low-Value Inactive", 0, { strategy, revenue_per_customer: 100 });
+    const strategy = PLAYBOOK["Low-Value Lapsed"].strategy;
+    const low = row("Low-Value Lapsed", 0, { strategy, revenue_per_customer: 100 });
     // over 2 years: £100 / 2 = £50.00 a year each; £200 / 2 = £100 overall
     assert.ok(
       checkedStrategy(low, [low], { ...context, years: 2 }).startsWith(
         "Little to gain per customer (£50.00 a year each, against £100 over all customers): keep them",
       ),
     );
-    const high = row("Low-Value Inactive", 0, { strategy, revenue_per_customer: 250 });
+    const high = row("Low-Value Lapsed", 0, { strategy, revenue_per_customer: 250 });
     assert.ok(checkedStrategy(high, [high], context).startsWith("Keep them on low-cost automated mailings"));
   });
 

@@ -11,10 +11,10 @@ describe("playbook", () => {
   it("has a play for every grid name, and every play is a grid name or the recent low-value name", () => {
     const grid = new Set(Object.values(NAME_GRID).flatMap((row) => Object.values(row)));
     for (const name of grid) assert.ok(PLAYBOOK[name], `no play for ${name}`);
-    // traits.ts's recent, low-value, mostly not new clusters are named "Recent Low-Value" outside the grid
+    // traits.ts's recent, low-value, mostly not new clusters are named "Low-Value Active" outside the grid
     assert.deepEqual(
       Object.keys(PLAYBOOK).filter((name) => !grid.has(name)),
-      ["Recent Low-Value"],
+      ["Low-Value Active"],
     );
     for (const [name, play] of Object.entries(PLAYBOOK))
       for (const field of ["meaning", "action", "strategy"] as const)
@@ -22,15 +22,15 @@ describe("playbook", () => {
   });
 
   it("finds the grid name of a suffixed name, and leaves other names alone", () => {
-    assert.equal(baseName("At-Risk (less recent)"), "At-Risk");
-    assert.equal(baseName("Valuable, Cooling (higher spend)"), "Valuable, Cooling");
-    assert.equal(baseName("Champions"), "Champions");
+    assert.equal(baseName("Lapsed (less recent)"), "Lapsed");
+    assert.equal(baseName("High-Value Cooling (higher spend)"), "High-Value Cooling");
+    assert.equal(baseName("Top-Value Active"), "Top-Value Active");
     assert.equal(baseName("Loyal (but not ours)"), "Loyal (but not ours)");
     assert.equal(baseName("Noise (in no dense group)"), "Noise (in no dense group)");
   });
 
   it("gives a suffixed name its grid name's play and an unknown name the neutral one", () => {
-    assert.deepEqual(playFor("At-Risk (less recent)"), PLAYBOOK["At-Risk"]);
+    assert.deepEqual(playFor("Lapsed (less recent)"), PLAYBOOK["Lapsed"]);
     const other = playFor("Noise (in no dense group)");
     assert.equal(other.role, "other");
     for (const play of Object.values(PLAYBOOK)) assert.notEqual(other.strategy, play.strategy);

@@ -8,6 +8,9 @@ import { test } from "node:test";
 import {
   buildInsights,
   geographyInsight,
+  homeSpendInsight,
+  rankInsights,
+  supportedEffect,
   oneCustomerReturnsNote,
   oneOffInsight,
   responseInsight,
@@ -144,7 +147,24 @@ test("the campaign response difference the intervals support leads the summary (
     insight.text,
     "Champions answered the last campaign at 32.7% (95% interval 27.6%–38.2%) against 11.9% among the other customers (10.4%–13.5%; 15.0% overall): the segment to reach first in the next campaign.",
   );
-  assert.equal(buildInsights(f)[0].id, "campaign_response", "the strongest finding, above the choice of k");
+  // its evidence: the rate ratio with Katz's log interval, as scipy.stats.contingency.relative_risk(98, 300, 202,
+  // 1700).confidence_interval() gives it: 2.74917, (2.23351, 3.38390)
+  assert.ok(Math.abs(Math.exp(insight.evidence!.effect) - 2.7491749174917492) < 1e-12);
+  assert.ok(Math.abs(Math.exp(insight.evidence!.low) - 2.2335054836971855) < 1e-9);
+  assert.ok(Math.abs(Math.exp(insight.evidence!.high) - 3.3839015763036557) < 1e-9);
+  const ranked = buildInsights(f);
+  const at = (id: string) => ranked.findIndex((i) => i.id === id);
+  assert.ok(ranked[at("campaign_response")].headline, "a headline: its interval excludes no effect");
+  assert.ok(at("campaign_response") < at("k_choice"), "above the choice of k");
+  assert.ok(!ranked[at("k_choice")].headline, "the choice of k compares nothing: never a headline");
+  // headlines come first, each supported at least as strongly as the next
+  const heads = ranked.filter((i) => i.headline);
+  assert.deepEqual(
+    ranked.slice(0, heads.length).map((i) => i.id),
+    heads.map((i) => i.id),
+  );
+  for (let i = 1; i < heads.length; i++)
+    assert.ok(supportedEffect(heads[i - 1].evidence!) >= supportedEffect(heads[i].evidence!));
   // a customer table has no orders: no median-order statement (its order figures are zeros)
   const table = buildInsights({ ...f, lines: false, median_order_value: 0, median_order_units: 0 });
   assert.ok(!table.some((i) => /median order/.test(i.text)), table.map((i) => i.text).join("\n"));
@@ -168,11 +188,11 @@ test("the campaign response difference the intervals support leads the summary (
 
 test("advice fits the data: no account managers without business customers, no seasons without dates", () => {
   const consumer = { business: false, seasons: false };
-  assert.match(playFor("Valuable, Cooling").strategy, /account managers/, "kept for business customers");
-  assert.doesNotMatch(playFor("Valuable, Cooling", consumer).strategy, /account manager/);
+  assert.match(playFor("High-Value Cooling").strategy, /account managers/, "kept for business customers");
+  assert.doesNotMatch(playFor("High-Value Cooling", consumer).strategy, /account manager/);
   assert.doesNotMatch(playFor("Middle", consumer).strategy, /seasonal/);
-  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).action, /seasonal/);
-  assert.doesNotMatch(playFor("Occasional Low-Value", consumer).strategy, /seasonal/);
+  assert.doesNotMatch(playFor("Low-Value Occasional", consumer).action, /seasonal/);
+  assert.doesNotMatch(playFor("Low-Value Occasional", consumer).strategy, /seasonal/);
   assert.equal(fitAdvice("No change.", consumer), "No change.");
 });
 
@@ -256,4 +276,71 @@ test("geography claims no more than its test: a weak association on three countr
     insight.text,
     "The segment mix differs only slightly by country (χ² = 30.0, df = 8, p = 0.001, Cramér's V = 0.05; 3 countries with enough customers for the test, the rest pooled); the largest departure is Germany, where Inactive are 5.0% of customers against 20.0% overall (adjusted residual −3.4). The test is about the segment mix only: it does not say that customers spend alike across countries.",
   );
+});
+
+test("the executive summary is chosen by strength of evidence, not by a fixed list", () => {
+  const stub = (id: string, score: number, evidence?: { effect: number; low: number; high: number }) => ({
+    id,
+    rank: 0,
+    score,
+    text: id,
+    page: "" as const,
+    anchor: "",
+    figures: {},
+    evidence: evidence && { ...evidence, measure: id },
+  });
+  const ranked = rankInsights([
+    stub("wide", 0.9, { effect: 1.0, low: 0.2, high: 1.8 }),
+    stub("narrow", 0.3, { effect: 0.8, low: 0.6, high: 1.0 }),
+    stub("lower", 0.3, { effect: -0.9, low: -1.2, high: -0.7 }),
+    stub("includes_none", 0.95, { effect: 0.3, low: -0.1, high: 0.7 }),
+    stub("k_choice", 0.99),
+  ]);
+  // by the end of the interval nearest no effect: 0.7 (lower, a ratio below 1), 0.6, 0.2; then the rest by score
+  assert.deepEqual(
+    ranked.map((i) => [i.id, i.headline]),
+    [
+      ["lower", true],
+      ["narrow", true],
+      ["wide", true],
+      ["k_choice", false],
+      ["includes_none", false],
+    ],
+  );
+});
+
+test("spend per head abroad is compared like with like: within segments, each with its interval", () => {
+  const base = facts([segment("A", { customers: 200 }), segment("B", { customers: 200 })]);
+  const ratio = (r: number, low: number, high: number) => ({ ratio: r, low, high });
+  const home = {
+    home: "United Kingdom",
+    home_customers: 360,
+    abroad_customers: 40 + 60,
+    home_median: 500,
+    abroad_median: 1000,
+    overall: ratio(2.0, 1.6, 2.5),
+    within: [
+      { segment: "A", home_customers: 150, abroad_customers: 50, ...ratio(1.05, 0.9, 1.2) },
+      { segment: "B", home_customers: 140, abroad_customers: 60, ...ratio(0.97, 0.8, 1.15) },
+    ],
+  };
+  const mix = homeSpendInsight({ ...base, home_spend: home })!;
+  assert.match(
+    mix.text,
+    /^Customers outside United Kingdom \(100\) spent a median £1,000 each, against £500 for the 360 in United Kingdom: 2\.00× \(95% interval 1\.60×–2\.50×\)\./,
+  );
+  assert.match(mix.text, /A 1\.05× \(0\.90×–1\.20×\); B 0\.97× \(0\.80×–1\.15×\)/);
+  assert.match(
+    mix.text,
+    /No segment shows a clear difference: the overall gap reflects which segments customers abroad belong to/,
+  );
+  assert.ok(!mix.headline && !(mix.evidence!.low > 0), "not a headline: like with like, no difference is clear");
+  assert.equal(rankInsights([mix])[0].headline, false);
+  const real = homeSpendInsight({
+    ...base,
+    home_spend: { ...home, within: home.within.map((w) => ({ ...w, ratio: 1.8, low: 1.3, high: 2.4 })) },
+  })!;
+  assert.match(real.text, /The difference holds within every segment compared\./);
+  assert.equal(rankInsights([real])[0].headline, true);
+  assert.equal(homeSpendInsight({ ...base, home_spend: null }), null);
 });

@@ -6,6 +6,7 @@ import type { ReportContext } from "../context.ts";
 import { MIN_GROUP_CUSTOMERS, smallGroupsNote } from "../limits.ts";
 import { REGIONS, regionOf, regionTable } from "../regions.ts";
 import { countryTest, inactiveCluster, rnd, segmentRows } from "../facts.ts";
+import { homeSpend } from "../home-spend.ts";
 
 export function geographyData(ctx: ReportContext): Record<string, unknown> {
   const overall = ctx.all.countries.get(-1) ?? new Map();
@@ -44,8 +45,39 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
     name,
     customers: countries.filter((c) => c.region === name).reduce((sum, c) => sum + c.customers, 0),
   }));
+  const home = ctx.available.country
+    ? homeSpend(
+        ctx.ingest.customers.map((c) => c.country),
+        Float64Array.from(ctx.ingest.customers, (c) => c.monetary),
+        ctx.chosen.solution.labels,
+        ctx.chosen.solution.names,
+      )
+    : null;
+  const ratio = (r: { ratio: number; low: number; high: number }) => ({
+    ratio: rnd(r.ratio, 3),
+    low: rnd(r.low, 3),
+    high: rnd(r.high, 3),
+  });
   return {
     available: ctx.available.country,
+    // spend per head abroad / at home, overall and within each segment of the chosen k (home-spend.ts)
+    home_spend: home && {
+      home: home.home,
+      rows: [
+        {
+          segment: "All customers",
+          home_customers: home.home_customers,
+          abroad_customers: home.abroad_customers,
+          ...ratio(home.overall),
+        },
+        ...home.within.map((w) => ({
+          segment: w.segment,
+          home_customers: w.home_customers,
+          abroad_customers: w.abroad_customers,
+          ...ratio(w),
+        })),
+      ],
+    },
     note: ctx.available.country
       ? null
       : ctx.available.lines

@@ -91,7 +91,7 @@ export function limitations(ctx: ReportContext): string[] {
       if (Math.abs(r[i][j]) > Math.abs(best.r)) best = { a: features[i], b: features[j], r: r[i][j] };
   if (best.a)
     out.push(
-      `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the ${ctx.seg.features.transform} transform): k-means weighs that shared information twice.`,
+      `The strongest correlation between clustering features is ${best.a} with ${best.b} (r = ${best.r.toFixed(2)} after the transform): k-means weighs that shared information twice.`,
     );
   if (!ctx.available.invoices && ctx.available.lines)
     out.push(
@@ -156,6 +156,15 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
       used: ctx.seg.features.used,
       dropped: ctx.seg.features.dropped,
       transform: ctx.seg.features.transform,
+      transforms: ctx.seg.features.transforms,
+      skew_threshold: ctx.config.clustering.skew_threshold,
+      // per configured feature: raw skewness, the transform it got, skewness after it
+      skew: ctx.seg.features.skew.map((x) => ({
+        feature: x.feature,
+        before: rnd(x.before, 2),
+        transform: x.transform,
+        after: rnd(x.after, 2),
+      })),
       scaler: ctx.seg.features.scaler,
       correlation: {
         features: ctx.seg.features.correlation.features,
@@ -195,7 +204,7 @@ export function methodologyData(ctx: ReportContext): Record<string, unknown> {
       df_within: t.anova.df_within,
     })),
     tests_note: v.note,
-    tests_transform: ctx.seg.features.transform,
+    tests_transform: ctx.seg.features.transforms.some((t) => t === "log1p") ? "log1p" : "none",
     country_chi2: v.country_chi2 && {
       chi2: rnd(v.country_chi2.chi2, 2),
       df: v.country_chi2.dof,

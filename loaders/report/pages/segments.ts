@@ -3,7 +3,7 @@
  *
  * Standardised means: for each feature the data holds (the built-in customer features whose needs it meets, not
  * only the clustering ones, then every other clustering feature, e.g. a customer table's Income), the cluster
- * mean of the transformed feature (the clustering transform, log1p by default) minus the mean over all customers,
+ * mean of the transformed feature (the clustering's transform of that feature: log1p when it is skewed) minus the mean over all customers,
  * in standard deviations over all customers. 0 is the average customer.
  *
  * The scatter ships at most PCA_MAX_POINTS customers: every ceil(n / PCA_MAX_POINTS)-th customer in the
@@ -11,10 +11,13 @@
  * 3 decimals, no identifiers. Labels per k are one character per point (base 36).
  */
 import { satisfies, type Needs } from "../../capabilities.ts";
-import { featureValue } from "../../cluster/features.ts";
+import { chooseTransform, featureValue } from "../../cluster/features.ts";
+import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, rnd, segmentRows } from "../facts.ts";
+import { bootstrap, bootstrapRatio } from "../../stats/intervals.ts";
+import { medianInPlace } from "../../stats/quantile.ts";
 
 export const PCA_MAX_POINTS = 2500;
 
@@ -32,6 +35,19 @@ export function profileFeatures(ctx: ReportContext): FeatureName[] {
   return [...builtin, ...own];
 }
 
+/**
+ * The transform a profile feature is shown on: the one the clustering gave it; a feature the clustering did not use
+ * gets what the configured rule would give it ("auto": by its skewness).
+ */
+export function featureTransform(ctx: ReportContext, feature: FeatureName): FeatureTransform {
+  const skew = ctx.seg.features.skew?.find((s) => s.feature === feature);
+  if (skew) return skew.transform;
+  const { transform, skew_threshold } = ctx.config.clustering;
+  if (transform !== "auto") return transform;
+  const col = ctx.ingest.customers.map((c) => Number(featureValue(c, feature)));
+  return chooseTransform(col, transform, skew_threshold);
+}
+
 /** Standardised cluster means of every feature for one labelling. */
 export function standardisedMeans(
   ctx: ReportContext,
@@ -39,11 +55,11 @@ export function standardisedMeans(
   k: number,
 ): { features: FeatureName[]; values: number[][] } {
   const customers = ctx.ingest.customers;
-  const transform =
-    ctx.config.clustering.transform === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
   const features = profileFeatures(ctx);
   const values = Array.from({ length: k }, () => new Array<number>(features.length).fill(0));
   features.forEach((f, j) => {
+    const transform =
+      featureTransform(ctx, f) === "log1p" ? (x: number) => Math.log1p(Math.max(0, x)) : (x: number) => x;
     const col = customers.map((c) => transform(Number(featureValue(c, f))));
     const n = col.length;
     const mean = col.reduce((s, v) => s + v, 0) / n;
@@ -59,6 +75,38 @@ export function standardisedMeans(
   return { features: [...features], values };
 }
 
+/** Bootstrap resamples behind the spend intervals of the profiles. */
+export const SPEND_RESAMPLES = 400;
+
+/**
+ * Per cluster: the median spend per customer with a seeded bootstrap 95% interval, and the ratio of that median to
+ * the median of every other customer with its interval (the figure a value word in a name is held against).
+ */
+export function spendIntervals(
+  monetary: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  names: readonly string[],
+): { name: string; median: number; low: number; high: number; ratio: number; ratio_low: number; ratio_high: number }[] {
+  return names.map((name, j) => {
+    const members: number[] = [];
+    const rest: number[] = [];
+    for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
+    const median = bootstrap(members, { seed: 42 + j, resamples: SPEND_RESAMPLES, statistic: medianInPlace });
+    const ratio = bootstrapRatio(members, rest, { seed: 42 + j, resamples: SPEND_RESAMPLES });
+    const sorted = Float64Array.from(members).sort();
+    const mid = (sorted.length - 1) / 2;
+    return {
+      name,
+      median: rnd((sorted[Math.floor(mid)] + sorted[Math.ceil(mid)]) / 2, 2) ?? 0,
+      low: rnd(median.low, 2) ?? 0,
+      high: rnd(median.high, 2) ?? 0,
+      ratio: rnd(ratio.ratio, 3) ?? 0,
+      ratio_low: rnd(ratio.low, 3) ?? 0,
+      ratio_high: rnd(ratio.high, 3) ?? 0,
+    };
+  });
+}
+
 export function segmentsData(ctx: ReportContext): Record<string, unknown> {
   const byK: Record<string, unknown> = {};
   for (const [k, kd] of ctx.byK) {
@@ -66,6 +114,11 @@ export function segmentsData(ctx: ReportContext): Record<string, unknown> {
     byK[k] = {
       profiles: rows.map((r) => publishRow(r, k === ctx.seg.k ? ctx.slugs.get(r.name) : undefined)),
       standardised: standardisedMeans(ctx, kd.solution.labels, k),
+      spend: spendIntervals(
+        Float64Array.from(ctx.ingest.customers, (c) => c.monetary),
+        kd.solution.labels,
+        kd.solution.names,
+      ),
       crosstab: kd.solution.crosstab,
       metrics: {
         silhouette: rnd(kd.solution.silhouette, 4),
@@ -74,7 +127,13 @@ export function segmentsData(ctx: ReportContext): Record<string, unknown> {
       },
     };
   }
-  return { features_used: ctx.seg.features.used, transform: ctx.config.clustering.transform, by_k: byK };
+  const transformed = profileFeatures(ctx).filter((f) => featureTransform(ctx, f) === "log1p");
+  return {
+    features_used: ctx.seg.features.used,
+    transform: ctx.config.clustering.transform,
+    log1p: transformed,
+    by_k: byK,
+  };
 }
 
 export function pcaData(ctx: ReportContext): Record<string, unknown> {
