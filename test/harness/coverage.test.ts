@@ -17,8 +17,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/clean/settings.ts": "settings schema, through config/schema.ts (test/config)",
   "loaders/cluster/settings.ts": "settings schema, through config/schema.ts (test/config)",
   "loaders/report/settings.ts": "settings schema, through config/schema.ts (test/config)",
-  "loaders/rfm/settings.ts":
-    "settings schema and the default segment rules, through config/schema.ts (test/config, test/rfm)",
   "loaders/sources/settings.ts": "settings schema, through config/schema.ts (test/config/bounds, test/sources/columns)",
   "loaders/time/settings.ts": "settings schema, through config/schema.ts (test/config)",
   "loaders/config/load.ts": "re-exported by loaders/config.ts, which test/config/config.test.ts imports",
