@@ -36,7 +36,10 @@ function runDemo(args: string[]) {
 
 describe("npm run build: bad options", () => {
   for (const [args, pattern] of [
-    [["--frobnicate"], /command line: Unknown option '--frobnicate'.*\(usage: npm run build -- \[--out DIR\]\)$/],
+    [
+      ["--frobnicate"],
+      /command line: Unknown option '--frobnicate'.*\(usage: npm run build -- \[--out DIR\] \[--model DIR\/model\.json\]\)$/,
+    ],
     [["--out"], /command line: Option '--out <value>' argument missing.*\(usage: npm run build/],
     [["extra"], /command line: Unexpected argument 'extra'.*\(usage: npm run build/],
   ] as [string[], RegExp][])
