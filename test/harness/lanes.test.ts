@@ -4,12 +4,13 @@
  * `.segment-cache`, its CURRENT pointer, Framework's loader cache `src/.observablehq`).
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 // @ts-expect-error: a plain ES module without types
-import { buildsSite } from "../support/run.mjs";
+import { buildsSite, copyCheckout, dealSiteFiles } from "../support/run.mjs";
 
 const files = readdirSync(join(PROJECT_ROOT, "test"), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -52,5 +53,36 @@ describe("npm test's lanes", () => {
       (f) => !(f in allowed) && shared.test(readFileSync(join(PROJECT_ROOT, f), "utf8")),
     );
     assert.deepEqual(touching, []);
+  });
+
+  it("site files are dealt to the lanes in turn, by name", () => {
+    assert.deepEqual(dealSiteFiles(["test/c", "test/a", "test/b", "test/d", "test/e"], 2), [
+      ["test/a", "test/c", "test/e"],
+      ["test/b", "test/d"],
+    ]);
+    assert.deepEqual(dealSiteFiles(["test/a"], 3), [["test/a"]], "no empty lane");
+  });
+
+  it("a second site lane's copy: the project's files, its own outputs and caches, node_modules and ../shared linked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "segment-lane-"));
+    try {
+      const project = copyCheckout(join(dir, "site-2"));
+      for (const entry of [
+        "package.json",
+        "observablehq.config.ts",
+        "src/index.md",
+        "loaders/config.ts",
+        "test/support/run.mjs",
+      ])
+        assert.ok(existsSync(join(project, entry)), `${entry} copied`);
+      for (const entry of ["test-output", ".segment-cache", "dist", ".git", "data", "src/.observablehq"])
+        assert.ok(!existsSync(join(project, entry)), `${entry} not copied`);
+      assert.ok(lstatSync(join(project, "node_modules")).isSymbolicLink());
+      assert.equal(realpathSync(join(project, "node_modules")), realpathSync(join(PROJECT_ROOT, "node_modules")));
+      const shared = join(PROJECT_ROOT, "..", "shared");
+      if (existsSync(shared)) assert.equal(realpathSync(join(project, "..", "shared")), realpathSync(shared));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,19 +1,30 @@
 /**
- * `npm test`: the typecheck, the lint and every test file, in two lanes that run side by side.
+ * `npm test`: the typecheck, the lint and every test file, in lanes that run side by side, each one file at a time.
  *
- * - The site lane holds the files that build the report (`npm run build`, `export` or `dev`, through
- *   test/support/build.ts or the command itself). Builds share the checkout's Framework cache and build lock, so
- *   these files run one at a time.
- * - The analysis lane runs the typecheck and the lint first (a failure stops everything), then the other files,
- *   one at a time. They compute in their own process and write only under test-output/ or a temporary folder.
+ * - The site lanes hold the files that build the report (`npm run build`, `export` or `dev`, through
+ *   test/support/build.ts or the command itself). Builds share a checkout's Framework cache and build lock, so the
+ *   first site lane runs in this checkout and each other one (`--site-lanes=N`, default 2) in a copy of it under
+ *   test-output/lanes/ (copyCheckout), with its own caches and test-output; the files are dealt to the lanes in
+ *   turn.
+ * - The analysis lane runs the typecheck and the lint first (a failure stops everything), then the other files.
+ *   They compute in their own process and write only under test-output/ or a temporary folder.
  *
- * The analysis lane's output is shown as it comes; the site lane's is written to test-output/lanes/site.log and
- * shown when both are done. Then one line per lane and the totals. Arguments are test files (default
- * test/*\/*.test.ts) and `--lanes=1` runs everything in one lane, in order (for timing the two side by side).
+ * The analysis lane's output is shown as it comes; each site lane's is written to test-output/lanes/<lane>.log and
+ * shown when all are done. Then one line per lane and the totals. Arguments are test files (default
+ * test/*\/*.test.ts); `--lanes=1` runs everything in one lane, in order (for timing the lanes side by side).
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { join, relative, sep } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const LANES = join(ROOT, "test-output", "lanes");
@@ -74,10 +85,42 @@ function counts(text) {
   return { tests: get("tests"), pass: get("pass"), fail: get("fail"), cancelled: get("cancelled") };
 }
 
+/**
+ * A copy of the checkout for a site lane of its own (`dir`/segment-report): every file but node_modules (linked),
+ * the outputs and caches (test-output, dist, .segment-cache, Framework's src/.observablehq), .git and data/ (the
+ * demo data is made anew there); `dir`/shared links to ../shared. Its builds then have their own Framework cache,
+ * build lock and test-output/builds, so they run beside the checkout's own.
+ */
+export function copyCheckout(dir) {
+  const skip = new Set(["node_modules", "test-output", "dist", ".segment-cache", ".git", "data", "out"]);
+  const project = join(dir, "segment-report");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(project, { recursive: true });
+  for (const entry of readdirSync(ROOT)) {
+    if (skip.has(entry)) continue;
+    cpSync(join(ROOT, entry), join(project, entry), {
+      recursive: true,
+      filter: (path) => !path.includes(`${sep}.observablehq${sep}`) && !path.endsWith(`${sep}.observablehq`),
+    });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
+  const shared = join(ROOT, "..", "shared");
+  if (existsSync(shared)) symlinkSync(shared, join(dir, "shared"));
+  return project;
+}
+
+/** The site files dealt to `lanes` lanes in turn (sorted by name: each lane gets browser and build tests). */
+export function dealSiteFiles(files, lanes) {
+  const out = Array.from({ length: lanes }, () => []);
+  [...files].sort().forEach((file, i) => out[i % lanes].push(file));
+  return out.filter((lane) => lane.length);
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const files = testFiles(args);
   const oneLane = args.includes("--lanes=1");
+  const siteLanes = Math.max(1, Number(args.find((a) => a.startsWith("--site-lanes="))?.split("=")[1] ?? 2) || 1);
   const site = oneLane ? [] : files.filter((f) => buildsSite(readFileSync(join(ROOT, f), "utf8")));
   const analysis = files.filter((f) => !site.includes(f));
   const children = new Set();
@@ -90,11 +133,18 @@ async function main() {
   });
   mkdirSync(LANES, { recursive: true });
   const started = Date.now();
-  const siteLog = join(LANES, "site.log");
-  const siteOut = createWriteStream(siteLog);
-  const siteRun = site.length
-    ? run(process.execPath, nodeTest(site), siteOut, children).then((status) => ({ status, at: Date.now() }))
-    : Promise.resolve({ status: 0, at: started });
+  // the site lanes: the first in this checkout, each other in a copy of it
+  const lanes = dealSiteFiles(site, siteLanes).map((laneFiles, i) => {
+    const name = i === 0 ? "site" : `site-${i + 1}`;
+    const cwd = i === 0 ? ROOT : copyCheckout(join(LANES, name));
+    const log = join(LANES, `${name}.log`);
+    const out = createWriteStream(log);
+    const done = run(process.execPath, nodeTest(laneFiles), out, children, cwd).then(async (status) => {
+      await new Promise((resolve) => out.end(resolve));
+      return { status, at: Date.now() };
+    });
+    return { name, files: laneFiles, cwd, log, done };
+  });
   const npx = join(ROOT, "node_modules", ".bin");
   for (const [name, command, argv] of [
     ["typecheck", join(npx, "tsc"), ["--noEmit"]],
@@ -114,25 +164,34 @@ async function main() {
     analysisLog.push(chunk);
     process.stdout.write(chunk);
   });
-  const analysisStatus = await run(process.execPath, nodeTest(analysis), tee, children);
+  // (node --test given no file would look for test files itself, the copies' included)
+  const analysisStatus = analysis.length ? await run(process.execPath, nodeTest(analysis), tee, children) : 0;
   const analysisAt = Date.now();
-  const siteResult = await siteRun;
-  await new Promise((resolve) => siteOut.end(resolve));
-  const siteText = existsSync(siteLog) ? readFileSync(siteLog, "utf8") : "";
-  if (site.length) {
-    process.stdout.write(`\n# ---- site lane (${site.length} files; also in ${relative(ROOT, siteLog)}) ----\n`);
-    process.stdout.write(siteText);
-  }
   const seconds = (at) => ((at - started) / 1000).toFixed(0);
-  const a = counts(Buffer.concat(analysisLog).toString("utf8"));
-  const s = counts(siteText);
-  const line = (name, n, c, at) =>
+  const summary = (name, n, c, at) =>
     `# lane ${name}: ${n} files, ${c.tests} tests, ${c.pass} passed, ${c.fail} failed, ${c.cancelled} cancelled, done after ${seconds(at)} s`;
-  console.log(line("analysis", analysis.length, a, analysisAt));
-  if (site.length) console.log(line("site", site.length, s, siteResult.at));
-  const failed = analysisStatus !== 0 || siteResult.status !== 0;
+  const a = counts(Buffer.concat(analysisLog).toString("utf8"));
+  const lines = [summary("analysis", analysis.length, a, analysisAt)];
+  let failed = analysisStatus !== 0;
+  let tests = a.tests;
+  let failures = a.fail;
+  for (const lane of lanes) {
+    const result = await lane.done;
+    const text = existsSync(lane.log) ? readFileSync(lane.log, "utf8") : "";
+    const where = lane.cwd === ROOT ? "" : ` in a copy of the checkout, ${relative(ROOT, lane.cwd)}`;
+    process.stdout.write(
+      `\n# ---- ${lane.name} lane (${lane.files.length} files${where}; also in ${relative(ROOT, lane.log)}) ----\n`,
+    );
+    process.stdout.write(text);
+    const c = counts(text);
+    lines.push(summary(lane.name, lane.files.length, c, result.at));
+    failed ||= result.status !== 0;
+    tests += c.tests;
+    failures += c.fail;
+  }
+  for (const line of lines) console.log(line);
   console.log(
-    `# npm test: ${a.tests + s.tests} tests, ${a.fail + s.fail} failed, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
+    `# npm test: ${tests} tests, ${failures} failed, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
   );
   process.exit(failed ? 1 : 0);
 }
