@@ -341,7 +341,7 @@ export function customerTable(
       if (negative)
         throw new InputError(
           `${file}: line ${row.row + 2}: ${headers[negative.index]} is negative (${v(negative.index)}), but the clustering feature` +
-            ` "${negative.name}" is log1p-transformed, which needs values of 0 or more; correct the value, or set clustering.transform to "none"`,
+            ` "${negative.name}" is log1p-transformed, which needs values of 0 or more; correct the value, or set clustering.transform to "auto" (log1p only where it fits) or "none"`,
         );
     }
     const m = columns.monetary.map((index) => v(index) as number);
