@@ -67,10 +67,13 @@ function summaryFigures(dir: string): Record<string, unknown> {
 /**
  * A summary or page data without the saved model's identity: the model records the source it was trained on
  * (a file name or a table), and its id hashes that, so the two differ by design between a file and a database.
+ * The glossary names the model by its id ("(model 48a26ea75a252620)"): that id is masked in every text too.
  */
 function withoutModelIdentity<T>(value: T): T {
-  if (typeof value !== "object" || value === null || !("model" in value)) return value;
-  const copy = structuredClone(value) as { model?: { model_id?: unknown; training?: { source?: unknown } } };
+  if (typeof value !== "object" || value === null) return value;
+  const masked = JSON.parse(JSON.stringify(value).replace(/\(model [0-9a-f]{16}\)/g, "(model <id>)")) as T;
+  if (!("model" in (masked as object))) return masked;
+  const copy = masked as { model?: { model_id?: unknown; training?: { source?: unknown } } };
   if (copy.model && typeof copy.model === "object") {
     delete copy.model.model_id;
     if (copy.model.training) delete copy.model.training.source;
