@@ -33,7 +33,8 @@ const writeConfig = (title: string): void =>
     JSON.stringify({ data: "transactions.csv", report: { title }, clustering: { k_max: 4, bootstrap_runs: 3 } }),
   );
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeout = 60_000): Promise<T> {
+/** Polls `probe` until it gives a value; the limit is for a hang, generous for a machine busy with other lanes. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeout = 240_000): Promise<T> {
   const end = Date.now() + timeout;
   let last: unknown;
   while (Date.now() < end) {
