@@ -30,11 +30,10 @@ import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
 import type { Migration } from "../time/migration.ts";
 import type { SegmentationResult, SegmentationSummary } from "./types.ts";
 import type { ValueResult, ValueSummary } from "../value/index.ts";
-import { valueColumns, valueStage, valueUnavailable } from "./value.ts";
+import { valueColumns, valueInput, valueStage, valueUnavailable } from "./value.ts";
 import { checkModelInputs, savedModelReport, segmentWithModel, type SavedModelReport } from "./saved.ts";
-import { notFitted, readPurchases } from "../value/index.ts";
+import { notFitted } from "../value/index.ts";
 import { valueFromSaved } from "../value/saved-apply.ts";
-import { addDays } from "../features/customers.ts";
 
 /** The analysed data: the ingest (with its open database: DuckDB, or the PostgreSQL source) and the segmentation. */
 export interface Analysis {
@@ -180,20 +179,8 @@ async function analyseWithModel(
         `the saved model ${model.model_id} has no value parameters (its training data could not carry the value models); refit to get them`,
       );
     else {
-      const purchases = await readPurchases(
-        ingested.db,
-        ingested.customers.map((c) => c.customer_id),
-      );
       value = valueFromSaved(
-        {
-          purchases,
-          revenue: ingested.customers.map((c) => c.monetary),
-          segment: segmentation.customers.map((c) => c.segment),
-          segments: segmentation.clusters.map((c) => c.name),
-          period_start: ingested.period_start,
-          observation_end: addDays(ingested.snapshot_date, -1),
-          seed: config.clustering.seed,
-        },
+        await valueInput(ingested, segmentation, config),
         model.value,
         config.value,
         model.model_id,

@@ -5,7 +5,14 @@
 import { satisfies } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { addDays } from "../features/customers.ts";
-import { analyseValue, notFitted, readPurchases, type CustomerValues, type ValueResult } from "../value/index.ts";
+import {
+  analyseValue,
+  notFitted,
+  readPurchases,
+  type CustomerValues,
+  type ValueInput,
+  type ValueResult,
+} from "../value/index.ts";
 import { dayNumber, summarise } from "../value/prepare.ts";
 import type { ValueModel } from "../value/saved.ts";
 import { predictValues } from "../value/score.ts";
@@ -27,24 +34,35 @@ export async function valueStage(
 ): Promise<ValueResult> {
   const why = valueUnavailable(ingested);
   if (why) return notFitted(config.value, why);
-  const ids = ingested.customers.map((c) => c.customer_id);
   const started = performance.now();
-  const purchases = await readPurchases(ingested.db, ids);
+  const input = await valueInput(ingested, segmentation, config);
   const read = Math.round(performance.now() - started);
-  const result = analyseValue(
-    {
-      purchases,
-      revenue: ingested.customers.map((c) => c.monetary),
-      segment: segmentation.customers.map((c) => c.segment),
-      segments: segmentation.clusters.map((c) => c.name),
-      period_start: ingested.period_start,
-      observation_end: addDays(ingested.snapshot_date, -1),
-      seed: config.clustering.seed,
-    },
-    config.value,
-  );
+  const result = analyseValue(input, config.value);
   result.timings = { read, ...result.timings };
   return result;
+}
+
+/**
+ * What the value models read: each customer's purchases (one a day), revenue and segment; the histories end the day
+ * before the snapshot. Shared by a fit (valueStage) and a saved model's parameters (pipeline/index.ts).
+ */
+export async function valueInput(
+  ingested: IngestResult,
+  segmentation: SegmentationResult,
+  config: Config,
+): Promise<ValueInput> {
+  return {
+    purchases: await readPurchases(
+      ingested.db,
+      ingested.customers.map((c) => c.customer_id),
+    ),
+    revenue: ingested.customers.map((c) => c.monetary),
+    segment: segmentation.customers.map((c) => c.segment),
+    segments: segmentation.clusters.map((c) => c.name),
+    period_start: ingested.period_start,
+    observation_end: addDays(ingested.snapshot_date, -1),
+    seed: config.clustering.seed,
+  };
 }
 
 /**
