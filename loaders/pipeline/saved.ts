@@ -13,7 +13,7 @@ import { clusterPosition, type BaseDistributions } from "../cluster/naming.ts";
 import { clusterSizes } from "../cluster/methods/kmeans.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../cluster/metrics.ts";
 import { pca2d } from "../cluster/pca.ts";
-import { crosstab, profileClusters, type ProfileColumns } from "../cluster/profile.ts";
+import { crosstab, profileClusters } from "../cluster/profile.ts";
 import type { ClusterMethodName } from "../cluster/settings.ts";
 import { ALL_TRAITS, groupTraitShares, type Trait, type TraitThresholds } from "../cluster/traits.ts";
 import { featureTests } from "../cluster/validation.ts";
@@ -28,6 +28,7 @@ import { countryChiSquare } from "../stats/tests.ts";
 import type { CustomerFeatures } from "../types.ts";
 import type { LogicalColumn } from "../sources/columns.ts";
 import type { KSolution, SegmentationResult } from "./types.ts";
+import { profileColumns } from "./segment.ts";
 
 /** The saved model a report was built with: which, and the drift of the report's customers against its training data. */
 export interface SavedModelReport {
@@ -62,12 +63,6 @@ export function checkModelInputs(
   }
 }
 
-function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumns | "tenure"): Float64Array {
-  const out = new Float64Array(customers.length);
-  for (let i = 0; i < customers.length; i++) out[i] = customers[i][key];
-  return out;
-}
-
 /** The segmentation of `customers` under `model` (see the module comment), in the shape the report reads. */
 export function segmentWithModel(
   customers: readonly CustomerFeatures[],
@@ -80,15 +75,7 @@ export function segmentWithModel(
   const scored = scoreCustomers(model, customers);
   const labels = Int32Array.from(scored.customers, (c) => c.cluster);
   const { X, transformed } = modelPoints(model, customers);
-  const columns: ProfileColumns = {
-    recency: column(customers, "recency"),
-    frequency: column(customers, "frequency"),
-    monetary: column(customers, "monetary"),
-    avg_order_value: column(customers, "avg_order_value"),
-    items_per_order: column(customers, "items_per_order"),
-    return_rate: column(customers, "return_rate"),
-  };
-  const traitColumns = { ...columns, tenure: column(customers, "tenure") };
+  const { columns, traitColumns } = profileColumns(customers);
   const base: BaseDistributions = {
     recency: sortedCopy(columns.recency),
     frequency: sortedCopy(columns.frequency),

@@ -44,6 +44,22 @@ function column(customers: readonly CustomerFeatures[], key: keyof ProfileColumn
   return out;
 }
 
+/** The columns profiles and traits read, one Float64Array per field (traits also read tenure). */
+export function profileColumns(customers: readonly CustomerFeatures[]): {
+  columns: ProfileColumns;
+  traitColumns: ProfileColumns & { tenure: Float64Array };
+} {
+  const columns: ProfileColumns = {
+    recency: column(customers, "recency"),
+    frequency: column(customers, "frequency"),
+    monetary: column(customers, "monetary"),
+    avg_order_value: column(customers, "avg_order_value"),
+    items_per_order: column(customers, "items_per_order"),
+    return_rate: column(customers, "return_rate"),
+  };
+  return { columns, traitColumns: { ...columns, tenure: column(customers, "tenure") } };
+}
+
 /** Called after each stage (and each k) with the stage's name and the milliseconds since the start. */
 export type SegmentProgress = (stage: string, elapsedMs: number) => void;
 
@@ -73,15 +89,7 @@ export function segmentCustomers(
   const features = buildFeatures(customers, clustering);
   const warnings = [...features.warnings];
   const X = features.matrix;
-  const columns: ProfileColumns = {
-    recency: column(customers, "recency"),
-    frequency: column(customers, "frequency"),
-    monetary: column(customers, "monetary"),
-    avg_order_value: column(customers, "avg_order_value"),
-    items_per_order: column(customers, "items_per_order"),
-    return_rate: column(customers, "return_rate"),
-  };
-  const traitColumns = { ...columns, tenure: column(customers, "tenure") };
+  const { columns, traitColumns } = profileColumns(customers);
   lap("features");
 
   // RFM (the sorted columns also place clusters in the base, for naming)
