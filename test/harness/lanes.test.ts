@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 // @ts-expect-error: a plain ES module without types
-import { buildsSite, copyCheckout, dealSiteFiles } from "../support/run.mjs";
+import { buildsSite, copyCheckout, dealSiteFiles, run } from "../support/run.mjs";
 
 const files = readdirSync(join(PROJECT_ROOT, "test"), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -81,6 +82,20 @@ describe("npm test's lanes", () => {
       assert.equal(realpathSync(join(project, "node_modules")), realpathSync(join(PROJECT_ROOT, "node_modules")));
       const shared = join(PROJECT_ROOT, "..", "shared");
       if (existsSync(shared)) assert.equal(realpathSync(join(project, "..", "shared")), realpathSync(shared));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a lane's command runs in its own folder (a second site lane in its copy, not in this checkout)", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "segment-lane-cwd-")));
+    try {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on("data", (chunk: Buffer) => chunks.push(chunk));
+      const status = await run(process.execPath, ["-e", "process.stdout.write(process.cwd())"], out, new Set(), dir);
+      assert.equal(status, 0);
+      assert.equal(Buffer.concat(chunks).toString("utf8"), dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -50,11 +50,11 @@ function testFiles(args) {
     .sort();
 }
 
-/** Runs a command; resolves with its exit status (output to `out`, a stream, or inherited). */
-function run(command, args, out, children) {
+/** Runs a command in `cwd`; resolves with its exit status (output to `out`, a stream, or inherited). */
+export function run(command, args, out, children, cwd = ROOT) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd,
       stdio: ["ignore", out ? "pipe" : "inherit", out ? "pipe" : "inherit"],
     });
     children.add(child);
@@ -175,6 +175,7 @@ async function main() {
   let failed = analysisStatus !== 0;
   let tests = a.tests;
   let failures = a.fail;
+  let cancelled = a.cancelled;
   for (const lane of lanes) {
     const result = await lane.done;
     const text = existsSync(lane.log) ? readFileSync(lane.log, "utf8") : "";
@@ -188,10 +189,11 @@ async function main() {
     failed ||= result.status !== 0;
     tests += c.tests;
     failures += c.fail;
+    cancelled += c.cancelled;
   }
   for (const line of lines) console.log(line);
   console.log(
-    `# npm test: ${tests} tests, ${failures} failed, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
+    `# npm test: ${tests} tests, ${failures} failed, ${cancelled} cancelled, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
   );
   process.exit(failed ? 1 : 0);
 }
