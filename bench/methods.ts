@@ -53,17 +53,29 @@ function timed<T>(what: string, n: number, run: () => T, note: (r: T) => string 
   const cpu = process.cpuUsage();
   const wall = performance.now();
   const r = run();
+  record(what, n, cpu, wall, note(r));
+  return r;
+}
+
+/** `timed` for a computation that yields between its steps (the method comparison: loaders/interrupt.ts). */
+async function timedAsync<T>(
+  what: string,
+  n: number,
+  run: () => Promise<T>,
+  note: (r: T) => string = () => "",
+): Promise<T> {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const r = await run();
+  record(what, n, cpu, wall, note(r));
+  return r;
+}
+
+function record(what: string, n: number, cpu: NodeJS.CpuUsage, wall: number, note: string): void {
   const used = process.cpuUsage(cpu);
-  const row = {
-    what,
-    n,
-    cpu_s: (used.user + used.system) / 1e6,
-    wall_s: (performance.now() - wall) / 1000,
-    note: note(r),
-  };
+  const row = { what, n, cpu_s: (used.user + used.system) / 1e6, wall_s: (performance.now() - wall) / 1000, note };
   rows.push(row);
   process.stderr.write(`${what} n=${n}: ${row.cpu_s.toFixed(2)} s CPU ${row.note}\n`);
-  return r;
 }
 
 /** n synthetic customers, 3 standardised features: five groups of different size and spread. */
@@ -127,7 +139,7 @@ for (let run = 0; customers && run < runs; run++) {
       });
     return out;
   });
-  const comparison = timed(
+  const comparison = await timedAsync(
     "Online Retail: every method compared (all)",
     n,
     () => compareMethods({ X, monetary, sample, kMax: 10, k: 5, kmeans, kmeansScores, kmeansNames: null }, clustering),

@@ -99,7 +99,7 @@ export async function analyse(
   try {
     const started = performance.now();
     const cpuIngested = cpuMs();
-    const segmentation = segmentCustomers(
+    const segmentation = await segmentCustomers(
       ingested.customers,
       config.rfm,
       config.clustering,
