@@ -23,6 +23,16 @@ import type { Model } from "../model/schema.ts";
 import { buildPageData } from "../report/page-data.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
+import {
+  ingestKey,
+  loadIngest,
+  loadSegmentation,
+  saveIngest,
+  saveSegmentation,
+  segmentKey,
+  storable,
+  type StageCache,
+} from "./stage-cache.ts";
 import { cpuMs, progressPrinter } from "./progress.ts";
 import { segmentCustomers, summaryJson } from "./segment.ts";
 import { analyseTime, type TimeAnalysis } from "./time.ts";
@@ -64,6 +74,11 @@ export interface AnalyseOptions {
   segmentsOnly?: boolean;
   /** a saved model to segment with instead of fitting (`npm run build -- --model`) */
   saved?: { model: Model; file: string } | null;
+  /**
+   * the build's stage cache (pipeline/stage-cache.ts): the ingest and the segmentation are taken from it when
+   * the input and the settings they read are unchanged, and stored in it otherwise
+   */
+  cache?: StageCache | null;
 }
 
 /** The configuration a segments-only run uses: no bootstrap stability, no method comparison, no migration. */
@@ -94,17 +109,27 @@ export async function analyse(
 ): Promise<Analysis> {
   if (options.segmentsOnly) config = segmentsOnlyConfig(config);
   const cpuStart = cpuMs();
-  const ingested = await ingest(config, { onRecognised: log });
+  const cache = options.cache ?? null;
+  const today = new Date();
+  const keyOfIngest = cache ? ingestKey(config, cache.input, today) : null;
+  let ingested = cache && keyOfIngest ? await loadIngest(cache, keyOfIngest, config, { onRecognised: log }) : null;
+  if (!ingested) {
+    ingested = await ingest(config, { onRecognised: log, today });
+    if (cache && keyOfIngest && storable(ingested))
+      await cacheWrite(log, "the cleaned lines", () => saveIngest(cache, keyOfIngest, ingested!));
+  }
   if (options.saved) return analyseWithModel(ingested, config, options.saved);
   try {
     const started = performance.now();
     const cpuIngested = cpuMs();
-    const segmentation = segmentCustomers(
-      ingested.customers,
-      config.rfm,
-      config.clustering,
-      progressPrinter("segment"),
-    );
+    const keyOfSegmentation = cache && keyOfIngest ? segmentKey(keyOfIngest, config) : null;
+    let segmentation = cache && keyOfSegmentation ? loadSegmentation(cache, keyOfSegmentation) : null;
+    if (!segmentation) {
+      segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
+      const done = segmentation;
+      if (cache && keyOfSegmentation)
+        await cacheWrite(log, "the segmentation", () => saveSegmentation(cache, keyOfSegmentation, done));
+    }
     const segmented = performance.now();
     const cpuSegmented = cpuMs();
     const value = options.segmentsOnly
@@ -155,6 +180,17 @@ export async function analyse(
   } catch (error) {
     await ingested.close();
     throw error;
+  }
+}
+
+/** Stores a stage's result; a failure to store (a full disk) is a warning, not the end of the run. */
+async function cacheWrite(log: (text: string) => void, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    log(
+      `segment-report: warning: could not keep ${what} in .segment-cache/stages (${(error as Error).message.split("\n")[0]}); the next build computes them again\n`,
+    );
   }
 }
 
@@ -314,8 +350,9 @@ export async function computeReport(
   config: Config,
   log: (text: string) => void = toStderr,
   saved: { model: Model; file: string } | null = null,
+  cache: StageCache | null = null,
 ): Promise<Record<string, unknown>> {
-  const analysis = await analyse(config, log, { saved });
+  const analysis = await analyse(config, log, { saved, cache });
   try {
     const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run
