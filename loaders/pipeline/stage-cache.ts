@@ -121,8 +121,25 @@ async function store(
   prune(cache, stage);
 }
 
-/** Removes all but the KEEP most recently used entries of `stage` (only folders holding this module's STAMP). */
+/** Whether the process `pid` is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes all but the KEEP most recently used entries of `stage` (only folders holding this module's STAMP), and
+ * the staging folders of processes that are gone (killed outright before they could clean up).
+ */
 export function prune(cache: StageCache, stage: StageName): void {
+  for (const name of readdirSync(cache.dir)) {
+    const pid = /^\.staging-(?:ingest|segment)-(\d+)$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) rmSync(join(cache.dir, name), { recursive: true, force: true });
+  }
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
     .map((e) => ({ path: join(cache.dir, e.name), used: statSync(join(cache.dir, e.name, STAMP)).mtimeMs }))

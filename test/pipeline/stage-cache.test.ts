@@ -9,6 +9,7 @@
  * - the earlier cut's customers equal a second ingest's, under several cleaning policies.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -227,6 +228,10 @@ describe("the report data with the stage cache", () => {
   });
 
   it("keeps the last KEEP entries of a stage and leaves other folders alone", async () => {
+    // a staging folder of a process killed outright goes; one of a running process stays
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    mkdirSync(join(cache.dir, `.staging-ingest-${gone}`));
+    mkdirSync(join(cache.dir, `.staging-ingest-${process.ppid}`));
     for (const k of [2, 4, 5, 6])
       await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet, null, cache);
     const names = entries(cache);
@@ -234,7 +239,7 @@ describe("the report data with the stage cache", () => {
     assert.ok(existsSync(join(cache.dir, "segment-not-ours")));
     assert.deepEqual(
       readdirSync(cache.dir).filter((e) => e.startsWith(".staging")),
-      [],
+      [`.staging-ingest-${process.ppid}`],
     );
   });
 });
