@@ -112,7 +112,10 @@ export async function analyse(
   const cache = options.cache ?? null;
   const today = new Date();
   const keyOfIngest = cache ? ingestKey(config, cache.input, today) : null;
-  let ingested = cache && keyOfIngest ? await loadIngest(cache, keyOfIngest, config, { onRecognised: log }) : null;
+  let ingested =
+    cache && keyOfIngest
+      ? await cacheRead(log, "the cleaned lines", () => loadIngest(cache, keyOfIngest, config, { onRecognised: log }))
+      : null;
   if (!ingested) {
     ingested = await ingest(config, { onRecognised: log, today });
     if (cache && keyOfIngest && storable(ingested))
@@ -123,7 +126,10 @@ export async function analyse(
     const started = performance.now();
     const cpuIngested = cpuMs();
     const keyOfSegmentation = cache && keyOfIngest ? segmentKey(keyOfIngest, config) : null;
-    let segmentation = cache && keyOfSegmentation ? loadSegmentation(cache, keyOfSegmentation) : null;
+    let segmentation =
+      cache && keyOfSegmentation
+        ? await cacheRead(log, "the segmentation", async () => loadSegmentation(cache, keyOfSegmentation))
+        : null;
     if (!segmentation) {
       segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
       const done = segmentation;
@@ -191,6 +197,25 @@ async function cacheWrite(log: (text: string) => void, what: string, write: () =
     log(
       `segment-report: warning: could not keep ${what} in .segment-cache/stages (${(error as Error).message.split("\n")[0]}); the next build computes them again\n`,
     );
+  }
+}
+
+/**
+ * Reads a stage's stored result; one that cannot be read (written by another DuckDB version, damaged) is a warning
+ * and the stage runs again.
+ */
+async function cacheRead<T>(
+  log: (text: string) => void,
+  what: string,
+  read: () => Promise<T | null>,
+): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    log(
+      `segment-report: warning: could not read ${what} kept in .segment-cache/stages (${(error as Error).message.split("\n")[0]}); computing them again\n`,
+    );
+    return null;
   }
 }
 

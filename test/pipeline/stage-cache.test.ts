@@ -227,6 +227,18 @@ describe("the report data with the stage cache", () => {
     assert.equal(names.filter((e) => e.startsWith("segment-")).length, 2, names.join(" "));
   });
 
+  it("recomputes, with a warning, when a stored entry cannot be read", async () => {
+    const stored = entries(cache).find((e) => e.startsWith("ingest-")) as string;
+    writeFileSync(join(cache.dir, stored, "tables.duckdb"), "not a database");
+    let log = "";
+    const files = text(await computeReport(config(), (t) => (log += t), null, cache));
+    assert.match(
+      log,
+      /warning: could not read the cleaned lines kept in \.segment-cache\/stages \(.+\); computing them again/,
+    );
+    assert.deepEqual(files, text(await computeReport(config(), quiet)));
+  });
+
   it("keeps the last KEEP entries of a stage and leaves other folders alone", async () => {
     // a staging folder of a process killed outright goes; one of a running process stays
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
