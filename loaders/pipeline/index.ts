@@ -26,15 +26,19 @@ import { ingest, type IngestResult } from "./ingest.ts";
 import {
   ingestKey,
   loadIngest,
+  loadSearch,
   loadSegmentation,
   saveIngest,
+  saveSearch,
   saveSegmentation,
+  searchKey,
   segmentKey,
+  snapshot,
   storable,
   type StageCache,
 } from "./stage-cache.ts";
 import { cpuMs, progressPrinter } from "./progress.ts";
-import { segmentCustomers, summaryJson } from "./segment.ts";
+import { segmentCustomers, summaryJson, type SearchMemo } from "./segment.ts";
 import { analyseTime, type TimeAnalysis } from "./time.ts";
 import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
 import type { Migration } from "../time/migration.ts";
@@ -131,10 +135,27 @@ export async function analyse(
         ? await cacheRead(log, "the segmentation", async () => loadSegmentation(cache, keyOfSegmentation))
         : null;
     if (!segmentation) {
-      segmentation = segmentCustomers(ingested.customers, config.rfm, config.clustering, progressPrinter("segment"));
+      const keyOfSearch = cache && keyOfIngest ? searchKey(keyOfIngest, config) : null;
+      const stored =
+        cache && keyOfSearch ? await cacheRead(log, "the k search", async () => loadSearch(cache, keyOfSearch)) : null;
+      let searched: Buffer | null = stored?.bytes ?? null;
+      const memo: SearchMemo = {
+        ...(stored ? { search: stored.search, stabilities: stored.stabilities } : {}),
+        ...(cache ? { onSearch: (search) => (searched = snapshot(search)) } : {}),
+      };
+      segmentation = segmentCustomers(
+        ingested.customers,
+        config.rfm,
+        config.clustering,
+        progressPrinter("segment"),
+        memo,
+      );
       const done = segmentation;
       if (cache && keyOfSegmentation)
         await cacheWrite(log, "the segmentation", () => saveSegmentation(cache, keyOfSegmentation, done));
+      const bytes = searched;
+      if (cache && keyOfSearch && bytes && memo.stabilities)
+        await cacheWrite(log, "the k search", () => saveSearch(cache, keyOfSearch, bytes, memo.stabilities!));
     }
     const segmented = performance.now();
     const cpuSegmented = cpuMs();

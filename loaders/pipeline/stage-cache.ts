@@ -6,7 +6,9 @@
  *   (INGEST_SETTINGS: the source settings, the revenue basis, `cleaning`), where they came from (messages name
  *   it) and the plausible-date window as resolved today (its end defaults to tomorrow);
  * - segmentation (RFM, clustering for every k, the choice of k, validation): the ingest key and the `rfm` and
- *   `clustering` sections, the only settings `segmentCustomers` is given.
+ *   `clustering` sections, the only settings `segmentCustomers` is given;
+ * - the k search and bootstrap stabilities inside it (segment.ts SearchMemo): the same without `clustering.k`, so
+ *   a change of k alone refits nothing but the method comparison at the new k.
  * The ingest entry holds the DuckDB tables (a DuckDB file) and the rest of the result (node:v8 serialisation:
  * numbers to the bit); the segmentation entry, its result. Each entry is written to a staging folder and renamed
  * into place whole; only the KEEP most recently used entries of each stage are kept, and only folders this module
@@ -27,6 +29,8 @@ import { onInterrupt } from "../interrupt.ts";
 import { closeOnce } from "./close.ts";
 import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import type { SegmentationResult } from "./types.ts";
+import type { SearchResult } from "../cluster/search.ts";
+import type { StabilityResult } from "../cluster/stability.ts";
 
 /** The top-level settings ingest reads: every source setting, the revenue basis and the cleaning section. */
 export const INGEST_SETTINGS = [
@@ -54,7 +58,7 @@ export interface StageCache {
   input: string;
 }
 
-export type StageName = "ingest" | "segment";
+export type StageName = "ingest" | "segment" | "search";
 
 /** JSON with object keys sorted: the same settings give the same text whatever order they were written in. */
 function stableJson(value: unknown): string {
@@ -82,6 +86,15 @@ export function ingestKey(config: Config, input: string, today: Date): string {
 export function segmentKey(ingest: string, config: Config): string {
   const settings = Object.fromEntries(SEGMENT_SETTINGS.map((name) => [name, config[name]]));
   return sha256("segment", ingest, stableJson(settings));
+}
+
+/**
+ * The key of the k search and the bootstrap stabilities: as the segmentation's, without `clustering.k` (neither
+ * reads it), so that a change of k alone takes them back (segment.ts SearchMemo).
+ */
+export function searchKey(ingest: string, config: Config): string {
+  const { k: _k, ...clustering } = config.clustering;
+  return sha256("search", ingest, stableJson({ rfm: config.rfm, clustering }));
 }
 
 const entryDir = (cache: StageCache, stage: StageName, key: string) => join(cache.dir, `${stage}-${key.slice(0, 16)}`);
@@ -137,7 +150,7 @@ function alive(pid: number): boolean {
  */
 export function prune(cache: StageCache, stage: StageName): void {
   for (const name of readdirSync(cache.dir)) {
-    const pid = /^\.staging-(?:ingest|segment)-(\d+)$/.exec(name)?.[1];
+    const pid = /^\.staging-(?:ingest|segment|search)-(\d+)$/.exec(name)?.[1];
     if (pid && !alive(Number(pid))) rmSync(join(cache.dir, name), { recursive: true, force: true });
   }
   const entries = readdirSync(cache.dir, { withFileTypes: true })
@@ -247,3 +260,37 @@ export function loadSegmentation(cache: StageCache, key: string): SegmentationRe
 export async function saveSegmentation(cache: StageCache, key: string, result: SegmentationResult): Promise<void> {
   await store(cache, "segment", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(result)));
 }
+
+const SEARCH = "search.bin";
+const STABILITIES = "stabilities.bin";
+
+/** The stored k search (its bytes, and the search) and stabilities for `key`, or null. */
+export function loadSearch(
+  cache: StageCache,
+  key: string,
+): { bytes: Buffer; search: SearchResult; stabilities: Map<number, StabilityResult> } | null {
+  const dir = hit(cache, "search", key);
+  if (!dir) return null;
+  const bytes = readFileSync(join(dir, SEARCH));
+  return {
+    bytes,
+    search: deserialize(bytes) as SearchResult,
+    stabilities: deserialize(readFileSync(join(dir, STABILITIES))) as Map<number, StabilityResult>,
+  };
+}
+
+/** Stores the k search (as serialised when it was computed) and the stabilities measured so far. */
+export async function saveSearch(
+  cache: StageCache,
+  key: string,
+  search: Buffer,
+  stabilities: Map<number, StabilityResult>,
+): Promise<void> {
+  await store(cache, "search", key, async (dir) => {
+    writeFileSync(join(dir, SEARCH), search);
+    writeFileSync(join(dir, STABILITIES), serialize(stabilities));
+  });
+}
+
+/** A search serialised as it is now (before the rest of the segmentation reads it). */
+export const snapshot = (search: SearchResult): Buffer => serialize(search);

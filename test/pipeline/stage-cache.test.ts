@@ -4,7 +4,7 @@
  * - the ingest key covers every setting ingest reads: each source, revenue and cleaning setting changes it; ingest
  *   run on a configuration that records what is read reads nothing else; settings of later stages leave it alone;
  * - the report data is the same with the cache as without it: stored, taken back, and after a k change (the ingest
- *   taken from the cache, the segmentation computed);
+ *   and the k search taken from the cache, the rest of the segmentation computed);
  * - the cache is bounded and removes only its own folders;
  * - the earlier cut's customers equal a second ingest's, under several cleaning policies.
  */
@@ -24,6 +24,7 @@ import {
   ingestKey,
   KEEP,
   SEGMENT_SETTINGS,
+  searchKey,
   segmentKey,
   type StageCache,
 } from "../../loaders/pipeline/stage-cache.ts";
@@ -165,6 +166,17 @@ describe("the ingest key covers the settings ingest reads", () => {
     assert.notEqual(segmentKey(ingestOf, base), segmentKey(key(withSetting(base, ["revenue"], "gross")), base));
   });
 
+  it("the k search's key follows rfm and clustering but for clustering.k", () => {
+    const ingestOf = key(base);
+    for (const path of settingPaths(base as Record<string, unknown>, LATER)) {
+      const changed = withSetting(base, path, other(getSetting(base, path)));
+      const moved = searchKey(ingestOf, changed) !== searchKey(ingestOf, base);
+      const expected = (SEGMENT_SETTINGS as readonly string[]).includes(path[0]) && path.join(".") !== "clustering.k";
+      assert.equal(moved, expected, path.join("."));
+    }
+    assert.notEqual(searchKey(ingestOf, base), searchKey(key(withSetting(base, ["revenue"], "gross")), base));
+  });
+
   it("the input and today's plausible window are in it", () => {
     assert.notEqual(ingestKey(base, "input", TODAY), ingestKey(base, "other input", TODAY));
     const tomorrow = new Date(TODAY.getTime() + 86_400_000);
@@ -210,7 +222,7 @@ describe("the report data with the stage cache", () => {
     const stored = text(await computeReport(config(), quiet, null, cache));
     assert.deepEqual(
       entries(cache).map((e) => e.split("-")[0]),
-      ["ingest", "segment"],
+      ["ingest", "search", "segment"],
     );
     let recognised = "";
     const again = text(await computeReport(config(), (t) => (recognised += t), null, cache));
@@ -218,13 +230,17 @@ describe("the report data with the stage cache", () => {
     assert.deepEqual(again, plain);
     assert.equal(recognised, plain["recognised.txt"]);
 
-    const k3 = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k: 3 } }), quiet));
-    const k3cached = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k: 3 } }), quiet, null, cache));
-    assert.deepEqual(k3cached, k3);
-    assert.notDeepEqual(k3, plain);
+    // a k change: the ingest and the k search (with the stabilities measured) come from the cache
+    for (const k of [3, 2]) {
+      const fresh = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet));
+      const cached = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet, null, cache));
+      assert.deepEqual(cached, fresh, `k = ${k}`);
+      assert.notDeepEqual(fresh, plain);
+    }
     const names = entries(cache);
     assert.equal(names.filter((e) => e.startsWith("ingest-")).length, 1, names.join(" "));
-    assert.equal(names.filter((e) => e.startsWith("segment-")).length, 2, names.join(" "));
+    assert.equal(names.filter((e) => e.startsWith("search-")).length, 1, names.join(" "));
+    assert.equal(names.filter((e) => e.startsWith("segment-")).length, 3, names.join(" "));
   });
 
   it("recomputes, with a warning, when a stored entry cannot be read", async () => {
@@ -244,7 +260,7 @@ describe("the report data with the stage cache", () => {
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
     mkdirSync(join(cache.dir, `.staging-ingest-${gone}`));
     mkdirSync(join(cache.dir, `.staging-ingest-${process.ppid}`));
-    for (const k of [2, 4, 5, 6])
+    for (const k of [4, 5, 6])
       await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet, null, cache);
     const names = entries(cache);
     assert.equal(names.filter((e) => e.startsWith("segment-")).length, KEEP, names.join(" "));
