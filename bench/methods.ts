@@ -15,10 +15,16 @@
  *   comparison's 27 silhouettes (the mixture's and Ward's labellings, cluster/silhouettes.ts).
  * - ward: ml-hclust's AGNES (Ward, from the distance matrix) against our nearest-neighbour chain at growing n.
  * - kdtree: the k-d tree against a brute-force scan: DBSCAN's neighbour counts at the same eps.
+ * - gmm-seeds (standalone only, `--seeds 42,1,7,3`): the mixture with the pipeline's settings (gmm_restarts, the
+ *   first restart from the K-Means solution of the same seed) at each seed, for k = 2..10 and both covariance types,
+ *   against scikit-learn's best of 10 (test/fixtures/cluster/methods.json.gz): how many of the 18 pairs end within
+ *   0.1% of it or better.
  * - large: DBSCAN and the mixture (k = 5, full covariance, the pipeline's 3 restarts) at 100,000 and 1,000,000
  *   synthetic customers (3 features: five log-normal-like groups, standardised).
  */
 import { agnes } from "ml-hclust";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG } from "../loaders/config.ts";
 import { buildFeatures } from "../loaders/cluster/features.ts";
@@ -38,12 +44,14 @@ import { loadReferenceRfm } from "../test/fixtures/segment/reference-rfm.ts";
 import type { Target } from "./report.ts";
 import { median } from "./stats.ts";
 
-export const METHOD_SECTIONS = ["stage", "retail", "ward", "kdtree", "large"] as const;
+export const METHOD_SECTIONS = ["stage", "retail", "ward", "kdtree", "large", "gmm-seeds"] as const;
 
 export interface MethodsOptions {
   sections: readonly string[];
   runs: number;
   sizes: number[];
+  /** gmm-seeds: the seeds (default 42, 1, 7, 3) */
+  seeds?: number[];
 }
 
 export interface MethodsRow {
@@ -119,8 +127,9 @@ export function benchMethods(o: MethodsOptions, log: (line: string) => void = ()
     return r;
   }
 
-  const customers = sections.has("stage") || sections.has("retail") ? loadReferenceRfm() : null;
-  if (!customers && (sections.has("stage") || sections.has("retail")))
+  const onRetail = sections.has("stage") || sections.has("retail") || sections.has("gmm-seeds");
+  const customers = onRetail ? loadReferenceRfm() : null;
+  if (!customers && onRetail)
     log("Online Retail sections skipped: ../shared/reference/online_retail_rfm.csv.gz is absent");
 
   // stage: the pipeline's segmentation, stage by stage
@@ -287,6 +296,55 @@ export function benchMethods(o: MethodsOptions, log: (line: string) => void = ()
     if (kd !== brute) throw new Error(`k-d tree counted ${kd} neighbours, brute force ${brute}`);
   }
 
+  // gmm-seeds: the mixture against scikit-learn's best of 10, seed by seed
+  if (customers && sections.has("gmm-seeds")) {
+    const reference = (
+      JSON.parse(
+        gunzipSync(readFileSync(new URL("../test/fixtures/cluster/methods.json.gz", import.meta.url))).toString(),
+      ) as {
+        retail: { gmm: Record<"full" | "diag", Record<string, { log_likelihood: number }>> };
+      }
+    ).retail.gmm;
+    const clustering = DEFAULT_CONFIG.clustering;
+    const X = buildFeatures(customers, clustering).matrix;
+    for (const seed of o.seeds ?? [42, 1, 7, 3]) {
+      const kmeans = new Map<number, Int32Array>();
+      for (let k = 2; k <= 10; k++)
+        kmeans.set(
+          k,
+          fitKMeans(X, {
+            k,
+            seed,
+            restarts: clustering.restarts,
+            maxIterations: clustering.max_iterations,
+            tolerance: clustering.tolerance,
+          }).labels,
+        );
+      const below: string[] = [];
+      timed(
+        `mixture vs scikit-learn's best of 10, seed ${seed} (${clustering.methods.gmm_restarts} restarts, the first from K-Means)`,
+        X.rows,
+        () => {
+          for (const covariance of ["full", "diag"] as const)
+            for (let k = 2; k <= 10; k++) {
+              const ref = reference[covariance][String(k)].log_likelihood;
+              const fit = fitGmm(X, {
+                k,
+                covariance,
+                seed,
+                restarts: clustering.methods.gmm_restarts,
+                start: kmeans.get(k),
+              });
+              if (fit.log_likelihood < ref - 1e-3 * Math.abs(ref))
+                below.push(`${covariance} k = ${k}: ${fit.log_likelihood.toFixed(4)} vs ${ref.toFixed(4)}`);
+            }
+        },
+        () =>
+          `${18 - below.length} of 18 pairs within 0.1% or better${below.length ? `; below: ${below.join(", ")}` : ""}`,
+      );
+    }
+  }
+
   // large: DBSCAN and the mixture at scale
   for (const n of sections.has("large") ? o.sizes : []) {
     const X = synthetic(n, 11);
@@ -373,6 +431,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "skip-large": { type: "boolean" },
       only: { type: "string", default: "stage,retail,ward,kdtree,large" },
       runs: { type: "string", default: "1" },
+      seeds: { type: "string", default: "42,1,7,3" },
     },
   });
   const sections = (values.only as string).split(",").filter((s) => !(values["skip-large"] && s === "large"));
@@ -382,7 +441,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const result = benchMethods(
-    { sections, runs: Number(values.runs), sizes: (values.sizes as string).split(",").map(Number) },
+    {
+      sections,
+      runs: Number(values.runs),
+      sizes: (values.sizes as string).split(",").map(Number),
+      seeds: (values.seeds as string).split(",").map(Number),
+    },
     (line) => void process.stderr.write(`${line}\n`),
   );
   const targets = methodsTargets(result);
