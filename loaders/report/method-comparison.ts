@@ -87,7 +87,7 @@ export function comparisonStatement(chosen: readonly MethodEntry[], kMax: number
     out.push(
       best.k === gmm.k && best.covariance === gmm.covariance
         ? `The mixture's BIC and its silhouette pick the same solution: ${gmm.covariance} covariance, k = ${gmm.k}.`
-        : `The mixture's k comes from BIC: ${gmm.covariance} covariance, k = ${gmm.k} (silhouette ${f3(gmm.silhouette)}); the silhouette rule (its highest silhouette among k >= ${kMin}) would pick ${best.covariance} covariance, k = ${best.k} (silhouette ${f3(best.silhouette)}).`,
+        : `The mixture's k comes from BIC: ${gmm.covariance} covariance, k = ${gmm.k} (silhouette ${f3(gmm.silhouette)}); the silhouette rule (its highest silhouette among k >= ${Math.min(kMin, kMax)}) would pick ${best.covariance} covariance, k = ${best.k} (silhouette ${f3(best.silhouette)}).`,
     );
   if (gmm && gmm.k === kMax)
     out.push(
