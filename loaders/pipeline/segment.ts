@@ -14,7 +14,7 @@ import { silhouetteSample } from "../cluster/metrics.ts";
 import type { BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
 import type { ProfileColumns } from "../cluster/profile.ts";
-import { fitEveryK, K_LOWEST } from "../cluster/search.ts";
+import { fitEveryK, K_LOWEST, type SearchResult } from "../cluster/search.ts";
 import { featureTests } from "../cluster/validation.ts";
 import { segmentByRfm } from "../rfm/index.ts";
 import { deriveSeed } from "../stats/random.ts";
@@ -60,6 +60,18 @@ export function profileColumns(customers: readonly CustomerFeatures[]): {
   return { columns, traitColumns: { ...columns, tenure: column(customers, "tenure") } };
 }
 
+/**
+ * What a run may take from an earlier one on the same customers with the same `rfm` and `clustering` settings but
+ * for `clustering.k` (pipeline/stage-cache.ts): the search over every k and the bootstrap stabilities measured,
+ * none of which reads `clustering.k`. `onSearch` hears a computed search at once, before anything reads it.
+ * `stabilities` is filled with those measured now.
+ */
+export interface SearchMemo {
+  search?: SearchResult;
+  stabilities?: Map<number, StabilityResult>;
+  onSearch?: (search: SearchResult) => void;
+}
+
 /** Called after each stage (and each k) with the stage's name and the milliseconds since the start. */
 export type SegmentProgress = (stage: string, elapsedMs: number) => void;
 
@@ -73,6 +85,7 @@ export async function segmentCustomers(
   rfm: RfmConfig,
   clustering: ClusteringConfig,
   progress?: SegmentProgress,
+  memo: SearchMemo = {},
 ): Promise<SegmentationResult> {
   const timings: Record<string, number> = {};
   let mark = performance.now();
@@ -132,15 +145,18 @@ export async function segmentCustomers(
     throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
-  const search = await fitEveryK(
-    { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
-    clustering,
-    method,
-    kMax,
-    sample,
-    (k, done, total) =>
-      progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
-  );
+  const search =
+    memo.search ??
+    (await fitEveryK(
+      { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
+      clustering,
+      method,
+      kMax,
+      sample,
+      (k, done, total) =>
+        progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
+    ));
+  if (!memo.search) memo.onSearch?.(search);
   const { solutions } = search;
   warnings.push(...search.warnings);
   const kmeansMs = search.kmeans_ms;
@@ -153,7 +169,7 @@ export async function segmentCustomers(
     solutions.map((s) => s.k),
     solutions.map((s) => s.inertia),
   );
-  const stabilities = new Map<number, StabilityResult>();
+  const stabilities = (memo.stabilities ??= new Map<number, StabilityResult>());
   const stabilityAt = async (k: number): Promise<StabilityResult> => {
     let s = stabilities.get(k);
     if (!s) {
