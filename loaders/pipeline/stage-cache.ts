@@ -31,6 +31,7 @@ import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import type { SegmentationResult } from "./types.ts";
 import type { SearchResult } from "../cluster/search.ts";
 import type { StabilityResult } from "../cluster/stability.ts";
+import { processRuns } from "../processes.ts";
 
 /** The top-level settings ingest reads: every source setting, the revenue basis and the cleaning section. */
 export const INGEST_SETTINGS = [
@@ -134,16 +135,6 @@ async function store(
   prune(cache, stage);
 }
 
-/** Whether the process `pid` is running. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Removes all but the KEEP most recently used entries of `stage` (only folders holding this module's STAMP), and
  * the staging folders of processes that are gone (killed outright before they could clean up).
@@ -151,7 +142,7 @@ function alive(pid: number): boolean {
 export function prune(cache: StageCache, stage: StageName): void {
   for (const name of readdirSync(cache.dir)) {
     const pid = /^\.staging-(?:ingest|segment|search)-(\d+)$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) rmSync(join(cache.dir, name), { recursive: true, force: true });
+    if (pid && !processRuns(Number(pid))) rmSync(join(cache.dir, name), { recursive: true, force: true });
   }
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
