@@ -625,7 +625,7 @@ async function main(): Promise<void> {
     await waitQuiet(o.waitQuiet);
     load.methods_start = loadavg();
     log("clustering methods (bench/methods.ts)");
-    methods = benchMethods(
+    methods = await benchMethods(
       { sections: ["stage", "retail", "large"], runs: o.methodsRuns, sizes: [100_000, 1_000_000] },
       (line) => log(line),
     );

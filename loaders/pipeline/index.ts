@@ -143,7 +143,7 @@ export async function analyse(
         ...(stored ? { search: stored.search, stabilities: stored.stabilities } : {}),
         ...(cache ? { onSearch: (search) => (searched = snapshot(search)) } : {}),
       };
-      segmentation = segmentCustomers(
+      segmentation = await segmentCustomers(
         ingested.customers,
         config.rfm,
         config.clustering,

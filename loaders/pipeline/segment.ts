@@ -77,15 +77,16 @@ export type SegmentProgress = (stage: string, elapsedMs: number) => void;
 
 /**
  * Segments the customers (see the module comment); per-customer outputs follow the input order. `progress`, when
- * given, hears of every finished stage (the CLI and the build print it for long runs).
+ * given, hears of every finished stage (the CLI and the build print it for long runs). A Ctrl-C or SIGTERM is
+ * handled between two steps of the k search, the bootstrap refits and the method comparison (loaders/interrupt.ts).
  */
-export function segmentCustomers(
+export async function segmentCustomers(
   customers: readonly CustomerFeatures[],
   rfm: RfmConfig,
   clustering: ClusteringConfig,
   progress?: SegmentProgress,
   memo: SearchMemo = {},
-): SegmentationResult {
+): Promise<SegmentationResult> {
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const start = mark;
@@ -146,7 +147,7 @@ export function segmentCustomers(
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
   const search =
     memo.search ??
-    fitEveryK(
+    (await fitEveryK(
       { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
       clustering,
       method,
@@ -154,7 +155,7 @@ export function segmentCustomers(
       sample,
       (k, done, total) =>
         progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
-    );
+    ));
   if (!memo.search) memo.onSearch?.(search);
   const { solutions } = search;
   warnings.push(...search.warnings);
@@ -169,18 +170,23 @@ export function segmentCustomers(
     solutions.map((s) => s.inertia),
   );
   const stabilities = (memo.stabilities ??= new Map<number, StabilityResult>());
-  const stabilityAt = (k: number): StabilityResult => {
+  const stabilityAt = async (k: number): Promise<StabilityResult> => {
     let s = stabilities.get(k);
     if (!s) {
       const solution = solutions.find((x) => x.k === k) as KSolution;
-      s = bootstrapStability(X, solution.labels, { method, seed: clustering.seed, k, runs: clustering.bootstrap_runs });
+      s = await bootstrapStability(X, solution.labels, {
+        method,
+        seed: clustering.seed,
+        k,
+        runs: clustering.bootstrap_runs,
+      });
       stabilities.set(k, s);
     }
     return s;
   };
-  const choice = chooseK(solutions, clustering.k, elbow.k, {
+  const choice = await chooseK(solutions, clustering.k, elbow.k, {
     kMin: clustering.k_min,
-    stability: clustering.bootstrap_runs > 0 ? (k) => stabilityAt(k).mean_ari : undefined,
+    stability: clustering.bootstrap_runs > 0 ? async (k) => (await stabilityAt(k)).mean_ari : undefined,
   });
   const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
   lap("choose_k");
@@ -192,13 +198,13 @@ export function segmentCustomers(
     customers.map((c) => c.country),
   );
   lap("tests");
-  const stability = stabilityAt(chosen.k);
+  const stability = await stabilityAt(chosen.k);
   lap("stability");
   const pca = pca2d(X, features.used);
   lap("pca");
 
   const comparison = clustering.methods.compare
-    ? compareMethods(
+    ? await compareMethods(
         {
           X,
           monetary: columns.monetary,
