@@ -16,6 +16,7 @@ import { checkReadableFile } from "../paths.ts";
 import { firstBytes } from "./file.ts";
 import type { SourceReader } from "./reader.ts";
 import { relationRead } from "./relation.ts";
+import { worksheetsLast } from "./xlsx-order.ts";
 
 /** A cell's value as the text a CSV export would hold; null when empty. */
 export function cellText(value: unknown): string | null {
@@ -107,7 +108,13 @@ export async function readSheet(
   onRow: ((cells: (string | null)[], rowNumber: number) => void) | null,
 ): Promise<SheetRows> {
   const { default: excel } = await import("exceljs");
-  const reader = new excel.stream.xlsx.WorkbookReader(path, {
+  let input: Readable;
+  try {
+    input = await worksheetsLast(path);
+  } catch (error) {
+    throw new InputError(`${path}: not a readable Excel .xlsx workbook (${(error as Error).message})`);
+  }
+  const reader = new excel.stream.xlsx.WorkbookReader(input, {
     sharedStrings: "cache",
     styles: "cache", // the number formats tell date cells from numbers
     hyperlinks: "ignore",
@@ -153,8 +160,8 @@ export async function readSheet(
       }
       if (!headers?.length) throw new InputError(`${path}: sheet "${name}" is empty (no header row)`);
       result = { sheet: name, headers };
-      // no early stop: sheets stored before workbook.xml (pandas, openpyxl) wait in exceljs's temporary files, and
-      // stopping here left it reading files it had removed (ENOENT); the other sheets are passed over unread
+      // no early stop: the other sheets are passed over unread (a stop here once left exceljs reading temporary files
+      // it had removed; xlsx-order.ts now keeps it off that path, but the reader is left to finish the zip)
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
