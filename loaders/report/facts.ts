@@ -326,9 +326,10 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     ...(slug ? { slug } : {}),
     cluster: row.cluster,
     customers: row.customers,
-    customer_share: rnd(row.customer_share, 5),
+    // six decimals: at five, 23.7499% became 0.2375 and was printed 23.8%
+    customer_share: rnd(row.customer_share, 6),
     revenue: rnd(row.revenue),
-    revenue_share: rnd(row.revenue_share, 5),
+    revenue_share: rnd(row.revenue_share, 6),
     orders: row.orders,
     median_recency: rnd(row.median_recency, 1),
     median_frequency: rnd(row.median_frequency, 1),

@@ -367,7 +367,7 @@ test("a return-rate lead is claimed only when its bootstrap interval over custom
   const few = buildInsights(facts(segments(0.8)));
   assert.ok(!few.some((i) => i.id === "highest_return_rate"), "no lead the interval does not support");
   const spread = few.find((i) => i.id === "returns_spread");
-  assert.ok(spread);
+  assert.ok(spread, "a spread statement instead");
   assert.match(
     spread.text,
     /Lapsed reach 4\.0× the rest of the customers, but the interval of that ratio \(95% interval 0\.80–9\.00\) includes no difference: no segment is singled out\.$/,
@@ -395,7 +395,7 @@ test("a median-order lead is claimed only when its interval excludes no differen
     /Big reach 3\.3× the median order overall, but/,
   );
   const lead = buildInsights(f(2.2)).find((i) => i.id === "largest_baskets");
-  assert.ok(lead?.headline);
+  assert.ok(lead?.headline, "a supported median lead is a headline");
   assert.ok(Math.abs(supportedEffect(lead.evidence!) - Math.log(2.2)) < 1e-12);
 });
 
@@ -407,7 +407,7 @@ test("one-time buyers compete by their interval: a share whose interval reaches 
       tenure: Array(3375).fill(200),
     }),
   );
-  assert.ok(near?.evidence);
+  assert.ok(near?.evidence, "one-time buyers carry evidence");
   assert.ok(Math.abs(Math.exp(near.evidence.low) * 0.25 - 0.24156) < 5e-5);
   assert.equal(rankInsights([near])[0].headline, false);
   assert.doesNotMatch(near.text, /: a second order is the first retention goal/);
@@ -416,7 +416,7 @@ test("one-time buyers compete by their interval: a share whose interval reaches 
   const clear = oneOffInsight(
     facts([segment("A")], { frequency: [...Array(400).fill(1), ...Array(600).fill(2)], tenure: Array(1000).fill(200) }),
   );
-  assert.ok(clear && rankInsights([clear])[0].headline);
+  assert.ok(clear && rankInsights([clear])[0].headline, "40% of 1,000 is a headline");
   assert.ok(Math.abs(Math.exp(clear.evidence!.low) * 0.25 - 0.37007) < 5e-5);
   assert.match(clear.text, /: a second order is the first retention goal\./);
 });
