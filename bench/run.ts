@@ -47,6 +47,7 @@ import {
 } from "./sides.ts";
 import { median, ratio } from "./stats.ts";
 import { ensureSynthetic } from "./synthetic.ts";
+import { benchMethods, methodsTargets, renderMethods, type MethodsBench } from "./methods.ts";
 import { benchValue, renderValue, type ValueBench } from "./value.ts";
 
 const USAGE = `usage: npm run bench -- [options]
@@ -65,6 +66,10 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
   --all                comparison, scale runs and build times
   --value              the value models' fits only (BG/NBD + Gamma-Gamma on a synthetic 23,570-customer CDNOW
                        cohort; target under 1 s); part of --all
+  --methods            the clustering methods only (issue 22, bench/methods.ts): the pipeline's segmentation on
+                       Online Retail's customers, its K-Means stage beside its method comparison (CPU and wall,
+                       target: at most 1x), each method alone, DBSCAN and the mixture at 100,000 and 1,000,000
+                       synthetic customers (--methods-runs N, default 3); part of --all
   --soak               the soak check only: 20 builds in a row on changing inputs leave nothing behind
                        (--soak-runs N); not part of --all
   --postgres           the PostgreSQL source vs the file path on --data (a throwaway server; --postgres-runs N,
@@ -95,7 +100,9 @@ interface Options {
     soak: boolean;
     postgres: boolean;
     value: boolean;
+    methods: boolean;
   };
+  methodsRuns: number;
   fullRuns: number;
   soakRuns: number;
   postgresRuns: number;
@@ -126,6 +133,8 @@ function parseOptions(argv: string[]): Options | null {
       build: { type: "boolean" },
       soak: { type: "boolean" },
       value: { type: "boolean" },
+      methods: { type: "boolean" },
+      "methods-runs": { type: "string" },
       "soak-runs": { type: "string" },
       postgres: { type: "boolean" },
       "postgres-runs": { type: "string" },
@@ -150,7 +159,13 @@ function parseOptions(argv: string[]): Options | null {
     return n;
   };
   const only =
-    values.scale || values.build || values.soak || values.postgres || values.value || values["reference-job"];
+    values.scale ||
+    values.build ||
+    values.soak ||
+    values.postgres ||
+    values.value ||
+    values.methods ||
+    values["reference-job"];
   return {
     data: resolve(
       process.env.INIT_CWD ?? process.cwd(),
@@ -167,7 +182,9 @@ function parseOptions(argv: string[]): Options | null {
       soak: values.soak || false,
       postgres: values.all || values.postgres || false,
       value: values.all || values.value || false,
+      methods: values.all || values.methods || false,
     },
+    methodsRuns: int(values["methods-runs"], 3, "methods-runs"),
     soakRuns: int(values["soak-runs"], 20, "soak-runs"),
     postgresRuns: int(values["postgres-runs"], 3, "postgres-runs"),
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
@@ -602,7 +619,23 @@ async function main(): Promise<void> {
     load.value_end = loadavg();
     markdown.push(renderValue(value));
   }
-  const goals = [...targets(compare, scale.ours, build), ...jobTargets(referenceJob, scale)];
+  let methods: MethodsBench | null = null;
+  if (o.sections.methods) {
+    await waitQuiet(o.waitQuiet);
+    load.methods_start = loadavg();
+    log("clustering methods (bench/methods.ts)");
+    methods = benchMethods(
+      { sections: ["stage", "retail", "large"], runs: o.methodsRuns, sizes: [100_000, 1_000_000] },
+      (line) => log(line),
+    );
+    load.methods_end = loadavg();
+    markdown.push(renderMethods(methods));
+  }
+  const goals = [
+    ...targets(compare, scale.ours, build),
+    ...jobTargets(referenceJob, scale),
+    ...(methods ? methodsTargets(methods) : []),
+  ];
   if (goals.length) markdown.push(renderTargets(goals));
   const loads = Object.entries(load).map(([when, l]) => `${when} ${l[0].toFixed(2)}`);
   markdown.push(
@@ -618,6 +651,7 @@ async function main(): Promise<void> {
     soak,
     postgres,
     value,
+    methods,
     targets: goals,
   });
   const jsonPath = join(PROJECT_ROOT, "bench", "results", `${stamp}.json`);

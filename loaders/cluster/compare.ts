@@ -6,9 +6,11 @@
  * Which solution of each method is compared (the "chosen" entry):
  * - K-Means and Ward: the report's k (Ward cut at the same k as K-Means, so the cross-table compares like with like;
  *   clamped to 2..k_max when DBSCAN drives the report and found more groups);
- * - the mixture: the covariance type and number of components with the lowest BIC;
+ * - the mixture: the covariance type and number of components with the lowest BIC; beside it (`silhouette_best`)
+ *   the mixture solution the silhouette would pick: the highest silhouette among k >= k_min, either covariance;
  * - DBSCAN: its own clusters plus the noise group.
- * Metrics: silhouette on the k search's sample (never more than `silhouette_sample` customers), Davies-Bouldin and
+ * Metrics: silhouette on the k search's sample (never more than `silhouette_sample` customers; exact, every
+ * labelling at once, cluster/silhouettes.ts), Davies-Bouldin and
  * Calinski-Harabasz on all; for DBSCAN on the clustered customers only (noise left out; NaN below 2 clusters).
  * `ari_vs_kmeans`: adjusted Rand index against K-Means at the same k (DBSCAN: at the report's k, noise a group).
  * Groups are numbered by median monetary, highest first (the noise group last), as the report's segments.
@@ -45,6 +47,8 @@ export interface MethodEntry {
   uncertain_share?: number[];
   /** all customers: share whose highest membership probability is under 0.8 */
   uncertain_overall?: number;
+  /** the mixture's chosen (lowest-BIC) entry: the mixture solution with the highest silhouette among k >= k_min */
+  silhouette_best?: { k: number; covariance: CovarianceType; silhouette: number };
   eps?: number;
   min_samples?: number;
   noise_share?: number;
@@ -288,6 +292,22 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   t = performance.now();
   const values = silhouettes(X, later, sample);
   later.forEach((item, i) => (item.entry.silhouette = values[i]));
+  if (bestGmm) {
+    const kMin = Math.min(clustering.k_min, kMax);
+    // the chosen covariance first, so an equal silhouette (the same partition) keeps BIC's covariance
+    const own = bestGmm.entry.covariance;
+    const candidates = entries
+      .filter((e) => e.method === "gmm" && e.k >= kMin && Number.isFinite(e.silhouette))
+      .sort((a, b) => Number(b.covariance === own) - Number(a.covariance === own));
+    let top: MethodEntry | null = null;
+    for (const e of candidates) if (!top || e.silhouette > top.silhouette) top = e;
+    if (top)
+      bestGmm.entry.silhouette_best = {
+        k: top.k,
+        covariance: top.covariance as CovarianceType,
+        silhouette: top.silhouette,
+      };
+  }
   timings.silhouettes = performance.now() - t;
 
   // DBSCAN: its own groups; metrics on the clustered customers

@@ -39,6 +39,9 @@ function entryData(e: MethodEntry) {
     log_likelihood: e.log_likelihood === undefined ? null : rnd(e.log_likelihood, 4),
     uncertain_share: e.uncertain_share?.map((x) => rnd(x, 4)) ?? null,
     uncertain_overall: e.uncertain_overall === undefined ? null : rnd(e.uncertain_overall, 4),
+    silhouette_best: e.silhouette_best
+      ? { ...e.silhouette_best, silhouette: rnd(e.silhouette_best.silhouette, 4) }
+      : null,
     eps: e.eps === undefined ? null : rnd(e.eps, 4),
     min_samples: e.min_samples ?? null,
     noise_share: e.noise_share === undefined ? null : rnd(e.noise_share, 4),
@@ -48,7 +51,7 @@ function entryData(e: MethodEntry) {
 }
 
 /** The guarded statement (see the module comment), from the compared solutions. */
-export function comparisonStatement(chosen: readonly MethodEntry[], kMax: number): string {
+export function comparisonStatement(chosen: readonly MethodEntry[], kMax: number, kMin = 3): string {
   const valid = chosen.filter((e) => Number.isFinite(e.silhouette) && Number.isFinite(e.davies_bouldin));
   const out: string[] = [];
   if (valid.length >= 2) {
@@ -79,6 +82,13 @@ export function comparisonStatement(chosen: readonly MethodEntry[], kMax: number
       );
   }
   const gmm = chosen.find((e) => e.method === "gmm");
+  const best = gmm?.silhouette_best;
+  if (gmm && best)
+    out.push(
+      best.k === gmm.k && best.covariance === gmm.covariance
+        ? `The mixture's BIC and its silhouette pick the same solution: ${gmm.covariance} covariance, k = ${gmm.k}.`
+        : `The mixture's k comes from BIC: ${gmm.covariance} covariance, k = ${gmm.k} (silhouette ${f3(gmm.silhouette)}); the silhouette rule (its highest silhouette among k >= ${Math.min(kMin, kMax)}) would pick ${best.covariance} covariance, k = ${best.k} (silhouette ${f3(best.silhouette)}).`,
+    );
   if (gmm && gmm.k === kMax)
     out.push(
       `The mixture's BIC is lowest at the largest k computed (${kMax}): it keeps rewarding more components, typically narrow ones on repeated values such as customers with one order, so its k is not a number of segments to adopt.`,
@@ -110,6 +120,6 @@ export function methodComparisonData(ctx: ReportContext): Record<string, unknown
       leaves: comparison.dendrogram.leaves.map((l) => ({ ...l, segment_share: rnd(l.segment_share, 4) })),
       sample: comparison.dendrogram.sample,
     },
-    statement: comparisonStatement(chosen, ctx.seg.settings.k_max),
+    statement: comparisonStatement(chosen, ctx.seg.settings.k_max, ctx.seg.settings.k_min),
   };
 }

@@ -22,10 +22,17 @@ export type PurchaseParams = Record<(typeof BGNBD_PARAMS)[number], number>;
 /** The summed BG/NBD log-likelihood of grouped histories at (r, α, a, b). */
 export function bgnbdLogLikelihood(p: PurchaseParams, h: Histories): number {
   const g = groupHistories(h);
-  return -bgnbdNegLogLikelihood(g)([p.r, p.alpha, p.a, p.b].map(Math.log));
+  return -purchaseNegLogLikelihood(g, 0)([p.r, p.alpha, p.a, p.b].map(Math.log));
 }
 
-function bgnbdNegLogLikelihood(g: GroupedHistories) {
+/**
+ * The negative log-likelihood over log-parameters shared by BG/NBD (`shift` 0) and MBG/NBD (`shift` 1, where a
+ * customer may also drop out at the first purchase): per customer
+ * lnΓ(r+x) − lnΓ(r) + r·ln α + lnΓ(a+b) − lnΓ(b) + lnΓ(b+x+s) − lnΓ(a+b+x+s)
+ *   + ln[(α+T)^−(r+x) + (a/(b+x−1+s))·(α+t_x)^−(r+x)], the second term only for x > 0 under BG/NBD.
+ * Terms that depend on x, T or t_x alone are computed once per distinct value.
+ */
+export function purchaseNegLogLikelihood(g: GroupedHistories, shift: 0 | 1) {
   const logT = new Float64Array(g.TValues.length);
   const logTx = new Float64Array(g.txValues.length);
   const perX = new Float64Array(g.xValues.length);
@@ -36,8 +43,8 @@ function bgnbdNegLogLikelihood(g: GroupedHistories) {
     const la = Math.log(a);
     for (let k = 0; k < g.xValues.length; k++) {
       const x = g.xValues[k];
-      perX[k] = base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x);
-      dropX[k] = x > 0 ? la - Math.log(b + x - 1) : -Infinity;
+      perX[k] = base + lnGamma(r + x) + lnGamma(b + x + shift) - lnGamma(a + b + x + shift);
+      dropX[k] = x > 0 || shift === 1 ? la - Math.log(b + x - 1 + shift) : -Infinity;
     }
     for (let k = 0; k < g.TValues.length; k++) logT[k] = Math.log(alpha + g.TValues[k]);
     for (let k = 0; k < g.txValues.length; k++) logTx[k] = Math.log(alpha + g.txValues[k]);
@@ -45,7 +52,7 @@ function bgnbdNegLogLikelihood(g: GroupedHistories) {
     for (let i = 0; i < g.x.length; i++) {
       const x = g.x[i];
       const a3 = -(r + x) * logT[g.TIndex[i]];
-      const a4 = x > 0 ? dropX[g.xIndex[i]] - (r + x) * logTx[g.txIndex[i]] : -Infinity;
+      const a4 = dropX[g.xIndex[i]] - (r + x) * logTx[g.txIndex[i]];
       ll += g.weight[i] * (perX[g.xIndex[i]] + logAddExp(a3, a4));
     }
     return -ll;
@@ -55,7 +62,7 @@ function bgnbdNegLogLikelihood(g: GroupedHistories) {
 /** Fits BG/NBD by maximum likelihood (from r = α = a = b = 1, as lifetimes). */
 export function fitBgnbd(h: Histories, options: FitOptions = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   const g = groupHistories(h);
-  return fitModel(BGNBD_PARAMS, bgnbdNegLogLikelihood(g), [0, 0, 0, 0], g.customers, options);
+  return fitModel(BGNBD_PARAMS, purchaseNegLogLikelihood(g, 0), [0, 0, 0, 0], g.customers, options);
 }
 
 /** P(alive | x, t_x, T) (eq. 11): 1 for a customer without a repeat purchase (the model's assumption). */

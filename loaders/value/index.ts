@@ -20,7 +20,8 @@ import { fitMbgnbd } from "./mbgnbd.ts";
 import { dayNumber, purchasesFromRows, summarise, UNIT_DAYS, type CustomerSummary, type Purchases } from "./prepare.ts";
 import type { ValueSettings } from "./settings.ts";
 import { predictValues } from "./score.ts";
-import type { CustomerValues, FitReport, Quantiles, SegmentValue, ValueModel, ValueSummary } from "./types.ts";
+import { segmentIndex, segmentValues, type DrawInterval } from "./segment-values.ts";
+import type { CustomerValues, FitReport, ValueModel, ValueSummary } from "./types.ts";
 
 export type { CustomerValues, ValueModel, ValueSummary } from "./types.ts";
 export { valueSettings, type ValueSettings } from "./settings.ts";
@@ -89,13 +90,6 @@ function report<P extends string>(fit: FitResult<P>): FitReport<P> {
     iterations: fit.iterations,
     problem: fit.problem,
   } as FitReport<P>;
-}
-
-function quantiles(values: number[]): Quantiles {
-  const s = Float64Array.from(values).sort();
-  const q = (p: number) => (s.length ? quantileSorted(s, p) : 0);
-  const mean = s.length ? s.reduce((t, x) => t + x, 0) / s.length : 0;
-  return { p05: q(0.05), p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), p95: q(0.95), mean };
 }
 
 export interface ValueInput {
@@ -232,45 +226,13 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     INTERVAL_DRAWS,
     rng,
   );
-  const segIndex = new Map(input.segments.map((s, i) => [s, i]));
   const k = input.segments.length;
-  const segOf = Int32Array.from(input.segment, (s) => segIndex.get(s) ?? -1);
-  const counts = new Float64Array(k);
-  for (const s of segOf) if (s >= 0) counts[s]++;
+  const { segOf } = segmentIndex(input.segment, input.segments);
   const draws = keptDraws(settings.model, purchaseDraws, spendDraws, settings.horizon_days / UNIT_DAYS[unit]);
   // per draw: per segment, then the total at [k]
   const drawRevenue = drawTotals(draws, now, [{ group: segOf, k }])[0].revenue;
-  const haveDraws = drawRevenue.length > 0;
-  const iv = (pick: (t: Float64Array) => number) => (haveDraws ? interval95(drawRevenue.map(pick)) : null);
-
-  const segments: SegmentValue[] = input.segments.map((segment, s) => {
-    const members = [...segOf.keys()].filter((i) => segOf[i] === s);
-    const sum = (a: ArrayLike<number>) => members.reduce((t, i) => t + a[i], 0);
-    const expected_revenue = sum(values.expected_revenue);
-    const total = values.expected_revenue.reduce((t, x) => t + x, 0);
-    const rest = n - members.length;
-    const meanOf = (t: number, c: number) => (c > 0 ? t / c : 0);
-    const difference = meanOf(expected_revenue, members.length) - meanOf(total - expected_revenue, rest);
-    const diffInterval = rest > 0 ? iv((t) => meanOf(t[s], counts[s]) - meanOf(t[k] - t[s], n - counts[s])) : null;
-    const pAlive = Float64Array.from(members, (i) => values.p_alive[i]).sort();
-    return {
-      segment,
-      customers: members.length,
-      revenue: sum(input.revenue),
-      expected_orders: sum(values.expected_orders),
-      expected_revenue,
-      expected_revenue_interval: iv((t) => t[s]),
-      mean_expected_revenue: meanOf(expected_revenue, members.length),
-      mean_expected_revenue_interval: iv((t) => meanOf(t[s], counts[s])),
-      difference_from_rest: difference,
-      difference_from_rest_interval: diffInterval,
-      separated: diffInterval && diffInterval[0] > 0 ? "higher" : diffInterval && diffInterval[1] < 0 ? "lower" : null,
-      clv: sum(values.clv),
-      clv_quantiles: quantiles(members.map((i) => values.clv[i])),
-      p_alive_median: pAlive.length ? quantileSorted(pAlive, 0.5) : 0,
-      likely_inactive: members.filter((i) => values.p_alive[i] < 0.5).length,
-    };
-  });
+  const iv: DrawInterval = (pick) => (drawRevenue.length > 0 ? interval95(drawRevenue.map(pick)) : null);
+  const segments = segmentValues(input, values, iv);
   lap("intervals");
   const allAlive = Float64Array.from(values.p_alive).sort();
   const watch = churnWatch({

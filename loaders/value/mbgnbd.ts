@@ -4,53 +4,19 @@
  * expected purchases as lifetimes' ModifiedBetaGeoFitter; the 2F1 through Euler's transformation as in bgnbd.ts:
  * ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x+1; a+b+x; z) = (1−z)^(a−1) · 2F1(a+b−r, a−1; a+b+x; z).
  */
-import { BGNBD_PARAMS, type PurchaseParams } from "./bgnbd.ts";
-import {
-  fitModel,
-  groupHistories,
-  type FitOptions,
-  type FitResult,
-  type GroupedHistories,
-  type Histories,
-} from "./fit.ts";
-import { hyp2f1, lnGamma } from "./special.ts";
-
-function mbgnbdNegLogLikelihood(g: GroupedHistories) {
-  const logT = new Float64Array(g.TValues.length);
-  const logTx = new Float64Array(g.txValues.length);
-  const perX = new Float64Array(g.xValues.length);
-  const dropX = new Float64Array(g.xValues.length);
-  return (logp: number[]) => {
-    const [r, alpha, a, b] = logp.map(Math.exp);
-    const base = r * Math.log(alpha) - lnGamma(r) + lnGamma(a + b) - lnGamma(b);
-    const la = Math.log(a);
-    for (let k = 0; k < g.xValues.length; k++) {
-      const x = g.xValues[k];
-      perX[k] = base + lnGamma(r + x) + lnGamma(b + x + 1) - lnGamma(a + b + x + 1);
-      dropX[k] = la - Math.log(b + x);
-    }
-    for (let k = 0; k < g.TValues.length; k++) logT[k] = Math.log(alpha + g.TValues[k]);
-    for (let k = 0; k < g.txValues.length; k++) logTx[k] = Math.log(alpha + g.txValues[k]);
-    let ll = 0;
-    for (let i = 0; i < g.x.length; i++) {
-      const x = g.x[i];
-      const lT = logT[g.TIndex[i]];
-      const a4 = dropX[g.xIndex[i]] + (r + x) * (lT - logTx[g.txIndex[i]]);
-      ll += g.weight[i] * (perX[g.xIndex[i]] - (r + x) * lT + Math.log1p(Math.exp(a4)));
-    }
-    return -ll;
-  };
-}
+import { BGNBD_PARAMS, purchaseNegLogLikelihood, type PurchaseParams } from "./bgnbd.ts";
+import { fitModel, groupHistories, type FitOptions, type FitResult, type Histories } from "./fit.ts";
+import { hyp2f1 } from "./special.ts";
 
 /** The summed MBG/NBD log-likelihood at (r, α, a, b). */
 export function mbgnbdLogLikelihood(p: PurchaseParams, h: Histories): number {
-  return -mbgnbdNegLogLikelihood(groupHistories(h))([p.r, p.alpha, p.a, p.b].map(Math.log));
+  return -purchaseNegLogLikelihood(groupHistories(h), 1)([p.r, p.alpha, p.a, p.b].map(Math.log));
 }
 
 /** Fits MBG/NBD by maximum likelihood (from r = α = a = b = 1). */
 export function fitMbgnbd(h: Histories, options: FitOptions = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   const g = groupHistories(h);
-  return fitModel(BGNBD_PARAMS, mbgnbdNegLogLikelihood(g), [0, 0, 0, 0], g.customers, options);
+  return fitModel(BGNBD_PARAMS, purchaseNegLogLikelihood(g, 1), [0, 0, 0, 0], g.customers, options);
 }
 
 /** P(alive | x, t_x, T) under MBG/NBD: below 1 for one-off buyers too. */

@@ -13,15 +13,9 @@ import { mbgnbdLogLikelihood } from "./mbgnbd.ts";
 import { dayNumber, summarise } from "./prepare.ts";
 import { predictValues } from "./score.ts";
 import type { ValueSettings } from "./settings.ts";
-import type { Quantiles, SegmentValue, ValueModel } from "./types.ts";
+import { segmentValues } from "./segment-values.ts";
+import type { ValueModel } from "./types.ts";
 import type { ValueInput, ValueResult } from "./index.ts";
-
-function quantiles(values: number[]): Quantiles {
-  const s = Float64Array.from(values).sort();
-  const q = (p: number) => (s.length ? quantileSorted(s, p) : 0);
-  const mean = s.length ? s.reduce((t, x) => t + x, 0) / s.length : 0;
-  return { p05: q(0.05), p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), p95: q(0.95), mean };
-}
 
 /** The value result of the saved parameters on `input` (see the module comment); `modelId` names the model. */
 export function valueFromSaved(
@@ -54,34 +48,9 @@ export function valueFromSaved(
   const purchaseLl = (saved.model === "bgnbd" ? bgnbdLogLikelihood : mbgnbdLogLikelihood)(saved.purchase, histories);
   const notFit = { se: null, converged: true, iterations: 0, problem: null };
   const spend = saved.spend;
-  const segIndex = new Map(input.segments.map((s, i) => [s, i]));
-  const segOf = Int32Array.from(input.segment, (s) => segIndex.get(s) ?? -1);
   const total = values.expected_revenue.reduce((t, x) => t + x, 0);
-  const segments: SegmentValue[] = input.segments.map((segment, s) => {
-    const members = [...segOf.keys()].filter((i) => segOf[i] === s);
-    const sum = (a: ArrayLike<number>) => members.reduce((t, i) => t + a[i], 0);
-    const expected_revenue = sum(values.expected_revenue);
-    const rest = n - members.length;
-    const meanOf = (t: number, c: number) => (c > 0 ? t / c : 0);
-    const pAlive = Float64Array.from(members, (i) => values.p_alive[i]).sort();
-    return {
-      segment,
-      customers: members.length,
-      revenue: sum(input.revenue),
-      expected_orders: sum(values.expected_orders),
-      expected_revenue,
-      expected_revenue_interval: null,
-      mean_expected_revenue: meanOf(expected_revenue, members.length),
-      mean_expected_revenue_interval: null,
-      difference_from_rest: meanOf(expected_revenue, members.length) - meanOf(total - expected_revenue, rest),
-      difference_from_rest_interval: null,
-      separated: null,
-      clv: sum(values.clv),
-      clv_quantiles: quantiles(members.map((i) => values.clv[i])),
-      p_alive_median: pAlive.length ? quantileSorted(pAlive, 0.5) : 0,
-      likely_inactive: members.filter((i) => values.p_alive[i] < 0.5).length,
-    };
-  });
+  // no parameter draws, so no intervals
+  const segments = segmentValues(input, values, () => null);
   const allAlive = Float64Array.from(values.p_alive).sort();
   const watch = churnWatch({
     ids: purchases.ids,

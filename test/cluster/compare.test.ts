@@ -44,6 +44,13 @@ describe("compareMethods on four separated blobs", () => {
   });
   it("every method finds the four blobs and agrees with K-Means", () => {
     assert.equal(chosen("gmm").k, 4, "BIC picks 4 components");
+    // beside BIC's choice: the mixture solution with the highest silhouette among k >= k_min (3), the same here
+    const best = chosen("gmm").silhouette_best;
+    assert.ok(best);
+    const gmmEntries = c.entries.filter((e) => e.method === "gmm" && e.k >= 3);
+    assert.equal(best.silhouette, Math.max(...gmmEntries.map((e) => e.silhouette)));
+    assert.equal(best.k, 4);
+    assert.equal(best.covariance, chosen("gmm").covariance);
     assert.equal(chosen("ward").k, 4);
     for (const m of ["gmm", "ward"]) assert.ok(chosen(m).ari_vs_kmeans > 0.95, m);
     const db = chosen("dbscan");
@@ -99,6 +106,26 @@ describe("comparisonStatement", () => {
     assert.match(best, /K-Means separates the customers best/);
     assert.match(best, /Partly in agreement/);
     assert.match(best, /BIC is lowest at the largest k computed/);
+  });
+  it("shows the mixture's silhouette choice beside its BIC choice", () => {
+    const gmm = (best: MethodEntry["silhouette_best"]) => ({
+      ...entry("gmm", 0.03, 3.2, 0.2, 10),
+      covariance: "diag" as const,
+      silhouette_best: best,
+    });
+    const differ = comparisonStatement(
+      [entry("kmeans", 0.4, 0.9, 1), gmm({ k: 3, covariance: "diag", silhouette: 0.264 })],
+      10,
+    );
+    assert.match(
+      differ,
+      /The mixture's k comes from BIC: diag covariance, k = 10 \(silhouette 0\.030\); the silhouette rule \(its highest silhouette among k >= 3\) would pick diag covariance, k = 3 \(silhouette 0\.264\)/,
+    );
+    const same = comparisonStatement(
+      [entry("kmeans", 0.4, 0.9, 1), gmm({ k: 10, covariance: "diag", silhouette: 0.03 })],
+      10,
+    );
+    assert.match(same, /BIC and its silhouette pick the same solution: diag covariance, k = 10/);
   });
 });
 

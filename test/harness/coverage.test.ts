@@ -40,6 +40,8 @@ export const COVERED_THROUGH: Record<string, string> = {
     "build --model's segmentation under a saved model, through test/browser/saved-model (drift figures and names in the page, the one-line refusal)",
   "loaders/value/saved-apply.ts":
     "value figures under saved parameters, through test/model/score (score's value section equals the pipeline's per-segment figures)",
+  "loaders/value/segment-values.ts":
+    "per-segment value figures of a fit and of a saved model, through test/value/stage (intervals, difference from the rest) and test/model/score",
   "loaders/site/prepare.ts": "Framework's loader-cache step of the build, through test/site/build.test.ts",
   "loaders/paths.ts": "input and output path checks, through the CLI error tests (test/cli/errors, test/output)",
   "loaders/interrupt.ts": "signal handling, through spawned commands (test/site/interrupt.test.ts)",
