@@ -42,6 +42,10 @@ export interface BuildResult {
   data: string;
   cold: BuildRun[];
   warm: BuildRun[];
+  /** the same build again; after a `clustering.k` change; after a label change as well (bench/build.ts) */
+  unchanged?: BuildRun[];
+  k_change?: BuildRun[];
+  label_change?: BuildRun[];
 }
 
 export interface Target {
@@ -344,6 +348,7 @@ export function renderBuild(b: BuildResult): string {
   const row = (label: string, runs: BuildResult["cold"], goal: string) => [
     label,
     seconds(median(runs.map((r) => r.wall_ms))),
+    seconds(median(runs.flatMap((r) => (r.cpu_s === null || r.cpu_s === undefined ? [] : [r.cpu_s * 1000])))),
     seconds(median(runs.flatMap((r) => (r.report_data_ms === null ? [] : [r.report_data_ms])))),
     runs.length
       ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`
@@ -352,23 +357,30 @@ export function renderBuild(b: BuildResult): string {
     seconds(median(runs.flatMap((r) => (r.other_cpu_s === null ? [] : [r.other_cpu_s * 1000])))),
     goal,
   ];
+  const rows = [
+    row("cold (no report data, no Framework cache)", b.cold, "< 20 s"),
+    ...(b.unchanged?.length ? [row("again, nothing changed", b.unchanged, "reuses everything")] : []),
+    ...(b.k_change?.length ? [row("after a `clustering.k` change", b.k_change, "only what reads k")] : []),
+    ...(b.label_change?.length
+      ? [row("after a `report.labels` change", b.label_change, "only what reads labels")]
+      : []),
+    row("warm (one markdown page edited)", b.warm, "< 5 s"),
+  ];
   return [
     `## Report build: ${b.data}`,
-    `${b.cold.length} cold and warm builds, alternating (in a copy of the project).`,
+    `${b.cold.length} series of builds in a copy of the project, each in this order from the state the one before left (bench/build.ts).`,
     table(
       [
         "build",
         "wall (median)",
+        "CPU (median)",
         "of which report data (pipeline)",
         "min - max",
         "peak RSS (tree)",
         "other processes' CPU",
         "goal",
       ],
-      [
-        row("cold (no report data, no Framework cache)", b.cold, "< 20 s"),
-        row("warm (one markdown page edited)", b.warm, "< 5 s"),
-      ],
+      rows,
     ),
   ].join("\n\n");
 }

@@ -62,7 +62,8 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
                        reference (medians, spread, per-pair ratios of wall and CPU time), then the full default
                        pipeline with its time per stage (--full-runs N, default --runs)
   --scale              the scale runs only
-  --build              the report build times only (cold and warm; --build-runs N, default 3)
+  --build              the report build times only (cold, unchanged, after a k change, after a label change,
+                       after a markdown edit; --build-runs N, default 3)
   --all                comparison, scale runs and build times
   --value              the value models' fits only (BG/NBD + Gamma-Gamma on a synthetic 23,570-customer CDNOW
                        cohort; target under 1 s); part of --all
@@ -592,7 +593,7 @@ async function main(): Promise<void> {
     load.build_start = loadavg();
     const times = await measureBuilds(PROJECT_ROOT, o.data, o.buildRuns, o.timeoutMs, log);
     load.build_end = loadavg();
-    build = { data: relative(PROJECT_ROOT, times.data), cold: times.cold, warm: times.warm };
+    build = { ...times, data: relative(PROJECT_ROOT, times.data) };
     markdown.push(renderBuild(build));
   }
   let soak: SoakResult | null = null;
@@ -624,7 +625,7 @@ async function main(): Promise<void> {
     await waitQuiet(o.waitQuiet);
     load.methods_start = loadavg();
     log("clustering methods (bench/methods.ts)");
-    methods = benchMethods(
+    methods = await benchMethods(
       { sections: ["stage", "retail", "large"], runs: o.methodsRuns, sizes: [100_000, 1_000_000] },
       (line) => log(line),
     );

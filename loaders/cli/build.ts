@@ -14,7 +14,6 @@
  * 4. builds the site into the temporary folder, marks it (`.segment-report`) and swaps it into DIR only when the
  *    whole build succeeded, replacing only the previous report's files.
  */
-import { spawnSync } from "node:child_process";
 import { basename, delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
@@ -24,7 +23,7 @@ import { scoringConfig } from "../pipeline/score.ts";
 import { dataFiles } from "../sources/folder.ts";
 import { frameworkFailure } from "../site/framework-failure.ts";
 import { EXIT, InputError, runCli } from "../errors.ts";
-import { onInterrupt } from "../interrupt.ts";
+import { onInterrupt, runChild } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
 import { checkReadableFile } from "../paths.ts";
 import { artifactDir, CACHE_ROOT, describeSource } from "../site/artifacts.ts";
@@ -95,11 +94,11 @@ async function main(): Promise<void> {
   await takeBuildLock(CACHE_ROOT, say);
   const print = await prepare({ config, saved });
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
-  // Framework's error output is read: a full disk or a read-only folder is one line, not "please file an issue"
-  const result = spawnSync(bin, ["build"], {
+  // Framework's error output is read: a full disk or a read-only folder is one line, not "please file an issue";
+  // not spawnSync, which would hold a SIGTERM until Framework ended (loaders/interrupt.ts runChild)
+  const result = await runChild(bin, ["build"], {
     cwd: PROJECT_ROOT,
     stdio: ["inherit", "inherit", "pipe"],
-    maxBuffer: 64 << 20,
     env: {
       ...process.env,
       OBSERVABLE_TELEMETRY_DISABLE: "1",
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
     },
   });
   const shown = relative(process.cwd(), dist) || dist;
-  const stderr = result.stderr?.toString() ?? "";
+  const stderr = result.stderr;
   const failure = result.status !== 0 ? frameworkFailure(stderr) : null;
   if (!failure) process.stderr.write(stderr);
   if (result.status !== 0) {

@@ -4,11 +4,11 @@
  * from it by Chromium. Builds the site first (`npm run build`, which reuses unchanged report data);
  * `--no-build` exports the site already in the folder.
  */
-import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { join, relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../config.ts";
 import { InputError, runCli } from "../errors.ts";
+import { runChild } from "../interrupt.ts";
 import { findChromium } from "../publish/chromium.ts";
 import { printReport } from "../publish/pdf.ts";
 import { assembleSingleFile } from "../publish/single-file.ts";
@@ -37,8 +37,9 @@ async function main(): Promise<void> {
   const dist = resolve(process.env.INIT_CWD ?? process.cwd(), args.out ?? join(PROJECT_ROOT, "dist"));
   findChromium(); // before the build: a missing Chromium is a one-line error at once
   if (args.build) {
-    // node itself (not the tsx wrapper, which kills a busy child before it can clean up on Ctrl-C)
-    const build = spawnSync(
+    // node itself (not the tsx wrapper, which kills a busy child before it can clean up on Ctrl-C); not spawnSync:
+    // a SIGTERM to this process reaches the build, which cleans up (loaders/interrupt.ts runChild)
+    const build = await runChild(
       process.execPath,
       ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
       {

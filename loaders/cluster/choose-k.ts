@@ -32,8 +32,11 @@ export interface KCandidate {
   calinski_harabasz: number;
 }
 
-/** Mean bootstrap ARI of the solution at k, or null when stability is not measured (bootstrap_runs = 0). */
-export type StabilityOf = (k: number) => number | null;
+/**
+ * Mean bootstrap ARI of the solution at k, or null when stability is not measured (bootstrap_runs = 0); may be a
+ * promise (the bootstrap refits let a pending signal be handled between them).
+ */
+export type StabilityOf = (k: number) => number | null | Promise<number | null>;
 
 export interface KChoiceOptions {
   /** smallest k the automatic rule may choose */
@@ -74,11 +77,11 @@ export function preferenceOrder(admissible: readonly KCandidate[], elbowK: numbe
 }
 
 /** The automatic choice (see the module comment) with its reason. */
-export function autoK(
+export async function autoK(
   candidates: readonly KCandidate[],
   elbowK: number | null,
   options: KChoiceOptions,
-): Omit<KChoice, "rule" | "auto_k"> {
+): Promise<Omit<KChoice, "rule" | "auto_k">> {
   if (!candidates.length) throw new RangeError("autoK: no candidate k");
   const valid = candidates.filter((c) => Number.isFinite(c.silhouette));
   const overall = valid.length ? bestBySilhouette(valid) : null;
@@ -104,7 +107,7 @@ export function autoK(
   let pick: KCandidate | null = null;
   let stabilityText = "";
   for (const c of preferenceOrder(admissible, elbowK)) {
-    const ari = options.stability ? options.stability(c.k) : null;
+    const ari = options.stability ? await options.stability(c.k) : null;
     checked.push({ k: c.k, mean_ari: ari });
     if (ari === null) {
       pick = c;
@@ -150,13 +153,13 @@ export function autoK(
 }
 
 /** The configured k, or the automatic choice for "auto". */
-export function chooseK(
+export async function chooseK(
   candidates: readonly KCandidate[],
   configured: number | "auto",
   elbowK: number | null,
   options: KChoiceOptions,
-): KChoice {
-  const auto = autoK(candidates, elbowK, options);
+): Promise<KChoice> {
+  const auto = await autoK(candidates, elbowK, options);
   if (configured === "auto") return { ...auto, rule: "auto", auto_k: auto.k };
   const c = candidates.find((x) => x.k === configured);
   if (!c) throw new RangeError(`chooseK: configured k = ${configured} is not among the computed solutions`);

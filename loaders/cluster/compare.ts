@@ -16,6 +16,7 @@
  * Groups are numbered by median monetary, highest first (the noise group last), as the report's segments.
  */
 import type { ClusteringConfig } from "../config.ts";
+import { checkpoint } from "../interrupt.ts";
 import type { Matrix } from "./matrix.ts";
 import { takeRows } from "./matrix.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
@@ -156,8 +157,8 @@ function table(
   return { method, rows: rowNames, columns: colNames, counts };
 }
 
-/** Fits and scores every method (see the module comment). */
-export function compareMethods(input: CompareInput, clustering: ClusteringConfig): MethodComparison {
+/** Fits and scores every method (see the module comment); a signal is handled between two fits. */
+export async function compareMethods(input: CompareInput, clustering: ClusteringConfig): Promise<MethodComparison> {
   const { X, monetary, sample, kMax } = input;
   const seed = clustering.seed;
   const ks = Array.from({ length: kMax - 1 }, (_, i) => i + 2);
@@ -173,6 +174,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   const kmeans = new Map<number, Int32Array>();
   for (const k of ks) {
     const known = input.kmeans?.get(k);
+    if (!known) await checkpoint();
     const l =
       known ??
       ordered(
@@ -216,6 +218,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   let bestGmm: { entry: MethodEntry; labels: Int32Array } | null = null;
   for (const covariance of COVARIANCE_TYPES)
     for (const k of ks) {
+      await checkpoint();
       // the K-Means solution at k is the first restart's start (no k-means++ or Lloyd run again)
       const fit = fitGmm(X, {
         k,
@@ -255,6 +258,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   timings.gmm = performance.now() - t;
 
   // Ward: one tree, cut at every k
+  await checkpoint();
   t = performance.now();
   const wSample = wardSample(X.rows, seed);
   const tree = wardTree(wSample ? takeRows(X, wSample) : X);
@@ -289,6 +293,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   timings.ward = performance.now() - t;
 
   // the silhouettes of K-Means (when not given), the mixture and Ward, on the k search's rows
+  await checkpoint();
   t = performance.now();
   const values = silhouettes(X, later, sample);
   later.forEach((item, i) => (item.entry.silhouette = values[i]));
@@ -311,6 +316,7 @@ export function compareMethods(input: CompareInput, clustering: ClusteringConfig
   timings.silhouettes = performance.now() - t;
 
   // DBSCAN: its own groups; metrics on the clustered customers
+  await checkpoint();
   t = performance.now();
   const { dbscan_eps: eps, dbscan_min_samples: minSamples } = clustering.methods;
   const db = fitDbscan(X, {

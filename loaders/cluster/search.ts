@@ -4,6 +4,7 @@
  * profiled, named and checked against its members, and cross-tabulated with the RFM segments.
  */
 import type { ClusteringConfig } from "../config.ts";
+import { checkpoint } from "../interrupt.ts";
 import type { KSolution } from "../pipeline/types.ts";
 import { toOriginalUnits, type FeatureSet } from "./features.ts";
 import type { ClusterMethod } from "./method.ts";
@@ -64,15 +65,18 @@ export function nonConvergedWarning(
   );
 }
 
-/** Every k from K_LOWEST to kMax (see the module comment); `onK` hears of each finished k. */
-export function fitEveryK(
+/**
+ * Every k from K_LOWEST to kMax (see the module comment); `onK` hears of each finished k. Between two k values a
+ * pending Ctrl-C or SIGTERM is handled (loaders/interrupt.ts).
+ */
+export async function fitEveryK(
   input: SearchInput,
   clustering: ClusteringConfig,
   method: ClusterMethod<KMeansFit>,
   kMax: number,
   sample: Int32Array | null,
   onK?: (k: number, done: number, total: number) => void,
-): SearchResult {
+): Promise<SearchResult> {
   const { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder } = input;
   const d = X.cols;
   const solutions: KSolution[] = [];
@@ -84,6 +88,7 @@ export function fitEveryK(
   // a method that finds its own number of groups (DBSCAN) is fitted once
   const requested = method.ownK ? [0] : Array.from({ length: kMax - K_LOWEST + 1 }, (_, i) => K_LOWEST + i);
   for (const ask of requested) {
+    await checkpoint();
     let t = performance.now();
     const raw = method.fit(X, ask, clustering.seed);
     const k = raw.k;
@@ -99,6 +104,7 @@ export function fitEveryK(
     const mixture =
       "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
     kmeansMs += performance.now() - t;
+    await checkpoint(); // naming checks its claims by bootstrap: about as long as the fit
     t = performance.now();
     if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
     const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));

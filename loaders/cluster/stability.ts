@@ -7,6 +7,7 @@
  * label numbering). Mean and sample sd over runs are reported. Capping the resample size keeps the check
  * O(runs x 5000) whatever n, at the price of testing stability at that sample size.
  */
+import { checkpoint } from "../interrupt.ts";
 import type { ClusterMethod } from "./method.ts";
 import { type Matrix, takeRows } from "./matrix.ts";
 import { deriveSeed, Rng, sampleWithReplacement } from "../stats/random.ts";
@@ -75,12 +76,17 @@ export interface StabilityOptions {
   sampleSize?: number;
 }
 
-/** Bootstrap stability of the labelling `labels` of X (see the module comment). */
-export function bootstrapStability(X: Matrix, labels: ArrayLike<number>, options: StabilityOptions): StabilityResult {
+/** Bootstrap stability of the labelling `labels` of X (see the module comment); a signal is handled between refits. */
+export async function bootstrapStability(
+  X: Matrix,
+  labels: ArrayLike<number>,
+  options: StabilityOptions,
+): Promise<StabilityResult> {
   const n = X.rows;
   const size = Math.min(n, options.sampleSize ?? STABILITY_SAMPLE);
   const aris: number[] = [];
   for (let run = 0; run < options.runs; run++) {
+    await checkpoint();
     const seed = deriveSeed(options.seed, 0xb007, run);
     const index = sampleWithReplacement(n, size, new Rng(seed));
     const fit = options.method.fit(takeRows(X, index), options.k, seed);

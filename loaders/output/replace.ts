@@ -19,6 +19,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { processRuns } from "../processes.ts";
 
 /** Names of the temporary folders inside an output folder. */
 export const TEMP_PREFIX = ".segment-tmp-";
@@ -38,21 +39,11 @@ export function outputError(path: string, error: unknown): unknown {
   return error;
 }
 
-/** Whether a process with this id runs. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes temporary folders in `dir` that a killed run left (named with its process id, which no longer runs). */
 export function removeStale(dir: string): void {
   for (const name of readdirSync(dir)) {
     const pid = /^\.segment-tmp-(\d+)-/.exec(name)?.[1];
-    if (pid && Number(pid) !== process.pid && !alive(Number(pid)))
+    if (pid && Number(pid) !== process.pid && !processRuns(Number(pid)))
       rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

@@ -23,8 +23,22 @@ import type { Model } from "../model/schema.ts";
 import { buildPageData } from "../report/page-data.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
+import {
+  ingestKey,
+  loadIngest,
+  loadSearch,
+  loadSegmentation,
+  saveIngest,
+  saveSearch,
+  saveSegmentation,
+  searchKey,
+  segmentKey,
+  snapshot,
+  storable,
+  type StageCache,
+} from "./stage-cache.ts";
 import { cpuMs, progressPrinter } from "./progress.ts";
-import { segmentCustomers, summaryJson } from "./segment.ts";
+import { segmentCustomers, summaryJson, type SearchMemo } from "./segment.ts";
 import { analyseTime, type TimeAnalysis } from "./time.ts";
 import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
 import type { Migration } from "../time/migration.ts";
@@ -64,6 +78,11 @@ export interface AnalyseOptions {
   segmentsOnly?: boolean;
   /** a saved model to segment with instead of fitting (`npm run build -- --model`) */
   saved?: { model: Model; file: string } | null;
+  /**
+   * the build's stage cache (pipeline/stage-cache.ts): the ingest and the segmentation are taken from it when
+   * the input and the settings they read are unchanged, and stored in it otherwise
+   */
+  cache?: StageCache | null;
 }
 
 /** The configuration a segments-only run uses: no bootstrap stability, no method comparison, no migration. */
@@ -94,17 +113,50 @@ export async function analyse(
 ): Promise<Analysis> {
   if (options.segmentsOnly) config = segmentsOnlyConfig(config);
   const cpuStart = cpuMs();
-  const ingested = await ingest(config, { onRecognised: log });
+  const cache = options.cache ?? null;
+  const today = new Date();
+  const keyOfIngest = cache ? ingestKey(config, cache.input, today) : null;
+  let ingested =
+    cache && keyOfIngest
+      ? await cacheRead(log, "the cleaned lines", () => loadIngest(cache, keyOfIngest, config, { onRecognised: log }))
+      : null;
+  if (!ingested) {
+    ingested = await ingest(config, { onRecognised: log, today });
+    if (cache && keyOfIngest && storable(ingested))
+      await cacheWrite(log, "the cleaned lines", () => saveIngest(cache, keyOfIngest, ingested!));
+  }
   if (options.saved) return analyseWithModel(ingested, config, options.saved);
   try {
     const started = performance.now();
     const cpuIngested = cpuMs();
-    const segmentation = segmentCustomers(
-      ingested.customers,
-      config.rfm,
-      config.clustering,
-      progressPrinter("segment"),
-    );
+    const keyOfSegmentation = cache && keyOfIngest ? segmentKey(keyOfIngest, config) : null;
+    let segmentation =
+      cache && keyOfSegmentation
+        ? await cacheRead(log, "the segmentation", async () => loadSegmentation(cache, keyOfSegmentation))
+        : null;
+    if (!segmentation) {
+      const keyOfSearch = cache && keyOfIngest ? searchKey(keyOfIngest, config) : null;
+      const stored =
+        cache && keyOfSearch ? await cacheRead(log, "the k search", async () => loadSearch(cache, keyOfSearch)) : null;
+      let searched: Buffer | null = stored?.bytes ?? null;
+      const memo: SearchMemo = {
+        ...(stored ? { search: stored.search, stabilities: stored.stabilities } : {}),
+        ...(cache ? { onSearch: (search) => (searched = snapshot(search)) } : {}),
+      };
+      segmentation = await segmentCustomers(
+        ingested.customers,
+        config.rfm,
+        config.clustering,
+        progressPrinter("segment"),
+        memo,
+      );
+      const done = segmentation;
+      if (cache && keyOfSegmentation)
+        await cacheWrite(log, "the segmentation", () => saveSegmentation(cache, keyOfSegmentation, done));
+      const bytes = searched;
+      if (cache && keyOfSearch && bytes && memo.stabilities)
+        await cacheWrite(log, "the k search", () => saveSearch(cache, keyOfSearch, bytes, memo.stabilities!));
+    }
     const segmented = performance.now();
     const cpuSegmented = cpuMs();
     const value = options.segmentsOnly
@@ -155,6 +207,36 @@ export async function analyse(
   } catch (error) {
     await ingested.close();
     throw error;
+  }
+}
+
+/** Stores a stage's result; a failure to store (a full disk) is a warning, not the end of the run. */
+async function cacheWrite(log: (text: string) => void, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    log(
+      `segment-report: warning: could not keep ${what} in .segment-cache/stages (${(error as Error).message.split("\n")[0]}); the next build computes them again\n`,
+    );
+  }
+}
+
+/**
+ * Reads a stage's stored result; one that cannot be read (written by another DuckDB version, damaged) is a warning
+ * and the stage runs again.
+ */
+async function cacheRead<T>(
+  log: (text: string) => void,
+  what: string,
+  read: () => Promise<T | null>,
+): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    log(
+      `segment-report: warning: could not read ${what} kept in .segment-cache/stages (${(error as Error).message.split("\n")[0]}); computing them again\n`,
+    );
+    return null;
   }
 }
 
@@ -314,8 +396,9 @@ export async function computeReport(
   config: Config,
   log: (text: string) => void = toStderr,
   saved: { model: Model; file: string } | null = null,
+  cache: StageCache | null = null,
 ): Promise<Record<string, unknown>> {
-  const analysis = await analyse(config, log, { saved });
+  const analysis = await analyse(config, log, { saved, cache });
   try {
     const { ingest: ingested, segmentation, value } = analysis;
     // DuckDB on one thread: parallel plans differ from run to run

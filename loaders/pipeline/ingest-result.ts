@@ -2,7 +2,7 @@
  * What an ingest returns, whatever the input's layout (pipeline/ingest.ts for transaction lines,
  * pipeline/customers.ts for a customer-level table): the types both exchange, below both.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Capabilities } from "../capabilities.ts";
 import type { IngestAccounting, DateWindow } from "../clean/rules.ts";
 import type { Config } from "../config.ts";
@@ -71,6 +71,11 @@ export interface IngestResult {
   timings: Record<string, number>;
   /** CPU milliseconds per stage (user + system, every thread), as `timings` */
   cpu_ms?: Record<string, number>;
+  /**
+   * the DuckDB instance holding `transactions` when its lines can be cleaned again for an earlier cut
+   * (`customersBefore`: a file or folder read into DuckDB, not a multi-table input); absent otherwise
+   */
+  line_table?: { instance: DuckDBInstance };
   /** closes the database (again: no effect) */
   close(): Promise<void>;
 }

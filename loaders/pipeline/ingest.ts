@@ -4,6 +4,7 @@
  * memory for files, or the PostgreSQL source itself (session tables), where the same generated SQL runs
  * (db/dialect.ts); it stays open in the result for later SQL aggregates (call `close()` when done).
  */
+import type { DuckDBInstance } from "@duckdb/node-api";
 import { duckdbDatabase, duckdbOf, openDatabase, type SqlDatabase } from "../db/database.ts";
 import type { Config } from "../config.ts";
 import { addDays, customerFeatures, lineTotals, snapshotDate } from "../features/customers.ts";
@@ -65,11 +66,11 @@ function quote(plan: FileRead | DatabaseRead, db: SqlDatabase, rows: number[], c
   return plan.kind === "database" ? plan.quote(db, rows, column) : plan.quote(duckdbOf(db), rows, column);
 }
 
-/** Opens the database the input is read into: the source's own, else DuckDB in memory. */
-async function openFor(plan: FileRead | DatabaseRead): Promise<SqlDatabase> {
-  if (plan.kind === "database") return plan.open();
+/** Opens the database the input is read into: the source's own, else DuckDB in memory (with its instance). */
+async function openFor(plan: FileRead | DatabaseRead): Promise<{ db: SqlDatabase; instance: DuckDBInstance | null }> {
+  if (plan.kind === "database") return { db: await plan.open(), instance: null };
   const { instance, conn } = await openDatabase();
-  return duckdbDatabase(instance, conn);
+  return { db: duckdbDatabase(instance, conn), instance };
 }
 
 /** The window ending the day before `before` (when it ends later). */
@@ -106,11 +107,14 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
   const timer = new StageTimer("ingest");
   const opened = await timer.time(
     "open",
-    async (): Promise<{ plan: CustomerRead; db: null } | { plan: FileRead | DatabaseRead; db: SqlDatabase }> => {
+    async (): Promise<
+      | { plan: CustomerRead; db: null }
+      | { plan: FileRead | DatabaseRead; db: SqlDatabase; instance: DuckDBInstance | null }
+    > => {
       const plan = await planSource(config);
       if (plan.kind === "customers") return { plan, db: null };
       try {
-        return { plan, db: await openFor(plan) };
+        return { plan, ...(await openFor(plan)) };
       } catch (error) {
         plan.close();
         throw error;
@@ -120,7 +124,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
   );
   // a customer-level table: its rows go through the customer stage (no lines to clean)
   if (opened.db === null) return ingestCustomerTable(opened.plan, config, options, timer);
-  const { plan, db } = opened;
+  const { plan, db, instance } = opened;
   const file = plan.source;
   const window = cutWindow(resolveDateWindow(config.plausible_dates, options.today), options.before);
   const close = closeOnce(
@@ -221,6 +225,7 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
       notes,
       tables,
       capabilities: lineCapabilities(read.columns, tables?.customer_columns ?? []),
+      ...(instance && config.tables === null ? { line_table: { instance } } : {}),
       timings: timer.timings,
       cpu_ms: timer.cpu,
       close,
@@ -228,5 +233,54 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * The customers' features as of the day before `before` (migration's earlier date), as `ingest` with
+ * `{ before }` and `snapshot_date: before` computes them, without reading the input again: the lines of the run's
+ * `transactions` table are copied, in their order, into a database of their own (attached to the same DuckDB
+ * instance, so the run's tables stay as they are) with their drop reasons derived again under the cut window, and
+ * only what depends on the date is redone (duplicates, returns netting, the line views, the features). Inputs
+ * without a reusable line table (a database source, a multi-table input) are ingested again.
+ */
+export async function customersBefore(ingested: IngestResult, config: Config, before: string) {
+  if (!ingested.line_table) {
+    const earlier = await ingest({ ...config, snapshot_date: before }, { before });
+    try {
+      return earlier.customers;
+    } finally {
+      await earlier.close();
+    }
+  }
+  const conn = await ingested.line_table.instance.connect();
+  const db = duckdbDatabase(ingested.line_table.instance, conn);
+  const [{ name }] = await db.query<{ name: string }>("SELECT current_database() AS name");
+  const main = `"${name.replaceAll('"', '""')}"`;
+  const cut = `segment_cut_${process.pid}`;
+  try {
+    await db.run(`ATTACH ':memory:' AS ${cut}`);
+    await db.run(`USE ${cut}`);
+    const type = dropReasonTypeSql(db.dialect);
+    if (type) await db.run(type);
+    const window = cutWindow(ingested.date_window, before);
+    const reason = dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config), dialect: db.dialect });
+    // every column as read (drop_reason and returned as the read derives them), in the read's row order
+    await db.run(
+      `CREATE TABLE transactions AS SELECT * REPLACE (${reason} AS drop_reason, CAST(NULL AS DOUBLE) AS returned)
+       FROM ${main}.main.transactions ORDER BY rowid`,
+    );
+    if (config.cleaning.drop_duplicates) await markDuplicates(db);
+    await applyReturns(db, config);
+    await createLineViews(db);
+    // the snapshot is the configured one, the earlier date (every kept line is before it)
+    return await customerFeatures(db, before);
+  } finally {
+    try {
+      await db.run(`USE ${main}`);
+      await db.run(`DETACH ${cut}`);
+    } finally {
+      conn.closeSync();
+    }
   }
 }

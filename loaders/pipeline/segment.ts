@@ -14,7 +14,7 @@ import { silhouetteSample } from "../cluster/metrics.ts";
 import type { BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
 import type { ProfileColumns } from "../cluster/profile.ts";
-import { fitEveryK, K_LOWEST } from "../cluster/search.ts";
+import { fitEveryK, K_LOWEST, type SearchResult } from "../cluster/search.ts";
 import { featureTests } from "../cluster/validation.ts";
 import { segmentByRfm } from "../rfm/index.ts";
 import { deriveSeed } from "../stats/random.ts";
@@ -60,19 +60,33 @@ export function profileColumns(customers: readonly CustomerFeatures[]): {
   return { columns, traitColumns: { ...columns, tenure: column(customers, "tenure") } };
 }
 
+/**
+ * What a run may take from an earlier one on the same customers with the same `rfm` and `clustering` settings but
+ * for `clustering.k` (pipeline/stage-cache.ts): the search over every k and the bootstrap stabilities measured,
+ * none of which reads `clustering.k`. `onSearch` hears a computed search at once, before anything reads it.
+ * `stabilities` is filled with those measured now.
+ */
+export interface SearchMemo {
+  search?: SearchResult;
+  stabilities?: Map<number, StabilityResult>;
+  onSearch?: (search: SearchResult) => void;
+}
+
 /** Called after each stage (and each k) with the stage's name and the milliseconds since the start. */
 export type SegmentProgress = (stage: string, elapsedMs: number) => void;
 
 /**
  * Segments the customers (see the module comment); per-customer outputs follow the input order. `progress`, when
- * given, hears of every finished stage (the CLI and the build print it for long runs).
+ * given, hears of every finished stage (the CLI and the build print it for long runs). A Ctrl-C or SIGTERM is
+ * handled between two steps of the k search, the bootstrap refits and the method comparison (loaders/interrupt.ts).
  */
-export function segmentCustomers(
+export async function segmentCustomers(
   customers: readonly CustomerFeatures[],
   rfm: RfmConfig,
   clustering: ClusteringConfig,
   progress?: SegmentProgress,
-): SegmentationResult {
+  memo: SearchMemo = {},
+): Promise<SegmentationResult> {
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const start = mark;
@@ -131,15 +145,18 @@ export function segmentCustomers(
     throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
-  const search = fitEveryK(
-    { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
-    clustering,
-    method,
-    kMax,
-    sample,
-    (k, done, total) =>
-      progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
-  );
+  const search =
+    memo.search ??
+    (await fitEveryK(
+      { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder },
+      clustering,
+      method,
+      kMax,
+      sample,
+      (k, done, total) =>
+        progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
+    ));
+  if (!memo.search) memo.onSearch?.(search);
   const { solutions } = search;
   warnings.push(...search.warnings);
   const kmeansMs = search.kmeans_ms;
@@ -152,19 +169,24 @@ export function segmentCustomers(
     solutions.map((s) => s.k),
     solutions.map((s) => s.inertia),
   );
-  const stabilities = new Map<number, StabilityResult>();
-  const stabilityAt = (k: number): StabilityResult => {
+  const stabilities = (memo.stabilities ??= new Map<number, StabilityResult>());
+  const stabilityAt = async (k: number): Promise<StabilityResult> => {
     let s = stabilities.get(k);
     if (!s) {
       const solution = solutions.find((x) => x.k === k) as KSolution;
-      s = bootstrapStability(X, solution.labels, { method, seed: clustering.seed, k, runs: clustering.bootstrap_runs });
+      s = await bootstrapStability(X, solution.labels, {
+        method,
+        seed: clustering.seed,
+        k,
+        runs: clustering.bootstrap_runs,
+      });
       stabilities.set(k, s);
     }
     return s;
   };
-  const choice = chooseK(solutions, clustering.k, elbow.k, {
+  const choice = await chooseK(solutions, clustering.k, elbow.k, {
     kMin: clustering.k_min,
-    stability: clustering.bootstrap_runs > 0 ? (k) => stabilityAt(k).mean_ari : undefined,
+    stability: clustering.bootstrap_runs > 0 ? async (k) => (await stabilityAt(k)).mean_ari : undefined,
   });
   const chosen = solutions.find((s) => s.k === choice.k) as KSolution;
   lap("choose_k");
@@ -176,13 +198,13 @@ export function segmentCustomers(
     customers.map((c) => c.country),
   );
   lap("tests");
-  const stability = stabilityAt(chosen.k);
+  const stability = await stabilityAt(chosen.k);
   lap("stability");
   const pca = pca2d(X, features.used);
   lap("pca");
 
   const comparison = clustering.methods.compare
-    ? compareMethods(
+    ? await compareMethods(
         {
           X,
           monetary: columns.monetary,

@@ -1,7 +1,8 @@
 /**
  * The segments-over-time stage: monthly acquisition cohorts from the kept lines (time/cohorts.ts), and segment
- * migration between an earlier date and the snapshot (time/migration.ts): the input is read again with the same
- * settings up to the earlier date, and those customers are scored with the run's model. Customer-level tables have
+ * migration between an earlier date and the snapshot (time/migration.ts): the run's lines are cleaned again with
+ * the same settings up to the earlier date (pipeline/ingest.ts customersBefore: the input is not read again), and
+ * those customers are scored with the run's model. Customer-level tables have
  * no dated lines: neither applies to them.
  */
 import type { Config } from "../config.ts";
@@ -19,7 +20,7 @@ import {
 import { centreShift, migrationFlows, migrationNarrative, type Migration, type Placed } from "../time/migration.ts";
 import type { CustomerFeatures } from "../types.ts";
 import type { CustomerSegment } from "./types.ts";
-import { ingest, type IngestResult } from "./ingest.ts";
+import { customersBefore, type IngestResult } from "./ingest.ts";
 
 export interface TimeAnalysis {
   cohorts: CohortAnalysis | null;
@@ -74,42 +75,38 @@ export async function analyseTime(
   };
   const dates = migrationDates(config, ingested.period_start, ingested.snapshot_date);
   if ("note" in dates) return { cohorts, cells, migration: null, migration_note: dates.note };
-  const earlier = await ingest({ ...config, snapshot_date: dates.from_date }, { before: dates.from_date });
-  try {
-    const scored = scoreCustomers(model, earlier.customers);
-    const before = earlier.customers.map((c, i) => ({
-      customer_id: c.customer_id,
-      segment: scored.customers[i].segment,
-      monetary: c.monetary,
-      last_purchase: c.last_purchase,
-    }));
-    const now = ingested.customers.map((c, i) => ({
-      customer_id: c.customer_id,
-      segment: segments[i].segment,
-      monetary: c.monetary,
-      last_purchase: c.last_purchase,
-    }));
-    const order = model.segments.map((s) => s.name);
-    const flows = migrationFlows(before, now, dates.from_date, order);
-    cells.flow_cells = flowCells(before, now, ingested.customers, earlier.customers, dates.from_date, order);
-    return {
-      cohorts,
-      cells,
-      migration: {
-        from_date: dates.from_date,
-        to_date: ingested.snapshot_date,
-        days_before: config.migration.days_before,
-        customers_from: before.length,
-        customers_to: now.length,
-        flows,
-        centre_shift: centreShift(model, earlier.customers, config.clustering, clusterMethod(config.clustering)),
-        narrative: migrationNarrative(flows, model, dates.from_date, config.report.currency),
-      },
-      migration_note: null,
-    };
-  } finally {
-    await earlier.close();
-  }
+  const earlier = await customersBefore(ingested, config, dates.from_date);
+  const scored = scoreCustomers(model, earlier);
+  const before = earlier.map((c, i) => ({
+    customer_id: c.customer_id,
+    segment: scored.customers[i].segment,
+    monetary: c.monetary,
+    last_purchase: c.last_purchase,
+  }));
+  const now = ingested.customers.map((c, i) => ({
+    customer_id: c.customer_id,
+    segment: segments[i].segment,
+    monetary: c.monetary,
+    last_purchase: c.last_purchase,
+  }));
+  const order = model.segments.map((s) => s.name);
+  const flows = migrationFlows(before, now, dates.from_date, order);
+  cells.flow_cells = flowCells(before, now, ingested.customers, earlier, dates.from_date, order);
+  return {
+    cohorts,
+    cells,
+    migration: {
+      from_date: dates.from_date,
+      to_date: ingested.snapshot_date,
+      days_before: config.migration.days_before,
+      customers_from: before.length,
+      customers_to: now.length,
+      flows,
+      centre_shift: centreShift(model, earlier, config.clustering, clusterMethod(config.clustering)),
+      narrative: migrationNarrative(flows, model, dates.from_date, config.report.currency),
+    },
+    migration_note: null,
+  };
 }
 
 const key = (...parts: (string | number)[]) => JSON.stringify(parts);

@@ -2,7 +2,9 @@
  * The report's data, computed once per input: the pipeline runs and every page's data file is written to
  * `.segment-cache/<fingerprint>/`, stamped with a fingerprint of everything it depends on (the data file's
  * bytes, or a database source's row count and checksum; the resolved configuration; the pipeline's own source code). Data loaders in `src/data/` only print a
- * file from there (loaders/site/emit.js), so a build never publishes figures from another input.
+ * file from there (loaders/site/emit.js), so a build never publishes figures from another input. When only some
+ * settings changed, the stages that do not read them are taken from `.segment-cache/stages/`
+ * (pipeline/stage-cache.ts).
  */
 import { createHash } from "node:crypto";
 import {
@@ -28,6 +30,8 @@ export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
 export const CURRENT = join(CACHE_ROOT, "CURRENT");
 const STAMP = "FINGERPRINT";
+/** the stage cache (pipeline/stage-cache.ts): the ingest and segmentation of the last few settings */
+export const STAGES = join(CACHE_ROOT, "stages");
 /** artifact folders kept for other inputs (tests and analysts switch between data sets) */
 const KEEP = 4;
 
@@ -48,13 +52,12 @@ async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * sha256 over the data (the files' bytes; for a database source, its row count and checksum from `sourceChecksum`,
- * never the connection string), the configuration (without where it came from) and the pipeline code.
+ * sha256 over the input and the code: the data (the files' bytes; for a database source, its row count and checksum
+ * from `sourceChecksum`, never the connection string) and the pipeline code. What every stage's cache key starts
+ * from (pipeline/stage-cache.ts).
  */
-export async function fingerprint(config: Config, model: Model | null = null): Promise<string> {
+export async function inputFingerprint(config: Config): Promise<string> {
   const hash = createHash("sha256");
-  // a report built with a saved model (build --model) depends on the model, named by its content's id
-  if (model) hash.update(`model ${model.model_id} ${JSON.stringify(model)}\n`);
   if (config.source) {
     const { sourceChecksum } = await import("../sources/postgres.ts");
     hash.update(`data ${await sourceChecksum(config.source)}\n`);
@@ -63,14 +66,26 @@ export async function fingerprint(config: Config, model: Model | null = null): P
     for (const file of files) checkReadableFile(file, describeSource(config));
     for (const file of files) hash.update(`data ${await hashFile(file)}\n`);
   }
-  const { data_source: _source, config_file: _file, ...settings } = config;
-  hash.update(`config ${JSON.stringify(settings)}\n`);
   for (const file of listFiles(join(PROJECT_ROOT, "loaders"))) {
     hash
       .update(`${relative(PROJECT_ROOT, file)} `)
       .update(readFileSync(file))
       .update("\n");
   }
+  return hash.digest("hex");
+}
+
+/**
+ * sha256 over the input and code (`inputFingerprint`, computed when not given), the configuration (without where
+ * it came from) and a saved model.
+ */
+export async function fingerprint(config: Config, model: Model | null = null, input?: string): Promise<string> {
+  const hash = createHash("sha256");
+  // a report built with a saved model (build --model) depends on the model, named by its content's id
+  if (model) hash.update(`model ${model.model_id} ${JSON.stringify(model)}\n`);
+  hash.update(`input ${input ?? (await inputFingerprint(config))}\n`);
+  const { data_source: _source, config_file: _file, ...settings } = config;
+  hash.update(`config ${JSON.stringify(settings)}\n`);
   return hash.digest("hex");
 }
 
@@ -134,7 +149,8 @@ export async function ensureArtifacts(
     const { ensureDemoData } = await import("../demo/index.ts");
     await ensureDemoData();
   }
-  const print = await fingerprint(config, saved?.model ?? null);
+  const input = await inputFingerprint(config);
+  const print = await fingerprint(config, saved?.model ?? null, input);
   const dir = artifactDir(print);
   if (isComplete(dir, print)) {
     const now = new Date();
@@ -143,7 +159,9 @@ export async function ensureArtifacts(
     return { dir, fingerprint: print, computed: false };
   }
   const { computeReport } = await import("../pipeline/index.ts");
-  const files = await computeReport(config, undefined, saved);
+  const cache = { dir: STAGES, input };
+  mkdirSync(STAGES, { recursive: true });
+  const files = await computeReport(config, undefined, saved, cache);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   const forget = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));

@@ -12,17 +12,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InputError } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
+import { processRuns } from "../processes.ts";
 
 const POLL_MS = 200;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** A process's start time (clock ticks since boot, /proc/PID/stat field 22), or null where there is no /proc. */
 export function startTime(pid: number): string | null {
@@ -53,7 +45,7 @@ function liveOwner(text: string): number | null {
     return null; // an older or broken lock, holding only an id: its build cannot be told from an unrelated process
   }
   const pid = record.pid;
-  if (!Number.isInteger(pid) || pid === process.pid || !alive(pid as number)) return null;
+  if (!Number.isInteger(pid) || pid === process.pid || !processRuns(pid as number)) return null;
   const start = startTime(pid as number);
   if (record.start && start && record.start !== start) return null;
   return pid as number;

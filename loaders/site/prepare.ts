@@ -1,5 +1,5 @@
 /** Keeps Framework's loader cache in step with the report data (Framework's build reuses any cached file). */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureArtifacts } from "./artifacts.ts";
 import { postgresSourceName } from "../sources/postgres.ts";
@@ -7,16 +7,42 @@ import { PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
 import type { Model } from "../model/schema.ts";
 
 const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
-const CACHE_STAMP = join(FRAMEWORK_CACHE, "segment-report.fingerprint");
+const STAMP_NAME = "segment-report.fingerprint";
 
-/** Removes Framework's cached loader output unless it was made from the artifacts with this fingerprint. */
-export function syncFrameworkCache(fingerprint: string): boolean {
-  const current = existsSync(CACHE_STAMP) ? readFileSync(CACHE_STAMP, "utf8").trim() : null;
-  if (current === fingerprint) return false;
-  rmSync(join(FRAMEWORK_CACHE, "data"), { recursive: true, force: true });
-  mkdirSync(FRAMEWORK_CACHE, { recursive: true });
-  writeFileSync(CACHE_STAMP, fingerprint + "\n");
-  return true;
+/** The files under `dir`, as paths relative to it. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(join(dir, entry.name), `${prefix}${entry.name}/`)
+      : entry.isFile()
+        ? [`${prefix}${entry.name}`]
+        : [],
+  );
+}
+
+/**
+ * Brings Framework's cached loader output in step with the artifacts in `dir` (fingerprint `fingerprint`): when
+ * they were made from other artifacts, every cached file that is not byte for byte the artifact of its name goes
+ * (the loaders print the artifact as it is, so an equal file is what they would print: a change of one setting
+ * leaves the pages it does not touch cached). Returns how many files went, or null when nothing was to do.
+ */
+export function syncFrameworkCache(fingerprint: string, dir: string, cache = FRAMEWORK_CACHE): number | null {
+  const stamp = join(cache, STAMP_NAME);
+  const current = existsSync(stamp) ? readFileSync(stamp, "utf8").trim() : null;
+  if (current === fingerprint) return null;
+  const data = join(cache, "data");
+  let removed = 0;
+  for (const name of filesUnder(data)) {
+    const artifact = join(dir, name);
+    const cached = join(data, name);
+    if (existsSync(artifact) && readFileSync(artifact).equals(readFileSync(cached))) continue;
+    rmSync(cached, { force: true });
+    removed++;
+  }
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(stamp, fingerprint + "\n");
+  return removed;
 }
 
 /** Prepares the report data and Framework's cache; shared by `build` and `dev`. */
@@ -33,7 +59,8 @@ export async function prepare(
   );
   const recognised = join(artifacts.dir, "recognised.txt");
   if (!artifacts.computed && existsSync(recognised)) process.stderr.write(readFileSync(recognised, "utf8"));
-  if (syncFrameworkCache(artifacts.fingerprint))
-    process.stderr.write("segment-report: cleared Framework's loader cache\n");
+  const removed = syncFrameworkCache(artifacts.fingerprint, artifacts.dir);
+  if (removed)
+    process.stderr.write(`segment-report: cleared ${removed} changed file(s) from Framework's loader cache\n`);
   return artifacts.fingerprint;
 }

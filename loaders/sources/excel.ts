@@ -6,6 +6,7 @@
  * shortest exact decimal, formulas their cached result (or `=FORMULA` when the workbook holds none or an error, so that a
  * message names it), error cells their code (#DIV/0!), rich text its plain text. Empty rows are skipped.
  */
+import { Readable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
 // exceljs is loaded when a workbook is read: importing it costs about 0.35 s of CPU time at every start-up
 import type ExcelJS from "exceljs";
@@ -74,6 +75,20 @@ function sheetName(reader: unknown, worksheet: unknown): string {
   return model?.sheets?.find((s) => s.rId === rel?.Id)?.name ?? sheet.name ?? "";
 }
 
+/**
+ * Leaves a sheet unread. A sheet stored before the shared strings or workbook.xml (LibreOffice, openpyxl and so
+ * pandas) waits in a temporary file that exceljs opens as a stream and removes as soon as the sheet is passed over:
+ * when the removal came before the opening, the stream's ENOENT had no listener and ended the process with a stack
+ * trace, now and then. The stream is closed here, its late error heard and ignored.
+ */
+function passOver(worksheet: unknown): void {
+  const stream = (worksheet as { iterator?: unknown }).iterator;
+  if (stream instanceof Readable) {
+    stream.on("error", () => undefined);
+    stream.destroy();
+  }
+}
+
 export interface SheetRows {
   /** the sheet read */
   sheet: string;
@@ -106,7 +121,10 @@ export async function readSheet(
     for await (const worksheet of reader) {
       const name = sheetName(reader, worksheet);
       const target = wanted ?? sheetNames()[0] ?? name;
-      if (result || name !== target) continue;
+      if (result || name !== target) {
+        passOver(worksheet);
+        continue;
+      }
       let headers: string[] | null = null;
       for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
         const values = row.values as unknown[];

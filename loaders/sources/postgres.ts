@@ -8,14 +8,16 @@
  * `columns` in the config for any other; amount, channel and category too). Types: text columns as text; quantity,
  * unit price and amount from any number type (or text holding numbers); the invoice date from date, timestamp or
  * timestamptz (read in UTC), or text that PostgreSQL parses (ISO, or month-first slash dates). Values the file
- * reader would reject (empty, not a number, not finite) stop the run with one line naming the column. The lines
- * keep the relation's order (`row_id`), which breaks ties as file order does.
+ * reader would reject (empty, not a number, not finite) stop the run with one line naming the column; so does a
+ * figure beyond the plausible range (sources/csv.ts PLAUSIBLE), naming the column, the row and its invoice and
+ * customer. The lines keep the relation's order (`row_id`), which breaks ties as file order does.
  */
 import type { Config, PostgresSource } from "../config.ts";
 import type { SqlDatabase } from "../db/database.ts";
 import { connectPostgres } from "../db/postgres.ts";
 import { InputError } from "../errors.ts";
 import { layoutName, LOGICAL_COLUMNS, resolveColumns, type LogicalColumn } from "./columns.ts";
+import { PLAUSIBLE } from "./csv.ts";
 import type { DatabaseRead, Recognition, SourceReader } from "./reader.ts";
 import type { ReadResult } from "./reader.ts";
 
@@ -164,7 +166,9 @@ export function typedSelectSql(
     "quantity",
     "unit_price",
     "amount",
-    `${index.amount === undefined ? "quantity * unit_price" : "amount"} AS revenue`,
+    // an implausible quantity or price stops the read (outOfRange); its product could overflow, which PostgreSQL
+    // refuses with an error naming no row
+    `${index.amount === undefined ? `CASE WHEN abs(quantity) <= ${PLAUSIBLE.quantity} AND abs(unit_price) <= ${PLAUSIBLE.unit_price} THEN quantity * unit_price END` : "amount"} AS revenue`,
     "invoice_date",
     "customer_id",
     "country",
@@ -300,6 +304,8 @@ export async function readPostgres(
       `${where}: column "${header}" (${c.name}): ${bad.toLocaleString("en-US")} row${bad > 1 ? "s are" : " is"} empty or not ${c.expected}, expected ${c.expected} in every row`,
     );
   }
+  const implausible = await outOfRange(db, plan, where, table);
+  if (implausible) throw new InputError(implausible);
   const columns = LOGICAL_COLUMNS.map((c) => c.name).filter((name) => index[name] !== undefined);
   const dateType = fields[index.invoice_date as number].dataTypeID;
   const dateForm = DATE_TYPES.has(dateType)
@@ -313,6 +319,51 @@ export async function readPostgres(
     encoding_reason: "",
     columns,
   };
+}
+
+/**
+ * The first row whose quantity, unit price or amount is beyond the plausible range, or whose revenue (quantity x
+ * unit price) is, as one line naming the column, the value, the row (in the relation's order) and its invoice,
+ * stock code and customer; null when every figure is in range (as sources/csv.ts findOutOfRange for files).
+ */
+async function outOfRange(db: SqlDatabase, plan: PostgresPlan, where: string, table: string): Promise<string | null> {
+  const { fields, index } = plan;
+  const own = (["quantity", "unit_price", "amount"] as const).filter((name) => index[name] !== undefined);
+  // revenue is NULL only where a factor is missing (caught as empty) or implausible (caught by its own test)
+  const revenue = `abs(revenue) > ${PLAUSIBLE.revenue}`;
+  const tests = [...own.map((name) => `abs(${name}) > ${PLAUSIBLE[name]}`), revenue];
+  const [hit] = await db.query<Record<string, string | number | boolean | null>>(
+    `SELECT row_id::bigint AS row_id, invoice, stock_code, customer_id, quantity::text AS quantity,
+       unit_price::text AS unit_price, amount::text AS amount, count(*) OVER ()::bigint AS rows,
+       ${tests.map((test, i) => `${test} AS bad${i}`).join(", ")}
+     FROM ${table} WHERE ${tests.join(" OR ")} ORDER BY row_id LIMIT 1`,
+  );
+  if (!hit) return null;
+  const header = (name: LogicalColumn) => fields[index[name] as number]?.name ?? name;
+  const key = (
+    [
+      ["invoice", hit.invoice],
+      ["stock code", hit.stock_code],
+      ["customer", hit.customer_id],
+    ] as const
+  )
+    .filter(([, value]) => value !== null)
+    .map(([name, value]) => `${name} ${JSON.stringify(String(value))}`)
+    .join(", ");
+  const place = `row ${Number(hit.row_id) + 1} (${key})`;
+  const rows = Number(hit.rows);
+  const more = rows > 1 ? ` (${rows.toLocaleString("en-US")} rows are out of range; this is the first)` : "";
+  const limit = (n: number) => n.toExponential(0).replace("e+", "e");
+  const bad = own.find((_, i) => hit[`bad${i}`] === true);
+  if (bad)
+    return (
+      `${where}: column "${header(bad)}" (${bad}): ${hit[bad]} in ${place} is beyond the plausible range` +
+      ` (at most ${limit(PLAUSIBLE[bad])} in size); correct the value or the column mapping${more}`
+    );
+  return (
+    `${where}: ${place}: the line's revenue (${header("quantity")} ${hit.quantity} x ${header("unit_price")} ` +
+    `${hit.unit_price}) is beyond the range a figure can hold (at most ${limit(PLAUSIBLE.revenue)}); correct the value${more}`
+  );
 }
 
 /**

@@ -18,9 +18,9 @@ const measured = (table: Record<number, number>) => {
 };
 
 describe("choice of k", () => {
-  it("k = 2 is not a candidate by default; the stable elbow within the tolerance wins and the reason says why not 2", () => {
+  it("k = 2 is not a candidate by default; the stable elbow within the tolerance wins and the reason says why not 2", async () => {
     const s = measured({ 5: 0.886 });
-    const c = chooseK(retail, "auto", 5, { kMin: 3, stability: s.of });
+    const c = await chooseK(retail, "auto", 5, { kMin: 3, stability: s.of });
     assert.equal(c.k, 5);
     assert.equal(c.rule, "auto");
     assert.deepEqual(c.admissible, [3, 4, 5, 6, 7, 8]);
@@ -35,8 +35,8 @@ describe("choice of k", () => {
     );
   });
 
-  it("with k_min = 2 a clear silhouette winner outside the tolerance is chosen", () => {
-    const c = chooseK(retail, "auto", 5, { kMin: 2, stability: () => 0.97 });
+  it("with k_min = 2 a clear silhouette winner outside the tolerance is chosen", async () => {
+    const c = await chooseK(retail, "auto", 5, { kMin: 2, stability: () => 0.97 });
     assert.equal(c.k, 2);
     assert.deepEqual(c.admissible, [2]);
     assert.match(
@@ -45,31 +45,31 @@ describe("choice of k", () => {
     );
   });
 
-  it("an unstable elbow is skipped for the nearest stable admissible k (ties: the smaller)", () => {
+  it("an unstable elbow is skipped for the nearest stable admissible k (ties: the smaller)", async () => {
     const s = measured({ 5: 0.6, 4: 0.9, 6: 0.9 });
-    const c = chooseK(retail, "auto", 5, { kMin: 3, stability: s.of });
+    const c = await chooseK(retail, "auto", 5, { kMin: 3, stability: s.of });
     assert.equal(c.k, 4);
     assert.deepEqual(s.asked, [5, 4]);
     assert.match(c.reason, /k = 5 \(0\.600\) came first but is less stable/);
   });
 
-  it("an elbow outside the silhouette tolerance is not taken", () => {
+  it("an elbow outside the silhouette tolerance is not taken", async () => {
     const cs = [candidate(3, 0.5), candidate(4, 0.48), candidate(5, 0.5 - SILHOUETTE_TOLERANCE - 0.01)];
-    const c = chooseK(cs, "auto", 5, { kMin: 3, stability: () => 0.9 });
+    const c = await chooseK(cs, "auto", 5, { kMin: 3, stability: () => 0.9 });
     assert.equal(c.k, 4);
     assert.deepEqual(c.admissible, [3, 4]);
   });
 
-  it("without an elbow, the highest silhouette among stable admissible k", () => {
-    const c = chooseK([candidate(3, 0.4), candidate(4, 0.42), candidate(5, 0.41)], "auto", null, {
+  it("without an elbow, the highest silhouette among stable admissible k", async () => {
+    const c = await chooseK([candidate(3, 0.4), candidate(4, 0.42), candidate(5, 0.41)], "auto", null, {
       kMin: 3,
       stability: (k) => (k === 4 ? 0.5 : 0.9),
     });
     assert.equal(c.k, 5);
   });
 
-  it("when no admissible k is stable, the most stable one, with a caution", () => {
-    const c = chooseK([candidate(3, 0.4), candidate(4, 0.41)], "auto", 4, {
+  it("when no admissible k is stable, the most stable one, with a caution", async () => {
+    const c = await chooseK([candidate(3, 0.4), candidate(4, 0.41)], "auto", 4, {
       kMin: 3,
       stability: (k) => (k === 3 ? 0.7 : 0.6),
     });
@@ -81,22 +81,22 @@ describe("choice of k", () => {
     );
   });
 
-  it("without stability measured the reason says so", () => {
-    const c = chooseK(retail, "auto", 5, { kMin: 3 });
+  it("without stability measured the reason says so", async () => {
+    const c = await chooseK(retail, "auto", 5, { kMin: 3 });
     assert.equal(c.k, 5);
     assert.match(c.reason, /stability was not measured \(bootstrap_runs = 0\)/);
   });
 
-  it("a configured k is kept, may be 2, and the reason says what auto would pick", () => {
-    const c = chooseK(retail, 2, 5, { kMin: 3, stability: () => 0.9 });
+  it("a configured k is kept, may be 2, and the reason says what auto would pick", async () => {
+    const c = await chooseK(retail, 2, 5, { kMin: 3, stability: () => 0.9 });
     assert.equal(c.k, 2);
     assert.equal(c.rule, "config");
     assert.equal(c.auto_k, 5);
     assert.match(c.reason, /set in the configuration .* the automatic rule would pick k = 5\.$/);
   });
 
-  it("never admits an undefined silhouette", () => {
-    const c = chooseK([candidate(3, Number.NaN), candidate(4, 0.2)], "auto", null, { kMin: 3 });
+  it("never admits an undefined silhouette", async () => {
+    const c = await chooseK([candidate(3, Number.NaN), candidate(4, 0.2)], "auto", null, { kMin: 3 });
     assert.equal(c.k, 4);
   });
 });

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, loadConfig } from "../../loaders/config.ts";
-import { compareMethods, type MethodEntry } from "../../loaders/cluster/compare.ts";
+import { compareMethods, type MethodComparison, type MethodEntry } from "../../loaders/cluster/compare.ts";
 import { comparisonStatement } from "../../loaders/report/method-comparison.ts";
 import { InputError } from "../../loaders/errors.ts";
 
@@ -26,7 +26,10 @@ describe("compareMethods on four separated blobs", () => {
     ...DEFAULT_CONFIG.clustering,
     methods: { ...DEFAULT_CONFIG.clustering.methods, gmm_restarts: 1 },
   };
-  const c = compareMethods({ X, monetary, sample: null, kMax: 6, k: 4, kmeans: null, kmeansNames: null }, clustering);
+  let c: MethodComparison;
+  before(async () => {
+    c = await compareMethods({ X, monetary, sample: null, kMax: 6, k: 4, kmeans: null, kmeansNames: null }, clustering);
+  });
   const chosen = (m: string) => c.entries.find((e) => e.method === m && e.chosen) as MethodEntry;
 
   it("one entry per method and solution, one chosen per method", () => {

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { type ClusteringConfig, DEFAULT_CONFIG } from "../../loaders/config.ts";
 import { InputError } from "../../loaders/errors.ts";
-import { adjustedRandIndex, segmentCustomers, summaryJson } from "../../loaders/pipeline/segment.ts";
+import {
+  adjustedRandIndex,
+  segmentCustomers,
+  summaryJson,
+  type SegmentationResult,
+} from "../../loaders/pipeline/segment.ts";
 import { Rng } from "../../loaders/stats/random.ts";
 import type { CustomerFeatures } from "../../loaders/types.ts";
 
@@ -52,16 +57,19 @@ function personas(n: number, seed = 3): { customers: CustomerFeatures[]; planted
 
 describe("segmentCustomers", () => {
   const { customers, planted } = personas(400);
-  const result = segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering());
+  let result: SegmentationResult;
+  before(async () => {
+    result = await segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering());
+  });
 
-  it("recovers planted personas", () => {
+  it("recovers planted personas", async () => {
     const four = result.kmeans.find((s) => s.k === 4);
     assert.ok(four);
     assert.ok(adjustedRandIndex(four.labels, planted) > 0.95, `ARI ${adjustedRandIndex(four.labels, planted)}`);
     assert.equal(result.k, 4, result.k_reason);
   });
 
-  it("per-customer output follows the input order", () => {
+  it("per-customer output follows the input order", async () => {
     assert.equal(result.customers.length, customers.length);
     result.customers.forEach((c, i) => {
       assert.equal(c.customer_id, customers[i].customer_id);
@@ -72,7 +80,7 @@ describe("segmentCustomers", () => {
     });
   });
 
-  it("keeps every k with metrics, unique names and profiles; cluster 0 has the highest median spend", () => {
+  it("keeps every k with metrics, unique names and profiles; cluster 0 has the highest median spend", async () => {
     assert.deepEqual(
       result.kmeans.map((s) => s.k),
       [2, 3, 4, 5, 6],
@@ -100,7 +108,7 @@ describe("segmentCustomers", () => {
     );
   });
 
-  it("reports validation, PCA and features", () => {
+  it("reports validation, PCA and features", async () => {
     assert.deepEqual(
       result.validation.anova.map((a) => a.feature),
       ["recency", "frequency", "monetary"],
@@ -115,8 +123,8 @@ describe("segmentCustomers", () => {
     assert.equal(result.settings.silhouette_customers, customers.length);
   });
 
-  it("is deterministic for the same input and seed", () => {
-    const again = segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering());
+  it("is deterministic for the same input and seed", async () => {
+    const again = await segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering());
     assert.deepEqual(
       again.kmeans.map((s) => s.labels),
       result.kmeans.map((s) => s.labels),
@@ -125,7 +133,7 @@ describe("segmentCustomers", () => {
     assert.equal(strip(again), strip(result));
   });
 
-  it("summaryJson drops the per-customer arrays and is JSON-able", () => {
+  it("summaryJson drops the per-customer arrays and is JSON-able", async () => {
     const summary = summaryJson(result);
     assert.equal("customers" in summary, false);
     assert.equal("points" in summary.pca, false);
@@ -135,8 +143,8 @@ describe("segmentCustomers", () => {
     assert.equal(JSON.parse(text).k, result.k);
   });
 
-  it("uses a configured k and says what auto would have picked", () => {
-    const fixed = segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering({ k: 3, bootstrap_runs: 0 }));
+  it("uses a configured k and says what auto would have picked", async () => {
+    const fixed = await segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering({ k: 3, bootstrap_runs: 0 }));
     assert.equal(fixed.k, 3);
     assert.equal(fixed.k_rule, "config");
     assert.equal(fixed.auto_k, 4);
@@ -144,8 +152,8 @@ describe("segmentCustomers", () => {
     assert.ok(Number.isNaN(fixed.validation.stability.mean_ari));
   });
 
-  it("samples the silhouette above silhouette_sample customers", () => {
-    const sampled = segmentCustomers(
+  it("samples the silhouette above silhouette_sample customers", async () => {
+    const sampled = await segmentCustomers(
       customers,
       DEFAULT_CONFIG.rfm,
       clustering({ silhouette_sample: 100, bootstrap_runs: 0, k_max: 4 }),
@@ -155,15 +163,15 @@ describe("segmentCustomers", () => {
 });
 
 describe("segmentCustomers edge cases", () => {
-  it("needs at least 3 customers", () => {
+  it("needs at least 3 customers", async () => {
     const { customers } = personas(2);
-    assert.throws(() => segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering()), InputError);
+    await assert.rejects(() => segmentCustomers(customers, DEFAULT_CONFIG.rfm, clustering()), InputError);
   });
 
-  it("lowers k_max to the number of distinct customers, with a warning", () => {
+  it("lowers k_max to the number of distinct customers, with a warning", async () => {
     const { customers } = personas(40);
     const few = customers.map((c, i) => ({ ...customers[i % 3], customer_id: c.customer_id }));
-    const r = segmentCustomers(few, DEFAULT_CONFIG.rfm, clustering({ bootstrap_runs: 2 }));
+    const r = await segmentCustomers(few, DEFAULT_CONFIG.rfm, clustering({ bootstrap_runs: 2 }));
     assert.equal(r.settings.k_max, 3);
     assert.deepEqual(
       r.kmeans.map((s) => s.k),
@@ -172,17 +180,17 @@ describe("segmentCustomers edge cases", () => {
     assert.ok(r.warnings.some((w) => /k_max lowered from 6 to 3/.test(w)));
   });
 
-  it("rejects a configured k the data cannot support", () => {
+  it("rejects a configured k the data cannot support", async () => {
     const { customers } = personas(40);
     const few = customers.map((c, i) => ({ ...customers[i % 3], customer_id: c.customer_id }));
-    assert.throws(() => segmentCustomers(few, DEFAULT_CONFIG.rfm, clustering({ k: 5 })), /clustering.k = 5/);
+    await assert.rejects(() => segmentCustomers(few, DEFAULT_CONFIG.rfm, clustering({ k: 5 })), /clustering.k = 5/);
   });
 });
 
 describe("segmentCustomers convergence reporting", () => {
-  it("warns when k-means runs stop at max_iterations", () => {
+  it("warns when k-means runs stop at max_iterations", async () => {
     const { customers } = personas(200);
-    const r = segmentCustomers(
+    const r = await segmentCustomers(
       customers,
       DEFAULT_CONFIG.rfm,
       clustering({ max_iterations: 1, bootstrap_runs: 0, k_max: 5 }),

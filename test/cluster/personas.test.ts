@@ -21,7 +21,7 @@ test("K-Means at the planted number of personas recovers them on the demo data (
   const result = await ingest(config);
   try {
     const k = PERSONA_NAMES.length;
-    const seg = segmentCustomers(result.customers, config.rfm, {
+    const seg = await segmentCustomers(result.customers, config.rfm, {
       ...config.clustering,
       k_min: k,
       k_max: k,
@@ -37,7 +37,7 @@ test("K-Means at the planted number of personas recovers them on the demo data (
     const ari = adjustedRandIndex(clusters, personas);
     assert.ok(ari >= 0.8, `ARI ${ari.toFixed(3)} at k = ${k}`);
     // and the automatic rule, run over 2..10, lands on the planted number
-    const auto = segmentCustomers(result.customers, config.rfm, { ...config.clustering, bootstrap_runs: 0 });
+    const auto = await segmentCustomers(result.customers, config.rfm, { ...config.clustering, bootstrap_runs: 0 });
     assert.equal(auto.k, k, auto.k_reason);
   } finally {
     result.close();

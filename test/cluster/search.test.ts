@@ -97,9 +97,9 @@ function silhouette(x: number[], labels: number[]): number {
 }
 
 describe("fitEveryK", () => {
-  it("fits every k from 2 to kMax, most valuable cluster first, with its centroid, size and metrics", () => {
+  it("fits every k from 2 to kMax, most valuable cluster first, with its centroid, size and metrics", async () => {
     const heard: number[] = [];
-    const result = fitEveryK(input(), DEFAULT_CONFIG.clustering, stub, 3, null, (k) => heard.push(k));
+    const result = await fitEveryK(input(), DEFAULT_CONFIG.clustering, stub, 3, null, (k) => heard.push(k));
     assert.deepEqual(heard, [2, 3]);
     assert.deepEqual(
       result.solutions.map((s) => s.k),
@@ -131,28 +131,28 @@ describe("fitEveryK", () => {
     ]);
   });
 
-  it("warns of k-means runs that did not converge", () => {
-    const { warnings } = fitEveryK(input(), DEFAULT_CONFIG.clustering, { ...stub, name: "kmeans" }, 3, null);
+  it("warns of k-means runs that did not converge", async () => {
+    const { warnings } = await fitEveryK(input(), DEFAULT_CONFIG.clustering, { ...stub, name: "kmeans" }, 3, null);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^k = 3: 1 k-means run\(s\) .* without converging; the kept solution converged$/);
   });
 
-  it("names the method that did not converge (issue 22: the mixture's warning said k-means)", () => {
+  it("names the method that did not converge (issue 22: the mixture's warning said k-means)", async () => {
     const gmm: ClusterMethod<KMeansFit> = { ...stub, name: "gmm" };
-    const { warnings } = fitEveryK(input(), DEFAULT_CONFIG.clustering, gmm, 3, null);
+    const { warnings } = await fitEveryK(input(), DEFAULT_CONFIG.clustering, gmm, 3, null);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^k = 3: the Gaussian mixture's EM \(best of 3 restarts\) still raised/);
     assert.doesNotMatch(warnings[0], /k-means/);
   });
 
-  it("fits a method that finds its own k once, and puts its noise group last under NOISE_NAME", () => {
+  it("fits a method that finds its own k once, and puts its noise group last under NOISE_NAME", async () => {
     const own: ClusterMethod<KMeansFit> = {
       name: "own",
       ownK: true,
       // the middle spenders are noise (label 1)
       fit: (_X, k) => (assert.equal(k, 0), fitOf(BY_K[3], 3, { noise_label: 1 })),
     };
-    const { solutions } = fitEveryK(input(), DEFAULT_CONFIG.clustering, own, 6, null);
+    const { solutions } = await fitEveryK(input(), DEFAULT_CONFIG.clustering, own, 6, null);
     assert.equal(solutions.length, 1);
     const [s] = solutions;
     assert.deepEqual([...s.labels], [1, 1, 1, 2, 2, 2, 0, 0, 0]);

@@ -280,7 +280,7 @@ for (const [label, file, skip] of [
       const data = file ?? (await ensureDemoData());
       const config = loadConfig({ file: null, env: {}, data });
       result = await ingest(config);
-      seg = segmentCustomers(result.customers, config.rfm, config.clustering);
+      seg = await segmentCustomers(result.customers, config.rfm, config.clustering);
     });
     after(() => result?.close());
 
@@ -311,7 +311,7 @@ describe("Online Retail: the silhouette-best k = 2 and why it is not taken", { s
     const config = loadConfig({ file: null, env: {}, data: ONLINE_RETAIL });
     const result = await ingest(config);
     try {
-      const seg = segmentCustomers(result.customers, config.rfm, { ...config.clustering, bootstrap_runs: 0 });
+      const seg = await segmentCustomers(result.customers, config.rfm, { ...config.clustering, bootstrap_runs: 0 });
       const two = seg.kmeans.find((s) => s.k === 2)!;
       const best = Math.max(...seg.kmeans.map((s) => s.silhouette));
       assert.equal(two.silhouette, best, "on this file the silhouette peaks at k = 2");

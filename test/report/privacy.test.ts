@@ -80,7 +80,7 @@ describe("page data of a small shop", () => {
       overrides: { clustering: { k_max: 4, restarts: 3, bootstrap_runs: 2 } },
     });
     ingested = await ingest(config);
-    seg = segmentCustomers(ingested.customers, config.rfm, config.clustering);
+    seg = await segmentCustomers(ingested.customers, config.rfm, config.clustering);
     files = await buildPageData(ingested, seg, config);
   });
 

@@ -61,7 +61,7 @@ describe("one day of lines (issue 23, case 9)", () => {
       overrides: { clustering: { k_max: 4, restarts: 3, bootstrap_runs: 2 } },
     });
     ingested = await ingest(config);
-    const seg = segmentCustomers(ingested.customers, config.rfm, config.clustering);
+    const seg = await segmentCustomers(ingested.customers, config.rfm, config.clustering);
     files = await buildPageData(ingested, seg, config);
   });
 

@@ -1,8 +1,9 @@
 /**
- * Issue 23 #2, #3, #6, #13, #14 against a real PostgreSQL server (test/support/postgres.ts): passwords and the
+ * Issue 23 #2, #3, #6, #7, #13, #14 against a real PostgreSQL server (test/support/postgres.ts): passwords and the
  * variable's value are never printed; every statement runs read-only (a function that deletes rows, nextval());
  * a table locked by another session stops after the lock timeout with one line naming the table; Ctrl-C cancels
- * the server's query; sslmode=require against a server without SSL and a libpq key=value string are one line.
+ * the server's query; sslmode=require against a server without SSL and a libpq key=value string are one line; a
+ * figure beyond the plausible range (#7) stops with one line naming the column, the row, its invoice and customer.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -208,6 +209,47 @@ describe("PostgreSQL source: read-only, lock timeout, interrupt (a real server)"
     } finally {
       await release();
     }
+  });
+
+  it("a figure beyond the plausible range stops with one line naming the column, the row and its invoice (#7)", async () => {
+    // reasons.csv with one cell replaced (CASE keeps the rows in the file's order); values are shown as the
+    // database holds them (the double nearest 99999999999999999999999 is 9.999999999999999e+22)
+    const swap = (column: string, stockCode: string, value: string) =>
+      `CASE WHEN "StockCode" = '${stockCode}' THEN '${value}' ELSE "${column}" END AS "${column}"`;
+    const columns = (over: Record<string, string>) =>
+      ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+        .map((c) => over[c] ?? `"${c}"`)
+        .join(", ");
+    await server.psql(
+      `CREATE TABLE public.implausible AS SELECT ${columns({ Quantity: swap("Quantity", "71053", "99999999999999999999999") })} FROM public.reasons;
+       GRANT SELECT ON public.implausible TO segment`,
+      db,
+    );
+    const query = (over: Record<string, string>) => pgConfig({ query: `SELECT ${columns(over)} FROM public.reasons` });
+    await withEnv({ DATABASE_URL: url }, async () => {
+      await oneLine(
+        () => ingest(pgConfig({ table: "public.implausible" })),
+        /^postgres table public\.implausible: column "Quantity" \(quantity\): 9\.999999999999999e\+22 in row 2 \(invoice "536365", stock code "71053", customer "17850"\) is beyond the plausible range \(at most 1e9 in size\); correct the value or the column mapping$/,
+      );
+      await oneLine(
+        () => ingest(query({ UnitPrice: swap("UnitPrice", "85123A", "1e13") })),
+        /^postgres query: column "UnitPrice" \(unit_price\): 10000000000000 in row 1 \(invoice "536365", stock code "85123A", customer "17850"\) is beyond the plausible range \(at most 1e12 in size\)/,
+      );
+      // each factor plausible, their product not
+      await oneLine(
+        () =>
+          ingest(query({ Quantity: swap("Quantity", "71053", "1e8"), UnitPrice: swap("UnitPrice", "71053", "1e10") })),
+        /^postgres query: row 2 \(invoice "536365", stock code "71053", customer "17850"\): the line's revenue \(Quantity 100000000 x UnitPrice 10000000000\) is beyond the range a figure can hold \(at most 1e15\); correct the value$/,
+      );
+      // a product that overflows a double: PostgreSQL's own error named no row
+      await oneLine(
+        () =>
+          ingest(
+            query({ Quantity: swap("Quantity", "71053", "1e200"), UnitPrice: swap("UnitPrice", "71053", "1e200") }),
+          ),
+        /^postgres query: column "Quantity" \(quantity\): 1e\+200 in row 2 \(invoice "536365", stock code "71053", customer "17850"\) is beyond/,
+      );
+    });
   });
 
   it("sslmode=require against a server without SSL, and a key=value string, are one line (#13, #14)", async () => {

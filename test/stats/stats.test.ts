@@ -98,9 +98,9 @@ describe("bootstrap stability", () => {
   const X = points();
   const labels = Int32Array.from(expected.metrics.truth.labels);
   const options = { k: 3, seed: 42, method: kmeansMethod({ restarts: 3, max_iterations: 1000, tolerance: 1e-6 }) };
-  it("is high for well separated clusters, seeded and reproducible", () => {
-    const a = bootstrapStability(X, labels, { ...options, runs: 8 });
-    const b = bootstrapStability(X, labels, { ...options, runs: 8 });
+  it("is high for well separated clusters, seeded and reproducible", async () => {
+    const a = await bootstrapStability(X, labels, { ...options, runs: 8 });
+    const b = await bootstrapStability(X, labels, { ...options, runs: 8 });
     assert.deepEqual(a, b);
     assert.equal(a.runs, 8);
     assert.equal(a.aris.length, 8);
@@ -108,11 +108,11 @@ describe("bootstrap stability", () => {
     assert.ok(a.mean_ari > 0.9, `mean ARI ${a.mean_ari}`);
     assert.ok(a.sd_ari >= 0 && a.sd_ari < 0.1);
   });
-  it("caps the resample size", () => {
-    assert.equal(bootstrapStability(X, labels, { ...options, runs: 2, sampleSize: 50 }).sample_size, 50);
+  it("caps the resample size", async () => {
+    assert.equal((await bootstrapStability(X, labels, { ...options, runs: 2, sampleSize: 50 })).sample_size, 50);
   });
-  it("reports no runs as NaN mean and sd", () => {
-    const none = bootstrapStability(X, labels, { ...options, runs: 0 });
+  it("reports no runs as NaN mean and sd", async () => {
+    const none = await bootstrapStability(X, labels, { ...options, runs: 0 });
     assert.equal(none.runs, 0);
     assert.ok(Number.isNaN(none.mean_ari) && Number.isNaN(none.sd_ari));
   });
