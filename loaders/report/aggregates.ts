@@ -11,6 +11,7 @@ import type { SqlDialect } from "../db/dialect.ts";
 import { categoryOf, loadCategoryTable, type CategorySource } from "./categories.ts";
 import { kColumn, registerAssignments, type CustomerAssignment } from "./assignments.ts";
 import { descriptionWords } from "./words.ts";
+import type { CustomerLines } from "./order-intervals.ts";
 
 /** The grouping (and label) of every customer together. */
 export const ALL = -1;
@@ -539,4 +540,46 @@ export async function wordFrequencies(db: SqlDatabase, limit = 60): Promise<Grou
   // the share rounded here, not in SQL (PostgreSQL rounds only exact numerics)
   for (const r of rows) push(out, r.grouping, r.label, [r.word, Math.round((r.lines / r.total) * 1e5) / 1e5]);
   return out;
+}
+
+/**
+ * Per customer, in the order of `ids` (the customer table): every order's units and value (ordered by time and
+ * invoice), units returned and units bought before netting. The parts of the return-rate and median-order
+ * bootstraps (order-intervals.ts); used in memory only, never published. A customer of `ids` without orders has none.
+ */
+export async function customerLines(db: SqlDatabase, ids: readonly string[]): Promise<CustomerLines> {
+  const d = db.dialect;
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const orders = await db.query<{ customer_id: string; units: number; value: number }>(
+    `SELECT customer_id, units, value FROM report_orders ORDER BY ${d.binary("customer_id")}, t, ${d.binary("invoice")}`,
+  );
+  const counts = new Int32Array(ids.length);
+  const bought = new Float64Array(ids.length);
+  for (const o of orders) {
+    const i = index.get(String(o.customer_id));
+    if (i === undefined) continue;
+    counts[i]++;
+    bought[i] += o.units;
+  }
+  const start = new Int32Array(ids.length + 1);
+  for (let i = 0; i < ids.length; i++) start[i + 1] = start[i] + counts[i];
+  const units = new Float64Array(start[ids.length]);
+  const value = new Float64Array(start[ids.length]);
+  const at = start.slice(0, ids.length);
+  for (const o of orders) {
+    const i = index.get(String(o.customer_id));
+    if (i === undefined) continue;
+    units[at[i]] = o.units;
+    value[at[i]++] = o.value;
+  }
+  const returned = new Float64Array(ids.length);
+  for (const r of await db.query<{ customer_id: string; units: number; netted: number }>(
+    `SELECT customer_id, units, netted FROM report_returns`,
+  )) {
+    const i = index.get(String(r.customer_id));
+    if (i === undefined) continue;
+    returned[i] += r.units;
+    bought[i] += r.netted;
+  }
+  return { returned, bought, start, units, value };
 }

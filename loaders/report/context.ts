@@ -10,6 +10,7 @@ import {
   ALL,
   categoryRevenue,
   channelMix,
+  customerLines,
   storesPerCustomer,
   demographicMix,
   signupLag,
@@ -33,6 +34,7 @@ import {
   type WeekHour,
 } from "./aggregates.ts";
 import type { CategorySource } from "./categories.ts";
+import type { CustomerLines } from "./order-intervals.ts";
 import { uniqueSlugs } from "./slug.ts";
 import type { ValueResult } from "../value/index.ts";
 import type { Capabilities } from "../capabilities.ts";
@@ -172,6 +174,11 @@ export interface ReportContext {
   chosen: KData;
   /** every customer together, label ALL (-1) */
   all: GroupAggregates;
+  /**
+   * per customer (in the order of ingest.customers): orders, returned and bought units, for the bootstraps of the
+   * return rates and median orders (order-intervals.ts); null without transaction lines
+   */
+  customer_lines: CustomerLines | null;
   /** every calendar month of the period, flagged when the period cuts it */
   months: { month: string; partial: boolean }[];
   category_source: CategorySource;
@@ -331,6 +338,12 @@ export async function buildContext(
   for (const solution of seg.kmeans)
     byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
   const all = groups.get(ALL) ?? empty();
+  const customer_lines = capabilities.has.transactions
+    ? await customerLines(
+        ingest.db,
+        ingest.customers.map((c) => c.customer_id),
+      )
+    : null;
   const chosen = byK.get(seg.k);
   if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the ${seg.method} solutions`);
   const start = Date.parse(`${ingest.period_start}T00:00:00Z`);
@@ -356,6 +369,7 @@ export async function buildContext(
     byK,
     chosen,
     all,
+    customer_lines,
     months: monthsOf(ingest.period_start, ingest.period_end),
     category_source,
     capabilities,

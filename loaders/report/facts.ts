@@ -12,6 +12,7 @@ import { readerLabel } from "./labels.ts";
 import { calendarGaps } from "./limits.ts";
 import { BUSINESS_MEDIAN_UNITS, playFor, profileSentence, type AdviceSigns, type Role } from "./playbook.ts";
 import { countryChiSquare } from "../stats/tests.ts";
+import { medianOrderIntervals, returnRateIntervals, type FigureInterval } from "./order-intervals.ts";
 import { sortedCopy } from "../stats/quantile.ts";
 import { traitSentence, traitThresholds, type TraitThresholds, unnamedSentence } from "../cluster/traits.ts";
 
@@ -71,6 +72,14 @@ export interface SegmentFacts {
   /** the median order's units and value (robust figures for a typical order; means are heavy-tailed) */
   median_order_units?: number;
   median_order_value?: number;
+  /**
+   * Bootstrap intervals over customers (order-intervals.ts): the median order (units, value) and its ratio to the
+   * median order of everyone; the return rate and its ratio to the rest's. A claim on a figure without its
+   * interval is not made.
+   */
+  order_units_interval?: FigureInterval;
+  order_value_interval?: FigureInterval;
+  return_interval?: FigureInterval;
 }
 
 /** A return-rate claim is one customer's when that customer supplies more than this share of the segment's returned units. */
@@ -114,6 +123,9 @@ export interface InsightFacts {
     over: readonly { country: string; residual: number; customers: number; share: number }[];
     /** the inactive segment's share among all customers */
     inactive_share: number;
+    /** customers in the test, and those of the inactive segment among them (the base of a country's comparison) */
+    tested?: number;
+    inactive_tested?: number;
   };
   /** a customer table's campaign responses (0/1 columns): per campaign, responders among all and per segment */
   responses?: readonly {
@@ -314,9 +326,10 @@ export function publishRow(row: SegmentRow, slug?: string): Record<string, unkno
     ...(slug ? { slug } : {}),
     cluster: row.cluster,
     customers: row.customers,
-    customer_share: rnd(row.customer_share, 5),
+    // six decimals: at five, 23.7499% became 0.2375 and was printed 23.8%
+    customer_share: rnd(row.customer_share, 6),
     revenue: rnd(row.revenue),
-    revenue_share: rnd(row.revenue_share, 5),
+    revenue_share: rnd(row.revenue_share, 6),
     orders: row.orders,
     median_recency: rnd(row.median_recency, 1),
     median_frequency: rnd(row.median_frequency, 1),
@@ -381,9 +394,43 @@ export function countryTest(ctx: ReportContext, kd: KData): CountryTest | null {
   };
 }
 
+/** Seeds of the behaviour bootstraps: one per k and figure, so that each k's intervals stand on their own. */
+const seedOf = (k: number, figure: number) => 4200 + 10 * k + figure;
+
+/** Each cluster's return rate with its interval and its ratio to the rest's (null without lines). */
+export function returnIntervals(ctx: ReportContext, kd: KData): ReturnType<typeof returnRateIntervals> | null {
+  const lines = ctx.customer_lines;
+  if (!lines) return null;
+  return remember(returnMemo, kd, () =>
+    returnRateIntervals(lines.returned, lines.bought, kd.solution.labels, kd.k, { seed: seedOf(kd.k, 0) }),
+  );
+}
+
+/** Each k's bootstraps, computed once for the pages and the narrative that quote them. */
+const returnMemo = new WeakMap<KData, ReturnType<typeof returnRateIntervals>>();
+const orderMemo = new WeakMap<KData, Record<"units" | "value", ReturnType<typeof medianOrderIntervals>>>();
+function remember<T>(memo: WeakMap<KData, T>, kd: KData, make: () => T): T {
+  if (!memo.has(kd)) memo.set(kd, make());
+  return memo.get(kd)!;
+}
+
+/** Each cluster's median order (units, value) with its interval and its ratio to everyone's (null without lines). */
+export function orderIntervals(
+  ctx: ReportContext,
+  kd: KData,
+): Record<"units" | "value", ReturnType<typeof medianOrderIntervals>> | null {
+  const lines = ctx.customer_lines;
+  if (!lines) return null;
+  const of = (values: Float64Array, figure: number) =>
+    medianOrderIntervals(values, lines.start, kd.solution.labels, kd.k, { seed: seedOf(kd.k, figure) });
+  return remember(orderMemo, kd, () => ({ units: of(lines.units, 1), value: of(lines.value, 2) }));
+}
+
 /** The facts the narrative is made from (chosen k). */
 export function insightFacts(ctx: ReportContext): InsightFacts {
   const rows = segmentRows(ctx, ctx.chosen);
+  const returns = returnIntervals(ctx, ctx.chosen);
+  const orders = orderIntervals(ctx, ctx.chosen);
   const all = ctx.all.orders.get(-1);
   const segments: SegmentFacts[] = rows.map((r) => ({
     name: r.name,
@@ -400,6 +447,9 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
     top_returner: r.top_returner,
     median_order_units: ctx.chosen.agg.orders.get(r.cluster)?.order_units.median,
     median_order_value: ctx.chosen.agg.orders.get(r.cluster)?.order_value.median,
+    order_units_interval: orders?.units.clusters[r.cluster],
+    order_value_interval: orders?.value.clusters[r.cluster],
+    return_interval: returns?.clusters[r.cluster],
   }));
   const monthly = ctx.all.monthly.get(-1) ?? [];
   const partial = new Map(ctx.months.map((m) => [m.month, m.partial]));
@@ -416,6 +466,8 @@ export function insightFacts(ctx: ReportContext): InsightFacts {
       cramers_v: test.cramers_v,
       inactive_segment: inactive.name,
       inactive_share: inactive.customer_share,
+      tested: colTotals.reduce((a, b) => a + b, 0),
+      inactive_tested: test.table[j].reduce((a, b) => a + b, 0),
       over: test.countries
         .map((country, c) => ({
           country,

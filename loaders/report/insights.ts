@@ -28,7 +28,7 @@ import {
   formatPercent,
 } from "./format.ts";
 import { gini, minimalShareFor, topShare } from "../stats/concentration.ts";
-import { apart, wilson, Z95, type Interval } from "../stats/intervals.ts";
+import { apart, wilson, Z95, zTwoSided, type Interval } from "../stats/intervals.ts";
 import { Rng } from "../stats/random.ts";
 import {
   ONE_CUSTOMER_SHARE,
@@ -38,6 +38,7 @@ import {
   type PageName,
   type SegmentFacts,
 } from "./facts.ts";
+import type { FigureInterval } from "./order-intervals.ts";
 
 export {
   ONE_CUSTOMER_SHARE,
@@ -135,13 +136,16 @@ export function leader(
  */
 export function mergeLeaders(baskets: Insight | null, aov: Insight | null): Insight | null {
   if (!baskets || !aov || baskets.figures.segment !== aov.figures.segment) return null;
+  const span = (i: Insight) =>
+    `95% interval ${formatNumber(Number(i.figures.ratio_low), 2)}–${formatNumber(Number(i.figures.ratio_high), 2)}`;
   return {
     id: "baskets_and_order_value",
     rank: 0,
     score: Math.min(0.9, Math.max(baskets.score, aov.score) + 0.05),
+    evidence: baskets.evidence && aov.evidence ? weaker(baskets.evidence, aov.evidence) : undefined,
     text:
-      `${baskets.figures.segment} have the largest baskets (a median order of ${baskets.figures.value}, ${baskets.figures.ratio} the median order overall) ` +
-      `and the highest order values (median ${aov.figures.value}, ${aov.figures.ratio}).`,
+      `${baskets.figures.segment} have the largest baskets (a median order of ${baskets.figures.value}, ${baskets.figures.ratio} the median order overall; ${span(baskets)}) ` +
+      `and the highest order values (median ${aov.figures.value}, ${aov.figures.ratio}; ${span(aov)}).`,
     page: "behaviour",
     anchor: "baskets",
     figures: { segment: baskets.figures.segment, basket_ratio: baskets.figures.ratio, aov_ratio: aov.figures.ratio },
@@ -228,13 +232,33 @@ interface MedianClaim {
   metric: string;
   value: (s: SegmentFacts) => number | undefined;
   overall: number | undefined;
+  /** the bootstrap interval of the segment's median order and of its ratio to the median order overall */
+  interval: (s: SegmentFacts) => FigureInterval | undefined;
   format: (x: number) => string;
+  /** the figure alone, for an interval ("30", "£300") */
+  short: (x: number) => string;
   anchor: string;
   page: PageName;
 }
 
-/** The segment whose median order leads by RATIO_MIN over the median order overall (strict maximum), or null. */
-export function medianLeader(
+/** A ratio's interval read as evidence: ln of the ratio and of its bounds. */
+function ratioEvidence(ci: FigureInterval, measure: string): Evidence {
+  return { effect: Math.log(ci.ratio), low: Math.log(ci.ratio_low), high: Math.log(ci.ratio_high), measure };
+}
+
+/** True when the interval of the ratio lies wholly above 1: the lead is there, not a few customers' chance. */
+const leadSupported = (ci: FigureInterval | undefined): ci is FigureInterval =>
+  !!ci && Number.isFinite(ci.ratio_low) && ci.ratio_low > 1;
+
+/** "95% interval 1.52–2.10" of a ratio (no ×: the sentence's multiple is the ratio itself). */
+const ratioRange = (ci: FigureInterval) =>
+  `95% interval ${formatNumber(ci.ratio_low, 2)}–${Number.isFinite(ci.ratio_high) ? formatNumber(ci.ratio_high, 2) : "∞"}`;
+
+/**
+ * The segment whose median order leads by RATIO_MIN over the median order overall (strict maximum), or null; with
+ * `supported` only when the bootstrap interval of that ratio lies wholly above 1.
+ */
+export function medianPointLeader(
   facts: InsightFacts,
   claim: MedianClaim,
 ): { segment: SegmentFacts; value: number; overall: number; ratio: number } | null {
@@ -251,17 +275,32 @@ export function medianLeader(
   return { segment: top, value: value(top), overall, ratio };
 }
 
+/** The median-order leader whose lead its interval supports (medianPointLeader's, with that interval), or null. */
+export function medianLeader(
+  facts: InsightFacts,
+  claim: MedianClaim,
+): { segment: SegmentFacts; value: number; overall: number; ratio: number; interval: FigureInterval } | null {
+  const found = medianPointLeader(facts, claim);
+  const ci = found ? claim.interval(found.segment) : undefined;
+  return found && leadSupported(ci) ? { ...found, interval: ci } : null;
+}
+
 /** "X have the largest baskets: a median order of 30 units, 3.0× the median order overall (10 units)." */
 export function medianLeaderInsight(facts: InsightFacts, claim: MedianClaim): Insight | null {
   const found = medianLeader(facts, claim);
   if (!found) return null;
+  const ci = found.interval;
   return {
     id: claim.id,
     rank: 0,
     score: clamp(0.3 + 0.25 * Math.log2(found.ratio), 0, 0.85),
+    evidence: ratioEvidence(
+      ci,
+      `${found.segment.name}: median order (${claim.subject.toLowerCase()}) / median order overall`,
+    ),
     text:
       `${found.segment.name} have ${claim.metric}: a median order of ${claim.format(found.value)}, ` +
-      `${formatMultiple(found.ratio)} the median order overall (${claim.format(found.overall)}).`,
+      `${formatMultiple(found.ratio)} the median order overall (${claim.format(found.overall)}; ${ratioRange(ci)}).`,
     page: claim.page,
     anchor: claim.anchor,
     figures: {
@@ -270,22 +309,33 @@ export function medianLeaderInsight(facts: InsightFacts, claim: MedianClaim): In
       overall: claim.format(found.overall),
       ratio: formatMultiple(found.ratio),
       ratio_value: found.ratio,
+      ratio_low: ci.ratio_low,
+      ratio_high: ci.ratio_high,
     },
   };
 }
 
 /** Median spread: the range of the segments' median orders when no segment leads. */
 export function medianSpreadInsight(facts: InsightFacts, claim: MedianClaim): Insight | null {
-  return spreadInsight(facts, {
-    ...claim,
-    num: (s) => claim.value(s) ?? NaN,
-    den: () => 1,
-    subject: `${claim.subject} (median order)`,
-    versus: "the median order overall",
-  });
+  const point = medianPointLeader(facts, claim);
+  return spreadInsight(
+    facts,
+    {
+      ...claim,
+      num: (s) => claim.value(s) ?? NaN,
+      den: () => 1,
+      subject: `${claim.subject} (median order)`,
+      versus: "the median order overall",
+    },
+    point && !medianLeader(facts, claim) ? { segment: point.segment, ratio: point.ratio } : undefined,
+  );
 }
 
 interface LeaderClaim extends RatioMetric {
+  /** the figure alone, for an interval ("5.9%", "30 units") */
+  short: (x: number) => string;
+  /** the bootstrap interval of the segment's figure and of its ratio to the rest's (no claim without it) */
+  interval: (s: SegmentFacts) => FigureInterval | undefined;
   /** what a leader is compared with (default "the rest of the customers") */
   versus?: string;
   id: string;
@@ -307,7 +357,9 @@ function medianClaims(facts: InsightFacts): Record<"baskets" | "aov", MedianClai
       metric: "the largest baskets",
       value: (s) => s.median_order_units,
       overall: facts.median_order_units,
+      interval: (s) => s.order_units_interval,
       format: (x) => `${formatNumber(x, 0)} units`,
+      short: (x) => formatNumber(x, 0),
       anchor: "baskets",
       page: "behaviour",
     },
@@ -317,14 +369,16 @@ function medianClaims(facts: InsightFacts): Record<"baskets" | "aov", MedianClai
       metric: "the highest order values",
       value: (s) => s.median_order_value,
       overall: facts.median_order_value,
+      interval: (s) => s.order_value_interval,
       format: (x) => formatMoney(x, facts.currency),
+      short: (x) => formatMoney(x, facts.currency),
       anchor: "order-value",
       page: "behaviour",
     },
   };
 }
 
-function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", LeaderClaim> {
+function claims(): Record<"returns", LeaderClaim> {
   return {
     returns: {
       id: "highest_return_rate",
@@ -332,28 +386,10 @@ function claims(facts: InsightFacts): Record<"returns" | "baskets" | "aov", Lead
       metric: "the highest return rate",
       num: (s) => s.return_rate * units(s),
       den: units,
+      interval: (s) => s.return_interval,
       format: (x) => `${formatPercent(x)} of units returned`,
+      short: formatPercent,
       anchor: "returns",
-      page: "behaviour",
-    },
-    baskets: {
-      id: "largest_baskets",
-      subject: "Basket sizes",
-      metric: "the largest baskets",
-      num: units,
-      den: (s) => s.orders,
-      format: (x) => `${formatNumber(x, 0)} units per order`,
-      anchor: "baskets",
-      page: "behaviour",
-    },
-    aov: {
-      id: "highest_order_value",
-      subject: "Average order values",
-      metric: "the highest average order value",
-      num: (s) => s.revenue,
-      den: (s) => s.orders,
-      format: (x) => `${formatMoney(x, facts.currency)} per order`,
-      anchor: "order-value",
       page: "behaviour",
     },
   };
@@ -367,13 +403,16 @@ export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
     const single = oneCustomerReturns(found.segment, found.value, found.rest, claim);
     if (single) return single;
   }
+  const ci = claim.interval(found.segment);
+  if (!leadSupported(ci)) return null;
   return {
     id: claim.id,
     rank: 0,
     score: clamp(0.3 + 0.25 * Math.log2(found.ratio), 0, 0.85),
+    evidence: ratioEvidence(ci, `${found.segment.name}: ${claim.subject.toLowerCase()}, segment / rest`),
     text:
       `${found.segment.name} have ${claim.metric}: ${claim.format(found.value)}, ` +
-      `${formatMultiple(found.ratio)} the rest of the customers (${claim.format(found.rest)}).`,
+      `${formatMultiple(found.ratio)} the rest of the customers (${claim.format(found.rest)}; ${ratioRange(ci)}, a bootstrap over customers).`,
     page: claim.page,
     anchor: claim.anchor,
     figures: {
@@ -382,8 +421,17 @@ export function leaderInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
       rest: claim.format(found.rest),
       ratio: formatMultiple(found.ratio),
       ratio_value: found.ratio,
+      ratio_low: ci.ratio_low,
+      ratio_high: ci.ratio_high,
     },
   };
+}
+
+/** The leader on `claim` by its point figures whose interval does not support the lead (for the spread statement), or null. */
+function withheldLead(facts: InsightFacts, claim: LeaderClaim): { segment: SegmentFacts; ratio: number } | null {
+  const found = leader(eligible(facts), facts.segments, claim);
+  if (!found || leadSupported(claim.interval(found.segment))) return null;
+  return { segment: found.segment, ratio: found.ratio };
 }
 
 /**
@@ -426,7 +474,11 @@ export function oneCustomerReturns(s: SegmentFacts, value: number, rest: number,
  * segment large enough for a claim is within RATIO_MIN of every other (highest / lowest < RATIO_MIN); otherwise
  * the range, with the segments at both ends, and why no single segment is singled out.
  */
-export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight | null {
+export function spreadInsight(
+  facts: InsightFacts,
+  claim: LeaderClaim,
+  withheld?: { segment: SegmentFacts; ratio: number },
+): Insight | null {
   const value = (s: SegmentFacts) => ratioOf(claim.num(s), claim.den(s));
   const segs = eligible(facts).filter((s) => Number.isFinite(value(s)));
   if (segs.length < 2) return null;
@@ -437,14 +489,30 @@ export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
   const similar = ratio < RATIO_MIN;
   const min = `${formatNumber(RATIO_MIN, 2)}×`;
   const id = `${claim.anchor.replace(/-/g, "_")}_spread`;
+  const hiCi = claim.interval(hi);
+  const loCi = claim.interval(lo);
+  // a difference between the ends is said only when their intervals do not overlap
+  const distinct = !!hiCi && !!loCi && apart(hiCi, loCi);
+  const range = (ci: FigureInterval | undefined) =>
+    ci && Number.isFinite(ci.low) ? `95% interval ${claim.short(ci.low)}–${claim.short(ci.high)}` : "no interval";
+  const versus = claim.versus ?? "the rest of the customers";
+  const lead = withheld
+    ? ` ${withheld.segment.name} reach ${formatMultiple(withheld.ratio)} ${versus}, but the interval of that ratio (${
+        claim.interval(withheld.segment) ? ratioRange(claim.interval(withheld.segment)!) : "none"
+      }) includes no difference: no segment is singled out.`
+    : ` No single segment is ${min} ${versus} on its own.`;
+  const ends =
+    `from ${claim.format(value(lo))} (${lo.name}; ${range(loCi)}) to ${claim.format(value(hi))} ` +
+    `(${hi.name}; ${range(hiCi)}${Number.isFinite(ratio) ? `; ${formatMultiple(ratio)} the lowest` : "; the lowest is zero"})`;
   return {
     id,
     rank: 0,
-    score: similar ? 0.08 : clamp(0.2 + 0.1 * Math.log2(Math.min(ratio, 16)), 0, 0.5),
+    score: similar ? 0.08 : distinct ? clamp(0.2 + 0.1 * Math.log2(Math.min(ratio, 16)), 0, 0.5) : 0.1,
     text: similar
       ? `${claim.subject} are similar across the segments: from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}), within ${min} of each other.`
-      : `${claim.subject} differ between the segments, from ${claim.format(value(lo))} (${lo.name}) to ${claim.format(value(hi))} (${hi.name}, ${Number.isFinite(ratio) ? `${formatMultiple(ratio)} the lowest` : "the lowest is zero"}), ` +
-        `but no single segment is ${min} ${claim.versus ?? "the rest of the customers"} on its own.`,
+      : distinct
+        ? `${claim.subject} differ between the segments, ${ends}.${lead}`
+        : `${claim.subject} range ${ends}, but the two intervals overlap: the data cannot tell these segments apart on it.${withheld ? lead : ""}`,
     page: claim.page,
     anchor: claim.anchor,
     figures: {
@@ -452,6 +520,8 @@ export function spreadInsight(facts: InsightFacts, claim: LeaderClaim): Insight 
       lowest: lo.name,
       ratio: Number.isFinite(ratio) ? formatMultiple(ratio) : "∞",
       similar: similar ? 1 : 0,
+      apart: distinct ? 1 : 0,
+      withheld: withheld ? withheld.segment.name : "",
     },
   };
 }
@@ -470,18 +540,26 @@ export function inactiveSegment(segments: readonly SegmentFacts[]): SegmentFacts
 export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
   const inactive = inactiveSegment(eligible(facts));
   if (!inactive) return null;
-  const c = claims(facts);
+  const c = claims();
   const baskets = medianLeader(facts, medianClaims(facts).baskets);
   const returns = leader(eligible(facts), facts.segments, c.returns);
   if (!baskets || !returns || baskets.segment !== inactive || returns.segment !== inactive) return null;
+  const returnsCi = c.returns.interval(inactive);
+  // both leads must be supported by their intervals, and the returns must not be one customer's
+  if (!leadSupported(returnsCi) || oneCustomerReturns(inactive, returns.value, returns.rest, c.returns)) return null;
   return {
     id: "inactive_profile",
     rank: 0,
     score: clamp(0.45 + 0.2 * Math.log2(baskets.ratio * returns.ratio), 0, 0.9),
+    // as strong as the weaker of its two comparisons
+    evidence: weaker(
+      ratioEvidence(baskets.interval, `${inactive.name}: median order (units) / median order overall`),
+      ratioEvidence(returnsCi, `${inactive.name}: return rate, segment / rest`),
+    ),
     text:
       `${inactive.name}, the least recently active segment (median ${formatInt(inactive.median_recency)} days since the last order), ` +
-      `have the largest baskets (a median order ${formatMultiple(baskets.ratio)} the median order overall) and the highest return rate ` +
-      `(${formatMultiple(returns.ratio)} the rest).`,
+      `have the largest baskets (a median order ${formatMultiple(baskets.ratio)} the median order overall; ${ratioRange(baskets.interval)}) and the highest return rate ` +
+      `(${formatMultiple(returns.ratio)} the rest; ${ratioRange(returnsCi)}).`,
     page: "behaviour",
     anchor: "baskets",
     figures: {
@@ -489,9 +567,14 @@ export function inactiveProfileInsight(facts: InsightFacts): Insight | null {
       median_recency: formatInt(inactive.median_recency),
       basket_ratio: formatMultiple(baskets.ratio),
       return_ratio: formatMultiple(returns.ratio),
+      basket_low: baskets.interval.ratio_low,
+      return_low: returnsCi.ratio_low,
     },
   };
 }
+
+/** The share of one-time buyers at which a second order is called the first retention goal. */
+export const ONE_OFF_MIN = 0.25;
 
 /** Customers whose first order is at least this many days before the end of the period have had time to reorder. */
 export const REORDER_DAYS = 90;
@@ -511,20 +594,32 @@ export function oneOffInsight(facts: InsightFacts): Insight | null {
   if (!base) return null;
   const once = idx.filter((i) => facts.frequency[i] <= 1).length;
   const share = once / base;
-  if (share < 0.25) return null;
+  if (share < ONE_OFF_MIN) return null;
   const ci = wilson(once, base);
   const recent = n - base;
   const interval = `95% interval ${formatPercent(ci.low)}–${formatPercent(ci.high)}`;
+  const advice =
+    ci.low > ONE_OFF_MIN
+      ? ": a second order is the first retention goal."
+      : `; the interval reaches below ${formatPercent(ONE_OFF_MIN)}, the share at which this report calls a second order the first retention goal, so the data cannot say it is.`;
   const text = tenure
-    ? `${formatPercent(share)} of the customers who had time to reorder (first order at least ${REORDER_DAYS} days before the end of the period; ${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once: a second order is the first retention goal.` +
+    ? `${formatPercent(share)} of the customers who had time to reorder (first order at least ${REORDER_DAYS} days before the end of the period; ${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once${advice}` +
       (recent
         ? ` The other ${formatInt(recent)} customers first ordered in the last ${REORDER_DAYS} days and are not counted.`
         : "")
-    : `${formatPercent(share)} of customers (${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once in the period, counting customers who first ordered too recently for a second: a second order is the first retention goal.`;
+    : `${formatPercent(share)} of customers (${formatInt(once)} of ${formatInt(base)}, ${interval}) ordered only once in the period, counting customers who first ordered too recently for a second${advice}`;
   return {
     id: "one_off_buyers",
     rank: 0,
     score: clamp(0.2 + 0.5 * share, 0, 0.7),
+    // the statement's advice rests on the share being at least a quarter: its evidence is the share over a quarter,
+    // with the Wilson interval, so it leads the summary only when the interval lies above a quarter
+    evidence: {
+      effect: Math.log(share / ONE_OFF_MIN),
+      low: Math.log(ci.low / ONE_OFF_MIN),
+      high: Math.log(ci.high / ONE_OFF_MIN),
+      measure: `share of one-time buyers${tenure ? " among customers who had time to reorder" : ""} / a quarter`,
+    },
     text,
     page: "rfm",
     anchor: "scores",
@@ -657,15 +752,43 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
     .sort((a, b) => b.residual - a.residual)
     .slice(0, 3);
   const top = [...g.over].sort((a, b) => Math.abs(b.residual) - Math.abs(a.residual))[0];
+  // a country's share of the inactive segment against the other customers', Bonferroni-corrected over the countries
+  // tested (the country is picked by its residual); a named country is a comparison, so it carries this evidence
+  const tested = g.tested;
+  const inactiveTested = g.inactive_tested;
+  const z = zTwoSided(0.05 / Math.max(1, g.over.length));
+  const countryEvidence = (o: (typeof g.over)[number]): Evidence | undefined => {
+    if (tested === undefined || inactiveTested === undefined) return undefined;
+    const a = Math.round(o.share * o.customers);
+    const rest = tested - o.customers;
+    if (!(o.customers > 0) || !(rest > 0)) return undefined;
+    return rateRatioEvidence(
+      a,
+      o.customers,
+      inactiveTested - a,
+      rest,
+      `${o.country}: share of ${g.inactive_segment} / other countries' (Bonferroni over ${g.over.length} countries)`,
+      z,
+    );
+  };
+  const countryRange = (e: Evidence | undefined) =>
+    e
+      ? `${formatNumber(Math.exp(e.effect), 2)}× the share among the customers of the other countries, 95% interval ${formatNumber(Math.exp(e.low), 2)}–${formatNumber(Math.exp(e.high), 2)}` +
+        (g.over.length > 1 ? ` corrected for the ${g.over.length} countries compared` : "")
+      : "";
   if (g.p < 0.05 && g.cramers_v >= 0.1) {
-    const overText = over.length
-      ? ` ${over.map((o) => `${o.country} (${formatPercent(o.share)})`).join(", ")} ${over.length === 1 ? "has" : "have"} ` +
+    // each named country is a claim: the statement is as strong as the weakest of them
+    const named = over.map((o) => ({ o, e: countryEvidence(o) })).filter((x) => excludesNoEffect(x.e));
+    const overText = named.length
+      ? ` ${named.map(({ o, e }) => `${o.country} (${formatPercent(o.share)}; ${countryRange(e)})`).join(", ")} ${named.length === 1 ? "has" : "have"} ` +
         `unusually many ${g.inactive_segment} customers against ${formatPercent(g.inactive_share)} overall.`
       : "";
+    const weakest = named.map((x) => x.e!).sort((a, b) => supportedEffect(a) - supportedEffect(b))[0];
     return {
       id: "geography",
       rank: 0,
       score: clamp(0.25 + g.cramers_v, 0, 0.7),
+      evidence: weakest,
       text: `The segment mix differs by country (${stat}).${overText}`,
       page: "geography",
       anchor: "association",
@@ -674,19 +797,21 @@ export function geographyInsight(facts: InsightFacts): Insight | null {
         df: g.df,
         p: formatP(g.p),
         cramers_v: g.cramers_v.toFixed(2),
-        countries: over.map((o) => o.country).join(", "),
+        countries: named.map((x) => x.o.country).join(", "),
       },
     };
   }
+  const topEvidence = g.p < 0.05 && top ? countryEvidence(top) : undefined;
   return {
     id: "geography",
     rank: 0,
     score: 0.1,
+    evidence: topEvidence,
     text:
       g.p < 0.05
         ? `The segment mix differs only slightly by country (${stat}; ${g.over.length} ${g.over.length === 1 ? "country" : "countries"} with enough customers for the test, the rest pooled)` +
           (top
-            ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)})`
+            ? `; the largest departure is ${top.country}, where ${g.inactive_segment} are ${formatPercent(top.share)} of customers against ${formatPercent(g.inactive_share)} overall (adjusted residual ${top.residual >= 0 ? "+" : "−"}${formatNumber(Math.abs(top.residual), 1)}${topEvidence ? `; ${countryRange(topEvidence)}` : ""})`
             : "") +
           `. The test is about the segment mix only: it does not say that customers spend alike across countries.`
         : `The segment mix does not differ significantly by country (${stat}).`,
@@ -886,6 +1011,11 @@ export function cleaningInsight(facts: InsightFacts): Insight | null {
   };
 }
 
+/** Of two pieces of evidence, the one whose interval supports the smaller effect (a joint claim is as strong as its weaker part). */
+export function weaker(a: Evidence, b: Evidence): Evidence {
+  return supportedEffect(a) <= supportedEffect(b) ? a : b;
+}
+
 /** Whether the evidence's interval excludes no effect (a log ratio of 0). */
 export function excludesNoEffect(e: Evidence | undefined): boolean {
   return !!e && Number.isFinite(e.low) && Number.isFinite(e.high) && (e.low > 0 || e.high < 0);
@@ -919,13 +1049,13 @@ export function rankInsights(list: readonly (Insight | null)[]): Insight[] {
  * The log of a ratio of two proportions (a / n1 over c / n2) with its 95% interval (Katz's log method); an empty
  * cell gets 0.5 added to each count for the interval (Haldane).
  */
-export function rateRatioEvidence(a: number, n1: number, c: number, n2: number, measure: string): Evidence {
+export function rateRatioEvidence(a: number, n1: number, c: number, n2: number, measure: string, z = Z95): Evidence {
   const zero = a === 0 || c === 0;
   const [x, y, m1, m2] = zero ? [a + 0.5, c + 0.5, n1 + 0.5, n2 + 0.5] : [a, c, n1, n2];
   const effect = Math.log(a / n1 / (c / n2));
   const se = Math.sqrt(1 / x - 1 / m1 + 1 / y - 1 / m2);
   const centre = Math.log(x / m1 / (y / m2));
-  return { effect, low: centre - Z95 * se, high: centre + Z95 * se, measure };
+  return { effect, low: centre - z * se, high: centre + z * se, measure };
 }
 
 const EVIDENCE_RESAMPLES = 400;
@@ -1042,7 +1172,7 @@ function homeEvidence(h: NonNullable<InsightFacts["home_spend"]>): Evidence {
 
 /** Every statement the data supports, ranked. */
 export function buildInsights(facts: InsightFacts): Insight[] {
-  const c = claims(facts);
+  const c = claims();
   const m = medianClaims(facts);
   const lines = facts.lines !== false;
   const combined = lines ? inactiveProfileInsight(facts) : null;
@@ -1061,7 +1191,7 @@ export function buildInsights(facts: InsightFacts): Insight[] {
     combined || baskets || !lines || !(facts.median_order_units! > 0) ? null : medianSpreadInsight(facts, m.baskets),
     // a customer table has no orders to take a median of (its order figures are zeros)
     aov || !lines || !(facts.median_order_value! > 0) ? null : medianSpreadInsight(facts, m.aov),
-    combined || returns || !lines ? null : spreadInsight(facts, c.returns),
+    combined || returns || !lines ? null : spreadInsight(facts, c.returns, withheldLead(facts, c.returns) ?? undefined),
     oneOffInsight(facts),
     peakTimeInsight(facts),
     seasonalityInsight(facts),

@@ -3,11 +3,27 @@
  * rates, shares) and seeded percentile-bootstrap intervals for medians and means. A difference is claimed only
  * when the intervals say it is there (`apart`).
  */
+import { chiSquareSf } from "./distributions.ts";
 import { Rng } from "./random.ts";
 import { median, medianInPlace } from "./quantile.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
 export const Z95 = 1.959963984540054;
+
+/**
+ * z of a two-sided interval at level 1 - alpha (1.96 for 0.05; with a Bonferroni correction over m comparisons,
+ * pass alpha / m): solves P(|Z| > z) = alpha by bisection on the chi-square(1) tail, P(|Z| > z) = P(chi2_1 > z^2).
+ */
+export function zTwoSided(alpha: number): number {
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (chiSquareSf(mid * mid, 1) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 export interface Interval {
   low: number;

@@ -80,6 +80,17 @@ if (requireChromium())
                   "the monthly chart says its segments are the snapshot's",
                 );
               else assert.match(text, /\bWine\b/, "column names as reader labels (MntWines -> Wine)");
+              // the figures a few customers drive are shown with their intervals (issue 19)
+              if (data.label !== "marketing_campaign")
+                assert.match(
+                  text,
+                  /Whiskers and brackets: 95% intervals from a seeded bootstrap over customers/,
+                  "the return-rate chart shows its intervals",
+                );
+              else {
+                assert.match(text, /Response rate with its Wilson 95% interval/, "the response-rate table's caption");
+                assert.match(text, /\d+\.\d% \(\d+\.\d%–\d+\.\d%\)/, "a response rate with its interval");
+              }
             }
           } finally {
             await context.close();

@@ -78,8 +78,6 @@ export const COVERED_THROUGH: Record<string, string> = {
     "the value figures of the segment and strategy pages, through segmentPages and strategyData (test/report/value-figures)",
   "loaders/report/pages/audience.ts":
     "composes the demographic aggregates, through computeReport (test/sources/customers-table)",
-  "loaders/report/pages/customer-table.ts":
-    "a customer table's parts, through computeReport (test/sources/customers-table)",
   "loaders/report/pages/methodology.ts": "through computeReport: test/report/limits checks its figures against pandas",
   "loaders/report/pages/time.ts": "passes the time stage's results on (test/time/*)",
 };

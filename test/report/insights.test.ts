@@ -31,6 +31,7 @@ import { chiSquareSf } from "../../loaders/stats/distributions.ts";
 import { median, quantileSorted } from "../../loaders/stats/quantile.ts";
 import { chiSquareTest } from "../../loaders/stats/tests.ts";
 import { descriptionWords } from "../../loaders/report/words.ts";
+import { withIntervals } from "../support/report.ts";
 
 const close = (actual: number, expected: number, tolerance = 1e-9, message = "") =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${message} ${actual} is not within ${tolerance} of ${expected}`);
@@ -59,7 +60,7 @@ function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): Insi
   const orders = segments.reduce((s, x) => s + x.orders, 0);
   const units = segments.reduce((s, x) => s + x.items_per_order * x.orders, 0);
   const returned = segments.reduce((s, x) => s + x.return_rate * x.items_per_order * x.orders, 0);
-  return {
+  return withIntervals({
     currency: "£",
     customers,
     revenue,
@@ -76,7 +77,7 @@ function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): Insi
     median_order_value: revenue / orders,
     segments,
     ...over,
-  };
+  });
 }
 
 test("Gini: hand-computed cases", () => {
@@ -203,7 +204,7 @@ test("the comparison is with the rest, not the overall figure the largest segmen
   assert.ok(returns, "5.9% against 2.0% is reported");
   assert.match(
     returns.text,
-    /^Frequent have the highest return rate: 5\.9% of units returned, 2\.9× the rest of the customers \(2\.0% of units returned\)\.$/,
+    /^Frequent have the highest return rate: 5\.9% of units returned, 2\.9× the rest of the customers \(2\.0% of units returned; 95% interval 2\.68–3\.25, a bootstrap over customers\)\.$/,
   );
   // baskets 14 vs 8.4 units (1.67x) and order values £531 vs £297 (1.79x): one merged statement, never "nothing differs"
   const ids = buildInsights(f).map((i) => i.id);
@@ -235,7 +236,7 @@ test("'similar' is said only when every segment is within 1.25x of every other; 
   assert.ok(differ);
   assert.match(
     differ.text,
-    /^Basket sizes \(median order\) differ between the segments, from 8 units \(C\) to 11 units \(A, 1\.4× the lowest\), but no single segment/,
+    /^Basket sizes \(median order\) differ between the segments, from 8 units \(C; 95% interval 7–9\) to 11 units \(A; 95% interval 10–12; 1\.4× the lowest\)\. No single segment/,
   );
   assert.equal(differ.figures.similar, 0);
 });
@@ -250,7 +251,7 @@ test("highest return rate: claimed with its effect size when true, withheld when
   assert.ok(insight, "made when one segment returns far more");
   assert.match(
     insight.text,
-    /^Lapsed have the highest return rate: 8\.0% of units returned, 4\.0× the rest of the customers \(2\.0% of units returned\)\.$/,
+    /^Lapsed have the highest return rate: 8\.0% of units returned, 4\.0× the rest of the customers \(2\.0% of units returned; 95% interval 3\.64–4\.40, a bootstrap over customers\)\.$/,
   );
   assert.equal(insight.page, "behaviour");
 
@@ -290,7 +291,7 @@ test("the inactive segment's baskets and returns: one statement only when it lea
   assert.ok(combined);
   assert.match(
     combined.text,
-    /^Inactive, the least recently active segment \(median 300 days since the last order\), have the largest baskets \(a median order 1\.8× the median order overall\) and the highest return rate \(3\.0× the rest\)\.$/,
+    /^Inactive, the least recently active segment \(median 300 days since the last order\), have the largest baskets \(a median order 1\.8× the median order overall; 95% interval 1\.64–1\.98\) and the highest return rate \(3\.0× the rest; 95% interval 2\.73–3\.30\)\.$/,
   );
   // a median order of 30 units against 16.7 overall; returns 6% against 2% in the rest (units-weighted)
   const ids = buildInsights(both).map((i) => i.id);
@@ -325,7 +326,7 @@ test("baskets and order value led by the same segment make one statement, by dif
   assert.ok(merged);
   assert.match(
     merged.text,
-    /^Big have the largest baskets \(a median order of 30 units, 1\.8× the median order overall\) and the highest order values \(median £300, 1\.8×\)\.$/,
+    /^Big have the largest baskets \(a median order of 30 units, 1\.8× the median order overall; 95% interval 1\.64–1\.98\) and the highest order values \(median £300, 1\.8×; 95% interval 1\.64–1\.98\)\.$/,
   );
   assert.ok(!same.some((i) => i.id === "largest_baskets" || i.id === "highest_order_value"));
   const different = buildInsights(
@@ -356,7 +357,13 @@ test("top segment: made only when its revenue share is at least 1.5x its custome
 
 test("highest order value, one-off buyers and the weekly peak", () => {
   const f = facts([segment("Big", { aov: 300, revenue: 3000 }), segment("Small", { aov: 100 })]);
-  const aov = { num: (s: SegmentFacts) => s.revenue, den: (s: SegmentFacts) => s.orders };
+  // a claim on any pooled ratio needs its interval: here order value with a made-up interval wholly above 1
+  const aov = {
+    num: (s: SegmentFacts) => s.revenue,
+    den: (s: SegmentFacts) => s.orders,
+    short: String,
+    interval: (s: SegmentFacts) => ({ value: s.aov, low: 0, high: 0, ratio: 3, ratio_low: 2, ratio_high: 4 }),
+  };
   assert.equal(
     leaderInsight(f, { id: "x", subject: "s", metric: "m", ...aov, format: String, anchor: "", page: "behaviour" })
       ?.figures.ratio,
@@ -406,14 +413,31 @@ test("geography: the association is claimed only when significant and not neglig
     inactive_segment: "Inactive",
     inactive_share: 0.2,
     over: [{ country: "France", residual: 3.1, customers: 90, share: 0.4 }],
+    tested: 1000,
+    inactive_tested: 200,
   };
   const strong = geographyInsight(
     facts([segment("A")], { geography: { ...base, chi2: 120, p: 1e-9, cramers_v: 0.2 } }),
   );
   assert.match(
     strong?.text ?? "",
-    /^The segment mix differs by country \(χ² = 120\.0, df = 8, p < 0\.001, Cramér's V = 0\.20\)\. France \(40\.0%\) has unusually many Inactive customers/,
+    /^The segment mix differs by country \(χ² = 120\.0, df = 8, p < 0\.001, Cramér's V = 0\.20\)\. France \(40\.0%; 2\.22× the share among the customers of the other countries, 95% interval 1\.66–2\.96\) has unusually many Inactive customers/,
   );
+  // 36 of 90 against 164 of 910: the rate ratio 2.22 and its Katz interval are the statement's evidence
+  assert.ok(strong?.evidence && Math.abs(Math.exp(strong.evidence.effect) - 36 / 90 / (164 / 910)) < 1e-9);
+  // a country whose residual passes 2 but whose corrected interval includes 1 is not named
+  const few = geographyInsight(
+    facts([segment("A")], {
+      geography: {
+        ...base,
+        chi2: 120,
+        p: 1e-9,
+        cramers_v: 0.2,
+        over: [{ country: "Malta", residual: 2.1, customers: 5, share: 0.4 }, ...base.over],
+      },
+    }),
+  );
+  assert.ok(few && !/Malta/.test(few.text) && /France/.test(few.text), few?.text);
   const weak = geographyInsight(facts([segment("A")], { geography: { ...base, chi2: 30, p: 0.001, cramers_v: 0.05 } }));
   assert.match(weak?.text ?? "", /differs only slightly/);
   const none = geographyInsight(facts([segment("A")], { geography: { ...base, chi2: 5, p: 0.7, cramers_v: 0.03 } }));

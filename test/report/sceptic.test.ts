@@ -23,6 +23,8 @@ import { readerLabel } from "../../loaders/report/labels.ts";
 import { revenueNote } from "../../loaders/report/limits.ts";
 import { fitAdvice, playFor } from "../../loaders/report/playbook.ts";
 import type { IngestAccounting } from "../../loaders/pipeline/ingest.ts";
+import { withIntervals } from "../support/report.ts";
+import { partsGroup } from "../../loaders/report/pages/customer-table.ts";
 
 function segment(name: string, over: Partial<SegmentFacts> = {}): SegmentFacts {
   return {
@@ -42,7 +44,7 @@ function segment(name: string, over: Partial<SegmentFacts> = {}): SegmentFacts {
 
 function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): InsightFacts {
   const customers = segments.reduce((s, x) => s + x.customers, 0);
-  return {
+  return withIntervals({
     currency: "£",
     customers,
     revenue: segments.reduce((s, x) => s + x.revenue, 0),
@@ -56,7 +58,7 @@ function facts(segments: SegmentFacts[], over: Partial<InsightFacts> = {}): Insi
     median_order_value: 100,
     segments,
     ...over,
-  };
+  });
 }
 
 test("typical orders are medians: a mean basket of 355 units (1.7x) is no claim when the median order is 177 against 155", () => {
@@ -75,7 +77,7 @@ test("typical orders are medians: a mean basket of 355 units (1.7x) is no claim 
   assert.ok(spread);
   assert.equal(
     spread.text,
-    "Basket sizes (median order) differ between the segments, from 140 units (Occasional) to 177 units (Champions, 1.3× the lowest), but no single segment is 1.25× the median order overall on its own.",
+    "Basket sizes (median order) differ between the segments, from 140 units (Occasional; 95% interval 127–154) to 177 units (Champions; 95% interval 161–195; 1.3× the lowest). No single segment is 1.25× the median order overall on its own.",
   );
   // a real lead on the median is claimed, said as a median
   const lead = buildInsights(
@@ -84,7 +86,7 @@ test("typical orders are medians: a mean basket of 355 units (1.7x) is no claim 
   assert.ok(lead);
   assert.equal(
     lead.text,
-    "Big have the largest baskets: a median order of 40 units, 3.3× the median order overall (12 units).",
+    "Big have the largest baskets: a median order of 40 units, 3.3× the median order overall (12 units; 95% interval 3.03–3.67).",
   );
 });
 
@@ -343,4 +345,91 @@ test("spend per head abroad is compared like with like: within segments, each wi
   assert.match(real.text, /The difference holds within every segment compared\./);
   assert.equal(rankInsights([real])[0].headline, true);
   assert.equal(homeSpendInsight({ ...base, home_spend: null }), null);
+});
+
+/** A made-up bootstrap interval: the figure `value` and its ratio, each with the bounds given. */
+const ci = (value: number, ratio: number, ratioLow: number, ratioHigh: number) => ({
+  value,
+  low: value * 0.9,
+  high: value * 1.1,
+  ratio,
+  ratio_low: ratioLow,
+  ratio_high: ratioHigh,
+});
+
+test("a return-rate lead is claimed only when its bootstrap interval over customers excludes no difference", () => {
+  // 8% against 2%: 4x the rest on the point, but a few customers make it (the ratio's interval reaches 0.8)
+  const segments = (low: number) => [
+    segment("Lapsed", { return_rate: 0.08, return_interval: ci(0.08, 4, low, 9) }),
+    segment("Loyal", { return_rate: 0.02 }),
+    segment("New", { return_rate: 0.02 }),
+  ];
+  const few = buildInsights(facts(segments(0.8)));
+  assert.ok(!few.some((i) => i.id === "highest_return_rate"), "no lead the interval does not support");
+  const spread = few.find((i) => i.id === "returns_spread");
+  assert.ok(spread, "a spread statement instead");
+  assert.match(
+    spread.text,
+    /Lapsed reach 4\.0× the rest of the customers, but the interval of that ratio \(95% interval 0\.80–9\.00\) includes no difference: no segment is singled out\.$/,
+  );
+  // the same point figures with an interval wholly above 1: claimed, with the interval, and a headline
+  const many = buildInsights(facts(segments(2.5)));
+  const lead = many.find((i) => i.id === "highest_return_rate");
+  assert.ok(lead?.headline, "a supported lead competes for the executive summary");
+  assert.match(lead.text, /4\.0× the rest of the customers \(2\.0% of units returned; 95% interval 2\.50–9\.00/);
+  assert.ok(Math.abs(lead.evidence!.low - Math.log(2.5)) < 1e-12);
+});
+
+test("a median-order lead is claimed only when its interval excludes no difference, and then is a headline", () => {
+  const f = (low: number) =>
+    facts(
+      [segment("Big", { median_order_units: 40, order_units_interval: ci(40, 40 / 12, low, 4) }), segment("Small")],
+      {
+        median_order_units: 12,
+      },
+    );
+  const withheld = buildInsights(f(0.9));
+  assert.ok(!withheld.some((i) => i.id === "largest_baskets"));
+  assert.match(
+    withheld.find((i) => i.id === "baskets_spread")?.text ?? "",
+    /Big reach 3\.3× the median order overall, but/,
+  );
+  const lead = buildInsights(f(2.2)).find((i) => i.id === "largest_baskets");
+  assert.ok(lead?.headline, "a supported median lead is a headline");
+  assert.ok(Math.abs(supportedEffect(lead.evidence!) - Math.log(2.2)) < 1e-12);
+});
+
+test("one-time buyers compete by their interval: a share whose interval reaches below a quarter is no headline", () => {
+  // Online Retail's shape: 25.6% (24.1-27.1%); scipy binomtest(864, 3375).proportion_ci(method="wilson") = (0.24156, 0.27100)
+  const near = oneOffInsight(
+    facts([segment("A")], {
+      frequency: [...Array(864).fill(1), ...Array(2511).fill(2)],
+      tenure: Array(3375).fill(200),
+    }),
+  );
+  assert.ok(near?.evidence, "one-time buyers carry evidence");
+  assert.ok(Math.abs(Math.exp(near.evidence.low) * 0.25 - 0.24156) < 5e-5);
+  assert.equal(rankInsights([near])[0].headline, false);
+  assert.doesNotMatch(near.text, /: a second order is the first retention goal/);
+  assert.match(near.text, /the interval reaches below 25\.0%/);
+  // 40% of 1,000: scipy (0.37007, 0.43069), wholly above a quarter: a headline
+  const clear = oneOffInsight(
+    facts([segment("A")], { frequency: [...Array(400).fill(1), ...Array(600).fill(2)], tenure: Array(1000).fill(200) }),
+  );
+  assert.ok(clear && rankInsights([clear])[0].headline, "40% of 1,000 is a headline");
+  assert.ok(Math.abs(Math.exp(clear.evidence!.low) * 0.25 - 0.37007) < 5e-5);
+  assert.match(clear.text, /: a second order is the first retention goal\./);
+});
+
+test("response rates per segment carry Wilson intervals in the behaviour page's data", () => {
+  // 3 segments' customers answering one campaign: 0/0/1 values, the customers are the trials
+  const r = [...Array(29).fill([1]), ...Array(71).fill([0])];
+  const g = partsGroup(
+    "A",
+    r.map((_, i) => i),
+    { m: r.map(() => [1]), f: r.map(() => [1]), r },
+  );
+  // scipy: binomtest(29, 100).proportion_ci(method="wilson") = (0.21015, 0.38539)
+  assert.equal(g.responses[0], 0.29);
+  assert.ok(Math.abs(g.responses_low[0]! - 0.21015) < 1e-5 && Math.abs(g.responses_high[0]! - 0.38539) < 1e-5);
 });

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { generateDemo, writeDemoFiles } from "../../loaders/demo/index.ts";
 import { VERSION_FILE } from "../../loaders/demo/write.ts";
+import type { InsightFacts, SegmentFacts } from "../../loaders/report/facts.ts";
+import type { FigureInterval } from "../../loaders/report/order-intervals.ts";
 
 export interface SmallData {
   /** transactions.csv.gz */
@@ -51,4 +53,38 @@ export function readHeadline(dist: string): Headline {
     period_end: meta.period_end,
     k: meta.k,
   };
+}
+
+/**
+ * Hand-built narrative facts with intervals (for wording tests): every segment without them gets a return-rate
+ * interval (its ratio to the rest's pooled rate) and median-order intervals (their ratio to the median order
+ * overall), each the point figure times and divided by `spread`. Tests of the interval guards pass their own.
+ */
+export function withIntervals(facts: InsightFacts, spread = 1.1): InsightFacts {
+  const units = (s: SegmentFacts) => s.items_per_order * s.orders;
+  const around = (value: number, ratio: number): FigureInterval => ({
+    value,
+    low: value / spread,
+    high: value * spread,
+    ratio,
+    ratio_low: ratio / spread,
+    ratio_high: ratio * spread,
+  });
+  const segments = facts.segments.map((s) => {
+    const rest = facts.segments.filter((x) => x !== s);
+    const restUnits = rest.reduce((a, x) => a + units(x), 0);
+    const restRate = restUnits ? rest.reduce((a, x) => a + x.return_rate * units(x), 0) / restUnits : NaN;
+    const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : NaN);
+    return {
+      ...s,
+      return_interval: s.return_interval ?? around(s.return_rate, ratio(s.return_rate, restRate)),
+      order_units_interval:
+        s.order_units_interval ??
+        around(s.median_order_units ?? NaN, ratio(s.median_order_units, facts.median_order_units)),
+      order_value_interval:
+        s.order_value_interval ??
+        around(s.median_order_value ?? NaN, ratio(s.median_order_value, facts.median_order_value)),
+    };
+  });
+  return { ...facts, segments };
 }

@@ -9,7 +9,20 @@ import { customerTableData } from "./customer-table.ts";
 import type { ReportContext } from "../context.ts";
 import { glossaryFacts } from "../glossary.ts";
 import { formatInt, formatPercent } from "../format.ts";
-import { behaviourGaps, rnd, rndSpread, segmentRows } from "../facts.ts";
+import { behaviourGaps, orderIntervals, returnIntervals, rnd, rndSpread, segmentRows } from "../facts.ts";
+import type { FigureInterval } from "../order-intervals.ts";
+
+/** A figure's bootstrap interval and its ratio's, rounded for publication. */
+const rndInterval = (ci: FigureInterval | undefined, digits: number) =>
+  ci
+    ? {
+        low: rnd(ci.low, digits),
+        high: rnd(ci.high, digits),
+        ratio: rnd(ci.ratio, 3),
+        ratio_low: rnd(ci.ratio_low, 3),
+        ratio_high: rnd(ci.ratio_high, 3),
+      }
+    : null;
 
 type Weekly = { dow: number; hour: number; orders: number; revenue: number }[];
 
@@ -34,6 +47,9 @@ const packWeekly = (w: Weekly | undefined) => (w ?? []).map((c) => [c.dow, c.hou
 export function behaviourData(ctx: ReportContext): Record<string, unknown> {
   const byK: Record<string, unknown> = {};
   for (const [k, kd] of ctx.byK) {
+    // the return rate's bootstrap interval over customers (every k); the median order's for the chosen k (its claims)
+    const returns = returnIntervals(ctx, kd);
+    const orders = k === ctx.seg.k ? orderIntervals(ctx, kd) : null;
     byK[k] = segmentRows(ctx, kd).map((row) => ({
       name: row.name,
       customers: row.customers,
@@ -42,6 +58,10 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       items_per_order: rnd(row.items_per_order, 2),
       aov: rnd(row.aov),
       return_rate: rnd(row.return_rate, 5),
+      /** the return rate's 95% interval, and its ratio to the other customers' rate with that ratio's interval */
+      return_interval: rndInterval(returns?.clusters[row.cluster], 5),
+      order_units_interval: rndInterval(orders?.units.clusters[row.cluster], 1),
+      order_value_interval: rndInterval(orders?.value.clusters[row.cluster], 2),
       order_units: rndSpread(kd.agg.orders.get(row.cluster)?.order_units, 1),
       order_value: rndSpread(kd.agg.orders.get(row.cluster)?.order_value, 2),
       interval: rndSpread(kd.agg.intervals.get(row.cluster), 1),
@@ -50,6 +70,7 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
     }));
   }
   const all = ctx.all.orders.get(-1);
+  const overallReturns = returnIntervals(ctx, ctx.chosen)?.overall;
   const weeklyBySegment: Record<string, unknown> = {};
   ctx.chosen.solution.names.forEach((name, j) => (weeklyBySegment[name] = packWeekly(ctx.chosen.agg.weekly.get(j))));
   const g = glossaryFacts(ctx);
@@ -70,6 +91,7 @@ export function behaviourData(ctx: ReportContext): Record<string, unknown> {
       items_per_order: rnd(all && all.orders ? all.units / all.orders : 0, 2),
       aov: rnd(all && all.orders ? all.revenue / all.orders : 0),
       return_rate: rnd(all && all.bought_units ? all.returned_units / all.bought_units : 0, 5),
+      return_interval: overallReturns ? { low: rnd(overallReturns.low, 5), high: rnd(overallReturns.high, 5) } : null,
       order_units: rndSpread(all?.order_units, 1),
       order_value: rndSpread(all?.order_value, 2),
       interval: rndSpread(ctx.all.intervals.get(-1), 1),

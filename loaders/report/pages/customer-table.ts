@@ -6,6 +6,7 @@
 import { readerLabel } from "../labels.ts";
 import type { ReportContext } from "../context.ts";
 import { rnd } from "../facts.ts";
+import { wilson } from "../../stats/intervals.ts";
 
 export interface PartsGroup {
   name: string;
@@ -18,6 +19,9 @@ export interface PartsGroup {
   purchase_share: (number | null)[];
   /** share of the group's customers with 1, per response column */
   responses: (number | null)[];
+  /** the Wilson 95% interval of each response rate (the customers are the trials) */
+  responses_low: (number | null)[];
+  responses_high: (number | null)[];
 }
 
 /** Column means and shares over the customers at `members`. */
@@ -48,6 +52,8 @@ export function partsGroup(
     purchases: f.map((x) => rnd(n ? x / n : null, 3)),
     purchase_share: share(f),
     responses: r.map((x) => rnd(n ? x / n : null, 5)),
+    responses_low: r.map((x) => rnd(n ? wilson(x, n).low : null, 5)),
+    responses_high: r.map((x) => rnd(n ? wilson(x, n).high : null, 5)),
   };
 }
 

@@ -8,6 +8,8 @@ import { regionOf } from "../regions.ts";
 import { median } from "../../stats/quantile.ts";
 import {
   oneCustomerReturnsNote,
+  orderIntervals,
+  returnIntervals,
   periodYears,
   productNotes,
   publishRow,
@@ -32,8 +34,15 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
     median_recency: rnd(median(ctx.ingest.customers.map((c) => c.recency)), 1),
     median_frequency: rnd(median(ctx.ingest.customers.map((c) => c.frequency)), 1),
     median_monetary: rnd(median(ctx.ingest.customers.map((c) => c.monetary))),
+    median_order_units: rnd(all?.order_units.median, 1),
+    median_order_value: rnd(all?.order_value.median),
   };
   const value = valueFigures(ctx);
+  // the figures a few customers can drive, with their bootstrap intervals over customers (as the behaviour page)
+  const returns = returnIntervals(ctx, kd);
+  const orders = orderIntervals(ctx, kd);
+  const interval = (ci: { low: number; high: number } | undefined, digits: number) =>
+    ci && Number.isFinite(ci.low) ? { low: rnd(ci.low, digits), high: rnd(ci.high, digits) } : null;
   const out = new Map<string, Record<string, unknown>>();
   for (const row of rows) {
     const slug = ctx.slugs.get(row.name)!;
@@ -58,6 +67,9 @@ export function segmentPages(ctx: ReportContext): Map<string, Record<string, unk
       value: value.fitted ? { fitted: true, ...value.segments.get(row.name)! } : { fitted: false, text: [value.text] },
       overall,
       returns_note: oneCustomerReturnsNote(row),
+      return_interval: interval(returns?.clusters[j], 5),
+      order_units_interval: interval(orders?.units.clusters[j], 1),
+      order_value_interval: interval(orders?.value.clusters[j], 2),
       order_units: rndSpread(o?.order_units, 1),
       order_value: rndSpread(o?.order_value, 2),
       interval: rndSpread(kd.agg.intervals.get(j), 1),

@@ -15,7 +15,7 @@ import { chooseTransform, featureValue } from "../../cluster/features.ts";
 import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
-import { publishRow, rnd, segmentRows } from "../facts.ts";
+import { publishRow, returnIntervals, rnd, segmentRows } from "../facts.ts";
 import { bootstrap, bootstrapRatio } from "../../stats/intervals.ts";
 import { medianInPlace } from "../../stats/quantile.ts";
 
@@ -111,8 +111,16 @@ export function segmentsData(ctx: ReportContext): Record<string, unknown> {
   const byK: Record<string, unknown> = {};
   for (const [k, kd] of ctx.byK) {
     const rows = segmentRows(ctx, kd);
+    const returns = returnIntervals(ctx, kd);
     byK[k] = {
-      profiles: rows.map((r) => publishRow(r, k === ctx.seg.k ? ctx.slugs.get(r.name) : undefined)),
+      profiles: rows.map((r) => ({
+        ...publishRow(r, k === ctx.seg.k ? ctx.slugs.get(r.name) : undefined),
+        // the typical order (a few large orders pull the means up) and the return rate's bootstrap interval
+        median_order_value: ctx.available.lines ? rnd(kd.agg.orders.get(r.cluster)?.order_value.median) : null,
+        median_order_units: ctx.available.lines ? rnd(kd.agg.orders.get(r.cluster)?.order_units.median, 1) : null,
+        return_low: rnd(returns?.clusters[r.cluster].low, 5),
+        return_high: rnd(returns?.clusters[r.cluster].high, 5),
+      })),
       standardised: standardisedMeans(ctx, kd.solution.labels, k),
       spend: spendIntervals(
         Float64Array.from(ctx.ingest.customers, (c) => c.monetary),

@@ -1,0 +1,171 @@
+/**
+ * Intervals for the behaviour figures a few customers can drive: the return rate of a segment (returned units over
+ * units bought) and its median order (units, value). Units and orders are not independent trials: one customer's
+ * cancelled order of 80,000 units is 80,000 "returned units". So the intervals are seeded percentile bootstraps over
+ * customers, stratified by segment: each resample draws every segment's customers with replacement from that
+ * segment (its size fixed), and takes each drawn customer with all their units or orders. The rest of the customers
+ * are the other segments of the same resample, and everyone is all of them.
+ */
+import { Rng } from "../stats/random.ts";
+import { medianInPlace } from "../stats/quantile.ts";
+import type { Interval } from "../stats/intervals.ts";
+
+/** Resamples behind the return-rate and median-order intervals. */
+export const BEHAVIOUR_RESAMPLES = 400;
+
+/** Per customer, in the order of the customer table: units returned and bought, and their orders. */
+export interface CustomerLines {
+  /** units returned (matched to purchases) and units bought before netting: the return rate's parts */
+  returned: Float64Array;
+  bought: Float64Array;
+  /** customer i's orders are at start[i] .. start[i + 1] - 1 of `units` and `value` */
+  start: Int32Array;
+  units: Float64Array;
+  value: Float64Array;
+}
+
+/** A figure with its interval, and its ratio to a reference (the rest, or everyone) with that ratio's interval. */
+export interface FigureInterval extends Interval {
+  value: number;
+  ratio: number;
+  ratio_low: number;
+  ratio_high: number;
+}
+
+/** The 2.5th and 97.5th percentiles of the finite statistics (sorted in place); NaN when fewer than half are. */
+function percentileInterval(stats: Float64Array): Interval {
+  const finite = stats.filter((x) => !Number.isNaN(x)).sort();
+  if (finite.length < stats.length / 2) return { low: NaN, high: NaN };
+  const at = (p: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.round(p * (finite.length - 1))))];
+  return { low: at(0.025), high: at(0.975) };
+}
+
+function membersOf(labels: ArrayLike<number>, k: number): Int32Array[] {
+  const lists: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < labels.length; i++) lists[labels[i]]?.push(i);
+  return lists.map((l) => Int32Array.from(l));
+}
+
+/**
+ * Each cluster's return rate (returned / bought units of its customers) with its interval, and its ratio to the
+ * rate of every other customer with that ratio's interval; and the rate of everyone with its interval.
+ */
+export function returnRateIntervals(
+  returned: ArrayLike<number>,
+  bought: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+  { seed = 42, resamples = BEHAVIOUR_RESAMPLES }: { seed?: number; resamples?: number } = {},
+): { clusters: FigureInterval[]; overall: Interval & { value: number } } {
+  const members = membersOf(labels, k);
+  const sums = (pick: (list: Int32Array, i: number) => number) => {
+    const r = new Float64Array(k);
+    const b = new Float64Array(k);
+    members.forEach((list, j) => {
+      for (let i = 0; i < list.length; i++) {
+        const c = pick(list, i);
+        r[j] += returned[c];
+        b[j] += bought[c];
+      }
+    });
+    return { r, b };
+  };
+  const figures = ({ r, b }: { r: Float64Array; b: Float64Array }) => {
+    let R = 0;
+    let B = 0;
+    for (let j = 0; j < k; j++) {
+      R += r[j];
+      B += b[j];
+    }
+    const rate = Array.from(r, (x, j) => (b[j] > 0 ? x / b[j] : NaN));
+    const ratio = rate.map((x, j) => {
+      const rest = B - b[j] > 0 ? (R - r[j]) / (B - b[j]) : NaN;
+      return rest > 0 ? x / rest : NaN;
+    });
+    return { rate, ratio, overall: B > 0 ? R / B : NaN };
+  };
+  const point = figures(sums((list, i) => list[i]));
+  const rng = new Rng(seed);
+  const rates = Array.from({ length: k }, () => new Float64Array(resamples));
+  const ratios = Array.from({ length: k }, () => new Float64Array(resamples));
+  const overall = new Float64Array(resamples);
+  for (let s = 0; s < resamples; s++) {
+    const f = figures(sums((list) => list[rng.int(list.length)]));
+    for (let j = 0; j < k; j++) {
+      rates[j][s] = f.rate[j];
+      ratios[j][s] = f.ratio[j];
+    }
+    overall[s] = f.overall;
+  }
+  return {
+    clusters: point.rate.map((value, j) => {
+      const ci = percentileInterval(rates[j]);
+      const r = percentileInterval(ratios[j]);
+      return { value, ...ci, ratio: point.ratio[j], ratio_low: r.low, ratio_high: r.high };
+    }),
+    overall: { value: point.overall, ...percentileInterval(overall) },
+  };
+}
+
+/**
+ * Each cluster's median order (of `values`, one per order, grouped by customer through `start`) with its interval,
+ * and its ratio to the median order of everyone with that ratio's interval; and everyone's median order with its
+ * interval.
+ */
+export function medianOrderIntervals(
+  values: Float64Array,
+  start: Int32Array,
+  labels: ArrayLike<number>,
+  k: number,
+  { seed = 42, resamples = BEHAVIOUR_RESAMPLES }: { seed?: number; resamples?: number } = {},
+): { clusters: FigureInterval[]; overall: Interval & { value: number } } {
+  const members = membersOf(labels, k);
+  let buffers = members.map(() => new Float64Array(0));
+  let everyoneBuffer = new Float64Array(0);
+  // the medians of the orders of the drawn customers (a customer drawn twice brings their orders twice)
+  const medians = (draws: Int32Array[]) => {
+    const need = draws.map((d) => d.reduce((n, c) => n + start[c + 1] - start[c], 0));
+    buffers = buffers.map((buf, j) => (need[j] > buf.length ? new Float64Array(need[j]) : buf));
+    const sum = need.reduce((a, b) => a + b, 0);
+    if (sum > everyoneBuffer.length) everyoneBuffer = new Float64Array(sum);
+    let total = 0;
+    const seg = draws.map((d, j) => {
+      const buf = buffers[j];
+      let m = 0;
+      for (const c of d) for (let o = start[c]; o < start[c + 1]; o++) buf[m++] = values[o];
+      everyoneBuffer.set(buf.subarray(0, m), total);
+      total += m;
+      return medianInPlace(buf.subarray(0, m));
+    });
+    return { seg, everyone: medianInPlace(everyoneBuffer.subarray(0, total)) };
+  };
+  const point = medians(members);
+  const rng = new Rng(seed);
+  const segStats = Array.from({ length: k }, () => new Float64Array(resamples));
+  const ratioStats = Array.from({ length: k }, () => new Float64Array(resamples));
+  const overall = new Float64Array(resamples);
+  for (let s = 0; s < resamples; s++) {
+    const { seg, everyone } = medians(
+      members.map((list) => Int32Array.from({ length: list.length }, () => list[rng.int(list.length)])),
+    );
+    overall[s] = everyone;
+    seg.forEach((x, j) => {
+      segStats[j][s] = x;
+      ratioStats[j][s] = everyone > 0 ? x / everyone : NaN;
+    });
+  }
+  return {
+    clusters: point.seg.map((value, j) => {
+      const ci = percentileInterval(segStats[j]);
+      const r = percentileInterval(ratioStats[j]);
+      return {
+        value,
+        ...ci,
+        ratio: point.everyone > 0 ? value / point.everyone : NaN,
+        ratio_low: r.low,
+        ratio_high: r.high,
+      };
+    }),
+    overall: { value: point.everyone, ...percentileInterval(overall) },
+  };
+}
