@@ -142,7 +142,7 @@ function pageChecks(dir: string): PageCheck[] {
     },
     {
       match: (path) => path === "/geography",
-      run: async (_page, drawn) => {
+      run: async (page, drawn) => {
         const geo = siteData(dir, "geography");
         const regions = new Set(geo.countries.map((c: { region: string }) => c.region));
         assert.equal(
@@ -153,6 +153,25 @@ function pageChecks(dir: string): PageCheck[] {
         const countries = chart(drawn, "Segment mix of each country's customers (All regions)");
         assert.equal(countries.rowLabels.length, Math.min(25, geo.countries.length), "one bar per country (up to 25)");
         assert.ok(countries.ticks > 0, "country chart: axis ticks");
+        // the region table: each share with its Wilson interval, a dash below the minimum size (issue 19)
+        const cells = await page.evaluate(() => {
+          const table = [...document.querySelectorAll("table")].find((t) =>
+            [...t.querySelectorAll("th")].some((th) => th.textContent?.trim() === "Region"),
+          );
+          return table
+            ? [...table.querySelectorAll("tbody tr")].map((tr) =>
+                [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? ""),
+              )
+            : [];
+        });
+        const shares = geo.by_k[String(k)].region_shares;
+        assert.ok(cells.length > 0, "region table");
+        for (const [region, , top, inactive] of cells)
+          for (const [text, share] of [
+            [top, shares[region].top],
+            [inactive, shares[region].inactive],
+          ])
+            assert.match(text, share ? /^\d+\.\d% \(\d+\.\d%–\d+\.\d%\)$/ : /too few/, `${region}: ${text}`);
       },
     },
     {

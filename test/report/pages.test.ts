@@ -20,6 +20,9 @@ import { buildContext, type ReportContext } from "../../loaders/report/context.t
 import { behaviourData } from "../../loaders/report/pages/behaviour.ts";
 import { glossaryFacts } from "../../loaders/report/glossary.ts";
 import { geographyData } from "../../loaders/report/pages/geography.ts";
+import { MIN_GROUP_CUSTOMERS } from "../../loaders/report/limits.ts";
+import { regionOf } from "../../loaders/report/regions.ts";
+import { wilson } from "../../loaders/stats/intervals.ts";
 import { metaData, overviewData } from "../../loaders/report/pages/overview.ts";
 import { productsData } from "../../loaders/report/pages/products.ts";
 import { rfmData } from "../../loaders/report/pages/rfm.ts";
@@ -239,6 +242,38 @@ describe("report pages on a small demo file (gross basis), against the CSV", () 
         .map(([country, v]) => [country, v.customers]),
     );
     for (const c of g.countries) cents(c.revenue, want.get(c.country)!.revenue, c.country);
+    // each region's and country's share in the top and least active segment, counted from the customers' labels,
+    // with its Wilson interval (wilson: scipy's to 1e-12, test/stats/intervals); none below the minimum group size
+    let stated = 0;
+    for (const [k, kd] of ctx.byK) {
+      const byK = g.by_k[k];
+      const labels = kd.solution.labels;
+      const members = (inGroup: (country: string) => boolean) =>
+        ctx.ingest.customers.map((c, i) => [c, labels[i]] as const).filter(([c]) => inGroup(c.country));
+      const check = (shares: any, group: [(typeof ctx.ingest.customers)[number], number][], what: string) => {
+        for (const [key, name] of [
+          ["top", byK.top],
+          ["inactive", byK.inactive],
+        ] as const) {
+          const j = byK.names.indexOf(name);
+          if (group.length < MIN_GROUP_CUSTOMERS) {
+            assert.equal(shares[key], null, `${what} k = ${k}: too few for a share`);
+            continue;
+          }
+          const part = group.filter(([, l]) => l === j).length;
+          const { low, high } = wilson(part, group.length);
+          near(shares[key].share, part / group.length, 1e-6, `${what} k = ${k} ${key} share`);
+          near(shares[key].low, low, 1e-6, `${what} k = ${k} ${key} low`);
+          near(shares[key].high, high, 1e-6, `${what} k = ${k} ${key} high`);
+          stated++;
+        }
+      };
+      for (const region of g.regions)
+        check(byK.region_shares[region], members((c) => regionOf(c) === region) as any, region);
+      for (const { country } of g.countries)
+        check(byK.country_shares[country], members((c) => c === country) as any, country);
+    }
+    assert.ok(stated > 0, "some share is large enough to state");
   });
 
   it("products: the ten products with most revenue, their customers and share", async () => {

@@ -7,6 +7,14 @@ import { MIN_GROUP_CUSTOMERS, smallGroupsNote } from "../limits.ts";
 import { REGIONS, regionOf, regionTable } from "../regions.ts";
 import { countryTest, inactiveCluster, rnd, segmentRows } from "../facts.ts";
 import { homeSpend } from "../home-spend.ts";
+import { wilson } from "../../stats/intervals.ts";
+
+/** A share of `n` customers with its Wilson 95% interval (rounded), or null below the minimum group size. */
+function shareOf(part: number, n: number): { share: number; low: number; high: number } | null {
+  if (n < MIN_GROUP_CUSTOMERS) return null;
+  const { low, high } = wilson(part, n);
+  return { share: rnd(part / n, 6)!, low: rnd(low, 6)!, high: rnd(high, 6)! };
+}
 
 export function geographyData(ctx: ReportContext): Record<string, unknown> {
   const overall = ctx.all.countries.get(-1) ?? new Map();
@@ -23,11 +31,27 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
     const rows = segmentRows(ctx, kd);
     const inactive = inactiveCluster(rows);
     const top = [...rows].sort((a, b) => b.revenue_per_customer - a.revenue_per_customer || a.cluster - b.cluster)[0];
+    const topIndex = names.indexOf(top.name);
+    const inactiveIndex = names.indexOf(inactive.name);
+    // each region's and country's share in the top and the least active segment, with its interval
+    const shares = (groups: [string, number[]][]) =>
+      Object.fromEntries(
+        groups.map(([name, c]) => {
+          const n = c.reduce((t, x) => t + x, 0);
+          return [name, { top: shareOf(c[topIndex], n), inactive: shareOf(c[inactiveIndex], n) }];
+        }),
+      );
+    const regionCounts = REGIONS.map((region): [string, number[]] => [
+      region,
+      names.map((_, j) => countries.filter((c) => c.region === region).reduce((t, c) => t + counts[c.country][j], 0)),
+    ]);
     byK[k] = {
       names,
       counts,
       inactive: inactive.name,
       top: top.name,
+      region_shares: shares(regionCounts),
+      country_shares: shares(Object.entries(counts)),
       test: test && {
         chi2: rnd(test.chi2, 2),
         df: test.df,
