@@ -7,23 +7,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
-import { ingest } from "../../loaders/pipeline/ingest.ts";
+import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { readSheet } from "../../loaders/sources/excel.ts";
+import { ingestFigures } from "../support/workbook.ts";
 
 const WORKBOOK = join(PROJECT_ROOT, "test/fixtures/pandas/pandas.xlsx");
 const CSV = join(PROJECT_ROOT, "test/fixtures/ingest/reasons.csv");
-
-async function figures(data: string, overrides: Record<string, unknown> = {}) {
-  const result = await ingest(loadConfig({ file: null, data, env: {}, overrides }), { onRecognised: () => undefined });
-  try {
-    // customer_ids: the CSV writes one id two ways (17850 and 17850.0), which pandas reads as one number
-    const { customer_ids: _ids, ...accounting } = result.accounting;
-    return { accounting, customers: result.customers, revenue: result.revenue };
-  } finally {
-    await result.close();
-  }
-}
 
 describe("workbooks as pandas writes them (issue 23 #16)", () => {
   it("names the sheets as the workbook does and reads the one asked for", async () => {
@@ -38,8 +27,8 @@ describe("workbooks as pandas writes them (issue 23 #16)", () => {
   });
 
   it("gives the same customers and accounting as the CSV it was written from", async () => {
-    const fromWorkbook = await figures(WORKBOOK, { sheet: "Sales" });
-    const fromCsv = await figures(CSV);
+    const fromWorkbook = await ingestFigures(WORKBOOK, { sheet: "Sales" });
+    const fromCsv = await ingestFigures(CSV);
     assert.deepEqual(fromWorkbook.accounting, fromCsv.accounting);
     assert.deepEqual(fromWorkbook.customers, fromCsv.customers);
     assert.equal(fromWorkbook.revenue, fromCsv.revenue);

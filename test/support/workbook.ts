@@ -1,5 +1,7 @@
 /** Test workbooks written with exceljs's streaming writer: date cells as real dates, numbers as numbers. */
 import ExcelJS from "exceljs";
+import { loadConfig } from "../../loaders/config.ts";
+import { ingest } from "../../loaders/pipeline/ingest.ts";
 
 export interface SheetSpec {
   name: string;
@@ -42,4 +44,19 @@ export function onlineRetailCells(fields: string[], headers: string[]): (string 
     if (h === "Quantity" || h === "UnitPrice" || h === "CustomerID") return Number(text);
     return text;
   });
+}
+
+/**
+ * What ingest makes of `data` (accounting, customers, revenue), for comparing a workbook with the CSV it was made
+ * from; the accounting's customer_ids is left out: a CSV may write one id two ways (17850 and 17850.0), which a
+ * spreadsheet reads as one number.
+ */
+export async function ingestFigures(data: string, overrides: Record<string, unknown> = {}) {
+  const result = await ingest(loadConfig({ file: null, data, env: {}, overrides }), { onRecognised: () => undefined });
+  try {
+    const { customer_ids: _ids, ...accounting } = result.accounting;
+    return { accounting, customers: result.customers, revenue: result.revenue };
+  } finally {
+    await result.close();
+  }
 }
