@@ -34,7 +34,7 @@ import type { Matrix } from "../loaders/cluster/matrix.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette, silhouetteSample } from "../loaders/cluster/metrics.ts";
 import { chooseEps, defaultMinSamples, fitDbscan } from "../loaders/cluster/methods/dbscan.ts";
 import { fitGmm } from "../loaders/cluster/methods/gmm.ts";
-import { fitKMeans } from "../loaders/cluster/methods/kmeans.ts";
+import { kmeansMethod } from "../loaders/cluster/methods/index.ts";
 import { wardTree, cutTree } from "../loaders/cluster/methods/ward.ts";
 import { silhouettes, type Labelling } from "../loaders/cluster/silhouettes.ts";
 import { adjustedRandIndex } from "../loaders/cluster/stability.ts";
@@ -185,17 +185,7 @@ export async function benchMethods(o: MethodsOptions, log: (line: string) => voi
     const monetary = Float64Array.from(customers, (c) => c.monetary);
     const kmeans = timed("Online Retail: K-Means fits (k = 2..10, 10 restarts)", n, () => {
       const out = new Map<number, Int32Array>();
-      for (let k = 2; k <= 10; k++)
-        out.set(
-          k,
-          fitKMeans(X, {
-            k,
-            seed: clustering.seed,
-            restarts: clustering.restarts,
-            maxIterations: clustering.max_iterations,
-            tolerance: clustering.tolerance,
-          }).labels,
-        );
+      for (let k = 2; k <= 10; k++) out.set(k, kmeansMethod(clustering).fit(X, k, clustering.seed).labels);
       return out;
     });
     const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
@@ -320,17 +310,7 @@ export async function benchMethods(o: MethodsOptions, log: (line: string) => voi
     const X = buildFeatures(customers, clustering).matrix;
     for (const seed of o.seeds ?? [42, 1, 7, 3]) {
       const kmeans = new Map<number, Int32Array>();
-      for (let k = 2; k <= 10; k++)
-        kmeans.set(
-          k,
-          fitKMeans(X, {
-            k,
-            seed,
-            restarts: clustering.restarts,
-            maxIterations: clustering.max_iterations,
-            tolerance: clustering.tolerance,
-          }).labels,
-        );
+      for (let k = 2; k <= 10; k++) kmeans.set(k, kmeansMethod(clustering).fit(X, k, seed).labels);
       const below: string[] = [];
       timed(
         `mixture vs scikit-learn's best of 10, seed ${seed} (${clustering.methods.gmm_restarts} restarts, the first from K-Means)`,

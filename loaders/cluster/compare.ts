@@ -22,7 +22,7 @@ import { takeRows } from "./matrix.ts";
 import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
 import { fitDbscan } from "./methods/dbscan.ts";
 import { COVARIANCE_TYPES, fitGmm, uncertainShare, type CovarianceType } from "./methods/gmm.ts";
-import { fitKMeans } from "./methods/kmeans.ts";
+import { kmeansMethod } from "./methods/index.ts";
 import { cutTree, topDendrogram, wardFromTree, wardSample, wardTree, type DendrogramNode } from "./methods/ward.ts";
 import { clusterOrder } from "./profile.ts";
 import type { ClusterMethodName } from "./settings.ts";
@@ -175,19 +175,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
   for (const k of ks) {
     const known = input.kmeans?.get(k);
     if (!known) await checkpoint();
-    const l =
-      known ??
-      ordered(
-        fitKMeans(X, {
-          k,
-          seed,
-          restarts: clustering.restarts,
-          maxIterations: clustering.max_iterations,
-          tolerance: clustering.tolerance,
-        }).labels,
-        k,
-        monetary,
-      );
+    const l = known ?? ordered(kmeansMethod(clustering).fit(X, k, seed).labels, k, monetary);
     kmeans.set(k, l);
     const scored = input.kmeansScores?.get(k);
     const score = scored
