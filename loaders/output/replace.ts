@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { processRuns } from "../processes.ts";
+import { removeLeftovers } from "../processes.ts";
 
 /** Names of the temporary folders inside an output folder. */
 export const TEMP_PREFIX = ".segment-tmp-";
@@ -41,11 +41,7 @@ export function outputError(path: string, error: unknown): unknown {
 
 /** Removes temporary folders in `dir` that a killed run left (named with its process id, which no longer runs). */
 export function removeStale(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const pid = /^\.segment-tmp-(\d+)-/.exec(name)?.[1];
-    if (pid && Number(pid) !== process.pid && !processRuns(Number(pid)))
-      rmSync(join(dir, name), { recursive: true, force: true });
-  }
+  removeLeftovers(dir, /^\.segment-tmp-(\d+)-/);
 }
 
 /**

@@ -31,7 +31,7 @@ import type { IngestOptions, IngestResult } from "./ingest-result.ts";
 import type { SegmentationResult } from "./types.ts";
 import type { SearchResult } from "../cluster/search.ts";
 import type { StabilityResult } from "../cluster/stability.ts";
-import { processRuns } from "../processes.ts";
+import { removeLeftovers } from "../processes.ts";
 
 /** The top-level settings ingest reads: every source setting, the revenue basis and the cleaning section. */
 export const INGEST_SETTINGS = [
@@ -140,10 +140,7 @@ async function store(
  * the staging folders of processes that are gone (killed outright before they could clean up).
  */
 export function prune(cache: StageCache, stage: StageName): void {
-  for (const name of readdirSync(cache.dir)) {
-    const pid = /^\.staging-(?:ingest|segment|search)-(\d+)$/.exec(name)?.[1];
-    if (pid && !processRuns(Number(pid))) rmSync(join(cache.dir, name), { recursive: true, force: true });
-  }
+  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search)-(\d+)$/);
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
     .map((e) => ({ path: join(cache.dir, e.name), used: statSync(join(cache.dir, e.name, STAMP)).mtimeMs }))
