@@ -182,7 +182,7 @@ export async function saveIngest(cache: StageCache, key: string, result: IngestR
   } = result;
   const stored: StoredIngest = rest;
   await store(cache, "ingest", key, async (dir) => {
-    const catalog = await currentCatalog(result);
+    const catalog = await currentCatalog(result.db);
     await conn.run(`ATTACH ${sqlPath(join(dir, TABLES))} AS stage_cache_out`);
     try {
       await conn.run(`COPY FROM DATABASE ${catalog} TO stage_cache_out`);
@@ -193,8 +193,9 @@ export async function saveIngest(cache: StageCache, key: string, result: IngestR
   });
 }
 
-async function currentCatalog(result: IngestResult): Promise<string> {
-  const [row] = await result.db.query<{ name: string }>("SELECT current_database() AS name");
+/** The database's own catalog, quoted for SQL. */
+async function currentCatalog(db: IngestResult["db"]): Promise<string> {
+  const [row] = await db.query<{ name: string }>("SELECT current_database() AS name");
   return `"${row.name.replaceAll('"', '""')}"`;
 }
 
@@ -215,10 +216,10 @@ export async function loadIngest(
   const { instance, conn } = await openDatabase();
   const db = duckdbDatabase(instance, conn);
   try {
-    const [{ name }] = await db.query<{ name: string }>("SELECT current_database() AS name");
+    const catalog = await currentCatalog(db);
     await conn.run(`ATTACH ${sqlPath(join(dir, TABLES))} AS stage_cache_in (READ_ONLY)`);
     try {
-      await conn.run(`COPY FROM DATABASE stage_cache_in TO "${name.replaceAll('"', '""')}"`);
+      await conn.run(`COPY FROM DATABASE stage_cache_in TO ${catalog}`);
     } finally {
       await conn.run("DETACH stage_cache_in");
     }
