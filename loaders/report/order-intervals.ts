@@ -8,7 +8,7 @@
  */
 import { Rng } from "../stats/random.ts";
 import { medianInPlace } from "../stats/quantile.ts";
-import type { Interval } from "../stats/intervals.ts";
+import { percentiles95, type Interval } from "../stats/intervals.ts";
 
 /** Resamples behind the return-rate and median-order intervals. */
 export const BEHAVIOUR_RESAMPLES = 400;
@@ -36,8 +36,7 @@ export interface FigureInterval extends Interval {
 function percentileInterval(stats: Float64Array): Interval {
   const finite = stats.filter((x) => !Number.isNaN(x)).sort();
   if (finite.length < stats.length / 2) return { low: NaN, high: NaN };
-  const at = (p: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.round(p * (finite.length - 1))))];
-  return { low: at(0.025), high: at(0.975) };
+  return percentiles95(finite);
 }
 
 function membersOf(labels: ArrayLike<number>, k: number): Int32Array[] {

@@ -43,6 +43,13 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
+/** The 2.5th and 97.5th percentiles (nearest rank) of a bootstrap's sorted statistics: its 95% interval. */
+export function percentiles95(sorted: Float64Array): Interval {
+  const n = sorted.length;
+  const at = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))];
+  return { low: at(0.025), high: at(0.975) };
+}
+
 /**
  * A seeded percentile-bootstrap interval of `statistic` (default the median) over `values`: `resamples` resamples
  * with replacement, the 2.5th and 97.5th percentiles of their statistics. Deterministic for a given seed.
@@ -68,9 +75,7 @@ export function bootstrap(
     for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
     stats[r] = statistic(sample);
   }
-  stats.sort();
-  const at = (p: number) => stats[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
-  return { low: at(0.025), high: at(0.975) };
+  return percentiles95(stats.sort());
 }
 
 /**
@@ -94,9 +99,7 @@ export function bootstrapRatio(
     for (let i = 0; i < sb.length; i++) sb[i] = b[rng.int(b.length)];
     stats[r] = medianInPlace(sa) / medianInPlace(sb);
   }
-  stats.sort();
-  const at = (p: number) => stats[Math.min(resamples - 1, Math.max(0, Math.round(p * (resamples - 1))))];
-  return { ratio, low: at(0.025), high: at(0.975) };
+  return { ratio, ...percentiles95(stats.sort()) };
 }
 
 /** True when two intervals do not overlap: a difference the data supports. */
