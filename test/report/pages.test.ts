@@ -268,8 +268,15 @@ describe("report pages on a small demo file (gross basis), against the CSV", () 
           stated++;
         }
       };
-      for (const region of g.regions)
-        check(byK.region_shares[region], members((c) => regionOf(c) === region) as any, region);
+      for (const region of g.regions) {
+        const group = members((c) => regionOf(c) === region);
+        assert.deepEqual(
+          byK.region_counts[region],
+          byK.names.map((_: string, j: number) => group.filter(([, l]) => l === j).length),
+          `${region} k = ${k}: customers per segment`,
+        );
+        check(byK.region_shares[region], group as any, region);
+      }
       for (const { country } of g.countries)
         check(byK.country_shares[country], members((c) => c === country) as any, country);
     }

@@ -50,6 +50,8 @@ export function geographyData(ctx: ReportContext): Record<string, unknown> {
       counts,
       inactive: inactive.name,
       top: top.name,
+      // the customers of each region per segment (the region chart and table)
+      region_counts: Object.fromEntries(regionCounts),
       region_shares: shares(regionCounts),
       country_shares: shares(Object.entries(counts)),
       test: test && {
