@@ -63,11 +63,15 @@ function main(): void {
   let running = false;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  // a file watched before keeps its watcher, which compares with the state it last saw: an edit saved while the
+  // report data was being recomputed is still seen (a new watcher would take the edited file as its start)
   const watch = (): void => {
-    for (const file of watched) unwatchFile(file);
-    watched = watchedFiles();
-    for (const file of watched)
-      watchFile(file, { interval: POLL_MS }, (now, before) => now.mtimeMs !== before.mtimeMs && changed(file));
+    const next = watchedFiles();
+    for (const file of watched) if (!next.includes(file)) unwatchFile(file);
+    for (const file of next)
+      if (!watched.includes(file))
+        watchFile(file, { interval: POLL_MS }, (now, before) => now.mtimeMs !== before.mtimeMs && changed(file));
+    watched = next;
   };
   const refresh = (): void => {
     if (running) return void (again = true);
