@@ -6,6 +6,7 @@
 import { chiSquareSf } from "./distributions.ts";
 import { Rng } from "./random.ts";
 import { median, medianInPlace } from "./quantile.ts";
+import { ResampledMedian } from "./resampled-median.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
 export const Z95 = 1.959963984540054;
@@ -79,6 +80,22 @@ export function bootstrap(
 }
 
 /**
+ * `bootstrap` with `statistic: medianInPlace`, the same draws and the same bits, without building the resamples
+ * (stats/resampled-median.ts).
+ */
+export function bootstrapMedian(
+  values: ArrayLike<number>,
+  { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
+): Interval {
+  const ranked = ResampledMedian.of(values);
+  if (!ranked || !values.length) return bootstrap(values, { seed, resamples, statistic: medianInPlace });
+  const rng = new Rng(seed);
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) stats[r] = ranked.draw(rng);
+  return percentiles95(stats.sort());
+}
+
+/**
  * A seeded percentile-bootstrap interval of the ratio of the medians of two independent samples, median(a) /
  * median(b): each resample draws `a` and `b` with replacement, each from itself (a segment against the rest of the
  * customers). Also the ratio of the samples' own medians. NaN bounds when a sample is empty.
@@ -91,9 +108,16 @@ export function bootstrapRatio(
   const ratio = median(a) / median(b);
   if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
   const rng = new Rng(seed);
+  const stats = new Float64Array(resamples);
+  const ra = ResampledMedian.of(a);
+  const rb = ResampledMedian.of(b);
+  if (ra && rb) {
+    // a's draws, then b's, as below: the same numbers and the same medians
+    for (let r = 0; r < resamples; r++) stats[r] = ra.draw(rng) / rb.draw(rng);
+    return { ratio, ...percentiles95(stats.sort()) };
+  }
   const sa = new Float64Array(a.length);
   const sb = new Float64Array(b.length);
-  const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < sa.length; i++) sa[i] = a[rng.int(a.length)];
     for (let i = 0; i < sb.length; i++) sb[i] = b[rng.int(b.length)];
