@@ -177,7 +177,7 @@ export async function applyReturns(
   );
   const netted = config.revenue === "net" && config.cleaning.drop_cancellations;
   const sum = d.sum;
-  return db.deterministic(async () => {
+  return (async () => {
     if (netted) {
       await db.run(`
         UPDATE transactions SET returned = m.units
@@ -233,5 +233,5 @@ export async function applyReturns(
         },
       },
     };
-  });
+  })();
 }
