@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --build`: the report's build times on a data file. Cold = no report data and no Framework
- * cache (`rm -rf .segment-cache src/.observablehq/cache`), then `npm run build -- --out DIR` (`node --import tsx
- * loaders/cli/build.ts`); right after it, Framework's build alone on the same pages and page data (`observable
+ * cache (`rm -rf .segment-cache src/.observablehq/cache`), then `npm run build -- --out DIR` (`node
+ * loaders/cli/launch.mjs build`, as package.json runs it); right after it, Framework's build alone on the same pages and page data (`observable
  * build`, the very command and environment the build runs it with), once with Framework's cache cold as in the
  * cold build and once warm; then, in order, each from the state the one before left: unchanged = the same build
  * again; export = `npm run export -- --out DIR` (the single file and the PDF; its build finds the site current);
@@ -180,9 +180,9 @@ export async function measureBuilds(
   const config = join(copy, "bench-config.json");
   const env = { ...process.env, SEGMENT_DATA: data, SEGMENT_CONFIG: config, OBSERVABLE_TELEMETRY_DISABLE: "1" };
   const settings = (value: unknown) => writeFileSync(config, JSON.stringify(value));
-  // as `npm run build` and `npm run export` start (package.json), without npm itself
-  const node = (entry: string): Promise<Measurement> =>
-    measure(process.execPath, ["--import", "tsx", entry, "--out", out], { cwd: copy, env, timeoutMs });
+  // as `npm run build` and `npm run export` start (package.json: the bundled entry in plain node), without npm
+  const node = (name: "build" | "export"): Promise<Measurement> =>
+    measure(process.execPath, ["loaders/cli/launch.mjs", name, "--out", out], { cwd: copy, env, timeoutMs });
   const times: Required<BuildTimes> = {
     data,
     cold: [],
@@ -196,7 +196,7 @@ export async function measureBuilds(
   type Step = "cold" | "warm" | "unchanged" | "k_change" | "label_change";
   const step = async (i: number, what: Step, before: () => void) => {
     before();
-    const m = await node("loaders/cli/build.ts");
+    const m = await node("build");
     check(m, `${what} build`);
     const run = buildRun(m);
     times[what].push(run);
@@ -221,7 +221,7 @@ export async function measureBuilds(
         );
       }
       await step(i, "unchanged", () => {});
-      const exported = await node("loaders/cli/export.ts");
+      const exported = await node("export");
       check(exported, "export");
       times.export.push(exportRun(exported, out));
       log(
