@@ -468,7 +468,7 @@ export function renderBuild(b: BuildResult): string {
         ["part", "wall", "CPU", "share of the wall time"],
         [
           line(
-            "start-up (node, tsx compiling our modules, imports)",
+            "start-up (node, loading our modules and packages)",
             med((t) => t.process_ms - inside(t)),
             null,
           ),
