@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig, PROJECT_ROOT, type Config } from "../../loaders/config.ts";
 import { connectionString, maskSecrets, maskUrl } from "../../loaders/db/postgres.ts";
+import { statementTraffic, trafficTotals } from "../../loaders/db/traffic.ts";
 import { InputError } from "../../loaders/errors.ts";
 import { computeReport, runPipeline } from "../../loaders/pipeline/index.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
@@ -379,6 +380,65 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
       () => ingest(pgConfig({ table: "public.bad_qty" })),
       /postgres table public\.bad_qty: column "Quantity" \(quantity\): 2 rows are empty or not a number/,
     );
+  });
+
+  it("only customer-level rows and aggregates come back from the server; the finer results named here stay within their grain (issue 24)", async () => {
+    const db = { database: "retail" };
+    const one = async (sql: string) => Number((await server.psql(`COPY (${sql}) TO STDOUT`, db)).trim());
+    // the grains, counted by psql on the table as loaded (every column text)
+    const customer = `NULLIF(trim("CustomerID"), '')`;
+    const withCustomer = `FROM public.small_text WHERE ${customer} IS NOT NULL`;
+    const lines = await one("SELECT count(*) FROM public.small_text");
+    const customers = await one(`SELECT count(DISTINCT ${customer}) ${withCustomer}`);
+    const orders = await one(`SELECT count(DISTINCT "InvoiceNo") ${withCustomer}`);
+    const days = await one(`SELECT count(DISTINCT (${customer}, "InvoiceDate"::timestamp::date)) ${withCustomer}`);
+    const months = await one(
+      `SELECT count(DISTINCT (${customer}, date_trunc('month', "InvoiceDate"::timestamp))) ${withCustomer}`,
+    );
+    const codes = await one(`SELECT count(DISTINCT "StockCode") FROM public.small_text`);
+    // the returns matching's input: the lines of each customer x stock code with a cancellation
+    const matching = await one(
+      `SELECT count(*) FROM public.small_text t WHERE EXISTS (SELECT 1 FROM public.small_text c
+         WHERE c."InvoiceNo" LIKE 'C%' AND c."CustomerID" = t."CustomerID" AND c."StockCode" = t."StockCode")`,
+    );
+    // a line-level result would be far above every bound below
+    assert.ok(lines > 4 * Math.max(customers, codes, matching), JSON.stringify({ lines, customers, codes, matching }));
+    const from = statementTraffic().length;
+    await computeReport(pgConfig({ table: "public.small_text" }), () => {});
+    const statements = statementTraffic().slice(from);
+    assert.ok(statements.length > 50, `${statements.length} statements recorded`);
+    // the statements whose rows are finer than a customer, with their grain; every other returns at most one row
+    // per customer or per stock code (the product list), or is an aggregate per segment label (grouping, label) of
+    // at most a weekday x hour grid each
+    const finer: [RegExp, string, number][] = [
+      [/^WITH pairs AS \(SELECT DISTINCT customer_id, stock_code /, "returns matching lines", matching],
+      [/ AS day, .* GROUP BY customer_id, invoice_date::DATE /, "customer-days", days],
+      [
+        / AS month, .* FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, month /,
+        "customer-months",
+        months,
+      ],
+      [/^SELECT customer_id, units, value FROM report_orders /, "orders", orders],
+    ];
+    const perLabel = statements.find((s) => /^SELECT grouping, label, count\(\*\)::[\w ]+ AS orders, /.test(s.sql));
+    assert.ok(perLabel && perLabel.rows >= 10, "the orders per segment label");
+    const labels = perLabel.rows;
+    const seen = new Set<string>();
+    for (const s of statements) {
+      const grain = finer.find(([pattern]) => pattern.test(s.sql));
+      if (grain) seen.add(grain[1]);
+      const [name, bound] = grain
+        ? [grain[1], grain[2]]
+        : /\bgrouping, label\b/.test(s.sql)
+          ? [`cells of ${labels} segment labels x 7 x 24`, labels * 7 * 24]
+          : ["customers or stock codes", Math.max(customers, codes)];
+      assert.ok(s.rows <= bound, `${s.rows} rows (more than the ${bound} ${name}) from: ${s.sql}`);
+      // the bytes follow the rows: no statement returns wide rows (at most 200 bytes a row, plus its description)
+      assert.ok(s.bytes_received <= 2000 + 200 * s.rows, `${s.bytes_received} bytes for ${s.rows} rows: ${s.sql}`);
+    }
+    assert.deepEqual([...seen].sort(), finer.map(([, name]) => name).sort());
+    const totals = trafficTotals(from)!;
+    assert.ok(totals.rows_received < lines, JSON.stringify(totals));
   });
 
   it("npm run pipeline: one line on stderr with the password masked, exit 1; works with the source", async () => {
