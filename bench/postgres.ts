@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL source against the file path on the same data (`npm run bench -- --postgres`, or
- * `npx tsx bench/postgres.ts [--data FILE | --lines N] [--runs N] [--tables text,typed] [--no-warmup]`). Starts a
+ * `npx tsx bench/postgres.ts [--data FILE | --lines N] [--runs N] [--tables text,typed] [--no-warmup]
+ * [--settings JSON] [--pipeline-arg=ARG ...]`: settings for both sides' configurations, arguments for both runs). Starts a
  * throwaway server (test/support/postgres.ts), loads FILE (default ../shared/data/online_retail.csv.gz; with
  * `--lines N` the synthetic file of N lines, bench/synthetic.ts, seed 1) with COPY into a table with every column as
  * text (as the CSV) and one typed as a database would hold it (integer, timestamp, numeric), then runs `npm run
@@ -9,7 +10,8 @@
  * (/usr/bin/time), the server's CPU time (its postmaster's own and its reaped backends'), the bytes and rows received
  * from the server (timings.json `database`, db/traffic.ts), the median of each ingest stage, and whether
  * customers.csv is identical to the file path's. The server runs on the same machine, so this measures the
- * database doing the work against DuckDB doing it, not a network.
+ * database doing the work against DuckDB doing it, not a network. The summary goes to stdout and, run directly, to
+ * bench/results/postgres-<time>.{json,md}.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -48,6 +50,10 @@ export interface PostgresBench {
   traffic?: Record<string, TrafficTotals[]>;
   /** side -> stage -> milliseconds (timings.json) */
   stages: Record<string, Record<string, number[]>>;
+  /** the settings both sides ran with, beyond the defaults */
+  settings?: Record<string, unknown>;
+  /** the extra `npm run pipeline` arguments */
+  pipeline_args?: string[];
   /** whether each side had a warm-up run first */
   warmup?: boolean;
   /** side -> customers.csv identical to the file path's */
@@ -60,6 +66,10 @@ export interface PostgresBenchOptions {
   tables?: readonly (keyof typeof TABLES)[];
   /** one warm-up run of each side first, not counted (default true) */
   warmup?: boolean;
+  /** settings for both sides' configuration files (e.g. a small clustering, to measure the database's part) */
+  settings?: Record<string, unknown>;
+  /** more arguments for `npm run pipeline` on both sides (e.g. --segments-only) */
+  pipelineArgs?: string[];
 }
 
 /** CPU time (ms: user + sys, its reaped children's included) of the server's postmaster, from /proc. */
@@ -98,7 +108,10 @@ export async function benchPostgres(
     await server.psql("CREATE DATABASE retail OWNER bench");
     const load_ms: Record<string, number> = {};
     const table_bytes: Record<string, number> = {};
-    const sides: Record<string, string[]> = { file: ["--data", data] };
+    const settings = options.settings ?? {};
+    const fileConfig = join(out, "segment.config.file.json");
+    writeFileSync(fileConfig, JSON.stringify(settings));
+    const sides: Record<string, string[]> = { file: ["--config", fileConfig, "--data", data] };
     const tables = options.tables ?? (Object.keys(TABLES) as (keyof typeof TABLES)[]);
     for (const name of tables) {
       const columns = TABLES[name];
@@ -116,7 +129,10 @@ export async function benchPostgres(
       table_bytes[name] = Number(/\d+/.exec(size.split("\n").slice(2).join("\n"))?.[0]);
       log(`postgres bench: COPY into lines_${name}: ${(load_ms[name] / 1000).toFixed(1)} s`);
       const config = join(out, `segment.config.${name}.json`);
-      writeFileSync(config, JSON.stringify({ source: { kind: "postgres", table: `public.lines_${name}` } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ ...settings, source: { kind: "postgres", table: `public.lines_${name}` } }),
+      );
       sides[`postgres (${name})`] = ["--config", config];
     }
     const postmaster = await postmasterPid(server);
@@ -146,6 +162,7 @@ export async function benchPostgres(
             "tsx",
             "loaders/cli/pipeline.ts",
             ...args,
+            ...(options.pipelineArgs ?? []),
             "--out",
             dir,
             "--quiet",
@@ -178,6 +195,8 @@ export async function benchPostgres(
     return {
       data,
       runs,
+      settings,
+      pipeline_args: options.pipelineArgs ?? [],
       warmup: options.warmup !== false,
       load_ms,
       table_bytes,
@@ -213,6 +232,10 @@ export function renderPostgres(r: PostgresBench): string {
   return [
     `## PostgreSQL source vs file (${r.data})`,
     "",
+    ...(r.settings && Object.keys(r.settings).length
+      ? [`Settings on both sides: \`${JSON.stringify(r.settings)}\`.`, ""]
+      : []),
+    ...(r.pipeline_args?.length ? [`\`npm run pipeline\` with ${r.pipeline_args.join(" ")} on both sides.`, ""] : []),
     `COPY into PostgreSQL: ${loads.join(", ")}; ${r.runs} run${r.runs > 1 ? "s" : ""} of each${r.warmup === false ? "" : " after a warm-up"}; medians.`,
     "",
     `| | ${sides.join(" | ")} |`,
@@ -237,6 +260,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       runs: { type: "string" },
       tables: { type: "string" },
       "no-warmup": { type: "boolean" },
+      settings: { type: "string" },
+      "pipeline-arg": { type: "string", multiple: true },
     },
   });
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -245,7 +270,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     : resolve(values.data ?? join(PROJECT_ROOT, "..", "shared", "data", "online_retail.csv.gz"));
   const tables = values.tables?.split(",").map((t) => t.trim()) as (keyof typeof TABLES)[] | undefined;
   for (const t of tables ?? []) if (!(t in TABLES)) throw new Error(`--tables: ${t} is not one of text, typed`);
-  const result = await benchPostgres(data, Number(values.runs ?? 3), log, { tables, warmup: !values["no-warmup"] });
+  const result = await benchPostgres(data, Number(values.runs ?? 3), log, {
+    tables,
+    warmup: !values["no-warmup"],
+    settings: values.settings ? JSON.parse(values.settings) : undefined,
+    pipelineArgs: values["pipeline-arg"],
+  });
   const markdown = renderPostgres(result);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = join(PROJECT_ROOT, "bench", "results", `postgres-${stamp}`);

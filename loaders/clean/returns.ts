@@ -179,10 +179,13 @@ export async function applyReturns(
   const sum = d.sum;
   return db.deterministic(async () => {
     if (netted) {
+      // joined on the customer as well as the line (a purchase line is its return's customer's): a join on the
+      // customer id keeps the rows of a table distributed by it on their worker (README "Scaling out")
       await db.run(`
         UPDATE transactions SET returned = m.units
-        FROM (SELECT purchase_row, ${sum("units")} AS units FROM return_matches GROUP BY purchase_row) m
-        WHERE transactions.${d.rowId} = m.purchase_row`);
+        FROM (SELECT customer_id, purchase_row, ${sum("units")} AS units FROM return_matches
+              GROUP BY customer_id, purchase_row) m
+        WHERE transactions.customer_id = m.customer_id AND transactions.${d.rowId} = m.purchase_row`);
       await db.run(
         `UPDATE transactions SET drop_reason = 'returned' WHERE returned IS NOT NULL AND quantity - returned <= 0`,
       );

@@ -441,6 +441,48 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     assert.ok(totals.rows_received < lines, JSON.stringify(totals));
   });
 
+  it("Scaling out: the returns netting's UPDATE joined on the customer too nets exactly the units the join on the line alone gave (bit for bit)", async () => {
+    const result = await ingest(pgConfig({ table: "public.small_text" }));
+    try {
+      // the statement as it was before README "Scaling out": the matched units per purchase line, joined on the line
+      const [check] = await result.db.query<{ matched: number; netted: number; differing: number; extra: number }>(
+        `SELECT (SELECT count(DISTINCT purchase_row) FROM return_matches)::int AS matched,
+           (SELECT count(*) FROM transactions WHERE returned IS NOT NULL)::int AS netted,
+           (SELECT count(*) FROM transactions t
+              JOIN (SELECT purchase_row, sum(units ORDER BY units) AS units FROM return_matches GROUP BY purchase_row) m
+                ON t.row_id = m.purchase_row
+            WHERE t.returned IS DISTINCT FROM m.units
+               OR float8send(t.returned) IS DISTINCT FROM float8send(m.units))::int AS differing,
+           (SELECT count(*) FROM transactions t WHERE returned IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM return_matches m WHERE m.purchase_row = t.row_id))::int AS extra`,
+      );
+      assert.ok(check.matched > 50, JSON.stringify(check));
+      assert.deepEqual(check, { matched: check.matched, netted: check.matched, differing: 0, extra: 0 });
+    } finally {
+      await result.close();
+    }
+  });
+
+  it("Scaling out: an ordered sum across customers equals the ascending sum of each distinct value repeated, bit for bit", async () => {
+    const db = { database: "retail" };
+    // the revenue of every line (NULL where a figure is not a number), as the pipeline's ordered sums add it
+    const value = `CASE WHEN "Quantity" ~ '^-?[0-9]+$' AND "UnitPrice" ~ '^[0-9.]+$' THEN "Quantity"::float8 * "UnitPrice"::float8 END`;
+    const bits = (sql: string) => server.psql(`COPY (SELECT float8send((${sql})::float8)) TO STDOUT`, db);
+    const ordered = await bits(`SELECT sum(x ORDER BY x) FROM (SELECT ${value} AS x FROM public.small_text) lines`);
+    // the form whose inner part Citus can run on the workers: per distinct value a count (combinable partials)
+    const expanded = await bits(
+      `SELECT sum(x ORDER BY x) FROM (SELECT x FROM (SELECT ${value} AS x, count(*) AS n FROM public.small_text GROUP BY 1) g,
+         generate_series(1, g.n)) repeated`,
+    );
+    // per-customer sums added in order: the other way out, which changes the last bits
+    const twoLevel = await bits(
+      `SELECT sum(s ORDER BY s) FROM (SELECT sum(x ORDER BY x) AS s FROM (SELECT "CustomerID" AS c, ${value} AS x FROM public.small_text) l GROUP BY c) per`,
+    );
+    assert.match(ordered, /x[0-9a-f]{16}\n$/);
+    assert.equal(expanded, ordered);
+    assert.notEqual(twoLevel, ordered, "per-customer sums happen to give the same bits on this data");
+  });
+
   it("npm run pipeline: one line on stderr with the password masked, exit 1; works with the source", async () => {
     await small();
     const dir = join(OUT, "cli");
