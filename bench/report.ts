@@ -33,6 +33,8 @@ export interface FullResult {
 
 export interface ScaleResult {
   lines: number;
+  /** the synthetic file's format (absent in results written before Parquet was measured: csv) */
+  format?: "csv" | "parquet";
   customers: number;
   file_bytes: number;
   runs: RunRecord[];
@@ -324,7 +326,7 @@ export function renderScale(rows: readonly ScaleResult[]): string {
     ];
   });
   return [
-    "## Scale: synthetic transactions (gzipped CSV)",
+    `## Scale: synthetic transactions (${base.format === "parquet" ? "typed Parquet, zstd" : "gzipped CSV"})`,
     `${base.runs.length} run(s) per size; time ratio vs the smallest size.`,
     table(
       [

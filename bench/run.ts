@@ -46,7 +46,7 @@ import {
   type Side,
 } from "./sides.ts";
 import { median, ratio } from "./stats.ts";
-import { ensureSynthetic } from "./synthetic.ts";
+import { ensureSynthetic, ensureSyntheticParquet } from "./synthetic.ts";
 import { benchMethods, methodsTargets, renderMethods, type MethodsBench } from "./methods.ts";
 import { benchValue, renderValue, type ValueBench } from "./value.ts";
 
@@ -77,6 +77,7 @@ By default: our pipeline vs the reference on --data, then the scale runs on synt
                        default 3); part of --all
   --sizes LIST         synthetic sizes in lines (default 1000000,5000000,10000000)
   --scale-runs N       runs per size (default 1)
+  --scale-format F     csv (gzipped, the default) or parquet (typed, zstd; written from the CSV by DuckDB)
   --scale-reference    also run the reference on the synthetic files
   --reference-threads N  numpy / scikit-learn threads of the reference (OMP_NUM_THREADS etc.; default: theirs, one
                        per core; on a loaded machine 1 shows its own CPU time, without spinning threads)
@@ -109,6 +110,7 @@ interface Options {
   postgresRuns: number;
   sizes: number[];
   scaleRuns: number;
+  scaleFormat: "csv" | "parquet";
   scaleReference: boolean;
   referenceThreads: number | null;
   buildRuns: number;
@@ -142,6 +144,7 @@ function parseOptions(argv: string[]): Options | null {
       all: { type: "boolean" },
       sizes: { type: "string" },
       "scale-runs": { type: "string" },
+      "scale-format": { type: "string" },
       "scale-reference": { type: "boolean" },
       "reference-threads": { type: "string" },
       "build-runs": { type: "string" },
@@ -158,6 +161,10 @@ function parseOptions(argv: string[]): Options | null {
     const n = value === undefined ? fallback : Number(value);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${value}`);
     return n;
+  };
+  const scaleFormat = (value: string | undefined): "csv" | "parquet" => {
+    if (value === undefined || value === "csv" || value === "parquet") return value ?? "csv";
+    throw new Error(`--scale-format must be csv or parquet, got ${value}`);
   };
   const only =
     values.scale ||
@@ -190,6 +197,7 @@ function parseOptions(argv: string[]): Options | null {
     postgresRuns: int(values["postgres-runs"], 3, "postgres-runs"),
     sizes: (values.sizes ?? "1000000,5000000,10000000").split(",").map((s) => int(s.trim(), 0, "sizes")),
     scaleRuns: int(values["scale-runs"], 1, "scale-runs"),
+    scaleFormat: scaleFormat(values["scale-format"]),
     scaleReference: values["scale-reference"] ?? false,
     referenceThreads:
       values["reference-threads"] === undefined ? null : int(values["reference-threads"], 1, "reference-threads"),
@@ -362,11 +370,8 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
   const ours = oursSide(PROJECT_ROOT, o.scaleReference ? REFERENCE_JOB_ARGS : o.pipelineArgs, o.launcher);
   const result = { ours: [] as ScaleResult[], reference: [] as ScaleResult[] };
   for (const lines of o.sizes) {
-    const { path, info, generated } = await ensureSynthetic(
-      join(PROJECT_ROOT, "bench", "results", "data"),
-      lines,
-      o.seed,
-    );
+    const ensure = o.scaleFormat === "parquet" ? ensureSyntheticParquet : ensureSynthetic;
+    const { path, info, generated } = await ensure(join(PROJECT_ROOT, "bench", "results", "data"), lines, o.seed);
     log(
       `${basename(path)}: ${generated ? `generated in ${seconds(info.generate_ms ?? null)}` : "cached"}, ${info.customers} customers`,
     );
@@ -386,7 +391,13 @@ async function runScale(o: Options, resultsDir: string): Promise<{ ours: ScaleRe
       }
       // both programs' summary.json count customers after cleaning
       const customers = readJson<{ customers?: number }>(join(out, "summary.json"))?.customers;
-      result[side.name].push({ lines, customers: customers ?? info.customers, file_bytes: info.bytes ?? 0, runs });
+      result[side.name].push({
+        lines,
+        format: o.scaleFormat,
+        customers: customers ?? info.customers,
+        file_bytes: info.bytes ?? 0,
+        runs,
+      });
     }
   }
   return result;

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { DAY_CUMULATIVE, drawMinute, formatTimestamp } from "../loaders/demo/calendar.ts";
 import { buildCatalogue, NON_PRODUCT, type Product } from "../loaders/demo/catalogue.ts";
 import { FOREIGN_COUNTRIES, HOME_COUNTRY } from "../loaders/demo/countries.ts";
@@ -228,4 +229,39 @@ export async function ensureSynthetic(
     return { path, info: JSON.parse(readFileSync(`${path}.json`, "utf8")) as SyntheticInfo, generated: false };
   }
   return { path, info: await writeSynthetic(path, { lines, seed }), generated: true };
+}
+
+/**
+ * The same lines as Parquet, typed as a database export would hold them (Quantity INTEGER, InvoiceDate TIMESTAMP,
+ * UnitPrice DOUBLE, CustomerID INTEGER, the rest text), zstd-compressed, written by DuckDB from the gzipped CSV
+ * (generated first when missing) to a temporary name and renamed when complete. Cached beside the CSV.
+ */
+export async function ensureSyntheticParquet(
+  dir: string,
+  lines: number,
+  seed: number,
+): Promise<{ path: string; info: SyntheticInfo; generated: boolean }> {
+  const csv = await ensureSynthetic(dir, lines, seed);
+  const path = csv.path.replace(/\.csv\.gz$/, ".parquet");
+  if (existsSync(path)) return { path, info: { ...csv.info, bytes: statSync(path).size }, generated: false };
+  const start = performance.now();
+  const partial = `${path}.partial`;
+  const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true" });
+  const conn = await instance.connect();
+  try {
+    const columns =
+      "{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR', 'Description': 'VARCHAR', 'Quantity': 'INTEGER', " +
+      "'InvoiceDate': 'TIMESTAMP', 'UnitPrice': 'DOUBLE', 'CustomerID': 'INTEGER', 'Country': 'VARCHAR'}";
+    await conn.run(
+      `COPY (SELECT * FROM read_csv(${quote(csv.path)}, header = true, columns = ${columns})) ` +
+        `TO ${quote(partial)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+  renameSync(partial, path);
+  const info = { ...csv.info, bytes: statSync(path).size, generate_ms: Math.round(performance.now() - start) };
+  return { path, info, generated: true };
 }

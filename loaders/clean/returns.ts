@@ -177,7 +177,7 @@ export async function applyReturns(
   );
   const netted = config.revenue === "net" && config.cleaning.drop_cancellations;
   const sum = d.sum;
-  return db.deterministic(async () => {
+  return (async () => {
     if (netted) {
       // joined on the customer as well as the line (a purchase line is its return's customer's): a join on the
       // customer id keeps the rows of a table distributed by it on their worker (README "Scaling out")
@@ -236,5 +236,5 @@ export async function applyReturns(
         },
       },
     };
-  });
+  })();
 }

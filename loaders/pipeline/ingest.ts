@@ -26,6 +26,7 @@ import {
   type IngestAccounting,
 } from "../clean/rules.ts";
 import { ingestCustomerTable } from "./customers.ts";
+import { withQueryProgress } from "../db/progress.ts";
 import { count, StageTimer } from "./progress.ts";
 import { closeOnce } from "./close.ts";
 import { planSource, type CustomerRead, type DatabaseRead, type FileRead } from "../sources/index.ts";
@@ -147,24 +148,33 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     );
     const accounting = await timer.time(
       "clean",
-      async (): Promise<IngestAccounting> => {
-        if (config.cleaning.drop_duplicates) await markDuplicates(db);
-        const returns = await applyReturns(db, config);
-        const counted = await countAccounting(db, read.rows);
-        if (!options.before) await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
-        await createLineViews(db);
-        const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
-        const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;
-        const without = await revenueWithoutCustomer(db);
-        const customer_ids = await countCustomerMerges(db, config.customer_id_normalise);
-        return {
-          ...counted,
-          ...duplicates,
-          returns: { ...returns, net_revenue: 0 },
-          revenue_without_customer: without,
-          customer_ids,
-        };
-      },
+      () =>
+        withQueryProgress(db.duckdb, "ingest", `cleaning ${count(read.rows)} lines`, async (step) => {
+          step("duplicates");
+          if (config.cleaning.drop_duplicates) await markDuplicates(db);
+          step("matching returns");
+          const returns = await applyReturns(db, config);
+          step("counting drop reasons");
+          const counted = await countAccounting(db, read.rows);
+          if (!options.before)
+            await checkImplausibleShare(db, plan, counted.dropped.implausible_date, read.rows, window);
+          await createLineViews(db);
+          step("counting duplicates");
+          const duplicatesCounted = config.cleaning.drop_duplicates || read.rows <= DUPLICATE_COUNT_MAX_ROWS;
+          const duplicates = duplicatesCounted ? await countDuplicates(db) : undefined;
+          step("counting lines without a customer");
+          const without = await revenueWithoutCustomer(db);
+          step("customer ids");
+          const customer_ids = await countCustomerMerges(db, config.customer_id_normalise);
+          const accounting: IngestAccounting = {
+            ...counted,
+            ...duplicates,
+            returns: { ...returns, net_revenue: 0 },
+            revenue_without_customer: without,
+            customer_ids,
+          };
+          return accounting;
+        }),
       (a) => `kept ${count(a.rows_kept)} of ${count(a.rows_in)} lines`,
     );
     const implausible = await firstImplausible(db);
@@ -190,13 +200,16 @@ export async function ingest(config: Config, options: IngestOptions = {}): Promi
     options.onRecognised?.(recognised);
     const features = await timer.time(
       "features",
-      async () => {
-        const totals = await lineTotals(db, file);
-        const r = accounting.returns;
-        r.net_revenue = r.basis === "net" ? totals.revenue : r.gross_revenue - r.returned_revenue;
-        const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
-        return { totals, snapshot, customers: await customerFeatures(db, snapshot) };
-      },
+      () =>
+        withQueryProgress(db.duckdb, "ingest", "features", async (step) => {
+          step("totals");
+          const totals = await lineTotals(db, file);
+          const r = accounting.returns;
+          r.net_revenue = r.basis === "net" ? totals.revenue : r.gross_revenue - r.returned_revenue;
+          const snapshot = snapshotDate(config.snapshot_date, totals.period_end);
+          step("per customer");
+          return { totals, snapshot, customers: await customerFeatures(db, snapshot) };
+        }),
       (f) => `computed features of ${count(f.customers.length)} customers`,
     );
     return {

@@ -5,7 +5,7 @@
  */
 import { chiSquareSf } from "./distributions.ts";
 import { Rng } from "./random.ts";
-import { median, medianInPlace } from "./quantile.ts";
+import { median, medianInPlace, sortedCopy } from "./quantile.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
 export const Z95 = 1.959963984540054;
@@ -79,9 +79,38 @@ export function bootstrap(
 }
 
 /**
+ * Above this many values in the two samples together, `bootstrapRatio` draws each resample's medians from their
+ * exact distribution (`resampledMedian`) instead of resampling every value: the same bootstrap, in time that does
+ * not grow with the customers (at 97,000 customers the resampling took 46 s of CPU over k = 2..10). At and below
+ * it, the values are resampled one by one, as before (the same draws, so the same intervals, as earlier versions).
+ */
+export const ORDER_STATISTIC_DRAWS_ABOVE = 50_000;
+
+/**
+ * The median of one bootstrap resample of `sorted` (ascending, n values), drawn without resampling. A resample's
+ * j-th smallest value is sorted[ceil(n U(j)) - 1], where U(j) is the j-th smallest of n uniforms, and U(j) is
+ * Beta(j, n - j + 1); given U(m) = u, U(m + 1) = u + (1 - u) V with V the smallest of n - m uniforms, Beta(1, n - m).
+ * So an odd n = 2m + 1 takes U(m + 1) ~ Beta(m + 1, m + 1); an even n = 2m the two middle values, averaged as
+ * medianInPlace does. NaN when empty.
+ */
+export function resampledMedian(sorted: ArrayLike<number>, rng: Rng): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (n === 1) return sorted[0];
+  const at = (u: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(n * u) - 1))];
+  const m = Math.floor(n / 2);
+  if (n % 2 === 1) return at(rng.beta(m + 1, m + 1));
+  const u = rng.beta(m, m + 1);
+  const v = 1 - Math.pow(1 - rng.next(), 1 / (n - m));
+  const low = at(u);
+  return low + (at(u + (1 - u) * v) - low) / 2;
+}
+
+/**
  * A seeded percentile-bootstrap interval of the ratio of the medians of two independent samples, median(a) /
  * median(b): each resample draws `a` and `b` with replacement, each from itself (a segment against the rest of the
- * customers). Also the ratio of the samples' own medians. NaN bounds when a sample is empty.
+ * customers). Also the ratio of the samples' own medians. NaN bounds when a sample is empty. Above
+ * ORDER_STATISTIC_DRAWS_ABOVE values in all, the resamples' medians are drawn from their exact distribution.
  */
 export function bootstrapRatio(
   a: ArrayLike<number>,
@@ -91,6 +120,12 @@ export function bootstrapRatio(
   const ratio = median(a) / median(b);
   if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
   const rng = new Rng(seed);
+  if (a.length + b.length > ORDER_STATISTIC_DRAWS_ABOVE) {
+    const [sa, sb] = [sortedCopy(a), sortedCopy(b)];
+    const stats = new Float64Array(resamples);
+    for (let r = 0; r < resamples; r++) stats[r] = resampledMedian(sa, rng) / resampledMedian(sb, rng);
+    return { ratio, ...percentiles95(stats.sort()) };
+  }
   const sa = new Float64Array(a.length);
   const sb = new Float64Array(b.length);
   const stats = new Float64Array(resamples);

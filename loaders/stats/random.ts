@@ -133,6 +133,31 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * A Gamma(shape, 1) deviate (Marsaglia and Tsang 2000; a shape below 1 is boosted by U^(1/shape)). Draws from
+   * `next` and `normal` only, so a seed gives the same deviates everywhere.
+   */
+  gamma(shape: number): number {
+    if (!(shape > 0)) throw new RangeError(`Rng.gamma: shape must be positive, got ${shape}`);
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(1 - this.next(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const z = this.normal();
+      const v0 = 1 + c * z;
+      if (v0 <= 0) continue;
+      const v = v0 * v0 * v0;
+      const u = 1 - this.next();
+      if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
+
+  /** A Beta(a, b) deviate, as Gamma(a) / (Gamma(a) + Gamma(b)). */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    return x / (x + this.gamma(b));
+  }
+
   /** A log-normal deviate with the given median and log-scale spread. */
   logNormal(median: number, sigma: number): number {
     return median * Math.exp(sigma * this.normal());

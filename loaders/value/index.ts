@@ -68,12 +68,10 @@ export function notFitted(settings: ValueSettings, reason: string, extra: Partia
 /** Every customer's purchase days and day revenue from the view `lines`, in the customers' order. */
 export async function readPurchases(db: SqlDatabase, ids: string[]): Promise<Purchases> {
   const d = db.dialect;
-  const rows = await db.deterministic(() =>
-    db.query(
-      `SELECT customer_id, ${d.days("DATE '1970-01-01'", "invoice_date::DATE")}::INTEGER AS day, ${d.sum("revenue")} AS value
-       FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, invoice_date::DATE
-       ORDER BY ${customerOrderSql("customer_id", d)}, day`,
-    ),
+  const rows = await db.query(
+    `SELECT customer_id, ${d.days("DATE '1970-01-01'", "invoice_date::DATE")}::INTEGER AS day, ${d.sum("revenue")} AS value
+     FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, invoice_date::DATE
+     ORDER BY ${customerOrderSql("customer_id", d)}, day`,
   );
   return purchasesFromRows(
     ids,

@@ -58,3 +58,37 @@ test("a long file read reports DuckDB's progress as it goes; nothing with SEGMEN
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("work of several steps names the step it is on, with or without DuckDB's share", async () => {
+  const lines: string[] = [];
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const result = await withQueryProgress(
+    null,
+    "ingest",
+    "cleaning 10 lines",
+    async (step) => {
+      step("duplicates");
+      await pause(30);
+      step("matching returns");
+      await pause(250);
+      return 7;
+    },
+    {},
+    (line) => lines.push(line),
+    100,
+  );
+  assert.equal(result, 7);
+  assert.ok(lines.length >= 1, "at least one progress line");
+  for (const line of lines) assert.match(line, /^\[ingest\] cleaning 10 lines, matching returns: after \d+\.\d s\n$/);
+  const quiet: string[] = [];
+  await withQueryProgress(
+    null,
+    "ingest",
+    "x",
+    async (step) => (step("y"), pause(250)),
+    { SEGMENT_PROGRESS: "0" },
+    (l) => quiet.push(l),
+    100,
+  );
+  assert.deepEqual(quiet, []);
+});

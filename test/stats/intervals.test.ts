@@ -4,7 +4,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
-import { apart, bootstrap, wilson } from "../../loaders/stats/intervals.ts";
+import {
+  apart,
+  bootstrap,
+  bootstrapRatio,
+  ORDER_STATISTIC_DRAWS_ABOVE,
+  resampledMedian,
+  wilson,
+} from "../../loaders/stats/intervals.ts";
+import { medianInPlace } from "../../loaders/stats/quantile.ts";
 import { Rng } from "../../loaders/stats/random.ts";
 
 const expected: { successes: number; n: number; low: number; high: number }[] = JSON.parse(
@@ -33,4 +41,70 @@ test("bootstrap of a median: seeded, brackets the median, narrows with n", () =>
   assert.ok(b.high - b.low < a.high - a.low, "more data, a narrower interval");
   assert.ok(apart({ low: 0.3, high: 0.4 }, { low: 0.1, high: 0.2 }));
   assert.ok(!apart({ low: 0.3, high: 0.4 }, { low: 0.35, high: 0.5 }));
+});
+
+/** The exact distribution of a resample's median of `values`, by enumerating all n^n resamples (small n). */
+function exactResampledMedians(values: number[]): Map<number, number> {
+  const n = values.length;
+  const probability = new Map<number, number>();
+  const index = new Array<number>(n).fill(0);
+  const sample = new Float64Array(n);
+  for (let done = false; !done;) {
+    for (let i = 0; i < n; i++) sample[i] = values[index[i]];
+    const m = medianInPlace(sample);
+    probability.set(m, (probability.get(m) ?? 0) + Math.pow(n, -n));
+    let i = 0;
+    while (i < n && ++index[i] === n) index[i++] = 0;
+    done = i === n;
+  }
+  return probability;
+}
+
+test("a resample's median drawn from its order statistics has the bootstrap's exact distribution", () => {
+  // distinct powers of two: every median (one value, or the mean of two) identifies which values made it
+  for (const values of [
+    [1, 2, 4, 8],
+    [1, 2, 4, 8, 16],
+    [1, 2, 4, 8, 16, 32],
+  ]) {
+    const exact = exactResampledMedians(values);
+    const draws = 200_000;
+    const rng = new Rng(7);
+    const seen = new Map<number, number>();
+    for (let r = 0; r < draws; r++) {
+      const m = resampledMedian(values, rng);
+      seen.set(m, (seen.get(m) ?? 0) + 1);
+    }
+    for (const m of seen.keys()) assert.ok(exact.has(m), `${m} is not a possible median of ${values}`);
+    for (const [m, p] of exact) {
+      const f = (seen.get(m) ?? 0) / draws;
+      const se = Math.sqrt((p * (1 - p)) / draws);
+      assert.ok(Math.abs(f - p) <= 5 * se + 1e-9, `n = ${values.length}, median ${m}: ${f} drawn, ${p} exact`);
+    }
+  }
+});
+
+test("above the size limit, the median ratio's bootstrap interval is that of resampling every value", () => {
+  const rng = new Rng(3);
+  const a = Array.from({ length: 9_001 }, () => rng.logNormal(120, 1.1));
+  const b = Array.from({ length: ORDER_STATISTIC_DRAWS_ABOVE - 9_000 }, () => rng.logNormal(80, 1.2));
+  assert.ok(a.length + b.length > ORDER_STATISTIC_DRAWS_ABOVE);
+  const fast = bootstrapRatio(a, b, { seed: 5, resamples: 2000 });
+  // resampling every value, as below the limit
+  const draw = new Rng(11);
+  const [sa, sb] = [new Float64Array(a.length), new Float64Array(b.length)];
+  const stats = new Float64Array(2000);
+  for (let r = 0; r < stats.length; r++) {
+    for (let i = 0; i < sa.length; i++) sa[i] = a[draw.int(a.length)];
+    for (let i = 0; i < sb.length; i++) sb[i] = b[draw.int(b.length)];
+    stats[r] = medianInPlace(sa) / medianInPlace(sb);
+  }
+  stats.sort();
+  const low = stats[Math.round(0.025 * 1999)];
+  const high = stats[Math.round(0.975 * 1999)];
+  const width = high - low;
+  assert.ok(width > 0.05, `a real interval (${low}-${high})`);
+  assert.ok(Math.abs(fast.low - low) < 0.1 * width, `low ${fast.low} against ${low}`);
+  assert.ok(Math.abs(fast.high - high) < 0.1 * width, `high ${fast.high} against ${high}`);
+  assert.ok(fast.low < fast.ratio && fast.ratio < fast.high);
 });
