@@ -147,6 +147,9 @@ SELECT line_id AS row, kind, customer_id, stock_code, quantity, ${UNIT_VALUE} AS
 ORDER BY ${d.binary("customer_id")}, ${d.binary("stock_code")}, invoice_date, kind, line_id`;
 }
 
+/** SQL window: the events of one customer x stock code, in matching order. */
+const EVENTS = "PARTITION BY customer_id, stock_code ORDER BY seq";
+
 /** The matching's counts, as `matchReturns` gives them. */
 type MatchCounts = Omit<ReturnType<typeof matchReturns>, "matches">;
 
@@ -162,8 +165,7 @@ type MatchCounts = Omit<ReturnType<typeof matchReturns>, "matches">;
  */
 export async function matchInDatabase(db: SqlDatabase): Promise<MatchCounts | null> {
   const d = db.dialect;
-  const group = "PARTITION BY customer_id, stock_code ORDER BY seq";
-  const running = `${group} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  const running = `${EVENTS} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   await db.run(
     d.createTable(
       "return_events",
@@ -175,6 +177,17 @@ export async function matchInDatabase(db: SqlDatabase): Promise<MatchCounts | nu
            FROM (${matchLinesSql(d, true)}) m) numbered) totals`,
     ),
   );
+  try {
+    return await matchEvents(db);
+  } finally {
+    // a working table only (the stage cache keeps every table of the database)
+    await db.run(d.name === "postgres" ? "DROP TABLE IF EXISTS pg_temp.return_events;" : "DROP TABLE return_events");
+  }
+}
+
+/** The matches and counts from the table `return_events` (see matchInDatabase); null with a fractional quantity. */
+async function matchEvents(db: SqlDatabase): Promise<MatchCounts | null> {
+  const d = db.dialect;
   const [{ fractional }] = await db.query<{ fractional: number }>(
     `SELECT count(*)::INTEGER AS fractional FROM return_events WHERE quantity <> floor(quantity)`,
   );
@@ -199,7 +212,7 @@ export async function matchInDatabase(db: SqlDatabase): Promise<MatchCounts | nu
        coalesce(${orderedSum(d, "CASE WHEN wanted - taken > 0 THEN wanted - taken END", order)}, 0) AS units,
        coalesce(${orderedSum(d, "CASE WHEN wanted - taken > 0 THEN (wanted - taken) * unit_price END", order)}, 0) AS value
      FROM (SELECT customer_id, stock_code, seq, kind, unit_price, -quantity AS wanted,
-             coalesce(lag(h) OVER (${group}), 0) - h AS taken FROM return_events) e
+             coalesce(lag(h) OVER (${EVENTS}), 0) - h AS taken FROM return_events) e
      WHERE kind = 1`,
   );
   return {
