@@ -1,5 +1,5 @@
 /** The bench results as markdown: pure formatting of what run.ts measured. */
-import type { BuildRun } from "./build.ts";
+import type { BuildPhases, BuildRun, ExportRun, FrameworkRun } from "./build.ts";
 import type { Check, InertiaRow } from "./compare.ts";
 import type { RunRecord } from "./sides.ts";
 import { median, medianByKey, ratio, summarize } from "./stats.ts";
@@ -48,6 +48,9 @@ export interface BuildResult {
   unchanged?: BuildRun[];
   k_change?: BuildRun[];
   label_change?: BuildRun[];
+  /** `observable build` alone after each cold build, cold and warm cache; `npm run export` after the unchanged build */
+  framework?: FrameworkRun[];
+  export?: ExportRun[];
 }
 
 export interface Target {
@@ -346,21 +349,75 @@ export function renderScale(rows: readonly ScaleResult[]): string {
   ].join("\n\n");
 }
 
+/** Medians of the cold build against `observable build` alone (cold cache): wall and CPU, and their ratios. */
+export function coldVsFramework(b: BuildResult): {
+  build_wall_ms: number;
+  build_cpu_ms: number | null;
+  framework_wall_ms: number | null;
+  framework_cpu_ms: number | null;
+  wall_ratio: number | null;
+  cpu_ratio: number | null;
+} {
+  const cpu = (runs: readonly { cpu_s?: number | null }[]) => {
+    const values = runs.flatMap((r) => (r.cpu_s == null ? [] : [r.cpu_s * 1000]));
+    return values.length ? median(values) : null;
+  };
+  const alone = (b.framework ?? []).filter((f) => f.cold);
+  const build_wall_ms = median(b.cold.map((r) => r.wall_ms));
+  const build_cpu_ms = cpu(b.cold);
+  const framework_wall_ms = alone.length ? median(alone.map((f) => f.wall_ms)) : null;
+  const framework_cpu_ms = cpu(alone);
+  return {
+    build_wall_ms,
+    build_cpu_ms,
+    framework_wall_ms,
+    framework_cpu_ms,
+    wall_ratio: ratio(build_wall_ms, framework_wall_ms),
+    cpu_ratio: ratio(build_cpu_ms, framework_cpu_ms),
+  };
+}
+
 export function renderBuild(b: BuildResult): string {
+  const ms = (values: readonly (number | null | undefined)[]) => {
+    const kept = values.filter((v): v is number => v != null);
+    return kept.length ? median(kept) : null;
+  };
+  const cpuMs = (runs: readonly { cpu_s?: number | null }[]) =>
+    ms(runs.map((r) => (r.cpu_s == null ? null : r.cpu_s * 1000)));
   const row = (label: string, runs: BuildResult["cold"], goal: string) => [
     label,
     seconds(median(runs.map((r) => r.wall_ms))),
-    seconds(median(runs.flatMap((r) => (r.cpu_s === null || r.cpu_s === undefined ? [] : [r.cpu_s * 1000])))),
-    seconds(median(runs.flatMap((r) => (r.report_data_ms === null ? [] : [r.report_data_ms])))),
+    seconds(cpuMs(runs)),
+    seconds(ms(runs.map((r) => r.report_data_ms))),
+    seconds(ms(runs.map((r) => r.times?.framework_ms))) +
+      (runs.some((r) => r.times && r.times.framework_ms === null) ? " (skipped)" : ""),
     runs.length
       ? `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`
       : "-",
     mib(median(runs.map((r) => r.tree_rss_kb))),
-    seconds(median(runs.flatMap((r) => (r.other_cpu_s === null ? [] : [r.other_cpu_s * 1000])))),
+    seconds(ms(runs.map((r) => (r.other_cpu_s === null ? null : r.other_cpu_s * 1000)))),
+    goal,
+  ];
+  const alone = (cold: boolean) => (b.framework ?? []).filter((f) => f.cold === cold);
+  const frameworkRow = (label: string, runs: FrameworkRun[], goal: string) => [
+    label,
+    seconds(median(runs.map((r) => r.wall_ms))),
+    seconds(cpuMs(runs)),
+    "-",
+    seconds(median(runs.map((r) => r.wall_ms))),
+    `${seconds(Math.min(...runs.map((r) => r.wall_ms)))} - ${seconds(Math.max(...runs.map((r) => r.wall_ms)))}`,
+    mib(median(runs.map((r) => r.tree_rss_kb))),
+    "-",
     goal,
   ];
   const rows = [
-    row("cold (no report data, no Framework cache)", b.cold, "< 20 s"),
+    row("cold `npm run build` (no report data, no Framework cache)", b.cold, "<= 1.5x observable build alone"),
+    ...(alone(true).length
+      ? [frameworkRow("`observable build` alone, same pages and page data, cold cache", alone(true), "the yardstick")]
+      : []),
+    ...(alone(false).length
+      ? [frameworkRow("`observable build` alone, warm cache", alone(false), "what an unskipped rebuild costs")]
+      : []),
     ...(b.unchanged?.length ? [row("again, nothing changed", b.unchanged, "reuses everything")] : []),
     ...(b.k_change?.length ? [row("after a `clustering.k` change", b.k_change, "only what reads k")] : []),
     ...(b.label_change?.length
@@ -368,15 +425,16 @@ export function renderBuild(b: BuildResult): string {
       : []),
     row("warm (one markdown page edited)", b.warm, "< 5 s"),
   ];
-  return [
+  const parts = [
     `## Report build: ${b.data}`,
-    `${b.cold.length} series of builds in a copy of the project, each in this order from the state the one before left (bench/build.ts).`,
+    `${b.cold.length} series of builds in a copy of the project, each in this order from the state the one before left (bench/build.ts). CPU = user + sys of the whole process tree (/usr/bin/time -v); the machine may be shared: "other processes' CPU" is what the rest of the machine used meanwhile.`,
     table(
       [
         "build",
         "wall (median)",
         "CPU (median)",
-        "of which report data (pipeline)",
+        "of which report data",
+        "of which Framework's build",
         "min - max",
         "peak RSS (tree)",
         "other processes' CPU",
@@ -384,7 +442,99 @@ export function renderBuild(b: BuildResult): string {
       ],
       rows,
     ),
-  ].join("\n\n");
+  ];
+  const vs = coldVsFramework(b);
+  if (vs.framework_wall_ms !== null)
+    parts.push(
+      `**Cold build / \`observable build\` alone (cold cache): ${times(vs.wall_ratio)} wall (${seconds(vs.build_wall_ms)} / ${seconds(vs.framework_wall_ms)}), ${times(vs.cpu_ratio)} CPU (${seconds(vs.build_cpu_ms)} / ${seconds(vs.framework_cpu_ms)}); goal <= 1.5x.**`,
+    );
+  const phases = b.cold.flatMap((r) => (r.times ? [r.times] : []));
+  if (phases.length) {
+    const med = (pick: (t: BuildPhases) => number | null) => ms(phases.map(pick));
+    const total = median(b.cold.map((r) => r.wall_ms));
+    const process = med((t) => t.process_ms);
+    const inside = (t: BuildPhases) => t.report_data_ms + (t.framework_ms ?? 0) + (t.publish_ms ?? 0);
+    const share = (value: number | null) => (value === null || !total ? "-" : `${((100 * value) / total).toFixed(0)}%`);
+    const line = (label: string, wall: number | null, cpu: number | null) => [
+      label,
+      seconds(wall),
+      seconds(cpu),
+      share(wall),
+    ];
+    const pipeline = med((t) => t.pipeline_ms);
+    const pageData = med((t) => t.page_data_ms);
+    const reportData = med((t) => t.report_data_ms);
+    parts.push(
+      "Where the cold build's time goes (medians; wall from the build's own `times:` line, CPU of the build's own process where it is measured):",
+      table(
+        ["part", "wall", "CPU", "share of the wall time"],
+        [
+          line(
+            "start-up (node, loading our modules and packages)",
+            med((t) => t.process_ms - inside(t)),
+            null,
+          ),
+          line(
+            "report data: the pipeline",
+            pipeline,
+            med((t) => t.pipeline_cpu_ms),
+          ),
+          line(
+            "report data: the page data",
+            pageData,
+            med((t) => t.page_data_cpu_ms),
+          ),
+          line(
+            "report data: the rest (fingerprint of data and code, writing, Framework's cache)",
+            reportData === null || pipeline === null || pageData === null ? null : reportData - pipeline - pageData,
+            null,
+          ),
+          line(
+            "Framework's build (child process)",
+            med((t) => t.framework_ms),
+            null,
+          ),
+          line(
+            "publish (marker, swap into --out)",
+            med((t) => t.publish_ms),
+            null,
+          ),
+          line("outside the process (launch, exit)", process === null ? null : total - process, null),
+        ],
+      ),
+    );
+  }
+  if (b.export?.length) {
+    const e = b.export;
+    parts.push(
+      "`npm run export -- --out DIR` after the unchanged build (its build finds the site current), then the single file and the PDF:",
+      table(
+        [
+          "wall (median)",
+          "CPU (median)",
+          "of which its build",
+          "report.html",
+          "report.pdf",
+          "PDF pages",
+          "site pages",
+          "peak RSS (tree)",
+        ],
+        [
+          [
+            seconds(median(e.map((r) => r.wall_ms))),
+            seconds(cpuMs(e)),
+            seconds(ms(e.map((r) => r.build?.process_ms))),
+            `${(median(e.map((r) => r.html_bytes)) / 1e6).toFixed(2)} MB`,
+            `${(median(e.map((r) => r.pdf_bytes)) / 1e6).toFixed(2)} MB`,
+            String(ms(e.map((r) => r.pdf_pages)) ?? "-"),
+            String(ms(e.map((r) => r.site_pages)) ?? "-"),
+            mib(median(e.map((r) => r.tree_rss_kb))),
+          ],
+        ],
+      ),
+    );
+  }
+  return parts.join("\n\n");
 }
 
 export function renderTargets(targets: readonly Target[]): string {

@@ -254,7 +254,7 @@ export async function ensureSyntheticParquet(
       "{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR', 'Description': 'VARCHAR', 'Quantity': 'INTEGER', " +
       "'InvoiceDate': 'TIMESTAMP', 'UnitPrice': 'DOUBLE', 'CustomerID': 'INTEGER', 'Country': 'VARCHAR'}";
     await conn.run(
-      `COPY (SELECT * FROM read_csv(${quote(csv.path)}, header = true, columns = ${columns})) ` +
+      `COPY (SELECT * FROM read_csv(${quote(csv.path)}, header = true, delim = ',', quote = '"', escape = '"', columns = ${columns})) ` +
         `TO ${quote(partial)} (FORMAT parquet, COMPRESSION zstd)`,
     );
   } finally {

@@ -40,7 +40,25 @@ export const EXIT = {
   internal: 2,
 } as const;
 
-/** Runs `main`; an InputError becomes one line on stderr and exit status 1, anything else a stack trace and 2. */
+/**
+ * The one-line message for DuckDB running out of its memory limit (SEGMENT_DUCKDB_MEMORY, db/database.ts), or null
+ * for any other error. Not a bug: the input needs more memory than the limit allows (the ordered sums' lists and
+ * the per-customer groups do not spill to disk).
+ */
+export function memoryLimitMessage(error: unknown, limit = process.env.SEGMENT_DUCKDB_MEMORY ?? "2GB"): string | null {
+  const first = String((error as Error)?.message ?? error).split("\n")[0];
+  const match = /^Out of Memory Error: (.*)$/.exec(first);
+  if (!match) return null;
+  return (
+    `DuckDB ran out of its memory limit of ${limit} (${match[1]}); ` +
+    `set SEGMENT_DUCKDB_MEMORY to more (e.g. SEGMENT_DUCKDB_MEMORY=6GB) on a machine that has it`
+  );
+}
+
+/**
+ * Runs `main`; an InputError becomes one line on stderr and exit status 1, as does DuckDB running out of its
+ * memory limit (memoryLimitMessage); anything else a stack trace and 2.
+ */
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
@@ -49,6 +67,11 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
     if (interrupted()) return new Promise(() => undefined);
     if (error instanceof InputError) {
       process.stderr.write(`segment-report: ${error.message}\n`);
+      process.exit(EXIT.input);
+    }
+    const memory = memoryLimitMessage(error);
+    if (memory) {
+      process.stderr.write(`segment-report: ${memory}\n`);
       process.exit(EXIT.input);
     }
     process.stderr.write(

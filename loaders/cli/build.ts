@@ -11,8 +11,11 @@
  *    with one line, before anything is written;
  * 3. drops Framework's cached loader output when the report data changed (Framework's build would otherwise
  *    publish stale cached files);
- * 4. builds the site into the temporary folder, marks it (`.segment-report`) and swaps it into DIR only when the
- *    whole build succeeded, replacing only the previous report's files.
+ * 4. when DIR holds a site built from the same report data, pages, components, config and Framework, untouched
+ *    since (its marker's stamp and digest: site/inputs.ts, site/folder.ts siteIsCurrent), stops here saying so;
+ * 5. else builds the site into the temporary folder, marks it (`.segment-report`) and swaps it into DIR only when
+ *    the whole build succeeded, replacing only the previous report's files.
+ * Its last line gives where the time went (report data, of which pipeline and page data; Framework; publish).
  */
 import { basename, delimiter, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,9 +30,10 @@ import { onInterrupt, runChild } from "../interrupt.ts";
 import { discardStaging, makeStaging, swapIn } from "../output/replace.ts";
 import { checkReadableFile } from "../paths.ts";
 import { artifactDir, CACHE_ROOT, describeSource } from "../site/artifacts.ts";
-import { checkNoCollision, checkSiteFolder, writeMarker } from "../site/folder.ts";
+import { checkNoCollision, checkSiteFolder, siteIsCurrent, writeMarker } from "../site/folder.ts";
+import { siteStamp } from "../site/inputs.ts";
 import { takeBuildLock } from "../site/lock.ts";
-import { prepare } from "../site/prepare.ts";
+import { prepare, type Prepared } from "../site/prepare.ts";
 
 const say = (line: string) => process.stderr.write(`segment-report: ${line}\n`);
 
@@ -63,6 +67,7 @@ function withModel(config: Config, file: string): { config: Config; saved: { mod
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const args = parseBuildArgs(process.argv.slice(2));
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const loaded = loadConfig();
@@ -92,7 +97,20 @@ async function main(): Promise<void> {
     if (!done) discardStaging(dist, staging, !before.exists);
   });
   await takeBuildLock(CACHE_ROOT, say);
-  const print = await prepare({ config, saved });
+  const prepared = await prepare({ config, saved });
+  const print = prepared.fingerprint;
+  const shown = relative(process.cwd(), dist) || dist;
+  // the site in DIR was built from these very report data, pages, components and Framework, and is as that build
+  // left it: Framework's build would write it again, byte for byte (loaders/site/inputs.ts, folder.ts)
+  const inputs = siteStamp(print);
+  if (siteIsCurrent(dist, inputs)) {
+    discardStaging(dist, staging, false);
+    done = true;
+    say(`${shown} is current (same report data, pages, components and Framework): site build skipped`);
+    sayTimes(started, prepared, null, null);
+    return;
+  }
+  const frameworkStarted = performance.now();
   const bin = join(PROJECT_ROOT, "node_modules", ".bin", "observable");
   // Framework's error output is read: a full disk or a read-only folder is one line, not "please file an issue";
   // not spawnSync, which would hold a SIGTERM until Framework ended (loaders/interrupt.ts runChild)
@@ -109,7 +127,7 @@ async function main(): Promise<void> {
       PATH: `${join(PROJECT_ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
     },
   });
-  const shown = relative(process.cwd(), dist) || dist;
+  const frameworkMs = performance.now() - frameworkStarted;
   const stderr = result.stderr;
   const failure = result.status !== 0 ? frameworkFailure(stderr) : null;
   if (!failure) process.stderr.write(stderr);
@@ -117,12 +135,34 @@ async function main(): Promise<void> {
     say(`${failure ?? "the site build failed (Framework's messages above)"}; ${shown} was left as it was`);
     process.exit(EXIT.input);
   }
-  writeMarker(staging);
+  const publishStarted = performance.now();
+  writeMarker(staging, inputs);
   const now = checkSiteFolder(dist, context); // again: another build may have published meanwhile
   checkNoCollision(dist, staging, now);
   swapIn(dist, staging, now.replaced);
   done = true;
   say(`report written to ${shown}`);
+  sayTimes(started, prepared, frameworkMs, performance.now() - publishStarted);
+}
+
+/**
+ * One line of where the build's time went (wall; CPU of this process where it is ours): the report data (the
+ * pipeline and the page data when computed, else the fingerprint alone), Framework's build, the publish; read by
+ * `npm run bench -- --build` (bench/build.ts).
+ */
+function sayTimes(started: number, prepared: Prepared, frameworkMs: number | null, publishMs: number | null): void {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  const { pipeline, page_data } = prepared.phases;
+  const parts = [
+    `report data ${s(prepared.wall_ms)}` +
+      (pipeline && page_data
+        ? ` (pipeline ${s(pipeline.wall_ms)}, CPU ${s(pipeline.cpu_ms)}; page data ${s(page_data.wall_ms)}, CPU ${s(page_data.cpu_ms)})`
+        : ""),
+    `Framework's build ${frameworkMs === null ? "skipped" : s(frameworkMs)}`,
+    `publish ${publishMs === null ? "skipped" : s(publishMs)}`,
+    `in all ${s(performance.now() - started)} since start, ${s(performance.now())} since the process began`,
+  ];
+  say(`times: ${parts.join("; ")}`);
 }
 
 await runCli(main);

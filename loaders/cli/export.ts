@@ -37,11 +37,12 @@ async function main(): Promise<void> {
   const dist = resolve(process.env.INIT_CWD ?? process.cwd(), args.out ?? join(PROJECT_ROOT, "dist"));
   findChromium(); // before the build: a missing Chromium is a one-line error at once
   if (args.build) {
-    // node itself (not the tsx wrapper, which kills a busy child before it can clean up on Ctrl-C); not spawnSync:
-    // a SIGTERM to this process reaches the build, which cleans up (loaders/interrupt.ts runChild)
+    // as `npm run build` runs it: node itself (not the tsx wrapper, which kills a busy child before it can clean up
+    // on Ctrl-C) on the bundled entry (loaders/cli/launch.mjs); not spawnSync: a SIGTERM to this process reaches
+    // the build, which cleans up (loaders/interrupt.ts runChild)
     const build = await runChild(
       process.execPath,
-      ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "build.ts"), "--out", dist],
+      [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "build", "--out", dist],
       {
         cwd: PROJECT_ROOT,
         stdio: "inherit",

@@ -15,7 +15,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const ENTRIES = ["pipeline", "score", "demo", "schema"];
+const ENTRIES = ["pipeline", "score", "demo", "schema", "build", "export"];
 
 /** The stamp of one input: size and modification time. */
 function stamp(path) {

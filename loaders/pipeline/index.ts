@@ -22,14 +22,18 @@ import {
 import { buildModel } from "../model/build.ts";
 import type { Model } from "../model/schema.ts";
 import { buildPageData } from "../report/page-data.ts";
+import { reportTables, reportTablesInput, type ReportTables } from "../report/context.ts";
 import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
 import {
   ingestKey,
   loadIngest,
+  loadReportTables,
   loadSearch,
   loadSegmentation,
+  reportKey,
   saveIngest,
+  saveReportTables,
   saveSearch,
   saveSegmentation,
   searchKey,
@@ -65,6 +69,8 @@ export interface Analysis {
   saved: SavedModelReport | null;
   /** milliseconds per stage */
   timings: Record<string, unknown>;
+  /** the stage cache's key of the ingest (null without a cache, or under a saved model) */
+  ingest_key?: string | null;
   /** closes the database (again: no effect) */
   close(): Promise<void>;
 }
@@ -203,6 +209,7 @@ export async function analyse(
       time,
       saved: null,
       timings,
+      ingest_key: keyOfIngest,
       close: ingested.close,
     };
   } catch (error) {
@@ -402,6 +409,12 @@ export async function runPipeline(
   }
 }
 
+/** Wall and CPU time (this process, every thread) of computeReport's two parts, for the build's time line. */
+export interface ReportPhases {
+  pipeline?: { wall_ms: number; cpu_ms: number };
+  page_data?: { wall_ms: number; cpu_ms: number };
+}
+
 /**
  * `npm run build`: analyses `config.data` and returns every page's data file by name, plus `segment-paths.json`,
  * the per-segment pages Framework must render (read by observablehq.config.ts), `capabilities.json`, what the data
@@ -413,23 +426,47 @@ export async function computeReport(
   log: (text: string) => void = toStderr,
   saved: { model: Model; file: string } | null = null,
   cache: StageCache | null = null,
+  phases?: ReportPhases,
 ): Promise<Record<string, unknown>> {
+  let wall = performance.now();
+  let cpu = cpuMs();
   const analysis = await analyse(config, log, { saved, cache });
+  if (phases) phases.pipeline = { wall_ms: performance.now() - wall, cpu_ms: cpuMs() - cpu };
+  [wall, cpu] = [performance.now(), cpuMs()];
   try {
     const { ingest: ingested, segmentation, value } = analysis;
+    // the report's tables are kept in the stage cache: a change of k or of a label computes only the pages' part
+    const keyOfReport =
+      cache && analysis.ingest_key
+        ? reportKey(analysis.ingest_key, reportTablesInput(ingested, segmentation, config))
+        : null;
     // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(() =>
-      buildPageData(ingested, segmentation, config, value, {
-        analysis: analysis.time,
-        model: analysis.model,
-        saved: analysis.saved,
-      }),
-    );
+    const files = await ingested.db.deterministic(async () => {
+      let tables =
+        cache && keyOfReport
+          ? await cacheRead(log, "the report's tables", async () => loadReportTables<ReportTables>(cache, keyOfReport))
+          : null;
+      if (!tables) {
+        const computed = await reportTables(ingested, segmentation, config);
+        if (cache && keyOfReport)
+          await cacheWrite(log, "the report's tables", () => saveReportTables(cache, keyOfReport, computed));
+        tables = computed;
+      }
+      return buildPageData(
+        ingested,
+        segmentation,
+        config,
+        value,
+        { analysis: analysis.time, model: analysis.model, saved: analysis.saved },
+        tables,
+      );
+    });
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,
     );
     files["recognised.txt"] = ingested.recognised;
+    if (phases) phases.page_data = { wall_ms: performance.now() - wall, cpu_ms: cpuMs() - cpu };
     return files;
   } finally {
     await analysis.close();

@@ -8,7 +8,10 @@
  * - segmentation (RFM, clustering for every k, the choice of k, validation): the ingest key and the `rfm` and
  *   `clustering` sections, the only settings `segmentCustomers` is given;
  * - the k search and bootstrap stabilities inside it (segment.ts SearchMemo): the same without `clustering.k`, so
- *   a change of k alone refits nothing but the method comparison at the new k.
+ *   a change of k alone refits nothing but the method comparison at the new k;
+ * - the report's tables (the page data's aggregates in the database, report/context.ts `reportTables`): the ingest
+ *   key and what they read besides the ingest (`reportTablesInput`: every k's clusters, the RFM segments, the
+ *   products.csv beside the data), so that a change of k or of a label recomputes only the pages' own work.
  * The ingest entry holds the DuckDB tables (a DuckDB file) and the rest of the result (node:v8 serialisation:
  * numbers to the bit); the segmentation entry, its result. Each entry is written to a staging folder and renamed
  * into place whole; only the KEEP most recently used entries of each stage are kept, and only folders this module
@@ -59,7 +62,7 @@ export interface StageCache {
   input: string;
 }
 
-export type StageName = "ingest" | "segment" | "search";
+export type StageName = "ingest" | "segment" | "search" | "report";
 
 /** JSON with object keys sorted: the same settings give the same text whatever order they were written in. */
 function stableJson(value: unknown): string {
@@ -96,6 +99,11 @@ export function segmentKey(ingest: string, config: Config): string {
 export function searchKey(ingest: string, config: Config): string {
   const { k: _k, ...clustering } = config.clustering;
   return sha256("search", ingest, stableJson({ rfm: config.rfm, clustering }));
+}
+
+/** The key of the report's tables: the ingest they are computed on and the text of what else they read. */
+export function reportKey(ingest: string, input: string): string {
+  return sha256("report", ingest, input);
 }
 
 const entryDir = (cache: StageCache, stage: StageName, key: string) => join(cache.dir, `${stage}-${key.slice(0, 16)}`);
@@ -140,7 +148,7 @@ async function store(
  * the staging folders of processes that are gone (killed outright before they could clean up).
  */
 export function prune(cache: StageCache, stage: StageName): void {
-  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search)-(\d+)$/);
+  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search|report)-(\d+)$/);
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
     .map((e) => ({ path: join(cache.dir, e.name), used: statSync(join(cache.dir, e.name, STAMP)).mtimeMs }))
@@ -248,6 +256,17 @@ export function loadSegmentation(cache: StageCache, key: string): SegmentationRe
 /** Stores a segmentation result. */
 export async function saveSegmentation(cache: StageCache, key: string, result: SegmentationResult): Promise<void> {
   await store(cache, "segment", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(result)));
+}
+
+/** The stored report tables for `key` (node:v8 serialisation: maps, typed arrays and numbers to the bit), or null. */
+export function loadReportTables<T>(cache: StageCache, key: string): T | null {
+  const dir = hit(cache, "report", key);
+  return dir ? (deserialize(readFileSync(join(dir, RESULT))) as T) : null;
+}
+
+/** Stores the report tables. */
+export async function saveReportTables(cache: StageCache, key: string, tables: unknown): Promise<void> {
+  await store(cache, "report", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(tables)));
 }
 
 const SEARCH = "search.bin";

@@ -101,6 +101,13 @@ function spread(row: Record<string, unknown>, q: readonly number[] = []): Spread
 }
 
 /**
+ * The sum of a column of whole numbers whose absolute values add up to less than 2^53 (counts of lines; units,
+ * when every quantity is whole): every partial sum is then exact, so the plain sum has the bits of the ordered sum
+ * (the dialect's `sum`) whatever the order of the rows, at a fraction of its cost.
+ */
+const wholeSum = (x: string) => `sum(${x})`;
+
+/**
  * Registers the customer -> segment table `report_customers` and builds the report's working tables, each
  * aggregated once so that the per-k queries only join 'report_customers' (one row per customer):
  * `report_categories` (stock code -> main description, category), `report_orders` (one row per invoice:
@@ -119,6 +126,11 @@ export async function prepareReportTables(
 ): Promise<{ category_source: CategorySource }> {
   const d = db.dialect;
   const sum = d.sum;
+  // whole quantities (the usual case) add up exactly in any order: the sums of units need no ordering
+  const [{ whole }] = await db.query<{ whole: boolean | null }>(
+    `SELECT bool_and(quantity = trunc(quantity)) AND sum(abs(quantity)) < 9007199254740992 AS whole FROM lines`,
+  );
+  const units = whole ? wholeSum : sum;
   await registerAssignments(db, ks, assignments);
   await db.run(
     d.createTable(
@@ -174,7 +186,7 @@ export async function prepareReportTables(
   await db.run(
     d.createTable(
       "report_orders",
-      `SELECT invoice, customer_id, min(invoice_date) AS t, ${sum("quantity")} AS units, ${sum("revenue")} AS value,
+      `SELECT invoice, customer_id, min(invoice_date) AS t, ${units("quantity")} AS units, ${sum("revenue")} AS value,
       coalesce(min(${d.binary("channel")}), 'Unknown') AS channel, min(${d.binary("store")}) AS store
     FROM lines WHERE customer_id IS NOT NULL GROUP BY invoice, customer_id`,
     ),
@@ -190,14 +202,14 @@ export async function prepareReportTables(
   await db.run(
     d.createTable(
       "report_customer_products",
-      `SELECT customer_id, stock_code, count(*)::${d.double} AS lines, ${sum("quantity")} AS units, ${sum("revenue")} AS revenue
+      `SELECT customer_id, stock_code, count(*)::${d.double} AS lines, ${units("quantity")} AS units, ${sum("revenue")} AS revenue
     FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, stock_code`,
     ),
   );
   await db.run(
     d.createTable(
       "report_group_products",
-      `SELECT grouping, label, stock_code, ${sum("revenue")} AS revenue, ${sum("units")} AS units, count(*)::${d.double} AS customers, ${sum("lines")} AS lines
+      `SELECT grouping, label, stock_code, ${sum("revenue")} AS revenue, ${units("units")} AS units, count(*)::${d.double} AS customers, ${wholeSum("lines")} AS lines
     FROM report_customer_products JOIN report_memberships USING (customer_id) GROUP BY 1, 2, 3`,
     ),
   );
@@ -525,9 +537,9 @@ export async function categoryRevenue(db: SqlDatabase): Promise<Grouped<Category
 export async function wordFrequencies(db: SqlDatabase, limit = 60): Promise<Grouped<[string, number][]>> {
   const d = db.dialect;
   const rows = await db.query<Row & { word: string; lines: number; total: number }>(
-    `WITH totals AS (SELECT grouping, label, ${d.sum("lines")} AS total FROM report_group_products GROUP BY 1, 2),
+    `WITH totals AS (SELECT grouping, label, ${wholeSum("lines")} AS total FROM report_group_products GROUP BY 1, 2),
      counts AS (
-       SELECT grouping, label, word, ${d.sum("lines")} AS lines
+       SELECT grouping, label, word, ${wholeSum("lines")} AS lines
        FROM report_group_products JOIN report_product_words USING (stock_code)
        GROUP BY 1, 2, 3),
      ranked AS (

@@ -201,16 +201,20 @@ export function categoryOf(description: string, rules: CategoryRule[] = CATEGORY
   return OTHER;
 }
 
+/** The text of the products.csv beside the data file, or null when there is none. */
+export function categoryTableText(dataFile: string): string | null {
+  const path = join(dirname(dataFile), "products.csv");
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
+}
+
 /**
  * stock_code -> category from a products.csv beside the data file, or null when there is none (or it lacks
  * the stock_code and category columns). Codes are compared upper-cased and trimmed.
  */
 export function loadCategoryTable(dataFile: string): Map<string, string> | null {
-  const path = join(dirname(dataFile), "products.csv");
-  if (!existsSync(path)) return null;
-  const lines = readFileSync(path, "utf8")
-    .split(/\r?\n/)
-    .filter((l) => l.trim());
+  const text = categoryTableText(dataFile);
+  if (text === null) return null;
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
   if (!lines.length) return null;
   const header = splitLine(lines[0], ",").map((h) => h.trim().toLowerCase());
   const code = header.indexOf("stock_code");

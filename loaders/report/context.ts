@@ -33,7 +33,8 @@ import {
   type TopProduct,
   type WeekHour,
 } from "./aggregates.ts";
-import type { CategorySource } from "./categories.ts";
+import { categoryTableText, type CategorySource } from "./categories.ts";
+import type { CustomerAssignment } from "./assignments.ts";
 import type { CustomerLines } from "./order-intervals.ts";
 import { uniqueSlugs } from "./slug.ts";
 import type { ValueResult } from "../value/index.ts";
@@ -304,46 +305,91 @@ function addTableOrders(
   });
 }
 
-/** Registers the segments in the analysis database (DuckDB or PostgreSQL) and computes all aggregates there. */
-export async function buildContext(
-  ingest: ReportInput,
-  seg: SegmentationResult,
-  config: Config,
-  value: ValueResult | null = null,
-): Promise<ReportContext> {
-  const ks = seg.kmeans.map((s) => s.k);
+/** Each customer's country, RFM segment and cluster at every k: what the report's tables group by. */
+function assignmentsOf(ingest: ReportInput, seg: SegmentationResult): CustomerAssignment[] {
   const countryOf = new Map(ingest.customers.map((c) => [c.customer_id, c.country]));
-  const assignments = seg.customers.map((c, i) => ({
+  return seg.customers.map((c, i) => ({
     customer_id: c.customer_id,
     country: countryOf.get(c.customer_id) ?? "",
     rfm_segment: c.rfm_segment,
     labels: seg.kmeans.map((s) => s.labels[i]),
   }));
+}
+
+/**
+ * What the report computes in the analysis database, the costly part of the page data: the aggregates of every
+ * grouping (each k, and ALL), the customers' orders for the bootstraps and where the categories came from.
+ */
+export interface ReportTables {
+  groups: Map<number, GroupAggregates>;
+  customer_lines: CustomerLines | null;
+  category_source: CategorySource;
+}
+
+/**
+ * Everything `reportTables` reads besides the ingest (the analysis database and the customer table), as text for a
+ * cache key (pipeline/stage-cache.ts): the k of every solution, each customer's country, RFM segment and cluster
+ * at every k, and the products.csv beside the data file (its categories), when there is one. The labels shown,
+ * the chosen k and every later stage are not in it: the tables do not read them.
+ */
+export function reportTablesInput(ingest: ReportInput, seg: SegmentationResult, config: Config): string {
+  const categories = config.source ? null : categoryTableText(config.data);
+  return JSON.stringify({
+    ks: seg.kmeans.map((s) => s.k),
+    assignments: assignmentsOf(ingest, seg),
+    data: config.source ? null : config.data,
+    categories,
+  });
+}
+
+/** Registers the segments in the analysis database (DuckDB or PostgreSQL) and computes all aggregates there. */
+export async function reportTables(
+  ingest: ReportInput,
+  seg: SegmentationResult,
+  config: Config,
+): Promise<ReportTables> {
   const { category_source } = await prepareReportTables(
     ingest.db,
-    ks,
-    assignments,
+    seg.kmeans.map((s) => s.k),
+    assignmentsOf(ingest, seg),
     config.source ? null : config.data,
     {
       categoryColumn: ingest.input_columns.includes("category"),
     },
   );
   const capabilities = reportCapabilities(ingest.capabilities, category_source);
-  const available = availability(capabilities);
-  const groups = await aggregates(ingest, available);
+  const groups = await aggregates(ingest, availability(capabilities));
   // without lines, each group's orders and revenue are its customers' summed purchases and spending
   if (!capabilities.has.transactions) addTableOrders(groups, ingest.customers, seg);
-  const empty = emptyAggregates;
-  const byK = new Map<number, KData>();
-  for (const solution of seg.kmeans)
-    byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
-  const all = groups.get(ALL) ?? empty();
   const customer_lines = capabilities.has.transactions
     ? await customerLines(
         ingest.db,
         ingest.customers.map((c) => c.customer_id),
       )
     : null;
+  return { groups, customer_lines, category_source };
+}
+
+/**
+ * The report context. The database's part comes from `tables` when given (the stage cache's, for the same
+ * `reportTablesInput` and ingest), else it is computed now.
+ */
+export async function buildContext(
+  ingest: ReportInput,
+  seg: SegmentationResult,
+  config: Config,
+  value: ValueResult | null = null,
+  tables: ReportTables | null = null,
+): Promise<ReportContext> {
+  const ks = seg.kmeans.map((s) => s.k);
+  const { groups, customer_lines, category_source } = tables ?? (await reportTables(ingest, seg, config));
+  const capabilities = reportCapabilities(ingest.capabilities, category_source);
+  const available = availability(capabilities);
+  const empty = emptyAggregates;
+  const byK = new Map<number, KData>();
+  for (const solution of seg.kmeans)
+    byK.set(solution.k, { k: solution.k, solution, agg: groups.get(solution.k) ?? empty() });
+  const all = groups.get(ALL) ?? empty();
   const chosen = byK.get(seg.k);
   if (!chosen) throw new Error(`the chosen k (${seg.k}) is not among the ${seg.method} solutions`);
   const start = Date.parse(`${ingest.period_start}T00:00:00Z`);

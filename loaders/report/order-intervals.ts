@@ -8,6 +8,7 @@
  */
 import { Rng } from "../stats/random.ts";
 import { medianInPlace } from "../stats/quantile.ts";
+import { medianOfCounts, rank } from "../stats/resampled-median.ts";
 import { percentiles95, type Interval } from "../stats/intervals.ts";
 
 /** Resamples behind the return-rate and median-order intervals. */
@@ -57,12 +58,14 @@ export function returnRateIntervals(
   { seed = 42, resamples = BEHAVIOUR_RESAMPLES }: { seed?: number; resamples?: number } = {},
 ): { clusters: FigureInterval[]; overall: Interval & { value: number } } {
   const members = membersOf(labels, k);
-  const sums = (pick: (list: Int32Array, i: number) => number) => {
+  // the sums of the customers drawn (draws[j][i]: the i-th draw of cluster j, a position in its members), or of
+  // every customer
+  const sums = (draws: Int32Array[] | null) => {
     const r = new Float64Array(k);
     const b = new Float64Array(k);
     members.forEach((list, j) => {
       for (let i = 0; i < list.length; i++) {
-        const c = pick(list, i);
+        const c = draws ? list[draws[j][i]] : list[i];
         r[j] += returned[c];
         b[j] += bought[c];
       }
@@ -83,13 +86,16 @@ export function returnRateIntervals(
     });
     return { rate, ratio, overall: B > 0 ? R / B : NaN };
   };
-  const point = figures(sums((list, i) => list[i]));
+  const point = figures(sums(null));
   const rng = new Rng(seed);
+  const draws = members.map((list) => new Int32Array(list.length));
   const rates = Array.from({ length: k }, () => new Float64Array(resamples));
   const ratios = Array.from({ length: k }, () => new Float64Array(resamples));
   const overall = new Float64Array(resamples);
   for (let s = 0; s < resamples; s++) {
-    const f = figures(sums((list) => list[rng.int(list.length)]));
+    // cluster by cluster, each cluster's draws in order
+    members.forEach((list, j) => rng.ints(list.length, draws[j]));
+    const f = figures(sums(draws));
     for (let j = 0; j < k; j++) {
       rates[j][s] = f.rate[j];
       ratios[j][s] = f.ratio[j];
@@ -139,14 +145,15 @@ export function medianOrderIntervals(
     return { seg, everyone: medianInPlace(everyoneBuffer.subarray(0, total)) };
   };
   const point = medians(members);
+  const counted = countedMedians(values, start, members);
   const rng = new Rng(seed);
   const segStats = Array.from({ length: k }, () => new Float64Array(resamples));
   const ratioStats = Array.from({ length: k }, () => new Float64Array(resamples));
   const overall = new Float64Array(resamples);
   for (let s = 0; s < resamples; s++) {
-    const { seg, everyone } = medians(
-      members.map((list) => Int32Array.from({ length: list.length }, () => list[rng.int(list.length)])),
-    );
+    const { seg, everyone } = counted
+      ? counted(rng)
+      : medians(members.map((list) => Int32Array.from({ length: list.length }, () => list[rng.int(list.length)])));
     overall[s] = everyone;
     seg.forEach((x, j) => {
       segStats[j][s] = x;
@@ -166,5 +173,52 @@ export function medianOrderIntervals(
       };
     }),
     overall: { value: point.everyone, ...percentileInterval(overall) },
+  };
+}
+
+/**
+ * The resample medians of `medianOrderIntervals` from counts (stats/resampled-median.ts): each call draws every
+ * cluster's customers (cluster by cluster, as there) and gives each cluster's median order and everyone's, the same
+ * bits as sorting out the drawn orders; null when the order values hold a NaN or a negative zero.
+ */
+function countedMedians(
+  values: Float64Array,
+  start: Int32Array,
+  members: Int32Array[],
+): ((rng: Rng) => { seg: number[]; everyone: number }) | null {
+  const everyone = rank(values);
+  if (!everyone) return null;
+  // each order's rank among the orders of its customer's cluster
+  const local = new Int32Array(values.length);
+  const clusters = members.map((list) => {
+    const orders: number[] = [];
+    for (const c of list) for (let o = start[c]; o < start[c + 1]; o++) orders.push(o);
+    const { distinct, codes } = rank(Float64Array.from(orders, (o) => values[o])) as NonNullable<
+      ReturnType<typeof rank>
+    >;
+    orders.forEach((o, i) => (local[o] = codes[i]));
+    return { distinct, counts: new Int32Array(distinct.length), drawn: new Int32Array(list.length) };
+  });
+  const all = new Int32Array(everyone.distinct.length);
+  return (rng) => {
+    clusters.forEach((cluster, j) => rng.ints(members[j].length, cluster.drawn));
+    all.fill(0);
+    let total = 0;
+    const seg = clusters.map(({ distinct, counts, drawn }, j) => {
+      const list = members[j];
+      counts.fill(0);
+      let m = 0;
+      for (let i = 0; i < drawn.length; i++) {
+        const c = list[drawn[i]];
+        for (let o = start[c]; o < start[c + 1]; o++) {
+          counts[local[o]]++;
+          all[everyone.codes[o]]++;
+        }
+        m += start[c + 1] - start[c];
+      }
+      total += m;
+      return medianOfCounts(counts, distinct, m);
+    });
+    return { seg, everyone: medianOfCounts(all, everyone.distinct, total) };
   };
 }

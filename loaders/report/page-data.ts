@@ -12,7 +12,7 @@ import { capabilitiesFile } from "../capabilities.ts";
 import type { Config } from "../config.ts";
 import { csvLine } from "../output/csv.ts";
 import type { SegmentationResult } from "../pipeline/segment.ts";
-import { buildContext, type ReportInput, type ReportTime } from "./context.ts";
+import { buildContext, type ReportInput, type ReportTables, type ReportTime } from "./context.ts";
 import { buildInsights, rankInsights } from "./insights.ts";
 import { insightFacts } from "./facts.ts";
 import { metaData } from "./pages/overview.ts";
@@ -29,15 +29,19 @@ export function customerSegmentsCsv(seg: SegmentationResult): string {
   return `${header.join(",")}\n${lines.join("\n")}\n`;
 }
 
-/** Every page's data file, by name (JSON-able values; the customer list, when published, as CSV text). */
+/**
+ * Every page's data file, by name (JSON-able values; the customer list, when published, as CSV text). `tables`:
+ * the database's part, when the stage cache holds it (context.ts `reportTables`).
+ */
 export async function buildPageData(
   ingest: ReportInput,
   seg: SegmentationResult,
   config: Config,
   value: ValueResult | null = null,
   time?: ReportTime,
+  tables: ReportTables | null = null,
 ): Promise<Record<string, unknown>> {
-  const ctx = await buildContext(ingest, seg, config, value);
+  const ctx = await buildContext(ingest, seg, config, value, tables);
   if (time) ctx.time = time;
   // whole pages first, then the sections of the pages shown
   ctx.omitted = [...omittedPages(ctx.capabilities), ...omittedSections(ctx.capabilities)];

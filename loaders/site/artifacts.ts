@@ -25,6 +25,7 @@ import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { Model } from "../model/schema.ts";
+import type { ReportPhases } from "../pipeline/index.ts";
 
 export const CACHE_ROOT = join(PROJECT_ROOT, ".segment-cache");
 /** names the folder of the artifacts the last build or data loader used (read by observablehq.config.ts) */
@@ -134,6 +135,8 @@ export interface Artifacts {
   fingerprint: string;
   /** true when the pipeline ran now, false when the cached artifacts were current */
   computed: boolean;
+  /** the pipeline's and the page data's time, when computed */
+  phases: ReportPhases;
 }
 
 /**
@@ -156,12 +159,13 @@ export async function ensureArtifacts(
     const now = new Date();
     utimesSync(join(dir, STAMP), now, now);
     writeFileSync(CURRENT, basename(dir) + "\n");
-    return { dir, fingerprint: print, computed: false };
+    return { dir, fingerprint: print, computed: false, phases: {} };
   }
   const { computeReport } = await import("../pipeline/index.ts");
   const cache = { dir: STAGES, input };
   mkdirSync(STAGES, { recursive: true });
-  const files = await computeReport(config, undefined, saved, cache);
+  const phases: ReportPhases = {};
+  const files = await computeReport(config, undefined, saved, cache, phases);
   const staging = join(CACHE_ROOT, `staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   const forget = onInterrupt(() => rmSync(staging, { recursive: true, force: true }));
@@ -176,5 +180,5 @@ export async function ensureArtifacts(
   forget();
   writeFileSync(CURRENT, basename(dir) + "\n");
   prune();
-  return { dir, fingerprint: print, computed: true };
+  return { dir, fingerprint: print, computed: true, phases };
 }

@@ -7,6 +7,7 @@
  * non-empty folder without the marker (not a previous report), a previous report with a file added inside one of
  * its folders, and a folder holding an input file.
  */
+import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { InputError } from "../errors.ts";
@@ -21,6 +22,12 @@ interface Marker {
   built_at: string;
   /** every file the build wrote, relative to the site folder, `/`-separated, sorted (the marker itself apart) */
   files: string[];
+  /** what the site was built from (site/inputs.ts siteStamp) */
+  inputs?: string;
+  /** sha256 over the paths and bytes of the files Framework's build wrote (`files` without `added`) */
+  digest?: string;
+  /** files added beside the site after its build (the export's report.html and report.pdf) */
+  added?: string[];
 }
 
 export interface SiteFolder {
@@ -98,14 +105,51 @@ export function checkSiteFolder(dir: string, context: SiteFolderContext): SiteFo
   return { exists: true, replaced, foreign: entries.filter((name) => !replaced.includes(name)) };
 }
 
-/** Writes the marker into a freshly built site folder, listing every file in it. */
-export function writeMarker(siteDir: string): void {
+/** sha256 over the paths and bytes of `files` (relative to `dir`), or null when one of them cannot be read. */
+function filesDigest(dir: string, files: readonly string[]): string | null {
+  const hash = createHash("sha256");
+  try {
+    for (const file of files) {
+      const bytes = readFileSync(join(dir, file));
+      hash.update(`${file}\0${createHash("sha256").update(bytes).digest("hex")}\n`);
+    }
+  } catch {
+    return null;
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Writes the marker into a freshly built site folder, listing every file in it; with `inputs` (what the site was
+ * built from: site/inputs.ts siteStamp), also those and a digest of the files, so that `siteIsCurrent` can tell.
+ */
+export function writeMarker(siteDir: string, inputs?: string): void {
+  const files = filesUnder(siteDir)
+    .filter((file) => file !== MARKER)
+    .sort();
   const marker: Marker = {
     written_by: "segment-report",
     built_at: new Date().toISOString(),
-    files: filesUnder(siteDir).sort(),
+    files,
+    ...(inputs ? { inputs, digest: filesDigest(siteDir, files) ?? undefined } : {}),
   };
   writeFileSync(join(siteDir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
+}
+
+/**
+ * True when the site in `dir` was built from `inputs` (site/inputs.ts siteStamp) and every file that build wrote
+ * is still there, byte for byte (the digest in its marker): Framework's build would write the same site again.
+ */
+export function siteIsCurrent(dir: string, inputs: string): boolean {
+  const marker = existsSync(join(dir, MARKER)) ? readMarker(join(dir, MARKER)) : null;
+  if (!marker?.inputs || marker.inputs !== inputs || !marker.digest) return false;
+  const added = new Set(marker.added ?? []);
+  return (
+    filesDigest(
+      dir,
+      marker.files.filter((file) => !added.has(file)),
+    ) === marker.digest
+  );
 }
 
 /** Throws when a new site's top-level entry would replace an entry of `dir` that the previous build did not write. */
@@ -125,5 +169,6 @@ export function addToMarker(dir: string, names: readonly string[]): void {
   const marker = readMarker(join(dir, MARKER));
   if (!marker) return;
   marker.files = [...new Set([...marker.files, ...names])].sort();
+  marker.added = [...new Set([...(marker.added ?? []), ...names])].sort();
   writeFileSync(join(dir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
 }

@@ -5,6 +5,7 @@ import { ensureArtifacts } from "./artifacts.ts";
 import { postgresSourceName } from "../sources/postgres.ts";
 import { PROJECT_ROOT, loadConfig, type Config } from "../config.ts";
 import type { Model } from "../model/schema.ts";
+import type { ReportPhases } from "../pipeline/index.ts";
 
 const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
 const STAMP_NAME = "segment-report.fingerprint";
@@ -45,10 +46,19 @@ export function syncFrameworkCache(fingerprint: string, dir: string, cache = FRA
   return removed;
 }
 
+/** What `prepare` did: the report data's fingerprint, and the time it took. */
+export interface Prepared {
+  fingerprint: string;
+  /** the whole preparation (fingerprint, pipeline, page data, Framework's cache), wall ms */
+  wall_ms: number;
+  /** the pipeline's and the page data's time, when the report data was computed */
+  phases: ReportPhases;
+}
+
 /** Prepares the report data and Framework's cache; shared by `build` and `dev`. */
 export async function prepare(
   options: { config?: Config; saved?: { model: Model; file: string } | null } = {},
-): Promise<string> {
+): Promise<Prepared> {
   const config = options.config ?? loadConfig();
   const started = performance.now();
   const artifacts = await ensureArtifacts(config, options.saved ?? null);
@@ -62,5 +72,5 @@ export async function prepare(
   const removed = syncFrameworkCache(artifacts.fingerprint, artifacts.dir);
   if (removed)
     process.stderr.write(`segment-report: cleared ${removed} changed file(s) from Framework's loader cache\n`);
-  return artifacts.fingerprint;
+  return { fingerprint: artifacts.fingerprint, wall_ms: performance.now() - started, phases: artifacts.phases };
 }

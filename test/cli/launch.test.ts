@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -47,8 +47,20 @@ describe("the bundled command-line entries (loaders/cli/launch.mjs)", () => {
     const bad = spawnSync(process.execPath, [launch, "pipeline", "--nope"], { encoding: "utf8", cwd: PROJECT_ROOT });
     assert.equal(bad.status, 1);
     assert.equal(bad.stderr, "segment-report: command line: Unknown option '--nope' (see --help)\n");
-    const unknown = spawnSync(process.execPath, [launch, "build"], { encoding: "utf8", cwd: PROJECT_ROOT });
+    const unknown = spawnSync(process.execPath, [launch, "dev"], { encoding: "utf8", cwd: PROJECT_ROOT });
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /^launch: expected one of pipeline, score, demo, schema/);
+    assert.match(unknown.stderr, /^launch: expected one of pipeline, score, demo, schema, build, export, got "dev"\n$/);
+  });
+
+  it("`npm run build` and `npm run export` run bundled in plain node too: a bad option's one-line error", () => {
+    const launch = join(PROJECT_ROOT, "loaders", "cli", "launch.mjs");
+    const scripts = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).scripts;
+    for (const name of ["build", "export"]) {
+      assert.equal(scripts[name], `node loaders/cli/launch.mjs ${name}`);
+      const bad = spawnSync(process.execPath, [launch, name, "--nope"], { encoding: "utf8", cwd: PROJECT_ROOT });
+      assert.equal(bad.status, 1, bad.stderr);
+      assert.match(bad.stderr, /^segment-report: command line: Unknown option '--nope' \(usage: npm run \w+ -- /);
+      assert.equal(bad.stderr.split("\n").length, 2, bad.stderr);
+    }
   });
 });

@@ -49,6 +49,8 @@ describe("npm test's lanes", () => {
     const allowed: Record<string, string> = {
       "test/cli/launch.test.ts":
         "bundles into a .segment-cache of a temporary project; the real one's cli/ bundles are written by rename",
+      "test/site/inputs.test.ts":
+        "only lists this project's page sources (src/.observablehq is skipped before it is read); writes a Framework cache in a temporary project",
       "test/pipeline/stage-cache.test.ts":
         "its stage cache is a temporary folder; .segment-cache appears only in an expected warning's wording",
     };

@@ -3,8 +3,9 @@
  * (pipeline/ingest.ts customersBefore):
  * - the ingest key covers every setting ingest reads: each source, revenue and cleaning setting changes it; ingest
  *   run on a configuration that records what is read reads nothing else; settings of later stages leave it alone;
- * - the report data is the same with the cache as without it: stored, taken back, and after a k change (the ingest
- *   and the k search taken from the cache, the rest of the segmentation computed);
+ * - the report data is the same with the cache as without it: stored, taken back, and after a k change (the ingest,
+ *   the k search and the report's tables taken from the cache, the rest of the segmentation computed) or a change
+ *   of a report setting;
  * - the cache is bounded and removes only its own folders;
  * - the earlier cut's customers equal a second ingest's, under several cleaning policies.
  */
@@ -222,7 +223,7 @@ describe("the report data with the stage cache", () => {
     const stored = text(await computeReport(config(), quiet, null, cache));
     assert.deepEqual(
       entries(cache).map((e) => e.split("-")[0]),
-      ["ingest", "search", "segment"],
+      ["ingest", "report", "search", "segment"],
     );
     let recognised = "";
     const again = text(await computeReport(config(), (t) => (recognised += t), null, cache));
@@ -230,13 +231,23 @@ describe("the report data with the stage cache", () => {
     assert.deepEqual(again, plain);
     assert.equal(recognised, plain["recognised.txt"]);
 
-    // a k change: the ingest and the k search (with the stabilities measured) come from the cache
+    // a k change: the ingest and the k search (with the stabilities measured) come from the cache, and the
+    // report's tables (every k's clusters are the same: only the choice changed)
+    const reports = () => entries(cache).filter((e) => e.startsWith("report-"));
+    const before = reports();
     for (const k of [3, 2]) {
       const fresh = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet));
       const cached = text(await computeReport(config({ clustering: { bootstrap_runs: 2, k } }), quiet, null, cache));
       assert.deepEqual(cached, fresh, `k = ${k}`);
       assert.notDeepEqual(fresh, plain);
     }
+    assert.deepEqual(reports(), before, "the report's tables taken back after a k change");
+    // a change of a report setting (the title): the same tables again
+    const relabelled = config({ report: { title: "Another title" } });
+    const labelled = text(await computeReport(relabelled, quiet, null, cache));
+    assert.deepEqual(labelled, text(await computeReport(relabelled, quiet)));
+    assert.notDeepEqual(labelled, plain);
+    assert.deepEqual(reports(), before, "the report's tables taken back after a title change");
     const names = entries(cache);
     assert.equal(names.filter((e) => e.startsWith("ingest-")).length, 1, names.join(" "));
     assert.equal(names.filter((e) => e.startsWith("search-")).length, 1, names.join(" "));
@@ -251,6 +262,19 @@ describe("the report data with the stage cache", () => {
     assert.match(
       log,
       /warning: could not read the cleaned lines kept in \.segment-cache\/stages \(.+\); computing them again/,
+    );
+    assert.deepEqual(files, text(await computeReport(config(), quiet)));
+  });
+
+  it("reads the report's tables from the cache, and recomputes them, with a warning, when they cannot be read", async () => {
+    const stored = entries(cache).filter((e) => e.startsWith("report-"));
+    assert.equal(stored.length, 1, stored.join(" "));
+    writeFileSync(join(cache.dir, stored[0], "result.bin"), "not a serialisation");
+    let log = "";
+    const files = text(await computeReport(config(), (t) => (log += t), null, cache));
+    assert.match(
+      log,
+      /warning: could not read the report's tables kept in \.segment-cache\/stages \(.+\); computing them again/,
     );
     assert.deepEqual(files, text(await computeReport(config(), quiet)));
   });

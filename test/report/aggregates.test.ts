@@ -6,7 +6,8 @@
  * every customer together and for each cluster of k = 2. The database is the ingest's (DuckDB, the net basis).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig } from "../../loaders/config.ts";
@@ -146,5 +147,64 @@ describe("report aggregates on test/fixtures/aggregates/lines.csv (expected from
         near(p.share, wt[i].share, `${name} ${p.description} share`);
       });
     }
+  });
+});
+
+describe("report aggregates: units of fractional quantities keep the ordered sum", () => {
+  // one line of one product per customer, quantities falling: a sum in the order read differs from the ordered one
+  const quantities = Array.from(
+    { length: 40 },
+    (_, i) => Math.round((0.1 + (39 - i) * 0.37 + (i % 7) * 0.013) * 1000) / 1000,
+  );
+  let result: IngestResult;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "fractional-"));
+    const lines = quantities.map(
+      (q, i) =>
+        `${700001 + i},P1,WEIGHED CHEESE,${q},2011-01-${String(3 + (i % 20)).padStart(2, "0")} 10:00:00,1.00,${300 + i},United Kingdom`,
+    );
+    writeFileSync(
+      join(dir, "lines.csv"),
+      ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country", ...lines].join("\n") + "\n",
+    );
+    result = await ingest(
+      validateConfig({
+        ...structuredClone(DEFAULT_CONFIG),
+        data: join(dir, "lines.csv"),
+        data_source: "override",
+        config_file: null,
+      }),
+    );
+    await prepareReportTables(
+      result.db,
+      [2],
+      result.customers.map((c, i) => ({
+        customer_id: c.customer_id,
+        country: c.country,
+        rfm_segment: "x",
+        labels: [i % 2],
+      })),
+      null,
+    );
+  });
+  after(async () => {
+    await result?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a product's units per segment are the ascending sum of its customers' quantities, to the bit", async () => {
+    const rows = await result.db.query<{ grouping: number; label: number; units: number }>(
+      "SELECT grouping, label, units FROM report_group_products ORDER BY 1, 2",
+    );
+    const ordered = (values: number[]) => [...values].sort((a, b) => a - b).reduce((s, v) => s + v, 0);
+    const read = (values: number[]) => values.reduce((s, v) => s + v, 0);
+    // the test means something only where the order of the terms changes the bits
+    assert.notEqual(read(quantities), ordered(quantities));
+    assert.deepEqual(rows, [
+      { grouping: ALL, label: ALL, units: ordered(quantities) },
+      { grouping: 2, label: 0, units: ordered(quantities.filter((_, i) => i % 2 === 0)) },
+      { grouping: 2, label: 1, units: ordered(quantities.filter((_, i) => i % 2 === 1)) },
+    ]);
   });
 });

@@ -136,6 +136,7 @@ describe("--out refuses what is not a previous report (item 1)", () => {
     writeFileSync(join(out, "index.html"), "edited by hand"); // a file the build wrote: replaced
     result = runBuild(options, ["--out", out]);
     assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /site build skipped/, "a site edited since its build is built again");
     assert.equal(readFileSync(join(out, "CNAME"), "utf8"), "reports.example\n");
     assert.notEqual(readFileSync(join(out, "index.html"), "utf8"), "edited by hand");
     assert.ok(!readdirSync(out).some((name) => name.startsWith(".segment-tmp-")), "no temporary folder left");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { artifactDir, fingerprint } from "../../loaders/site/artifacts.ts";
+import { MARKER } from "../../loaders/site/folder.ts";
 import { buildReport, runBuild } from "../support/build.ts";
 import { generateSmall, readHeadline } from "../support/report.ts";
 
@@ -123,6 +124,12 @@ test("a changed data file or config is never published stale; unchanged input re
   let result = runBuild({ name: "fresh", data, config }, ["--out", out]);
   assert.equal(result.status, 0, result.stderr);
   const first = readHeadline(out);
+  // the last line says where the time went (the report data may be cached from an earlier run: no parts then)
+  assert.match(
+    result.stderr,
+    /segment-report: times: report data [\d.]+ s.*; Framework's build [\d.]+ s; publish [\d.]+ s; in all /,
+  );
+  const marker = readFileSync(join(out, MARKER), "utf8");
 
   // the recognised-input block, when the data is computed and when it is reused
   assert.match(
@@ -134,6 +141,13 @@ test("a changed data file or config is never published stale; unchanged input re
   assert.match(result.stderr, /report data unchanged/);
   assert.match(result.stderr, /segment-report: input .*transactions\.csv\.gz\n {2}layout: /);
   assert.deepEqual(readHeadline(out), first);
+  // same report data and pages: the site in --out is the one Framework would build again, left as it is
+  assert.match(
+    result.stderr,
+    /dist is current \(same report data, pages, components and Framework\): site build skipped\n/,
+  );
+  assert.match(result.stderr, /Framework's build skipped; publish skipped/);
+  assert.equal(readFileSync(join(out, MARKER), "utf8"), marker, "the site was not published again");
 
   // same path, other bytes (their report data may be cached from an earlier test run with the same code: dropped,
   // so that the build has to notice the new bytes)
@@ -142,6 +156,11 @@ test("a changed data file or config is never published stale; unchanged input re
   result = runBuild({ name: "fresh", data, config }, ["--out", out]);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /computed the report data/);
+  assert.doesNotMatch(result.stderr, /site build skipped/);
+  assert.match(
+    result.stderr,
+    /segment-report: times: report data [\d.]+ s \(pipeline [\d.]+ s, CPU [\d.]+ s; page data [\d.]+ s, CPU [\d.]+ s\); Framework's build [\d.]+ s; publish [\d.]+ s; in all /,
+  );
   const second = readHeadline(out);
   assert.notDeepEqual(second, first);
   assert.equal(second.customers, b.customersKept);

@@ -4,12 +4,12 @@
  * sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fingerprint } from "../../loaders/site/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
 import { MARKER } from "../../loaders/site/folder.ts";
+import { siteSourceHash } from "../../loaders/site/inputs.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
 export const ONLINE_RETAIL = join(SHARED, "data", "online_retail.csv.gz");
@@ -37,43 +37,7 @@ export interface BuildResult {
   stderr: string;
 }
 
-/**
- * What a site is built from besides the report data: every file of the pages, components and loaders in `src/`,
- * the Framework config, every file under `loaders/` that is not TypeScript (the report data's fingerprint already
- * covers the .ts; `site/emit.js` runs inside Framework's data loaders) and the installed version of every
- * dependency (Framework, d3, Plot, ...), read from node_modules rather than package.json.
- */
-export function siteInputs(): { files: string[]; packages: string[] } {
-  const files: string[] = [];
-  const walk = (dir: string, take: (name: string) => boolean): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name === ".observablehq") continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path, take);
-      else if (take(entry.name)) files.push(path);
-    }
-  };
-  walk(join(PROJECT_ROOT, "src"), () => true);
-  files.push(join(PROJECT_ROOT, "observablehq.config.ts"));
-  walk(join(PROJECT_ROOT, "loaders"), (name) => !name.endsWith(".ts"));
-  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"));
-  const packages = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
-    .sort()
-    .map((name) => {
-      const installed = join(PROJECT_ROOT, "node_modules", name, "package.json");
-      return `${name}@${existsSync(installed) ? JSON.parse(readFileSync(installed, "utf8")).version : "absent"}`;
-    });
-  return { files, packages };
-}
-
-/** sha256 over siteInputs(): the files' paths and bytes, and the installed packages' versions. */
-export function siteSourceHash(): string {
-  const hash = createHash("sha256");
-  const { files, packages } = siteInputs();
-  for (const path of files) hash.update(relative(PROJECT_ROOT, path)).update("\0").update(readFileSync(path));
-  for (const name of packages) hash.update(`${name}\n`);
-  return hash.digest("hex");
-}
+export { siteInputs, siteSourceHash } from "../../loaders/site/inputs.ts";
 
 async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<string> {
   return `${await fingerprint(config)} ${siteSourceHash()}`;

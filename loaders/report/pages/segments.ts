@@ -16,8 +16,7 @@ import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, returnIntervals, rnd, segmentRows } from "../facts.ts";
-import { bootstrap, bootstrapRatio } from "../../stats/intervals.ts";
-import { medianInPlace } from "../../stats/quantile.ts";
+import { bootstrapMedian, bootstrapRatio } from "../../stats/intervals.ts";
 
 export const PCA_MAX_POINTS = 2500;
 
@@ -91,7 +90,7 @@ export function spendIntervals(
     const members: number[] = [];
     const rest: number[] = [];
     for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
-    const median = bootstrap(members, { seed: 42 + j, resamples: SPEND_RESAMPLES, statistic: medianInPlace });
+    const median = bootstrapMedian(members, { seed: 42 + j, resamples: SPEND_RESAMPLES });
     const ratio = bootstrapRatio(members, rest, { seed: 42 + j, resamples: SPEND_RESAMPLES });
     const sorted = Float64Array.from(members).sort();
     const mid = (sorted.length - 1) / 2;
