@@ -11,6 +11,7 @@ import { InputError } from "../errors.ts";
 import { onInterrupt } from "../interrupt.ts";
 import type { LoadColumn, SqlDatabase } from "./database.ts";
 import { POSTGRES } from "./dialect.ts";
+import { recordStatement } from "./traffic.ts";
 
 /** The connection string from the environment; an InputError names the variable when it is unset or empty. */
 export function connectionString(
@@ -240,6 +241,25 @@ export async function connectPostgres(
   } catch {
     throw new InputError(`${where}: not a valid connection string; expected ${FORMS}`);
   }
+  // the connection's socket (after a TLS upgrade, the TLS socket): its byte counters measure what crossed the wire
+  const socket = () =>
+    (client as unknown as { connection: { stream: { bytesRead: number; bytesWritten: number } } }).connection.stream;
+  /** Runs one statement (or batch) and records its rows and bytes (db/traffic.ts). */
+  const send = async (sql: string, values?: unknown[]) => {
+    const stream = socket();
+    const [read, written, start] = [stream.bytesRead, stream.bytesWritten, performance.now()];
+    const result = await client.query(sql, values);
+    const results = Array.isArray(result) ? result : [result];
+    const rows = results[results.length - 1].rows as Record<string, unknown>[];
+    recordStatement({
+      sql,
+      rows: results.reduce((n, r) => n + (r.rows?.length ?? 0), 0),
+      bytes_received: stream.bytesRead - read,
+      bytes_sent: stream.bytesWritten - written,
+      ms: performance.now() - start,
+    });
+    return rows;
+  };
   let lost: Error | null = null;
   client.on("error", (error) => (lost = error)); // a dropped connection: reported by the next query
   const lockTimeout = Math.round((source.lock_timeout_seconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS) * 1000);
@@ -247,12 +267,12 @@ export async function connectPostgres(
     await client.connect();
     // read-only: every later statement runs in a read-only transaction (only session temp tables can be written),
     // so a query calling a function that deletes rows, or nextval(), fails instead of changing the database
-    await client.query(
+    await send(
       "SET extra_float_digits = 3; SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, MDY'; SET synchronize_seqscans = off; " +
         `SET temp_buffers = '512MB'; SET lock_timeout = ${lockTimeout}; SET default_transaction_read_only = on`,
     );
     // PostgreSQL 14 and later: the server stops a query whose client is gone (killed) within a second
-    await client.query("SET client_connection_check_interval = 1000").catch(() => undefined);
+    await send("SET client_connection_check_interval = 1000").catch(() => undefined);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw postgresError(error, url, where);
@@ -285,7 +305,7 @@ export async function connectPostgres(
    */
   const readWrite = async (sql: string): Promise<void> => {
     try {
-      await client.query(`BEGIN READ WRITE; ${sql}; COMMIT`);
+      await send(`BEGIN READ WRITE; ${sql}; COMMIT`);
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
@@ -316,8 +336,7 @@ export async function connectPostgres(
     try {
       if (!values) sql = await schemaChangesFirst(sql);
       if (!sql.trim()) return [];
-      const result = await client.query(sql, values);
-      const rows = (Array.isArray(result) ? result[result.length - 1] : result).rows as Record<string, unknown>[];
+      const rows = await send(sql, values);
       for (const row of rows)
         for (const [key, value] of Object.entries(row)) if (value instanceof Date) row[key] = value.toISOString();
       return rows as T[];

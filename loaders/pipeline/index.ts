@@ -5,6 +5,7 @@
  * migration (pipeline/time.ts, loaders/time/) — and both outputs start from it: `runPipeline` (the CLI:
  * customers.csv, summary.json, model.json, timings.json) and `computeReport` (the build: one data file per page). Nothing is written unless every stage succeeded.
  */
+import { statementTraffic, trafficTotals } from "../db/traffic.ts";
 import { PROJECT_ROOT, type Config } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
 import { checkReadableFile } from "../paths.ts";
@@ -355,6 +356,19 @@ export function pipelineSummary(
 }
 
 /**
+ * What a database source sent this process since statement `from` (db/traffic.ts), for timings.json: the totals,
+ * and each statement's rows and bytes (its text cut to 100 characters). Nothing for files.
+ */
+function databaseTimings(from: number) {
+  const totals = trafficTotals(from);
+  if (!totals) return {};
+  const statements = statementTraffic()
+    .slice(from)
+    .map((s) => ({ sql: s.sql.slice(0, 100), rows: s.rows, bytes_received: s.bytes_received, ms: Math.round(s.ms) }));
+  return { database: totals, database_statements: statements };
+}
+
+/**
  * `npm run pipeline`: analyses `config.data` and writes `out/customers.csv`, `out/summary.json` and
  * `out/timings.json` (milliseconds per stage). The recognised-input block goes to `options.log` (default stderr).
  * Throws an InputError (nothing written) on bad input. The DuckDB connection is closed before returning unless
@@ -368,9 +382,11 @@ export async function runPipeline(
   const inputs = [...(config.source ? [] : [config.data]), ...(config.config_file ? [config.config_file] : [])];
   if (!config.source) for (const file of dataFiles(config)) checkReadableFile(file);
   checkOutputDir(out, OUTPUT_FILES, inputs, { cwd: options.cwd, project: PROJECT_ROOT });
+  const sent = statementTraffic().length;
   const analysis = await analyse(config, options.log, { segmentsOnly: options.segmentsOnly });
   try {
     const { ingest: ingested, segmentation, value, model } = analysis;
+    const database = databaseTimings(sent);
     const summary = pipelineSummary(analysis);
     const outputs: Record<string, FileContent> = {
       // without transaction lines a customer is a row of the table: its own clustering columns, no line features
@@ -383,7 +399,7 @@ export async function runPipeline(
           )
         : customersCsvChunks(ingested.customers, segmentation.customers, undefined, undefined, valueColumns(value)),
       "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
-      "timings.json": `${JSON.stringify(analysis.timings, null, 2)}\n`,
+      "timings.json": `${JSON.stringify({ ...analysis.timings, ...database }, null, 2)}\n`,
       "model.json": `${JSON.stringify(model, null, 2)}\n`,
     };
     const files = writeOutputs(out, outputs);

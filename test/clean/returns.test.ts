@@ -13,7 +13,7 @@ import { gunzipSync } from "node:zlib";
 import { DEFAULT_CONFIG, PROJECT_ROOT, validateConfig, type Config, type RevenueBasis } from "../../loaders/config.ts";
 import { generateDemo, NON_PRODUCT_CODES, renderDemoFiles } from "../../loaders/demo/index.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
-import { matchReturns } from "../../loaders/clean/returns.ts";
+import { matchInDatabase, matchLinesSql, matchReturns } from "../../loaders/clean/returns.ts";
 import { configFromArgs, parsePipelineArgs } from "../../loaders/cli/args.ts";
 import { DROP_REASONS } from "../../loaders/types.ts";
 import { requires } from "../support/skip.ts";
@@ -223,6 +223,49 @@ describe("net revenue on the demo data (the planted cancellations)", () => {
       near(r.gross_revenue - r.returned_revenue - r.set_aside.fully_returned.net_revenue, result.revenue, "net");
       assert.ok(result.revenue < r.gross_revenue);
       assert.ok(result.customers.every((c) => c.monetary > 0));
+    });
+  });
+});
+
+describe("the matching in the database (README Scaling out)", () => {
+  /** The matches as text (every float by its shortest round-trip form: equal text, equal bits). */
+  const keys = (rows: { purchase: unknown; ret: unknown; customer_id: string; units: number; value: number }[]) =>
+    rows.map((m) => `${Number(m.purchase)}|${Number(m.ret)}|${m.customer_id}|${m.units}|${m.value}`).sort();
+
+  it("gives the stack's matches and counts, to the bit, on the demo data; a fractional quantity leaves it to the stack", async () => {
+    const file = join(TMP, "demo-match.csv.gz");
+    writeFileSync(file, renderDemoFiles(generateDemo({ seed: 7, scale: 0.05 }))["transactions.csv.gz"]);
+    // the gross basis leaves the lines as read, so the stack can be run again on the same lines
+    await run(file, "gross", async (result) => {
+      const db = result.db;
+      const counts = await matchInDatabase(db);
+      assert.ok(counts, "whole units: matched in the database");
+      const sql = await db.query<{
+        purchase: unknown;
+        ret: unknown;
+        customer_id: string;
+        units: number;
+        value: number;
+      }>("SELECT purchase_row AS purchase, return_row AS ret, customer_id, units, value FROM return_matches");
+      const stack = matchReturns(await db.query(matchLinesSql(db.dialect)));
+      assert.ok(stack.matches.length > 100, `${stack.matches.length} matches`);
+      assert.deepEqual(keys(sql), keys(stack.matches));
+      const { matches: _matches, ...stackCounts } = stack;
+      assert.deepEqual(counts, stackCounts);
+    });
+    const fractional = join(TMP, "fractional.csv");
+    writeFileSync(
+      fractional,
+      [
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+        "536365,85123A,HEART,2.5,12/01/2010 08:26,2.55,17850,United Kingdom",
+        "C536366,85123A,HEART,-1,12/02/2010 08:26,2.55,17850,United Kingdom",
+        "536367,71053,LANTERN,6,12/01/2010 08:26,3.39,17851,United Kingdom",
+      ].join("\n") + "\n",
+    );
+    await run(fractional, "gross", async (result) => {
+      assert.equal(await matchInDatabase(result.db), null);
+      assert.equal(result.accounting.returns.matched_units, 1);
     });
   });
 });

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig, PROJECT_ROOT, type Config } from "../../loaders/config.ts";
 import { connectionString, maskSecrets, maskUrl } from "../../loaders/db/postgres.ts";
+import { statementTraffic, trafficTotals } from "../../loaders/db/traffic.ts";
 import { InputError } from "../../loaders/errors.ts";
 import { computeReport, runPipeline } from "../../loaders/pipeline/index.ts";
 import { ingest, type IngestResult } from "../../loaders/pipeline/ingest.ts";
@@ -379,6 +380,103 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
       () => ingest(pgConfig({ table: "public.bad_qty" })),
       /postgres table public\.bad_qty: column "Quantity" \(quantity\): 2 rows are empty or not a number/,
     );
+  });
+
+  it("only customer-level rows and aggregates come back from the server; the finer results named here stay within their grain (issue 24)", async () => {
+    const db = { database: "retail" };
+    const one = async (sql: string) => Number((await server.psql(`COPY (${sql}) TO STDOUT`, db)).trim());
+    // the grains, counted by psql on the table as loaded (every column text)
+    const customer = `NULLIF(trim("CustomerID"), '')`;
+    const withCustomer = `FROM public.small_text WHERE ${customer} IS NOT NULL`;
+    const lines = await one("SELECT count(*) FROM public.small_text");
+    const customers = await one(`SELECT count(DISTINCT ${customer}) ${withCustomer}`);
+    const orders = await one(`SELECT count(DISTINCT "InvoiceNo") ${withCustomer}`);
+    const days = await one(`SELECT count(DISTINCT (${customer}, "InvoiceDate"::timestamp::date)) ${withCustomer}`);
+    const months = await one(
+      `SELECT count(DISTINCT (${customer}, date_trunc('month', "InvoiceDate"::timestamp))) ${withCustomer}`,
+    );
+    const codes = await one(`SELECT count(DISTINCT "StockCode") FROM public.small_text`);
+    // a line-level result would be far above every bound below
+    assert.ok(lines > 4 * Math.max(customers, codes), JSON.stringify({ lines, customers, codes }));
+    const from = statementTraffic().length;
+    await computeReport(pgConfig({ table: "public.small_text" }), () => {});
+    const statements = statementTraffic().slice(from);
+    assert.ok(statements.length > 50, `${statements.length} statements recorded`);
+    // the statements whose rows are finer than a customer, with their grain; every other returns at most one row
+    // per customer or per stock code (the product list), or is an aggregate per segment label (grouping, label) of
+    // at most a weekday x hour grid each
+    const finer: [RegExp, string, number][] = [
+      [/ AS day, .* GROUP BY customer_id, invoice_date::DATE /, "customer-days", days],
+      [
+        / AS month, .* FROM lines WHERE customer_id IS NOT NULL GROUP BY customer_id, month /,
+        "customer-months",
+        months,
+      ],
+      [/^SELECT customer_id, units, value FROM report_orders /, "orders", orders],
+    ];
+    const perLabel = statements.find((s) => /^SELECT grouping, label, count\(\*\)::[\w ]+ AS orders, /.test(s.sql));
+    assert.ok(perLabel && perLabel.rows >= 10, "the orders per segment label");
+    const labels = perLabel.rows;
+    // the returns are matched in the database: their lines never come here (the stack here is for fractional units)
+    assert.ok(!statements.some((s) => /^WITH pairs AS/.test(s.sql)), "the returns matching's lines came here");
+    const seen = new Set<string>();
+    for (const s of statements) {
+      const grain = finer.find(([pattern]) => pattern.test(s.sql));
+      if (grain) seen.add(grain[1]);
+      const [name, bound] = grain
+        ? [grain[1], grain[2]]
+        : /\bgrouping, label\b/.test(s.sql)
+          ? [`cells of ${labels} segment labels x 7 x 24`, labels * 7 * 24]
+          : ["customers or stock codes", Math.max(customers, codes)];
+      assert.ok(s.rows <= bound, `${s.rows} rows (more than the ${bound} ${name}) from: ${s.sql}`);
+      // the bytes follow the rows: no statement returns wide rows (at most 200 bytes a row, plus its description)
+      assert.ok(s.bytes_received <= 2000 + 200 * s.rows, `${s.bytes_received} bytes for ${s.rows} rows: ${s.sql}`);
+    }
+    assert.deepEqual([...seen].sort(), finer.map(([, name]) => name).sort());
+    const totals = trafficTotals(from)!;
+    assert.ok(totals.rows_received < lines, JSON.stringify(totals));
+  });
+
+  it("Scaling out: the returns netting's UPDATE joined on the customer too nets exactly the units the join on the line alone gave (bit for bit)", async () => {
+    const result = await ingest(pgConfig({ table: "public.small_text" }));
+    try {
+      // the statement as it was before README "Scaling out": the matched units per purchase line, joined on the line
+      const [check] = await result.db.query<{ matched: number; netted: number; differing: number; extra: number }>(
+        `SELECT (SELECT count(DISTINCT purchase_row) FROM return_matches)::int AS matched,
+           (SELECT count(*) FROM transactions WHERE returned IS NOT NULL)::int AS netted,
+           (SELECT count(*) FROM transactions t
+              JOIN (SELECT purchase_row, sum(units ORDER BY units) AS units FROM return_matches GROUP BY purchase_row) m
+                ON t.row_id = m.purchase_row
+            WHERE t.returned IS DISTINCT FROM m.units
+               OR float8send(t.returned) IS DISTINCT FROM float8send(m.units))::int AS differing,
+           (SELECT count(*) FROM transactions t WHERE returned IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM return_matches m WHERE m.purchase_row = t.row_id))::int AS extra`,
+      );
+      assert.ok(check.matched > 50, JSON.stringify(check));
+      assert.deepEqual(check, { matched: check.matched, netted: check.matched, differing: 0, extra: 0 });
+    } finally {
+      await result.close();
+    }
+  });
+
+  it("Scaling out: an ordered sum across customers equals the ascending sum of each distinct value repeated, bit for bit", async () => {
+    const db = { database: "retail" };
+    // the revenue of every line (NULL where a figure is not a number), as the pipeline's ordered sums add it
+    const value = `CASE WHEN "Quantity" ~ '^-?[0-9]+$' AND "UnitPrice" ~ '^[0-9.]+$' THEN "Quantity"::float8 * "UnitPrice"::float8 END`;
+    const bits = (sql: string) => server.psql(`COPY (SELECT float8send((${sql})::float8)) TO STDOUT`, db);
+    const ordered = await bits(`SELECT sum(x ORDER BY x) FROM (SELECT ${value} AS x FROM public.small_text) lines`);
+    // the form whose inner part Citus can run on the workers: per distinct value a count (combinable partials)
+    const expanded = await bits(
+      `SELECT sum(x ORDER BY x) FROM (SELECT x FROM (SELECT ${value} AS x, count(*) AS n FROM public.small_text GROUP BY 1) g,
+         generate_series(1, g.n)) repeated`,
+    );
+    // per-customer sums added in order: the other way out, which changes the last bits
+    const twoLevel = await bits(
+      `SELECT sum(s ORDER BY s) FROM (SELECT sum(x ORDER BY x) AS s FROM (SELECT "CustomerID" AS c, ${value} AS x FROM public.small_text) l GROUP BY c) per`,
+    );
+    assert.match(ordered, /x[0-9a-f]{16}\n$/);
+    assert.equal(expanded, ordered);
+    assert.notEqual(twoLevel, ordered, "per-customer sums happen to give the same bits on this data");
   });
 
   it("npm run pipeline: one line on stderr with the password masked, exit 1; works with the source", async () => {
