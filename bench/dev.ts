@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../test/support/port.ts";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_FLAGS, findChromium } from "../loaders/publish/chromium.ts";
@@ -32,17 +32,6 @@ export interface DevBench {
 }
 
 const EDITED_PAGE = "src/index.md";
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** CPU ms (user + sys, clock ticks of 10 ms) of `root` and its descendants, from /proc; null where /proc is absent. */
 export function treeCpuMs(root: number): number | null {

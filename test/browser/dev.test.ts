@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/port.ts";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -15,17 +15,6 @@ import { launchChromium, openPage, requireChromium } from "../support/browser.ts
 const WORK = join(PROJECT_ROOT, "test-output", "dev");
 const CONFIG = join(WORK, "segment.config.json");
 const DATA = join(WORK, "transactions.csv");
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 const writeConfig = (title: string): void =>
   writeFileSync(
