@@ -87,11 +87,11 @@ export function bootstrapMedian(
   values: ArrayLike<number>,
   { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
 ): Interval {
-  const ranked = ResampledMedian.of(values);
-  if (!ranked || !values.length) return bootstrap(values, { seed, resamples, statistic: medianInPlace });
+  if (!values.length) return { low: NaN, high: NaN };
+  const draw = medianDraws(values, false);
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) stats[r] = ranked.draw(rng);
+  for (let r = 0; r < resamples; r++) stats[r] = draw(rng);
   return percentiles95(stats.sort());
 }
 
@@ -137,28 +137,34 @@ export function bootstrapRatio(
 ): Interval & { ratio: number } {
   const ratio = median(a) / median(b);
   if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
+  const exact = a.length + b.length > ORDER_STATISTIC_DRAWS_ABOVE;
+  const [drawA, drawB] = [medianDraws(a, exact), medianDraws(b, exact)];
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
-  if (a.length + b.length > ORDER_STATISTIC_DRAWS_ABOVE) {
-    const [sa, sb] = [sortedCopy(a), sortedCopy(b)];
-    for (let r = 0; r < resamples; r++) stats[r] = resampledMedian(sa, rng) / resampledMedian(sb, rng);
-    return { ratio, ...percentiles95(stats.sort()) };
-  }
-  const ra = ResampledMedian.of(a);
-  const rb = ResampledMedian.of(b);
-  if (ra && rb) {
-    // a's draws, then b's, as below: the same numbers and the same medians
-    for (let r = 0; r < resamples; r++) stats[r] = ra.draw(rng) / rb.draw(rng);
-    return { ratio, ...percentiles95(stats.sort()) };
-  }
-  const sa = new Float64Array(a.length);
-  const sb = new Float64Array(b.length);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < sa.length; i++) sa[i] = a[rng.int(a.length)];
-    for (let i = 0; i < sb.length; i++) sb[i] = b[rng.int(b.length)];
-    stats[r] = medianInPlace(sa) / medianInPlace(sb);
-  }
+  // a's draws, then b's, every resample
+  for (let r = 0; r < resamples; r++) stats[r] = drawA(rng) / drawB(rng);
   return { ratio, ...percentiles95(stats.sort()) };
+}
+
+/**
+ * How one bootstrap resample's median of `values` is drawn. `exact`: from its order-statistic distribution
+ * (`resampledMedian`). Else from n draws of `rng.int(n)`, as a resample built value by value takes them: read off
+ * counts (ResampledMedian), or, where the values hold a NaN or a negative zero, by building the resample and
+ * selecting its median. The last two give the same bits for the same draws.
+ */
+function medianDraws(values: ArrayLike<number>, exact: boolean): (rng: Rng) => number {
+  if (exact) {
+    const sorted = sortedCopy(values);
+    return (rng) => resampledMedian(sorted, rng);
+  }
+  const ranked = ResampledMedian.of(values);
+  if (ranked) return (rng) => ranked.draw(rng);
+  const n = values.length;
+  const sample = new Float64Array(n);
+  return (rng) => {
+    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
+    return medianInPlace(sample);
+  };
 }
 
 /** True when two intervals do not overlap: a difference the data supports. */
