@@ -276,10 +276,18 @@ if (requireChromium())
             .innerText();
         const before = await figure();
         const slider = strategy.locator("form", { hasText: "Customers reactivated (%)" }).locator("input[type=range]");
+        const start = Number(await slider.inputValue());
         await slider.focus();
         for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+        assert.equal(Number(await slider.inputValue()), start + 5, "the slider moved five steps");
+        // the page recomputes on its own schedule (and redraws the figures as new nodes): poll for the change
+        let after = await figure();
+        for (const deadline = performance.now() + 30_000; after === before && performance.now() < deadline;) {
+          await page.waitForTimeout(100);
+          after = await figure();
+        }
+        assert.notEqual(after, before, "the impact figure changed");
         await waitForReport(page, 250);
-        assert.notEqual(await figure(), before, "the impact figure changed");
         // a link between pages scrolls to the page inside the file
         await page.locator('section[data-report-path="/index.html"] a[href="./methodology.html#cleaning"]').click();
         assert.match(page.url(), /#report-page-\d+$/, "the link stays in the file");
