@@ -160,7 +160,7 @@ export async function benchMethods(o: MethodsOptions, log: (line: string) => voi
     const [rfm, chooseK, pca, compare] = ["rfm", "choose_k", "pca", "compare"].map(at);
     const parts = Object.fromEntries(
       Object.entries(result.timings)
-        .filter(([key]) => key.startsWith("compare_"))
+        .filter(([key]) => key.startsWith("compare_") && !key.endsWith("_threads"))
         .map(([key, ms]) => [key.slice("compare_".length), ms]),
     );
     const r: StageRun = {

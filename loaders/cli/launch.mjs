@@ -9,6 +9,8 @@
  * below the project root, as `loaders/config/load.ts` does, so the project root it derives is the same.
  * Concurrent starts each write their own temporary file and rename it: the bundle is never half written. If the
  * bundle cannot be written (a read-only checkout), the entry runs through tsx as before.
+ * Beside the entry, the worker thread of the k search (loaders/cluster/fit-worker.ts) is bundled the same way, as
+ * `.segment-cache/cli/fit-worker.mjs`; both run bundled or both through tsx.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -40,11 +42,14 @@ export function upToDate(inputsFile, root = ROOT) {
   }
 }
 
-/** Bundles `loaders/cli/NAME.ts` into `outFile` and records its inputs in `inputsFile`. */
-export async function bundle(name, outFile, inputsFile, root = ROOT) {
+/** The worker thread of the k search (loaders/cluster/pool.ts), bundled beside every entry. */
+const WORKER = { name: "fit-worker", entry: "loaders/cluster/fit-worker.ts" };
+
+/** Bundles `entry` (default `loaders/cli/NAME.ts`) into `outFile` and records its inputs in `inputsFile`. */
+export async function bundle(name, outFile, inputsFile, root = ROOT, entry = `loaders/cli/${name}.ts`) {
   const { build } = await import("esbuild");
   const result = await build({
-    entryPoints: [join(root, "loaders", "cli", `${name}.ts`)],
+    entryPoints: [join(root, entry)],
     // metafile paths are relative to this folder
     absWorkingDir: root,
     bundle: true,
@@ -68,7 +73,7 @@ export async function bundle(name, outFile, inputsFile, root = ROOT) {
   writeFileSync(tmp, result.outputFiles[0].contents);
   renameSync(tmp, outFile);
   const tmpInputs = `${inputsFile}.${process.pid}.tmp`;
-  writeFileSync(tmpInputs, JSON.stringify({ entry: `loaders/cli/${name}.ts`, node: process.version, inputs }) + "\n");
+  writeFileSync(tmpInputs, JSON.stringify({ entry, node: process.version, inputs }) + "\n");
   renameSync(tmpInputs, inputsFile);
 }
 
@@ -82,17 +87,27 @@ async function main() {
   process.argv = [process.argv[0], join(ROOT, "loaders", "cli", `${name}.ts`), ...args];
   const dir = join(ROOT, ".segment-cache", "cli");
   const outFile = join(dir, `${name}.mjs`);
-  const inputsFile = join(dir, `${name}.inputs.json`);
-  let ready = upToDate(inputsFile) && existsSync(outFile);
-  if (!ready) {
-    try {
-      await bundle(name, outFile, inputsFile);
-      ready = true;
-    } catch {
-      ready = false;
-    }
-  }
+  const workerFile = join(dir, `${WORKER.name}.mjs`);
+  const ready = (
+    await Promise.all(
+      [
+        [name, outFile, `loaders/cli/${name}.ts`],
+        [WORKER.name, workerFile, WORKER.entry],
+      ].map(async ([bundleName, file, entry]) => {
+        const inputsFile = join(dir, `${bundleName}.inputs.json`);
+        if (upToDate(inputsFile) && existsSync(file)) return true;
+        try {
+          await bundle(bundleName, file, inputsFile, ROOT, entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    )
+  ).every(Boolean);
   if (ready) {
+    // the k search starts its worker threads from this bundle (loaders/cluster/pool.ts)
+    globalThis.__segmentFitWorker = workerFile;
     await import(pathToFileURL(outFile).href);
     return;
   }

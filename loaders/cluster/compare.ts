@@ -27,6 +27,8 @@ import { cutTree, topDendrogram, wardFromTree, wardSample, wardTree, type Dendro
 import { clusterOrder } from "./profile.ts";
 import type { ClusterMethodName } from "./settings.ts";
 import { silhouettes } from "./silhouettes.ts";
+import type { GmmJob, GmmOutcome } from "./fit-worker.ts";
+import { startPool } from "./pool.ts";
 import { adjustedRandIndex } from "./stability.ts";
 
 export interface MethodEntry {
@@ -84,7 +86,7 @@ export interface MethodComparison {
   crosstabs: MethodCrosstab[];
   dendrogram: { nodes: DendrogramNode[]; leaves: DendrogramLeaf[]; sample: number | null };
   /** milliseconds per method, Davies-Bouldin and Calinski-Harabasz included; `silhouettes`: every method's
-   * silhouettes but DBSCAN's (computed together) */
+   * silhouettes but DBSCAN's (computed together); `gmm_threads`: the worker threads the mixtures ran in */
   timings: Record<string, number>;
 }
 
@@ -102,6 +104,8 @@ export interface CompareInput {
   kmeansScores?: Map<number, { silhouette: number; davies_bouldin: number; calinski_harabasz: number }>;
   /** names of the K-Means segments at the report's k (null: "K-Means 1" ...) */
   kmeansNames: string[] | null;
+  /** worker threads for the mixtures (cluster/pool.ts; default 1, in the process) */
+  threads?: number;
 }
 
 const NOISE = "Noise";
@@ -204,17 +208,30 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
   // Gaussian mixture: both covariance types, every k; the lowest BIC is chosen
   t = performance.now();
   let bestGmm: { entry: MethodEntry; labels: Int32Array } | null = null;
-  for (const covariance of COVARIANCE_TYPES)
-    for (const k of ks) {
+  // the K-Means solution at k is the first restart's start (no k-means++ or Lloyd run again)
+  const gmmJobs: GmmJob[] = COVARIANCE_TYPES.flatMap((covariance) =>
+    ks.map((k) => ({
+      kind: "gmm" as const,
+      k,
+      covariance,
+      seed,
+      restarts: clustering.methods.gmm_restarts,
+      start: kmeans.get(k) as Int32Array,
+    })),
+  );
+  // in worker threads when there is more than one (cluster/pool.ts); the same fits, taken in the same order
+  const gmmPool = startPool<GmmJob, GmmOutcome>({
+    X,
+    monetary,
+    sample,
+    clustering,
+    jobs: gmmJobs,
+    threads: input.threads ?? 1,
+  });
+  try {
+    for (const [index, { k, covariance, restarts, start }] of gmmJobs.entries()) {
       await checkpoint();
-      // the K-Means solution at k is the first restart's start (no k-means++ or Lloyd run again)
-      const fit = fitGmm(X, {
-        k,
-        covariance,
-        seed,
-        restarts: clustering.methods.gmm_restarts,
-        start: kmeans.get(k),
-      });
+      const fit = gmmPool ? await gmmPool.outcome(index) : fitGmm(X, { k, covariance, seed, restarts, start });
       const l = ordered(fit.labels, k, monetary);
       const shares = uncertainShare({ k, labels: l, membership: fit.membership });
       let uncertain = 0;
@@ -236,6 +253,9 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
       later.push({ entry, labels: l, k });
       if (!bestGmm || (entry.bic as number) < (bestGmm.entry.bic as number)) bestGmm = { entry, labels: l };
     }
+  } finally {
+    await gmmPool?.close();
+  }
   const crosstabs: MethodCrosstab[] = [];
   if (bestGmm) {
     bestGmm.entry.chosen = true;
@@ -244,6 +264,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
     crosstabs.push(table("gmm", kmReport, rowNames, bestGmm.labels, names));
   }
   timings.gmm = performance.now() - t;
+  timings.gmm_threads = gmmPool?.threads ?? 1;
 
   // Ward: one tree, cut at every k
   await checkpoint();

@@ -13,9 +13,10 @@ import { clusterSizes, permuteClusters, type KMeansFit } from "./methods/kmeans.
 import type { Matrix } from "./matrix.ts";
 import { permuteGmm, type GmmFit } from "./methods/gmm.ts";
 import type { MixtureParameters } from "../model/assign.ts";
-import { calinskiHarabasz, daviesBouldin, sampledSilhouette } from "./metrics.ts";
+import { fitAndScore } from "./fit-k.ts";
+import { startKPool } from "./pool.ts";
 import { distinctFromRfm, nameClustersChecked, type BaseDistributions } from "./naming.ts";
-import { clusterOrder, crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
+import { crosstab, profileClusters, type ProfileColumns } from "./profile.ts";
 import type { TraitColumns } from "./traits.ts";
 
 /** The name of the group of customers no dense cluster claims (DBSCAN's noise). */
@@ -42,6 +43,8 @@ export interface SearchResult {
   warnings: string[];
   kmeans_ms: number;
   metrics_ms: number;
+  /** the worker threads the fits ran in (1: in the process) */
+  threads: number;
 }
 
 /** The warning for a fit with runs that stopped before converging, naming the method that did. */
@@ -76,6 +79,11 @@ export async function fitEveryK(
   kMax: number,
   sample: Int32Array | null,
   onK?: (k: number, done: number, total: number) => void,
+  /**
+   * worker threads for the fits (cluster/pool.ts; default 1, in the process). Workers rebuild the method from
+   * `clustering`, so only the configured method may be given more than one.
+   */
+  threads = 1,
 ): Promise<SearchResult> {
   const { X, features, columns, traitColumns, base, rfmSegments: segments, rfmOrder: segmentOrder } = input;
   const d = X.cols;
@@ -87,65 +95,78 @@ export async function fitEveryK(
   // silhouette-best k would have been); the automatic rule chooses among k >= k_min
   // a method that finds its own number of groups (DBSCAN) is fitted once
   const requested = method.ownK ? [0] : Array.from({ length: kMax - K_LOWEST + 1 }, (_, i) => K_LOWEST + i);
-  for (const ask of requested) {
-    await checkpoint();
-    let t = performance.now();
-    const raw = method.fit(X, ask, clustering.seed);
-    const k = raw.k;
-    // the noise group (DBSCAN) goes last, its merged small clusters before it, the clusters by median monetary
-    // first
-    const noise = raw.noise_label ?? null;
-    // (KMeansFit does not declare it: only DBSCAN sets it, cluster/methods/index.ts)
-    const small = (raw as { small_label?: number | null }).small_label ?? null;
-    const order = clusterOrder(columns.monetary, raw.labels, k).filter((j) => j !== noise && j !== small);
-    if (small !== null) order.push(small);
-    if (noise !== null) order.push(noise);
-    const fit = permuteClusters(raw, order, d);
-    const mixture =
-      "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
-    kmeansMs += performance.now() - t;
-    await checkpoint(); // naming checks its claims by bootstrap: about as long as the fit
-    t = performance.now();
-    if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
-    const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
-    const profiles = profileClusters(columns, fit.labels, k, {
-      scaled,
-      original: scaled.map((c) => toOriginalUnits(c, features)),
-    });
-    const checked = nameClustersChecked(profiles, base, fit.labels, traitColumns);
-    const { positions, checks } = checked;
-    const names = distinctFromRfm(checked.names, segmentOrder);
-    if (noise !== null) names[k - 1] = NOISE_NAME;
-    if (small !== null) names[noise !== null ? k - 2 : k - 1] = SMALL_GROUPS_NAME;
-    profiles.forEach((p, j) => {
-      p.name = names[j];
-      p.position = positions[j];
-      p.name_check = checks[j];
-    });
-    solutions.push({
-      k,
-      inertia: fit.inertia,
-      silhouette: sampledSilhouette(X, fit.labels, k, sample),
-      davies_bouldin: daviesBouldin(X, fit.labels, k),
-      calinski_harabasz: calinskiHarabasz(X, fit.labels, k),
-      sizes: clusterSizes(fit.labels, k),
-      iterations: fit.iterations,
-      converged: fit.converged,
-      non_converged_restarts: fit.non_converged,
-      best_restart: fit.best_restart,
-      polish_iterations: fit.polish_iterations,
-      screen_sample: fit.screen_sample,
-      restarts: fit.runs,
-      labels: fit.labels,
-      names,
-      profiles,
-      crosstab: crosstab(fit.labels, names, segments, segmentOrder),
-      ...(mixture ? { mixture } : {}),
-    });
-    metricsMs += performance.now() - t;
-    onK?.(k, solutions.length, requested.length);
+  // the fits and their scores, in worker threads when there is more than one core (cluster/pool.ts)
+  const pool = startKPool({
+    X,
+    monetary: columns.monetary,
+    sample,
+    clustering,
+    jobs: requested.map((ask) => ({ kind: "k" as const, ask, seed: clustering.seed })),
+    threads,
+  });
+  try {
+    for (const [index, ask] of requested.entries()) {
+      await checkpoint();
+      let t = performance.now();
+      const scored = pool
+        ? await pool.outcome(index)
+        : fitAndScore(X, columns.monetary, method, ask, clustering.seed, sample);
+      const { raw, order } = scored;
+      const k = raw.k;
+      const noise = raw.noise_label ?? null;
+      // (KMeansFit does not declare it: only DBSCAN sets it, cluster/methods/index.ts)
+      const small = (raw as { small_label?: number | null }).small_label ?? null;
+      const fit = permuteClusters(raw, order, d);
+      const mixture =
+        "weights" in raw && "covariances" in raw ? mixtureParameters(raw as unknown as GmmFit, order) : undefined;
+      // in the process: the fit's own time; with workers: the time waited for it
+      kmeansMs += pool ? performance.now() - t : scored.fit_ms;
+      metricsMs += pool ? 0 : scored.score_ms;
+      await checkpoint(); // naming checks its claims by bootstrap: about as long as the fit
+      t = performance.now();
+      if (fit.non_converged) warnings.push(nonConvergedWarning(method.name, k, fit, clustering));
+      const scaled = Array.from({ length: k }, (_, j) => Array.from(fit.centroids.subarray(j * d, j * d + d)));
+      const profiles = profileClusters(columns, fit.labels, k, {
+        scaled,
+        original: scaled.map((c) => toOriginalUnits(c, features)),
+      });
+      const checked = nameClustersChecked(profiles, base, fit.labels, traitColumns);
+      const { positions, checks } = checked;
+      const names = distinctFromRfm(checked.names, segmentOrder);
+      if (noise !== null) names[k - 1] = NOISE_NAME;
+      if (small !== null) names[noise !== null ? k - 2 : k - 1] = SMALL_GROUPS_NAME;
+      profiles.forEach((p, j) => {
+        p.name = names[j];
+        p.position = positions[j];
+        p.name_check = checks[j];
+      });
+      solutions.push({
+        k,
+        inertia: fit.inertia,
+        silhouette: scored.silhouette,
+        davies_bouldin: scored.davies_bouldin,
+        calinski_harabasz: scored.calinski_harabasz,
+        sizes: clusterSizes(fit.labels, k),
+        iterations: fit.iterations,
+        converged: fit.converged,
+        non_converged_restarts: fit.non_converged,
+        best_restart: fit.best_restart,
+        polish_iterations: fit.polish_iterations,
+        screen_sample: fit.screen_sample,
+        restarts: fit.runs,
+        labels: fit.labels,
+        names,
+        profiles,
+        crosstab: crosstab(fit.labels, names, segments, segmentOrder),
+        ...(mixture ? { mixture } : {}),
+      });
+      metricsMs += performance.now() - t;
+      onK?.(k, solutions.length, requested.length);
+    }
+  } finally {
+    await pool?.close();
   }
-  return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs };
+  return { solutions, warnings, kmeans_ms: kmeansMs, metrics_ms: metricsMs, threads: pool?.threads ?? 1 };
 }
 
 /** The Gaussian mixture's parameters in cluster order (new cluster c is the fit's component order[c]), plain arrays. */

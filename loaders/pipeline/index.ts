@@ -5,6 +5,7 @@
  * migration (pipeline/time.ts, loaders/time/) — and both outputs start from it: `runPipeline` (the CLI:
  * customers.csv, summary.json, model.json, timings.json) and `computeReport` (the build: one data file per page). Nothing is written unless every stage succeeded.
  */
+import { searchThreads } from "../cluster/pool.ts";
 import { statementTraffic, trafficTotals } from "../db/traffic.ts";
 import { PROJECT_ROOT, type Config } from "../config.ts";
 import { dataFiles } from "../sources/folder.ts";
@@ -119,6 +120,7 @@ export async function analyse(
   options: AnalyseOptions = {},
 ): Promise<Analysis> {
   if (options.segmentsOnly) config = segmentsOnlyConfig(config);
+  searchThreads(); // a bad SEGMENT_THREADS stops the run before the data are read
   const cpuStart = cpuMs();
   const cache = options.cache ?? null;
   const today = new Date();

@@ -11,6 +11,7 @@ import { kneedle } from "../cluster/elbow.ts";
 import { buildFeatures, type FeatureSet } from "../cluster/features.ts";
 import { clusterMethod } from "../cluster/methods/index.ts";
 import { silhouetteSample } from "../cluster/metrics.ts";
+import { searchThreads } from "../cluster/pool.ts";
 import type { BaseDistributions } from "../cluster/naming.ts";
 import { pca2d } from "../cluster/pca.ts";
 import type { ProfileColumns } from "../cluster/profile.ts";
@@ -155,6 +156,7 @@ export async function segmentCustomers(
       sample,
       (k, done, total) =>
         progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
+      searchThreads(),
     ));
   if (!memo.search) memo.onSearch?.(search);
   const { solutions } = search;
@@ -163,6 +165,7 @@ export async function segmentCustomers(
   const metricsMs = search.metrics_ms;
   timings.kmeans = Math.round(kmeansMs * 10) / 10;
   timings.metrics_profiles = Math.round(metricsMs * 10) / 10;
+  if (search.threads) timings.search_threads = search.threads;
   mark = performance.now();
 
   const elbow = kneedle(
@@ -214,6 +217,7 @@ export async function segmentCustomers(
           kmeans: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s.labels])) : null,
           kmeansScores: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s])) : undefined,
           kmeansNames: method.name === "kmeans" ? chosen.names : null,
+          threads: searchThreads(),
         },
         clustering,
       )

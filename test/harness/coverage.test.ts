@@ -23,6 +23,10 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/config/setting.ts": "zod helpers of every settings file, through config/schema.ts (test/config/bounds)",
   "loaders/cluster/trait-names.ts": "a constant list of trait names (test/cluster/traits.test.ts uses every trait)",
   "loaders/clean/line-sql.ts": "two SQL expressions of clean/rules.ts and clean/returns.ts (test/clean/*)",
+  "loaders/cluster/fit-k.ts":
+    "one k's fit and scores, in the process and in the workers: test/cluster/pool.test.ts compares their outputs bit for bit",
+  "loaders/cluster/fit-worker.ts":
+    "the k search's worker thread, started by cluster/pool.ts: test/cluster/pool.test.ts runs it bundled and through tsx",
   // types only
   "loaders/pipeline/types.ts": "types only",
   "loaders/pipeline/ingest-result.ts": "types only, re-exported by pipeline/ingest.ts",
