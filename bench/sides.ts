@@ -77,7 +77,8 @@ export function referenceSide(
  * Stage timings (ms) from our `timings.json` (or the `timings` of an older summary.json): numbers as they are; an
  * object `<stage>_stages` breaks `<stage>` down, so its parts are listed as `<stage>.<part>` instead of the total
  * (with `<stage>.other` for any rest); any other nested object is flattened to `outer.inner` without its `total`;
- * `cpu_ms` (CPU time per stage) and the `*_cpu` figures are not stages (oursCpuStages reads `cpu_ms`).
+ * `cpu_ms` (CPU time per stage) and the `*_cpu` figures are not stages (oursCpuStages reads `cpu_ms`), nor are the
+ * `*_threads` counts of a breakdown (the worker threads a part ran in).
  */
 export function oursStages(json: string): Record<string, number> {
   const parsed = JSON.parse(json) as Record<string, unknown>;
@@ -93,7 +94,7 @@ export function oursStages(json: string): Record<string, number> {
     } else if (value && typeof value === "object") {
       const name = key.replace(/_stages$/, "");
       const parts = Object.entries(value as Record<string, unknown>).filter(
-        (e): e is [string, number] => typeof e[1] === "number" && e[0] !== "total",
+        (e): e is [string, number] => typeof e[1] === "number" && e[0] !== "total" && !e[0].endsWith("_threads"),
       );
       for (const [part, ms] of parts) stages[`${name}.${part}`] = ms;
       const total = timings[name];

@@ -36,7 +36,8 @@ test("stage timings: ours from timings.json (ms; `<stage>_stages` breaks a stage
   assert.deepEqual(oursStages("{}"), {});
   const nested = '{"timings": {"read": 700, "x": {"kmeans": 900, "metrics": 100, "total": 1000}}}';
   assert.deepEqual(oursStages(nested), { read: 700, "x.kmeans": 900, "x.metrics": 100 });
-  const file = '{"read": 700, "segment": 1010, "segment_stages": {"kmeans": 900, "metrics": 100, "total": 1000}}';
+  const file =
+    '{"read": 700, "segment": 1010, "segment_stages": {"kmeans": 900, "metrics": 100, "search_threads": 2, "total": 1000}}';
   assert.deepEqual(oursStages(file), { read: 700, "segment.kmeans": 900, "segment.metrics": 100, "segment.other": 10 });
   const stdout =
     'warning: something\n{"rows_in": 5, "stage_seconds": {"read": 0.971, "kmeans_k2_10": 2.418}, "total_seconds": 3.4}\n';

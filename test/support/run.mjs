@@ -12,6 +12,7 @@
  * The analysis lane's output is shown as it comes; each site lane's is written to test-output/lanes/<lane>.log and
  * shown when all are done. Then one line per lane and the totals. Arguments are test files (default
  * test/*\/*.test.ts); `--lanes=1` runs everything in one lane, in order (for timing the lanes side by side).
+ * SEGMENT_THREADS is 1 unless set (see main).
  */
 import { spawn } from "node:child_process";
 import {
@@ -118,6 +119,9 @@ export function dealSiteFiles(files, lanes) {
 
 async function main() {
   const args = process.argv.slice(2);
+  // the lanes keep both cores busy already: the k search's worker threads would only add their start-up (about
+  // 1.3 s of CPU a pipeline run under tsx). test/cluster/pool.test.ts sets the threads it tests itself.
+  process.env.SEGMENT_THREADS ??= "1";
   const files = testFiles(args);
   const oneLane = args.includes("--lanes=1");
   const siteLanes = Math.max(1, Number(args.find((a) => a.startsWith("--site-lanes="))?.split("=")[1] ?? 2) || 1);
