@@ -332,9 +332,13 @@ export function groupTraitShares(
  * group resampled within itself).
  */
 export function spendRatio(labels: ArrayLike<number>, monetary: ArrayLike<number>, j: number): ValueRatio {
-  const members: number[] = [];
-  const rest: number[] = [];
-  for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
+  let size = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === j) size++;
+  const members = new Float64Array(size);
+  const rest = new Float64Array(labels.length - size);
+  for (let i = 0, m = 0, r = 0; i < labels.length; i++)
+    if (labels[i] === j) members[m++] = monetary[i];
+    else rest[r++] = monetary[i];
   const { ratio, low, high } = bootstrapRatio(members, rest, { seed: 42 + j, resamples: VALUE_RESAMPLES });
   return { ratio, low, high };
 }

@@ -5,7 +5,7 @@
  */
 import { chiSquareSf } from "./distributions.ts";
 import { Rng } from "./random.ts";
-import { median, medianInPlace, sortedCopy } from "./quantile.ts";
+import { median, medianInPlace, quantileSorted, sortedCopy } from "./quantile.ts";
 import { ResampledMedian } from "./resampled-median.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
@@ -88,7 +88,7 @@ export function bootstrapMedian(
   { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
 ): Interval {
   if (!values.length) return { low: NaN, high: NaN };
-  const draw = medianDraws(values, false);
+  const draw = medianDraws(values, null);
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) stats[r] = draw(rng);
@@ -135,10 +135,13 @@ export function bootstrapRatio(
   b: ArrayLike<number>,
   { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
 ): Interval & { ratio: number } {
-  const ratio = median(a) / median(b);
-  if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
   const exact = a.length + b.length > ORDER_STATISTIC_DRAWS_ABOVE;
-  const [drawA, drawB] = [medianDraws(a, exact), medianDraws(b, exact)];
+  // the exact draws read sorted copies: the medians are taken off the same copies (one sort each)
+  const [sortedA, sortedB] = exact ? [sortedCopy(a), sortedCopy(b)] : [null, null];
+  const ratio =
+    (sortedA ? quantileSorted(sortedA, 0.5) : median(a)) / (sortedB ? quantileSorted(sortedB, 0.5) : median(b));
+  if (!a.length || !b.length) return { ratio, low: NaN, high: NaN };
+  const [drawA, drawB] = [medianDraws(a, sortedA), medianDraws(b, sortedB)];
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
   // a's draws, then b's, every resample
@@ -147,16 +150,13 @@ export function bootstrapRatio(
 }
 
 /**
- * How one bootstrap resample's median of `values` is drawn. `exact`: from its order-statistic distribution
- * (`resampledMedian`). Else from n draws of `rng.int(n)`, as a resample built value by value takes them: read off
+ * How one bootstrap resample's median of `values` is drawn. Given their sorted copy: from its order-statistic
+ * distribution (`resampledMedian`). Else from n draws of `rng.int(n)`, as a resample built value by value takes them: read off
  * counts (ResampledMedian), or, where the values hold a NaN or a negative zero, by building the resample and
  * selecting its median. The last two give the same bits for the same draws.
  */
-function medianDraws(values: ArrayLike<number>, exact: boolean): (rng: Rng) => number {
-  if (exact) {
-    const sorted = sortedCopy(values);
-    return (rng) => resampledMedian(sorted, rng);
-  }
+function medianDraws(values: ArrayLike<number>, sorted: Float64Array | null): (rng: Rng) => number {
+  if (sorted) return (rng) => resampledMedian(sorted, rng);
   const ranked = ResampledMedian.of(values);
   if (ranked) return (rng) => ranked.draw(rng);
   const n = values.length;
