@@ -106,6 +106,8 @@ export interface CompareInput {
   kmeansNames: string[] | null;
   /** worker threads for the mixtures (cluster/pool.ts; default 1, in the process) */
   threads?: number;
+  /** hears each part as it is done ("Gaussian mixture (full) k = 4, 3 of 18"): the progress lines */
+  onStep?: (part: string) => void;
 }
 
 const NOISE = "Noise";
@@ -204,6 +206,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
   labels.kmeans = kmReport;
   const rowNames = input.kmeansNames ?? Array.from({ length: kReport }, (_, j) => `K-Means ${j + 1}`);
   timings.kmeans = performance.now() - t;
+  input.onStep?.("K-Means");
 
   // Gaussian mixture: both covariance types, every k; the lowest BIC is chosen
   t = performance.now();
@@ -252,6 +255,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
       entries.push(entry);
       later.push({ entry, labels: l, k });
       if (!bestGmm || (entry.bic as number) < (bestGmm.entry.bic as number)) bestGmm = { entry, labels: l };
+      input.onStep?.(`Gaussian mixture (${covariance}) k = ${k}, ${index + 1} of ${gmmJobs.length}`);
     }
   } finally {
     await gmmPool?.close();
@@ -300,6 +304,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
   }
   const dendrogram = wardDendrogram(tree, wSample, kReport, labels.ward as Int32Array, kmReport, rowNames);
   timings.ward = performance.now() - t;
+  input.onStep?.("Ward");
 
   // the silhouettes of K-Means (when not given), the mixture and Ward, on the k search's rows
   await checkpoint();
@@ -323,6 +328,7 @@ export async function compareMethods(input: CompareInput, clustering: Clustering
       };
   }
   timings.silhouettes = performance.now() - t;
+  input.onStep?.("silhouettes");
 
   // DBSCAN: its own groups; metrics on the clustered customers
   await checkpoint();

@@ -43,7 +43,7 @@ import {
   storable,
   type StageCache,
 } from "./stage-cache.ts";
-import { cpuMs, progressPrinter } from "./progress.ts";
+import { cpuMs, progressPrinter, stepProgress } from "./progress.ts";
 import { segmentCustomers, summaryJson, type SearchMemo } from "./segment.ts";
 import { analyseTime, type TimeAnalysis } from "./time.ts";
 import type { Cohort, CohortAnalysis } from "../time/cohorts.ts";
@@ -170,7 +170,7 @@ export async function analyse(
     const cpuSegmented = cpuMs();
     const value = options.segmentsOnly
       ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
-      : await valueStage(ingested, segmentation, config);
+      : await valueStage(ingested, segmentation, config, stepProgress("value"));
     const valued = performance.now();
     const cpuValued = cpuMs();
     // the value models' parameters travel with the segmentation (null when they were not fitted)
@@ -181,7 +181,7 @@ export async function analyse(
       );
     const time: TimeAnalysis = options.segmentsOnly
       ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
-      : await analyseTime(ingested, segmentation.customers, model, config);
+      : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
     const timings = {
       ...ingested.timings,
       segment: Math.round(segmented - started),

@@ -278,16 +278,22 @@ export async function customersBefore(ingested: IngestResult, config: Config, be
     if (type) await db.run(type);
     const window = cutWindow(ingested.date_window, before);
     const reason = dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config), dialect: db.dialect });
-    // every column as read (drop_reason and returned as the read derives them), in the read's row order
-    await db.run(
-      `CREATE TABLE transactions AS SELECT * REPLACE (${reason} AS drop_reason, CAST(NULL AS DOUBLE) AS returned)
-       FROM ${main}.main.transactions ORDER BY rowid`,
-    );
-    if (config.cleaning.drop_duplicates) await markDuplicates(db);
-    await applyReturns(db, config);
-    await createLineViews(db);
-    // the snapshot is the configured one, the earlier date (every kept line is before it)
-    return await customerFeatures(db, before);
+    return await withQueryProgress(conn, "time", `the customers at ${before}`, async (step) => {
+      step("cleaning the lines");
+      // every column as read (drop_reason and returned as the read derives them), in the read's row order
+      await db.run(
+        `CREATE TABLE transactions AS SELECT * REPLACE (${reason} AS drop_reason, CAST(NULL AS DOUBLE) AS returned)
+         FROM ${main}.main.transactions ORDER BY rowid`,
+      );
+      step("duplicates");
+      if (config.cleaning.drop_duplicates) await markDuplicates(db);
+      step("matching returns");
+      await applyReturns(db, config);
+      await createLineViews(db);
+      step("features");
+      // the snapshot is the configured one, the earlier date (every kept line is before it)
+      return await customerFeatures(db, before);
+    });
   } finally {
     try {
       await db.run(`USE ${main}`);

@@ -50,6 +50,20 @@ export class StageTimer {
 }
 
 /**
+ * Progress of a stage of several steps (the value models, cohorts and migration): `step(name)` when a step is done
+ * writes `[prefix] name done after T s`, T from the stage's start, under progressPrinter's rules.
+ */
+export function stepProgress(
+  prefix: string,
+  env: NodeJS.ProcessEnv = process.env,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): (step: string) => void {
+  const start = performance.now();
+  const print = progressPrinter(prefix, env, write);
+  return (step) => print(step, performance.now() - start);
+}
+
+/**
  * A progress printer for a long computation: each stage's line (`[segment] k-means k = 4 ... after 3.2 s`) goes
  * to stderr once the whole run has taken more than two seconds, or always with SEGMENT_PROGRESS=1.
  */

@@ -218,6 +218,7 @@ export async function segmentCustomers(
           kmeansScores: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s])) : undefined,
           kmeansNames: method.name === "kmeans" ? chosen.names : null,
           threads: searchThreads(),
+          onStep: (part) => progress?.(`compare: ${part}`, performance.now() - start),
         },
         clustering,
       )

@@ -64,6 +64,8 @@ export async function analyseTime(
   segments: readonly CustomerSegment[],
   model: Model,
   config: Config,
+  /** hears each part as it is done (cohorts, the earlier cut, migration): the progress lines */
+  onStep?: (part: string) => void,
 ): Promise<TimeAnalysis> {
   if (!ingested.capabilities.has.transactions)
     return { cohorts: null, cells: null, migration: null, migration_note: "a customer-level table has no dated lines" };
@@ -73,9 +75,11 @@ export async function analyseTime(
     ...cohortCells(months, ingested.customers, segments),
     flow_cells: [] as { from: string; to: string; country: string; customers: number; revenue: number }[],
   };
+  onStep?.("cohorts");
   const dates = migrationDates(config, ingested.period_start, ingested.snapshot_date);
   if ("note" in dates) return { cohorts, cells, migration: null, migration_note: dates.note };
   const earlier = await customersBefore(ingested, config, dates.from_date);
+  onStep?.(`the customers at ${dates.from_date} (the migration's earlier cut)`);
   const scored = scoreCustomers(model, earlier);
   const before = earlier.map((c, i) => ({
     customer_id: c.customer_id,
@@ -92,6 +96,8 @@ export async function analyseTime(
   const order = model.segments.map((s) => s.name);
   const flows = migrationFlows(before, now, dates.from_date, order);
   cells.flow_cells = flowCells(before, now, ingested.customers, earlier, dates.from_date, order);
+  const shift = centreShift(model, earlier, config.clustering, clusterMethod(config.clustering));
+  onStep?.("migration");
   return {
     cohorts,
     cells,
@@ -102,7 +108,7 @@ export async function analyseTime(
       customers_from: before.length,
       customers_to: now.length,
       flows,
-      centre_shift: centreShift(model, earlier, config.clustering, clusterMethod(config.clustering)),
+      centre_shift: shift,
       narrative: migrationNarrative(flows, model, dates.from_date, config.report.currency),
     },
     migration_note: null,

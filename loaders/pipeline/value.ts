@@ -31,13 +31,16 @@ export async function valueStage(
   ingested: IngestResult,
   segmentation: SegmentationResult,
   config: Config,
+  /** hears each part as it is done (read, fit, predict ...): the progress lines */
+  onStep?: (part: string) => void,
 ): Promise<ValueResult> {
   const why = valueUnavailable(ingested);
   if (why) return notFitted(config.value, why);
   const started = performance.now();
   const input = await valueInput(ingested, segmentation, config);
   const read = Math.round(performance.now() - started);
-  const result = analyseValue(input, config.value);
+  onStep?.("read");
+  const result = analyseValue(input, config.value, {}, onStep);
   result.timings = { read, ...result.timings };
   return result;
 }

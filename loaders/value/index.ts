@@ -105,7 +105,13 @@ export interface ValueInput {
 }
 
 /** Fits and predicts (see the module comment). Pure: the purchases are read by `readPurchases`. */
-export function analyseValue(input: ValueInput, settings: ValueSettings, fitOptions: FitOptions = {}): ValueResult {
+export function analyseValue(
+  input: ValueInput,
+  settings: ValueSettings,
+  fitOptions: FitOptions = {},
+  /** hears each part as it is done (fit, predict, intervals, holdout): the progress lines */
+  onStep?: (part: string) => void,
+): ValueResult {
   const { purchases } = input;
   const timings: Record<string, number> = {};
   let clock = performance.now();
@@ -113,6 +119,7 @@ export function analyseValue(input: ValueInput, settings: ValueSettings, fitOpti
     const now = performance.now();
     timings[name] = Math.round(now - clock);
     clock = now;
+    onStep?.(name);
   };
   const unit = settings.time_unit;
   const modelName = settings.model === "bgnbd" ? "BG/NBD" : "MBG/NBD";

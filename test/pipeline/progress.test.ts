@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openDatabase } from "../../loaders/db/database.ts";
 import { withQueryProgress } from "../../loaders/db/progress.ts";
+import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { progressPrinter, SLOW_STAGE_MS, StageTimer } from "../../loaders/pipeline/progress.ts";
+import { generateSmall } from "../support/report.ts";
 
 test("progress lines appear once a run passes two seconds, or always with SEGMENT_PROGRESS=1", () => {
   const lines: string[] = [];
@@ -91,4 +94,46 @@ test("work of several steps names the step it is on, with or without DuckDB's sh
     100,
   );
   assert.deepEqual(quiet, []);
+});
+
+test("the method comparison, the value models, cohorts and migration name each part as it is done", () => {
+  const { data } = generateSmall(7);
+  const out = mkdtempSync(join(tmpdir(), "progress-run-"));
+  try {
+    const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", "--data", data, "--out", out], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, SEGMENT_PROGRESS: "1" },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stderr.split("\n");
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const k = summary.kmeans.length + 1;
+    const expected = [
+      "[segment] compare: K-Means done after ",
+      "[segment] compare: Gaussian mixture (full) k = 2, 1 of ",
+      `[segment] compare: Gaussian mixture (diag) k = ${k}, ${2 * (k - 1)} of ${2 * (k - 1)} done after `,
+      "[segment] compare: Ward done after ",
+      "[segment] compare: silhouettes done after ",
+      "[value] read done after ",
+      "[value] fit done after ",
+      "[value] predict done after ",
+      "[time] cohorts done after ",
+      `[time] the customers at ${summary.migration.from_date} (the migration's earlier cut) done after `,
+      "[time] migration done after ",
+    ];
+    const at = expected.map((start) => lines.findIndex((line) => line.startsWith(start)));
+    assert.deepEqual(
+      expected.filter((_, i) => at[i] < 0),
+      [],
+      `missing progress lines in:\n${result.stderr}`,
+    );
+    assert.deepEqual(
+      [...at].sort((a, b) => a - b),
+      at,
+      "in the order the parts run",
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
