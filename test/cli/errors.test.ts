@@ -27,7 +27,7 @@ function assertOneLine(result: { status: number | null; stderr: string }, patter
 }
 
 function runDemo(args: string[]) {
-  return spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/demo.ts", ...args], {
+  return spawnSync(process.execPath, ["loaders/cli/launch.mjs", "demo", ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, INIT_CWD: TMP },
     encoding: "utf8",

@@ -18,7 +18,7 @@ test("a run beyond DuckDB's memory limit: exit 1, one line naming the limit and 
     const out = join(dir, "out");
     const result = spawnSync(
       process.execPath,
-      ["--import", "tsx", "loaders/cli/pipeline.ts", "--data", "test/fixtures/ingest/iso_dates.csv", "--out", out],
+      ["loaders/cli/launch.mjs", "pipeline", "--data", "test/fixtures/ingest/iso_dates.csv", "--out", out],
       { cwd: PROJECT_ROOT, env: { ...process.env, SEGMENT_DUCKDB_MEMORY: "2MB" }, encoding: "utf8" },
     );
     assert.equal(result.status, 1, result.stderr);

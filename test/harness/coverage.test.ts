@@ -108,9 +108,14 @@ function reached(): Set<string> {
       for (const c of [path, `${path}.ts`, path.replace(/\.js$/, ".ts"), join(path, "index.ts")])
         if (modules.has(c)) hit.add(c);
     }
-    // a command started as a process: "loaders/cli/x.ts" or join(..., "loaders", "cli", "x.ts")
+    // a command started as a process: "loaders/cli/x.ts" or join(..., "loaders", "cli", "x.ts"), or its bundle
+    // through the launcher: "loaders/cli/launch.mjs", "x" or join(..., "loaders", "cli", "launch.mjs"), "x"
     for (const m of text.matchAll(/loaders\/cli\/([\w-]+\.ts)|"loaders",\s*"cli",\s*"([\w-]+\.ts)"/g))
       hit.add(`loaders/cli/${m[1] ?? m[2]}`);
+    for (const m of text.matchAll(
+      /(?:loaders\/cli\/launch\.mjs|"loaders",\s*"cli",\s*"launch\.mjs")["']?\)?,\s*"([\w-]+)"/g,
+    ))
+      hit.add(`loaders/cli/${m[1]}.ts`);
   }
   return hit;
 }

@@ -147,15 +147,11 @@ describe("drift", () => {
 
 /** Runs `npm run score` (the CLI module) with arguments. */
 function score(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "score.ts"), ...args],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, INIT_CWD: PROJECT_ROOT },
-    },
-  );
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "score", ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, INIT_CWD: PROJECT_ROOT },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -57,7 +57,7 @@ function pipeline(args: string[], options: { unprivileged?: boolean } = {}) {
   for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA", "SEGMENT_PROGRESS"]) delete env[key];
   const node = [
     process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--config", CONFIG, ...args],
+    [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "pipeline", "--config", CONFIG, ...args],
   ] as [string, string[]];
   const [command, argv] = options.unprivileged ? unprivileged(...node) : node;
   const result = spawnSync(command, argv, { cwd: PROJECT_ROOT, env, encoding: "utf8" });

@@ -34,17 +34,7 @@ function pipeline(out: string, options: { cwd?: string; unprivileged?: boolean }
   for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA", "SEGMENT_PROGRESS"]) delete env[key];
   const node: [string, string[]] = [
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(PROJECT_ROOT, "loaders/cli/pipeline.ts"),
-      "--config",
-      CONFIG,
-      "--data",
-      DATA,
-      "--out",
-      out,
-    ],
+    [join(PROJECT_ROOT, "loaders/cli/launch.mjs"), "pipeline", "--config", CONFIG, "--data", DATA, "--out", out],
   ];
   const [command, args] = options.unprivileged ? unprivileged(...node) : node;
   const run = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: "utf8" });

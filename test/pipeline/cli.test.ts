@@ -23,7 +23,7 @@ function pipeline(...args: string[]) {
   env.SEGMENT_PROGRESS = "0";
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), ...args],
+    [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "pipeline", ...args],
     {
       cwd: PROJECT_ROOT,
       env,

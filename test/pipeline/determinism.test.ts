@@ -11,14 +11,10 @@ import { generateSmall } from "../support/report.ts";
 
 function runCli(data: string): string {
   const out = mkdtempSync(join(tmpdir(), "segment-determinism-"));
-  const result = spawnSync(
-    join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-    ["loaders/cli/pipeline.ts", "--data", data, "--out", out],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-    },
-  );
+  const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", "--data", data, "--out", out], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
   assert.equal(result.status, 0, result.stderr);
   return out;
 }

@@ -20,15 +20,11 @@ function pipelineSummary(data: string): any {
   const env = { ...process.env };
   delete env.SEGMENT_DATA;
   delete env.SEGMENT_CONFIG;
-  const result = spawnSync(
-    join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-    ["loaders/cli/pipeline.ts", "--data", data, "--out", out],
-    {
-      cwd: PROJECT_ROOT,
-      env,
-      encoding: "utf8",
-    },
-  );
+  const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", "--data", data, "--out", out], {
+    cwd: PROJECT_ROOT,
+    env,
+    encoding: "utf8",
+  });
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
 }

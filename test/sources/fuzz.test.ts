@@ -218,7 +218,7 @@ describe("fuzz: mutated real lines end in a balanced read or one line", () => {
       const out = join(TMP, `out-${seed}`);
       const run = spawnSync(
         process.execPath,
-        ["--import", "tsx", join(PROJECT_ROOT, "loaders", "cli", "pipeline.ts"), "--data", file, "--out", out],
+        [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "pipeline", "--data", file, "--out", out],
         {
           cwd: PROJECT_ROOT,
           encoding: "utf8",

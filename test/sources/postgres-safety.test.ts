@@ -179,7 +179,7 @@ describe("PostgreSQL source: read-only, lock timeout, interrupt (a real server)"
       mkdirSync(TMP, { recursive: true });
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", join(PROJECT_ROOT, "loaders/cli/pipeline.ts"), "--config", config, "--out", out],
+        [join(PROJECT_ROOT, "loaders/cli/launch.mjs"), "pipeline", "--config", config, "--out", out],
         { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
       );
       let stderr = "";

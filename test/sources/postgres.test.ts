@@ -491,15 +491,7 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     const run = (env: Record<string, string>) =>
       spawnSync(
         process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(PROJECT_ROOT, "loaders/cli/pipeline.ts"),
-          "--config",
-          config,
-          "--out",
-          join(dir, "out"),
-        ],
+        [join(PROJECT_ROOT, "loaders/cli/launch.mjs"), "pipeline", "--config", config, "--out", join(dir, "out")],
         {
           cwd: PROJECT_ROOT,
           env: { ...process.env, ...env, DATABASE_URL: "" },

@@ -19,9 +19,8 @@ function pipeline(data: string) {
   return spawnSync(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      join(PROJECT_ROOT, "loaders/cli/pipeline.ts"),
+      join(PROJECT_ROOT, "loaders/cli/launch.mjs"),
+      "pipeline",
       "--data",
       data,
       "--out",
