@@ -1,7 +1,8 @@
 /**
  * The k search in worker threads (loaders/cluster/pool.ts): the same bits as in the process, whatever the number of
- * threads, bundled (loaders/cli/launch.mjs) or through tsx; SEGMENT_THREADS read strictly; the cases that stay in
- * the process.
+ * threads: the pipeline bundled (loaders/cli/launch.mjs, the workers' bundle), the method comparison in this process
+ * (under tsx: the workers' TypeScript through tsx); SEGMENT_THREADS read strictly; the cases that stay in the
+ * process.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -21,8 +22,8 @@ after(() => rmSync(WORK, { recursive: true, force: true }));
 // the built-in demo data: about 4,400 customers, above PARALLEL_MIN_ROWS
 const DEMO = join(PROJECT_ROOT, "data", "demo", "transactions.csv.gz");
 
-/** One --segments-only run; returns its output folder and the threads its timings recorded. */
-function run(name: string, how: "bundled" | "tsx", threads: number, config?: object): { out: string; threads: number } {
+/** One bundled --segments-only run (as `npm run pipeline`); returns its output folder and the threads it used. */
+function run(name: string, threads: number, config?: object): { out: string; threads: number } {
   const out = join(WORK, name);
   const args = ["--data", DEMO, "--out", out, "--segments-only", "--quiet"];
   if (config) {
@@ -30,18 +31,11 @@ function run(name: string, how: "bundled" | "tsx", threads: number, config?: obj
     writeFileSync(file, JSON.stringify(config));
     args.push("--config", file);
   }
-  const result =
-    how === "bundled"
-      ? spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", ...args], {
-          cwd: PROJECT_ROOT,
-          encoding: "utf8",
-          env: { ...process.env, SEGMENT_THREADS: String(threads) },
-        })
-      : spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["loaders/cli/pipeline.ts", ...args], {
-          cwd: PROJECT_ROOT,
-          encoding: "utf8",
-          env: { ...process.env, SEGMENT_THREADS: String(threads) },
-        });
+  const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, SEGMENT_THREADS: String(threads) },
+  });
   assert.equal(result.status, 0, result.stderr);
   const timings = JSON.parse(readFileSync(join(out, "timings.json"), "utf8"));
   return { out, threads: timings.segment_stages.search_threads };
@@ -53,21 +47,18 @@ function assertSameFiles(a: string, b: string, what: string): void {
 }
 
 describe("the k search in worker threads", () => {
-  it("K-Means: one thread, two bundled threads and two threads through tsx write the same bytes", () => {
-    const one = run("kmeans-1", "bundled", 1);
-    const two = run("kmeans-2", "bundled", 2);
-    const tsx = run("kmeans-tsx", "tsx", 2);
+  it("K-Means: one thread and two write the same bytes", () => {
+    const one = run("kmeans-1", 1);
+    const two = run("kmeans-2", 2);
     assert.equal(one.threads, 1, "SEGMENT_THREADS=1 keeps the search in the process");
     assert.equal(two.threads, 2, "two worker threads");
-    assert.equal(tsx.threads, 2, "two worker threads through tsx");
-    assertSameFiles(one.out, two.out, "bundled, 1 against 2 threads");
-    assertSameFiles(one.out, tsx.out, "1 thread against 2 through tsx");
+    assertSameFiles(one.out, two.out, "1 against 2 threads");
   });
 
   it("the Gaussian mixture as the method: one thread and three write the same bytes", () => {
-    const config = { clustering: { method: "gmm", k_max: 5, methods: { gmm_restarts: 2 } } };
-    const one = run("gmm-1", "bundled", 1, config);
-    const three = run("gmm-3", "bundled", 3, config);
+    const config = { clustering: { method: "gmm", k_max: 4, methods: { gmm_restarts: 1 } } };
+    const one = run("gmm-1", 1, config);
+    const three = run("gmm-3", 3, config);
     assert.equal(three.threads, 3);
     assertSameFiles(one.out, three.out, "gmm, 1 against 3 threads");
   });
