@@ -2,7 +2,8 @@
  * The k search's fits in worker threads. The fits of different k are independent, so with more than one core
  * each worker takes the next k as it finishes one, while the main thread names and profiles the k values already
  * fitted (cluster/search.ts). Every k is fitted by `fitAndScore` with its own seed, as in the process, so the
- * results are the same bits whatever the number of threads or the order the workers finish in.
+ * results are the same bits whatever the number of threads or the order the workers finish in. The method
+ * comparison's mixtures (cluster/compare.ts) go through the same pool, one job a mixture, taken in their order.
  *
  * Threads: SEGMENT_THREADS (a whole number >= 1; 1 keeps everything in the process), else the cores node sees.
  * Below PARALLEL_MIN_ROWS customers, or for a method whose k values share work (Ward's one tree, DBSCAN's one fit),
