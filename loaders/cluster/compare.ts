@@ -120,9 +120,7 @@ function ordered(
   noise: number | null = null,
   small: number | null = null,
 ): Int32Array {
-  const order = clusterOrder(monetary, labels, k).filter((j) => j !== noise && j !== small);
-  if (small !== null) order.push(small);
-  if (noise !== null) order.push(noise);
+  const order = clusterOrder(monetary, labels, k, noise, small);
   const inverse = new Int32Array(k);
   order.forEach((old, c) => (inverse[old] = c));
   return labels.map((l) => inverse[l]);

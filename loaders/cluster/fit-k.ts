@@ -38,9 +38,7 @@ export function fitAndScore(
   const noise = raw.noise_label ?? null;
   // (KMeansFit does not declare it: only DBSCAN sets it, cluster/methods/index.ts)
   const small = (raw as { small_label?: number | null }).small_label ?? null;
-  const order = clusterOrder(monetary, raw.labels, k).filter((j) => j !== noise && j !== small);
-  if (small !== null) order.push(small);
-  if (noise !== null) order.push(noise);
+  const order = clusterOrder(monetary, raw.labels, k, noise, small);
   const fitMs = performance.now() - t;
   t = performance.now();
   const { labels } = permuteClusters(raw, order, X.cols);

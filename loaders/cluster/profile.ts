@@ -46,15 +46,25 @@ export function groupMedians(values: ArrayLike<number>, labels: ArrayLike<number
 
 /**
  * The deterministic cluster order: by median monetary (original units) descending, then size descending, then
- * the original label. Returns old labels in new order (cluster 0 = the highest-value cluster).
+ * the original label. Returns old labels in new order (cluster 0 = the highest-value cluster). A density method's
+ * groups that are no cluster go last: its merged small clusters (`small`), then its noise (`noise`).
  */
-export function clusterOrder(monetary: ArrayLike<number>, labels: ArrayLike<number>, k: number): number[] {
+export function clusterOrder(
+  monetary: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+  noise: number | null = null,
+  small: number | null = null,
+): number[] {
   const medians = groupMedians(monetary, labels, k);
   const sizes = new Array<number>(k).fill(0);
   for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
-  return Array.from({ length: k }, (_, j) => j).sort(
-    (a, b) => medians[b] - medians[a] || 0 || sizes[b] - sizes[a] || a - b,
-  );
+  const order = Array.from({ length: k }, (_, j) => j)
+    .sort((a, b) => medians[b] - medians[a] || 0 || sizes[b] - sizes[a] || a - b)
+    .filter((j) => j !== noise && j !== small);
+  if (small !== null) order.push(small);
+  if (noise !== null) order.push(noise);
+  return order;
 }
 
 /** Profiles of the k clusters of a labelling (names and positions left empty for naming). */

@@ -146,6 +146,8 @@ export async function segmentCustomers(
     throw new InputError(`clustering.k = ${clustering.k} is more than the ${kMax} clusters these ${n} customers allow`);
 
   const sample = silhouetteSample(n, clustering.silhouette_sample, deriveSeed(clustering.seed, 0x5113));
+  // worker threads for the k search's fits and the comparison's mixtures (cluster/pool.ts)
+  const threads = searchThreads();
   const search =
     memo.search ??
     (await fitEveryK(
@@ -156,7 +158,7 @@ export async function segmentCustomers(
       sample,
       (k, done, total) =>
         progress?.(`${clustering.method} k = ${k} and metrics (${done} of ${total} k)`, performance.now() - start),
-      searchThreads(),
+      threads,
     ));
   if (!memo.search) memo.onSearch?.(search);
   const { solutions } = search;
@@ -217,7 +219,7 @@ export async function segmentCustomers(
           kmeans: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s.labels])) : null,
           kmeansScores: method.name === "kmeans" ? new Map(solutions.map((s) => [s.k, s])) : undefined,
           kmeansNames: method.name === "kmeans" ? chosen.names : null,
-          threads: searchThreads(),
+          threads,
           onStep: (part) => progress?.(`compare: ${part}`, performance.now() - start),
         },
         clustering,
