@@ -53,27 +53,25 @@ const timed = async <T>(part: keyof typeof parts, work: () => Promise<T>): Promi
 };
 try {
   for (let i = 0; i < runs; i++) {
-    files = await analysis.ingest.db.deterministic(async () => {
-      const tables = await timed("tables", () => reportTables(analysis.ingest, analysis.segmentation, config));
-      // what the stage cache adds: the tables serialised to be stored, and read back
-      let c0 = cpuMs();
-      const bytes = serialize(tables);
-      cache.store.push(cpuMs() - c0);
-      cache.bytes = bytes.length;
-      c0 = cpuMs();
-      deserialize(bytes);
-      cache.load.push(cpuMs() - c0);
-      return timed("pages", () =>
-        buildPageData(
-          analysis.ingest,
-          analysis.segmentation,
-          config,
-          analysis.value,
-          { analysis: analysis.time, model: analysis.model, saved: analysis.saved },
-          tables,
-        ),
-      );
-    });
+    const tables = await timed("tables", () => reportTables(analysis.ingest, analysis.segmentation, config));
+    // what the stage cache adds: the tables serialised to be stored, and read back
+    let c0 = cpuMs();
+    const bytes = serialize(tables);
+    cache.store.push(cpuMs() - c0);
+    cache.bytes = bytes.length;
+    c0 = cpuMs();
+    deserialize(bytes);
+    cache.load.push(cpuMs() - c0);
+    files = await timed("pages", () =>
+      buildPageData(
+        analysis.ingest,
+        analysis.segmentation,
+        config,
+        analysis.value,
+        { analysis: analysis.time, model: analysis.model, saved: analysis.saved },
+        tables,
+      ),
+    );
   }
 } finally {
   await analysis.close();

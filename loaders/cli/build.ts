@@ -9,8 +9,8 @@
  * 1. waits for any other build in this checkout (loaders/site/lock.ts);
  * 2. computes the report data (or reuses it when data, config and code are unchanged): bad input stops here
  *    with one line, before anything is written;
- * 3. drops Framework's cached loader output when the report data changed (Framework's build would otherwise
- *    publish stale cached files);
+ * 3. writes the report data into Framework's loader cache as its data loaders would print it, so Framework's build
+ *    publishes this report data and starts no loader (loaders/site/prepare.ts);
  * 4. when DIR holds a site built from the same report data, pages, components, config and Framework, untouched
  *    since (its marker's stamp and digest: site/inputs.ts, site/folder.ts siteIsCurrent), stops here saying so;
  * 5. else builds the site into the temporary folder, marks it (`.segment-report`) and swaps it into DIR only when

@@ -4,8 +4,8 @@
  * print (the report data, computed before Framework starts). So this process computes the report data, starts
  * `observable preview` (arguments passed on: `npm run dev -- --port 3001`), and watches the configuration file and
  * the data file it names; on a change it recomputes the report data (`build.ts --prepare-only`, which also
- * clears Framework's loader cache when the data changed) and touches the data loaders in `src/data/`, so the
- * preview re-runs them and reloads the open pages. A bad edit prints its one-line error and the preview keeps
+ * writes it into Framework's loader cache) and touches the data loaders in `src/data/`, so the preview re-runs
+ * them (they print the same bytes) and reloads the open pages. A bad edit prints its one-line error and the preview keeps
  * the last good report.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

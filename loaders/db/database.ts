@@ -23,22 +23,6 @@ export async function openDatabase(): Promise<{ instance: DuckDBInstance; conn: 
   return { instance, conn };
 }
 
-/**
- * Runs `work` on one DuckDB thread, then restores the thread count. Floating-point sums depend on the order of
- * their terms, and a parallel aggregate's order changes from run to run: on one thread the features are the same,
- * to the last bit, every run (at about twice the time of the parallel aggregate, a second or two per 10M lines).
- */
-export async function singleThreaded<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  const threads = (await conn.runAndReadAll("SELECT current_setting('threads')::INTEGER AS n")).getRowObjectsJS()[0]
-    .n as number;
-  await conn.run("SET threads = 1");
-  try {
-    return await work();
-  } finally {
-    await conn.run(`SET threads = ${threads}`);
-  }
-}
-
 /** A column of a session table loaded from JavaScript rows. */
 export interface LoadColumn {
   name: string;
@@ -64,8 +48,6 @@ export interface SqlDatabase {
     columns: readonly LoadColumn[],
     rows: readonly (readonly (string | number | bigint | null)[])[],
   ): Promise<void>;
-  /** runs `work` so that its results are the same every run (DuckDB: on one thread) */
-  deterministic<T>(work: () => Promise<T>): Promise<T>;
   /** closes the connection (again: no effect) */
   close(): Promise<void>;
 }
@@ -108,7 +90,6 @@ export function duckdbDatabase(instance: DuckDBInstance, conn: DuckDBConnection)
         appender.closeSync();
       }
     },
-    deterministic: (work) => singleThreaded(conn, work),
     async close() {
       if (!open) return;
       open = false;

@@ -367,8 +367,6 @@ export async function connectPostgres(
       }
       await query(`ANALYZE ${name}`);
     },
-    // every float sum is ordered (db/dialect.ts): parallel plans give the same results
-    deterministic: (work) => work(),
     async close() {
       if (!open) return;
       open = false;

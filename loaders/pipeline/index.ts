@@ -442,27 +442,25 @@ export async function computeReport(
       cache && analysis.ingest_key
         ? reportKey(analysis.ingest_key, reportTablesInput(ingested, segmentation, config))
         : null;
-    // DuckDB on one thread: parallel plans differ from run to run
-    const files = await ingested.db.deterministic(async () => {
-      let tables =
-        cache && keyOfReport
-          ? await cacheRead(log, "the report's tables", async () => loadReportTables<ReportTables>(cache, keyOfReport))
-          : null;
-      if (!tables) {
-        const computed = await reportTables(ingested, segmentation, config);
-        if (cache && keyOfReport)
-          await cacheWrite(log, "the report's tables", () => saveReportTables(cache, keyOfReport, computed));
-        tables = computed;
-      }
-      return buildPageData(
-        ingested,
-        segmentation,
-        config,
-        value,
-        { analysis: analysis.time, model: analysis.model, saved: analysis.saved },
-        tables,
-      );
-    });
+    // (the database on all its threads: every float sum is ordered, db/dialect.ts, and every ranking a total order)
+    let tables =
+      cache && keyOfReport
+        ? await cacheRead(log, "the report's tables", async () => loadReportTables<ReportTables>(cache, keyOfReport))
+        : null;
+    if (!tables) {
+      const computed = await reportTables(ingested, segmentation, config);
+      if (cache && keyOfReport)
+        await cacheWrite(log, "the report's tables", () => saveReportTables(cache, keyOfReport, computed));
+      tables = computed;
+    }
+    const files = await buildPageData(
+      ingested,
+      segmentation,
+      config,
+      value,
+      { analysis: analysis.time, model: analysis.model, saved: analysis.saved },
+      tables,
+    );
     files["segment-paths.json"] = reportDynamicPaths(
       segmentation.clusters.map((cluster) => cluster.name),
       config.report.publish_customer_list,

@@ -486,13 +486,16 @@ export interface TopProduct {
 /** Per label: the `limit` products with the most revenue (no stock codes: descriptions identify them). */
 export async function topProducts(db: SqlDatabase, limit = 10): Promise<Grouped<TopProduct[]>> {
   const d = db.dialect;
-  const rows = await db.query<Row & TopProduct>(`WITH ranked AS (
-       SELECT *, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share,
-              row_number() OVER (PARTITION BY grouping, label ORDER BY revenue DESC, ${d.binary("stock_code")}) AS rank
+  // the label's total is an ordered sum (a window sum adds in whatever order the threads left the rows)
+  const rows = await db.query<Row & TopProduct>(`WITH totals AS (
+       SELECT grouping, label, ${d.sum("revenue")} AS total FROM report_group_products GROUP BY 1, 2),
+     ranked AS (
+       SELECT *, row_number() OVER (PARTITION BY grouping, label ORDER BY revenue DESC, ${d.binary("stock_code")}) AS rank
        FROM report_group_products)
      SELECT grouping, label, coalesce(c.description, '') AS description, coalesce(c.category, 'Other') AS category,
-            revenue, units, customers, share
-     FROM ranked LEFT JOIN report_categories c USING (stock_code) WHERE rank <= ${Math.trunc(limit)}
+            revenue, units, customers, revenue / nullif(total, 0) AS share
+     FROM ranked JOIN totals USING (grouping, label) LEFT JOIN report_categories c USING (stock_code)
+     WHERE rank <= ${Math.trunc(limit)}
      ORDER BY grouping, label, rank`);
   const out: Grouped<TopProduct[]> = new Map();
   for (const { grouping, label, ...p } of rows)
@@ -516,12 +519,13 @@ export interface CategoryRevenue {
 /** Per label: revenue by product category, largest first, with shares. */
 export async function categoryRevenue(db: SqlDatabase): Promise<Grouped<CategoryRevenue[]>> {
   const d = db.dialect;
-  const rows = await db.query<
-    Row & CategoryRevenue
-  >(`SELECT grouping, label, category, revenue, revenue / nullif(sum(revenue) OVER (PARTITION BY grouping, label), 0) AS share FROM (
+  const rows = await db.query<Row & CategoryRevenue>(`WITH by_category AS (
        SELECT grouping, label, coalesce(p.category, 'Other') AS category, ${d.sum("g.revenue")} AS revenue
        FROM report_group_products g LEFT JOIN report_categories p USING (stock_code)
-       GROUP BY 1, 2, 3) by_category
+       GROUP BY 1, 2, 3),
+     totals AS (SELECT grouping, label, ${d.sum("revenue")} AS total FROM by_category GROUP BY 1, 2)
+     SELECT grouping, label, category, revenue, revenue / nullif(total, 0) AS share
+     FROM by_category JOIN totals USING (grouping, label)
      ORDER BY grouping, label, revenue DESC, ${d.binary("category")}`);
   const out: Grouped<CategoryRevenue[]> = new Map();
   for (const r of rows)

@@ -161,6 +161,9 @@ test("a changed data file or config is never published stale; unchanged input re
     result.stderr,
     /segment-report: times: report data [\d.]+ s \(pipeline [\d.]+ s, CPU [\d.]+ s; page data [\d.]+ s, CPU [\d.]+ s\); Framework's build [\d.]+ s; publish [\d.]+ s; in all /,
   );
+  // the new report data went into Framework's loader cache as the loaders print it: Framework ran none of them
+  assert.match(result.stdout, /load \/data\/meta\.json → \[fresh\]/);
+  assert.doesNotMatch(result.stdout, /load \/data\/\S+ → \[(missing|stale)\]/);
   const second = readHeadline(out);
   assert.notDeepEqual(second, first);
   assert.equal(second.customers, b.customersKept);
