@@ -34,6 +34,7 @@ import { checkNoCollision, checkSiteFolder, siteIsCurrent, writeMarker } from ".
 import { siteStamp } from "../site/inputs.ts";
 import { takeBuildLock } from "../site/lock.ts";
 import { prepare, type Prepared } from "../site/prepare.ts";
+import { warmFrameworkImports } from "../site/warm.ts";
 
 const say = (line: string) => process.stderr.write(`segment-report: ${line}\n`);
 
@@ -97,7 +98,10 @@ async function main(): Promise<void> {
     if (!done) discardStaging(dist, staging, !before.exists);
   });
   await takeBuildLock(CACHE_ROOT, say);
+  // a cold Framework cache: Framework's bundling of the pages' imports runs beside the report data, on idle CPU
+  const warming = warmFrameworkImports();
   const prepared = await prepare({ config, saved });
+  await warming;
   const print = prepared.fingerprint;
   const shown = relative(process.cwd(), dist) || dist;
   // the site in DIR was built from these very report data, pages, components and Framework, and is as that build

@@ -51,6 +51,8 @@ describe("npm test's lanes", () => {
         "bundles into a .segment-cache of a temporary project; the real one's cli/ bundles are written by rename",
       "test/site/inputs.test.ts":
         "only lists this project's page sources (src/.observablehq is skipped before it is read); writes a Framework cache in a temporary project",
+      "test/site/warm.test.ts":
+        "warms the Framework caches of temporary projects under test-output/warm, never the checkout's",
       "test/pipeline/stage-cache.test.ts":
         "its stage cache is a temporary folder; .segment-cache appears only in an expected warning's wording",
     };
