@@ -1,15 +1,17 @@
 /**
  * `npm test`: the typecheck, the lint and every test file, in lanes that run side by side, each one file at a time.
  *
- * - The site lanes hold the files that build the report (`npm run build`, `export` or `dev`, through
- *   test/support/build.ts or the command itself). Builds share a checkout's Framework cache and build lock, so the
- *   first site lane runs in this checkout and each other one (`--site-lanes=N`, default 2) in a copy of it under
- *   test-output/lanes/ (copyCheckout), with its own caches and test-output; the files are dealt to the lanes in
- *   turn.
- * - The analysis lane runs the typecheck and the lint first (a failure stops everything), then the other files.
- *   They compute in their own process and write only under test-output/ or a temporary folder.
+ * - Every lane has a checkout of its own: the first runs in this checkout, each other one (`--lanes=N`, default 3)
+ *   in a copy of it under test-output/lanes/ (copyCheckout), with its own caches (the report data's, Framework's,
+ *   the build lock) and test-output. So no two files that run at the same time share a build, a cache or an
+ *   output folder.
+ * - The files are dealt to the lanes by their expected time, longest first, each to the lane with the least time so
+ *   far (dealFiles), so that the lanes end together. The times are those the last whole run in this checkout
+ *   measured (test-output/test-times.json), else the ones kept with the tests (test/support/test-times.json, from
+ *   a CI run); a file in neither counts as the median file. The first lane starts with the typecheck, eslint and
+ *   prettier (a failure stops every lane).
  *
- * The analysis lane's output is shown as it comes; each site lane's is written to test-output/lanes/<lane>.log and
+ * The first lane's output is shown as it comes; each other lane's is written to test-output/lanes/<lane>.log and
  * shown when all are done. Then one line per lane and the totals. Arguments are test files (default
  * test/*\/*.test.ts); `--lanes=1` runs everything in one lane, in order (for timing the lanes side by side).
  * SEGMENT_THREADS is 1 unless set (see main).
@@ -24,19 +26,12 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const LANES = join(ROOT, "test-output", "lanes");
-
-/** What marks a file that runs the site build. */
-const BUILDS =
-  /\b(buildReport|runBuild|buildCommand)\b|loaders\/cli\/(build|export|dev)\.ts|["'](build|export|dev)["'],\s*\[/;
-
-export function buildsSite(source) {
-  return BUILDS.test(source);
-}
 
 function testFiles(args) {
   const named = args.filter((a) => !a.startsWith("--"));
@@ -87,7 +82,7 @@ function counts(text) {
 }
 
 /**
- * A copy of the checkout for a site lane of its own (`dir`/segment-report): every file but node_modules (linked),
+ * A copy of the checkout for a lane of its own (`dir`/segment-report): every file but node_modules (linked),
  * the outputs and caches (test-output, dist, .segment-cache, Framework's src/.observablehq), .git and data/ (the
  * demo data is made anew there); `dir`/shared links to ../shared. Its builds then have their own Framework cache,
  * build lock and test-output/builds, so they run beside the checkout's own.
@@ -110,11 +105,53 @@ export function copyCheckout(dir) {
   return project;
 }
 
-/** The site files dealt to `lanes` lanes in turn (sorted by name: each lane gets browser and build tests). */
-export function dealSiteFiles(files, lanes) {
-  const out = Array.from({ length: lanes }, () => []);
-  [...files].sort().forEach((file, i) => out[i % lanes].push(file));
+/** The recorded time of the typecheck, eslint and prettier, in test-times.json */
+export const CHECKS = "typecheck, eslint and prettier";
+/** what a file costs besides its tests' own time (its process, tsx, imports), in seconds */
+const FILE_START = 2;
+
+/**
+ * `files` dealt to `lanes` lanes by their time (`times`: file -> seconds), longest first (ties by name), each to the
+ * lane with the least time so far (ties: the first); the first lane starts with `head` seconds (the checks it runs
+ * first). A file without a time counts as the median of the known ones. Each lane's files in the order dealt; no
+ * empty lane.
+ */
+export function dealFiles(files, lanes, times = new Map(), head = 0) {
+  const known = files
+    .map((f) => times.get(f))
+    .filter((t) => Number.isFinite(t))
+    .sort((a, b) => a - b);
+  const typical = known.length ? known[Math.floor(known.length / 2)] : 1;
+  const cost = (f) => (Number.isFinite(times.get(f)) ? times.get(f) : typical) + FILE_START;
+  const order = [...files].sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : a > b ? 1 : 0));
+  const load = Array.from({ length: Math.max(1, lanes) }, (_, i) => (i === 0 ? head : 0));
+  const out = load.map(() => []);
+  for (const file of order) {
+    const lane = load.indexOf(Math.min(...load));
+    out[lane].push(file);
+    load[lane] += cost(file);
+  }
   return out.filter((lane) => lane.length);
+}
+
+/** The per-file seconds of reporter.mjs's "# time per test file" lines in `text`. */
+export function fileTimesIn(text) {
+  const times = new Map();
+  for (const m of text.matchAll(/^#\s+([\d.]+)\s{2}(test\/\S+\.test\.ts)$/gm)) times.set(m[2], Number(m[1]));
+  return times;
+}
+
+/** The recorded times: the last whole run's in this checkout, else the ones kept with the tests; empty without. */
+export function readTimes(root = ROOT) {
+  for (const file of [join(root, "test-output", "test-times.json"), join(root, "test", "support", "test-times.json")])
+    if (existsSync(file)) {
+      try {
+        return new Map(Object.entries(JSON.parse(readFileSync(file, "utf8"))));
+      } catch {
+        // a damaged file: the other, or no times
+      }
+    }
+  return new Map();
 }
 
 async function main() {
@@ -123,10 +160,10 @@ async function main() {
   // 1.3 s of CPU a pipeline run under tsx). test/cluster/pool.test.ts sets the threads it tests itself.
   process.env.SEGMENT_THREADS ??= "1";
   const files = testFiles(args);
-  const oneLane = args.includes("--lanes=1");
-  const siteLanes = Math.max(1, Number(args.find((a) => a.startsWith("--site-lanes="))?.split("=")[1] ?? 2) || 1);
-  const site = oneLane ? [] : files.filter((f) => buildsSite(readFileSync(join(ROOT, f), "utf8")));
-  const analysis = files.filter((f) => !site.includes(f));
+  const whole = !args.some((a) => !a.startsWith("--"));
+  const count = Math.max(1, Number(args.find((a) => a.startsWith("--lanes="))?.split("=")[1] ?? 3) || 1);
+  const times = readTimes();
+  const dealt = count === 1 ? [[...files]] : dealFiles(files, count, times, times.get(CHECKS) ?? 0);
   const children = new Set();
   const stop = () => {
     for (const child of children) child.kill("SIGTERM");
@@ -137,18 +174,20 @@ async function main() {
   });
   mkdirSync(LANES, { recursive: true });
   const started = Date.now();
-  // the site lanes: the first in this checkout, each other in a copy of it
-  const lanes = dealSiteFiles(site, siteLanes).map((laneFiles, i) => {
-    const name = i === 0 ? "site" : `site-${i + 1}`;
-    const cwd = i === 0 ? ROOT : copyCheckout(join(LANES, name));
+  const seconds = (at) => ((at - started) / 1000).toFixed(0);
+  // every lane but the first, in a copy of this checkout, from the start
+  const others = dealt.slice(1).map((laneFiles, i) => {
+    const name = `lane-${i + 2}`;
+    const cwd = copyCheckout(join(LANES, name));
     const log = join(LANES, `${name}.log`);
     const out = createWriteStream(log);
     const done = run(process.execPath, nodeTest(laneFiles), out, children, cwd).then(async (status) => {
       await new Promise((resolve) => out.end(resolve));
-      return { status, at: Date.now() };
+      return { status, at: Date.now(), text: existsSync(log) ? readFileSync(log, "utf8") : "" };
     });
     return { name, files: laneFiles, cwd, log, done };
   });
+  // the first lane, in this checkout: the checks, then its files
   const npx = join(ROOT, "node_modules", ".bin");
   for (const [name, command, argv] of [
     ["typecheck", join(npx, "tsc"), ["--noEmit"]],
@@ -162,43 +201,55 @@ async function main() {
       process.exit(1);
     }
   }
-  const analysisLog = [];
+  const checked = (Date.now() - started) / 1000;
+  const firstLog = [];
   const tee = new (await import("node:stream")).PassThrough();
   tee.on("data", (chunk) => {
-    analysisLog.push(chunk);
+    firstLog.push(chunk);
     process.stdout.write(chunk);
   });
   // (node --test given no file would look for test files itself, the copies' included)
-  const analysisStatus = analysis.length ? await run(process.execPath, nodeTest(analysis), tee, children) : 0;
-  const analysisAt = Date.now();
-  const seconds = (at) => ((at - started) / 1000).toFixed(0);
-  const summary = (name, n, c, at) =>
-    `# lane ${name}: ${n} files, ${c.tests} tests, ${c.pass} passed, ${c.fail} failed, ${c.cancelled} cancelled, done after ${seconds(at)} s`;
-  const a = counts(Buffer.concat(analysisLog).toString("utf8"));
-  const lines = [summary("analysis", analysis.length, a, analysisAt)];
-  let failed = analysisStatus !== 0;
-  let tests = a.tests;
-  let failures = a.fail;
-  let cancelled = a.cancelled;
-  for (const lane of lanes) {
+  const firstFiles = dealt[0] ?? [];
+  const firstStatus = firstFiles.length ? await run(process.execPath, nodeTest(firstFiles), tee, children) : 0;
+  const lanes = [
+    {
+      name: "lane-1",
+      files: firstFiles,
+      cwd: ROOT,
+      result: { status: firstStatus, at: Date.now(), text: Buffer.concat(firstLog).toString("utf8") },
+    },
+  ];
+  for (const lane of others) {
     const result = await lane.done;
-    const text = existsSync(lane.log) ? readFileSync(lane.log, "utf8") : "";
-    const where = lane.cwd === ROOT ? "" : ` in a copy of the checkout, ${relative(ROOT, lane.cwd)}`;
     process.stdout.write(
-      `\n# ---- ${lane.name} lane (${lane.files.length} files${where}; also in ${relative(ROOT, lane.log)}) ----\n`,
+      `\n# ---- ${lane.name} (${lane.files.length} files in a copy of the checkout, ${relative(ROOT, lane.cwd)}; also in ${relative(ROOT, lane.log)}) ----\n`,
     );
-    process.stdout.write(text);
-    const c = counts(text);
-    lines.push(summary(lane.name, lane.files.length, c, result.at));
-    failed ||= result.status !== 0;
-    tests += c.tests;
-    failures += c.fail;
-    cancelled += c.cancelled;
+    process.stdout.write(result.text);
+    lanes.push({ ...lane, result });
   }
-  for (const line of lines) console.log(line);
+  let failed = false;
+  const total = { tests: 0, fail: 0, cancelled: 0 };
+  const measured = new Map([[CHECKS, Math.round(checked * 10) / 10]]);
+  for (const lane of lanes) {
+    const c = counts(lane.result.text);
+    const where = lane.cwd === ROOT ? "this checkout" : relative(ROOT, lane.cwd);
+    console.log(
+      `# ${lane.name} (${where}): ${lane.files.length} files, ${c.tests} tests, ${c.pass} passed, ${c.fail} failed, ${c.cancelled} cancelled, done after ${seconds(lane.result.at)} s`,
+    );
+    failed ||= lane.result.status !== 0;
+    total.tests += c.tests;
+    total.fail += c.fail;
+    total.cancelled += c.cancelled;
+    for (const [file, s] of fileTimesIn(lane.result.text)) measured.set(file, s);
+  }
   console.log(
-    `# npm test: ${tests} tests, ${failures} failed, ${cancelled} cancelled, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
+    `# npm test: ${total.tests} tests, ${total.fail} failed, ${total.cancelled} cancelled, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
   );
+  // the next run deals its lanes by these times (a whole run's only: a partial one would leave files out)
+  if (whole) {
+    const sorted = Object.fromEntries([...measured].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    writeFileSync(join(ROOT, "test-output", "test-times.json"), JSON.stringify(sorted, null, 2) + "\n");
+  }
   process.exit(failed ? 1 : 0);
 }
 
