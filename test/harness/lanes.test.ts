@@ -1,7 +1,8 @@
 /**
- * npm test's lanes (test/support/run.mjs): every lane in a checkout of its own (the first in this one, each other in
- * a copy), so that files running at the same time share no build, cache or output folder; the files dealt by their
- * recorded times so that the lanes end together.
+ * npm test's lanes (test/support/run.mjs): the files that build the site run one at a time in the site lanes; the
+ * others run beside them (in the analysis lane, or in a site lane to even the lanes out), so none of them may touch
+ * what builds share (the report data's cache `.segment-cache`, its CURRENT pointer, Framework's loader cache
+ * `src/.observablehq`); the other files are dealt by their recorded times.
  */
 import assert from "node:assert/strict";
 import {
@@ -21,7 +22,9 @@ import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 // @ts-expect-error: a plain ES module without types
-import { CHECKS, copyCheckout, dealFiles, fileTimesIn, readTimes, run } from "../support/run.mjs";
+import * as harness from "../support/run.mjs";
+
+const { CHECKS, buildsSite, copyCheckout, dealFiles, dealSiteFiles, fileTimesIn, readTimes, run } = harness;
 
 const files = readdirSync(join(PROJECT_ROOT, "test"), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -32,7 +35,55 @@ const files = readdirSync(join(PROJECT_ROOT, "test"), { withFileTypes: true })
   );
 
 describe("npm test's lanes", () => {
-  it("files are dealt longest first, each to the lane with the least time so far; the first lane starts with the checks", () => {
+  it("a file that builds through the test helpers or runs the build, export or dev command is in the site lane", () => {
+    for (const source of [
+      "const { dir } = await buildReport({ name: 'demo' });",
+      "runBuild(options, ['--out', out])",
+      "const [command, args] = buildCommand(['--out', out]);",
+      'spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "loaders/cli/export.ts")])',
+      'spawn(tsx, ["loaders/cli/dev.ts", "--port", port])',
+      'await interrupt("build", ["--out", out], "SIGINT", temp)',
+    ])
+      assert.equal(buildsSite(source), true, source);
+    for (const source of [
+      "await runPipeline(config, out)",
+      'spawnSync(process.execPath, ["--import", "tsx", "loaders/cli/pipeline.ts"])',
+      "// npm run build reads the same settings",
+      "const rebuilt = computeReport(config)",
+    ])
+      assert.equal(buildsSite(source), false, source);
+  });
+
+  it("no file of the analysis lane touches what builds share", () => {
+    const shared = /\.segment-cache|CACHE_ROOT|\bCURRENT\b|ensureArtifacts|src["/, ]+\.observablehq/;
+    const analysis = files.filter((f) => !buildsSite(readFileSync(join(PROJECT_ROOT, f), "utf8")));
+    assert.ok(analysis.length > 40, `${analysis.length} files in the analysis lane`);
+    // files whose mention is not the builds' state, with why
+    const allowed: Record<string, string> = {
+      "test/cli/launch.test.ts":
+        "bundles into a .segment-cache of a temporary project; the real one's cli/ bundles are written by rename",
+      "test/site/inputs.test.ts":
+        "only lists this project's page sources (src/.observablehq is skipped before it is read); writes a Framework cache in a temporary project",
+      "test/site/warm.test.ts":
+        "warms the Framework caches of temporary projects under test-output/warm, never the checkout's",
+      "test/pipeline/stage-cache.test.ts":
+        "its stage cache is a temporary folder; .segment-cache appears only in an expected warning's wording",
+    };
+    const touching = analysis.filter(
+      (f) => !(f in allowed) && shared.test(readFileSync(join(PROJECT_ROOT, f), "utf8")),
+    );
+    assert.deepEqual(touching, []);
+  });
+
+  it("site files are dealt to the lanes in turn, by name", () => {
+    assert.deepEqual(dealSiteFiles(["test/c", "test/a", "test/b", "test/d", "test/e"], 2), [
+      ["test/a", "test/c", "test/e"],
+      ["test/b", "test/d"],
+    ]);
+    assert.deepEqual(dealSiteFiles(["test/a"], 3), [["test/a"]], "no empty lane");
+  });
+
+  it("the other files are dealt longest first, each to the lane with the least time so far", () => {
     const times = new Map([
       ["test/a", 10],
       ["test/b", 50],
@@ -41,24 +92,24 @@ describe("npm test's lanes", () => {
       ["test/e", 5],
     ]);
     // costs with the 2 s start of each file: b 52, c 32, d 32, a 12, e 7
-    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/d", "test/e"], 2, times), [
+    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/d", "test/e"], [0, 0], times), [
       ["test/b", "test/a", "test/e"],
       ["test/c", "test/d"],
     ]);
-    // the first lane's 60 s of checks: it gets the files last
-    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/d", "test/e"], 2, times, 60), [
+    // lanes that already hold work (the checks; the site files): the first gets the files last
+    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/d", "test/e"], [60, 0], times), [
       ["test/d", "test/e"],
       ["test/b", "test/c", "test/a"],
     ]);
-    assert.deepEqual(dealFiles(["test/a"], 3, times), [["test/a"]], "no empty lane");
-    // a file without a time counts as the median of the known ones (30 s here): beside c, after b
-    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/new"], 3, times), [
+    assert.deepEqual(dealFiles(["test/a"], [0, 0, 0], times), [["test/a"], [], []], "one list a lane");
+    // a file without a time counts as the median recorded file (30 s of 5, 10, 30, 30, 50): beside c, after b
+    assert.deepEqual(dealFiles(["test/a", "test/b", "test/c", "test/new"], [0, 0, 0], times), [
       ["test/b"],
       ["test/c", "test/a"],
       ["test/new"],
     ]);
     // no times at all: by name
-    assert.deepEqual(dealFiles(["test/y", "test/x", "test/z"], 2), [["test/x", "test/z"], ["test/y"]]);
+    assert.deepEqual(dealFiles(["test/y", "test/x", "test/z"], [0, 0]), [["test/x", "test/z"], ["test/y"]]);
   });
 
   it("every test file is in the kept times, and the times are read back from a run's output", () => {
@@ -96,7 +147,7 @@ describe("npm test's lanes", () => {
     assert.ok(listed.length >= 0.9 * files.length, `${listed.length} of ${files.length} test files have a time`);
   });
 
-  it("another lane's copy: the project's files, its own outputs and caches, node_modules and ../shared linked", () => {
+  it("a second site lane's copy: the project's files, its own outputs and caches, node_modules and ../shared linked", () => {
     const dir = mkdtempSync(join(tmpdir(), "segment-lane-"));
     try {
       const project = copyCheckout(join(dir, "site-2"));
@@ -119,7 +170,7 @@ describe("npm test's lanes", () => {
     }
   });
 
-  it("a lane's command runs in its own folder (another lane in its copy, not in this checkout)", async () => {
+  it("a lane's command runs in its own folder (a second site lane in its copy, not in this checkout)", async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "segment-lane-cwd-")));
     try {
       const out = new PassThrough();

@@ -1,17 +1,19 @@
 /**
  * `npm test`: the typecheck, the lint and every test file, in lanes that run side by side, each one file at a time.
  *
- * - Every lane has a checkout of its own: the first runs in this checkout, each other one (`--lanes=N`, default 3)
- *   in a copy of it under test-output/lanes/ (copyCheckout), with its own caches (the report data's, Framework's,
- *   the build lock) and test-output. So no two files that run at the same time share a build, a cache or an
- *   output folder.
- * - The files are dealt to the lanes by their expected time, longest first, each to the lane with the least time so
- *   far (dealFiles), so that the lanes end together. The times are those the last whole run in this checkout
- *   measured (test-output/test-times.json), else the ones kept with the tests (test/support/test-times.json, from
- *   a CI run); a file in neither counts as the median file. The first lane starts with the typecheck, eslint and
- *   prettier (a failure stops every lane).
+ * - The site lanes hold the files that build the report (`npm run build`, `export` or `dev`, through
+ *   test/support/build.ts or the command itself). Builds share a checkout's Framework cache and build lock, so the
+ *   first site lane runs in this checkout and each other one (`--site-lanes=N`, default 2) in a copy of it under
+ *   test-output/lanes/ (copyCheckout), with its own caches and test-output; the site files are dealt to the site
+ *   lanes in turn by name (a lane builds each named site once, for all its files).
+ * - The analysis lane runs the typecheck and the lint first (a failure stops everything), then the other files.
+ *   They compute in their own process and write only under test-output/ or a temporary folder, so they may also
+ *   run in a site lane: they are dealt to all the lanes by their expected time, longest first, each to the lane
+ *   with the least time so far (dealFiles), so that the lanes end together. The times are those the last whole run
+ *   in this checkout measured (test-output/test-times.json), else the ones kept with the tests
+ *   (test/support/test-times.json, from a CI run); a file in neither counts as the median file.
  *
- * The first lane's output is shown as it comes; each other lane's is written to test-output/lanes/<lane>.log and
+ * The analysis lane's output is shown as it comes; each site lane's is written to test-output/lanes/<lane>.log and
  * shown when all are done. Then one line per lane and the totals. Arguments are test files (default
  * test/*\/*.test.ts); `--lanes=1` runs everything in one lane, in order (for timing the lanes side by side).
  * SEGMENT_THREADS is 1 unless set (see main).
@@ -32,6 +34,14 @@ import { join, relative, sep } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const LANES = join(ROOT, "test-output", "lanes");
+
+/** What marks a file that runs the site build. */
+const BUILDS =
+  /\b(buildReport|runBuild|buildCommand)\b|loaders\/cli\/(build|export|dev)\.ts|["'](build|export|dev)["'],\s*\[/;
+
+export function buildsSite(source) {
+  return BUILDS.test(source);
+}
 
 function testFiles(args) {
   const named = args.filter((a) => !a.startsWith("--"));
@@ -82,7 +92,7 @@ function counts(text) {
 }
 
 /**
- * A copy of the checkout for a lane of its own (`dir`/segment-report): every file but node_modules (linked),
+ * A copy of the checkout for a site lane of its own (`dir`/segment-report): every file but node_modules (linked),
  * the outputs and caches (test-output, dist, .segment-cache, Framework's src/.observablehq), .git and data/ (the
  * demo data is made anew there); `dir`/shared links to ../shared. Its builds then have their own Framework cache,
  * build lock and test-output/builds, so they run beside the checkout's own.
@@ -105,33 +115,46 @@ export function copyCheckout(dir) {
   return project;
 }
 
+/** The site files dealt to `lanes` lanes in turn (sorted by name: each lane gets browser and build tests). */
+export function dealSiteFiles(files, lanes) {
+  const out = Array.from({ length: lanes }, () => []);
+  [...files].sort().forEach((file, i) => out[i % lanes].push(file));
+  return out.filter((lane) => lane.length);
+}
+
 /** The recorded time of the typecheck, eslint and prettier, in test-times.json */
 export const CHECKS = "typecheck, eslint and prettier";
 /** what a file costs besides its tests' own time (its process, tsx, imports), in seconds */
 const FILE_START = 2;
 
 /**
- * `files` dealt to `lanes` lanes by their time (`times`: file -> seconds), longest first (ties by name), each to the
- * lane with the least time so far (ties: the first); the first lane starts with `head` seconds (the checks it runs
- * first). A file without a time counts as the median of the known ones. Each lane's files in the order dealt; no
- * empty lane.
+ * The expected seconds of a test file: its recorded time (`times`: file -> seconds; a file without one counts as
+ * the median of the recorded test files) and its start.
  */
-export function dealFiles(files, lanes, times = new Map(), head = 0) {
-  const known = files
-    .map((f) => times.get(f))
-    .filter((t) => Number.isFinite(t))
+export function fileCost(times) {
+  const known = [...times]
+    .filter(([name, t]) => name.startsWith("test/") && Number.isFinite(t))
+    .map(([, t]) => t)
     .sort((a, b) => a - b);
   const typical = known.length ? known[Math.floor(known.length / 2)] : 1;
-  const cost = (f) => (Number.isFinite(times.get(f)) ? times.get(f) : typical) + FILE_START;
+  return (file) => (Number.isFinite(times.get(file)) ? times.get(file) : typical) + FILE_START;
+}
+
+/**
+ * `files` dealt to lanes that already hold `loads` seconds of work (one entry a lane): longest first (ties by
+ * name), each to the lane with the least time so far (ties: the first). Each lane's files in the order dealt.
+ */
+export function dealFiles(files, loads, times = new Map()) {
+  const cost = fileCost(times);
   const order = [...files].sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : a > b ? 1 : 0));
-  const load = Array.from({ length: Math.max(1, lanes) }, (_, i) => (i === 0 ? head : 0));
+  const load = [...loads];
   const out = load.map(() => []);
   for (const file of order) {
     const lane = load.indexOf(Math.min(...load));
     out[lane].push(file);
     load[lane] += cost(file);
   }
-  return out.filter((lane) => lane.length);
+  return out;
 }
 
 /** The per-file seconds of reporter.mjs's "# time per test file" lines in `text`. */
@@ -160,10 +183,20 @@ async function main() {
   // 1.3 s of CPU a pipeline run under tsx). test/cluster/pool.test.ts sets the threads it tests itself.
   process.env.SEGMENT_THREADS ??= "1";
   const files = testFiles(args);
-  const whole = !args.some((a) => !a.startsWith("--"));
-  const count = Math.max(1, Number(args.find((a) => a.startsWith("--lanes="))?.split("=")[1] ?? 3) || 1);
+  const oneLane = args.includes("--lanes=1");
+  const siteLanes = Math.max(1, Number(args.find((a) => a.startsWith("--site-lanes="))?.split("=")[1] ?? 2) || 1);
+  const site = oneLane ? [] : files.filter((f) => buildsSite(readFileSync(join(ROOT, f), "utf8")));
+  // the site files by name (the builds they share stay in one lane); the others by time, to even the lanes out
+  const siteDealt = dealSiteFiles(site, siteLanes);
   const times = readTimes();
-  const dealt = count === 1 ? [[...files]] : dealFiles(files, count, times, times.get(CHECKS) ?? 0);
+  const cost = fileCost(times);
+  const sum = (list) => list.reduce((total, file) => total + cost(file), 0);
+  const [analysis, ...extra] = dealFiles(
+    files.filter((f) => !site.includes(f)),
+    oneLane ? [0] : [times.get(CHECKS) ?? 0, ...siteDealt.map(sum)],
+    times,
+  );
+  const whole = !args.some((a) => !a.startsWith("--"));
   const children = new Set();
   const stop = () => {
     for (const child of children) child.kill("SIGTERM");
@@ -174,20 +207,19 @@ async function main() {
   });
   mkdirSync(LANES, { recursive: true });
   const started = Date.now();
-  const seconds = (at) => ((at - started) / 1000).toFixed(0);
-  // every lane but the first, in a copy of this checkout, from the start
-  const others = dealt.slice(1).map((laneFiles, i) => {
-    const name = `lane-${i + 2}`;
-    const cwd = copyCheckout(join(LANES, name));
+  // the site lanes: the first in this checkout, each other in a copy of it
+  const lanes = siteDealt.map((siteFiles, i) => {
+    const laneFiles = [...siteFiles, ...extra[i]];
+    const name = i === 0 ? "site" : `site-${i + 1}`;
+    const cwd = i === 0 ? ROOT : copyCheckout(join(LANES, name));
     const log = join(LANES, `${name}.log`);
     const out = createWriteStream(log);
     const done = run(process.execPath, nodeTest(laneFiles), out, children, cwd).then(async (status) => {
       await new Promise((resolve) => out.end(resolve));
-      return { status, at: Date.now(), text: existsSync(log) ? readFileSync(log, "utf8") : "" };
+      return { status, at: Date.now() };
     });
     return { name, files: laneFiles, cwd, log, done };
   });
-  // the first lane, in this checkout: the checks, then its files
   const npx = join(ROOT, "node_modules", ".bin");
   for (const [name, command, argv] of [
     ["typecheck", join(npx, "tsc"), ["--noEmit"]],
@@ -202,48 +234,47 @@ async function main() {
     }
   }
   const checked = (Date.now() - started) / 1000;
-  const firstLog = [];
+  const analysisLog = [];
   const tee = new (await import("node:stream")).PassThrough();
   tee.on("data", (chunk) => {
-    firstLog.push(chunk);
+    analysisLog.push(chunk);
     process.stdout.write(chunk);
   });
   // (node --test given no file would look for test files itself, the copies' included)
-  const firstFiles = dealt[0] ?? [];
-  const firstStatus = firstFiles.length ? await run(process.execPath, nodeTest(firstFiles), tee, children) : 0;
-  const lanes = [
-    {
-      name: "lane-1",
-      files: firstFiles,
-      cwd: ROOT,
-      result: { status: firstStatus, at: Date.now(), text: Buffer.concat(firstLog).toString("utf8") },
-    },
-  ];
-  for (const lane of others) {
-    const result = await lane.done;
-    process.stdout.write(
-      `\n# ---- ${lane.name} (${lane.files.length} files in a copy of the checkout, ${relative(ROOT, lane.cwd)}; also in ${relative(ROOT, lane.log)}) ----\n`,
-    );
-    process.stdout.write(result.text);
-    lanes.push({ ...lane, result });
-  }
-  let failed = false;
-  const total = { tests: 0, fail: 0, cancelled: 0 };
-  const measured = new Map([[CHECKS, Math.round(checked * 10) / 10]]);
+  const analysisStatus = analysis.length ? await run(process.execPath, nodeTest(analysis), tee, children) : 0;
+  const analysisAt = Date.now();
+  const seconds = (at) => ((at - started) / 1000).toFixed(0);
+  const summary = (name, n, c, at) =>
+    `# lane ${name}: ${n} files, ${c.tests} tests, ${c.pass} passed, ${c.fail} failed, ${c.cancelled} cancelled, done after ${seconds(at)} s`;
+  const a = counts(Buffer.concat(analysisLog).toString("utf8"));
+  const lines = [summary("analysis", analysis.length, a, analysisAt)];
+  let failed = analysisStatus !== 0;
+  let tests = a.tests;
+  let failures = a.fail;
+  let cancelled = a.cancelled;
+  const measured = new Map([
+    [CHECKS, Math.round(checked * 10) / 10],
+    ...fileTimesIn(Buffer.concat(analysisLog).toString("utf8")),
+  ]);
   for (const lane of lanes) {
-    const c = counts(lane.result.text);
-    const where = lane.cwd === ROOT ? "this checkout" : relative(ROOT, lane.cwd);
-    console.log(
-      `# ${lane.name} (${where}): ${lane.files.length} files, ${c.tests} tests, ${c.pass} passed, ${c.fail} failed, ${c.cancelled} cancelled, done after ${seconds(lane.result.at)} s`,
+    const result = await lane.done;
+    const text = existsSync(lane.log) ? readFileSync(lane.log, "utf8") : "";
+    const where = lane.cwd === ROOT ? "" : ` in a copy of the checkout, ${relative(ROOT, lane.cwd)}`;
+    process.stdout.write(
+      `\n# ---- ${lane.name} lane (${lane.files.length} files${where}; also in ${relative(ROOT, lane.log)}) ----\n`,
     );
-    failed ||= lane.result.status !== 0;
-    total.tests += c.tests;
-    total.fail += c.fail;
-    total.cancelled += c.cancelled;
-    for (const [file, s] of fileTimesIn(lane.result.text)) measured.set(file, s);
+    process.stdout.write(text);
+    const c = counts(text);
+    lines.push(summary(lane.name, lane.files.length, c, result.at));
+    failed ||= result.status !== 0;
+    tests += c.tests;
+    failures += c.fail;
+    cancelled += c.cancelled;
+    for (const [file, seconds] of fileTimesIn(text)) measured.set(file, seconds);
   }
+  for (const line of lines) console.log(line);
   console.log(
-    `# npm test: ${total.tests} tests, ${total.fail} failed, ${total.cancelled} cancelled, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
+    `# npm test: ${tests} tests, ${failures} failed, ${cancelled} cancelled, in ${seconds(Date.now())} s${failed ? " (FAILED)" : ""}`,
   );
   // the next run deals its lanes by these times (a whole run's only: a partial one would leave files out)
   if (whole) {
