@@ -67,9 +67,15 @@ export function syncFrameworkCache(
     mkdirSync(dirname(cached), { recursive: true });
     // whole or not at all: a file cut short by a crash would be taken as fresh
     const part = `${cached}.${process.pid}.part`;
-    writeFileSync(part, bytes);
-    renameSync(part, cached);
-    written++;
+    try {
+      writeFileSync(part, bytes);
+      renameSync(part, cached);
+      written++;
+    } catch {
+      // (a full disk, say) no cached file: Framework runs the loader, and says in one line what stops it
+      rmSync(part, { recursive: true, force: true });
+      rmSync(cached, { force: true });
+    }
   }
   mkdirSync(cache, { recursive: true });
   writeFileSync(stamp, fingerprint + "\n");

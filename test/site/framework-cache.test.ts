@@ -81,6 +81,19 @@ describe("Framework's loader cache follows the report data file by file", () => 
     }
   });
 
+  it("a file it cannot write is left to its loader: no cached copy, no error", () => {
+    const artifacts = join(root, "artifacts-d");
+    write(artifacts, { "meta.json": '{"k":4}', "rfm.json": "{}" });
+    const cache = join(root, "unwritable");
+    write(join(cache, "data"), { "meta.json": '{"k":3}' });
+    // the temporary file's path taken by a folder: its write fails as on a full disk
+    mkdirSync(join(cache, "data", `meta.json.${process.pid}.part`), { recursive: true });
+    assert.deepEqual(syncFrameworkCache("print-e", artifacts, cache), { written: 1, removed: 0 });
+    assert.ok(!existsSync(join(cache, "data", "meta.json")), "the stale copy is gone: Framework runs the loader");
+    assert.ok(!existsSync(join(cache, "data", `meta.json.${process.pid}.part`)));
+    assert.equal(readFileSync(join(cache, "data", "rfm.json"), "utf8"), "{}");
+  });
+
   it("starts an absent cache with the stamp", () => {
     const cache = join(root, "empty");
     assert.deepEqual(syncFrameworkCache("print-d", join(root, "none"), cache), { written: 0, removed: 0 });
