@@ -11,7 +11,7 @@ const FRAMEWORK_CACHE = join(PROJECT_ROOT, "src", ".observablehq", "cache");
 const STAMP_NAME = "segment-report.fingerprint";
 
 /** The files under `dir`, as paths relative to it. */
-function filesUnder(dir: string, prefix = ""): string[] {
+export function filesUnder(dir: string, prefix = ""): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()

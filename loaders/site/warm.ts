@@ -10,11 +10,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { setPriority } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { spawn } from "node:child_process";
 import { PROJECT_ROOT } from "../config.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { removeLeftovers } from "../processes.ts";
+import { filesUnder } from "./prepare.ts";
 
 const SCRIPT = join(PROJECT_ROOT, "loaders", "site", "warm-imports.mjs");
 
@@ -38,14 +39,6 @@ export function bareImports(src: string): string[] {
   };
   walk(src);
   return [...names].sort();
-}
-
-/** The files under `dir`, relative to it. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
 }
 
 /**
