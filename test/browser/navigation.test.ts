@@ -108,6 +108,11 @@ if (requireChromium())
             filter: (path) => !path.includes(".observablehq"),
           });
         symlinkSync(join(PROJECT_ROOT, "node_modules"), join(copy, "node_modules"));
+        // Framework's bundles of the pages' packages (d3 and the rest), when a build here has made them: the same
+        // node_modules, so the copy's build need not bundle them again
+        const bundles = join("src", ".observablehq", "cache", "_node");
+        if (existsSync(join(PROJECT_ROOT, bundles)))
+          cpSync(join(PROJECT_ROOT, bundles), join(copy, bundles), { recursive: true });
         cpSync(ANALYST_PAGE, join(copy, "src", "revenue-by-rfm.md"));
         const demo = join(PROJECT_ROOT, "data", "demo", "transactions.csv.gz");
         if (!existsSync(demo)) await buildReport({ name: "demo" }); // writes the demo data
@@ -124,7 +129,7 @@ if (requireChromium())
         };
         delete env.SEGMENT_CONFIG;
         delete env.SEGMENT_ARTIFACTS;
-        const build = spawnSync(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", dist], {
+        const build = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "build", "--out", dist], {
           cwd: copy,
           env,
           encoding: "utf8",
