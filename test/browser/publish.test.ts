@@ -492,15 +492,11 @@ if (requireChromium())
       const site = join(OUTPUT, "site");
       cpSync(dir, site, { recursive: true });
       const started = performance.now();
-      const result = spawnSync(
-        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-        ["loaders/cli/export.ts", "--no-build", "--out", site],
-        {
-          cwd: PROJECT_ROOT,
-          encoding: "utf8",
-          env: { ...process.env, INIT_CWD: PROJECT_ROOT },
-        },
-      );
+      const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "export", "--no-build", "--out", site], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, INIT_CWD: PROJECT_ROOT },
+      });
       t.diagnostic(
         `export --no-build: ${((performance.now() - started) / 1000).toFixed(1)} s; ${result.stderr.trim().split("\n").join(" | ")}`,
       );
@@ -512,7 +508,7 @@ if (requireChromium())
         pdfPageCount((await probed()).pdf),
         "the exported PDF has the pages of the tested one",
       );
-      // export.ts names its temporary files after its own process (tsx's child, not result.pid): look for any
+      // export names its temporary files after its own process: look for any
       const leftovers = readdirSync(site).filter((f) => /\.tmp$/.test(f));
       assert.deepEqual(leftovers, [], "no temporary file left beside the exports");
     });
@@ -522,15 +518,11 @@ if (requireChromium())
         () => findChromium({ CHROMIUM_PATH: "/nonexistent/chromium" }),
         /^InputError: CHROMIUM_PATH=\/nonexistent\/chromium: no such file/,
       );
-      const result = spawnSync(
-        join(PROJECT_ROOT, "node_modules", ".bin", "tsx"),
-        ["loaders/cli/export.ts", "--no-build"],
-        {
-          cwd: PROJECT_ROOT,
-          encoding: "utf8",
-          env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium" },
-        },
-      );
+      const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "export", "--no-build"], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CHROMIUM_PATH: "/nonexistent/chromium" },
+      });
       assert.equal(result.status, 1);
       assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
       assert.match(result.stderr, /apt-get install chromium|CHROMIUM_PATH/);

@@ -6,7 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -27,6 +37,10 @@ describe("a page failing in Framework", () => {
         filter: (source) => !source.includes(`${join("src", ".observablehq")}`),
       });
     symlinkSync(join(PROJECT_ROOT, "node_modules"), join(copy, "node_modules"));
+    // Framework's bundles of the pages' packages, when a build here has made them (the same node_modules)
+    const bundles = join("src", ".observablehq", "cache", "_node");
+    if (existsSync(join(PROJECT_ROOT, bundles)))
+      cpSync(join(PROJECT_ROOT, bundles), join(copy, bundles), { recursive: true });
     writeFileSync(
       join(copy, "src", "broken.md"),
       '---\ntitle: Broken\n---\n\n# Broken\n\n```js\nimport {nothing} from "./components/does-not-exist.js";\n```\n',
@@ -45,7 +59,7 @@ describe("a page failing in Framework", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: TMP };
     delete env.SEGMENT_CONFIG;
     env.SEGMENT_DATA = generateSmall().data;
-    const result = spawnSync(join(copy, "node_modules", ".bin", "tsx"), ["loaders/cli/build.ts", "--out", out], {
+    const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "build", "--out", out], {
       cwd: copy,
       env,
       encoding: "utf8",
