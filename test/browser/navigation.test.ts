@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -19,7 +19,7 @@ import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
-import { buildReport, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { requires } from "../support/skip.ts";
 
 const MARKETING_CONFIG = join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json");
@@ -102,17 +102,7 @@ if (requireChromium())
     test("an analyst's src/NAME.md alone: in the navigation, report.html and report.pdf", async () => {
       const copy = mkdtempSync(join(tmpdir(), "segment-report-page-"));
       try {
-        for (const entry of ["src", "loaders", "observablehq.config.ts", "package.json", "tsconfig.json"])
-          cpSync(join(PROJECT_ROOT, entry), join(copy, entry), {
-            recursive: true,
-            filter: (path) => !path.includes(".observablehq"),
-          });
-        symlinkSync(join(PROJECT_ROOT, "node_modules"), join(copy, "node_modules"));
-        // Framework's bundles of the pages' packages (d3 and the rest), when a build here has made them: the same
-        // node_modules, so the copy's build need not bundle them again
-        const bundles = join("src", ".observablehq", "cache", "_node");
-        if (existsSync(join(PROJECT_ROOT, bundles)))
-          cpSync(join(PROJECT_ROOT, bundles), join(copy, bundles), { recursive: true });
+        copyProject(copy);
         cpSync(ANALYST_PAGE, join(copy, "src", "revenue-by-rfm.md"));
         const demo = join(PROJECT_ROOT, "data", "demo", "transactions.csv.gz");
         if (!existsSync(demo)) await buildReport({ name: "demo" }); // writes the demo data

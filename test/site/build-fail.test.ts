@@ -6,22 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { MARKER } from "../../loaders/site/folder.ts";
+import { copyProject } from "../support/build.ts";
 import { generateSmall } from "../support/report.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "segment-build-fail-"));
@@ -31,16 +21,7 @@ describe("a page failing in Framework", () => {
   it("exits 1 with one line of ours after Framework's messages, the previous report intact", () => {
     const copy = join(TMP, "project");
     mkdirSync(copy);
-    for (const entry of ["loaders", "src", "observablehq.config.ts", "package.json", "tsconfig.json"])
-      cpSync(join(PROJECT_ROOT, entry), join(copy, entry), {
-        recursive: true,
-        filter: (source) => !source.includes(`${join("src", ".observablehq")}`),
-      });
-    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(copy, "node_modules"));
-    // Framework's bundles of the pages' packages, when a build here has made them (the same node_modules)
-    const bundles = join("src", ".observablehq", "cache", "_node");
-    if (existsSync(join(PROJECT_ROOT, bundles)))
-      cpSync(join(PROJECT_ROOT, bundles), join(copy, bundles), { recursive: true });
+    copyProject(copy);
     writeFileSync(
       join(copy, "src", "broken.md"),
       '---\ntitle: Broken\n---\n\n# Broken\n\n```js\nimport {nothing} from "./components/does-not-exist.js";\n```\n',

@@ -4,7 +4,7 @@
  * sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fingerprint } from "../../loaders/site/artifacts.ts";
 import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
@@ -108,4 +108,21 @@ export function runBuild(
     maxBuffer: 64 * 1024 * 1024,
   });
   return { dir: "", status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * A copy of the project in `dir` to build in (its sources, the Framework config and the package files; node_modules
+ * linked), without Framework's state but for its bundles of the pages' packages (d3 and the rest) when a build here
+ * has made them: the same node_modules, so the copy's build need not bundle them again.
+ */
+export function copyProject(dir: string): void {
+  for (const entry of ["src", "loaders", "observablehq.config.ts", "package.json", "tsconfig.json"])
+    cpSync(join(PROJECT_ROOT, entry), join(dir, entry), {
+      recursive: true,
+      filter: (path) => !path.includes(".observablehq"),
+    });
+  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"));
+  const bundles = join("src", ".observablehq", "cache", "_node");
+  if (existsSync(join(PROJECT_ROOT, bundles)))
+    cpSync(join(PROJECT_ROOT, bundles), join(dir, bundles), { recursive: true });
 }
