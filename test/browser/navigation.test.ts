@@ -19,7 +19,7 @@ import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
-import { buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { buildCommand, buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { requires } from "../support/skip.ts";
 
 const MARKETING_CONFIG = join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json");
@@ -119,7 +119,7 @@ if (requireChromium())
         };
         delete env.SEGMENT_CONFIG;
         delete env.SEGMENT_ARTIFACTS;
-        const build = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "build", "--out", dist], {
+        const build = spawnSync(...buildCommand(["--out", dist]), {
           cwd: copy,
           env,
           encoding: "utf8",

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { MARKER } from "../../loaders/site/folder.ts";
-import { copyProject } from "../support/build.ts";
+import { buildCommand, copyProject } from "../support/build.ts";
 import { generateSmall } from "../support/report.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "segment-build-fail-"));
@@ -40,7 +40,7 @@ describe("a page failing in Framework", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "1", INIT_CWD: TMP };
     delete env.SEGMENT_CONFIG;
     env.SEGMENT_DATA = generateSmall().data;
-    const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "build", "--out", out], {
+    const result = spawnSync(...buildCommand(["--out", out]), {
       cwd: copy,
       env,
       encoding: "utf8",
