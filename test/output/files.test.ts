@@ -26,6 +26,7 @@ import { PIPELINE_MARKER, writeOutputs } from "../../loaders/output/files.ts";
 import { customerSegmentsCsv } from "../../loaders/report/page-data.ts";
 import type { SegmentationResult } from "../../loaders/pipeline/segment.ts";
 import { canDropPrivileges, unprivileged, unprivilegedUid } from "../support/unprivileged.ts";
+import { pipelineCommand, pipelineEnv } from "../support/pipeline.ts";
 
 const HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
 const TMP = mkdtempSync(join(tmpdir(), "segment-pipeline-output-"));
@@ -53,16 +54,9 @@ writeFileSync(
 );
 
 function pipeline(args: string[], options: { unprivileged?: boolean } = {}) {
-  const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: TMP };
-  for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA"]) delete env[key];
-  // no progress lines: on a loaded machine even a 12-line file can pass the two seconds that print them
-  env.SEGMENT_PROGRESS = "0";
-  const node = [
-    process.execPath,
-    [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "pipeline", "--config", CONFIG, ...args],
-  ] as [string, string[]];
+  const node = pipelineCommand(["--config", CONFIG, ...args]);
   const [command, argv] = options.unprivileged ? unprivileged(...node) : node;
-  const result = spawnSync(command, argv, { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+  const result = spawnSync(command, argv, { cwd: PROJECT_ROOT, env: pipelineEnv(TMP), encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

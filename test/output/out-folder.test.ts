@@ -21,6 +21,7 @@ import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 const PIPELINE_MARKER = ".segment-pipeline";
 import { canDropPrivileges, unprivileged } from "../support/unprivileged.ts";
+import { pipelineCommand, pipelineEnv } from "../support/pipeline.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "segment-out-folder-"));
 chmodSync(TMP, 0o755);
@@ -30,16 +31,9 @@ writeFileSync(CONFIG, JSON.stringify({ clustering: { k_min: 2, k_max: 2, bootstr
 const DATA = join(PROJECT_ROOT, "test", "fixtures", "ingest", "reasons.csv");
 
 function pipeline(out: string, options: { cwd?: string; unprivileged?: boolean } = {}) {
-  const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: options.cwd ?? TMP };
-  for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA"]) delete env[key];
-  // no progress lines: on a loaded machine even a 12-line file can pass the two seconds that print them
-  env.SEGMENT_PROGRESS = "0";
-  const node: [string, string[]] = [
-    process.execPath,
-    [join(PROJECT_ROOT, "loaders/cli/launch.mjs"), "pipeline", "--config", CONFIG, "--data", DATA, "--out", out],
-  ];
+  const node = pipelineCommand(["--config", CONFIG, "--data", DATA, "--out", out]);
   const [command, args] = options.unprivileged ? unprivileged(...node) : node;
-  const run = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+  const run = spawnSync(command, args, { cwd: PROJECT_ROOT, env: pipelineEnv(options.cwd ?? TMP), encoding: "utf8" });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { csvField } from "../../loaders/output/csv.ts";
 import { customersCsv, writeOutputs } from "../../loaders/output/files.ts";
 import { parsePipelineArgs } from "../../loaders/cli/args.ts";
+import { pipelineCommand, pipelineEnv } from "../support/pipeline.ts";
 
 const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "ingest");
 const TMP = mkdtempSync(join(tmpdir(), "segment-pipeline-cli-"));
@@ -17,19 +18,7 @@ const CONFIG = join(TMP, "config.json");
 writeFileSync(CONFIG, "{}\n");
 
 function pipeline(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: TMP };
-  for (const key of ["SEGMENT_CONFIG", "SEGMENT_DATA"]) delete env[key];
-  // no progress lines: on a loaded machine even a 14-line file can pass the two seconds that print them
-  env.SEGMENT_PROGRESS = "0";
-  const result = spawnSync(
-    process.execPath,
-    [join(PROJECT_ROOT, "loaders", "cli", "launch.mjs"), "pipeline", ...args],
-    {
-      cwd: PROJECT_ROOT,
-      env,
-      encoding: "utf8",
-    },
-  );
+  const result = spawnSync(...pipelineCommand(args), { cwd: PROJECT_ROOT, env: pipelineEnv(TMP), encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
