@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { waitForReport } from "../../loaders/publish/pdf.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import {
+  PAGES_AT_ONCE,
   PHONE,
   cellErrors,
   charts,
@@ -24,6 +25,7 @@ import {
   pageName,
   pageText,
   requireChromium,
+  resizeTo,
   serveStatic,
   sitePages,
   waitForCharts,
@@ -64,9 +66,9 @@ if (requireChromium())
       await server?.close();
     });
 
-    test("every page: no script runs, nothing breaks, the layout holds", async (t) => {
-      for (const path of pages) {
-        await t.test(path, async (t) => {
+    test("every page: no script runs, nothing breaks, the layout holds", { concurrency: PAGES_AT_ONCE }, async (t) => {
+      const each = pages.map((path) =>
+        t.test(path, async (t) => {
           const open = await openPage(browser, server.origin);
           try {
             assert.equal((await open.page.goto(server.origin + path))?.status(), 200, `${path} answers 200`);
@@ -101,7 +103,7 @@ if (requireChromium())
             const file = join(SCREENSHOTS, `${pageName(path)}-desktop-light.png`);
             await open.page.screenshot({ path: file, fullPage: true });
             t.diagnostic(`screenshot: ${relative(PROJECT_ROOT, file)}`);
-            await open.page.setViewportSize(PHONE);
+            await resizeTo(open.page, PHONE);
             await waitForCharts(open.page, 250);
             const narrow = await overflow(open.page);
             assert.ok(
@@ -113,8 +115,9 @@ if (requireChromium())
           } finally {
             await open.close();
           }
-        });
-      }
+        }),
+      );
+      await Promise.all(each);
     });
 
     test("filtering to the unplaced countries redraws their hostile names as labels, safely", async () => {

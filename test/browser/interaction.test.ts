@@ -14,6 +14,7 @@ import {
   labelsOffPage,
   launchChromium,
   openPage,
+  PAGES_AT_ONCE,
   pdfPageCount,
   requireChromium,
   serveStatic,
@@ -59,7 +60,7 @@ async function tableRows(page: Page, header: string): Promise<string[]> {
 }
 
 if (requireChromium())
-  describe("the demo report's controls and print output in Chromium", () => {
+  describe("the demo report's controls and print output in Chromium", { concurrency: PAGES_AT_ONCE }, () => {
     let browser: Browser;
     let server: StaticServer;
     let dir: string;

@@ -18,7 +18,15 @@ import { printReport } from "../../loaders/publish/pdf.ts";
 import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
-import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
+import {
+  charts,
+  eachAtOnce,
+  launchChromium,
+  openPage,
+  requireChromium,
+  serveStatic,
+  waitForCharts,
+} from "../support/browser.ts";
 import { buildCommand, buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { requires } from "../support/skip.ts";
 
@@ -33,7 +41,7 @@ async function pagesWithoutChart(browser: Browser, dir: string): Promise<{ nav: 
     .map((p) => p.path);
   const empty: string[] = [];
   try {
-    for (const path of nav) {
+    await eachAtOnce(nav, async (path) => {
       const open = await openPage(browser, server.origin);
       try {
         await open.page.goto(server.origin + path);
@@ -42,10 +50,11 @@ async function pagesWithoutChart(browser: Browser, dir: string): Promise<{ nav: 
       } finally {
         await open.close();
       }
-    }
+    });
   } finally {
     await server.close();
   }
+  empty.sort((a, b) => nav.indexOf(a) - nav.indexOf(b)); // in the navigation's order, whichever page ended first
   return { nav, empty };
 }
 

@@ -21,6 +21,30 @@ export const CHROMIUM_ARGS = CHROMIUM_FLAGS;
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
+/**
+ * Pages a browser test keeps open at once (`concurrency` of the test whose subtests each open one): a page spends
+ * about half its time waiting (for the network to go quiet, for the charts to settle, before each screenshot), and
+ * the other page's work fills it.
+ */
+export const PAGES_AT_ONCE = 2;
+
+/**
+ * Runs `check` on every item, PAGES_AT_ONCE at a time, and waits for all of them; then throws the first failure in
+ * the items' order, so a failing page gives the same message as it would one page at a time.
+ */
+export async function eachAtOnce<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
+  const failures: { index: number; error: unknown }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await check(items[index]).catch((error: unknown) => failures.push({ index, error }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGES_AT_ONCE, items.length) }, worker));
+  if (failures.length) throw failures.sort((a, b) => a.index - b.index)[0].error;
+}
+
 const MISSING = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`;
 
 /**
@@ -188,8 +212,9 @@ export interface OpenOptions {
 
 /**
  * Runs in the page before any of its scripts: records dialog calls, and tracks when the charts last changed
- * (the number of SVGs, of sized SVGs and of their elements) on every animation frame. A string, not a function:
- * tsx would wrap a function's inner closures in a helper the page does not have.
+ * (the number of SVGs, of sized SVGs and of their elements, and their widths: a chart redrawn at a new width) on
+ * every animation frame. A string, not a function: tsx would wrap a function's inner closures in a helper the page
+ * does not have.
  */
 const PAGE_HOOKS = `
   window.__dialogs = [];
@@ -203,11 +228,14 @@ const PAGE_HOOKS = `
   requestAnimationFrame(function tick() {
     const svgs = document.querySelectorAll("svg");
     let sized = 0;
+    let width = 0;
     for (const svg of svgs) {
       const box = svg.getBoundingClientRect();
       if (box.width > 0 && box.height > 0) sized++;
+      width += Math.round(box.width);
     }
-    const signature = svgs.length + "/" + sized + "/" + document.querySelectorAll("svg *").length;
+    const signature =
+      svgs.length + "/" + sized + "/" + width + "/" + document.querySelectorAll("svg *").length;
     if (signature !== window.__charts.signature) {
       window.__charts.signature = signature;
       window.__charts.last = performance.now();
@@ -238,7 +266,17 @@ export async function openPage(browser: Browser, origin: string, options: OpenOp
   await context.addInitScript({ content: PAGE_HOOKS });
   const page = await context.newPage();
   const pending: Promise<unknown>[] = [];
+  const traffic = { inflight: 0, last: performance.now() };
+  TRAFFIC.set(page, traffic);
+  const ended = (): void => {
+    traffic.inflight--;
+    traffic.last = performance.now();
+  };
+  page.on("requestfinished", ended);
+  page.on("requestfailed", ended);
   page.on("request", (request) => {
+    traffic.inflight++;
+    traffic.last = performance.now();
     const url = request.url();
     log.requests.push(url);
     if (network(url) && !local(url)) external(url);
@@ -280,21 +318,46 @@ export async function openPage(browser: Browser, origin: string, options: OpenOp
   };
 }
 
+/** Requests started and not yet finished or failed, and when the last one started or ended: pages of openPage. */
+const TRAFFIC = new WeakMap<Page, { inflight: number; last: number }>();
+
+/** How long a page of openPage must have had no request open before its charts count as settled. */
+const NETWORK_QUIET_MS = 150;
+
 /**
- * Waits for the page's charts to settle: network idle, then no SVG added, sized or changed in its element count
- * for `quietMs`. Returns the time (ms since navigation start) of the last change: "time to the last chart".
+ * Waits for the page's charts to settle: the page loaded and no request open for 150 ms (for a page of openPage,
+ * whose requests are counted; otherwise Playwright's "network idle", 500 ms), and no SVG added, sized, resized or
+ * changed in its element count for `quietMs`. Returns the time (ms since navigation start) of the last change:
+ * "time to the last chart".
  */
 export async function waitForCharts(page: Page, quietMs = 400, timeout = 20_000): Promise<number> {
-  await page.waitForLoadState("networkidle", { timeout });
-  await page.waitForFunction(
-    (quiet) => {
-      const charts = (window as unknown as { __charts?: { signature: string; last: number } }).__charts;
-      return !!charts && charts.signature !== "" && performance.now() - charts.last >= quiet;
-    },
-    quietMs,
-    { timeout, polling: 50 },
-  );
+  const deadline = performance.now() + timeout;
+  const traffic = TRAFFIC.get(page);
+  await page.waitForLoadState(traffic ? "load" : "networkidle", { timeout });
+  for (;;) {
+    await page.waitForFunction(
+      (quiet) => {
+        const charts = (window as unknown as { __charts?: { signature: string; last: number } }).__charts;
+        return !!charts && charts.signature !== "" && performance.now() - charts.last >= quiet;
+      },
+      quietMs,
+      { timeout: Math.max(1, deadline - performance.now()), polling: 50 },
+    );
+    if (!traffic || (traffic.inflight === 0 && performance.now() - traffic.last >= NETWORK_QUIET_MS)) break;
+    if (performance.now() > deadline)
+      throw new Error(`waitForCharts: ${traffic.inflight} request(s) still open after ${timeout} ms`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
   return page.evaluate(() => Math.round((window as unknown as { __charts: { last: number } }).__charts.last));
+}
+
+/**
+ * Resizes the page's viewport and waits two animation frames: the page's resize observers (Framework's `width`)
+ * have fired and the charts' redraw has begun, so a following waitForCharts sees it.
+ */
+export async function resizeTo(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize(size);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** Dialog calls the page made (through the hooked alert/confirm/prompt/print) plus Playwright's dialogs. */
