@@ -19,6 +19,7 @@ import { runPipeline } from "../../loaders/pipeline/index.ts";
 import { VALUE_COLUMNS } from "../../loaders/pipeline/value.ts";
 import { loadScoringConfig, runScore } from "../../loaders/pipeline/score.ts";
 import { NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
+import { memo } from "../support/memo.ts";
 import { requires } from "../support/skip.ts";
 
 const WORK = join(PROJECT_ROOT, "test-output", "model-score");
@@ -44,9 +45,21 @@ function withoutMethodColumns(csv: string): string {
   return lines.map((line) => keep.map((j) => line.split(",")[j]).join(",")).join("\n") + "\n";
 }
 
-async function roundTrip(name: string, data: string) {
+/** The pipeline's fit of `data` under `fast`, written to WORK/<name>/fit. */
+async function fitOf(name: string, data: string) {
+  const fit = await runPipeline(fast(data), join(WORK, name, "fit"), { log: quiet });
+  return { fit, dir: join(WORK, name, "fit") };
+}
+
+/**
+ * The demo data's fit, run once for the file: the round trip and the drift test both read it (only the run writes
+ * its folder), and each still passes alone.
+ */
+const demoFit = memo(async () => fitOf("demo", await ensureDemoData()));
+
+async function roundTrip(name: string, data: string, given?: Awaited<ReturnType<typeof fitOf>>) {
   const out = join(WORK, name);
-  const fit = await runPipeline(fast(data), join(out, "fit"), { log: quiet });
+  const { fit } = given ?? (await fitOf(name, data));
   const modelFile = join(out, "fit", "model.json");
   const model = readModel(modelFile);
   const { summary } = await runScore(model, modelFile, loadScoringConfig(model, { data }), join(out, "scored"));
@@ -59,7 +72,7 @@ async function roundTrip(name: string, data: string) {
 describe("round trip: scoring the training data reproduces every label", () => {
   it("demo data: every segment and RFM segment, and no drift warning", async () => {
     const data = await ensureDemoData();
-    const { fit, model, summary, scoredRows, fitRows } = await roundTrip("demo", data);
+    const { fit, model, summary, scoredRows, fitRows } = await roundTrip("demo", data, await demoFit());
     assert.equal(fit.summary.model.scoring_mismatches.segment, 0);
     // customers.csv of the score is the pipeline's, row for row (features, RFM scores, cell, segment, cluster, name,
     // and the value columns from model.json's value parameters), without the method comparison's label columns
@@ -126,10 +139,9 @@ describe("round trip: scoring the training data reproduces every label", () => {
 
 describe("drift", () => {
   it("spend multiplied by 3 passes the thresholds and gives the warning; the same customers do not", async () => {
-    const data = await ensureDemoData();
-    const out = join(WORK, "drift");
-    const fit = await runPipeline(fast(data), out, { log: quiet });
-    const model = readModel(join(out, "model.json"));
+    // the round trip's fit of the same data and settings (demoFit): computed here when this test runs alone
+    const { fit, dir } = await demoFit();
+    const model = readModel(join(dir, "model.json"));
     const customers = fit.ingest.customers;
     const same = measureDrift(model, scoreCustomers(model, customers), DEFAULT_DRIFT);
     assert.equal(same.warning, null);

@@ -204,6 +204,17 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     return { data, files, database };
   });
 
+  /**
+   * The small demo data's page data from the database (public.small_text), computed once for the test that compares
+   * it with the file path's and the one that bounds what the server sent for it: the files, and the statements and
+   * traffic totals of that computation.
+   */
+  const smallReport = memo(async () => {
+    const from = statementTraffic().length;
+    const files = await computeReport(pgConfig({ table: "public.small_text" }), () => {});
+    return { files, statements: statementTraffic().slice(from), totals: trafficTotals(from)! };
+  });
+
   it("cleans, accounts and computes customer features inside the database exactly as the file path", async () => {
     const settings = [
       {},
@@ -262,7 +273,7 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     // every page's data: the line-level aggregates computed in PostgreSQL equal DuckDB's
     const quiet = () => {};
     const reportFile = await computeReport(fileConfig(data), quiet);
-    const reportDatabase = await computeReport(pgConfig({ table: "public.small_text" }), quiet);
+    const reportDatabase = (await smallReport()).files;
     const { data_file: fileName, ...metaFile } = reportFile["meta.json"] as Record<string, unknown>;
     const { data_file: tableName, ...metaDatabase } = reportDatabase["meta.json"] as Record<string, unknown>;
     assert.equal(fileName, "transactions.csv.gz");
@@ -398,9 +409,8 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
     const codes = await one(`SELECT count(DISTINCT "StockCode") FROM public.small_text`);
     // a line-level result would be far above every bound below
     assert.ok(lines > 4 * Math.max(customers, codes), JSON.stringify({ lines, customers, codes }));
-    const from = statementTraffic().length;
-    await computeReport(pgConfig({ table: "public.small_text" }), () => {});
-    const statements = statementTraffic().slice(from);
+    // the statements the page data's computation sent (smallReport: run here when this test runs alone)
+    const { statements, totals } = await smallReport();
     assert.ok(statements.length > 50, `${statements.length} statements recorded`);
     // the statements whose rows are finer than a customer, with their grain; every other returns at most one row
     // per customer or per stock code (the product list), or is an aggregate per segment label (grouping, label) of
@@ -433,7 +443,6 @@ describe("PostgreSQL source (a real server)", { skip: SKIP_POSTGRES }, () => {
       assert.ok(s.bytes_received <= 2000 + 200 * s.rows, `${s.bytes_received} bytes for ${s.rows} rows: ${s.sql}`);
     }
     assert.deepEqual([...seen].sort(), finer.map(([, name]) => name).sort());
-    const totals = trafficTotals(from)!;
     assert.ok(totals.rows_received < lines, JSON.stringify(totals));
   });
 
