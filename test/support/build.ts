@@ -1,13 +1,15 @@
 /**
- * Builds the report for tests: once per (data file, config) per test run, into test-output/builds/<name>/,
- * reusing a build whose inputs have not changed (the report data's fingerprint and a hash of the site's
- * sources are stored beside it).
+ * Builds the report for tests: once per (data file, config) per test run, into test-output/builds/<name>/ (the
+ * first lane's, in every lane of `npm test`), reusing a build whose inputs have not changed (the report data's
+ * fingerprint and a hash of the site's sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fingerprint } from "../../loaders/site/artifacts.ts";
-import { PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ensureDemoData } from "../../loaders/demo/index.ts";
+import { fingerprint, inputFingerprint } from "../../loaders/site/artifacts.ts";
+import { DEMO_DATA, PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
 import { MARKER } from "../../loaders/site/folder.ts";
 import { siteSourceHash } from "../../loaders/site/inputs.ts";
 
@@ -39,8 +41,65 @@ export interface BuildResult {
 
 export { siteInputs, siteSourceHash } from "../../loaders/site/inputs.ts";
 
+/**
+ * Where buildReport keeps its sites: SEGMENT_TEST_BUILDS when set (npm test's lanes share the first lane's, so a
+ * site two lanes need is built once: test/support/run.mjs), else test-output/builds/ of this checkout.
+ */
+const BUILDS = process.env.SEGMENT_TEST_BUILDS ?? join(PROJECT_ROOT, "test-output", "builds");
+
+/**
+ * The build's fingerprint and the site's sources, with the configuration's paths taken relative to the project:
+ * the same in a lane's copy of the checkout (test-output/lanes/, with ../shared beside it) as here. The data's bytes
+ * and the code are in the fingerprint; no path is in the site.
+ */
 async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<string> {
-  return `${await fingerprint(config)} ${siteSourceHash()}`;
+  const input = await inputFingerprint(config);
+  const portable = JSON.parse(JSON.stringify(config), (_key, value: unknown) =>
+    typeof value === "string" && isAbsolute(value) ? relative(PROJECT_ROOT, value) : value,
+  ) as typeof config;
+  return `${await fingerprint(portable, null, input)} ${siteSourceHash()}`;
+}
+
+/** Whether process `pid` is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `work` holding the lock of the site `name` (a folder beside the sites, holding the holder's pid): a second
+ * test process that needs the same site, here or in another lane, waits for it to be built instead of building it
+ * too. A lock whose process is gone is taken over.
+ */
+async function withSiteLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const lock = join(BUILDS, `.${name}.lock`);
+  mkdirSync(BUILDS, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(lock, "pid"), "utf8"));
+      } catch {
+        // taken a moment ago: its pid is not written yet
+      }
+      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function env(options: BuildOptions): NodeJS.ProcessEnv {
@@ -56,14 +115,23 @@ function env(options: BuildOptions): NodeJS.ProcessEnv {
   return out;
 }
 
-/** Runs `npm run build` into test-output/builds/<name>; throws with the build's output when it fails. */
-export async function buildReport(options: BuildOptions): Promise<BuildResult> {
-  const dir = join(PROJECT_ROOT, "test-output", "builds", options.name);
+/**
+ * Runs `npm run build` into test-output/builds/<name> (or SEGMENT_TEST_BUILDS/<name>), unless the site there was
+ * built from the same inputs; throws with the build's output when it fails.
+ */
+export function buildReport(options: BuildOptions): Promise<BuildResult> {
+  return withSiteLock(options.name, () => build(options));
+}
+
+async function build(options: BuildOptions): Promise<BuildResult> {
+  const dir = join(BUILDS, options.name);
   const stamp = join(dir, ".inputs");
   const environment = env(options);
   let print: string | null = null;
   try {
     const config = loadConfig({ env: environment, file: options.config ? resolve(options.config) : undefined });
+    // the demo data are this checkout's own (tests read its persona file), whoever built the site
+    if (!config.source && config.data === join(PROJECT_ROOT, DEMO_DATA)) await ensureDemoData();
     if (existsSync(config.data)) print = await inputsStamp(config);
   } catch {
     print = null;

@@ -5,7 +5,8 @@
  *   test/support/build.ts or the command itself). Builds share a checkout's Framework cache and build lock, so the
  *   first site lane runs in this checkout and each other one (`--site-lanes=N`, default 2) in a copy of it under
  *   test-output/lanes/ (copyCheckout), with its own caches and test-output; the site files are dealt to the site
- *   lanes in turn by name (a lane builds each named site once, for all its files).
+ *   lanes in turn by name. The sites the tests build (test/support/build.ts) are kept in this checkout's
+ *   test-output/builds for every lane (SEGMENT_TEST_BUILDS), so each is built once, by the first lane to need it.
  * - The analysis lane runs the typecheck and the lint first (a failure stops everything), then the other files.
  *   They compute in their own process and write only under test-output/ or a temporary folder, so they may also
  *   run in a site lane: they are dealt to all the lanes by their expected time, longest first, each to the lane
@@ -94,8 +95,8 @@ function counts(text) {
 /**
  * A copy of the checkout for a site lane of its own (`dir`/segment-report): every file but node_modules (linked),
  * the outputs and caches (test-output, dist, .segment-cache, Framework's src/.observablehq), .git and data/ (the
- * demo data is made anew there); `dir`/shared links to ../shared. Its builds then have their own Framework cache,
- * build lock and test-output/builds, so they run beside the checkout's own.
+ * demo data is made anew there); `dir`/shared links to ../shared. Its builds then have their own Framework cache
+ * and build lock, so they run beside the checkout's own.
  */
 export function copyCheckout(dir) {
   const skip = new Set(["node_modules", "test-output", "dist", ".segment-cache", ".git", "data", "out"]);
@@ -182,6 +183,9 @@ async function main() {
   // the lanes keep both cores busy already: the k search's worker threads would only add their start-up (about
   // 1.3 s of CPU a pipeline run under tsx). test/cluster/pool.test.ts sets the threads it tests itself.
   process.env.SEGMENT_THREADS ??= "1";
+  // every lane's tests keep their built sites in this checkout's test-output/builds: a site two lanes need (the demo,
+  // Online Retail) is built once, by whichever lane needs it first (test/support/build.ts)
+  process.env.SEGMENT_TEST_BUILDS ??= join(ROOT, "test-output", "builds");
   const files = testFiles(args);
   const oneLane = args.includes("--lanes=1");
   const siteLanes = Math.max(1, Number(args.find((a) => a.startsWith("--site-lanes="))?.split("=")[1] ?? 2) || 1);
