@@ -1,7 +1,7 @@
 /**
  * Two builds at once in one checkout (issue 12, item 2): each publishes its own data set. Build A (data X) and
- * build B (data Y) is started once A holds the build lock (polled), in both orders; the second waits for the first (it says so) and
- * each build's folder holds its own figures.
+ * build B (data Y) is started once A holds the build lock (polled), in both orders; the second waits for the first (it
+ * says so) and each build's folder holds its own figures: those of its data's report data computed on their own.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -9,10 +9,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { CACHE_ROOT } from "../../loaders/site/artifacts.ts";
 import { buildCommand, buildEnv, type BuildOptions } from "../support/build.ts";
-import { generateSmall, readHeadline, readSiteData } from "../support/report.ts";
+import { generateSmall, headlineOf, readHeadline, readSiteData } from "../support/report.ts";
+import { reportData } from "../support/report-data.ts";
 
 interface Run {
   status: number | null;
@@ -71,14 +72,12 @@ test("two builds, the second started while the first holds the lock, each publis
   mkdirSync(work, { recursive: true });
   const config = join(work, "segment.config.json");
   writeFileSync(config, JSON.stringify({ clustering: { k_max: 5, bootstrap_runs: 3 } }));
-  // each data set's headline from a build on its own
-  const solo = async (name: "X" | "Y", data: string) => {
-    const out = join(work, `solo-${name}`);
-    const run = await start({ name, data, config }, out).done;
-    assert.equal(run.status, 0, run.stderr);
-    return { data, headline: readHeadline(out), segments: readSiteData(out, "segments") };
+  // each data set's report data computed on its own (what its site publishes: test/support/report-data.ts)
+  const solo = async (data: string) => {
+    const files = await reportData(loadConfig({ file: config, data, env: {} }));
+    return { data, headline: headlineOf(files["meta.json"]), segments: files["segments.json"] };
   };
-  const builds = { X: await solo("X", generateSmall(3).data), Y: await solo("Y", generateSmall(4).data) };
+  const builds = { X: await solo(generateSmall(3).data), Y: await solo(generateSmall(4).data) };
   assert.notDeepEqual(builds.X.headline, builds.Y.headline, "the two data sets are told apart by their headlines");
 
   for (const [first, second] of [

@@ -44,7 +44,11 @@ export interface Headline {
 
 /** The headline figures the executive summary shows, from a built site. */
 export function readHeadline(dist: string): Headline {
-  const meta = readSiteData(dist, "meta");
+  return headlineOf(readSiteData(dist, "meta"));
+}
+
+/** The headline figures of the page data `meta.json`. */
+export function headlineOf(meta: any): Headline {
   return {
     customers: meta.customers,
     orders: meta.orders,
