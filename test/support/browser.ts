@@ -22,11 +22,12 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /**
- * Pages a browser test keeps open at once (`concurrency` of the test whose subtests each open one): a page spends
- * about half its time waiting (for the network to go quiet, for the charts to settle, before each screenshot), and
- * the other page's work fills it.
+ * Pages a browser test keeps open at once (`concurrency` of the test whose subtests each open one, and eachAtOnce).
+ * One: `npm test` keeps both cores busy (/proc/stat: 97% over a whole run), so a second page gains nothing there, and
+ * with two pages at once the later ones of a file settle under a heavier load. Two halve the waits of one file run
+ * alone (test/browser/pages.test.ts: 77 s to 61 s).
  */
-export const PAGES_AT_ONCE = 2;
+export const PAGES_AT_ONCE = 1;
 
 /**
  * Runs `check` on every item, PAGES_AT_ONCE at a time, and waits for all of them; then throws the first failure in
@@ -266,17 +267,7 @@ export async function openPage(browser: Browser, origin: string, options: OpenOp
   await context.addInitScript({ content: PAGE_HOOKS });
   const page = await context.newPage();
   const pending: Promise<unknown>[] = [];
-  const traffic = { inflight: 0, last: performance.now() };
-  TRAFFIC.set(page, traffic);
-  const ended = (): void => {
-    traffic.inflight--;
-    traffic.last = performance.now();
-  };
-  page.on("requestfinished", ended);
-  page.on("requestfailed", ended);
   page.on("request", (request) => {
-    traffic.inflight++;
-    traffic.last = performance.now();
     const url = request.url();
     log.requests.push(url);
     if (network(url) && !local(url)) external(url);
@@ -318,36 +309,20 @@ export async function openPage(browser: Browser, origin: string, options: OpenOp
   };
 }
 
-/** Requests started and not yet finished or failed, and when the last one started or ended: pages of openPage. */
-const TRAFFIC = new WeakMap<Page, { inflight: number; last: number }>();
-
-/** How long a page of openPage must have had no request open before its charts count as settled. */
-const NETWORK_QUIET_MS = 150;
-
 /**
- * Waits for the page's charts to settle: the page loaded and no request open for 150 ms (for a page of openPage,
- * whose requests are counted; otherwise Playwright's "network idle", 500 ms), and no SVG added, sized, resized or
- * changed in its element count for `quietMs`. Returns the time (ms since navigation start) of the last change:
- * "time to the last chart".
+ * Waits for the page's charts to settle: network idle, then no SVG added, sized, resized or changed in its element
+ * count for `quietMs`. Returns the time (ms since navigation start) of the last change: "time to the last chart".
  */
 export async function waitForCharts(page: Page, quietMs = 400, timeout = 20_000): Promise<number> {
-  const deadline = performance.now() + timeout;
-  const traffic = TRAFFIC.get(page);
-  await page.waitForLoadState(traffic ? "load" : "networkidle", { timeout });
-  for (;;) {
-    await page.waitForFunction(
-      (quiet) => {
-        const charts = (window as unknown as { __charts?: { signature: string; last: number } }).__charts;
-        return !!charts && charts.signature !== "" && performance.now() - charts.last >= quiet;
-      },
-      quietMs,
-      { timeout: Math.max(1, deadline - performance.now()), polling: 50 },
-    );
-    if (!traffic || (traffic.inflight === 0 && performance.now() - traffic.last >= NETWORK_QUIET_MS)) break;
-    if (performance.now() > deadline)
-      throw new Error(`waitForCharts: ${traffic.inflight} request(s) still open after ${timeout} ms`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
+  await page.waitForLoadState("networkidle", { timeout });
+  await page.waitForFunction(
+    (quiet) => {
+      const charts = (window as unknown as { __charts?: { signature: string; last: number } }).__charts;
+      return !!charts && charts.signature !== "" && performance.now() - charts.last >= quiet;
+    },
+    quietMs,
+    { timeout, polling: 50 },
+  );
   return page.evaluate(() => Math.round((window as unknown as { __charts: { last: number } }).__charts.last));
 }
 

@@ -4,7 +4,7 @@
  * fingerprint and a hash of the site's sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
@@ -60,6 +60,15 @@ async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<strin
   return `${await fingerprint(portable, null, input)} ${siteSourceHash()}`;
 }
 
+/** Milliseconds since the lock folder was made (0 when it is gone). */
+function lockAge(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 /** Whether process `pid` is running. */
 function alive(pid: number): boolean {
   try {
@@ -73,7 +82,7 @@ function alive(pid: number): boolean {
 /**
  * Runs `work` holding the lock of the site `name` (a folder beside the sites, holding the holder's pid): a second
  * test process that needs the same site, here or in another lane, waits for it to be built instead of building it
- * too. A lock whose process is gone is taken over.
+ * too. A lock whose process is gone (or that has had no pid for 10 s) is taken over.
  */
 async function withSiteLock<T>(name: string, work: () => Promise<T>): Promise<T> {
   const lock = join(BUILDS, `.${name}.lock`);
@@ -85,13 +94,15 @@ async function withSiteLock<T>(name: string, work: () => Promise<T>): Promise<T>
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      let holder = NaN;
+      let text = "";
       try {
-        holder = Number(readFileSync(join(lock, "pid"), "utf8"));
+        text = readFileSync(join(lock, "pid"), "utf8");
       } catch {
         // taken a moment ago: its pid is not written yet
       }
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      // its process is gone, or it has had no pid for 10 s (its process ended between the two steps above)
+      const gone = /^\d+$/.test(text) ? !alive(Number(text)) : lockAge(lock) > 10_000;
+      if (gone) rmSync(lock, { recursive: true, force: true });
       else await sleep(200);
     }
   }
