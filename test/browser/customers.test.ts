@@ -13,7 +13,6 @@ import { PROJECT_ROOT } from "../../loaders/config.ts";
 import {
   cellErrors,
   charts,
-  eachAtOnce,
   launchChromium,
   openPage,
   pageText,
@@ -48,7 +47,7 @@ if (requireChromium())
     });
 
     test("every page renders, without cell errors or empty charts", async () => {
-      await eachAtOnce(sitePages(dir), async (path) => {
+      for (const path of sitePages(dir)) {
         const open = await openPage(browser, server.origin);
         try {
           await open.page.goto(server.origin + path);
@@ -60,7 +59,7 @@ if (requireChromium())
         } finally {
           await open.close();
         }
-      });
+      }
     });
 
     test("behaviour: the table's sections instead of the line ones, listed once on the methodology page; products: a note", async () => {

@@ -14,7 +14,6 @@ import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { waitForReport } from "../../loaders/publish/pdf.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import {
-  PAGES_AT_ONCE,
   PHONE,
   cellErrors,
   charts,
@@ -66,9 +65,9 @@ if (requireChromium())
       await server?.close();
     });
 
-    test("every page: no script runs, nothing breaks, the layout holds", { concurrency: PAGES_AT_ONCE }, async (t) => {
-      const each = pages.map((path) =>
-        t.test(path, async (t) => {
+    test("every page: no script runs, nothing breaks, the layout holds", async (t) => {
+      for (const path of pages) {
+        await t.test(path, async (t) => {
           const open = await openPage(browser, server.origin);
           try {
             assert.equal((await open.page.goto(server.origin + path))?.status(), 200, `${path} answers 200`);
@@ -115,9 +114,8 @@ if (requireChromium())
           } finally {
             await open.close();
           }
-        }),
-      );
-      await Promise.all(each);
+        });
+      }
     });
 
     test("filtering to the unplaced countries redraws their hostile names as labels, safely", async () => {

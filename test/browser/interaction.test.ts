@@ -14,7 +14,6 @@ import {
   labelsOffPage,
   launchChromium,
   openPage,
-  PAGES_AT_ONCE,
   pdfPageCount,
   requireChromium,
   serveStatic,
@@ -60,7 +59,7 @@ async function tableRows(page: Page, header: string): Promise<string[]> {
 }
 
 if (requireChromium())
-  describe("the demo report's controls and print output in Chromium", { concurrency: PAGES_AT_ONCE }, () => {
+  describe("the demo report's controls and print output in Chromium", () => {
     let browser: Browser;
     let server: StaticServer;
     let dir: string;

@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { PRINT_VIEWPORT, waitForReport } from "../../loaders/publish/pdf.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
-import { launchChromium, PAGES_AT_ONCE, requireChromium } from "../support/browser.ts";
+import { launchChromium, requireChromium } from "../support/browser.ts";
 import { buildReport, NO_SHARED, ONLINE_RETAIL, SHARED, type BuildOptions } from "../support/build.ts";
 import { LAYOUT_PROBLEMS, VISIBLE_TEXT } from "../support/layout.ts";
 import { requires } from "../support/skip.ts";
@@ -41,7 +41,7 @@ const DATA: { label: string; build: BuildOptions; skip: string | false }[] = [
 
 if (requireChromium())
   for (const data of DATA)
-    describe(`layout of report.html: ${data.label}`, { skip: data.skip, concurrency: PAGES_AT_ONCE }, () => {
+    describe(`layout of report.html: ${data.label}`, { skip: data.skip }, () => {
       let browser: Browser;
       let file = "";
       before(async () => {

@@ -18,15 +18,7 @@ import { printReport } from "../../loaders/publish/pdf.ts";
 import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
-import {
-  charts,
-  eachAtOnce,
-  launchChromium,
-  openPage,
-  requireChromium,
-  serveStatic,
-  waitForCharts,
-} from "../support/browser.ts";
+import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
 import { buildCommand, buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { requires } from "../support/skip.ts";
 
@@ -41,7 +33,7 @@ async function pagesWithoutChart(browser: Browser, dir: string): Promise<{ nav: 
     .map((p) => p.path);
   const empty: string[] = [];
   try {
-    await eachAtOnce(nav, async (path) => {
+    for (const path of nav) {
       const open = await openPage(browser, server.origin);
       try {
         await open.page.goto(server.origin + path);
@@ -50,11 +42,10 @@ async function pagesWithoutChart(browser: Browser, dir: string): Promise<{ nav: 
       } finally {
         await open.close();
       }
-    });
+    }
   } finally {
     await server.close();
   }
-  empty.sort((a, b) => nav.indexOf(a) - nav.indexOf(b)); // in the navigation's order, whichever page ended first
   return { nav, empty };
 }
 

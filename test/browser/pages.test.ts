@@ -13,7 +13,6 @@ import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import {
   DESKTOP,
-  PAGES_AT_ONCE,
   PHONE,
   cellErrors,
   charts,
@@ -280,90 +279,73 @@ if (requireChromium())
       return relative(PROJECT_ROOT, file);
     }
 
-    test(
-      "every page: clean console and network, charts drawn, screenshots",
-      { concurrency: PAGES_AT_ONCE },
-      async (t) => {
-        assert.ok(pages.includes("/"), `the site has an executive summary (pages: ${pages.join(", ")})`);
-        const measured = new Map<string, Timing>();
-        const each = pages.map((path) =>
-          t.test(path, async (t) => {
-            const open = await openPage(browser, server.origin, { keepBodies: true });
-            try {
-              const started = Date.now();
-              const response = await open.page.goto(server.origin + path);
-              assert.equal(response?.status(), 200, `${path} answers 200`);
-              const lastChart = await waitForCharts(open.page);
-              const settled = Date.now() - started;
-              const drawn = await charts(open.page);
-              const { bytes, requests } = open.log;
-              measured.set(path, {
-                page: path,
-                last_chart_ms: lastChart,
-                settled_ms: settled,
-                charts: drawn.length,
-                bytes,
-                requests: requests.length,
-              });
+    test("every page: clean console and network, charts drawn, screenshots", async (t) => {
+      assert.ok(pages.includes("/"), `the site has an executive summary (pages: ${pages.join(", ")})`);
+      for (const path of pages) {
+        await t.test(path, async (t) => {
+          const open = await openPage(browser, server.origin, { keepBodies: true });
+          try {
+            const started = Date.now();
+            const response = await open.page.goto(server.origin + path);
+            assert.equal(response?.status(), 200, `${path} answers 200`);
+            const lastChart = await waitForCharts(open.page);
+            const settled = Date.now() - started;
+            const drawn = await charts(open.page);
+            const { bytes, requests } = open.log;
+            timings.push({
+              page: path,
+              last_chart_ms: lastChart,
+              settled_ms: settled,
+              charts: drawn.length,
+              bytes,
+              requests: requests.length,
+            });
 
-              assert.deepEqual(open.log.external, [], "requests to hosts other than the loopback server");
-              assert.deepEqual(open.log.failed, [], "failed requests");
-              assert.deepEqual(open.log.errors, [], "console errors");
-              assert.deepEqual(await cellErrors(open.page), [], "cells that threw");
-              assert.deepEqual(await dialogs(open), [], "dialogs");
-              assertDrawn(drawn);
-              const check = checks.find((c) => c.match(path));
-              if (check) await check.run(open.page, drawn);
-              const wide = await overflow(open.page);
-              assert.ok(
-                !wide.overflows,
-                `no horizontal overflow at ${DESKTOP.width}px (document ${wide.scrollWidth}px wide)`,
-              );
-              assert.deepEqual(await labelsOffPage(open.page), [], `chart labels cut off at ${DESKTOP.width}px`);
+            assert.deepEqual(open.log.external, [], "requests to hosts other than the loopback server");
+            assert.deepEqual(open.log.failed, [], "failed requests");
+            assert.deepEqual(open.log.errors, [], "console errors");
+            assert.deepEqual(await cellErrors(open.page), [], "cells that threw");
+            assert.deepEqual(await dialogs(open), [], "dialogs");
+            assertDrawn(drawn);
+            const check = checks.find((c) => c.match(path));
+            if (check) await check.run(open.page, drawn);
+            const wide = await overflow(open.page);
+            assert.ok(
+              !wide.overflows,
+              `no horizontal overflow at ${DESKTOP.width}px (document ${wide.scrollWidth}px wide)`,
+            );
+            assert.deepEqual(await labelsOffPage(open.page), [], `chart labels cut off at ${DESKTOP.width}px`);
 
-              const shots = [await screenshot(open.page, path, "desktop-light")];
-              await resizeTo(open.page, PHONE);
-              shots.push(await screenshot(open.page, path, "phone-light"));
-              const narrow = await overflow(open.page);
-              assert.ok(
-                !narrow.overflows,
-                `no horizontal overflow at ${PHONE.width}px (document ${narrow.scrollWidth}px wide)`,
-              );
-              // reported, not asserted: the issue asks for phone screenshots, not a label check at this width
-              for (const cut of await labelsOffPage(open.page))
-                t.diagnostic(`label cut off at ${PHONE.width}px: ${cut}`);
-              await open.page.emulateMedia({ colorScheme: "dark" });
-              shots.push(await screenshot(open.page, path, "phone-dark"));
-              await resizeTo(open.page, DESKTOP);
-              shots.push(await screenshot(open.page, path, "desktop-dark"));
-              t.diagnostic(`screenshots: ${shots.join(", ")}`);
-              // resizing and the dark theme redraw the charts: all still there, no error
-              const redrawn = await charts(open.page);
-              assert.equal(
-                redrawn.length,
-                drawn.length,
-                "every chart still drawn after resizing and switching to dark",
-              );
-              assertDrawn(redrawn);
-              assert.deepEqual(open.log.errors, [], "console errors after resizing and switching to dark");
-              assert.deepEqual(
-                await cellErrors(open.page),
-                [],
-                "cells that threw after resizing and switching to dark",
-              );
+            const shots = [await screenshot(open.page, path, "desktop-light")];
+            await resizeTo(open.page, PHONE);
+            shots.push(await screenshot(open.page, path, "phone-light"));
+            const narrow = await overflow(open.page);
+            assert.ok(
+              !narrow.overflows,
+              `no horizontal overflow at ${PHONE.width}px (document ${narrow.scrollWidth}px wide)`,
+            );
+            // reported, not asserted: the issue asks for phone screenshots, not a label check at this width
+            for (const cut of await labelsOffPage(open.page)) t.diagnostic(`label cut off at ${PHONE.width}px: ${cut}`);
+            await open.page.emulateMedia({ colorScheme: "dark" });
+            shots.push(await screenshot(open.page, path, "phone-dark"));
+            await resizeTo(open.page, DESKTOP);
+            shots.push(await screenshot(open.page, path, "desktop-dark"));
+            t.diagnostic(`screenshots: ${shots.join(", ")}`);
+            // resizing and the dark theme redraw the charts: all still there, no error
+            const redrawn = await charts(open.page);
+            assert.equal(redrawn.length, drawn.length, "every chart still drawn after resizing and switching to dark");
+            assertDrawn(redrawn);
+            assert.deepEqual(open.log.errors, [], "console errors after resizing and switching to dark");
+            assert.deepEqual(await cellErrors(open.page), [], "cells that threw after resizing and switching to dark");
 
-              await open.settled();
-              for (const { url, body } of open.log.bodies) bodies.set(url.replace(server.origin, ""), body);
-            } finally {
-              await open.close();
-            }
-          }),
-        );
-        await Promise.all(each);
-        // in the site's page order, whichever page finished first
-        for (const path of pages) if (measured.has(path)) timings.push(measured.get(path)!);
-      },
-    );
+            await open.settled();
+            for (const { url, body } of open.log.bodies) bodies.set(url.replace(server.origin, ""), body);
+          } finally {
+            await open.close();
+          }
+        });
+      }
+    });
 
     test(`the executive summary transfers at most ${(MAX_SUMMARY_BYTES / 1e6).toFixed(1)} MB`, (t) => {
       const summary = timings.find((r) => r.page === "/");

@@ -21,31 +21,6 @@ export const CHROMIUM_ARGS = CHROMIUM_FLAGS;
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-/**
- * Pages a browser test keeps open at once (`concurrency` of the test whose subtests each open one, and eachAtOnce).
- * One: `npm test` keeps both cores busy (/proc/stat: 97% over a whole run), so a second page gains nothing there, and
- * with two pages at once the later ones of a file settle under a heavier load. Two halve the waits of one file run
- * alone (test/browser/pages.test.ts: 77 s to 61 s).
- */
-export const PAGES_AT_ONCE = 1;
-
-/**
- * Runs `check` on every item, PAGES_AT_ONCE at a time, and waits for all of them; then throws the first failure in
- * the items' order, so a failing page gives the same message as it would one page at a time.
- */
-export async function eachAtOnce<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
-  const failures: { index: number; error: unknown }[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await check(items[index]).catch((error: unknown) => failures.push({ index, error }));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PAGES_AT_ONCE, items.length) }, worker));
-  if (failures.length) throw failures.sort((a, b) => a.index - b.index)[0].error;
-}
-
 const MISSING = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`;
 
 /**
