@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { fingerprint, inputFingerprint } from "../../loaders/site/artifacts.ts";
 import { DEMO_DATA, PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
+import { processRuns } from "../../loaders/processes.ts";
 import { MARKER } from "../../loaders/site/folder.ts";
 import { siteSourceHash } from "../../loaders/site/inputs.ts";
 
@@ -69,16 +70,6 @@ function lockAge(lock: string): number {
   }
 }
 
-/** Whether process `pid` is running. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Runs `work` holding the lock of the site `name` (a folder beside the sites, holding the holder's pid): a second
  * test process that needs the same site, here or in another lane, waits for it to be built instead of building it
@@ -101,7 +92,7 @@ async function withSiteLock<T>(name: string, work: () => Promise<T>): Promise<T>
         // taken a moment ago: its pid is not written yet
       }
       // its process is gone, or it has had no pid for 10 s (its process ended between the two steps above)
-      const gone = /^\d+$/.test(text) ? !alive(Number(text)) : lockAge(lock) > 10_000;
+      const gone = /^\d+$/.test(text) ? !processRuns(Number(text)) : lockAge(lock) > 10_000;
       if (gone) rmSync(lock, { recursive: true, force: true });
       else await sleep(200);
     }
