@@ -47,6 +47,8 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/value/segment-values.ts":
     "per-segment value figures of a fit and of a saved model, through test/value/stage (intervals, difference from the rest) and test/model/score",
   "loaders/paths.ts": "input and output path checks, through the CLI error tests (test/cli/errors, test/output)",
+  "loaders/processes.ts":
+    "whether a process runs, through loaders/site/lock.ts (test/site/lock.test.ts: a lock of a gone process is taken over) and test/pipeline/stage-cache.test.ts (dead staging folders removed)",
   "loaders/interrupt.ts": "signal handling, through spawned commands (test/site/interrupt.test.ts)",
   "loaders/cli/schema.ts":
     "`npm run schema` writes config/json-schema.ts's text; test/config/schema.test.ts checks the file is current",

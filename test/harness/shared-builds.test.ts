@@ -62,7 +62,7 @@ async function holdsLock(builds: string, pid: number, done: Promise<Asked>): Pro
   );
   while (!over) {
     try {
-      if (readFileSync(join(builds, ".shared.lock", "pid"), "utf8") === String(pid)) return;
+      if ((JSON.parse(readFileSync(join(builds, ".shared.lock"), "utf8")) as { pid: number }).pid === pid) return;
     } catch {
       // not taken yet
     }
@@ -87,8 +87,11 @@ describe("sites shared between npm test's lanes", () => {
       // a lock of a process that is gone (a test killed while it built): taken over, not waited for
       const gone = spawn(process.execPath, ["-e", "0"]);
       await new Promise((done) => gone.on("close", done));
-      mkdirSync(join(builds, ".shared.lock"), { recursive: true });
-      writeFileSync(join(builds, ".shared.lock", "pid"), String(gone.pid));
+      mkdirSync(builds, { recursive: true });
+      writeFileSync(
+        join(builds, ".shared.lock"),
+        JSON.stringify({ pid: gone.pid, start: null, token: "0".repeat(16) }),
+      );
 
       const first = ask(PROJECT_ROOT, builds, config);
       await holdsLock(builds, first.pid, first.done);

@@ -4,6 +4,8 @@
  * Issue 23 #5: the build lock records more than a process id. A lock holding the id of an unrelated live process
  * (a killed build's id reused) is taken over at once instead of making every later build wait forever; a lock of a
  * live build is waited for; only the owner removes it.
+ * takeLock, the lock file under the build lock and the tests' site locks: processes that find one stale lock at the
+ * same moment take it one at a time (only one of them breaks it).
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -12,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, describe, it } from "node:test";
-import { takeBuildLock } from "../../loaders/site/lock.ts";
+import { PROJECT_ROOT } from "../../loaders/config.ts";
+import { breakStale, takeBuildLock, takeLock } from "../../loaders/site/lock.ts";
 
 const TMP = mkdtempSync(join(tmpdir(), "segment-lock-"));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -81,8 +84,8 @@ function deadPid(): number {
 }
 
 /** The pid recorded in a lock file. */
-function lockPid(dir: string): number {
-  return (JSON.parse(readFileSync(join(dir, "build.lock"), "utf8")) as { pid: number }).pid;
+function lockPid(dir: string, name = "build.lock"): number {
+  return (JSON.parse(readFileSync(join(dir, name), "utf8")) as { pid: number }).pid;
 }
 
 describe("build lock", () => {
@@ -143,5 +146,91 @@ describe("build lock", () => {
     } finally {
       owner.kill();
     }
+  });
+});
+
+describe("takeLock: the lock file itself (also test/support/build.ts's site locks)", () => {
+  it("processes that find the same stale lock at the same moment take it one at a time", async () => {
+    const dir = mkdtempSync(join(TMP, "race-"));
+    const path = join(dir, "site.lock");
+    const log = join(dir, "log");
+    writeFileSync(path, JSON.stringify({ pid: deadPid(), start: null, token: "0123456789abcdef" }));
+    const go = Date.now() + 1500; // every process starts taking at this moment, after their start-up
+    const script = [
+      `import { appendFileSync } from "node:fs";`,
+      `import { takeLock } from "./loaders/site/lock.ts";`,
+      `while (Date.now() < ${go});`,
+      `const release = await takeLock(${JSON.stringify(path)}, () => undefined);`,
+      `appendFileSync(${JSON.stringify(log)}, "in " + process.pid + "\\n");`,
+      `await new Promise((done) => setTimeout(done, 100));`,
+      `appendFileSync(${JSON.stringify(log)}, "out " + process.pid + "\\n");`,
+      `release();`,
+    ].join("\n");
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: PROJECT_ROOT,
+        stdio: "inherit",
+      }),
+    );
+    const codes = await Promise.all(children.map((child) => new Promise((done) => child.on("close", done))));
+    assert.deepEqual(codes, [0, 0, 0, 0]);
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    assert.equal(lines.length, 8);
+    for (let i = 0; i < lines.length; i += 2) {
+      const pid = lines[i].slice(3);
+      assert.deepEqual(
+        [lines[i], lines[i + 1]],
+        [`in ${pid}`, `out ${pid}`],
+        `one holder at a time:\n${lines.join("\n")}`,
+      );
+    }
+    assert.ok(!existsSync(path), "the last holder released it");
+    assert.ok(!existsSync(`${path}.break`), "no break lock left");
+  });
+
+  it("a stale lock is removed only while it is the one read, and by one process at a time", () => {
+    const dir = mkdtempSync(join(TMP, "break-"));
+    const path = join(dir, "site.lock");
+    const stale = JSON.stringify({ pid: deadPid(), start: null, token: "0123456789abcdef" });
+    // another process broke the stale lock and took it between this one's read and its removal: left alone
+    const taken = JSON.stringify({ pid: process.pid, start: null, token: "fedcba9876543210" });
+    writeFileSync(path, taken);
+    assert.equal(breakStale(path, stale), true);
+    assert.equal(readFileSync(path, "utf8"), taken, "the lock taken meanwhile stays");
+    // another process is breaking it at this moment: not removed, try again
+    writeFileSync(path, stale);
+    writeFileSync(`${path}.break`, "x");
+    assert.equal(breakStale(path, stale), false);
+    assert.equal(readFileSync(path, "utf8"), stale);
+    rmSync(`${path}.break`);
+    assert.equal(breakStale(path, stale), true);
+    assert.ok(!existsSync(path), "removed: it was the stale lock read");
+    assert.ok(!existsSync(`${path}.break`));
+  });
+
+  it("a second taker in the same process waits for the first to release", async () => {
+    const dir = mkdtempSync(join(TMP, "same-"));
+    const path = join(dir, "site.lock");
+    const waited: number[] = [];
+    const release = await takeLock(path, () => undefined);
+    const second = takeLock(path, (owner) => waited.push(owner));
+    assert.equal(await within(second, 600), "waiting");
+    assert.deepEqual(waited, [process.pid]);
+    release();
+    const releaseSecond = await second;
+    assert.equal(lockPid(dir, "site.lock"), process.pid);
+    releaseSecond();
+    assert.ok(!existsSync(path));
+  });
+
+  it("a lock being written (empty, a moment old) is waited for, not broken", async () => {
+    const dir = mkdtempSync(join(TMP, "empty-"));
+    const path = join(dir, "site.lock");
+    writeFileSync(path, "");
+    const taking = takeLock(path, () => undefined);
+    assert.equal(await within(taking, 500), "waiting");
+    assert.equal(readFileSync(path, "utf8"), "", "left to its owner");
+    rmSync(path);
+    (await taking)();
   });
 });

@@ -4,14 +4,13 @@
  * fingerprint and a hash of the site's sources are stored beside it).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
 import { fingerprint, inputFingerprint } from "../../loaders/site/artifacts.ts";
 import { DEMO_DATA, PROJECT_ROOT, loadConfig } from "../../loaders/config.ts";
-import { processRuns } from "../../loaders/processes.ts";
 import { MARKER } from "../../loaders/site/folder.ts";
+import { takeLock } from "../../loaders/site/lock.ts";
 import { siteSourceHash } from "../../loaders/site/inputs.ts";
 
 export const SHARED = resolve(PROJECT_ROOT, "..", "shared");
@@ -61,46 +60,18 @@ async function inputsStamp(config: ReturnType<typeof loadConfig>): Promise<strin
   return `${await fingerprint(portable, null, input)} ${siteSourceHash()}`;
 }
 
-/** Milliseconds since the lock folder was made (0 when it is gone). */
-function lockAge(lock: string): number {
-  try {
-    return Date.now() - statSync(lock).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 /**
- * Runs `work` holding the lock of the site `name` (a folder beside the sites, holding the holder's pid): a second
+ * Runs `work` holding the lock of the site `name` (a file beside the sites: loaders/site/lock.ts's lock): a second
  * test process that needs the same site, here or in another lane, waits for it to be built instead of building it
- * too. A lock whose process is gone (or that has had no pid for 10 s) is taken over.
+ * too. A lock whose process is gone (a test killed while it built) is taken over.
  */
 async function withSiteLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const lock = join(BUILDS, `.${name}.lock`);
   mkdirSync(BUILDS, { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, "pid"), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      let text = "";
-      try {
-        text = readFileSync(join(lock, "pid"), "utf8");
-      } catch {
-        // taken a moment ago: its pid is not written yet
-      }
-      // its process is gone, or it has had no pid for 10 s (its process ended between the two steps above)
-      const gone = /^\d+$/.test(text) ? !processRuns(Number(text)) : lockAge(lock) > 10_000;
-      if (gone) rmSync(lock, { recursive: true, force: true });
-      else await sleep(200);
-    }
-  }
+  const release = await takeLock(join(BUILDS, `.${name}.lock`), () => undefined);
   try {
     return await work();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    release();
   }
 }
 
