@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { PROJECT_ROOT } from "../../loaders/config.ts";
 import { PRINT_VIEWPORT, waitForReport } from "../../loaders/publish/pdf.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
-import { launchChromium, requireChromium } from "../support/browser.ts";
+import { freshPage, launchChromium, requireChromium } from "../support/browser.ts";
 import { buildReport, NO_SHARED, ONLINE_RETAIL, SHARED, type BuildOptions } from "../support/build.ts";
 import { LAYOUT_PROBLEMS, VISIBLE_TEXT } from "../support/layout.ts";
 import { requires } from "../support/skip.ts";
@@ -58,11 +58,10 @@ if (requireChromium())
 
       for (const layout of LAYOUTS)
         test(`${layout.name} (${layout.viewport.width} px${layout.print ? ", print media" : ""}): nothing cut off`, async (t) => {
-          const context = await browser.newContext({ viewport: layout.viewport, colorScheme: "light" });
-          await context.route("**", (route) =>
+          const { page } = await freshPage(browser, null, { viewport: layout.viewport });
+          await page.route("**", (route) =>
             route.request().url().startsWith("file:") ? route.continue() : route.abort("blockedbyclient"),
           );
-          const page = await context.newPage();
           try {
             if (layout.print) await page.emulateMedia({ media: "print", colorScheme: "light" });
             await page.goto(pathToFileURL(file).href);
@@ -93,7 +92,7 @@ if (requireChromium())
               }
             }
           } finally {
-            await context.close();
+            await page.close();
           }
         });
     });

@@ -36,6 +36,7 @@ import { sitePagesInOrder, type SitePage } from "../../loaders/publish/site-page
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
 import {
   charts,
+  freshPage,
   launchChromium,
   openPage,
   pdfPageCount,
@@ -214,16 +215,15 @@ if (requireChromium())
       t.diagnostic(`report.html: ${(size / 1e6).toFixed(2)} MB, ${pages.length} pages`);
       assert.ok(size < 3_000_000, `report.html is under 3 MB on the demo data (${size} bytes)`);
       assert.ok(!/customer_id|CustomerID/.test(html), "no customer-level column in the file");
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+      const { page } = await freshPage(browser, null);
       const requests: string[] = [];
       const blocked: string[] = [];
-      await context.route("**", (route) => {
+      await page.route("**", (route) => {
         const url = route.request().url();
         if (url.startsWith("file:")) return route.continue();
         blocked.push(url);
         return route.abort("blockedbyclient");
       });
-      const page = await context.newPage();
       const errors: string[] = [];
       page.on("request", (r) => requests.push(r.url()));
       page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
@@ -293,7 +293,7 @@ if (requireChromium())
         assert.match(page.url(), /#report-page-\d+$/, "the link stays in the file");
         assert.deepEqual(errors, [], "console errors after interacting");
       } finally {
-        await context.close();
+        await page.close();
       }
     });
 
@@ -451,9 +451,8 @@ if (requireChromium())
           spawnSync("pdftotext", ["-f", String(first), "-l", String(last), pdfFile, "-"], { encoding: "utf8" }).stdout,
         );
       // report.html: each page's section as the browser renders it from the file
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const { page } = await freshPage(browser, null);
       try {
-        const page = await context.newPage();
         await page.goto(pathToFileURL(htmlFile).href);
         await waitForReport(page, 400);
         for (const [path, wanted] of kpis) {
@@ -484,7 +483,7 @@ if (requireChromium())
             assert.ok(row.includes(figure), `report.html summary table, ${s.name}: ${figure} in "${row}"`);
         }
       } finally {
-        await context.close();
+        await page.close();
       }
     });
 

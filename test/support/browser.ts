@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { test } from "node:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../loaders/publish/chromium.ts";
 
 /** The Chromium the tests drive: Debian's package (CI's .ci/run installs it), or CHROMIUM_PATH. */
@@ -178,9 +178,7 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
-export interface OpenOptions {
-  viewport?: { width: number; height: number };
-  colorScheme?: "light" | "dark";
+export interface OpenOptions extends PageLook {
   /** keep every response body (for content checks) */
   keepBodies?: boolean;
 }
@@ -243,20 +241,41 @@ function sharedContext(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
+/** A page's viewport and colour scheme (DESKTOP and light by default). */
+export interface PageLook {
+  viewport?: { width: number; height: number };
+  colorScheme?: "light" | "dark";
+}
+
 /**
- * Opens a fresh page (in the browser's one context: sharedContext) with every request recorded and non-loopback
- * ones aborted, and the HTTP cache off: every load is a cold one.
+ * A fresh page in the browser's one context (sharedContext): its viewport and colour scheme set, its HTTP cache
+ * off, and, for a page of `origin`, the origin's cookies and storage cleared. Close it with `page.close()`.
  */
-export async function openPage(browser: Browser, origin: string, options: OpenOptions = {}): Promise<OpenPage> {
+export async function freshPage(
+  browser: Browser,
+  origin: string | null,
+  look: PageLook = {},
+): Promise<{ page: Page; cdp: CDPSession }> {
   const context = await sharedContext(browser);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await cdp.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" });
-  await context.clearCookies();
-  await cdp.send("Network.enable");
+  if (origin) {
+    await cdp.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" });
+    await context.clearCookies();
+  }
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  await page.setViewportSize(options.viewport ?? DESKTOP);
-  await page.emulateMedia({ colorScheme: options.colorScheme ?? "light" });
+  await page.setViewportSize(look.viewport ?? DESKTOP);
+  await page.emulateMedia({ colorScheme: look.colorScheme ?? "light" });
+  return { page, cdp };
+}
+
+/**
+ * Opens a fresh page (freshPage) with every request recorded and non-loopback ones aborted: every load is a cold
+ * one.
+ */
+export async function openPage(browser: Browser, origin: string, options: OpenOptions = {}): Promise<OpenPage> {
+  const { page, cdp } = await freshPage(browser, origin, options);
+  await cdp.send("Network.enable");
   const log: PageLog = { requests: [], external: [], failed: [], errors: [], dialogs: [], bytes: 0, bodies: [] };
   const local = (url: string): boolean => url.startsWith(origin + "/") || url === origin;
   const network = (url: string): boolean => !url.startsWith("data:") && !url.startsWith("blob:");
