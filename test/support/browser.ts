@@ -263,6 +263,8 @@ export async function freshPage(
     await cdp.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" });
     await context.clearCookies();
   }
+  // the cache setting holds only while this session's Network domain is on
+  await cdp.send("Network.enable");
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   await page.setViewportSize(look.viewport ?? DESKTOP);
   await page.emulateMedia({ colorScheme: look.colorScheme ?? "light" });
@@ -275,7 +277,6 @@ export async function freshPage(
  */
 export async function openPage(browser: Browser, origin: string, options: OpenOptions = {}): Promise<OpenPage> {
   const { page, cdp } = await freshPage(browser, origin, options);
-  await cdp.send("Network.enable");
   const log: PageLog = { requests: [], external: [], failed: [], errors: [], dialogs: [], bytes: 0, bodies: [] };
   const local = (url: string): boolean => url.startsWith(origin + "/") || url === origin;
   const network = (url: string): boolean => !url.startsWith("data:") && !url.startsWith("blob:");
