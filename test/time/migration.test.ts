@@ -80,7 +80,10 @@ describe("migration", () => {
       file: null,
       data: FIXTURE,
       env: {},
-      overrides: { clustering: { bootstrap_runs: 2 }, migration: { days_before: 60, when: "always" } },
+      overrides: {
+        clustering: { bootstrap_runs: 2, methods: { compare: false } },
+        migration: { days_before: 60, when: "always" },
+      },
     });
     const { summary } = await runPipeline(config, join(WORK, "fixture"), { log: () => {} });
     const m = summary.migration!;
@@ -103,7 +106,13 @@ describe("migration", () => {
 
   it("the demo data: on by default, and the flows add up", async () => {
     const data = await ensureDemoData();
-    const config = loadConfig({ file: null, data, env: {}, overrides: { clustering: { bootstrap_runs: 2 } } });
+    // without the method comparison, which the migration does not read
+    const config = loadConfig({
+      file: null,
+      data,
+      env: {},
+      overrides: { clustering: { bootstrap_runs: 2, methods: { compare: false } } },
+    });
     const { summary } = await runPipeline(config, join(WORK, "demo"), { log: () => {} });
     assert.ok(summary.migration, summary.migration_note ?? "");
     assert.equal(summary.migration.days_before, 90);
