@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -20,13 +20,17 @@ function pipelineSummary(data: string): any {
   const env = { ...process.env };
   delete env.SEGMENT_DATA;
   delete env.SEGMENT_CONFIG;
-  const result = spawnSync(process.execPath, ["loaders/cli/launch.mjs", "pipeline", "--data", data, "--out", out], {
+  // the default settings but for the method comparison and the migration, which no headline figure reads
+  const config = join(out, "headline.config.json");
+  writeFileSync(config, JSON.stringify({ clustering: { methods: { compare: false } }, migration: { when: "never" } }));
+  const args = ["loaders/cli/launch.mjs", "pipeline", "--data", data, "--config", config, "--out", join(out, "run")];
+  const result = spawnSync(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env,
     encoding: "utf8",
   });
   assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  return JSON.parse(readFileSync(join(out, "run", "summary.json"), "utf8"));
 }
 
 function assertMatches(headline: Headline, summary: any, label: string): void {
