@@ -10,6 +10,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from "node:p
 import { test } from "node:test";
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { CHROMIUM_FLAGS } from "../../loaders/publish/chromium.ts";
+import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 
 /** The Chromium the tests drive: Debian's package (CI's .ci/run installs it), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -142,6 +143,16 @@ export function sitePages(dir: string): string[] {
     .filter((path) => path !== "/404.html")
     .map((path) => path.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""))
     .sort((a, b) => (a === "/" ? -1 : b === "/" ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * The clean URLs (as `sitePages` gives them) of the pages in a built site's navigation: its sidebar's first level,
+ * in order.
+ */
+export function navigationPages(dir: string): string[] {
+  return sitePagesInOrder(dir)
+    .filter((p) => p.level === 1)
+    .map((p) => p.path.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""));
 }
 
 /** A data file of a built site, by name: `_file/data/<name>.<hash>.json` parsed. */
