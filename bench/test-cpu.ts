@@ -63,7 +63,7 @@ export function parseNodeLog(text: string): Map<number, NodeProcess> {
 
 /** Chromium's processes as accounting names them: the program, or the thread that ended last. */
 const CHROMIUM =
-  /^(chrom|Chrome_|HangWatcher|ThreadPool|Perfetto|CrShutdown|gmain|sandbox_ipc|DevToolsPipe|inotify_reader|MemoryInfra|VizCompositor|CompositorTile|dconf|Thread<)/;
+  /^(chrom|Chrome_|HangWatcher|ThreadPool|Perfetto|CrShutdown|gmain|sandbox_ipc|DevToolsPipe|inotify_reader|MemoryInfra|VizCompositor|Compositor|dconf|Thread<)/;
 const POSTGRES = /^(postgres|psql|initdb|pg_ctl)$/;
 
 /** The test file a node process runs (its path from `test/`), or null. */
