@@ -20,24 +20,25 @@ import { printReport } from "../../loaders/publish/pdf.ts";
 import { sitePagesInOrder } from "../../loaders/publish/site-pages.ts";
 import { ensureArtifacts } from "../../loaders/site/artifacts.ts";
 import { assembleSingleFile } from "../../loaders/publish/single-file.ts";
-import { charts, launchChromium, openPage, requireChromium, serveStatic, waitForCharts } from "../support/browser.ts";
+import {
+  charts,
+  launchChromium,
+  navigationFiles,
+  openPage,
+  requireChromium,
+  serveStatic,
+  waitForCharts,
+} from "../support/browser.ts";
 import { buildCommand, buildReport, copyProject, NO_SHARED, ONLINE_RETAIL } from "../support/build.ts";
 import { requires } from "../support/skip.ts";
 
 const MARKETING_CONFIG = join(PROJECT_ROOT, "test", "fixtures", "customers", "marketing.config.json");
 const ANALYST_PAGE = join(PROJECT_ROOT, "test", "fixtures", "pages", "revenue-by-rfm.md");
 
-/** The pages of the built site's navigation (its files, `/index.html` first). */
-function navigation(dir: string): string[] {
-  return sitePagesInOrder(dir)
-    .filter((p) => p.level === 1)
-    .map((p) => p.path);
-}
-
 /** The pages of the built site's navigation with no chart drawn. */
 async function pagesWithoutChart(browser: Browser, dir: string): Promise<{ nav: string[]; empty: string[] }> {
   const server = await serveStatic(dir);
-  const nav = navigation(dir);
+  const nav = navigationFiles(dir);
   const empty: string[] = [];
   try {
     for (const path of nav) {
@@ -69,7 +70,7 @@ if (requireChromium())
     test("demo data: no channels page; geography and products in the navigation", async () => {
       const { dir } = await buildReport({ name: "demo" });
       // that each of these pages shows a chart: pages.test.ts, which loads every page of this site
-      const nav = navigation(dir);
+      const nav = navigationFiles(dir);
       assert.ok(!nav.includes("/audience.html"), nav.join(", "));
       assert.ok(nav.includes("/geography.html") && nav.includes("/products.html"), nav.join(", "));
     });
@@ -94,7 +95,7 @@ if (requireChromium())
         const build = await buildReport({ name: "customers", config: MARKETING_CONFIG });
         assert.equal(build.status, 0, build.stderr);
         // that each of these pages shows a chart: customers.test.ts, which loads every page of this site
-        assert.deepEqual(navigation(build.dir), [
+        assert.deepEqual(navigationFiles(build.dir), [
           "/index.html",
           "/segments.html",
           "/rfm.html",

@@ -141,18 +141,25 @@ export function sitePages(dir: string): string[] {
   return walk(dir)
     .map((file) => "/" + relative(dir, file).split(sep).join("/"))
     .filter((path) => path !== "/404.html")
-    .map((path) => path.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""))
+    .map(cleanUrl)
     .sort((a, b) => (a === "/" ? -1 : b === "/" ? 1 : a.localeCompare(b)));
 }
 
-/**
- * The clean URLs (as `sitePages` gives them) of the pages in a built site's navigation: its sidebar's first level,
- * in order.
- */
-export function navigationPages(dir: string): string[] {
+/** A page's file path in the site (`/segments.html`, `/index.html`) as a clean URL (`/segments`, `/`). */
+function cleanUrl(path: string): string {
+  return path.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "");
+}
+
+/** The files of the pages in a built site's navigation (its sidebar's first level), in order, `/index.html` first. */
+export function navigationFiles(dir: string): string[] {
   return sitePagesInOrder(dir)
     .filter((p) => p.level === 1)
-    .map((p) => p.path.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""));
+    .map((p) => p.path);
+}
+
+/** The pages in a built site's navigation as clean URLs, as `sitePages` gives them. */
+export function navigationPages(dir: string): string[] {
+  return navigationFiles(dir).map(cleanUrl);
 }
 
 /** A data file of a built site, by name: `_file/data/<name>.<hash>.json` parsed. */
