@@ -110,14 +110,16 @@ export function attribute(records: AcctRecord[], nodes: Map<number, NodeProcess>
   for (const r of records) parent.set(r.pid, r.ppid);
   for (const n of nodes.values()) if (!parent.has(n.pid)) parent.set(n.pid, n.ppid);
   const byPid = new Map(records.map((r) => [r.pid, r]));
+  /** a process of the run (ended, or a node process that logged itself) */
+  const known = (pid: number | undefined) => pid !== undefined && (byPid.has(pid) || nodes.has(pid));
   const chromium = (pid: number) => {
     const r = byPid.get(pid);
     return !!r && !nodes.has(pid) && CHROMIUM.test(r.comm);
   };
   for (const r of records) {
-    if (!chromium(r.pid) || byPid.has(r.ppid) || nodes.has(r.ppid)) continue;
+    if (!chromium(r.pid) || known(r.ppid)) continue;
     for (let p = r.pid - 1; p >= r.pid - ZYGOTE_PIDS; p--)
-      if (chromium(p) && (byPid.has(parent.get(p)!) || nodes.has(parent.get(p)!))) {
+      if (chromium(p) && known(parent.get(p))) {
         parent.set(r.pid, p);
         break;
       }
@@ -150,19 +152,14 @@ export function attribute(records: AcctRecord[], nodes: Map<number, NodeProcess>
     f.kinds[kind] = (f.kinds[kind] ?? 0) + r.cpu_s;
     files.set(file, f);
   }
-  const byCpu = <T extends { cpu_s: number }>(a: T & { key: string }, b: T & { key: string }) =>
-    b.cpu_s - a.cpu_s || (a.key < b.key ? -1 : 1);
+  /** most CPU first; a tie by name */
+  const byCpu = (a: [string, { cpu_s: number }], b: [string, { cpu_s: number }]) =>
+    b[1].cpu_s - a[1].cpu_s || (a[0] < b[0] ? -1 : 1);
   return {
     total_s: total,
     processes: records.length,
-    by_kind: [...kinds]
-      .map(([kind, v]) => ({ key: kind, kind, ...v }))
-      .sort(byCpu)
-      .map(({ key: _key, ...v }) => v),
-    by_file: [...files]
-      .map(([file, v]) => ({ key: file, file, ...v }))
-      .sort(byCpu)
-      .map(({ key: _key, ...v }) => v),
+    by_kind: [...kinds].sort(byCpu).map(([kind, v]) => ({ kind, ...v })),
+    by_file: [...files].sort(byCpu).map(([file, v]) => ({ file, ...v })),
     chromium_unattributed_s: unattributed,
   };
 }
@@ -198,6 +195,11 @@ export function renderCpuReport(report: CpuReport, command: string): string {
   return lines.join("\n");
 }
 
+/** The records of a process accounting file, as `dump-acct` prints them. */
+function dumpAcct(file: string): string {
+  return spawnSync("dump-acct", [file], { encoding: "utf8", maxBuffer: 1 << 30 }).stdout;
+}
+
 /** Runs `command` under process accounting with the node preload; returns the two logs' text. */
 function record(command: string[]): { acct: string; pids: string } {
   const dir = mkdtempSync(join(tmpdir(), "segment-test-cpu-"));
@@ -222,8 +224,7 @@ function record(command: string[]): { acct: string; pids: string } {
   } finally {
     spawnSync("accton", ["off"]);
   }
-  const dump = spawnSync("dump-acct", [acct], { encoding: "utf8", maxBuffer: 1 << 30 });
-  const text = { acct: dump.stdout, pids: readFileSync(pids, "utf8") };
+  const text = { acct: dumpAcct(acct), pids: readFileSync(pids, "utf8") };
   rmSync(dir, { recursive: true, force: true });
   return text;
 }
@@ -237,10 +238,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = new Date().toISOString().replace(/:/g, "-").slice(0, 19);
   const logs =
     values.acct && values.pids
-      ? {
-          acct: spawnSync("dump-acct", [values.acct], { encoding: "utf8", maxBuffer: 1 << 30 }).stdout,
-          pids: readFileSync(values.pids, "utf8"),
-        }
+      ? { acct: dumpAcct(values.acct), pids: readFileSync(values.pids, "utf8") }
       : record(command);
   const report = attribute(parseAcct(logs.acct), parseNodeLog(logs.pids));
   const markdown = renderCpuReport(report, values.acct ? `records in ${values.acct}` : command.join(" "));
