@@ -28,12 +28,15 @@ import { reportDynamicPaths } from "../report/slug.ts";
 import { ingest, type IngestResult } from "./ingest.ts";
 import {
   ingestKey,
+  laterKey,
   loadIngest,
+  loadLater,
   loadReportTables,
   loadSearch,
   loadSegmentation,
   reportKey,
   saveIngest,
+  saveLater,
   saveReportTables,
   saveSearch,
   saveSegmentation,
@@ -168,26 +171,48 @@ export async function analyse(
     }
     const segmented = performance.now();
     const cpuSegmented = cpuMs();
-    const value = options.segmentsOnly
-      ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
-      : await valueStage(ingested, segmentation, config, stepProgress("value"));
-    const valued = performance.now();
-    const cpuValued = cpuMs();
-    // the value models' parameters travel with the segmentation (null when they were not fitted)
-    const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
-    if (mismatches.segment || mismatches.rfm_segment)
-      log(
-        `segment-report: warning: scoring the training data with model.json places ${mismatches.segment} customer(s) in another segment and ${mismatches.rfm_segment} in another RFM segment than the fit\n`,
-      );
-    const time: TimeAnalysis = options.segmentsOnly
-      ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
-      : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
+    // value, model and time: taken back when neither the segmentation nor their own settings changed (a change of
+    // a report setting)
+    const keyOfLater = cache && keyOfSegmentation && !options.segmentsOnly ? laterKey(keyOfSegmentation, config) : null;
+    const storedLater =
+      cache && keyOfLater
+        ? await cacheRead(log, "the value, model and time figures", async () => loadLater<Later>(cache, keyOfLater))
+        : null;
+    let valued = segmented;
+    let cpuValued = cpuSegmented;
+    const warnMismatches = ({ segment, rfm_segment }: Later["mismatches"]) => {
+      if (segment || rfm_segment)
+        log(
+          `segment-report: warning: scoring the training data with model.json places ${segment} customer(s) in another segment and ${rfm_segment} in another RFM segment than the fit\n`,
+        );
+    };
+    let later: Later;
+    if (storedLater) {
+      later = storedLater;
+      warnMismatches(later.mismatches);
+    } else {
+      const value = options.segmentsOnly
+        ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
+        : await valueStage(ingested, segmentation, config, stepProgress("value"));
+      valued = performance.now();
+      cpuValued = cpuMs();
+      // the value models' parameters travel with the segmentation (null when they were not fitted)
+      const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
+      warnMismatches(mismatches);
+      const time: TimeAnalysis = options.segmentsOnly
+        ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
+        : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
+      later = { value, model, mismatches, time };
+      if (cache && keyOfLater)
+        await cacheWrite(log, "the value, model and time figures", () => saveLater(cache, keyOfLater, later));
+    }
+    const { value, model, mismatches, time } = later;
     const timings = {
       ...ingested.timings,
       segment: Math.round(segmented - started),
       segment_stages: segmentation.timings,
       value: Math.round(valued - segmented),
-      value_stages: value.timings,
+      value_stages: storedLater ? { cached: true } : value.timings,
       model_and_time: Math.round(performance.now() - valued),
       // CPU time (user + system, DuckDB's threads included): on a shared machine the steadier figure
       cpu_ms: {
@@ -218,6 +243,14 @@ export async function analyse(
     await ingested.close();
     throw error;
   }
+}
+
+/** What the stages after the segmentation give (the stage cache keeps them together). */
+interface Later {
+  value: ValueResult;
+  model: Model;
+  mismatches: { segment: number; rfm_segment: number };
+  time: TimeAnalysis;
 }
 
 /** Stores a stage's result; a failure to store (a full disk) is a warning, not the end of the run. */

@@ -9,6 +9,9 @@
  *   `clustering` sections, the only settings `segmentCustomers` is given;
  * - the k search and bootstrap stabilities inside it (segment.ts SearchMemo): the same without `clustering.k`, so
  *   a change of k alone refits nothing but the method comparison at the new k;
+ * - the stages after the segmentation (customer value, the saved model, cohorts and migration): the segmentation's
+ *   key and the settings they read besides (LATER_SETTINGS: `value` and `migration`, and `report.currency`),
+ *   so that a change of another report setting (a title, a label) takes them back;
  * - the report's tables (the page data's aggregates in the database, report/context.ts `reportTables`): the ingest
  *   key and what they read besides the ingest (`reportTablesInput`: every k's clusters, the RFM segments, the
  *   products.csv beside the data), so that a change of k or of a label recomputes only the pages' own work.
@@ -49,6 +52,14 @@ export const INGEST_ORIGIN = ["config_file", "data_source"] as const satisfies r
 /** The top-level settings the segmentation reads (segmentCustomers is given these two sections only). */
 export const SEGMENT_SETTINGS = ["rfm", "clustering"] as const satisfies readonly (keyof Config)[];
 
+/**
+ * The top-level settings the stages after the segmentation read besides ingest's and the segmentation's: the value
+ * models and the migration's earlier date; of the report's settings they read only `report.currency` (the
+ * migration's narrative), which is in their key as well. (`drift` is read by runs under a saved model, which the
+ * cache does not keep, and by the report.)
+ */
+export const LATER_SETTINGS = ["value", "migration"] as const satisfies readonly (keyof Config)[];
+
 /** Entries kept per stage (the last few settings an analyst tried, or data sets tests switch between). */
 export const KEEP = 3;
 const STAMP = "STAGE-KEY";
@@ -62,7 +73,7 @@ export interface StageCache {
   input: string;
 }
 
-export type StageName = "ingest" | "segment" | "search" | "report";
+export type StageName = "ingest" | "segment" | "search" | "later" | "report";
 
 /** JSON with object keys sorted: the same settings give the same text whatever order they were written in. */
 function stableJson(value: unknown): string {
@@ -99,6 +110,12 @@ export function segmentKey(ingest: string, config: Config): string {
 export function searchKey(ingest: string, config: Config): string {
   const { k: _k, ...clustering } = config.clustering;
   return sha256("search", ingest, stableJson({ rfm: config.rfm, clustering }));
+}
+
+/** The key of the stages after the segmentation: the segmentation they read and the later stages' settings. */
+export function laterKey(segment: string, config: Config): string {
+  const settings = Object.fromEntries(LATER_SETTINGS.map((name) => [name, config[name]]));
+  return sha256("later", segment, stableJson({ ...settings, currency: config.report.currency }));
 }
 
 /** The key of the report's tables: the ingest they are computed on and the text of what else they read. */
@@ -148,7 +165,7 @@ async function store(
  * the staging folders of processes that are gone (killed outright before they could clean up).
  */
 export function prune(cache: StageCache, stage: StageName): void {
-  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search|report)-(\d+)$/);
+  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search|later|report)-(\d+)$/);
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
     .map((e) => ({ path: join(cache.dir, e.name), used: statSync(join(cache.dir, e.name, STAMP)).mtimeMs }))
@@ -256,6 +273,17 @@ export function loadSegmentation(cache: StageCache, key: string): SegmentationRe
 /** Stores a segmentation result. */
 export async function saveSegmentation(cache: StageCache, key: string, result: SegmentationResult): Promise<void> {
   await store(cache, "segment", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(result)));
+}
+
+/** The stored results of the stages after the segmentation for `key` (node:v8 serialisation), or null. */
+export function loadLater<T>(cache: StageCache, key: string): T | null {
+  const dir = hit(cache, "later", key);
+  return dir ? (deserialize(readFileSync(join(dir, RESULT))) as T) : null;
+}
+
+/** Stores the results of the stages after the segmentation. */
+export async function saveLater(cache: StageCache, key: string, later: unknown): Promise<void> {
+  await store(cache, "later", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(later)));
 }
 
 /** The stored report tables for `key` (node:v8 serialisation: maps, typed arrays and numbers to the bit), or null. */

@@ -3,9 +3,11 @@
  * (pipeline/ingest.ts customersBefore):
  * - the ingest key covers every setting ingest reads: each source, revenue and cleaning setting changes it; ingest
  *   run on a configuration that records what is read reads nothing else; settings of later stages leave it alone;
+ * - the key of the stages after the segmentation (value, model, time) covers the settings they read: their own
+ *   sections and the segmentation's key; run on a recording configuration they read nothing else;
  * - the report data is the same with the cache as without it: stored, taken back, and after a k change (the ingest,
  *   the k search and the report's tables taken from the cache, the rest of the segmentation computed) or a change
- *   of a report setting;
+ *   of a report setting (value, model and time taken back as well);
  * - the cache is bounded and removes only its own folders;
  * - the earlier cut's customers equal a second ingest's, under several cleaning policies.
  */
@@ -18,12 +20,18 @@ import { loadConfig, PROJECT_ROOT, type Config } from "../../loaders/config.ts";
 import { configSchema, DEFAULT_CONFIG } from "../../loaders/config/schema.ts";
 import { customersBefore, ingest } from "../../loaders/pipeline/ingest.ts";
 import { computeReport } from "../../loaders/pipeline/index.ts";
+import { segmentCustomers } from "../../loaders/pipeline/segment.ts";
+import { analyseTime } from "../../loaders/pipeline/time.ts";
+import { valueStage } from "../../loaders/pipeline/value.ts";
+import { buildModel } from "../../loaders/model/build.ts";
 import {
   entries,
   INGEST_ORIGIN,
   INGEST_SETTINGS,
   ingestKey,
   KEEP,
+  LATER_SETTINGS,
+  laterKey,
   SEGMENT_SETTINGS,
   searchKey,
   segmentKey,
@@ -208,6 +216,47 @@ describe("the ingest key covers the settings ingest reads", () => {
   });
 });
 
+describe("the key of the stages after the segmentation covers the settings they read", () => {
+  const base = config();
+  const ingestOf = ingestKey(base, "input", TODAY);
+  const key = (c: Config) => laterKey(segmentKey(ingestOf, c), c);
+
+  it("follows the segmentation's key, every setting of value and migration and the currency; not drift, no other report setting", () => {
+    for (const path of settingPaths(base as Record<string, unknown>, LATER)) {
+      const changed = withSetting(base, path, other(getSetting(base, path)));
+      const expected =
+        [...SEGMENT_SETTINGS, ...LATER_SETTINGS].includes(path[0] as never) ||
+        ["report", "report.currency"].includes(path.join("."));
+      assert.equal(key(changed) !== key(base), expected, path.join("."));
+    }
+    const gross = withSetting(base, ["revenue"], "gross");
+    assert.notEqual(laterKey(segmentKey(ingestKey(gross, "input", TODAY), gross), gross), key(base));
+  });
+
+  it("value, the model and time read no setting outside ingest's, the segmentation's, their own and the currency", async () => {
+    const read = new Set<string>();
+    const watched = recording(config({ migration: { when: "always", days_before: 90 } }), read);
+    const ingested = await ingest(config({ migration: { when: "always", days_before: 90 } }), { today: TODAY });
+    try {
+      const segmentation = await segmentCustomers(ingested.customers, watched.rfm, watched.clustering);
+      read.clear(); // the segmentation's own reads are its key's
+      const value = await valueStage(ingested, segmentation, watched);
+      const { model } = buildModel(ingested, segmentation, watched, value.model);
+      const time = await analyseTime(ingested, segmentation.customers, model, watched);
+      assert.ok(time.migration, time.migration_note ?? "");
+    } finally {
+      await ingested.close();
+    }
+    const allowed = new Set<string>([...INGEST_SETTINGS, ...INGEST_ORIGIN, ...SEGMENT_SETTINGS, ...LATER_SETTINGS]);
+    assert.deepEqual(
+      [...read].filter((path) => !allowed.has(path.split(".")[0]) && !["report", "report.currency"].includes(path)),
+      [],
+    );
+    for (const name of ["value.model", "migration.days_before", "report.currency"])
+      assert.ok(read.has(name), `${name} read: ${[...read].join(" ")}`);
+  });
+});
+
 describe("the report data with the stage cache", () => {
   const cache: StageCache = { dir: join(WORK, "stages"), input: "lines.csv fingerprint" };
   const quiet = () => {};
@@ -223,7 +272,7 @@ describe("the report data with the stage cache", () => {
     const stored = text(await computeReport(config(), quiet, null, cache));
     assert.deepEqual(
       entries(cache).map((e) => e.split("-")[0]),
-      ["ingest", "report", "search", "segment"],
+      ["ingest", "later", "report", "search", "segment"],
     );
     let recognised = "";
     const again = text(await computeReport(config(), (t) => (recognised += t), null, cache));
@@ -242,7 +291,7 @@ describe("the report data with the stage cache", () => {
       assert.notDeepEqual(fresh, plain);
     }
     assert.deepEqual(reports(), before, "the report's tables taken back after a k change");
-    // a change of a report setting (the title): the same tables again
+    // a change of a report setting (the title): the same tables again (value, model and time: the test after next)
     const relabelled = config({ report: { title: "Another title" } });
     const labelled = text(await computeReport(relabelled, quiet, null, cache));
     assert.deepEqual(labelled, text(await computeReport(relabelled, quiet)));
@@ -277,6 +326,24 @@ describe("the report data with the stage cache", () => {
       /warning: could not read the report's tables kept in \.segment-cache\/stages \(.+\); computing them again/,
     );
     assert.deepEqual(files, text(await computeReport(config(), quiet)));
+  });
+
+  it("reads value, model and time from the cache after a title change, and recomputes them, with a warning, when they cannot be read", async () => {
+    const stored = entries(cache).filter((e) => e.startsWith("later-"));
+    assert.ok(stored.length > 0, entries(cache).join(" "));
+    for (const name of stored) writeFileSync(join(cache.dir, name, "result.bin"), "not a serialisation");
+    const retitled = config({ report: { title: "A third title" } });
+    let log = "";
+    const files = text(await computeReport(retitled, (t) => (log += t), null, cache));
+    assert.match(
+      log,
+      /warning: could not read the value, model and time figures kept in \.segment-cache\/stages \(.+\); computing them again/,
+    );
+    assert.deepEqual(files, text(await computeReport(retitled, quiet)));
+    // stored again, and taken back without a word
+    log = "";
+    assert.deepEqual(text(await computeReport(retitled, (t) => (log += t), null, cache)), files);
+    assert.doesNotMatch(log, /warning/);
   });
 
   it("keeps the last KEEP entries of a stage and leaves other folders alone", async () => {
