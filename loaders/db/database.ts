@@ -5,7 +5,7 @@
 import type { DuckDBInstance, DuckDBConnection } from "@duckdb/node-api";
 import { duckdbModule } from "./require.ts";
 import { DUCKDB, type SqlDialect } from "./dialect.ts";
-import { queryRows } from "./sql.ts";
+import { queryChunks, queryRows } from "./sql.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -40,6 +40,8 @@ export interface SqlDatabase {
   duckdb: DuckDBConnection | null;
   /** rows as plain objects: integers as numbers, dates as ISO strings */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** the rows of `query`, handed to `take` a chunk at a time, in order (for results of one row per customer) */
+  queryChunks<T = Record<string, unknown>>(sql: string, take: (rows: T[]) => void): Promise<void>;
   /** runs one or more statements */
   run(sql: string): Promise<void>;
   /** creates (or replaces) the session table `name` with `columns` and fills it with `rows` */
@@ -66,6 +68,7 @@ export function duckdbDatabase(instance: DuckDBInstance, conn: DuckDBConnection)
     dialect: DUCKDB,
     duckdb: conn,
     query: (sql) => queryRows(conn, sql),
+    queryChunks: (sql, take) => queryChunks(conn, sql, take),
     run: async (sql) => {
       await conn.run(sql);
     },

@@ -351,6 +351,8 @@ export async function connectPostgres(
     dialect: POSTGRES,
     duckdb: null,
     query: (sql) => query(sql),
+    // the whole result in one chunk: pg reads it whole (the customer table, not lines, crosses the wire)
+    queryChunks: async (sql, take) => take(await query(sql)),
     run: async (sql) => {
       await query(sql);
     },

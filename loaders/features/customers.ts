@@ -151,26 +151,35 @@ export interface CustomerSums extends Omit<CustomerFeatures, "avg_order_value" |
  * return rate's base is the units bought before netting (the analysed units plus those netted off).
  */
 export function customerFeatureRows(rows: readonly CustomerSums[]): CustomerFeatures[] {
-  return rows.map(({ units, returned_units, netted_units, ...c }) => {
-    const bought = units + netted_units;
-    return {
-      customer_id: c.customer_id,
-      recency: c.recency,
-      frequency: c.frequency,
-      monetary: c.monetary,
-      first_purchase: c.first_purchase,
-      last_purchase: c.last_purchase,
-      tenure: c.tenure,
-      avg_order_value: c.monetary / c.frequency,
-      items_per_order: units / c.frequency,
-      return_rate: bought > 0 ? returned_units / bought : 0,
-      country: c.country,
-    };
-  });
+  return rows.map(customerFeatureRow);
 }
 
-/** One CustomerFeatures per customer with a kept line, in customer id order; the same to the last bit every run. */
+/** One row of customerFeatureRows. */
+function customerFeatureRow({ units, returned_units, netted_units, ...c }: CustomerSums): CustomerFeatures {
+  const bought = units + netted_units;
+  return {
+    customer_id: c.customer_id,
+    recency: c.recency,
+    frequency: c.frequency,
+    monetary: c.monetary,
+    first_purchase: c.first_purchase,
+    last_purchase: c.last_purchase,
+    tenure: c.tenure,
+    avg_order_value: c.monetary / c.frequency,
+    items_per_order: units / c.frequency,
+    return_rate: bought > 0 ? returned_units / bought : 0,
+    country: c.country,
+  };
+}
+
+/**
+ * One CustomerFeatures per customer with a kept line, in customer id order; the same to the last bit every run.
+ * Read a chunk at a time: only the CustomerFeatures are kept, not the query's rows beside them.
+ */
 export async function customerFeatures(db: SqlDatabase, snapshot: string): Promise<CustomerFeatures[]> {
-  const rows = await db.query<CustomerSums>(customerFeaturesSql(snapshot, db.dialect));
-  return customerFeatureRows(rows);
+  const customers: CustomerFeatures[] = [];
+  await db.queryChunks<CustomerSums>(customerFeaturesSql(snapshot, db.dialect), (rows) => {
+    for (const row of rows) customers.push(customerFeatureRow(row));
+  });
+  return customers;
 }
