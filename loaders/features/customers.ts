@@ -101,7 +101,7 @@ export function customerOrderSql(column: string, dialect: SqlDialect = DUCKDB): 
 }
 
 /**
- * The SQL computing, per customer, the sums and days CustomerFeatures are made of (`customerFeatureRows` turns them
+ * The SQL computing, per customer, the sums and days CustomerFeatures are made of (`customerFeatureRow` turns them
  * into CustomerFeatures) for a snapshot day (YYYY-MM-DD), ordered by customer id (numbers by value).
  */
 export function customerFeaturesSql(snapshot: string, dialect: SqlDialect = DUCKDB): string {
@@ -147,14 +147,9 @@ export interface CustomerSums extends Omit<CustomerFeatures, "avg_order_value" |
 }
 
 /**
- * CustomerFeatures from the sums: the ratios, divided in JavaScript so that they do not depend on the engine. The
+ * A customer's CustomerFeatures from her sums: the ratios, divided in JavaScript so that they do not depend on the engine. The
  * return rate's base is the units bought before netting (the analysed units plus those netted off).
  */
-export function customerFeatureRows(rows: readonly CustomerSums[]): CustomerFeatures[] {
-  return rows.map(customerFeatureRow);
-}
-
-/** One row of customerFeatureRows. */
 function customerFeatureRow({ units, returned_units, netted_units, ...c }: CustomerSums): CustomerFeatures {
   const bought = units + netted_units;
   return {

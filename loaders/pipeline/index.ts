@@ -178,35 +178,13 @@ export async function analyse(
       cache && keyOfLater
         ? await cacheRead(log, "the value, model and time figures", async () => loadLater<Later>(cache, keyOfLater))
         : null;
-    let valued = segmented;
-    let cpuValued = cpuSegmented;
-    const warnMismatches = ({ segment, rfm_segment }: Later["mismatches"]) => {
-      if (segment || rfm_segment)
-        log(
-          `segment-report: warning: scoring the training data with model.json places ${segment} customer(s) in another segment and ${rfm_segment} in another RFM segment than the fit\n`,
-        );
-    };
-    let later: Later;
-    if (storedLater) {
-      later = storedLater;
-      warnMismatches(later.mismatches);
-    } else {
-      const value = options.segmentsOnly
-        ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
-        : await valueStage(ingested, segmentation, config, stepProgress("value"));
-      valued = performance.now();
-      cpuValued = cpuMs();
-      // the value models' parameters travel with the segmentation (null when they were not fitted)
-      const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
-      warnMismatches(mismatches);
-      const time: TimeAnalysis = options.segmentsOnly
-        ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
-        : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
-      later = { value, model, mismatches, time };
-      if (cache && keyOfLater)
-        await cacheWrite(log, "the value, model and time figures", () => saveLater(cache, keyOfLater, later));
-    }
+    const valuedAt = { wall: segmented, cpu: cpuSegmented };
+    const later = storedLater ?? (await laterStages(ingested, segmentation, config, log, options, valuedAt));
+    if (storedLater) warnMismatches(log, storedLater.mismatches);
+    else if (cache && keyOfLater)
+      await cacheWrite(log, "the value, model and time figures", () => saveLater(cache, keyOfLater, later));
     const { value, model, mismatches, time } = later;
+    const [valued, cpuValued] = [valuedAt.wall, valuedAt.cpu];
     const timings = {
       ...ingested.timings,
       segment: Math.round(segmented - started),
@@ -251,6 +229,39 @@ interface Later {
   model: Model;
   mismatches: { segment: number; rfm_segment: number };
   time: TimeAnalysis;
+}
+
+/** Says when scoring the training data with the saved model places customers elsewhere than the fit. */
+function warnMismatches(log: (text: string) => void, { segment, rfm_segment }: Later["mismatches"]): void {
+  if (segment || rfm_segment)
+    log(
+      `segment-report: warning: scoring the training data with model.json places ${segment} customer(s) in another segment and ${rfm_segment} in another RFM segment than the fit\n`,
+    );
+}
+
+/**
+ * Value, the saved model, cohorts and migration on a segmentation (none of them under `segmentsOnly`). `valued`
+ * is set to when the value stage ended (wall and CPU), for the timings.
+ */
+async function laterStages(
+  ingested: IngestResult,
+  segmentation: SegmentationResult,
+  config: Config,
+  log: (text: string) => void,
+  options: AnalyseOptions,
+  valued: { wall: number; cpu: number },
+): Promise<Later> {
+  const value = options.segmentsOnly
+    ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
+    : await valueStage(ingested, segmentation, config, stepProgress("value"));
+  [valued.wall, valued.cpu] = [performance.now(), cpuMs()];
+  // the value models' parameters travel with the segmentation (null when they were not fitted)
+  const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
+  warnMismatches(log, mismatches);
+  const time: TimeAnalysis = options.segmentsOnly
+    ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
+    : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
+  return { value, model, mismatches, time };
 }
 
 /** Stores a stage's result; a failure to store (a full disk) is a warning, not the end of the run. */
