@@ -32,7 +32,6 @@ export const COVERED_THROUGH: Record<string, string> = {
   "loaders/pipeline/ingest-result.ts": "types only, re-exported by pipeline/ingest.ts",
   // wiring: a stage that calls tested pure functions in order
   "loaders/rfm/index.ts": "calls rfm/score.ts and rfm/segments.ts (test/rfm/rfm.test.ts, against pandas)",
-  "loaders/model/build.ts": "assembles model.json from the fit; test/model/score.test.ts scores the training data back",
   "loaders/report/assignments.ts":
     "loads the customer -> segment table, through prepareReportTables (test/report/aggregates)",
   "loaders/report/glossary-customers.ts":
