@@ -147,8 +147,8 @@ export interface CustomerSums extends Omit<CustomerFeatures, "avg_order_value" |
 }
 
 /**
- * A customer's CustomerFeatures from her sums: the ratios, divided in JavaScript so that they do not depend on the engine. The
- * return rate's base is the units bought before netting (the analysed units plus those netted off).
+ * A customer's CustomerFeatures from her sums: the ratios, divided in JavaScript so that they do not depend on the
+ * engine. The return rate's base is the units bought before netting (the analysed units plus those netted off).
  */
 function customerFeatureRow({ units, returned_units, netted_units, ...c }: CustomerSums): CustomerFeatures {
   const bought = units + netted_units;

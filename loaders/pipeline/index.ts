@@ -30,16 +30,12 @@ import {
   ingestKey,
   laterKey,
   loadIngest,
-  loadLater,
-  loadReportTables,
+  loadResult,
   loadSearch,
-  loadSegmentation,
   reportKey,
   saveIngest,
-  saveLater,
-  saveReportTables,
+  saveResult,
   saveSearch,
-  saveSegmentation,
   searchKey,
   segmentKey,
   snapshot,
@@ -144,7 +140,9 @@ export async function analyse(
     const keyOfSegmentation = cache && keyOfIngest ? segmentKey(keyOfIngest, config) : null;
     let segmentation =
       cache && keyOfSegmentation
-        ? await cacheRead(log, "the segmentation", async () => loadSegmentation(cache, keyOfSegmentation))
+        ? await cacheRead(log, "the segmentation", async () =>
+            loadResult<SegmentationResult>(cache, "segment", keyOfSegmentation),
+          )
         : null;
     if (!segmentation) {
       const keyOfSearch = cache && keyOfIngest ? searchKey(keyOfIngest, config) : null;
@@ -164,7 +162,7 @@ export async function analyse(
       );
       const done = segmentation;
       if (cache && keyOfSegmentation)
-        await cacheWrite(log, "the segmentation", () => saveSegmentation(cache, keyOfSegmentation, done));
+        await cacheWrite(log, "the segmentation", () => saveResult(cache, "segment", keyOfSegmentation, done));
       const bytes = searched;
       if (cache && keyOfSearch && bytes && memo.stabilities)
         await cacheWrite(log, "the k search", () => saveSearch(cache, keyOfSearch, bytes, memo.stabilities!));
@@ -176,15 +174,17 @@ export async function analyse(
     const keyOfLater = cache && keyOfSegmentation && !options.segmentsOnly ? laterKey(keyOfSegmentation, config) : null;
     const storedLater =
       cache && keyOfLater
-        ? await cacheRead(log, "the value, model and time figures", async () => loadLater<Later>(cache, keyOfLater))
+        ? await cacheRead(log, "the value, model and time figures", async () =>
+            loadResult<Later>(cache, "later", keyOfLater),
+          )
         : null;
-    const valuedAt = { wall: segmented, cpu: cpuSegmented };
-    const later = storedLater ?? (await laterStages(ingested, segmentation, config, log, options, valuedAt));
+    const { later, valued, cpuValued } = storedLater
+      ? { later: storedLater, valued: segmented, cpuValued: cpuSegmented }
+      : await laterStages(ingested, segmentation, config, log, options);
     if (storedLater) warnMismatches(log, storedLater.mismatches);
     else if (cache && keyOfLater)
-      await cacheWrite(log, "the value, model and time figures", () => saveLater(cache, keyOfLater, later));
+      await cacheWrite(log, "the value, model and time figures", () => saveResult(cache, "later", keyOfLater, later));
     const { value, model, mismatches, time } = later;
-    const [valued, cpuValued] = [valuedAt.wall, valuedAt.cpu];
     const timings = {
       ...ingested.timings,
       segment: Math.round(segmented - started),
@@ -240,8 +240,8 @@ function warnMismatches(log: (text: string) => void, { segment, rfm_segment }: L
 }
 
 /**
- * Value, the saved model, cohorts and migration on a segmentation (none of them under `segmentsOnly`). `valued`
- * is set to when the value stage ended (wall and CPU), for the timings.
+ * Value, the saved model, cohorts and migration on a segmentation (none of them under `segmentsOnly`), with when
+ * the value stage ended (wall and CPU ms), for the timings.
  */
 async function laterStages(
   ingested: IngestResult,
@@ -249,19 +249,18 @@ async function laterStages(
   config: Config,
   log: (text: string) => void,
   options: AnalyseOptions,
-  valued: { wall: number; cpu: number },
-): Promise<Later> {
+): Promise<{ later: Later; valued: number; cpuValued: number }> {
   const value = options.segmentsOnly
     ? notFitted(config.value, SEGMENTS_ONLY_NOTE)
     : await valueStage(ingested, segmentation, config, stepProgress("value"));
-  [valued.wall, valued.cpu] = [performance.now(), cpuMs()];
+  const [valued, cpuValued] = [performance.now(), cpuMs()];
   // the value models' parameters travel with the segmentation (null when they were not fitted)
   const { model, mismatches } = buildModel(ingested, segmentation, config, value.model);
   warnMismatches(log, mismatches);
   const time: TimeAnalysis = options.segmentsOnly
     ? { cohorts: null, cells: null, migration: null, migration_note: SEGMENTS_ONLY_NOTE }
     : await analyseTime(ingested, segmentation.customers, model, config, stepProgress("time"));
-  return { value, model, mismatches, time };
+  return { later: { value, model, mismatches, time }, valued, cpuValued };
 }
 
 /** Stores a stage's result; a failure to store (a full disk) is a warning, not the end of the run. */
@@ -489,12 +488,14 @@ export async function computeReport(
     // (the database on all its threads: every float sum is ordered, db/dialect.ts, and every ranking a total order)
     let tables =
       cache && keyOfReport
-        ? await cacheRead(log, "the report's tables", async () => loadReportTables<ReportTables>(cache, keyOfReport))
+        ? await cacheRead(log, "the report's tables", async () =>
+            loadResult<ReportTables>(cache, "report", keyOfReport),
+          )
         : null;
     if (!tables) {
       const computed = await reportTables(ingested, segmentation, config);
       if (cache && keyOfReport)
-        await cacheWrite(log, "the report's tables", () => saveReportTables(cache, keyOfReport, computed));
+        await cacheWrite(log, "the report's tables", () => saveResult(cache, "report", keyOfReport, computed));
       tables = computed;
     }
     const files = await buildPageData(

@@ -34,7 +34,6 @@ import { duckdbDatabase, openDatabase } from "../db/database.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { closeOnce } from "./close.ts";
 import type { IngestOptions, IngestResult } from "./ingest-result.ts";
-import type { SegmentationResult } from "./types.ts";
 import type { SearchResult } from "../cluster/search.ts";
 import type { StabilityResult } from "../cluster/stability.ts";
 import { removeLeftovers } from "../processes.ts";
@@ -73,7 +72,9 @@ export interface StageCache {
   input: string;
 }
 
-export type StageName = "ingest" | "segment" | "search" | "later" | "report";
+/** The stages kept, by the name their entries' folders start with. */
+const STAGES = ["ingest", "segment", "search", "later", "report"] as const;
+export type StageName = (typeof STAGES)[number];
 
 /** JSON with object keys sorted: the same settings give the same text whatever order they were written in. */
 function stableJson(value: unknown): string {
@@ -165,7 +166,7 @@ async function store(
  * the staging folders of processes that are gone (killed outright before they could clean up).
  */
 export function prune(cache: StageCache, stage: StageName): void {
-  removeLeftovers(cache.dir, /^\.staging-(?:ingest|segment|search|later|report)-(\d+)$/);
+  removeLeftovers(cache.dir, new RegExp(`^\\.staging-(?:${STAGES.join("|")})-(\\d+)$`));
   const entries = readdirSync(cache.dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(`${stage}-`) && existsSync(join(cache.dir, e.name, STAMP)))
     .map((e) => ({ path: join(cache.dir, e.name), used: statSync(join(cache.dir, e.name, STAMP)).mtimeMs }))
@@ -264,37 +265,21 @@ export async function loadIngest(
   };
 }
 
-/** The stored segmentation for `key`, or null. */
-export function loadSegmentation(cache: StageCache, key: string): SegmentationResult | null {
-  const dir = hit(cache, "segment", key);
-  return dir ? (deserialize(readFileSync(join(dir, RESULT))) as SegmentationResult) : null;
-}
+/** The stages whose whole result is one serialised value (the ingest and the k search keep more files). */
+type ResultStage = Exclude<StageName, "ingest" | "search">;
 
-/** Stores a segmentation result. */
-export async function saveSegmentation(cache: StageCache, key: string, result: SegmentationResult): Promise<void> {
-  await store(cache, "segment", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(result)));
-}
-
-/** The stored results of the stages after the segmentation for `key` (node:v8 serialisation), or null. */
-export function loadLater<T>(cache: StageCache, key: string): T | null {
-  const dir = hit(cache, "later", key);
+/**
+ * The stored result of `stage` for `key` (node:v8 serialisation: maps, typed arrays and numbers to the bit), or
+ * null: the segmentation, the stages after it, or the report's tables.
+ */
+export function loadResult<T>(cache: StageCache, stage: ResultStage, key: string): T | null {
+  const dir = hit(cache, stage, key);
   return dir ? (deserialize(readFileSync(join(dir, RESULT))) as T) : null;
 }
 
-/** Stores the results of the stages after the segmentation. */
-export async function saveLater(cache: StageCache, key: string, later: unknown): Promise<void> {
-  await store(cache, "later", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(later)));
-}
-
-/** The stored report tables for `key` (node:v8 serialisation: maps, typed arrays and numbers to the bit), or null. */
-export function loadReportTables<T>(cache: StageCache, key: string): T | null {
-  const dir = hit(cache, "report", key);
-  return dir ? (deserialize(readFileSync(join(dir, RESULT))) as T) : null;
-}
-
-/** Stores the report tables. */
-export async function saveReportTables(cache: StageCache, key: string, tables: unknown): Promise<void> {
-  await store(cache, "report", key, async (dir) => writeFileSync(join(dir, RESULT), serialize(tables)));
+/** Stores the result of `stage` (see loadResult). */
+export async function saveResult(cache: StageCache, stage: ResultStage, key: string, result: unknown): Promise<void> {
+  await store(cache, stage, key, async (dir) => writeFileSync(join(dir, RESULT), serialize(result)));
 }
 
 const SEARCH = "search.bin";
