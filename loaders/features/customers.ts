@@ -150,20 +150,37 @@ export interface CustomerSums extends Omit<CustomerFeatures, "avg_order_value" |
  * A customer's CustomerFeatures from her sums: the ratios, divided in JavaScript so that they do not depend on the
  * engine. The return rate's base is the units bought before netting (the analysed units plus those netted off).
  */
-function customerFeatureRow({ units, returned_units, netted_units, ...c }: CustomerSums): CustomerFeatures {
+function customerFeatureRow(
+  { units, returned_units, netted_units, ...c }: CustomerSums,
+  shared: (text: string) => string = (text) => text,
+): CustomerFeatures {
   const bought = units + netted_units;
   return {
     customer_id: c.customer_id,
     recency: c.recency,
     frequency: c.frequency,
     monetary: c.monetary,
-    first_purchase: c.first_purchase,
-    last_purchase: c.last_purchase,
+    first_purchase: shared(c.first_purchase),
+    last_purchase: shared(c.last_purchase),
     tenure: c.tenure,
     avg_order_value: c.monetary / c.frequency,
     items_per_order: units / c.frequency,
     return_rate: bought > 0 ? returned_units / bought : 0,
-    country: c.country,
+    country: shared(c.country),
+  };
+}
+
+/**
+ * One string object for each distinct text: the customers' dates and countries repeat (a few thousand days, a few
+ * dozen countries), and each row from the database brings its own copies (about 80 bytes a customer).
+ */
+function sharedStrings(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const kept = seen.get(text);
+    if (kept !== undefined) return kept;
+    seen.set(text, text);
+    return text;
   };
 }
 
@@ -173,8 +190,9 @@ function customerFeatureRow({ units, returned_units, netted_units, ...c }: Custo
  */
 export async function customerFeatures(db: SqlDatabase, snapshot: string): Promise<CustomerFeatures[]> {
   const customers: CustomerFeatures[] = [];
+  const shared = sharedStrings();
   await db.queryChunks<CustomerSums>(customerFeaturesSql(snapshot, db.dialect), (rows) => {
-    for (const row of rows) customers.push(customerFeatureRow(row));
+    for (const row of rows) customers.push(customerFeatureRow(row, shared));
   });
   return customers;
 }

@@ -14,7 +14,7 @@ import { quantileSorted, sortedCopy } from "../stats/quantile.ts";
 import type { ValueModel } from "../value/saved.ts";
 import { assignmentOf } from "./assign.ts";
 import { MODEL_KIND, MODEL_VERSION, type Model } from "./schema.ts";
-import { scoreCustomers } from "./score.ts";
+import { scoreColumns } from "./score.ts";
 
 /** The id of a model: sha256 of its JSON without the id, first 16 hex digits. */
 export function modelId(model: Omit<Model, "model_id">): string {
@@ -106,13 +106,13 @@ export function buildModel(
       })),
     },
   };
-  const scored = scoreCustomers(partial, customers);
+  const scored = scoreColumns(partial, customers);
   const fitted = segmentation.customers;
   const mismatches = { segment: 0, rfm_segment: 0 };
-  scored.customers.forEach((c, i) => {
-    if (c.cluster !== fitted[i].cluster) mismatches.segment++;
-    if (c.rfm_segment !== fitted[i].rfm_segment) mismatches.rfm_segment++;
-  });
+  for (let i = 0; i < fitted.length; i++) {
+    if (scored.labels[i] !== fitted[i].cluster) mismatches.segment++;
+    if (scored.segments[i] !== fitted[i].rfm_segment) mismatches.rfm_segment++;
+  }
   const n = customers.length;
   const meanSd = (values: Float64Array) => {
     let sum = 0;

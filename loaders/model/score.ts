@@ -38,15 +38,42 @@ export interface Scored {
   transformed: Float64Array[];
 }
 
+/** The model's placing of the customers as columns (input order): what scoreCustomers gives as one row each. */
+export interface ScoredColumns {
+  /** per customer: cluster */
+  labels: Int32Array;
+  /** per customer: RFM scores */
+  rfm: { r: Uint8Array; f: Uint8Array; m: Uint8Array };
+  /** per customer: RFM cell and segment */
+  cells: readonly string[];
+  segments: readonly string[];
+  /** per customer: distance to the assigned cluster's centre (scaled units) */
+  distances: Float64Array;
+  /** per model feature: the customers' transformed values */
+  transformed: Float64Array[];
+}
+
+/**
+ * Clusters and RFM segments of the customers under the model, as columns: no object per customer (the saved
+ * model's round-trip check scores every training customer; at ten million customers the rows would not fit).
+ */
+export function scoreColumns(
+  model: Pick<Model, "features" | "clustering" | "rfm">,
+  customers: readonly CustomerFeatures[],
+): ScoredColumns {
+  const { X, transformed } = modelPoints(model, customers);
+  const { labels, distances } = assignPoints(model.clustering.assignment, X);
+  const rfm = rfmScores(model.rfm.thresholds, customers);
+  const { cells, segments } = assignSegments(rfm.r, rfm.f, rfm.m, model.rfm.rules as SegmentRule[]);
+  return { labels, rfm, cells, segments, distances, transformed };
+}
+
 /** Segments and RFM segments of the customers under the model. */
 export function scoreCustomers(
   model: Pick<Model, "features" | "clustering" | "segments" | "rfm">,
   customers: readonly CustomerFeatures[],
 ): Scored {
-  const { X, transformed } = modelPoints(model, customers);
-  const { labels, distances } = assignPoints(model.clustering.assignment, X);
-  const rfm = rfmScores(model.rfm.thresholds, customers);
-  const { cells, segments } = assignSegments(rfm.r, rfm.f, rfm.m, model.rfm.rules as SegmentRule[]);
+  const { labels, rfm, cells, segments, distances, transformed } = scoreColumns(model, customers);
   const names = model.segments.map((s) => s.name);
   const out = customers.map((c, i) => ({
     customer_id: c.customer_id,
