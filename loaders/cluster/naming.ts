@@ -143,6 +143,7 @@ export function nameClusters(
 /**
  * Names checked against the members (traits.ts): the grid name of each cluster, moved until every trait it asserts
  * holds for at least half of the members and no lapsed name holds 10% or more new customers; then made unique.
+ * `base` holds the sorted columns of `columns`' customers.
  */
 export function nameClustersChecked(
   clusters: readonly ClusterMedians[],
@@ -155,7 +156,7 @@ export function nameClustersChecked(
     positions,
     checks,
     names: gridNames,
-  } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v]);
+  } = checkNames(start, labels, columns, traitThresholds(base), (r, v) => NAME_GRID[r][v], base.monetary);
   return { names: nameFromPositions(positions, gridNames), positions, checks };
 }
 

@@ -27,7 +27,7 @@
  * Otherwise value moves to "middle" and the name is looked up again, with why ("median spend 1.06× the rest,
  * 95% interval 0.98–1.14: not clearly above").
  */
-import { bootstrapRatio } from "../stats/intervals.ts";
+import { groupRatios } from "../stats/intervals.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { ALL_TRAITS, type Trait } from "./trait-names.ts";
 
@@ -230,6 +230,8 @@ export function checkNames(
   columns: TraitColumns,
   thresholds: TraitThresholds,
   grid: GridLookup,
+  /** columns.monetary's ascending copy, where the caller has one (the base's) */
+  sortedMonetary: Float64Array | null = null,
 ): { positions: ClusterPosition[]; checks: NameCheck[]; names: string[] } {
   const k = positions.length;
   const counts = countTraits(labels, k, columns, thresholds, ALL_TRAITS);
@@ -240,8 +242,9 @@ export function checkNames(
   const names: string[] = [];
   const rejected: NameCheck["rejected"][] = positions.map(() => []);
   const ratios = new Map<number, ValueRatio>();
+  const spend = spendRatios(labels, columns.monetary, sortedMonetary);
   const valueRatio = (j: number): ValueRatio => {
-    if (!ratios.has(j)) ratios.set(j, spendRatio(labels, columns.monetary, j));
+    if (!ratios.has(j)) ratios.set(j, spend(j));
     return ratios.get(j)!;
   };
   out.forEach((p, j) => {
@@ -329,18 +332,19 @@ export function groupTraitShares(
 
 /**
  * Group j's median spend over the median spend of every other customer, with a seeded bootstrap interval (each
- * group resampled within itself).
+ * group resampled within itself), for any group j of the labelling. `sorted`: monetary's ascending copy, where the
+ * caller has one.
  */
-export function spendRatio(labels: ArrayLike<number>, monetary: ArrayLike<number>, j: number): ValueRatio {
-  let size = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === j) size++;
-  const members = new Float64Array(size);
-  const rest = new Float64Array(labels.length - size);
-  for (let i = 0, m = 0, r = 0; i < labels.length; i++)
-    if (labels[i] === j) members[m++] = monetary[i];
-    else rest[r++] = monetary[i];
-  const { ratio, low, high } = bootstrapRatio(members, rest, { seed: 42 + j, resamples: VALUE_RESAMPLES });
-  return { ratio, low, high };
+export function spendRatios(
+  labels: ArrayLike<number>,
+  monetary: ArrayLike<number>,
+  sorted: Float64Array | null = null,
+): (j: number) => ValueRatio {
+  const ratios = groupRatios(monetary, labels, sorted);
+  return (j) => {
+    const { ratio, low, high } = ratios(j, { seed: 42 + j, resamples: VALUE_RESAMPLES });
+    return { ratio, low, high };
+  };
 }
 
 /** Whether the interval supports the value word: wholly at or above VALUE_RATIO ("high"), at or below its inverse. */

@@ -7,6 +7,25 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * The ascending `sorted` without the values of `part`, itself ascending and a sub-multiset of `sorted` (a group's
+ * values taken out of everyone's): one pass, no sort. Values are matched by Object.is, the identity the typed arrays'
+ * sort orders by (-0 before 0, NaN last), so the result is what sorting the remaining values gives.
+ */
+export function sortedWithout(sorted: Float64Array, part: Float64Array): Float64Array {
+  if (part.length > sorted.length) throw new Error("sortedWithout: part is not a sub-multiset of sorted");
+  const out = new Float64Array(sorted.length - part.length);
+  let p = 0;
+  let o = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (p < part.length && Object.is(sorted[i], part[p])) p++;
+    else if (o < out.length) out[o++] = sorted[i];
+    else throw new Error("sortedWithout: part is not a sub-multiset of sorted");
+  }
+  if (p !== part.length) throw new Error("sortedWithout: part is not a sub-multiset of sorted");
+  return out;
+}
+
+/**
  * The p-quantile (0 <= p <= 1) of an ascending sample by Hyndman & Fan type 7, the default of R, numpy
  * (`linear`) and simple-statistics >= 7 (pinned at 7.12.1, which computes it): h = (n - 1) p, linear
  * interpolation between the order statistics around h. NaN for an empty sample.

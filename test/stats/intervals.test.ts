@@ -8,11 +8,12 @@ import {
   apart,
   bootstrap,
   bootstrapRatio,
+  groupRatios,
   ORDER_STATISTIC_DRAWS_ABOVE,
   resampledMedian,
   wilson,
 } from "../../loaders/stats/intervals.ts";
-import { medianInPlace } from "../../loaders/stats/quantile.ts";
+import { medianInPlace, sortedCopy, sortedWithout } from "../../loaders/stats/quantile.ts";
 import { Rng } from "../../loaders/stats/random.ts";
 
 const expected: { successes: number; n: number; low: number; high: number }[] = JSON.parse(
@@ -107,4 +108,57 @@ test("above the size limit, the median ratio's bootstrap interval is that of res
   assert.ok(Math.abs(fast.low - low) < 0.1 * width, `low ${fast.low} against ${low}`);
   assert.ok(Math.abs(fast.high - high) < 0.1 * width, `high ${fast.high} against ${high}`);
   assert.ok(fast.low < fast.ratio && fast.ratio < fast.high);
+});
+
+/** Values with ties, negative zeros and zeros, in random order, and labels 0..k-1 for them. */
+function labelled(n: number, k: number, seed: number): { values: Float64Array; labels: Int32Array } {
+  const rng = new Rng(seed);
+  const values = new Float64Array(n);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rng.next();
+    // a fifth whole pounds (ties), a few zeros of both signs, the rest spread out
+    values[i] = r < 0.2 ? rng.int(50) : r < 0.22 ? (rng.chance(0.5) ? -0 : 0) : rng.logNormal(100, 1.3);
+    labels[i] = rng.int(k);
+  }
+  return { values, labels };
+}
+
+test("sortedWithout: the sorted rest of a sorted whole, -0 and 0 told apart; a part not in the whole is an error", () => {
+  const { values, labels } = labelled(5_000, 3, 1);
+  const whole = sortedCopy(values);
+  for (let j = 0; j < 3; j++) {
+    const part = sortedCopy(values.filter((_, i) => labels[i] === j));
+    const rest = sortedCopy(values.filter((_, i) => labels[i] !== j));
+    const got = sortedWithout(whole, part);
+    assert.equal(got.length, rest.length);
+    assert.ok(
+      got.every((x, i) => Object.is(x, rest[i])),
+      `group ${j}: the rest sorted`,
+    );
+  }
+  assert.deepEqual(
+    [...sortedWithout(Float64Array.of(-0, 0, 0, 2), Float64Array.of(0, 2))].map(Object.is.bind(null, -0)),
+    [true, false],
+  );
+  assert.throws(() => sortedWithout(Float64Array.of(1, 2, 3), Float64Array.of(2.5)), /not a sub-multiset/);
+  assert.throws(() => sortedWithout(Float64Array.of(1, 2), Float64Array.of(1, 2, 2)), /not a sub-multiset/);
+});
+
+test("groupRatios: each group against the rest gives bootstrapRatio's bits, below and above the size limit", () => {
+  for (const n of [3_000, ORDER_STATISTIC_DRAWS_ABOVE + 7_001]) {
+    const { values, labels } = labelled(n, 4, n);
+    const ratios = groupRatios(values, labels);
+    const given = groupRatios(values, labels, sortedCopy(values));
+    for (let j = 0; j < 5; j++) {
+      // group 4 has no members: NaN bounds
+      const members = values.filter((_, i) => labels[i] === j);
+      const rest = values.filter((_, i) => labels[i] !== j);
+      const expected = bootstrapRatio(members, rest, { seed: 7 + j, resamples: 300 });
+      assert.deepEqual(ratios(j, { seed: 7 + j, resamples: 300 }), expected, `n = ${n}, group ${j}`);
+      assert.deepEqual(given(j, { seed: 7 + j, resamples: 300 }), expected, `n = ${n}, group ${j}, sorted given`);
+      if (j < 4) assert.ok(expected.low < expected.high, `n = ${n}, group ${j}: a real interval`);
+    }
+  }
+  assert.throws(() => groupRatios([1, 2, 3], [0, 1, 0], Float64Array.of(1, 2)), /2 sorted values for 3 values/);
 });

@@ -16,7 +16,7 @@ import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, returnIntervals, rnd, segmentRows } from "../facts.ts";
-import { bootstrapMedian, bootstrapRatio } from "../../stats/intervals.ts";
+import { bootstrapMedian, groupRatios } from "../../stats/intervals.ts";
 
 export const PCA_MAX_POINTS = 2500;
 
@@ -86,12 +86,12 @@ export function spendIntervals(
   labels: ArrayLike<number>,
   names: readonly string[],
 ): { name: string; median: number; low: number; high: number; ratio: number; ratio_low: number; ratio_high: number }[] {
+  const ratios = groupRatios(monetary, labels);
   return names.map((name, j) => {
     const members: number[] = [];
-    const rest: number[] = [];
-    for (let i = 0; i < labels.length; i++) (labels[i] === j ? members : rest).push(monetary[i]);
+    for (let i = 0; i < labels.length; i++) if (labels[i] === j) members.push(monetary[i]);
     const median = bootstrapMedian(members, { seed: 42 + j, resamples: SPEND_RESAMPLES });
-    const ratio = bootstrapRatio(members, rest, { seed: 42 + j, resamples: SPEND_RESAMPLES });
+    const ratio = ratios(j, { seed: 42 + j, resamples: SPEND_RESAMPLES });
     const sorted = Float64Array.from(members).sort();
     const mid = (sorted.length - 1) / 2;
     return {
