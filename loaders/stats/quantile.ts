@@ -16,10 +16,11 @@ export function sortedWithout(sorted: Float64Array, part: Float64Array): Float64
   const out = new Float64Array(sorted.length - part.length);
   let p = 0;
   let o = 0;
+  // a value of `part` missing from `sorted` leaves more values than `out` holds (a typed array ignores writes past
+  // its end) and fewer matched than `part` has: the one check after the loop catches both
   for (let i = 0; i < sorted.length; i++) {
     if (p < part.length && Object.is(sorted[i], part[p])) p++;
-    else if (o < out.length) out[o++] = sorted[i];
-    else throw new Error("sortedWithout: part is not a sub-multiset of sorted");
+    else out[o++] = sorted[i];
   }
   if (p !== part.length) throw new Error("sortedWithout: part is not a sub-multiset of sorted");
   return out;
