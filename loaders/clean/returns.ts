@@ -1,11 +1,11 @@
 /**
- * Returns matched to purchases, and revenue net of them. Each cancellation line with a customer (the `returns`
- * view) returns units of the same customer's same stock code: they are matched to that customer's kept purchase
- * lines of the code at or before the cancellation's time, the most recent purchase first (file order breaks ties
- * between lines of the same time), each capped at what is left of it after earlier returns; cancellations are
- * taken in time order. Units that find no purchase (returns of something bought before the data starts, discounts,
- * postage refunds ...) are counted as unmatched and reduce nothing. A matched unit is valued at the purchase
- * line's unit price.
+ * Returns matched to purchases, and revenue net of them. Each cancellation line with a customer, dated inside the
+ * window (the `returns` view: line-sql.ts IS_RETURN), returns units of the same customer's same stock code: they are
+ * matched to that customer's kept purchase lines of the code at or before the cancellation's time, the most recent
+ * purchase first (file order breaks ties between lines of the same time), each capped at what is left of it after
+ * earlier returns; cancellations are taken in time order. Units that find no purchase (returns of something bought
+ * before the data starts, discounts, postage refunds ...) are counted as unmatched and reduce nothing. A matched
+ * unit is valued at the purchase line's unit price.
  *
  * The matches are the table `return_matches` (purchase line, return line, customer, units, value) and the
  * per-customer table `customer_returns` (units returned; units netted off the customer's lines), whatever the
@@ -17,7 +17,7 @@
 import type { Config } from "../config.ts";
 import type { SqlDatabase } from "../db/database.ts";
 import type { SqlDialect } from "../db/dialect.ts";
-import { IS_CANCELLATION, UNIT_VALUE } from "./line-sql.ts";
+import { IS_CANCELLATION, IS_RETURN, UNIT_VALUE } from "./line-sql.ts";
 
 /** What the matching found and what it did to revenue. */
 export interface ReturnAccounting {
@@ -134,14 +134,14 @@ export function matchReturns(lines: readonly MatchLine[]): {
 export function matchLinesSql(d: SqlDialect, unordered = false): string {
   const id = d.rowId;
   const sql = `
-WITH pairs AS (SELECT DISTINCT customer_id, stock_code FROM transactions WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL)
+WITH pairs AS (SELECT DISTINCT customer_id, stock_code FROM transactions WHERE ${IS_RETURN})
 SELECT line_id AS row, kind, customer_id, stock_code, quantity, ${UNIT_VALUE} AS unit_price, invoice_date FROM (
   SELECT transactions.${id} AS line_id, 0 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date
   FROM transactions JOIN pairs USING (customer_id, stock_code)
   WHERE drop_reason IS NULL AND NOT ${IS_CANCELLATION} AND quantity > 0
   UNION ALL
   SELECT ${id} AS line_id, 1 AS kind, customer_id, stock_code, quantity, unit_price, revenue, invoice_date FROM transactions
-  WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL) match_lines`;
+  WHERE ${IS_RETURN}) match_lines`;
   return unordered
     ? sql
     : `${sql}

@@ -76,7 +76,7 @@ export type IngestAccounting = Accounting & {
   revenue_source?: string;
 };
 
-import { IS_CANCELLATION, UNIT_VALUE } from "./line-sql.ts";
+import { IS_CANCELLATION, IS_RETURN, UNIT_VALUE } from "./line-sql.ts";
 
 export { IS_CANCELLATION, UNIT_VALUE };
 
@@ -244,7 +244,8 @@ export async function countAccounting(db: SqlDatabase, rowsIn: number, table = "
 
 /**
  * Creates the views `lines` (kept lines, quantity and revenue net of the units `returned` when the table has them:
- * see returns.ts) and `returns` (cancellation lines with a customer) over `table`.
+ * see returns.ts) and `returns` (cancellation lines with a customer, dated inside the window: IS_RETURN) over
+ * `table`.
  */
 export async function createLineViews(db: SqlDatabase, table = "transactions"): Promise<void> {
   const columns = LINE_COLUMNS.join(", ");
@@ -261,13 +262,7 @@ export async function createLineViews(db: SqlDatabase, table = "transactions"): 
   await db.run(
     db.dialect.createView("lines", `SELECT ${hasReturned ? net : columns} FROM ${table} WHERE drop_reason IS NULL`),
   );
-  await db.run(
-    db.dialect.createView(
-      "returns",
-      `SELECT ${columns} FROM ${table}
-     WHERE ${IS_CANCELLATION} AND customer_id IS NOT NULL AND drop_reason IS DISTINCT FROM 'implausible_date'`,
-    ),
-  );
+  await db.run(db.dialect.createView("returns", `SELECT ${columns} FROM ${table} WHERE ${IS_RETURN}`));
 }
 
 /** Counts customer ids written more than one way (by the hash of the id as written, see read.ts). */

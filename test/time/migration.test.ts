@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { loadConfig, PROJECT_ROOT } from "../../loaders/config.ts";
 import { ensureDemoData } from "../../loaders/demo/index.ts";
-import { ingest } from "../../loaders/pipeline/ingest.ts";
+import { customersBefore, ingest } from "../../loaders/pipeline/ingest.ts";
 import { runPipeline, type PipelineSummary } from "../../loaders/pipeline/index.ts";
 import { migrationDates } from "../../loaders/pipeline/time.ts";
 import { migrationFlows, NOT_NOW, NOT_YET, type Placed } from "../../loaders/time/migration.ts";
@@ -102,6 +102,47 @@ describe("migration", () => {
     const newCustomers = m.flows.filter((f) => f.from === NOT_YET).reduce((a, f) => a + f.customers, 0);
     assert.equal(newCustomers, summary.customers - earlier.customers.length);
     assert.ok(m.centre_shift && m.centre_shift.length === summary.k);
+  });
+
+  it("a return made after the earlier date does not net the purchases made before it", async () => {
+    // 17850 buys 10 of 85123A in January and returns them in June; 13047 returns half of a February purchase in
+    // February, before the date (netted at both dates), and buys again in June
+    const lines = [
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+      "536365,85123A,WHITE HANGING HEART,10,1/10/2011 8:26,2.55,17850,United Kingdom",
+      "536366,71053,WHITE METAL LANTERN,6,1/12/2011 8:26,3.39,17850,United Kingdom",
+      "536367,84406B,CREAM CUPID HEARTS,8,1/15/2011 9:00,2.75,13047,United Kingdom",
+      "536368,22752,SET 7 BABUSHKA,4,2/01/2011 9:00,7.65,13047,United Kingdom",
+      "C536369,22752,SET 7 BABUSHKA,-2,2/20/2011 9:00,7.65,13047,United Kingdom",
+      "C536370,85123A,WHITE HANGING HEART,-10,6/10/2011 10:00,2.55,17850,United Kingdom",
+      "536371,22752,SET 7 BABUSHKA,2,6/12/2011 9:00,7.65,13047,United Kingdom",
+    ];
+    const whole = join(WORK, "later-return.csv");
+    const cut = join(WORK, "later-return-cut.csv");
+    writeFileSync(whole, lines.join("\n") + "\n");
+    // the lines dated before 2011-03-01 (the earlier date): the first five
+    writeFileSync(cut, lines.slice(0, 6).join("\n") + "\n");
+    const before = "2011-03-01";
+    const features = (customers: { customer_id: string; monetary: number; frequency: number; recency: number }[]) =>
+      customers.map((c) => [c.customer_id, c.monetary, c.frequency, c.recency]);
+    const config = loadConfig({ file: null, data: whole, env: {} });
+    const run = await ingest(config);
+    const copied = await customersBefore(run, config, before);
+    await run.close();
+    const again = await ingest({ ...config, snapshot_date: before }, { before });
+    await again.close();
+    const truncated = await ingest(
+      loadConfig({ file: null, data: cut, env: {}, overrides: { snapshot_date: before } }),
+    );
+    await truncated.close();
+    const expected = features(truncated.customers);
+    // at the earlier date 17850 has spent 10 x 2.55 + 6 x 3.39, the June return not yet made
+    assert.deepEqual(
+      expected.find(([id]) => id === "17850"),
+      ["17850", 45.84, 2, 48],
+    );
+    assert.deepEqual(features(copied), expected, "the earlier cut from the run's lines");
+    assert.deepEqual(features(again.customers), expected, "an ingest ending the day before the date");
   });
 
   it("the demo data: on by default, and the flows add up", async () => {
