@@ -19,6 +19,7 @@ import {
   DUPLICATE_COUNT_MAX_ROWS,
   countCustomerMerges,
   firstImplausible,
+  implausibleDateSql,
   markDuplicates,
   resolveDateWindow,
   type DateWindow,
@@ -280,10 +281,12 @@ export async function customersBefore(ingested: IngestResult, config: Config, be
     const reason = dropReasonSql(config.cleaning, window, { joinedOrders: joinsOrders(config), dialect: db.dialect });
     return await withQueryProgress(conn, "time", `the customers at ${before}`, async (step) => {
       step("cleaning the lines");
-      // every column as read (drop_reason and returned as the read derives them), in the read's row order
+      // every column as read (drop_reason and returned as the read derives them), in the read's row order, of the
+      // lines dated inside the cut's window: a line outside it would be implausible_date, which no later step keeps,
+      // matches or reads (the lines after the earlier date are most of what it leaves out)
       await db.run(
         `CREATE TABLE transactions AS SELECT * REPLACE (${reason} AS drop_reason, CAST(NULL AS DOUBLE) AS returned)
-         FROM ${main}.main.transactions ORDER BY rowid`,
+         FROM ${main}.main.transactions WHERE ${implausibleDateSql(window)} IS NOT TRUE ORDER BY rowid`,
       );
       step("duplicates");
       if (config.cleaning.drop_duplicates) await markDuplicates(db);
