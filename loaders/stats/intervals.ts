@@ -5,8 +5,7 @@
  */
 import { chiSquareSf } from "./distributions.ts";
 import { Rng } from "./random.ts";
-import { median, medianInPlace, quantileSorted, sortedCopy, sortedWithout } from "./quantile.ts";
-import { ResampledMedian } from "./resampled-median.ts";
+import { median, quantileSorted, sortedCopy, sortedWithout } from "./quantile.ts";
 
 /** z for a two-sided 95% interval (the normal's 97.5th percentile). */
 export const Z95 = 1.959963984540054;
@@ -80,18 +79,20 @@ export function bootstrap(
 }
 
 /**
- * `bootstrap` with `statistic: medianInPlace`, the same draws and the same bits, without building the resamples
- * (stats/resampled-median.ts).
+ * `bootstrap` of the median, each resample's median drawn from its exact distribution off the values' sorted copy
+ * (`resampledMedian`): the same bootstrap in time that does not grow with the values (resampling every value took
+ * most of the segments page's 24 s of CPU at 97,000 customers). Until 2026-12-06 the values were resampled one by
+ * one: the same distribution, other draws, so other bounds in their last digits. NaN bounds when empty.
  */
 export function bootstrapMedian(
   values: ArrayLike<number>,
   { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
 ): Interval {
   if (!values.length) return { low: NaN, high: NaN };
-  const draw = medianDraws(values);
+  const sorted = sortedCopy(values);
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) stats[r] = draw(rng);
+  for (let r = 0; r < resamples; r++) stats[r] = resampledMedian(sorted, rng);
   return percentiles95(stats.sort());
 }
 
@@ -182,22 +183,6 @@ export function groupRatios(
     members.sort();
     sortedAll ??= sortedCopy(values);
     return sortedRatio(members, sortedWithout(sortedAll, members), options);
-  };
-}
-
-/**
- * How one bootstrap resample's median of `values` is drawn: from n draws of `rng.int(n)`, as a resample built value by
- * value takes them, read off counts (ResampledMedian), or, where the values hold a NaN or a negative zero, by
- * building the resample and selecting its median. The two give the same bits for the same draws.
- */
-function medianDraws(values: ArrayLike<number>): (rng: Rng) => number {
-  const ranked = ResampledMedian.of(values);
-  if (ranked) return (rng) => ranked.draw(rng);
-  const n = values.length;
-  const sample = new Float64Array(n);
-  return (rng) => {
-    for (let i = 0; i < n; i++) sample[i] = values[rng.int(n)];
-    return medianInPlace(sample);
   };
 }
 

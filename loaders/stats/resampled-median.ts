@@ -4,10 +4,9 @@
  * the median is then read off the counts. The draws are the ones a resample built value by value takes
  * (`values[rng.int(n)]`, n times, in order: `rng.ints`), and the median has the same bits as `medianInPlace` over
  * that resample (the same two order statistics, combined by the same formula), in O(n + distinct values) per
- * resample and without reordering anything.
+ * resample and without reordering anything. The stratified resamples of the behaviour intervals
+ * (report/order-intervals.ts) take several medians of each resample this way.
  */
-import type { Rng } from "./random.ts";
-
 /** Values coded by rank: `distinct` ascending, and `codes[i]` the index of value i in it. */
 export interface Ranked {
   distinct: Float64Array;
@@ -52,37 +51,4 @@ export function medianOfCounts(counts: Int32Array, distinct: Float64Array, m: nu
   }
   const next = distinct[u];
   return low + (next - low) / 2;
-}
-
-/** Resample medians of one sample. */
-export class ResampledMedian {
-  private readonly ranked: Ranked;
-  /** per distinct value, how often the current resample drew it */
-  private readonly counts: Int32Array;
-  /** the current resample's draws (indices into the values) */
-  private readonly drawn: Int32Array;
-
-  private constructor(ranked: Ranked) {
-    this.ranked = ranked;
-    this.counts = new Int32Array(ranked.distinct.length);
-    this.drawn = new Int32Array(ranked.codes.length);
-  }
-
-  /** For resamples of `values`; null when `rank` gives none. */
-  static of(values: ArrayLike<number>): ResampledMedian | null {
-    const ranked = rank(values);
-    return ranked && new ResampledMedian(ranked);
-  }
-
-  /** Draws one resample (n draws of `rng.int(n)`) and returns its type-7 median; NaN for no values. */
-  draw(rng: Rng): number {
-    const { counts, drawn } = this;
-    const { codes, distinct } = this.ranked;
-    const n = codes.length;
-    if (n === 0) return NaN;
-    counts.fill(0);
-    rng.ints(n, drawn);
-    for (let i = 0; i < n; i++) counts[codes[drawn[i]]]++;
-    return medianOfCounts(counts, distinct, n);
-  }
 }

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from "../../loaders/config.ts";
 import {
   apart,
   bootstrap,
+  bootstrapMedian,
   bootstrapRatio,
   groupRatios,
   resampledMedian,
@@ -82,6 +83,24 @@ test("a resample's median drawn from its order statistics has the bootstrap's ex
       assert.ok(Math.abs(f - p) <= 5 * se + 1e-9, `n = ${values.length}, median ${m}: ${f} drawn, ${p} exact`);
     }
   }
+});
+
+test("bootstrapMedian's interval is that of resampling every value (40 to 4,338 values); seeded", () => {
+  for (const n of [40, 151, 4_338]) {
+    const rng = new Rng(n);
+    const values = Array.from({ length: n }, () => Math.round(rng.logNormal(300, 1.2) * 100) / 100);
+    // at small n the 2.5th and 97.5th percentiles fall near a step between two order statistics: enough resamples
+    // that either way of drawing them lands on the same step
+    const resamples = 20_000;
+    const fast = bootstrapMedian(values, { seed: 3, resamples });
+    assert.deepEqual(bootstrapMedian(values, { seed: 3, resamples }), fast, `n = ${n}: same seed, same interval`);
+    const slow = bootstrap(values, { seed: 8, resamples, statistic: medianInPlace });
+    const width = slow.high - slow.low;
+    assert.ok(width > 0, `n = ${n}: a real interval`);
+    assert.ok(Math.abs(fast.low - slow.low) < 0.12 * width, `n = ${n}: low ${fast.low} against ${slow.low}`);
+    assert.ok(Math.abs(fast.high - slow.high) < 0.12 * width, `n = ${n}: high ${fast.high} against ${slow.high}`);
+  }
+  assert.deepEqual(bootstrapMedian([]), { low: NaN, high: NaN });
 });
 
 test("the median ratio's bootstrap interval is that of resampling every value, for small and large samples", () => {

@@ -1,13 +1,12 @@
 /**
  * The counted resample medians (stats/resampled-median.ts) and the bulk draws (Rng.ints) against the resamples
- * built value by value: the same draws and the same bits, ties, odd and even sizes, and the values they refuse.
+ * built value by value: the same draws and the same bits, ties, odd and even sizes, and the values rank refuses.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootstrap, bootstrapMedian } from "../../loaders/stats/intervals.ts";
 import { medianInPlace } from "../../loaders/stats/quantile.ts";
 import { Rng } from "../../loaders/stats/random.ts";
-import { medianOfCounts, rank, ResampledMedian } from "../../loaders/stats/resampled-median.ts";
+import { medianOfCounts, rank } from "../../loaders/stats/resampled-median.ts";
 
 /** Samples with many ties (whole units), with few, of odd and even sizes, and of one value. */
 function samples(): Float64Array[] {
@@ -34,16 +33,22 @@ test("Rng.ints: the numbers int(n) gives, in order, and the generator left where
   assert.throws(() => new Rng(1).ints(0, new Int32Array(1)), RangeError);
 });
 
-test("ResampledMedian.draw: medianInPlace of the resample drawn value by value, to the bit", () => {
+test("counted medians: rank and medianOfCounts over a resample's draws give its medianInPlace, to the bit", () => {
   for (const values of samples()) {
-    const counted = ResampledMedian.of(values);
-    assert.ok(counted);
+    const ranked = rank(values);
+    assert.ok(ranked);
+    const n = values.length;
     const a = new Rng(9);
     const b = new Rng(9);
-    const sample = new Float64Array(values.length);
+    const sample = new Float64Array(n);
+    const drawn = new Int32Array(n);
+    const counts = new Int32Array(ranked.distinct.length);
     for (let r = 0; r < 200; r++) {
-      for (let i = 0; i < values.length; i++) sample[i] = values[a.int(values.length)];
-      assert.ok(Object.is(counted.draw(b), medianInPlace(sample)), `n ${values.length}, resample ${r}`);
+      for (let i = 0; i < n; i++) sample[i] = values[a.int(n)];
+      b.ints(n, drawn);
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[ranked.codes[drawn[i]]]++;
+      assert.ok(Object.is(medianOfCounts(counts, ranked.distinct, n), medianInPlace(sample)), `n ${n}, resample ${r}`);
     }
   }
 });
@@ -64,21 +69,4 @@ test("rank: none for a NaN or a negative zero (their order in a selection is not
   assert.equal(rank([1, NaN, 2]), null);
   assert.equal(rank([1, -0, 0]), null);
   assert.ok(rank([1, 0, 0]));
-});
-
-test("bootstrapMedian: the intervals the resamples built value by value give", () => {
-  const [, spread] = samples();
-  for (const seed of [42, 43]) {
-    assert.deepEqual(
-      bootstrapMedian(spread, { seed, resamples: 300 }),
-      bootstrap(spread, { seed, resamples: 300, statistic: medianInPlace }),
-    );
-  }
-  // (bootstrapRatio draws its medians from their order statistics: test/stats/intervals.test.ts)
-  // values the ranks refuse still get their interval, by resampling the values themselves
-  const withNaN = Float64Array.of(1, 2, NaN, 4);
-  assert.deepEqual(
-    bootstrapMedian(withNaN, { seed: 1, resamples: 50 }),
-    bootstrap(withNaN, { seed: 1, resamples: 50, statistic: medianInPlace }),
-  );
 });
