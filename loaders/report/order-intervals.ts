@@ -58,18 +58,33 @@ export function returnRateIntervals(
   { seed = 42, resamples = BEHAVIOUR_RESAMPLES }: { seed?: number; resamples?: number } = {},
 ): { clusters: FigureInterval[]; overall: Interval & { value: number } } {
   const members = membersOf(labels, k);
+  // each cluster's members' units returned and bought side by side (2i, 2i + 1), gathered once: a resample reads
+  // a drawn customer's pair by its position in the cluster, from one place in memory (the same sums as reading them
+  // through the customer's index in the whole table; the page data's pages' part at 1M lines 19.0 -> 17.7 s)
+  const unitsOf = members.map((list) => {
+    const pairs = new Float64Array(2 * list.length);
+    list.forEach((c, i) => {
+      pairs[2 * i] = returned[c];
+      pairs[2 * i + 1] = bought[c];
+    });
+    return pairs;
+  });
   // the sums of the customers drawn (draws[j][i]: the i-th draw of cluster j, a position in its members), or of
   // every customer
   const sums = (draws: Int32Array[] | null) => {
     const r = new Float64Array(k);
     const b = new Float64Array(k);
-    members.forEach((list, j) => {
-      for (let i = 0; i < list.length; i++) {
-        const c = draws ? list[draws[j][i]] : list[i];
-        r[j] += returned[c];
-        b[j] += bought[c];
+    for (let j = 0; j < k; j++) {
+      const [units, drawn, n] = [unitsOf[j], draws?.[j], members[j].length];
+      let [sr, sb] = [0, 0];
+      for (let i = 0; i < n; i++) {
+        const c = 2 * (drawn ? drawn[i] : i);
+        sr += units[c];
+        sb += units[c + 1];
       }
-    });
+      r[j] = sr;
+      b[j] = sb;
+    }
     return { r, b };
   };
   const figures = ({ r, b }: { r: Float64Array; b: Float64Array }) => {
