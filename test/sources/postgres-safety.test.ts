@@ -252,6 +252,43 @@ describe("PostgreSQL source: read-only, lock timeout, interrupt (a real server)"
     });
   });
 
+  it("queryChunks reads a large result through a cursor, 10,000 rows at a time, in order; an error of the reader's own goes on as it is", async () => {
+    await withEnv({ DATABASE_URL: url }, async () => {
+      const database = await connectPostgres(pgConfig({ table: "public.reasons" }).source!);
+      try {
+        const sql =
+          "SELECT i, TIMESTAMP '2011-01-01' + i * INTERVAL '1 minute' AS at FROM generate_series(1, 25001) AS i ORDER BY i";
+        const chunks: { i: number; at: string }[][] = [];
+        await database.queryChunks<{ i: number; at: string }>(sql, (rows) => chunks.push(rows));
+        assert.deepEqual(
+          chunks.map((c) => c.length),
+          [10_000, 10_000, 5_001],
+        );
+        const rows = chunks.flat();
+        assert.ok(
+          rows.every((r, n) => r.i === n + 1),
+          "every row, in order",
+        );
+        assert.equal(rows[25_000].at, new Date(Date.UTC(2011, 0, 1) + 25_001 * 60_000).toISOString());
+        const mine = new Error("the reader's own");
+        await assert.rejects(
+          database.queryChunks(sql, () => {
+            throw mine;
+          }),
+          (error) => error === mine,
+        );
+        // the cursor's transaction was rolled back: the connection goes on
+        assert.deepEqual(await database.query("SELECT 1 AS one"), [{ one: 1 }]);
+        await database.queryChunks<{ i: number; at: string }>("SELECT 1 AS i, '' AS at WHERE false", (rows) =>
+          chunks.push(rows),
+        );
+        assert.equal(chunks.length, 3, "no rows, no chunk");
+      } finally {
+        await database.close();
+      }
+    });
+  });
+
   it("sslmode=require against a server without SSL, and a key=value string, are one line (#13, #14)", async () => {
     await withEnv({ DATABASE_URL: `${url}?sslmode=require` }, () =>
       oneLine(() => ingest(pgConfig({ table: "public.reasons" })), /the server does not accept SSL connections/, [
