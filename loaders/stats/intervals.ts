@@ -86,10 +86,17 @@ export function bootstrap(
  */
 export function bootstrapMedian(
   values: ArrayLike<number>,
+  options: { seed?: number; resamples?: number } = {},
+): Interval {
+  return sortedMedianInterval(sortedCopy(values), options);
+}
+
+/** bootstrapMedian of an ascending sample (no sort), for a caller that has sorted it for its own median too. */
+export function sortedMedianInterval(
+  sorted: Float64Array,
   { seed = 42, resamples = 1000 }: { seed?: number; resamples?: number } = {},
 ): Interval {
-  if (!values.length) return { low: NaN, high: NaN };
-  const sorted = sortedCopy(values);
+  if (!sorted.length) return { low: NaN, high: NaN };
   const rng = new Rng(seed);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) stats[r] = resampledMedian(sorted, rng);

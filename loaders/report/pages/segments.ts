@@ -16,7 +16,7 @@ import type { FeatureTransform } from "../../cluster/settings.ts";
 import { FEATURE_NAMES, type FeatureName } from "../../config.ts";
 import type { ReportContext } from "../context.ts";
 import { publishRow, returnIntervals, rnd, segmentRows } from "../facts.ts";
-import { bootstrapMedian, groupRatios } from "../../stats/intervals.ts";
+import { groupRatios, sortedMedianInterval } from "../../stats/intervals.ts";
 
 export const PCA_MAX_POINTS = 2500;
 
@@ -90,9 +90,10 @@ export function spendIntervals(
   return names.map((name, j) => {
     const members: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === j) members.push(monetary[i]);
-    const median = bootstrapMedian(members, { seed: 42 + j, resamples: SPEND_RESAMPLES });
-    const ratio = ratios(j, { seed: 42 + j, resamples: SPEND_RESAMPLES });
+    // sorted once: the median and its interval both read it
     const sorted = Float64Array.from(members).sort();
+    const median = sortedMedianInterval(sorted, { seed: 42 + j, resamples: SPEND_RESAMPLES });
+    const ratio = ratios(j, { seed: 42 + j, resamples: SPEND_RESAMPLES });
     const mid = (sorted.length - 1) / 2;
     return {
       name,
